@@ -1,0 +1,26 @@
+//! Riff's model of a music-gear shop's inventory.
+//!
+//! # Layout
+//!
+//! - [`value`]: parsed value types (SKU, money, condition, platform, product
+//!   details). A value that exists is valid; parsing is the only way in.
+//! - [`product`]: the Product aggregate — one physical item or stock line.
+//! - [`listing`]: the Listing aggregate — one product on one platform.
+//! - [`policy`]: business decisions as pure functions (first sale wins,
+//!   platform priority), used by the aggregates and, later, by the sagas.
+//! - [`metadata`]: who and what caused an event; stored beside every event.
+//! - [`upcast`]: turns old event payloads into today's shape on read.
+//!
+//! This crate does no I/O. Every rule here can be tested without a database or
+//! a network, and the aggregates' given/when/then tests live beside them.
+
+pub mod listing;
+pub mod metadata;
+pub mod policy;
+pub mod product;
+pub mod upcast;
+pub mod value;
+
+pub use listing::{Listing, ListingCommand, ListingError, ListingEvent, ListingStatus};
+pub use metadata::{EventMetadata, Source};
+pub use product::{Product, ProductCommand, ProductError, ProductEvent, ProductStatus};

@@ -1,0 +1,481 @@
+//! The Listing aggregate: its state, decisions and how events change it.
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes};
+use crate::value::{Platform, Sku};
+
+/// Where a listing stands, as the product page shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListingStatus {
+    /// Requested; not on the platform yet.
+    #[default]
+    Pending,
+    /// On the platform and buyable.
+    Live,
+    /// Riff has asked the platform to end it.
+    Ending,
+    Ended,
+    /// Bought on this platform.
+    Sold,
+    /// The platform refused to publish it.
+    Failed,
+}
+
+impl ListingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Live => "live",
+            Self::Ending => "ending",
+            Self::Ended => "ended",
+            Self::Sold => "sold",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Gone from the platform for good.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Self::Ended | Self::Sold)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    pub id: Option<Uuid>,
+    pub platform: Option<Platform>,
+    /// `None` for a listing found on a platform and not yet linked.
+    pub sku: Option<Sku>,
+    pub attributes: Option<PlatformAttributes>,
+    pub status: ListingStatus,
+    pub external_id: Option<String>,
+    pub url: Option<String>,
+    /// Order references already recorded, so a sale seen twice counts once.
+    pub orders: Vec<String>,
+}
+
+impl Aggregate for Listing {
+    const TYPE: &'static str = "listing";
+    type Command = ListingCommand;
+    type Event = ListingEvent;
+    type Error = ListingError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        if let Some(status) = event.status_after() {
+            self.status = status;
+        }
+        match event {
+            ListingEvent::ListingRequested {
+                listing_id,
+                sku,
+                platform,
+                attributes,
+            } => {
+                self.id = Some(listing_id);
+                self.sku = Some(sku);
+                self.platform = Some(platform);
+                self.attributes = Some(attributes);
+            }
+            ListingEvent::Listed {
+                external_id, url, ..
+            } => {
+                self.external_id = Some(external_id);
+                self.url = url;
+            }
+            ListingEvent::SoldOn { order_ref, .. } => self.orders.push(order_ref),
+            ListingEvent::ExternallyDetected {
+                listing_id,
+                platform,
+                external_id,
+                snapshot,
+                ..
+            } => {
+                self.id = Some(listing_id);
+                self.platform = Some(platform);
+                self.external_id = Some(external_id);
+                self.url = snapshot.url;
+            }
+            ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku),
+            ListingEvent::PublishFailed { .. }
+            | ListingEvent::ListingRevised { .. }
+            | ListingEvent::ReviseFailed { .. }
+            | ListingEvent::EndRequested { .. }
+            | ListingEvent::Ended { .. }
+            | ListingEvent::EndFailed { .. }
+            | ListingEvent::StatusDrifted { .. } => {}
+        }
+    }
+}
+
+impl Listing {
+    fn decide(&self, command: ListingCommand) -> Result<Vec<ListingEvent>, ListingError> {
+        match command {
+            ListingCommand::Request {
+                listing_id,
+                sku,
+                product_status,
+                attributes,
+            } => {
+                if self.id.is_some() {
+                    return Err(ListingError::AlreadyExists);
+                }
+                if !product_status.can_be_listed() {
+                    return Err(ListingError::ProductNotListable {
+                        status: product_status,
+                    });
+                }
+                Ok(vec![ListingEvent::ListingRequested {
+                    listing_id,
+                    sku,
+                    platform: attributes.platform(),
+                    attributes,
+                }])
+            }
+            ListingCommand::Detect {
+                listing_id,
+                platform,
+                external_id,
+                snapshot,
+                detected_at,
+            } => {
+                if self.id.is_some() {
+                    return Err(ListingError::AlreadyExists);
+                }
+                Ok(vec![ListingEvent::ExternallyDetected {
+                    listing_id,
+                    platform,
+                    external_id,
+                    snapshot,
+                    detected_at,
+                }])
+            }
+            _ if self.id.is_none() => Err(ListingError::NotFound),
+            ListingCommand::ConfirmListed {
+                external_id,
+                url,
+                listed_at,
+            } => match self.status {
+                // A publish retried after a crash may be confirmed twice.
+                ListingStatus::Live if self.external_id.as_ref() == Some(&external_id) => {
+                    Ok(vec![])
+                }
+                ListingStatus::Pending | ListingStatus::Failed => Ok(vec![ListingEvent::Listed {
+                    external_id,
+                    url,
+                    listed_at,
+                }]),
+                status => Err(self.wrong(status, "confirmed as listed")),
+            },
+            ListingCommand::FailPublish { message, attempts } => match self.status {
+                ListingStatus::Pending | ListingStatus::Failed => {
+                    Ok(vec![ListingEvent::PublishFailed { message, attempts }])
+                }
+                status => Err(self.wrong(status, "marked as failed to publish")),
+            },
+            ListingCommand::ConfirmRevised { price, quantity } => match self.status {
+                ListingStatus::Live => Ok(vec![ListingEvent::ListingRevised { price, quantity }]),
+                status => Err(self.wrong(status, "revised")),
+            },
+            ListingCommand::FailRevise { message, attempts } => {
+                Ok(vec![ListingEvent::ReviseFailed { message, attempts }])
+            }
+            // Ending is idempotent: asking again, or asking to end what is
+            // already gone, succeeds and records nothing.
+            ListingCommand::RequestEnd { reason } => match self.status {
+                ListingStatus::Ending | ListingStatus::Ended | ListingStatus::Sold => Ok(vec![]),
+                _ => Ok(vec![ListingEvent::EndRequested { reason }]),
+            },
+            ListingCommand::ConfirmEnded { ended_at, by } => {
+                if self.status.is_closed() {
+                    Ok(vec![])
+                } else {
+                    Ok(vec![ListingEvent::Ended { ended_at, by }])
+                }
+            }
+            ListingCommand::FailEnd { message, attempts } => match self.status {
+                ListingStatus::Ending => Ok(vec![ListingEvent::EndFailed { message, attempts }]),
+                status => Err(self.wrong(status, "marked as failed to end")),
+            },
+            ListingCommand::RecordSoldOn {
+                order_ref,
+                sold_at,
+                price,
+                quantity,
+            } => {
+                if self.orders.contains(&order_ref) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![ListingEvent::SoldOn {
+                    platform: self.platform.expect("every created listing has a platform"),
+                    order_ref,
+                    sold_at,
+                    price,
+                    quantity,
+                }])
+            }
+            ListingCommand::Link { sku } => match &self.sku {
+                Some(existing) if *existing == sku => Ok(vec![]),
+                Some(existing) => Err(ListingError::AlreadyLinked {
+                    sku: existing.clone(),
+                }),
+                None => Ok(vec![ListingEvent::LinkedToProduct { sku }]),
+            },
+            ListingCommand::RecordDrift {
+                field,
+                riff_value,
+                platform_value,
+            } => Ok(vec![ListingEvent::StatusDrifted {
+                field,
+                riff_value,
+                platform_value,
+            }]),
+        }
+    }
+
+    fn wrong(&self, status: ListingStatus, action: &'static str) -> ListingError {
+        ListingError::WrongState {
+            status: status.as_str(),
+            action,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use cqrs_es::test::TestFramework;
+
+    use super::*;
+    use crate::listing::{EndReason, EndedBy, ExternalSnapshot};
+    use crate::product::ProductStatus;
+    use crate::value::{Currency, Money};
+
+    type ListingTest = TestFramework<Listing>;
+
+    fn id() -> Uuid {
+        Uuid::from_u128(7)
+    }
+
+    fn sku() -> Sku {
+        Sku::parse("FEN-STRAT-62").unwrap()
+    }
+
+    fn at(minute: u32) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap()
+    }
+
+    fn requested() -> ListingEvent {
+        ListingEvent::ListingRequested {
+            listing_id: id(),
+            sku: sku(),
+            platform: Platform::Reverb,
+            attributes: PlatformAttributes::empty(Platform::Reverb),
+        }
+    }
+
+    fn listed() -> ListingEvent {
+        ListingEvent::Listed {
+            external_id: "71234501".into(),
+            url: Some("https://reverb.com/item/71234501".into()),
+            listed_at: at(0),
+        }
+    }
+
+    fn request(status: ProductStatus) -> ListingCommand {
+        ListingCommand::Request {
+            listing_id: id(),
+            sku: sku(),
+            product_status: status,
+            attributes: PlatformAttributes::empty(Platform::Reverb),
+        }
+    }
+
+    #[test]
+    fn an_active_product_can_be_listed() {
+        ListingTest::with(())
+            .given_no_previous_events()
+            .when(request(ProductStatus::Active))
+            .then_expect_events(vec![requested()]);
+    }
+
+    #[test]
+    fn a_sold_or_archived_product_cannot_be_listed() {
+        for status in [ProductStatus::Sold, ProductStatus::Archived] {
+            ListingTest::with(())
+                .given_no_previous_events()
+                .when(request(status))
+                .then_expect_error(ListingError::ProductNotListable { status });
+        }
+    }
+
+    #[test]
+    fn ending_a_live_listing_is_requested_once() {
+        ListingTest::with(())
+            .given(vec![requested(), listed()])
+            .when(ListingCommand::RequestEnd {
+                reason: EndReason::SoldElsewhere,
+            })
+            .then_expect_events(vec![ListingEvent::EndRequested {
+                reason: EndReason::SoldElsewhere,
+            }]);
+        ListingTest::with(())
+            .given(vec![
+                requested(),
+                listed(),
+                ListingEvent::EndRequested {
+                    reason: EndReason::SoldElsewhere,
+                },
+            ])
+            .when(ListingCommand::RequestEnd {
+                reason: EndReason::Manual,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn ending_an_ended_listing_is_not_an_error() {
+        let ended = ListingEvent::Ended {
+            ended_at: at(5),
+            by: EndedBy::Riff,
+        };
+        ListingTest::with(())
+            .given(vec![requested(), listed(), ended.clone()])
+            .when(ListingCommand::RequestEnd {
+                reason: EndReason::Manual,
+            })
+            .then_expect_events(vec![]);
+        ListingTest::with(())
+            .given(vec![requested(), listed(), ended])
+            .when(ListingCommand::ConfirmEnded {
+                ended_at: at(6),
+                by: EndedBy::Platform,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_listing_the_platform_already_ended_counts_as_ended() {
+        ListingTest::with(())
+            .given(vec![
+                requested(),
+                listed(),
+                ListingEvent::EndRequested {
+                    reason: EndReason::SoldElsewhere,
+                },
+            ])
+            .when(ListingCommand::ConfirmEnded {
+                ended_at: at(5),
+                by: EndedBy::Platform,
+            })
+            .then_expect_events(vec![ListingEvent::Ended {
+                ended_at: at(5),
+                by: EndedBy::Platform,
+            }]);
+    }
+
+    #[test]
+    fn a_confirmed_publish_seen_twice_records_once() {
+        ListingTest::with(())
+            .given(vec![requested(), listed()])
+            .when(ListingCommand::ConfirmListed {
+                external_id: "71234501".into(),
+                url: None,
+                listed_at: at(1),
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_failed_end_leaves_the_listing_live() {
+        let mut listing = Listing::default();
+        for e in [
+            requested(),
+            listed(),
+            ListingEvent::EndRequested {
+                reason: EndReason::Manual,
+            },
+            ListingEvent::EndFailed {
+                message: "HTTP 500".into(),
+                attempts: 5,
+            },
+        ] {
+            listing.apply(e);
+        }
+        assert_eq!(listing.status, ListingStatus::Live);
+    }
+
+    #[test]
+    fn the_same_order_sold_twice_is_recorded_once() {
+        let price = Money::parse_price("999", Currency::GBP).unwrap();
+        let sold = ListingEvent::SoldOn {
+            platform: Platform::Reverb,
+            order_ref: "R-1".into(),
+            sold_at: at(3),
+            price,
+            quantity: 1,
+        };
+        ListingTest::with(())
+            .given(vec![requested(), listed(), sold])
+            .when(ListingCommand::RecordSoldOn {
+                order_ref: "R-1".into(),
+                sold_at: at(3),
+                price,
+                quantity: 1,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_detected_listing_links_to_one_product_only() {
+        let detected = ListingEvent::ExternallyDetected {
+            listing_id: id(),
+            platform: Platform::Ebay,
+            external_id: "1100".into(),
+            snapshot: ExternalSnapshot {
+                sku: None,
+                title: "Boss DS-1".into(),
+                price: None,
+                quantity: Some(1),
+                url: None,
+                raw: serde_json::json!({}),
+            },
+            detected_at: at(0),
+        };
+        ListingTest::with(())
+            .given(vec![detected.clone()])
+            .when(ListingCommand::Link { sku: sku() })
+            .then_expect_events(vec![ListingEvent::LinkedToProduct { sku: sku() }]);
+        let other = Sku::parse("OTHER").unwrap();
+        ListingTest::with(())
+            .given(vec![detected, ListingEvent::LinkedToProduct { sku: sku() }])
+            .when(ListingCommand::Link { sku: other })
+            .then_expect_error(ListingError::AlreadyLinked { sku: sku() });
+    }
+
+    #[test]
+    fn commands_on_a_listing_that_does_not_exist_are_refused() {
+        ListingTest::with(())
+            .given_no_previous_events()
+            .when(ListingCommand::RequestEnd {
+                reason: EndReason::Manual,
+            })
+            .then_expect_error(ListingError::NotFound);
+    }
+}

@@ -1,0 +1,16 @@
+use serde::{Deserialize, Serialize};
+
+/// Reverb's fields for `POST /api/listings`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReverbAttributes {
+    /// Defaults to the product's brand.
+    pub make: Option<String>,
+    /// Defaults to the product's model.
+    pub model: Option<String>,
+    /// Reverb's condition UUID, when the product's condition is not enough.
+    pub condition_uuid: Option<String>,
+    /// Reverb category UUIDs.
+    pub categories: Vec<String>,
+    pub shipping_profile_id: Option<String>,
+}

@@ -1,0 +1,15 @@
+use serde::{Deserialize, Serialize};
+
+/// Shopify's fields for `productCreate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShopifyAttributes {
+    pub product_type: Option<String>,
+    /// Defaults to the product's brand.
+    pub vendor: Option<String>,
+    pub tags: Vec<String>,
+    /// `ACTIVE` or `DRAFT`; Riff publishes `ACTIVE` unless told otherwise.
+    pub status: Option<String>,
+    /// The inventory location GID; defaults to `SHOPIFY_LOCATION_ID`.
+    pub location_id: Option<String>,
+}

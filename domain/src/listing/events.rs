@@ -1,0 +1,150 @@
+//! What has happened to a listing.
+
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{ListingStatus, PlatformAttributes};
+use crate::value::{Money, Platform, Sku};
+
+/// Why a listing is being ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The item sold on another channel: the sale saga's reason.
+    SoldElsewhere,
+    /// The product was archived or withdrawn.
+    Removed,
+    /// A user asked for it.
+    Manual,
+}
+
+/// Who ended a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndedBy {
+    /// Riff asked the platform and it confirmed.
+    Riff,
+    /// The platform had already ended it (by the seller on the site, or by
+    /// expiry); seen by a reconcile or when Riff's end call said so.
+    Platform,
+}
+
+/// A listing as a platform showed it, kept verbatim when Riff finds one it
+/// did not make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalSnapshot {
+    pub sku: Option<String>,
+    pub title: String,
+    pub price: Option<Money>,
+    pub quantity: Option<u32>,
+    pub url: Option<String>,
+    /// The platform's own record, as received, for the audit history.
+    pub raw: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListingEvent {
+    ListingRequested {
+        listing_id: Uuid,
+        sku: Sku,
+        platform: Platform,
+        attributes: PlatformAttributes,
+    },
+    Listed {
+        external_id: String,
+        url: Option<String>,
+        listed_at: DateTime<Utc>,
+    },
+    PublishFailed {
+        message: String,
+        attempts: u32,
+    },
+    ListingRevised {
+        price: Option<Money>,
+        quantity: Option<u32>,
+    },
+    ReviseFailed {
+        message: String,
+        attempts: u32,
+    },
+    EndRequested {
+        reason: EndReason,
+    },
+    Ended {
+        ended_at: DateTime<Utc>,
+        by: EndedBy,
+    },
+    EndFailed {
+        message: String,
+        attempts: u32,
+    },
+    SoldOn {
+        platform: Platform,
+        order_ref: String,
+        sold_at: DateTime<Utc>,
+        price: Money,
+        quantity: u32,
+    },
+    ExternallyDetected {
+        listing_id: Uuid,
+        platform: Platform,
+        external_id: String,
+        snapshot: ExternalSnapshot,
+        detected_at: DateTime<Utc>,
+    },
+    LinkedToProduct {
+        sku: Sku,
+    },
+    StatusDrifted {
+        field: String,
+        riff_value: String,
+        platform_value: String,
+    },
+}
+
+impl ListingEvent {
+    /// The status a listing has after this event, if the event changes it.
+    /// The aggregate and the views both use this, so they cannot disagree.
+    pub fn status_after(&self) -> Option<ListingStatus> {
+        Some(match self {
+            Self::ListingRequested { .. } => ListingStatus::Pending,
+            Self::Listed { .. } | Self::ExternallyDetected { .. } => ListingStatus::Live,
+            Self::PublishFailed { .. } => ListingStatus::Failed,
+            Self::EndRequested { .. } => ListingStatus::Ending,
+            Self::Ended { .. } => ListingStatus::Ended,
+            // The end did not happen: the listing is still up.
+            Self::EndFailed { .. } => ListingStatus::Live,
+            Self::SoldOn { .. } => ListingStatus::Sold,
+            Self::ListingRevised { .. }
+            | Self::ReviseFailed { .. }
+            | Self::LinkedToProduct { .. }
+            | Self::StatusDrifted { .. } => return None,
+        })
+    }
+}
+
+impl DomainEvent for ListingEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::ListingRequested { .. } => "ListingRequested",
+            Self::Listed { .. } => "Listed",
+            Self::PublishFailed { .. } => "PublishFailed",
+            Self::ListingRevised { .. } => "ListingRevised",
+            Self::ReviseFailed { .. } => "ReviseFailed",
+            Self::EndRequested { .. } => "EndRequested",
+            Self::Ended { .. } => "Ended",
+            Self::EndFailed { .. } => "EndFailed",
+            Self::SoldOn { .. } => "SoldOn",
+            Self::ExternallyDetected { .. } => "ExternallyDetected",
+            Self::LinkedToProduct { .. } => "LinkedToProduct",
+            Self::StatusDrifted { .. } => "StatusDrifted",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1.0.0".to_owned()
+    }
+}

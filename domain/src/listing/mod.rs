@@ -1,0 +1,14 @@
+//! The Listing aggregate: one product on one platform, identified by a UUID
+//! that Riff gives it when the listing is requested or detected.
+
+mod aggregate;
+pub mod attributes;
+mod commands;
+mod error;
+mod events;
+
+pub use aggregate::{Listing, ListingStatus};
+pub use attributes::PlatformAttributes;
+pub use commands::ListingCommand;
+pub use error::ListingError;
+pub use events::{EndReason, EndedBy, ExternalSnapshot, ListingEvent};

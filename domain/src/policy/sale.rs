@@ -1,0 +1,287 @@
+//! First sale wins.
+//!
+//! Marketplaces report sales late and out of order: a reconcile run may see
+//! the Reverb sale from 10:31 before the eBay sale from 10:30. The rule is
+//! about when the buyer bought, not when Riff heard: the units go to the
+//! earliest sales by `sold_at`, an exact tie goes to the higher-priority
+//! channel, and a sale that finds no unit left is an oversell — recorded as a
+//! conflict for the owner to resolve, never dropped.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::PlatformPriority;
+use crate::value::{Money, SaleChannel};
+
+/// One sale, as a platform (or the shop) reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    pub channel: SaleChannel,
+    /// The platform's order number, or the till receipt for a shop sale.
+    pub order_ref: String,
+    pub sold_at: DateTime<Utc>,
+    pub price: Money,
+    pub quantity: u32,
+}
+
+impl Sale {
+    /// Orders sales by who bought first. The order reference settles the
+    /// (absurd) case of one channel reporting two orders in the same instant,
+    /// so that the decision never depends on arrival order.
+    fn precedence(&self, priority: &PlatformPriority) -> (DateTime<Utc>, usize, String) {
+        (
+            self.sold_at,
+            priority.rank(self.channel),
+            self.order_ref.clone(),
+        )
+    }
+
+    fn same_order(&self, other: &Sale) -> bool {
+        self.channel == other.channel && self.order_ref == other.order_ref
+    }
+}
+
+/// What recording a sale does to a product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaleDecision {
+    /// This order is already recorded (a webhook and a reconcile both saw
+    /// it): nothing changes.
+    Duplicate,
+    /// There was stock: the sale stands and `remaining` units are left.
+    Accept { remaining: u32 },
+    /// An oversell. `winner` keeps the units (`None` when no earlier sale
+    /// holds them, e.g. the stock was counted down to zero by hand) and
+    /// `loser` must be refunded or replaced by the owner.
+    Conflict {
+        winner: Option<Sale>,
+        loser: Sale,
+        remaining: u32,
+    },
+}
+
+/// Decides what a newly reported sale does, given the units on hand, the
+/// sales that currently hold units, and the sales already in conflict.
+pub fn decide_sale(
+    on_hand: u32,
+    accepted: &[Sale],
+    conflicted: &[Sale],
+    new: &Sale,
+    priority: &PlatformPriority,
+) -> SaleDecision {
+    if accepted.iter().chain(conflicted).any(|s| s.same_order(new)) {
+        return SaleDecision::Duplicate;
+    }
+    if new.quantity <= on_hand {
+        return SaleDecision::Accept {
+            remaining: on_hand - new.quantity,
+        };
+    }
+    // No stock for it. The new sale can only take units from the latest
+    // accepted sale, and only if it came first and those units suffice.
+    let latest = accepted
+        .iter()
+        .max_by_key(|s| s.precedence(priority))
+        .cloned();
+    match latest {
+        Some(latest)
+            if new.precedence(priority) < latest.precedence(priority)
+                && new.quantity <= on_hand + latest.quantity =>
+        {
+            SaleDecision::Conflict {
+                remaining: on_hand + latest.quantity - new.quantity,
+                winner: Some(new.clone()),
+                loser: latest,
+            }
+        }
+        latest => SaleDecision::Conflict {
+            winner: latest,
+            loser: new.clone(),
+            remaining: on_hand,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::value::{Currency, Platform};
+
+    fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
+        Sale {
+            channel: channel.parse().unwrap(),
+            order_ref: order.into(),
+            sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
+            price: Money::parse_price("100", Currency::GBP).unwrap(),
+            quantity,
+        }
+    }
+
+    fn decide(on_hand: u32, accepted: &[Sale], new: &Sale) -> SaleDecision {
+        decide_sale(on_hand, accepted, &[], new, &PlatformPriority::default())
+    }
+
+    #[test]
+    fn a_sale_with_stock_is_accepted() {
+        assert_eq!(
+            decide(1, &[], &sale("ebay", "1", 30, 1)),
+            SaleDecision::Accept { remaining: 0 }
+        );
+    }
+
+    #[test]
+    fn a_later_sale_of_a_sold_item_loses() {
+        let first = sale("ebay", "E1", 30, 1);
+        let second = sale("reverb", "R1", 31, 1);
+        assert_eq!(
+            decide(0, std::slice::from_ref(&first), &second),
+            SaleDecision::Conflict {
+                winner: Some(first),
+                loser: second,
+                remaining: 0
+            }
+        );
+    }
+
+    #[test]
+    fn an_earlier_sale_detected_late_still_wins() {
+        let detected_first = sale("reverb", "R1", 31, 1);
+        let bought_first = sale("ebay", "E1", 30, 1);
+        assert_eq!(
+            decide(0, std::slice::from_ref(&detected_first), &bought_first),
+            SaleDecision::Conflict {
+                winner: Some(bought_first),
+                loser: detected_first,
+                remaining: 0
+            }
+        );
+    }
+
+    #[test]
+    fn an_exact_tie_goes_to_the_higher_priority_platform() {
+        let ebay = sale("ebay", "E1", 30, 1);
+        let shopify = sale("shopify", "S1", 30, 1);
+        let SaleDecision::Conflict { winner, .. } =
+            decide(0, std::slice::from_ref(&ebay), &shopify)
+        else {
+            panic!("expected a conflict");
+        };
+        assert_eq!(
+            winner.unwrap().channel,
+            SaleChannel::Platform(Platform::Shopify)
+        );
+        let SaleDecision::Conflict { winner, .. } =
+            decide(0, std::slice::from_ref(&shopify), &ebay)
+        else {
+            panic!("expected a conflict");
+        };
+        assert_eq!(
+            winner.unwrap().channel,
+            SaleChannel::Platform(Platform::Shopify)
+        );
+    }
+
+    #[test]
+    fn the_same_order_reported_twice_is_a_duplicate() {
+        let s = sale("ebay", "E1", 30, 1);
+        assert_eq!(
+            decide(0, std::slice::from_ref(&s), &s),
+            SaleDecision::Duplicate
+        );
+        assert_eq!(
+            decide_sale(
+                0,
+                &[],
+                std::slice::from_ref(&s),
+                &s,
+                &PlatformPriority::default()
+            ),
+            SaleDecision::Duplicate
+        );
+    }
+
+    #[test]
+    fn stock_sells_down_unit_by_unit() {
+        assert_eq!(
+            decide(3, &[], &sale("shop", "T1", 30, 2)),
+            SaleDecision::Accept { remaining: 1 }
+        );
+    }
+
+    #[test]
+    fn a_sale_with_no_stock_and_no_rival_is_a_conflict_without_winner() {
+        let s = sale("vr", "V1", 30, 1);
+        assert_eq!(
+            decide(0, &[], &s),
+            SaleDecision::Conflict {
+                winner: None,
+                loser: s,
+                remaining: 0
+            }
+        );
+    }
+
+    fn permutations(n: usize) -> Vec<Vec<usize>> {
+        if n == 0 {
+            return vec![vec![]];
+        }
+        permutations(n - 1)
+            .into_iter()
+            .flat_map(|p| {
+                (0..n).map(move |at| {
+                    let mut q = p.clone();
+                    q.insert(at, n - 1);
+                    q
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whatever_the_arrival_order_the_earliest_sale_holds_the_unit() {
+        let sales = [
+            sale("reverb", "R1", 33, 1),
+            sale("ebay", "E1", 30, 1),
+            sale("vr", "V1", 31, 1),
+            sale("shopify", "S1", 32, 1),
+        ];
+        // Try every arrival order of the four sales.
+        let orders = permutations(sales.len());
+        assert_eq!(orders.len(), 24);
+        for order in orders {
+            let (mut on_hand, mut accepted, mut conflicted) = (1, vec![], vec![]);
+            for i in order {
+                match decide_sale(
+                    on_hand,
+                    &accepted,
+                    &conflicted,
+                    &sales[i],
+                    &PlatformPriority::default(),
+                ) {
+                    SaleDecision::Duplicate => unreachable!(),
+                    SaleDecision::Accept { remaining } => {
+                        on_hand = remaining;
+                        accepted.push(sales[i].clone());
+                    }
+                    SaleDecision::Conflict {
+                        winner,
+                        loser,
+                        remaining,
+                    } => {
+                        on_hand = remaining;
+                        accepted.retain(|s| *s != loser);
+                        if let Some(w) = winner {
+                            if !accepted.contains(&w) {
+                                accepted.push(w);
+                            }
+                        }
+                        conflicted.push(loser);
+                    }
+                }
+            }
+            assert_eq!(accepted, vec![sales[1].clone()]);
+            assert_eq!(conflicted.len(), 3);
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! The Product aggregate: its state, its decisions (`handle`) and how events
+//! change it (`apply`).
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+
+use super::{ProductCommand, ProductError, ProductEvent, Revision};
+use crate::policy::{decide_sale, Sale, SaleDecision};
+use crate::value::{Media, Money, ProductDetails, Sku};
+
+/// Where a product is in its life.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProductStatus {
+    /// For sale (listed or not).
+    #[default]
+    Active,
+    /// Every unit has sold.
+    Sold,
+    /// Taken out of the catalogue; kept for the record.
+    Archived,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Sold => "sold",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// The status after the units on hand were counted to `quantity`:
+    /// restocking a sold-out line puts it back on sale.
+    pub fn after_recount(self, quantity: u32) -> Self {
+        if quantity > 0 && self == Self::Sold {
+            Self::Active
+        } else {
+            self
+        }
+    }
+
+    /// The status after a sale left `remaining` units.
+    pub fn after_sale(self, remaining: u32) -> Self {
+        if remaining == 0 {
+            Self::Sold
+        } else {
+            self
+        }
+    }
+
+    /// Only an active product may be put on a marketplace.
+    pub fn can_be_listed(self) -> bool {
+        self == Self::Active
+    }
+}
+
+/// A product's state, folded from its events. `None` fields mean the product
+/// has not been created yet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    pub sku: Option<Sku>,
+    pub details: Option<ProductDetails>,
+    pub price: Option<Money>,
+    /// Units on hand.
+    pub quantity: u32,
+    pub status: ProductStatus,
+    pub media: Vec<Media>,
+    /// Sales that hold units.
+    pub sales: Vec<Sale>,
+    /// Sales that found no unit left: oversells for the owner to resolve.
+    pub conflicts: Vec<Sale>,
+    /// How many events the product has; what `expected_version` is checked
+    /// against.
+    pub version: u64,
+}
+
+impl Aggregate for Product {
+    const TYPE: &'static str = "product";
+    type Command = ProductCommand;
+    type Event = ProductEvent;
+    type Error = ProductError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        self.version += 1;
+        match event {
+            ProductEvent::ProductCreated {
+                sku,
+                details,
+                price,
+                quantity,
+                source: _,
+            } => {
+                self.sku = Some(sku);
+                self.details = Some(details);
+                self.price = Some(price);
+                self.quantity = quantity;
+                self.status = ProductStatus::Active;
+            }
+            ProductEvent::DetailsRevised { details } => self.details = Some(details),
+            ProductEvent::PriceChanged { price, .. } => self.price = Some(price),
+            ProductEvent::QuantityAdjusted { quantity, .. } => {
+                self.quantity = quantity;
+                self.status = self.status.after_recount(quantity);
+            }
+            ProductEvent::MediaAttached { media } => self.media.push(media),
+            ProductEvent::MediaRemoved { media_id } => self.media.retain(|m| m.id != media_id),
+            ProductEvent::ProductSold { sale, remaining } => {
+                self.sales.push(sale);
+                self.set_remaining(remaining);
+            }
+            ProductEvent::SaleConflictDetected {
+                winner,
+                loser,
+                remaining,
+            } => {
+                self.sales.retain(|s| *s != loser);
+                if let Some(winner) = winner.filter(|w| !self.sales.contains(w)) {
+                    self.sales.push(winner);
+                }
+                self.conflicts.push(loser);
+                self.set_remaining(remaining);
+            }
+            ProductEvent::ProductArchived { .. } => self.status = ProductStatus::Archived,
+        }
+    }
+}
+
+impl Product {
+    /// The decision behind `handle`, kept synchronous and free of the sink so
+    /// that it reads as the rulebook it is.
+    fn decide(&self, command: ProductCommand) -> Result<Vec<ProductEvent>, ProductError> {
+        if let ProductCommand::Create {
+            sku,
+            details,
+            price,
+            quantity,
+            source,
+        } = command
+        {
+            if let Some(existing) = &self.sku {
+                return Err(ProductError::AlreadyExists {
+                    sku: existing.clone(),
+                });
+            }
+            return Ok(vec![ProductEvent::ProductCreated {
+                sku,
+                details,
+                price,
+                quantity,
+                source,
+            }]);
+        }
+        if self.sku.is_none() {
+            return Err(ProductError::NotFound);
+        }
+        match command {
+            ProductCommand::Create { .. } => unreachable!("handled above"),
+            ProductCommand::RecordSale { sale, priority } => {
+                // A sale is a fact from outside: even an archived item that a
+                // marketplace sold must be recorded, never refused.
+                if sale.quantity == 0 {
+                    return Err(ProductError::EmptySale);
+                }
+                Ok(
+                    match decide_sale(
+                        self.quantity,
+                        &self.sales,
+                        &self.conflicts,
+                        &sale,
+                        &priority,
+                    ) {
+                        SaleDecision::Duplicate => vec![],
+                        SaleDecision::Accept { remaining } => {
+                            vec![ProductEvent::ProductSold { sale, remaining }]
+                        }
+                        SaleDecision::Conflict {
+                            winner,
+                            loser,
+                            remaining,
+                        } => vec![ProductEvent::SaleConflictDetected {
+                            winner,
+                            loser,
+                            remaining,
+                        }],
+                    },
+                )
+            }
+            _ if self.status == ProductStatus::Archived => Err(ProductError::Archived),
+            ProductCommand::Revise(revision) => self.revise(revision),
+            ProductCommand::AttachMedia { media } => {
+                Ok(vec![ProductEvent::MediaAttached { media }])
+            }
+            ProductCommand::RemoveMedia { media_id } => {
+                if !self.media.iter().any(|m| m.id == media_id) {
+                    return Err(ProductError::MediaNotFound);
+                }
+                Ok(vec![ProductEvent::MediaRemoved { media_id }])
+            }
+            ProductCommand::Archive { reason } => {
+                Ok(vec![ProductEvent::ProductArchived { reason }])
+            }
+        }
+    }
+
+    /// Only what actually changes becomes an event; an edit that changes
+    /// nothing records nothing.
+    fn revise(&self, revision: Revision) -> Result<Vec<ProductEvent>, ProductError> {
+        if let Some(expected) = revision.expected_version {
+            if expected != self.version {
+                return Err(ProductError::StaleVersion {
+                    expected,
+                    actual: self.version,
+                });
+            }
+        }
+        let mut events = vec![];
+        if let Some(details) = revision
+            .details
+            .filter(|d| Some(d) != self.details.as_ref())
+        {
+            events.push(ProductEvent::DetailsRevised { details });
+        }
+        if let (Some(price), Some(previous)) = (revision.price, self.price) {
+            if price.currency != previous.currency {
+                return Err(ProductError::CurrencyMismatch {
+                    given: price.currency.to_string(),
+                    expected: previous.currency.to_string(),
+                });
+            }
+            if price != previous {
+                events.push(ProductEvent::PriceChanged { previous, price });
+            }
+        }
+        if let Some(quantity) = revision.quantity.filter(|q| *q != self.quantity) {
+            events.push(ProductEvent::QuantityAdjusted {
+                previous: self.quantity,
+                quantity,
+            });
+        }
+        Ok(events)
+    }
+
+    fn set_remaining(&mut self, remaining: u32) {
+        self.quantity = remaining;
+        self.status = self.status.after_sale(remaining);
+    }
+}
+
+/// The aggregate tests are the rulebook: each names a rule a shop owner would
+/// recognise.
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use cqrs_es::test::TestFramework;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::policy::PlatformPriority;
+    use crate::product::ProductSource;
+    use crate::value::{Condition, Currency, MediaKind, ProductDetailsInput};
+
+    type ProductTest = TestFramework<Product>;
+
+    fn sku() -> Sku {
+        Sku::parse("GIB-LP-59").unwrap()
+    }
+
+    fn gbp(amount: &str) -> Money {
+        Money::parse_price(amount, Currency::GBP).unwrap()
+    }
+
+    fn details() -> ProductDetails {
+        ProductDetails::parse(ProductDetailsInput {
+            title: "Gibson Les Paul".into(),
+            brand: "Gibson".into(),
+            model: "Les Paul".into(),
+            category: "Electric Guitars".into(),
+            condition: "excellent".into(),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn created(quantity: u32) -> ProductEvent {
+        ProductEvent::ProductCreated {
+            sku: sku(),
+            details: details(),
+            price: gbp("1499"),
+            quantity,
+            source: ProductSource::Manual,
+        }
+    }
+
+    fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
+        Sale {
+            channel: channel.parse().unwrap(),
+            order_ref: order.into(),
+            sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
+            price: gbp("1499"),
+            quantity,
+        }
+    }
+
+    fn record(sale: Sale) -> ProductCommand {
+        ProductCommand::RecordSale {
+            sale,
+            priority: PlatformPriority::default(),
+        }
+    }
+
+    #[test]
+    fn a_new_product_is_created() {
+        ProductTest::with(())
+            .given_no_previous_events()
+            .when(ProductCommand::Create {
+                sku: sku(),
+                details: details(),
+                price: gbp("1499"),
+                quantity: 1,
+                source: ProductSource::Manual,
+            })
+            .then_expect_events(vec![created(1)]);
+    }
+
+    #[test]
+    fn a_sku_cannot_be_created_twice() {
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::Create {
+                sku: sku(),
+                details: details(),
+                price: gbp("10"),
+                quantity: 1,
+                source: ProductSource::Manual,
+            })
+            .then_expect_error(ProductError::AlreadyExists { sku: sku() });
+    }
+
+    #[test]
+    fn a_product_that_does_not_exist_cannot_be_revised() {
+        ProductTest::with(())
+            .given_no_previous_events()
+            .when(ProductCommand::Revise(Revision {
+                price: Some(gbp("1")),
+                ..Default::default()
+            }))
+            .then_expect_error(ProductError::NotFound);
+    }
+
+    #[test]
+    fn a_revision_records_only_what_changed() {
+        let mut new_details = details();
+        new_details.condition = Condition::VeryGood;
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::Revise(Revision {
+                details: Some(new_details.clone()),
+                price: Some(gbp("1499")),
+                quantity: Some(2),
+                expected_version: Some(1),
+            }))
+            .then_expect_events(vec![
+                ProductEvent::DetailsRevised {
+                    details: new_details,
+                },
+                ProductEvent::QuantityAdjusted {
+                    previous: 1,
+                    quantity: 2,
+                },
+            ]);
+    }
+
+    #[test]
+    fn a_stale_edit_is_refused() {
+        ProductTest::with(())
+            .given(vec![
+                created(1),
+                ProductEvent::PriceChanged {
+                    previous: gbp("1499"),
+                    price: gbp("1399"),
+                },
+            ])
+            .when(ProductCommand::Revise(Revision {
+                price: Some(gbp("1299")),
+                expected_version: Some(1),
+                ..Default::default()
+            }))
+            .then_expect_error(ProductError::StaleVersion {
+                expected: 1,
+                actual: 2,
+            });
+    }
+
+    #[test]
+    fn a_price_in_another_currency_is_refused() {
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::Revise(Revision {
+                price: Some(Money::parse_price("10", Currency::parse("USD").unwrap()).unwrap()),
+                ..Default::default()
+            }))
+            .then_expect_error(ProductError::CurrencyMismatch {
+                given: "USD".into(),
+                expected: "GBP".into(),
+            });
+    }
+
+    #[test]
+    fn the_first_sale_of_a_one_off_item_sells_it() {
+        let s = sale("ebay", "E1", 30, 1);
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(record(s.clone()))
+            .then_expect_events(vec![ProductEvent::ProductSold {
+                sale: s,
+                remaining: 0,
+            }]);
+    }
+
+    #[test]
+    fn a_second_sale_of_a_sold_item_is_recorded_as_a_conflict() {
+        let first = sale("ebay", "E1", 30, 1);
+        let second = sale("reverb", "R1", 31, 1);
+        ProductTest::with(())
+            .given(vec![
+                created(1),
+                ProductEvent::ProductSold {
+                    sale: first.clone(),
+                    remaining: 0,
+                },
+            ])
+            .when(record(second.clone()))
+            .then_expect_events(vec![ProductEvent::SaleConflictDetected {
+                winner: Some(first),
+                loser: second,
+                remaining: 0,
+            }]);
+    }
+
+    #[test]
+    fn an_earlier_sale_detected_second_takes_the_item() {
+        let detected_first = sale("reverb", "R1", 31, 1);
+        let bought_first = sale("ebay", "E1", 30, 1);
+        let mut product = Product::default();
+        for e in [
+            created(1),
+            ProductEvent::ProductSold {
+                sale: detected_first.clone(),
+                remaining: 0,
+            },
+        ] {
+            product.apply(e);
+        }
+        let events = product.decide(record(bought_first.clone())).unwrap();
+        assert_eq!(
+            events,
+            vec![ProductEvent::SaleConflictDetected {
+                winner: Some(bought_first.clone()),
+                loser: detected_first.clone(),
+                remaining: 0,
+            }]
+        );
+        for e in events {
+            product.apply(e);
+        }
+        assert_eq!(product.sales, vec![bought_first]);
+        assert_eq!(product.conflicts, vec![detected_first]);
+        assert_eq!(product.status, ProductStatus::Sold);
+    }
+
+    #[test]
+    fn the_same_sale_reported_twice_records_nothing() {
+        let s = sale("shopify", "1001", 30, 1);
+        ProductTest::with(())
+            .given(vec![
+                created(1),
+                ProductEvent::ProductSold {
+                    sale: s.clone(),
+                    remaining: 0,
+                },
+            ])
+            .when(record(s))
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_stocked_item_sells_down_and_is_sold_out_only_at_zero() {
+        let mut product = Product::default();
+        product.apply(created(3));
+        for (i, minute) in [30, 31, 32].into_iter().enumerate() {
+            let events = product
+                .decide(record(sale("shop", &format!("T{i}"), minute, 1)))
+                .unwrap();
+            assert!(matches!(events[..], [ProductEvent::ProductSold { .. }]));
+            for e in events {
+                product.apply(e);
+            }
+            let expected = if i < 2 {
+                ProductStatus::Active
+            } else {
+                ProductStatus::Sold
+            };
+            assert_eq!(product.status, expected, "after {} sales", i + 1);
+        }
+        assert_eq!(product.quantity, 0);
+    }
+
+    #[test]
+    fn a_sale_of_an_archived_item_is_still_recorded() {
+        let s = sale("vr", "V1", 30, 1);
+        ProductTest::with(())
+            .given(vec![
+                created(1),
+                ProductEvent::ProductArchived { reason: None },
+            ])
+            .when(record(s.clone()))
+            .then_expect_events(vec![ProductEvent::ProductSold {
+                sale: s,
+                remaining: 0,
+            }]);
+    }
+
+    #[test]
+    fn an_archived_product_cannot_be_edited() {
+        ProductTest::with(())
+            .given(vec![
+                created(1),
+                ProductEvent::ProductArchived { reason: None },
+            ])
+            .when(ProductCommand::Revise(Revision {
+                quantity: Some(4),
+                ..Default::default()
+            }))
+            .then_expect_error(ProductError::Archived);
+    }
+
+    #[test]
+    fn restocking_a_sold_out_line_makes_it_active_again() {
+        let mut product = Product::default();
+        product.apply(created(1));
+        product.apply(ProductEvent::ProductSold {
+            sale: sale("shop", "T1", 30, 1),
+            remaining: 0,
+        });
+        assert!(!product.status.can_be_listed());
+        product.apply(ProductEvent::QuantityAdjusted {
+            previous: 0,
+            quantity: 5,
+        });
+        assert!(product.status.can_be_listed());
+    }
+
+    #[test]
+    fn media_can_be_removed_only_when_attached() {
+        let media = Media {
+            id: Uuid::new_v4(),
+            kind: MediaKind::YouTube {
+                video_id: "dQw4w9WgXcQ".into(),
+            },
+        };
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::RemoveMedia { media_id: media.id })
+            .then_expect_error(ProductError::MediaNotFound);
+        ProductTest::with(())
+            .given(vec![
+                created(1),
+                ProductEvent::MediaAttached {
+                    media: media.clone(),
+                },
+            ])
+            .when(ProductCommand::RemoveMedia { media_id: media.id })
+            .then_expect_events(vec![ProductEvent::MediaRemoved { media_id: media.id }]);
+    }
+
+    #[test]
+    fn an_empty_sale_is_refused() {
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(record(sale("shop", "T1", 30, 0)))
+            .then_expect_error(ProductError::EmptySale);
+    }
+}

@@ -1,0 +1,81 @@
+//! What has happened to a product. Events carry every fact a view needs, so
+//! that views never re-derive a rule.
+
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ProductSource;
+use crate::policy::Sale;
+use crate::value::{Media, Money, ProductDetails, Sku};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProductEvent {
+    ProductCreated {
+        sku: Sku,
+        details: ProductDetails,
+        price: Money,
+        quantity: u32,
+        source: ProductSource,
+    },
+    DetailsRevised {
+        details: ProductDetails,
+    },
+    PriceChanged {
+        previous: Money,
+        price: Money,
+    },
+    QuantityAdjusted {
+        previous: u32,
+        quantity: u32,
+    },
+    MediaAttached {
+        media: Media,
+    },
+    MediaRemoved {
+        media_id: Uuid,
+    },
+    /// A sale that took units. `remaining` is what is left on hand; zero
+    /// means sold out.
+    ProductSold {
+        sale: Sale,
+        remaining: u32,
+    },
+    /// An oversell: `loser` found no unit left. When `winner` is a sale not
+    /// yet recorded it takes the loser's units (it came first).
+    SaleConflictDetected {
+        winner: Option<Sale>,
+        loser: Sale,
+        remaining: u32,
+    },
+    ProductArchived {
+        reason: Option<String>,
+    },
+}
+
+impl DomainEvent for ProductEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::ProductCreated { .. } => "ProductCreated",
+            Self::DetailsRevised { .. } => "DetailsRevised",
+            Self::PriceChanged { .. } => "PriceChanged",
+            Self::QuantityAdjusted { .. } => "QuantityAdjusted",
+            Self::MediaAttached { .. } => "MediaAttached",
+            Self::MediaRemoved { .. } => "MediaRemoved",
+            Self::ProductSold { .. } => "ProductSold",
+            Self::SaleConflictDetected { .. } => "SaleConflictDetected",
+            Self::ProductArchived { .. } => "ProductArchived",
+        }
+        .to_owned()
+    }
+
+    /// `ProductCreated` is at 2.0.0: version 1.0.0 knew only one-off manual
+    /// items, with no `quantity` or `source` (see [`crate::upcast`]).
+    fn event_version(&self) -> String {
+        match self {
+            Self::ProductCreated { .. } => "2.0.0",
+            _ => "1.0.0",
+        }
+        .to_owned()
+    }
+}
