@@ -1,0 +1,192 @@
+//! The database handle: which backend, and the connection pools to it.
+//!
+//! Each process opens two pools onto the same database. The store pool is
+//! typed (`PgPool` or `SqlitePool`) because postgres-es and sqlite-es need
+//! their own, and the log reader uses backend-specific SQL. The view pool is
+//! sqlx's `Any` pool, so that each view is written once for both backends.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, Executor, PgPool, SqlitePool};
+
+use crate::ProjectionError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Postgres => "postgres",
+            Self::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// The typed pool behind the event store.
+#[derive(Debug, Clone)]
+pub enum StorePool {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// One per process; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub store: StorePool,
+    pub views: AnyPool,
+}
+
+/// SQLite waits this long for the single write lock before giving up; a
+/// replay batch or a burst of appends holds it for milliseconds.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A pool waits this long for a free connection before the request fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Db {
+    /// Connects to `postgres://…` or `sqlite://…`, creating a SQLite file
+    /// that does not exist yet.
+    ///
+    /// # Errors
+    /// An unknown scheme, or a database that cannot be reached.
+    pub async fn connect(url: &str) -> Result<Self, ProjectionError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // Twenty connections each is well inside PostgreSQL's default 100
+            // even with several Riff processes on one server.
+            let options = PgConnectOptions::from_str(url)?;
+            let store = PgPoolOptions::new()
+                .max_connections(20)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await?;
+            let views = AnyPoolOptions::new()
+                .max_connections(20)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect(url)
+                .await?;
+            Ok(Self {
+                store: StorePool::Postgres(store),
+                views,
+            })
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets readers read while the one writer writes.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT);
+            let store = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await?;
+            let views = AnyPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("pragma busy_timeout = 10000; pragma synchronous = normal")
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?;
+            Ok(Self {
+                store: StorePool::Sqlite(store),
+                views,
+            })
+        } else {
+            Err(ProjectionError::UnknownBackend(url.to_owned()))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.store {
+            StorePool::Postgres(_) => Backend::Postgres,
+            StorePool::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Applies the migrations embedded in the binary that have not run yet.
+    ///
+    /// # Errors
+    /// A migration that fails, or one that was edited after it was applied.
+    pub async fn migrate(&self) -> Result<(), ProjectionError> {
+        match &self.store {
+            StorePool::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+            StorePool::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        match &self.store {
+            StorePool::Postgres(pool) => pool.close().await,
+            StorePool::Sqlite(pool) => pool.close().await,
+        }
+        self.views.close().await;
+    }
+}
+
+impl Db {
+    /// Takes the next number of a counter that never repeats a number, even
+    /// across processes: the upsert is one atomic statement on both
+    /// backends.
+    ///
+    /// # Errors
+    /// The database could not be written.
+    pub async fn next_counter(&self, name: &str) -> Result<u64, ProjectionError> {
+        let value: i64 = sqlx::query_scalar(
+            "insert into counters (name, value) values ($1, 1) \
+             on conflict (name) do update set value = counters.value + 1 returning value",
+        )
+        .bind(name)
+        .fetch_one(&self.views)
+        .await?;
+        Ok(u64::try_from(value).unwrap_or_default())
+    }
+
+    /// Reads one of Riff's own settings.
+    ///
+    /// # Errors
+    /// The database could not be read.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, ProjectionError> {
+        Ok(
+            sqlx::query_scalar("select value from settings where key = $1")
+                .bind(key)
+                .fetch_optional(&self.views)
+                .await?,
+        )
+    }
+
+    /// Stores a setting unless it is already set; returns the value that is
+    /// stored afterwards (the other process's, if it got there first).
+    ///
+    /// # Errors
+    /// The database could not be written.
+    pub async fn setting_or_insert(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<String, ProjectionError> {
+        sqlx::query(
+            "insert into settings (key, value) values ($1, $2) on conflict (key) do nothing",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.views)
+        .await?;
+        Ok(self.setting(key).await?.unwrap_or_else(|| value.to_owned()))
+    }
+}

@@ -1,0 +1,41 @@
+//! The views. Each file owns one view: its tables (in `migrations/`), how
+//! each event changes it, and the queries that read it.
+//!
+//! Every view is plain SQL that both PostgreSQL and SQLite run unchanged
+//! (`$1` placeholders, `on conflict`, no backend-only types): one
+//! implementation, two backends.
+
+pub mod inventory;
+pub mod product_listings;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+
+use crate::log::Envelope;
+
+/// A view fed by the projector.
+#[async_trait]
+pub trait View: Send + Sync {
+    /// The checkpoint's key; never change it for an existing view.
+    fn name(&self) -> &'static str;
+
+    /// Applies one event, inside the projector's transaction.
+    async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
+}
+
+/// Every view Riff keeps.
+pub fn all() -> Vec<Arc<dyn View>> {
+    vec![
+        Arc::new(inventory::Inventory),
+        Arc::new(product_listings::ProductListings),
+    ]
+}
+
+/// Timestamps are stored as RFC 3339 text in UTC with a fixed number of
+/// digits, so that ordering the text orders the times on both backends.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}

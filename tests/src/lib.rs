@@ -1,0 +1,304 @@
+//! The end-to-end test harness: spawns the real application on a random
+//! port over a fresh database — PostgreSQL or SQLite — and talks to it over
+//! HTTP, as a client would.
+//!
+//! PostgreSQL tests create a throw-away database on the server named by
+//! `RIFF_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
+//! and drop it afterwards. When that server is unreachable the tests fail,
+//! loudly: they are never skipped.
+//!
+//! Set `TEST_LOG=1` to see the application's logs.
+
+use std::path::PathBuf;
+use std::sync::Once;
+
+use reqwest::{Client, Response, StatusCode};
+use riff_domain::policy::PlatformPriority;
+use riff_domain::value::Currency;
+use riff_projections::Db;
+use riff_web::config::{Config, Secret};
+use riff_web::startup::Application;
+use serde_json::Value;
+use sqlx::Connection;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+pub use riff_projections::Backend;
+
+/// The token the test apps are configured with.
+pub const TOKEN: &str = "test-token-0123456789";
+
+/// A running Riff and the client to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub database: TestDatabase,
+    running: Option<Running>,
+}
+
+struct Running {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            riff_web::telemetry::init();
+        }
+    });
+}
+
+/// A database made for one test, removed when dropped.
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Postgres { admin_url: String, name: String },
+    Sqlite(PathBuf),
+}
+
+impl TestDatabase {
+    /// A fresh, empty database on `backend`.
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Postgres => {
+                let admin_url = std::env::var("RIFF_TEST_POSTGRES_URL")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is needed for this test and is not reachable at {admin_url} ({e}). \
+                         Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set \
+                         RIFF_TEST_POSTGRES_URL."
+                    )
+                });
+                let name = format!("riff_test_{}", Uuid::new_v4().simple());
+                sqlx::query(&format!("create database {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create the test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                Self {
+                    backend,
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("riff-test-{}.db", Uuid::new_v4()));
+                Self {
+                    backend,
+                    url: format!("sqlite://{}", path.display()),
+                    cleanup: Cleanup::Sqlite(path),
+                }
+            }
+        }
+    }
+
+    /// A migrated connection to the database, for tests that work below the
+    /// HTTP API.
+    pub async fn connect(&self) -> Db {
+        let db = Db::connect(&self.url)
+            .await
+            .expect("connect to the test database");
+        db.migrate().await.expect("migrate the test database");
+        db
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside any runtime we may block: use a thread.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("a runtime for cleanup");
+                    runtime.block_on(async {
+                        if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                            let _ = sqlx::query(&format!(
+                                "drop database if exists {name} with (force)"
+                            ))
+                            .execute(&mut admin)
+                            .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// The configuration a test app runs with.
+pub fn config(database_url: &str, token: Option<&str>) -> Config {
+    Config {
+        database_url: database_url.to_owned(),
+        bind: "127.0.0.1:0".parse().expect("a valid address"),
+        api_token: token.map(Secret::new),
+        currency: Currency::GBP,
+        platform_priority: PlatformPriority::default(),
+    }
+}
+
+/// Spawns Riff on a fresh database of `backend`, with [`TOKEN`].
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_on(TestDatabase::new(backend).await).await
+}
+
+/// Spawns Riff on a database a test has prepared.
+pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
+    let mut app = TestApp {
+        address: String::new(),
+        client: Client::new(),
+        database,
+        running: None,
+    };
+    app.start().await;
+    app
+}
+
+impl TestApp {
+    async fn start(&mut self) {
+        init_logs();
+        let application = Application::build(&config(&self.database.url, Some(TOKEN)))
+            .await
+            .expect("the application starts");
+        self.address = format!("http://{}", application.local_addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(application.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        self.running = Some(Running { stop, task });
+    }
+
+    /// Stops the server cleanly and starts a new one on the same database.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running.stop.send(());
+            running
+                .task
+                .await
+                .expect("the server task does not panic")
+                .expect("the server stops cleanly");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates a product and returns its JSON, asserting `201`.
+    pub async fn create_product(&self, body: &Value) -> Value {
+        let response = self.post("/api/products", body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
+        response.json().await.expect("product JSON")
+    }
+
+    /// How many events the log holds: what "the log is unchanged" checks.
+    pub async fn log_length(&self) -> usize {
+        let mut after = 0;
+        let mut count = 0;
+        loop {
+            let page: Value = self
+                .get(&format!("/api/events?after={after}&limit=1000"))
+                .await
+                .json()
+                .await
+                .expect("events JSON");
+            let events = page["events"].as_array().expect("an events array").len();
+            if events == 0 {
+                return count;
+            }
+            count += events;
+            after = page["last_position"].as_i64().expect("a last position");
+        }
+    }
+}
+
+/// A valid product body, with the given SKU and title.
+pub fn guitar(sku: &str, title: &str) -> Value {
+    serde_json::json!({
+        "sku": sku,
+        "title": title,
+        "brand": "Gibson",
+        "model": "Les Paul Standard",
+        "year": 1959,
+        "finish": "Sunburst",
+        "category": "Electric Guitars",
+        "condition": "excellent",
+        "price": "1499.00"
+    })
+}
+
+/// Runs one test body on both backends, as two named tests.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests over a real socket, each on PostgreSQL and on SQLite.
+//! One test binary, so one link step.
+
+// The test bodies are plain async functions that the `on_both_backends!`
+// macro turns into tests, so clippy cannot see they are tests.
+#![allow(clippy::unwrap_used)]
+
+mod auth;
+mod events;
+mod ledger;
+mod products;

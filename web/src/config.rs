@@ -1,0 +1,109 @@
+//! Configuration. Every setting comes from the environment (a `.env` file in
+//! the working directory is read first when present) or the matching flag,
+//! and has a default that works out of the box with the embedded store.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use riff_domain::policy::PlatformPriority;
+use riff_domain::value::Currency;
+
+/// Settings of `riff serve` and `riff migrate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Where the ledger lives: postgres://user@host/db or sqlite://FILE.
+    /// The SQLite file is created on first run.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://riff.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// The address the HTTP server listens on.
+    #[arg(long, env = "RIFF_BIND", default_value = "127.0.0.1:8000", value_parser = parse_bind, global = true)]
+    pub bind: SocketAddr,
+
+    /// The bearer token for /api. When unset, Riff generates one on first
+    /// run, prints it once and keeps its digest in the database.
+    #[arg(long, env = "RIFF_API_TOKEN", hide_env_values = true, global = true)]
+    pub api_token: Option<Secret>,
+
+    /// The shop's currency: prices without one are in it.
+    #[arg(long, env = "RIFF_CURRENCY", default_value = "GBP", value_parser = parse_currency, global = true)]
+    pub currency: Currency,
+
+    /// Whose sale wins an exact tie, and whose details win when one item is
+    /// found on several platforms; highest first.
+    #[arg(long, env = "RIFF_PLATFORM_PRIORITY", default_value = "shopify,reverb,vr,ebay", value_parser = parse_priority, global = true)]
+    pub platform_priority: PlatformPriority,
+}
+
+fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
+    raw.parse()
+        .map_err(|e| format!("RIFF_BIND must be host:port such as 127.0.0.1:8000 ({e})"))
+}
+
+fn parse_currency(raw: &str) -> Result<Currency, String> {
+    Currency::parse(raw).map_err(|e| format!("RIFF_CURRENCY: {}", e.message))
+}
+
+fn parse_priority(raw: &str) -> Result<PlatformPriority, String> {
+    raw.parse().map_err(|e: riff_domain::value::InvalidValue| {
+        format!("RIFF_PLATFORM_PRIORITY {}", e.message)
+    })
+}
+
+/// A secret setting. Its `Debug` never shows the value, so a logged config
+/// leaks nothing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().is_empty() {
+            return Err("must not be empty".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_shows_in_debug_output() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?}"), "[redacted]");
+    }
+
+    #[test]
+    fn bad_settings_name_the_variable() {
+        assert!(parse_bind("nonsense").unwrap_err().contains("RIFF_BIND"));
+        assert!(parse_currency("EURO")
+            .unwrap_err()
+            .contains("RIFF_CURRENCY"));
+        assert!(parse_priority("ebay")
+            .unwrap_err()
+            .contains("RIFF_PLATFORM_PRIORITY"));
+    }
+}

@@ -1,0 +1,49 @@
+//! `GET /api/events?after=&limit=`: the global log, paged by position.
+
+use axum::extract::State;
+use axum::Json;
+use riff_projections::{log, StoredEvent};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::http::json::ApiQuery;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub(crate) struct Page {
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Events {
+    events: Vec<StoredEvent>,
+    /// The position to ask `after` next time: the last event returned, or
+    /// `after` itself when there was nothing new.
+    last_position: i64,
+}
+
+/// Only events that can no longer be overtaken are returned, so a client
+/// that pages with `after=last_position` never misses one.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> Result<Json<Events>, ApiError> {
+    let after = page.after.unwrap_or(0);
+    if after < 0 {
+        return Err(ApiError::invalid(
+            "after",
+            "must be a position, zero or more",
+        ));
+    }
+    let limit = page.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 1000"));
+    }
+    let events = log::read_after(&state.db, after, limit).await?;
+    let last_position = events.last().map_or(after, |e| e.position);
+    Ok(Json(Events {
+        events,
+        last_position,
+    }))
+}

@@ -1,0 +1,31 @@
+//! `GET /api/products/{sku}/history`: every event of the product and of its
+//! listings, oldest first.
+
+use axum::extract::State;
+use axum::Json;
+use riff_projections::view::product_listings;
+use riff_projections::{log, StoredEvent};
+use serde::Serialize;
+
+use super::representation;
+use crate::error::ApiError;
+use crate::http::json::ApiPath;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub(crate) struct History {
+    sku: String,
+    events: Vec<StoredEvent>,
+}
+
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    ApiPath(sku): ApiPath<String>,
+) -> Result<Json<History>, ApiError> {
+    representation::one(&state.db, &sku).await?;
+    let listings = product_listings::of_products(&state.db, &[sku.as_str()]).await?;
+    let mut aggregates = vec![("product", sku.as_str())];
+    aggregates.extend(listings.iter().map(|l| ("listing", l.listing_id.as_str())));
+    let events = log::events_of(&state.db, &aggregates).await?;
+    Ok(Json(History { sku, events }))
+}

@@ -1,0 +1,99 @@
+//! `GET /api/products` and `GET /api/products/{sku}`.
+
+use axum::extract::State;
+use axum::Json;
+use riff_projections::view::inventory::{self, InventoryQuery, SortColumn};
+use serde::{Deserialize, Serialize};
+
+use super::representation::{self, ProductJson};
+use crate::error::ApiError;
+use crate::http::json::{ApiPath, ApiQuery};
+use crate::state::AppState;
+
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    ApiPath(sku): ApiPath<String>,
+) -> Result<Json<ProductJson>, ApiError> {
+    Ok(Json(representation::one(&state.db, &sku).await?))
+}
+
+/// The list's query string, as typed.
+#[derive(Deserialize)]
+pub(crate) struct ListParams {
+    q: Option<String>,
+    brand: Option<String>,
+    category: Option<String>,
+    condition: Option<String>,
+    status: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+/// The most products one page may hold.
+const MAX_PER_PAGE: u32 = 200;
+
+impl TryFrom<ListParams> for InventoryQuery {
+    type Error = ApiError;
+
+    fn try_from(p: ListParams) -> Result<Self, Self::Error> {
+        let defaults = InventoryQuery::default();
+        let sort = match p.sort.as_deref().filter(|s| !s.is_empty()) {
+            Some(raw) => SortColumn::parse(raw).map_err(|m| ApiError::invalid("sort", m))?,
+            None => defaults.sort,
+        };
+        // Newest first by default; an explicit column sorts ascending
+        // unless told otherwise.
+        let descending = match p.order.as_deref().filter(|s| !s.is_empty()) {
+            Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return Err(ApiError::invalid("order", "must be asc or desc")),
+            None => p.sort.is_none() && defaults.descending,
+        };
+        let page = p.page.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiError::invalid("page", "pages count from 1"));
+        }
+        let per_page = p.per_page.unwrap_or(defaults.per_page);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(ApiError::invalid(
+                "per_page",
+                format!("must be between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+        Ok(Self {
+            q: p.q,
+            brand: p.brand,
+            category: p.category,
+            condition: p.condition,
+            status: p.status,
+            sort,
+            descending,
+            page,
+            per_page,
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct ProductList {
+    items: Vec<ProductJson>,
+    total: i64,
+    page: u32,
+    per_page: u32,
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<ProductList>, ApiError> {
+    let query = InventoryQuery::try_from(params)?;
+    let page = inventory::list(&state.db, &query).await?;
+    Ok(Json(ProductList {
+        items: representation::with_listings(&state.db, page.items).await?,
+        total: page.total,
+        page: query.page,
+        per_page: query.per_page,
+    }))
+}

@@ -1,0 +1,47 @@
+//! The product JSON every endpoint returns: the inventory row with its
+//! listings.
+
+use riff_projections::view::inventory::InventoryItem;
+use riff_projections::view::product_listings::{self, ListingRow};
+use riff_projections::Db;
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+#[derive(Serialize)]
+pub(crate) struct ProductJson {
+    #[serde(flatten)]
+    item: InventoryItem,
+    listings: Vec<ListingRow>,
+}
+
+/// Attaches each product's listings, with one query for all of them.
+pub(super) async fn with_listings(
+    db: &Db,
+    items: Vec<InventoryItem>,
+) -> Result<Vec<ProductJson>, ApiError> {
+    let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
+    let mut listings = product_listings::of_products(db, &skus).await?;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let (own, rest): (Vec<_>, Vec<_>) = listings
+                .drain(..)
+                .partition(|l| l.sku.as_deref() == Some(item.sku.as_str()));
+            listings = rest;
+            ProductJson {
+                item,
+                listings: own,
+            }
+        })
+        .collect())
+}
+
+/// One product, or `404`.
+pub(super) async fn one(db: &Db, sku: &str) -> Result<ProductJson, ApiError> {
+    let item = riff_projections::view::inventory::get(db, sku)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no product has SKU {sku}")))?;
+    let mut all = with_listings(db, vec![item]).await?;
+    Ok(all.remove(0))
+}

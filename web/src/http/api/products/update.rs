@@ -1,0 +1,96 @@
+//! `PATCH /api/products/{sku}`: change any editable fields at once.
+
+use axum::extract::State;
+use axum::Json;
+use riff_domain::product::Revision;
+use riff_domain::value::{ProductDetails, Sku};
+use riff_domain::{EventMetadata, ProductCommand, Source};
+use serde_json::Value;
+
+use super::body::{Fields, PRODUCT_FIELDS};
+use super::representation::{self, ProductJson};
+use crate::error::ApiError;
+use crate::http::json::{ApiJson, ApiPath};
+use crate::state::AppState;
+
+const DETAIL_FIELDS: &[&str] = &[
+    "title",
+    "brand",
+    "model",
+    "year",
+    "finish",
+    "category",
+    "condition",
+    "description",
+];
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    ApiPath(sku): ApiPath<String>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<ProductJson>, ApiError> {
+    let allowed: Vec<&str> = PRODUCT_FIELDS
+        .iter()
+        .copied()
+        .chain(["expected_version"])
+        .collect();
+    let fields = Fields::new(body, &allowed)?;
+    let sku =
+        Sku::parse(&sku).map_err(|_| ApiError::NotFound(format!("no product has SKU {sku}")))?;
+    let product = state.ledger.load_product(&sku).await?;
+    let Some(current) = product.details else {
+        return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
+    };
+    if let Some(Some(other)) = fields.text("sku")? {
+        if other.trim() != sku.as_str() {
+            return Err(ApiError::invalid(
+                "sku",
+                "the SKU of a product never changes; create a new product instead",
+            ));
+        }
+    }
+
+    let details = if DETAIL_FIELDS.iter().any(|f| fields.has(f)) {
+        let mut input = current.to_input();
+        if let Some(v) = fields.text("title")? {
+            input.title = v.unwrap_or_default();
+        }
+        if let Some(v) = fields.text("brand")? {
+            input.brand = v.unwrap_or_default();
+        }
+        if let Some(v) = fields.text("model")? {
+            input.model = v.unwrap_or_default();
+        }
+        if let Some(v) = fields.text("category")? {
+            input.category = v.unwrap_or_default();
+        }
+        if let Some(v) = fields.text("condition")? {
+            input.condition = v.unwrap_or_default();
+        }
+        if let Some(v) = fields.text("year")? {
+            input.year = v;
+        }
+        if let Some(v) = fields.text("finish")? {
+            input.finish = v;
+        }
+        if let Some(v) = fields.text("description")? {
+            input.description = v;
+        }
+        Some(ProductDetails::parse(input)?)
+    } else {
+        None
+    };
+    let revision = Revision {
+        details,
+        price: fields.price(state.currency)?,
+        quantity: fields.quantity()?,
+        expected_version: fields.version("expected_version")?,
+    };
+    let meta = EventMetadata::new("api", Source::Api);
+    let position = state
+        .ledger
+        .product(&sku, ProductCommand::Revise(revision), &meta)
+        .await?;
+    state.caught_up(position).await;
+    Ok(Json(representation::one(&state.db, sku.as_str()).await?))
+}

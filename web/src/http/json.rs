@@ -1,0 +1,20 @@
+//! Extractors whose failures answer in the API's error shape.
+
+use axum::extract::{FromRequest, FromRequestParts};
+
+use crate::error::ApiError;
+
+/// `axum::Json` that rejects with an [`ApiError`] (`400`).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+/// `axum::extract::Query` that rejects with an [`ApiError`] (`400`).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+/// `axum::extract::Path` that rejects with an [`ApiError`] (`400`).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub(crate) struct ApiPath<T>(pub(crate) T);

@@ -1,0 +1,190 @@
+//! The write side: commands in, events appended, through cqrs-es on
+//! PostgreSQL (postgres-es) or SQLite (sqlite-es). The same code runs on
+//! both; only the store behind it differs.
+//!
+//! Two commands on one aggregate at once both load version N and both try to
+//! append N+1: the store's primary key lets one win and the other fails with
+//! a conflict. The loser is not lost — it is run again on the fresh state, a
+//! few times, before the caller is told to try again.
+
+use std::time::Duration;
+
+use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
+use postgres_es::PostgresEventRepository;
+use riff_domain::upcast::upcasters;
+use riff_domain::value::Sku;
+use riff_domain::{
+    EventMetadata, Listing, ListingCommand, ListingError, Product, ProductCommand, ProductError,
+};
+use riff_projections::db::StorePool;
+use riff_projections::{log, Db, ProjectionError};
+use sqlite_es::SqliteEventRepository;
+use uuid::Uuid;
+
+/// How often a command that lost a race is run again on fresh state.
+const CONFLICT_RETRIES: u32 = 8;
+
+/// Why a command was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError<E: std::error::Error> {
+    /// The aggregate refused it: a business rule said no.
+    #[error(transparent)]
+    Rejected(E),
+    /// Other writers kept winning; nothing was appended.
+    #[error("the item is being changed by others right now; try again in a moment")]
+    Busy,
+    #[error("the event store failed: {0}")]
+    Store(String),
+    #[error(transparent)]
+    Read(#[from] ProjectionError),
+}
+
+/// One framework per aggregate per backend.
+enum Frameworks {
+    Postgres {
+        products: Cqrs<Product, PostgresEventRepository>,
+        listings: Cqrs<Listing, PostgresEventRepository>,
+    },
+    Sqlite {
+        products: Cqrs<Product, SqliteEventRepository>,
+        listings: Cqrs<Listing, SqliteEventRepository>,
+    },
+}
+
+type Store<A, R> = PersistedEventStore<R, A>;
+
+/// A framework with the store beside it, for loading state without a
+/// command.
+struct Cqrs<A: Aggregate, R: PersistedEventRepository> {
+    framework: CqrsFramework<A, Store<A, R>>,
+    store: Store<A, R>,
+}
+
+impl<A, R> Cqrs<A, R>
+where
+    A: Aggregate<Services = ()>,
+    A::Command: Clone,
+    R: PersistedEventRepository,
+{
+    /// `repo` makes a repository; each of the two stores needs its own.
+    fn new(repo: impl Fn() -> R) -> Self {
+        let store = || PersistedEventStore::new_event_store(repo()).with_upcasters(upcasters());
+        Self {
+            framework: CqrsFramework::new(store(), vec![], ()),
+            store: store(),
+        }
+    }
+
+    async fn execute(
+        &self,
+        id: &str,
+        command: A::Command,
+        meta: &EventMetadata,
+    ) -> Result<(), LedgerError<A::Error>>
+    where
+        A::Error: Clone,
+    {
+        let mut attempt = 0;
+        loop {
+            match self
+                .framework
+                .execute_with_metadata(id, command.clone(), meta.to_map())
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(AggregateError::UserError(e)) => return Err(LedgerError::Rejected(e)),
+                Err(AggregateError::AggregateConflict) if attempt < CONFLICT_RETRIES => {
+                    attempt += 1;
+                    // A little jittered pause lets the winner finish.
+                    let pause = 2u64.pow(attempt.min(6)) + u64::from(rand::random::<u8>() % 8);
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                }
+                Err(AggregateError::AggregateConflict) => return Err(LedgerError::Busy),
+                Err(other) => return Err(LedgerError::Store(other.to_string())),
+            }
+        }
+    }
+
+    async fn load(&self, id: &str) -> Result<A, LedgerError<A::Error>> {
+        self.store
+            .load_aggregate(id)
+            .await
+            .map(|mut context| std::mem::take(context.aggregate()))
+            .map_err(|e| LedgerError::Store(e.to_string()))
+    }
+}
+
+/// The ledger: where every change to Riff's data is appended.
+pub struct Ledger {
+    db: Db,
+    frameworks: Frameworks,
+}
+
+impl Ledger {
+    pub fn new(db: Db) -> Self {
+        let frameworks = match &db.store {
+            StorePool::Postgres(pool) => Frameworks::Postgres {
+                products: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
+                listings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
+            },
+            StorePool::Sqlite(pool) => Frameworks::Sqlite {
+                products: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
+                listings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
+            },
+        };
+        Self { db, frameworks }
+    }
+
+    /// Runs a product command and returns the log position of the product's
+    /// newest event, for the caller to wait on before reading views.
+    ///
+    /// # Errors
+    /// The product refused the command, or the store failed.
+    pub async fn product(
+        &self,
+        sku: &Sku,
+        command: ProductCommand,
+        meta: &EventMetadata,
+    ) -> Result<i64, LedgerError<ProductError>> {
+        match &self.frameworks {
+            Frameworks::Postgres { products, .. } => {
+                products.execute(sku.as_str(), command, meta).await?
+            }
+            Frameworks::Sqlite { products, .. } => {
+                products.execute(sku.as_str(), command, meta).await?
+            }
+        }
+        Ok(log::last_position_of(&self.db, Product::TYPE, sku.as_str()).await?)
+    }
+
+    /// Runs a listing command; returns as [`Ledger::product`] does.
+    ///
+    /// # Errors
+    /// The listing refused the command, or the store failed.
+    pub async fn listing(
+        &self,
+        id: Uuid,
+        command: ListingCommand,
+        meta: &EventMetadata,
+    ) -> Result<i64, LedgerError<ListingError>> {
+        let id = id.to_string();
+        match &self.frameworks {
+            Frameworks::Postgres { listings, .. } => listings.execute(&id, command, meta).await?,
+            Frameworks::Sqlite { listings, .. } => listings.execute(&id, command, meta).await?,
+        }
+        Ok(log::last_position_of(&self.db, Listing::TYPE, &id).await?)
+    }
+
+    /// A product's current state, folded from its events (the default,
+    /// empty product when the SKU is unknown).
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn load_product(&self, sku: &Sku) -> Result<Product, LedgerError<ProductError>> {
+        match &self.frameworks {
+            Frameworks::Postgres { products, .. } => products.load(sku.as_str()).await,
+            Frameworks::Sqlite { products, .. } => products.load(sku.as_str()).await,
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The `riff` application: configuration, the ledger, the HTTP API and the
+//! command line, wired together.
+//!
+//! # Layout
+//!
+//! - [`config`]: every setting, from the environment and `.env`.
+//! - [`ledger`]: the write side — cqrs-es on PostgreSQL or SQLite, with
+//!   conflicting commands retried on fresh state.
+//! - [`startup`]: builds the application and runs it until shutdown.
+//! - [`http`]: the routes: `/api` (bearer token), `/healthz`.
+//! - [`auth`]: the API token.
+//! - [`cli`]: the `riff` subcommands.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod ledger;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,146 @@
+//! Building and running the application.
+//!
+//! [`Application::build`] does everything that can fail — connect, migrate,
+//! load the token, bind the port — before anything is served, so that a bad
+//! setting stops start-up with a clear message. Tests build it on port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use riff_projections::{view, Db, ProjectionError, Projector};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::auth::ApiToken;
+use crate::config::Config;
+use crate::http;
+use crate::ledger::Ledger;
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database at DATABASE_URL: {0}")]
+    Database(#[source] ProjectionError),
+    #[error("cannot listen on RIFF_BIND {addr}: {source}; is another program using it?")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    /// The API token, when Riff generated it on this start: shown once.
+    pub generated_token: Option<String>,
+}
+
+impl Application {
+    /// Connects, migrates, prepares the views and binds the listener.
+    ///
+    /// # Errors
+    /// The database cannot be reached or migrated, or the address is taken.
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let db = Db::connect(&config.database_url)
+            .await
+            .map_err(StartupError::Database)?;
+        db.migrate().await.map_err(StartupError::Database)?;
+        let (token, generated_token) = ApiToken::load(config.api_token.as_ref(), &db)
+            .await
+            .map_err(StartupError::Database)?;
+        let projector = Projector::new(db.clone(), view::all())
+            .await
+            .map_err(StartupError::Database)?;
+        let listener =
+            TcpListener::bind(config.bind)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.bind,
+                    source,
+                })?;
+        let state = AppState {
+            ledger: Arc::new(Ledger::new(db.clone())),
+            db,
+            projector: Arc::new(projector),
+            token: Arc::new(token),
+            currency: config.currency,
+            priority: Arc::new(config.platform_priority.clone()),
+        };
+        Ok(Self {
+            listener,
+            state,
+            generated_token,
+        })
+    }
+
+    /// The address actually bound (the port is chosen by the OS for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves HTTP and runs the projector until `shutdown` completes; then
+    /// stops taking requests, lets those in flight finish, and closes the
+    /// database.
+    ///
+    /// # Errors
+    /// The server failed.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let projector = self.state.projector.clone();
+        let mut projector_stop = stopped.clone();
+        let projector_task = tokio::spawn(async move {
+            projector
+                .run(async move {
+                    let _ = projector_stop.wait_for(|s| *s).await;
+                })
+                .await;
+        });
+        let db = self.state.db.clone();
+        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(
+            async move {
+                shutdown.await;
+                let _ = stop.send(true);
+            },
+        );
+        let served = server.await;
+        let _ = projector_task.await;
+        db.close().await;
+        served
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(error.message = %error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(error.message = %error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
