@@ -1,0 +1,154 @@
+//! The `riff` binary as an operator runs it: help, migrate, serve, a bad
+//! setting, a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn riff(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_riff"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("RIFF_API_TOKEN")
+        .env_remove("RIFF_BIND");
+    command
+}
+
+/// A fresh working directory, removed afterwards.
+struct WorkDir(PathBuf);
+
+impl WorkDir {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("riff-cli-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&path).expect("create a working directory");
+        Self(path)
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn help_explains_each_command() {
+    let dir = WorkDir::new();
+    let out = riff(&dir.0).arg("--help").output().expect("riff runs");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for word in ["serve", "migrate", "DATABASE_URL", "RIFF_BIND"] {
+        assert!(help.contains(word), "--help should mention {word}:\n{help}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_default_database_in_the_working_directory() {
+    let dir = WorkDir::new();
+    let out = riff(&dir.0).arg("migrate").output().expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sqlite"));
+    assert!(dir.0.join("riff.db").exists());
+    // Running it again is harmless.
+    assert!(riff(&dir.0)
+        .arg("migrate")
+        .status()
+        .expect("riff runs")
+        .success());
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_and_names_it() {
+    let dir = WorkDir::new();
+    for (variable, value) in [
+        ("RIFF_BIND", "not-an-address"),
+        ("RIFF_CURRENCY", "EURO"),
+        ("RIFF_PLATFORM_PRIORITY", "ebay,etsy"),
+    ] {
+        let out = riff(&dir.0)
+            .arg("serve")
+            .env(variable, value)
+            .output()
+            .expect("riff runs");
+        assert!(
+            !out.status.success(),
+            "{variable}={value} should stop start-up"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(variable), "{variable}: {stderr}");
+    }
+    let out = riff(&dir.0)
+        .arg("serve")
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .expect("riff runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL"));
+}
+
+#[test]
+fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
+    let dir = WorkDir::new();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener.local_addr().expect("an address").port()
+    };
+    let mut child = riff(&dir.0)
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("riff starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let token = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .map(|line| line.trim().to_owned())
+        .find(|line| line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()))
+        .expect("the generated token is printed");
+
+    let client = reqwest::blocking::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let health = loop {
+        match client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+        {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("riff serve did not answer: {e}"),
+        }
+    };
+    assert!(health.status().is_success());
+    let products = client
+        .get(format!("http://127.0.0.1:{port}/api/products"))
+        .bearer_auth(&token)
+        .send()
+        .expect("an answer");
+    assert!(products.status().is_success());
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait on riff") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "riff serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean stop exits 0, got {status}");
+}
