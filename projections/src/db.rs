@@ -71,6 +71,17 @@ impl Db {
             let views = AnyPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // The inventory filters' selectivity varies wildly (a
+                        // text search may match 3 rows or 30,000); a cached
+                        // generic plan picked for one is ruinous for the
+                        // other. Plan each query for its own arguments.
+                        conn.execute("set plan_cache_mode = force_custom_plan")
+                            .await?;
+                        Ok(())
+                    })
+                })
                 .connect(url)
                 .await?;
             Ok(Self {

@@ -18,7 +18,7 @@ use riff_domain::{
     EventMetadata, Listing, ListingCommand, ListingError, Product, ProductCommand, ProductError,
 };
 use riff_projections::db::StorePool;
-use riff_projections::{log, Db, ProjectionError};
+use riff_projections::Db;
 use sqlite_es::SqliteEventRepository;
 use uuid::Uuid;
 
@@ -36,8 +36,6 @@ pub enum LedgerError<E: std::error::Error> {
     Busy,
     #[error("the event store failed: {0}")]
     Store(String),
-    #[error(transparent)]
-    Read(#[from] ProjectionError),
 }
 
 /// One framework per aggregate per backend.
@@ -117,12 +115,11 @@ where
 
 /// The ledger: where every change to Riff's data is appended.
 pub struct Ledger {
-    db: Db,
     frameworks: Frameworks,
 }
 
 impl Ledger {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: &Db) -> Self {
         let frameworks = match &db.store {
             StorePool::Postgres(pool) => Frameworks::Postgres {
                 products: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
@@ -133,11 +130,10 @@ impl Ledger {
                 listings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
             },
         };
-        Self { db, frameworks }
+        Self { frameworks }
     }
 
-    /// Runs a product command and returns the log position of the product's
-    /// newest event, for the caller to wait on before reading views.
+    /// Runs a product command: its events are appended, or nothing is.
     ///
     /// # Errors
     /// The product refused the command, or the store failed.
@@ -146,19 +142,18 @@ impl Ledger {
         sku: &Sku,
         command: ProductCommand,
         meta: &EventMetadata,
-    ) -> Result<i64, LedgerError<ProductError>> {
+    ) -> Result<(), LedgerError<ProductError>> {
         match &self.frameworks {
             Frameworks::Postgres { products, .. } => {
-                products.execute(sku.as_str(), command, meta).await?
+                products.execute(sku.as_str(), command, meta).await
             }
             Frameworks::Sqlite { products, .. } => {
-                products.execute(sku.as_str(), command, meta).await?
+                products.execute(sku.as_str(), command, meta).await
             }
         }
-        Ok(log::last_position_of(&self.db, Product::TYPE, sku.as_str()).await?)
     }
 
-    /// Runs a listing command; returns as [`Ledger::product`] does.
+    /// Runs a listing command, as [`Ledger::product`] does.
     ///
     /// # Errors
     /// The listing refused the command, or the store failed.
@@ -167,13 +162,12 @@ impl Ledger {
         id: Uuid,
         command: ListingCommand,
         meta: &EventMetadata,
-    ) -> Result<i64, LedgerError<ListingError>> {
+    ) -> Result<(), LedgerError<ListingError>> {
         let id = id.to_string();
         match &self.frameworks {
-            Frameworks::Postgres { listings, .. } => listings.execute(&id, command, meta).await?,
-            Frameworks::Sqlite { listings, .. } => listings.execute(&id, command, meta).await?,
+            Frameworks::Postgres { listings, .. } => listings.execute(&id, command, meta).await,
+            Frameworks::Sqlite { listings, .. } => listings.execute(&id, command, meta).await,
         }
-        Ok(log::last_position_of(&self.db, Listing::TYPE, &id).await?)
     }
 
     /// A product's current state, folded from its events (the default,

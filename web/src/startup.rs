@@ -61,7 +61,7 @@ impl Application {
                     source,
                 })?;
         let state = AppState {
-            ledger: Arc::new(Ledger::new(db.clone())),
+            ledger: Arc::new(Ledger::new(&db)),
             db,
             projector: Arc::new(projector),
             token: Arc::new(token),

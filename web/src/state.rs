@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
-use riff_projections::{Db, Projector};
+use riff_projections::{log, Db, ProjectionError, Projector};
 
 use crate::auth::ApiToken;
 use crate::ledger::Ledger;
@@ -27,11 +27,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Waits (bounded) until the views show what the log holds at
-    /// `position`, so that a client reading right after a write sees it.
-    pub async fn caught_up(&self, position: i64) {
+    /// Waits (bounded) until the views show every event of one aggregate,
+    /// so that a client reading right after a write sees it.
+    ///
+    /// # Errors
+    /// The log could not be read.
+    pub async fn caught_up_with(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<(), ProjectionError> {
+        let position = log::last_position_of(&self.db, aggregate_type, aggregate_id).await?;
         if !self.projector.wait_for(position, READ_YOUR_WRITES).await {
             tracing::warn!(position, "views did not catch up in time; answering anyway");
         }
+        Ok(())
     }
 }

@@ -383,28 +383,40 @@ pub async fn list(db: &Db, query: &InventoryQuery) -> Result<InventoryPage, Proj
         format!("where {}", conditions.join(" and "))
     };
 
-    let count_sql = format!("select count(*) from inventory {filter}");
-    let mut count = sqlx::query_scalar(&count_sql);
-    for arg in &args {
-        count = count.bind(arg);
-    }
-    let total: i64 = count.fetch_one(&db.views).await?;
-
     let direction = if query.descending { "desc" } else { "asc" };
     let per_page = i64::from(query.per_page);
     let offset = i64::from(query.page.saturating_sub(1)) * per_page;
+    // With a filter the matching rows are scanned anyway, so the total is
+    // counted in the same scan (a window over the filtered rows). Without
+    // one, the page is read in order straight from an index and the total
+    // is a plain count.
+    let total_column = if conditions.is_empty() {
+        ""
+    } else {
+        ", count(*) over () as total"
+    };
     let list_sql = format!(
-        "select * from inventory {filter} order by {column} {direction}, sku {direction} \
-         limit {per_page} offset {offset}",
+        "select *{total_column} from inventory {filter} \
+         order by {column} {direction}, sku {direction} limit {per_page} offset {offset}",
         column = query.sort.column(),
     );
     let mut list = sqlx::query(&list_sql);
     for arg in &args {
         list = list.bind(arg);
     }
-    let items = list
-        .fetch_all(&db.views)
-        .await?
+    let rows = list.fetch_all(&db.views).await?;
+    let total: i64 = match rows.first() {
+        Some(row) if !conditions.is_empty() => row.try_get("total")?,
+        _ => {
+            let count_sql = format!("select count(*) from inventory {filter}");
+            let mut count = sqlx::query_scalar(&count_sql);
+            for arg in &args {
+                count = count.bind(arg);
+            }
+            count.fetch_one(&db.views).await?
+        }
+    };
+    let items = rows
         .iter()
         .map(InventoryItem::from_row)
         .collect::<Result<_, _>>()?;

@@ -3,9 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use cqrs_es::Aggregate;
 use riff_domain::product::ProductSource;
 use riff_domain::value::{ProductDetails, ProductDetailsInput, Sku};
-use riff_domain::{EventMetadata, ProductCommand, ProductError, Source};
+use riff_domain::{EventMetadata, Product, ProductCommand, ProductError, Source};
 use serde_json::Value;
 
 use super::body::{Fields, PRODUCT_FIELDS};
@@ -52,20 +53,20 @@ pub(crate) async fn create(
         quantity,
         source: ProductSource::Manual,
     };
-    let (sku, position) = match given_sku {
+    let sku = match given_sku {
         Some(sku) => {
-            let position = state
+            state
                 .ledger
                 .product(&sku, create(sku.clone()), &meta)
                 .await?;
-            (sku, position)
+            sku
         }
         None => {
             let mut attempt = 0;
             loop {
                 let sku = Sku::generated(state.db.next_counter("sku").await?);
                 match state.ledger.product(&sku, create(sku.clone()), &meta).await {
-                    Ok(position) => break (sku, position),
+                    Ok(()) => break sku,
                     Err(LedgerError::Rejected(ProductError::AlreadyExists { .. }))
                         if attempt < SKU_ATTEMPTS =>
                     {
@@ -76,7 +77,7 @@ pub(crate) async fn create(
             }
         }
     };
-    state.caught_up(position).await;
+    state.caught_up_with(Product::TYPE, sku.as_str()).await?;
     let product = representation::one(&state.db, sku.as_str()).await?;
     Ok((StatusCode::CREATED, Json(product)))
 }

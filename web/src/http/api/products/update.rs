@@ -2,9 +2,10 @@
 
 use axum::extract::State;
 use axum::Json;
+use cqrs_es::Aggregate;
 use riff_domain::product::Revision;
 use riff_domain::value::{ProductDetails, Sku};
-use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_domain::{EventMetadata, Product, ProductCommand, Source};
 use serde_json::Value;
 
 use super::body::{Fields, PRODUCT_FIELDS};
@@ -87,10 +88,10 @@ pub(crate) async fn update(
         expected_version: fields.version("expected_version")?,
     };
     let meta = EventMetadata::new("api", Source::Api);
-    let position = state
+    state
         .ledger
         .product(&sku, ProductCommand::Revise(revision), &meta)
         .await?;
-    state.caught_up(position).await;
+    state.caught_up_with(Product::TYPE, sku.as_str()).await?;
     Ok(Json(representation::one(&state.db, sku.as_str()).await?))
 }
