@@ -8,12 +8,14 @@
 //! - [`listing`]: the Listing aggregate — one product on one platform.
 //! - [`policy`]: business decisions as pure functions (first sale wins,
 //!   platform priority), used by the aggregates and, later, by the sagas.
+//! - [`flag`]: which events raise a flag for the owner, and what it says.
 //! - [`metadata`]: who and what caused an event; stored beside every event.
 //! - [`upcast`]: turns old event payloads into today's shape on read.
 //!
 //! This crate does no I/O. Every rule here can be tested without a database or
 //! a network, and the aggregates' given/when/then tests live beside them.
 
+pub mod flag;
 pub mod listing;
 pub mod metadata;
 pub mod policy;

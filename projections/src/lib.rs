@@ -8,6 +8,8 @@
 //! - [`runner`]: the projector that tails the log from each view's stored
 //!   checkpoint and applies events, checkpoint and view rows in one
 //!   transaction.
+//! - [`replay`]: rebuilds views from position zero, in one transaction.
+//! - [`timeline`]: a product as it was at any earlier moment.
 //! - [`view`]: the views, one file each, owning their tables, how events
 //!   change them, and how they are read.
 //!
@@ -17,7 +19,9 @@
 pub mod db;
 mod error;
 pub mod log;
+pub mod replay;
 pub mod runner;
+pub mod timeline;
 pub mod view;
 
 pub use db::{Backend, Db};

@@ -48,6 +48,17 @@ pub struct Envelope {
     pub event: RecordedEvent,
 }
 
+impl Envelope {
+    /// The event's name as stored (`ProductCreated`, `Listed`, …).
+    pub fn event_type(&self) -> String {
+        use cqrs_es::DomainEvent;
+        match &self.event {
+            RecordedEvent::Product(e) => e.event_type(),
+            RecordedEvent::Listing(e) => e.event_type(),
+        }
+    }
+}
+
 impl StoredEvent {
     /// Upcasts the payload to today's shape and decodes it.
     ///
@@ -176,6 +187,32 @@ pub async fn events_of(
     }
     all.sort_by_key(|e| e.position);
     Ok(all)
+}
+
+/// The events at the given positions, in position order.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn at_positions(db: &Db, positions: &[i64]) -> Result<Vec<StoredEvent>, ProjectionError> {
+    if positions.is_empty() {
+        return Ok(vec![]);
+    }
+    let placeholders: Vec<String> = (1..=positions.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select {} from events where position in ({}) order by position",
+        columns(db.backend()),
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for position in positions {
+        query = query.bind(*position);
+    }
+    query
+        .fetch_all(&db.views)
+        .await?
+        .iter()
+        .map(stored_event)
+        .collect()
 }
 
 /// The position of the newest event of one aggregate: what a command just

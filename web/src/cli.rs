@@ -1,6 +1,8 @@
 //! The `riff` command line.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 
@@ -26,4 +28,48 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild views from the event log, from position zero. Safe while
+    /// `riff serve` runs: readers see the old view until the new one is
+    /// complete. Never calls a marketplace.
+    Replay {
+        /// A view to rebuild (repeatable): inventory, product_listings,
+        /// flags, sales, audit. Default: all.
+        #[arg(long = "view")]
+        views: Vec<String>,
+    },
+    /// Export data.
+    #[command(subcommand)]
+    Export(Export),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// The inventory as CSV (what GET /api/export.csv gives), filtered like
+    /// the inventory list.
+    Csv(CsvExport),
+}
+
+#[derive(Debug, Args)]
+pub struct CsvExport {
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Free text: matches SKU, title, brand and model.
+    #[arg(long)]
+    pub q: Option<String>,
+    #[arg(long)]
+    pub brand: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub condition: Option<String>,
+    /// active, sold or archived.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// A column to sort by (sku, title, price, created_at, …).
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// asc or desc.
+    #[arg(long)]
+    pub order: Option<String>,
 }

@@ -131,7 +131,8 @@ impl From<LedgerError<ProductError>> for ApiError {
                 }
                 ProductError::AlreadyExists { .. }
                 | ProductError::StaleVersion { .. }
-                | ProductError::Archived => Self::Conflict(rule.to_string()),
+                | ProductError::Archived
+                | ProductError::FlagNotOpen { .. } => Self::Conflict(rule.to_string()),
                 ProductError::EmptySale => Self::invalid("quantity", rule.to_string()),
                 ProductError::CurrencyMismatch { .. } => Self::invalid("price", rule.to_string()),
             },

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod ledger;
 pub mod startup;

@@ -1,9 +1,12 @@
 //! The `riff` binary: parse the command line, then hand over to the library.
 
+use std::io::Write;
+
 use anyhow::Context;
 use clap::Parser;
-use riff_projections::Db;
-use riff_web::cli::{Cli, Command};
+use riff_projections::view::inventory::{InventoryQuery, SortColumn};
+use riff_projections::{replay, view, Db};
+use riff_web::cli::{Cli, Command, CsvExport, Export};
 use riff_web::startup::{shutdown_signal, Application};
 use riff_web::telemetry;
 
@@ -21,10 +24,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             let app = Application::build(&cli.config).await?;
             if let Some(token) = &app.generated_token {
-                println!(
-                    "Riff generated an API token; it is shown only this once:\n\n    {token}\n"
+                // Nobody may be reading standard output (a service manager,
+                // a closed pipe): the server must not die of that.
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "Riff generated an API token; it is shown only this once:\n\n    {token}\n\n\
+                     Send it as `Authorization: Bearer <token>`, or set RIFF_API_TOKEN to choose your own."
                 );
-                println!("Send it as `Authorization: Bearer <token>`, or set RIFF_API_TOKEN to choose your own.");
             }
             tracing::info!(address = %app.local_addr(), "riff is listening");
             app.run_until_stopped(shutdown_signal())
@@ -38,6 +44,99 @@ async fn main() -> anyhow::Result<()> {
             db.migrate().await.context("migrations failed")?;
             println!("The {} database is up to date.", db.backend().as_str());
         }
+        Command::Replay { views } => replay_views(&cli.config.database_url, &views).await?,
+        Command::Export(Export::Csv(export)) => {
+            export_csv(&cli.config.database_url, export).await?
+        }
+    }
+    Ok(())
+}
+
+async fn open(database_url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(database_url)
+        .await
+        .context("cannot open the database at DATABASE_URL")?;
+    db.migrate().await.context("migrations failed")?;
+    Ok(db)
+}
+
+async fn replay_views(database_url: &str, names: &[String]) -> anyhow::Result<()> {
+    let all = view::all();
+    let chosen: Vec<_> = if names.is_empty() {
+        all
+    } else {
+        let known: Vec<&str> = all.iter().map(|v| v.name()).collect();
+        if let Some(unknown) = names.iter().find(|n| !known.contains(&n.as_str())) {
+            anyhow::bail!(
+                "there is no view {unknown:?}; the views are {}",
+                known.join(", ")
+            );
+        }
+        all.into_iter()
+            .filter(|v| names.iter().any(|n| n == v.name()))
+            .collect()
+    };
+    let db = open(database_url).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} events  {per_sec}  ETA {eta}",
+        )
+        .context("the progress bar template")?,
+    );
+    let started = std::time::Instant::now();
+    let replayed = replay::rebuild(&db, &chosen, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("the replay failed; the views are unchanged")?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    let names: Vec<&str> = chosen.iter().map(|v| v.name()).collect();
+    println!(
+        "Rebuilt {} from {} events in {secs:.1} s ({:.0} events/s); the views stand at position {}.",
+        names.join(", "),
+        replayed.events,
+        replayed.events as f64 / secs.max(0.001),
+        replayed.position
+    );
+    Ok(())
+}
+
+async fn export_csv(database_url: &str, export: CsvExport) -> anyhow::Result<()> {
+    let sort = export
+        .sort
+        .as_deref()
+        .map(SortColumn::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--sort: {e}"))?;
+    let descending = match export.order.as_deref() {
+        None => sort.is_none(),
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => anyhow::bail!("--order must be asc or desc, not {other:?}"),
+    };
+    let query = InventoryQuery {
+        q: export.q,
+        brand: export.brand,
+        category: export.category,
+        condition: export.condition,
+        status: export.status,
+        sort: sort.unwrap_or_default(),
+        descending,
+        ..InventoryQuery::default()
+    };
+    let db = open(database_url).await?;
+    let written = match &export.out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            riff_web::export::write_csv(&db, &query, std::io::BufWriter::new(file)).await?
+        }
+        None => riff_web::export::write_csv(&db, &query, std::io::stdout().lock()).await?,
+    };
+    if let Some(path) = &export.out {
+        println!("Wrote {written} products to {}.", path.display());
     }
     Ok(())
 }

@@ -107,11 +107,18 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
         .spawn()
         .expect("riff starts");
     let stdout = child.stdout.take().expect("piped stdout");
-    let token = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .map(|line| line.trim().to_owned())
-        .find(|line| line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()))
+    // Read standard output on a thread, to its end, as a terminal would.
+    let (found, token) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let line = line.trim();
+            if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
+                let _ = found.send(line.to_owned());
+            }
+        }
+    });
+    let token = token
+        .recv_timeout(Duration::from_secs(20))
         .expect("the generated token is printed");
 
     let client = reqwest::blocking::Client::new();
@@ -151,4 +158,53 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "a clean stop exits 0, got {status}");
+}
+
+#[test]
+fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
+    let dir = WorkDir::new();
+    let out = riff(&dir.0).arg("replay").output().expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Rebuilt inventory, product_listings, flags, sales, audit"),
+        "{said}"
+    );
+
+    let out = riff(&dir.0)
+        .args(["replay", "--view", "sales", "--view", "nope"])
+        .output()
+        .expect("riff runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("nope") && stderr.contains("inventory"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn export_csv_writes_a_file_with_a_header() {
+    let dir = WorkDir::new();
+    let out = riff(&dir.0)
+        .args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"])
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.0.join("stock.csv")).expect("the file is written");
+    assert!(csv.starts_with("\u{feff}sku,title,brand"), "{csv}");
+    let bad = riff(&dir.0)
+        .args(["export", "csv", "--sort", "colour"])
+        .output()
+        .expect("riff runs");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--sort"));
 }

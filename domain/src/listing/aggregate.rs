@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes};
+use crate::flag::raised_by_listing;
 use crate::value::{Platform, Sku};
 
 /// Where a listing stands, as the product page shows it.
@@ -56,6 +57,10 @@ pub struct Listing {
     pub url: Option<String>,
     /// Order references already recorded, so a sale seen twice counts once.
     pub orders: Vec<String>,
+    /// How many events the listing has.
+    pub version: u64,
+    /// The sequence numbers of the events whose flags are still open.
+    pub open_flags: Vec<u64>,
 }
 
 impl Aggregate for Listing {
@@ -78,6 +83,10 @@ impl Aggregate for Listing {
     }
 
     fn apply(&mut self, event: Self::Event) {
+        self.version += 1;
+        if raised_by_listing(&event).is_some() {
+            self.open_flags.push(self.version);
+        }
         if let Some(status) = event.status_after() {
             self.status = status;
         }
@@ -113,6 +122,9 @@ impl Aggregate for Listing {
                 self.url = snapshot.url;
             }
             ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku),
+            ListingEvent::FlagResolved { sequence, .. } => {
+                self.open_flags.retain(|s| *s != sequence)
+            }
             ListingEvent::PublishFailed { .. }
             | ListingEvent::ListingRevised { .. }
             | ListingEvent::ReviseFailed { .. }
@@ -237,6 +249,12 @@ impl Listing {
                 }),
                 None => Ok(vec![ListingEvent::LinkedToProduct { sku }]),
             },
+            ListingCommand::ResolveFlag { sequence, note } => {
+                if !self.open_flags.contains(&sequence) {
+                    return Err(ListingError::FlagNotOpen { sequence });
+                }
+                Ok(vec![ListingEvent::FlagResolved { sequence, note }])
+            }
             ListingCommand::RecordDrift {
                 field,
                 riff_value,

@@ -68,4 +68,9 @@ pub enum ListingCommand {
         riff_value: String,
         platform_value: String,
     },
+    /// Close the flag raised by the listing's event number `sequence`.
+    ResolveFlag {
+        sequence: u64,
+        note: String,
+    },
 }

@@ -17,6 +17,10 @@ pub enum ListingError {
         status: &'static str,
         action: &'static str,
     },
+    #[error(
+        "there is no open flag from event {sequence} of this listing; it may be resolved already"
+    )]
+    FlagNotOpen { sequence: u64 },
     #[error("the listing is already linked to product {sku}")]
     AlreadyLinked { sku: Sku },
 }

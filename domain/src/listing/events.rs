@@ -102,6 +102,12 @@ pub enum ListingEvent {
         riff_value: String,
         platform_value: String,
     },
+    /// The owner dealt with the flag raised by the listing's event number
+    /// `sequence`.
+    FlagResolved {
+        sequence: u64,
+        note: String,
+    },
 }
 
 impl ListingEvent {
@@ -120,7 +126,8 @@ impl ListingEvent {
             Self::ListingRevised { .. }
             | Self::ReviseFailed { .. }
             | Self::LinkedToProduct { .. }
-            | Self::StatusDrifted { .. } => return None,
+            | Self::StatusDrifted { .. }
+            | Self::FlagResolved { .. } => return None,
         })
     }
 }
@@ -140,6 +147,7 @@ impl DomainEvent for ListingEvent {
             Self::ExternallyDetected { .. } => "ExternallyDetected",
             Self::LinkedToProduct { .. } => "LinkedToProduct",
             Self::StatusDrifted { .. } => "StatusDrifted",
+            Self::FlagResolved { .. } => "FlagResolved",
         }
         .to_owned()
     }

@@ -6,6 +6,7 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::{ProductCommand, ProductError, ProductEvent, Revision};
+use crate::flag::raised_by_product;
 use crate::policy::{decide_sale, Sale, SaleDecision};
 use crate::value::{Media, Money, ProductDetails, Sku};
 
@@ -74,6 +75,8 @@ pub struct Product {
     /// How many events the product has; what `expected_version` is checked
     /// against.
     pub version: u64,
+    /// The sequence numbers of the events whose flags are still open.
+    pub open_flags: Vec<u64>,
 }
 
 impl Aggregate for Product {
@@ -97,6 +100,9 @@ impl Aggregate for Product {
 
     fn apply(&mut self, event: Self::Event) {
         self.version += 1;
+        if raised_by_product(&event).is_some() {
+            self.open_flags.push(self.version);
+        }
         match event {
             ProductEvent::ProductCreated {
                 sku,
@@ -136,6 +142,9 @@ impl Aggregate for Product {
                 self.set_remaining(remaining);
             }
             ProductEvent::ProductArchived { .. } => self.status = ProductStatus::Archived,
+            ProductEvent::FlagResolved { sequence, .. } => {
+                self.open_flags.retain(|s| *s != sequence)
+            }
         }
     }
 }
@@ -199,6 +208,13 @@ impl Product {
                         }],
                     },
                 )
+            }
+            // Flags stay resolvable whatever the product's state.
+            ProductCommand::ResolveFlag { sequence, note } => {
+                if !self.open_flags.contains(&sequence) {
+                    return Err(ProductError::FlagNotOpen { sequence });
+                }
+                Ok(vec![ProductEvent::FlagResolved { sequence, note }])
             }
             _ if self.status == ProductStatus::Archived => Err(ProductError::Archived),
             ProductCommand::Revise(revision) => self.revise(revision),
@@ -586,6 +602,52 @@ mod tests {
             ])
             .when(ProductCommand::RemoveMedia { media_id: media.id })
             .then_expect_events(vec![ProductEvent::MediaRemoved { media_id: media.id }]);
+    }
+
+    #[test]
+    fn an_oversell_raises_a_flag_that_is_resolved_once() {
+        let first = sale("ebay", "E1", 30, 1);
+        let second = sale("reverb", "R1", 31, 1);
+        let conflict = ProductEvent::SaleConflictDetected {
+            winner: Some(first.clone()),
+            loser: second,
+            remaining: 0,
+        };
+        let history = vec![
+            created(1),
+            ProductEvent::ProductSold {
+                sale: first,
+                remaining: 0,
+            },
+            conflict,
+        ];
+        let resolve = || ProductCommand::ResolveFlag {
+            sequence: 3,
+            note: "refunded R1".into(),
+        };
+        ProductTest::with(())
+            .given(history.clone())
+            .when(resolve())
+            .then_expect_events(vec![ProductEvent::FlagResolved {
+                sequence: 3,
+                note: "refunded R1".into(),
+            }]);
+        let mut resolved = history;
+        resolved.push(ProductEvent::FlagResolved {
+            sequence: 3,
+            note: "refunded R1".into(),
+        });
+        ProductTest::with(())
+            .given(resolved)
+            .when(resolve())
+            .then_expect_error(ProductError::FlagNotOpen { sequence: 3 });
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::ResolveFlag {
+                sequence: 1,
+                note: String::new(),
+            })
+            .then_expect_error(ProductError::FlagNotOpen { sequence: 1 });
     }
 
     #[test]

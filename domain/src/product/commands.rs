@@ -55,4 +55,9 @@ pub enum ProductCommand {
     Archive {
         reason: Option<String>,
     },
+    /// Close the flag raised by the product's event number `sequence`.
+    ResolveFlag {
+        sequence: u64,
+        note: String,
+    },
 }

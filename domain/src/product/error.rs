@@ -19,6 +19,10 @@ pub enum ProductError {
     Archived,
     #[error("the product has no media with that id; reload the page")]
     MediaNotFound,
+    #[error(
+        "there is no open flag from event {sequence} of this product; it may be resolved already"
+    )]
+    FlagNotOpen { sequence: u64 },
     #[error("a sale must be of at least one unit")]
     EmptySale,
     #[error("the price is in {given}, but the product is priced in {expected}")]

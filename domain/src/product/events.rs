@@ -51,6 +51,12 @@ pub enum ProductEvent {
     ProductArchived {
         reason: Option<String>,
     },
+    /// The owner dealt with the flag raised by the product's event number
+    /// `sequence`.
+    FlagResolved {
+        sequence: u64,
+        note: String,
+    },
 }
 
 impl DomainEvent for ProductEvent {
@@ -65,6 +71,7 @@ impl DomainEvent for ProductEvent {
             Self::ProductSold { .. } => "ProductSold",
             Self::SaleConflictDetected { .. } => "SaleConflictDetected",
             Self::ProductArchived { .. } => "ProductArchived",
+            Self::FlagResolved { .. } => "FlagResolved",
         }
         .to_owned()
     }

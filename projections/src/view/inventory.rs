@@ -21,6 +21,10 @@ impl View for Inventory {
         "inventory"
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["inventory"]
+    }
+
     async fn apply(
         &self,
         conn: &mut AnyConnection,
@@ -118,6 +122,14 @@ impl View for Inventory {
                 let mut all = current_media(conn, sku).await?;
                 all.retain(|m| m.id != *media_id);
                 set_media(conn, sku, &all, version, &at).await?;
+            }
+            ProductEvent::FlagResolved { .. } => {
+                sqlx::query("update inventory set version = $2, updated_at = $3 where sku = $1")
+                    .bind(sku)
+                    .bind(version)
+                    .bind(&at)
+                    .execute(conn)
+                    .await?;
             }
             ProductEvent::ProductArchived { .. } => {
                 sqlx::query(

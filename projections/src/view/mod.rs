@@ -5,8 +5,11 @@
 //! (`$1` placeholders, `on conflict`, no backend-only types): one
 //! implementation, two backends.
 
+pub mod audit;
+pub mod flags;
 pub mod inventory;
 pub mod product_listings;
+pub mod sales;
 
 use std::sync::Arc;
 
@@ -22,6 +25,9 @@ pub trait View: Send + Sync {
     /// The checkpoint's key; never change it for an existing view.
     fn name(&self) -> &'static str;
 
+    /// The tables the view owns: what a replay empties before rebuilding.
+    fn tables(&self) -> &'static [&'static str];
+
     /// Applies one event, inside the projector's transaction.
     async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
 }
@@ -31,11 +37,14 @@ pub fn all() -> Vec<Arc<dyn View>> {
     vec![
         Arc::new(inventory::Inventory),
         Arc::new(product_listings::ProductListings),
+        Arc::new(flags::Flags),
+        Arc::new(sales::Sales),
+        Arc::new(audit::Audit),
     ]
 }
 
 /// Timestamps are stored as RFC 3339 text in UTC with a fixed number of
 /// digits, so that ordering the text orders the times on both backends.
-pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+pub fn timestamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }

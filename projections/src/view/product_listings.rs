@@ -19,6 +19,10 @@ impl View for ProductListings {
         "product_listings"
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["product_listings"]
+    }
+
     async fn apply(
         &self,
         conn: &mut AnyConnection,
@@ -56,7 +60,7 @@ impl View for ProductListings {
                     platform.as_str(),
                     Some(external_id),
                     snapshot.url.as_deref(),
-                    "found on the platform; not made by Riff",
+                    &outcome(event),
                     &at,
                 )
                 .await?;
@@ -135,8 +139,10 @@ async fn insert(
 }
 
 /// What happened, in the words the product page shows.
-fn outcome(event: &ListingEvent) -> String {
+pub(crate) fn outcome(event: &ListingEvent) -> String {
     match event {
+        ListingEvent::ListingRequested { .. } => "publish requested".into(),
+        ListingEvent::ExternallyDetected { .. } => "found on the platform; not made by Riff".into(),
         ListingEvent::Listed { .. } => "listed".into(),
         ListingEvent::PublishFailed { message, attempts } => {
             format!("publish failed after {attempts} attempt(s): {message}")
@@ -157,9 +163,7 @@ fn outcome(event: &ListingEvent) -> String {
             riff_value,
             platform_value,
         } => format!("{field} differs: Riff has {riff_value}, the platform {platform_value}"),
-        ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. } => {
-            String::new()
-        }
+        ListingEvent::FlagResolved { note, .. } => format!("flag resolved: {note}"),
     }
 }
 

@@ -9,3 +9,4 @@ mod auth;
 mod events;
 mod ledger;
 mod products;
+mod reports;

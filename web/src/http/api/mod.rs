@@ -1,9 +1,13 @@
 //! The JSON API under `/api`.
 
+mod audit;
 mod events;
+mod export;
+mod flags;
 mod products;
+mod sales;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -16,5 +20,11 @@ pub(crate) fn router() -> Router<AppState> {
             get(products::get).patch(products::update),
         )
         .route("/products/{sku}/history", get(products::history))
+        .route("/products/{sku}/sales", post(products::record_sale))
         .route("/events", get(events::list))
+        .route("/flags", get(flags::list))
+        .route("/flags/{id}/resolve", post(flags::resolve))
+        .route("/sales", get(sales::report))
+        .route("/audit", get(audit::search))
+        .route("/export.csv", get(export::csv))
 }

@@ -5,9 +5,11 @@ mod create;
 mod history;
 mod read;
 mod representation;
+mod sales;
 mod update;
 
 pub(crate) use create::create;
 pub(crate) use history::history;
-pub(crate) use read::{get, list};
+pub(crate) use read::{get, list, ListParams};
+pub(crate) use sales::record_sale;
 pub(crate) use update::update;

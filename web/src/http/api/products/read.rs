@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
+use riff_projections::timeline::{self, At};
 use riff_projections::view::inventory::{self, InventoryQuery, SortColumn};
 use serde::{Deserialize, Serialize};
 
@@ -10,11 +11,43 @@ use crate::error::ApiError;
 use crate::http::json::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
+#[derive(Deserialize)]
+pub(crate) struct AsOf {
+    /// An RFC 3339 time or a log position: show the product as it was then.
+    at: Option<String>,
+}
+
 pub(crate) async fn get(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
+    ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Json<ProductJson>, ApiError> {
-    Ok(Json(representation::one(&state.db, &sku).await?))
+    match as_of.at.as_deref().filter(|a| !a.is_empty()) {
+        None => Ok(Json(representation::one(&state.db, &sku).await?)),
+        Some(raw) => {
+            let at = parse_at(raw)?;
+            let (item, listings) = timeline::product_as_of(&state.db, &sku, at)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::NotFound(format!("product {sku} did not exist at {raw}"))
+                })?;
+            Ok(Json(ProductJson::new(item, listings)))
+        }
+    }
+}
+
+fn parse_at(raw: &str) -> Result<At, ApiError> {
+    if let Ok(position) = raw.parse::<i64>() {
+        return Ok(At::Position(position));
+    }
+    chrono::DateTime::parse_from_rfc3339(raw)
+        .map(|t| At::Time(t.with_timezone(&chrono::Utc)))
+        .map_err(|_| {
+            ApiError::invalid(
+                "at",
+                "must be a log position or an RFC 3339 time such as 2026-11-25T10:30:00Z",
+            )
+        })
 }
 
 /// The list's query string, as typed.

@@ -15,6 +15,16 @@ pub(crate) struct ProductJson {
     listings: Vec<ListingRow>,
 }
 
+impl ProductJson {
+    pub(super) fn new(item: InventoryItem, listings: Vec<ListingRow>) -> Self {
+        Self { item, listings }
+    }
+
+    pub(super) fn version(&self) -> u64 {
+        u64::try_from(self.item.version).unwrap_or_default()
+    }
+}
+
 /// Attaches each product's listings, with one query for all of them.
 pub(super) async fn with_listings(
     db: &Db,

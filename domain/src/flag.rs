@@ -1,0 +1,113 @@
+//! Flags: the owner's review queue. Some events need a person — an
+//! oversell, a listing nobody made in Riff, a publish that kept failing —
+//! and raise a flag. Which events do, and what each flag says, is decided
+//! here once: the aggregates use it to know which flags are open, the flags
+//! view to show them.
+//!
+//! A flag is named by the event that raised it (its aggregate and
+//! sequence), and resolving it is an event too: flags are never deleted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::listing::ListingEvent;
+use crate::product::ProductEvent;
+
+/// What kind of attention a flag asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// Two sales of one item: one buyer must be refunded.
+    SaleConflict,
+    /// A listing found on a platform that Riff did not make.
+    ExternalListing,
+    PublishFailed,
+    EndFailed,
+    ReviseFailed,
+    /// The platform shows a different price or quantity than Riff.
+    StatusDrifted,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SaleConflict => "sale_conflict",
+            Self::ExternalListing => "external_listing",
+            Self::PublishFailed => "publish_failed",
+            Self::EndFailed => "end_failed",
+            Self::ReviseFailed => "revise_failed",
+            Self::StatusDrifted => "status_drifted",
+        }
+    }
+}
+
+/// A flag as raised: its kind and a message that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raised {
+    pub kind: FlagKind,
+    pub message: String,
+}
+
+/// The flag a product event raises, if any.
+pub fn raised_by_product(event: &ProductEvent) -> Option<Raised> {
+    match event {
+        ProductEvent::SaleConflictDetected { winner, loser, .. } => Some(Raised {
+            kind: FlagKind::SaleConflict,
+            message: match winner {
+                Some(w) => format!(
+                    "sold twice: {} order {} ({}) came first; {} order {} ({}) cannot be filled — refund or replace it",
+                    w.channel, w.order_ref, w.sold_at, loser.channel, loser.order_ref, loser.sold_at
+                ),
+                None => format!(
+                    "{} order {} ({}) found no unit in stock — refund it, or correct the quantity",
+                    loser.channel, loser.order_ref, loser.sold_at
+                ),
+            },
+        }),
+        _ => None,
+    }
+}
+
+/// The flag a listing event raises, if any.
+pub fn raised_by_listing(event: &ListingEvent) -> Option<Raised> {
+    let (kind, message) = match event {
+        ListingEvent::ExternallyDetected {
+            platform,
+            external_id,
+            snapshot,
+            ..
+        } => (
+            FlagKind::ExternalListing,
+            format!(
+                "{:?} ({external_id}) is on {} but was not made by Riff — link it to a product or import it",
+                snapshot.title,
+                platform.display_name()
+            ),
+        ),
+        ListingEvent::PublishFailed { message, attempts } => (
+            FlagKind::PublishFailed,
+            format!("publishing failed after {attempts} attempt(s): {message} — fix the item and retry"),
+        ),
+        ListingEvent::EndFailed { message, attempts } => (
+            FlagKind::EndFailed,
+            format!(
+                "ending failed after {attempts} attempt(s): {message} — the listing is still up; end it on the platform by hand or retry"
+            ),
+        ),
+        ListingEvent::ReviseFailed { message, attempts } => (
+            FlagKind::ReviseFailed,
+            format!("updating the listing failed after {attempts} attempt(s): {message} — retry"),
+        ),
+        ListingEvent::StatusDrifted {
+            field,
+            riff_value,
+            platform_value,
+        } => (
+            FlagKind::StatusDrifted,
+            format!(
+                "the platform shows {field} {platform_value} but Riff has {riff_value} — push Riff's value or accept the platform's"
+            ),
+        ),
+        _ => return None,
+    };
+    Some(Raised { kind, message })
+}

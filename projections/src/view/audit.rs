@@ -1,0 +1,281 @@
+//! The audit view: every event with its metadata unpacked and a one-line
+//! summary a shop owner can read ("Listed on Reverb as 71234501 by system
+//! via reconcile"), searchable by product, type, who, how and when.
+
+use async_trait::async_trait;
+use riff_domain::listing::{EndReason, EndedBy};
+use riff_domain::value::Platform;
+use riff_domain::{ListingEvent, ProductEvent};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{timestamp, View};
+use crate::log::{Envelope, RecordedEvent};
+use crate::{Db, ProjectionError};
+
+pub struct Audit;
+
+#[async_trait]
+impl View for Audit {
+    fn name(&self) -> &'static str {
+        "audit"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["audit", "audit_listings"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        envelope: &Envelope,
+    ) -> Result<(), sqlx::Error> {
+        let (aggregate_type, sku, summary) = match &envelope.event {
+            RecordedEvent::Product(event) => (
+                "product",
+                Some(envelope.aggregate_id.clone()),
+                product_summary(event),
+            ),
+            RecordedEvent::Listing(event) => {
+                remember_listing(conn, &envelope.aggregate_id, event).await?;
+                let known: Option<(Option<String>, String)> = sqlx::query_as(
+                    "select sku, platform from audit_listings where listing_id = $1",
+                )
+                .bind(&envelope.aggregate_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let (sku, platform) = known.unwrap_or((None, String::new()));
+                let platform = platform
+                    .parse::<Platform>()
+                    .map_or("the platform", Platform::display_name);
+                ("listing", sku, listing_summary(event, platform))
+            }
+        };
+        let meta = envelope.metadata.as_ref();
+        let summary = match meta {
+            Some(m) => format!("{summary} by {} via {}", m.actor, m.source),
+            None => summary,
+        };
+        sqlx::query(
+            "insert into audit (position, aggregate_type, aggregate_id, sku, event_type, actor, \
+             source, correlation_id, recorded_at, summary) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(envelope.position)
+        .bind(aggregate_type)
+        .bind(&envelope.aggregate_id)
+        .bind(sku)
+        .bind(envelope.event_type())
+        .bind(meta.map(|m| m.actor.clone()))
+        .bind(meta.map(|m| m.source.as_str()))
+        .bind(meta.map(|m| m.correlation_id.to_string()))
+        .bind(timestamp(envelope.recorded_at))
+        .bind(summary)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+}
+
+async fn remember_listing(
+    conn: &mut AnyConnection,
+    id: &str,
+    event: &ListingEvent,
+) -> Result<(), sqlx::Error> {
+    match event {
+        ListingEvent::ListingRequested { sku, platform, .. } => {
+            sqlx::query(
+                "insert into audit_listings (listing_id, sku, platform) values ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(sku.as_str())
+            .bind(platform.as_str())
+            .execute(conn)
+            .await?;
+        }
+        ListingEvent::ExternallyDetected { platform, .. } => {
+            sqlx::query("insert into audit_listings (listing_id, platform) values ($1, $2)")
+                .bind(id)
+                .bind(platform.as_str())
+                .execute(conn)
+                .await?;
+        }
+        ListingEvent::LinkedToProduct { sku } => {
+            sqlx::query("update audit_listings set sku = $2 where listing_id = $1")
+                .bind(id)
+                .bind(sku.as_str())
+                .execute(conn)
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn product_summary(event: &ProductEvent) -> String {
+    match event {
+        ProductEvent::ProductCreated {
+            sku,
+            details,
+            price,
+            quantity,
+            ..
+        } => format!(
+            "Created {sku} \u{201c}{}\u{201d} at {price}, {quantity} in stock",
+            details.title
+        ),
+        ProductEvent::DetailsRevised { .. } => "Details revised".into(),
+        ProductEvent::PriceChanged { previous, price } => {
+            format!("Price changed from {previous} to {price}")
+        }
+        ProductEvent::QuantityAdjusted { previous, quantity } => {
+            format!("Stock counted from {previous} to {quantity}")
+        }
+        ProductEvent::MediaAttached { .. } => "Media attached".into(),
+        ProductEvent::MediaRemoved { .. } => "Media removed".into(),
+        ProductEvent::ProductSold { sale, remaining } => format!(
+            "Sold on {} (order {}) for {}, {remaining} left",
+            sale.channel, sale.order_ref, sale.price
+        ),
+        ProductEvent::SaleConflictDetected { loser, .. } => format!(
+            "Oversold: {} order {} found no unit left",
+            loser.channel, loser.order_ref
+        ),
+        ProductEvent::ProductArchived { .. } => "Archived".into(),
+        ProductEvent::FlagResolved { sequence, note } => {
+            format!("Flag from event {sequence} resolved: {note}")
+        }
+    }
+}
+
+fn listing_summary(event: &ListingEvent, platform: &str) -> String {
+    match event {
+        ListingEvent::ListingRequested { sku, .. } => {
+            format!("Listing of {sku} on {platform} requested")
+        }
+        ListingEvent::Listed { external_id, .. } => {
+            format!("Listed on {platform} as {external_id}")
+        }
+        ListingEvent::PublishFailed { message, .. } => {
+            format!("Publishing to {platform} failed: {message}")
+        }
+        ListingEvent::ListingRevised { .. } => format!("Revised on {platform}"),
+        ListingEvent::ReviseFailed { message, .. } => {
+            format!("Revising on {platform} failed: {message}")
+        }
+        ListingEvent::EndRequested { reason } => format!(
+            "End on {platform} requested ({})",
+            match reason {
+                EndReason::SoldElsewhere => "sold elsewhere",
+                EndReason::Removed => "removed",
+                EndReason::Manual => "by hand",
+            }
+        ),
+        ListingEvent::Ended {
+            by: EndedBy::Riff, ..
+        } => format!("Ended on {platform}"),
+        ListingEvent::Ended {
+            by: EndedBy::Platform,
+            ..
+        } => format!("Ended on {platform} by the platform"),
+        ListingEvent::EndFailed { message, .. } => {
+            format!("Ending on {platform} failed: {message}")
+        }
+        ListingEvent::SoldOn {
+            order_ref, price, ..
+        } => {
+            format!("Sold on {platform} (order {order_ref}) for {price}")
+        }
+        ListingEvent::ExternallyDetected {
+            external_id,
+            snapshot,
+            ..
+        } => format!(
+            "Found on {platform} as {external_id}: \u{201c}{}\u{201d}",
+            snapshot.title
+        ),
+        ListingEvent::LinkedToProduct { sku } => format!("{platform} listing linked to {sku}"),
+        ListingEvent::StatusDrifted {
+            field,
+            riff_value,
+            platform_value,
+        } => format!("{field} on {platform} is {platform_value}, Riff has {riff_value}"),
+        ListingEvent::FlagResolved { sequence, note } => {
+            format!("Flag from event {sequence} resolved: {note}")
+        }
+    }
+}
+
+/// One audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRow {
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sku: Option<String>,
+    pub event_type: String,
+    pub actor: Option<String>,
+    pub source: Option<String>,
+    pub correlation_id: Option<String>,
+    pub recorded_at: String,
+    pub summary: String,
+}
+
+/// Filters of an audit search; empty means any. Times are RFC 3339 UTC.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub after: i64,
+    pub sku: Option<String>,
+    pub event_type: Option<String>,
+    pub actor: Option<String>,
+    pub source: Option<String>,
+    pub correlation_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: i64,
+}
+
+/// Audit entries after `after`, oldest first.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn search(db: &Db, query: &AuditQuery) -> Result<Vec<AuditRow>, ProjectionError> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let rows = sqlx::query(
+        "select * from audit where position > $1 \
+         and ($2 = '' or sku = $2) and ($3 = '' or event_type = $3) \
+         and ($4 = '' or actor = $4) and ($5 = '' or source = $5) \
+         and ($6 = '' or correlation_id = $6) \
+         and ($7 = '' or recorded_at >= $7) and ($8 = '' or recorded_at < $8) \
+         order by position limit $9",
+    )
+    .bind(query.after)
+    .bind(text(&query.sku))
+    .bind(text(&query.event_type))
+    .bind(text(&query.actor))
+    .bind(text(&query.source))
+    .bind(text(&query.correlation_id))
+    .bind(text(&query.from))
+    .bind(text(&query.to))
+    .bind(query.limit)
+    .fetch_all(&db.views)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row: &AnyRow| {
+            Ok(AuditRow {
+                position: row.try_get("position")?,
+                aggregate_type: row.try_get("aggregate_type")?,
+                aggregate_id: row.try_get("aggregate_id")?,
+                sku: row.try_get("sku")?,
+                event_type: row.try_get("event_type")?,
+                actor: row.try_get("actor")?,
+                source: row.try_get("source")?,
+                correlation_id: row.try_get("correlation_id")?,
+                recorded_at: row.try_get("recorded_at")?,
+                summary: row.try_get("summary")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?)
+}

@@ -1,0 +1,169 @@
+//! The flags view: the owner's review queue. Which events raise a flag and
+//! what it says is decided in `riff_domain::flag`; this view only records
+//! it, and records its resolution.
+
+use async_trait::async_trait;
+use riff_domain::flag::{raised_by_listing, raised_by_product, Raised};
+use riff_domain::{ListingEvent, ProductEvent};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{timestamp, View};
+use crate::log::{Envelope, RecordedEvent};
+use crate::{Db, ProjectionError};
+
+pub struct Flags;
+
+#[async_trait]
+impl View for Flags {
+    fn name(&self) -> &'static str {
+        "flags"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["flags"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        envelope: &Envelope,
+    ) -> Result<(), sqlx::Error> {
+        let (aggregate_type, raised, resolved) = match &envelope.event {
+            RecordedEvent::Product(event) => (
+                "product",
+                raised_by_product(event),
+                match event {
+                    ProductEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
+                    _ => None,
+                },
+            ),
+            RecordedEvent::Listing(event) => (
+                "listing",
+                raised_by_listing(event),
+                match event {
+                    ListingEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
+                    _ => None,
+                },
+            ),
+        };
+        let at = timestamp(envelope.recorded_at);
+        if let Some(Raised { kind, message }) = raised {
+            sqlx::query(
+                "insert into flags (id, kind, aggregate_type, aggregate_id, sequence, message, \
+                 raised_at, status) values ($1, $2, $3, $4, $5, $6, $7, 'open')",
+            )
+            .bind(envelope.position)
+            .bind(kind.as_str())
+            .bind(aggregate_type)
+            .bind(&envelope.aggregate_id)
+            .bind(envelope.sequence)
+            .bind(message)
+            .bind(&at)
+            .execute(&mut *conn)
+            .await?;
+        }
+        if let Some((sequence, note)) = resolved {
+            let actor = envelope.metadata.as_ref().map(|m| m.actor.clone());
+            sqlx::query(
+                "update flags set status = 'resolved', resolved_at = $4, resolved_by = $5, \
+                 note = $6 where aggregate_type = $1 and aggregate_id = $2 and sequence = $3",
+            )
+            .bind(aggregate_type)
+            .bind(&envelope.aggregate_id)
+            .bind(i64::try_from(sequence).unwrap_or(i64::MAX))
+            .bind(&at)
+            .bind(actor)
+            .bind(note)
+            .execute(conn)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A flag as the review queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlagRow {
+    pub id: i64,
+    pub kind: String,
+    /// The product concerned; for a listing flag, the listing's product
+    /// once it is linked.
+    pub sku: Option<String>,
+    pub platform: Option<String>,
+    pub external_id: Option<String>,
+    pub message: String,
+    pub raised_at: String,
+    pub status: String,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    pub note: Option<String>,
+    /// What raised it, for resolving.
+    #[serde(skip)]
+    pub aggregate_type: String,
+    #[serde(skip)]
+    pub aggregate_id: String,
+    #[serde(skip)]
+    pub sequence: i64,
+}
+
+impl FlagRow {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            sku: row.try_get("sku")?,
+            platform: row.try_get("platform")?,
+            external_id: row.try_get("external_id")?,
+            message: row.try_get("message")?,
+            raised_at: row.try_get("raised_at")?,
+            status: row.try_get("status")?,
+            resolved_at: row.try_get("resolved_at")?,
+            resolved_by: row.try_get("resolved_by")?,
+            note: row.try_get("note")?,
+            aggregate_type: row.try_get("aggregate_type")?,
+            aggregate_id: row.try_get("aggregate_id")?,
+            sequence: row.try_get("sequence")?,
+        })
+    }
+}
+
+/// Listing flags name their product and platform through the listings view.
+const SELECT: &str = "select f.*, \
+     case when f.aggregate_type = 'product' then f.aggregate_id else l.sku end as sku, \
+     l.platform as platform, l.external_id as external_id \
+     from flags f left join product_listings l \
+     on f.aggregate_type = 'listing' and l.listing_id = f.aggregate_id";
+
+/// Flags, newest first, optionally by status (`open`, `resolved`) and kind.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn list(
+    db: &Db,
+    status: Option<&str>,
+    kind: Option<&str>,
+) -> Result<Vec<FlagRow>, ProjectionError> {
+    let sql = format!(
+        "{SELECT} where ($1 = '' or f.status = $1) and ($2 = '' or f.kind = $2) order by f.id desc"
+    );
+    Ok(sqlx::query(&sql)
+        .bind(status.unwrap_or(""))
+        .bind(kind.unwrap_or(""))
+        .fetch_all(&db.views)
+        .await?
+        .iter()
+        .map(FlagRow::from_row)
+        .collect::<Result<_, _>>()?)
+}
+
+/// One flag.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn get(db: &Db, id: i64) -> Result<Option<FlagRow>, ProjectionError> {
+    let sql = format!("{SELECT} where f.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.views).await?;
+    Ok(row.as_ref().map(FlagRow::from_row).transpose()?)
+}

@@ -1,0 +1,117 @@
+//! The inventory as CSV, for a spreadsheet: the API's `/api/export.csv` and
+//! `riff export csv` both write it here.
+
+use std::io::Write;
+
+use riff_domain::value::Platform;
+use riff_projections::view::inventory::{self, InventoryQuery};
+use riff_projections::view::product_listings;
+use riff_projections::{Db, ProjectionError};
+
+/// Products read per query while exporting, so memory stays flat however
+/// large the inventory.
+const PAGE: u32 = 500;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Read(#[from] ProjectionError),
+    #[error("could not write the CSV: {0}")]
+    Write(#[from] csv::Error),
+    #[error("could not write the CSV: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes every product matching `query` (its paging ignored), one row
+/// each, with a status, external id and URL column per platform.
+///
+/// The file starts with a UTF-8 byte-order mark: without it Excel reads
+/// `Ré-issue` as `RÃ©-issue`.
+///
+/// # Errors
+/// The database could not be read, or `out` not written.
+pub async fn write_csv<W: Write>(
+    db: &Db,
+    query: &InventoryQuery,
+    mut out: W,
+) -> Result<usize, ExportError> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header: Vec<String> = [
+        "sku",
+        "title",
+        "brand",
+        "model",
+        "year",
+        "finish",
+        "category",
+        "condition",
+        "price",
+        "currency",
+        "quantity",
+        "status",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for platform in Platform::ALL {
+        for column in ["status", "external_id", "url"] {
+            header.push(format!("{}_{column}", platform.as_str()));
+        }
+    }
+    writer.write_record(&header)?;
+
+    let mut page_query = InventoryQuery {
+        page: 1,
+        per_page: PAGE,
+        ..query.clone()
+    };
+    let mut written = 0;
+    loop {
+        let page = inventory::list(db, &page_query).await?;
+        if page.items.is_empty() {
+            break;
+        }
+        let skus: Vec<&str> = page.items.iter().map(|i| i.sku.as_str()).collect();
+        let listings = product_listings::of_products(db, &skus).await?;
+        for item in &page.items {
+            let mut record = vec![
+                item.sku.clone(),
+                item.title.clone(),
+                item.brand.clone(),
+                item.model.clone(),
+                item.year.map(|y| y.to_string()).unwrap_or_default(),
+                item.finish.clone().unwrap_or_default(),
+                item.category.clone(),
+                item.condition.clone(),
+                item.price.clone(),
+                item.currency.clone(),
+                item.quantity.to_string(),
+                item.status.clone(),
+            ];
+            for platform in Platform::ALL {
+                // The newest listing on a platform is the one that counts.
+                let listing = listings
+                    .iter()
+                    .filter(|l| {
+                        l.sku.as_deref() == Some(item.sku.as_str())
+                            && l.platform == platform.as_str()
+                    })
+                    .max_by(|a, b| a.updated_at.cmp(&b.updated_at));
+                record.push(listing.map(|l| l.status.clone()).unwrap_or_default());
+                record.push(
+                    listing
+                        .and_then(|l| l.external_id.clone())
+                        .unwrap_or_default(),
+                );
+                record.push(listing.and_then(|l| l.url.clone()).unwrap_or_default());
+            }
+            writer.write_record(&record)?;
+            written += 1;
+        }
+        page_query.page += 1;
+    }
+    writer.flush()?;
+    Ok(written)
+}

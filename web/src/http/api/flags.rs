@@ -1,0 +1,96 @@
+//! `/api/flags`: the review queue, and resolving a flag (an event like any
+//! other: who, when and the note are kept; flags are never deleted).
+
+use axum::extract::State;
+use axum::Json;
+use cqrs_es::Aggregate;
+use riff_domain::value::Sku;
+use riff_domain::{EventMetadata, Listing, ListingCommand, Product, ProductCommand, Source};
+use riff_projections::view::flags::{self, FlagRow};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::http::json::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub(crate) struct Filter {
+    status: Option<String>,
+    kind: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FlagList {
+    items: Vec<FlagRow>,
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ApiQuery(filter): ApiQuery<Filter>,
+) -> Result<Json<FlagList>, ApiError> {
+    let status = filter.status.filter(|s| !s.is_empty());
+    if let Some(s) = status.as_deref() {
+        if s != "open" && s != "resolved" {
+            return Err(ApiError::invalid("status", "must be open or resolved"));
+        }
+    }
+    let items = flags::list(&state.db, status.as_deref(), filter.kind.as_deref()).await?;
+    Ok(Json(FlagList { items }))
+}
+
+pub(crate) async fn resolve(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<FlagRow>, ApiError> {
+    let note = match body.get("note") {
+        Some(Value::String(note)) if !note.trim().is_empty() => note.trim().to_owned(),
+        _ => {
+            return Err(ApiError::invalid(
+                "note",
+                "is required: say how the flag was dealt with",
+            ))
+        }
+    };
+    let flag = flags::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
+    let sequence = u64::try_from(flag.sequence).unwrap_or_default();
+    let meta = EventMetadata::new("api", Source::Api);
+    if flag.aggregate_type == Product::TYPE {
+        let sku = Sku::parse(&flag.aggregate_id)?;
+        state
+            .ledger
+            .product(&sku, ProductCommand::ResolveFlag { sequence, note }, &meta)
+            .await?;
+    } else {
+        let listing = Uuid::parse_str(&flag.aggregate_id).map_err(|e| {
+            ApiError::Internal(format!(
+                "flag {id} names listing {}: {e}",
+                flag.aggregate_id
+            ))
+        })?;
+        state
+            .ledger
+            .listing(
+                listing,
+                ListingCommand::ResolveFlag { sequence, note },
+                &meta,
+            )
+            .await?;
+    }
+    let aggregate_type = if flag.aggregate_type == Product::TYPE {
+        Product::TYPE
+    } else {
+        Listing::TYPE
+    };
+    state
+        .caught_up_with(aggregate_type, &flag.aggregate_id)
+        .await?;
+    let resolved = flags::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
+    Ok(Json(resolved))
+}
