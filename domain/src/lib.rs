@@ -6,6 +6,7 @@
 //!   details). A value that exists is valid; parsing is the only way in.
 //! - [`product`]: the Product aggregate — one physical item or stock line.
 //! - [`listing`]: the Listing aggregate — one product on one platform.
+//! - [`settings`]: the Settings aggregate — shop preferences kept in the log.
 //! - [`policy`]: business decisions as pure functions (first sale wins,
 //!   platform priority), used by the aggregates and, later, by the sagas.
 //! - [`flag`]: which events raise a flag for the owner, and what it says.
@@ -20,9 +21,11 @@ pub mod listing;
 pub mod metadata;
 pub mod policy;
 pub mod product;
+pub mod settings;
 pub mod upcast;
 pub mod value;
 
 pub use listing::{Listing, ListingCommand, ListingError, ListingEvent, ListingStatus};
 pub use metadata::{EventMetadata, Source};
 pub use product::{Product, ProductCommand, ProductError, ProductEvent, ProductStatus};
+pub use settings::{Settings, SettingsCommand, SettingsEvent};

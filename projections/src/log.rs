@@ -8,7 +8,9 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
 use cqrs_es::Aggregate;
-use riff_domain::{upcast, EventMetadata, Listing, ListingEvent, Product, ProductEvent};
+use riff_domain::{
+    upcast, EventMetadata, Listing, ListingEvent, Product, ProductEvent, Settings, SettingsEvent,
+};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -34,6 +36,7 @@ pub struct StoredEvent {
 pub enum RecordedEvent {
     Product(ProductEvent),
     Listing(ListingEvent),
+    Settings(SettingsEvent),
 }
 
 /// A decoded event with its place in the log and its metadata: what views
@@ -55,6 +58,7 @@ impl Envelope {
         match &self.event {
             RecordedEvent::Product(e) => e.event_type(),
             RecordedEvent::Listing(e) => e.event_type(),
+            RecordedEvent::Settings(e) => e.event_type(),
         }
     }
 }
@@ -83,6 +87,7 @@ impl StoredEvent {
         let event = match self.aggregate_type.as_str() {
             Product::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Product),
             Listing::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Listing),
+            Settings::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Settings),
             other => return Err(undecodable(format!("unknown aggregate type {other:?}"))),
         }
         .map_err(|e| undecodable(e.to_string()))?;

@@ -153,6 +153,15 @@ impl From<LedgerError<ListingError>> for ApiError {
     }
 }
 
+impl From<LedgerError<riff_domain::settings::SettingsError>> for ApiError {
+    fn from(e: LedgerError<riff_domain::settings::SettingsError>) -> Self {
+        match e {
+            LedgerError::Rejected(rule) => Self::Conflict(rule.to_string()),
+            other => other.into_api(),
+        }
+    }
+}
+
 impl<E: std::error::Error> LedgerError<E> {
     /// The parts of a ledger error that do not depend on the aggregate.
     fn into_api(self) -> ApiError {

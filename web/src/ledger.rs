@@ -12,10 +12,12 @@ use std::time::Duration;
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
 use postgres_es::PostgresEventRepository;
+use riff_domain::settings::SettingsError;
 use riff_domain::upcast::upcasters;
 use riff_domain::value::Sku;
 use riff_domain::{
     EventMetadata, Listing, ListingCommand, ListingError, Product, ProductCommand, ProductError,
+    Settings, SettingsCommand,
 };
 use riff_projections::db::StorePool;
 use riff_projections::Db;
@@ -43,10 +45,12 @@ enum Frameworks {
     Postgres {
         products: Cqrs<Product, PostgresEventRepository>,
         listings: Cqrs<Listing, PostgresEventRepository>,
+        settings: Cqrs<Settings, PostgresEventRepository>,
     },
     Sqlite {
         products: Cqrs<Product, SqliteEventRepository>,
         listings: Cqrs<Listing, SqliteEventRepository>,
+        settings: Cqrs<Settings, SqliteEventRepository>,
     },
 }
 
@@ -124,10 +128,12 @@ impl Ledger {
             StorePool::Postgres(pool) => Frameworks::Postgres {
                 products: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
                 listings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
+                settings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
             },
             StorePool::Sqlite(pool) => Frameworks::Sqlite {
                 products: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
                 listings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
+                settings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
             },
         };
         Self { frameworks }
@@ -167,6 +173,25 @@ impl Ledger {
         match &self.frameworks {
             Frameworks::Postgres { listings, .. } => listings.execute(&id, command, meta).await,
             Frameworks::Sqlite { listings, .. } => listings.execute(&id, command, meta).await,
+        }
+    }
+
+    /// Changes the shop's settings.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn settings(
+        &self,
+        command: SettingsCommand,
+        meta: &EventMetadata,
+    ) -> Result<(), LedgerError<SettingsError>> {
+        match &self.frameworks {
+            Frameworks::Postgres { settings, .. } => {
+                settings.execute(Settings::ID, command, meta).await
+            }
+            Frameworks::Sqlite { settings, .. } => {
+                settings.execute(Settings::ID, command, meta).await
+            }
         }
     }
 

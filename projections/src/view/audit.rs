@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use riff_domain::listing::{EndReason, EndedBy};
 use riff_domain::value::Platform;
-use riff_domain::{ListingEvent, ProductEvent};
+use riff_domain::{ListingEvent, ProductEvent, SettingsEvent};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -51,6 +51,11 @@ impl View for Audit {
                     .map_or("the platform", Platform::display_name);
                 ("listing", sku, listing_summary(event, platform))
             }
+            RecordedEvent::Settings(SettingsEvent::DropdownSortChanged { field, order }) => (
+                "settings",
+                None,
+                format!("The {} dropdown is now ordered by {order}", field.as_str()),
+            ),
         };
         let meta = envelope.metadata.as_ref();
         let summary = match meta {

@@ -47,6 +47,7 @@ impl View for Flags {
                     _ => None,
                 },
             ),
+            RecordedEvent::Settings(_) => return Ok(()),
         };
         let at = timestamp(envelope.recorded_at);
         if let Some(Raised { kind, message }) = raised {

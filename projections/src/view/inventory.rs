@@ -2,6 +2,7 @@
 //! sort, page) and the head of the product page.
 
 use async_trait::async_trait;
+use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Media, ProductDetails};
 use riff_domain::{ProductEvent, ProductStatus};
 use rust_decimal::Decimal;
@@ -337,6 +338,14 @@ pub struct InventoryQuery {
     pub category: Option<String>,
     pub condition: Option<String>,
     pub status: Option<String>,
+    /// Only products with a listing up (pending, live or ending) on this
+    /// platform.
+    pub listed_on: Option<String>,
+    /// Only products with no listing up on this platform.
+    pub not_listed_on: Option<String>,
+    /// Price bounds in minor units, inclusive.
+    pub min_price_minor: Option<i64>,
+    pub max_price_minor: Option<i64>,
     pub sort: SortColumn,
     pub descending: bool,
     /// From 1.
@@ -352,6 +361,10 @@ impl Default for InventoryQuery {
             category: None,
             condition: None,
             status: None,
+            listed_on: None,
+            not_listed_on: None,
+            min_price_minor: None,
+            max_price_minor: None,
             sort: SortColumn::CreatedAt,
             descending: true,
             page: 1,
@@ -388,6 +401,23 @@ pub async fn list(db: &Db, query: &InventoryQuery) -> Result<InventoryPage, Proj
             args.push(value.trim().to_lowercase());
             conditions.push(format!("lower({column}) = ${}", args.len()));
         }
+    }
+    for (platform, negate) in [(&query.listed_on, ""), (&query.not_listed_on, "not ")] {
+        if let Some(platform) = platform.as_deref().filter(|v| !v.trim().is_empty()) {
+            args.push(platform.trim().to_lowercase());
+            conditions.push(format!(
+                "{negate}exists (select 1 from product_listings l where l.sku = inventory.sku \
+                 and l.platform = ${} and l.status in {LISTING_UP})",
+                args.len()
+            ));
+        }
+    }
+    // Prices are numbers the API parsed: safe to write into the SQL.
+    if let Some(min) = query.min_price_minor {
+        conditions.push(format!("price_minor >= {min}"));
+    }
+    if let Some(max) = query.max_price_minor {
+        conditions.push(format!("price_minor <= {max}"));
     }
     let filter = if conditions.is_empty() {
         String::new()
@@ -445,6 +475,61 @@ pub async fn get(db: &Db, sku: &str) -> Result<Option<InventoryItem>, Projection
         .fetch_optional(&db.views)
         .await?;
     Ok(row.as_ref().map(InventoryItem::from_row).transpose()?)
+}
+
+/// The listing statuses that mean "on the platform, or about to be".
+const LISTING_UP: &str = "('pending', 'live', 'ending')";
+
+/// One option of a filter dropdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: i64,
+}
+
+/// The options of every filter dropdown with their product counts, each
+/// ordered as the shop chose (most products first, or A to Z).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn facets(
+    db: &Db,
+    orders: &[(DropdownField, DropdownOrder)],
+) -> Result<Vec<(DropdownField, Vec<FacetValue>)>, ProjectionError> {
+    let mut all = vec![];
+    for (field, order) in orders {
+        let sql = match field {
+            DropdownField::Platform => format!(
+                "select platform as v, count(distinct sku) as n from product_listings \
+                 where sku is not null and status in {LISTING_UP} group by platform"
+            ),
+            other => format!(
+                "select {0} as v, count(*) as n from inventory group by {0}",
+                other.as_str()
+            ),
+        };
+        let mut values: Vec<FacetValue> = sqlx::query(&sql)
+            .fetch_all(&db.views)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(FacetValue {
+                    value: row.try_get("v")?,
+                    count: row.try_get("n")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        match order {
+            DropdownOrder::Count => values.sort_by(|a, b| {
+                b.count
+                    .cmp(&a.count)
+                    .then_with(|| a.value.to_lowercase().cmp(&b.value.to_lowercase()))
+            }),
+            DropdownOrder::Alpha => values.sort_by_key(|v| v.value.to_lowercase()),
+        }
+        all.push((*field, values));
+    }
+    Ok(all)
 }
 
 /// `%` and `_` typed by a user are literal characters, not wildcards.

@@ -10,6 +10,7 @@ pub mod flags;
 pub mod inventory;
 pub mod product_listings;
 pub mod sales;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -40,6 +41,7 @@ pub fn all() -> Vec<Arc<dyn View>> {
         Arc::new(flags::Flags),
         Arc::new(sales::Sales),
         Arc::new(audit::Audit),
+        Arc::new(settings::ShopSettings),
     ]
 }
 

@@ -7,6 +7,7 @@
 
 mod auth;
 mod events;
+mod inventory;
 mod ledger;
 mod products;
 mod reports;

@@ -6,8 +6,9 @@ mod export;
 mod flags;
 mod products;
 mod sales;
+mod settings;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::state::AppState;
@@ -27,4 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/sales", get(sales::report))
         .route("/audit", get(audit::search))
         .route("/export.csv", get(export::csv))
+        .route("/inventory/facets", get(settings::facets))
+        .route("/settings", get(settings::get))
+        .route("/settings/dropdown-sort", put(settings::set_dropdown_sort))
 }

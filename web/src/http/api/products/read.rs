@@ -2,8 +2,10 @@
 
 use axum::extract::State;
 use axum::Json;
+use riff_domain::value::Platform;
 use riff_projections::timeline::{self, At};
 use riff_projections::view::inventory::{self, InventoryQuery, SortColumn};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::representation::{self, ProductJson};
@@ -58,6 +60,12 @@ pub(crate) struct ListParams {
     category: Option<String>,
     condition: Option<String>,
     status: Option<String>,
+    /// Listed on this platform (a listing pending, live or ending).
+    platform: Option<String>,
+    /// Not listed on this platform.
+    not_platform: Option<String>,
+    min_price: Option<String>,
+    max_price: Option<String>,
     sort: Option<String>,
     order: Option<String>,
     page: Option<u32>,
@@ -95,7 +103,41 @@ impl TryFrom<ListParams> for InventoryQuery {
                 format!("must be between 1 and {MAX_PER_PAGE}"),
             ));
         }
+        let platform =
+            |field: &'static str, raw: Option<String>| -> Result<Option<String>, ApiError> {
+                match raw.filter(|s| !s.is_empty()) {
+                    Some(raw) => Ok(Some(
+                        raw.parse::<Platform>()
+                            .map_err(|e| ApiError::invalid(field, e.message))?
+                            .as_str()
+                            .to_owned(),
+                    )),
+                    None => Ok(None),
+                }
+            };
+        let price = |field: &'static str, raw: Option<String>| -> Result<Option<i64>, ApiError> {
+            match raw.filter(|s| !s.is_empty()) {
+                Some(raw) => match raw.trim().parse::<Decimal>() {
+                    Ok(amount) if amount >= Decimal::ZERO => {
+                        let mut minor = amount * Decimal::ONE_HUNDRED;
+                        minor.rescale(0);
+                        i64::try_from(minor)
+                            .map(Some)
+                            .map_err(|_| ApiError::invalid(field, "is too large"))
+                    }
+                    _ => Err(ApiError::invalid(
+                        field,
+                        "must be an amount such as 100 or 99.50",
+                    )),
+                },
+                None => Ok(None),
+            }
+        };
         Ok(Self {
+            listed_on: platform("platform", p.platform)?,
+            not_listed_on: platform("not_platform", p.not_platform)?,
+            min_price_minor: price("min_price", p.min_price)?,
+            max_price_minor: price("max_price", p.max_price)?,
             q: p.q,
             brand: p.brand,
             category: p.category,

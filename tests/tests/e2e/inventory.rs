@@ -1,0 +1,170 @@
+//! The inventory's filter dropdowns: "listed on" filters, price ranges,
+//! counts per option, and the order of each dropdown as a setting kept in
+//! the log.
+
+use reqwest::StatusCode;
+use riff_domain::listing::PlatformAttributes;
+use riff_domain::value::{Platform, Sku};
+use riff_domain::{EventMetadata, ListingCommand, ProductStatus, Source};
+use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
+use riff_web::ledger::Ledger;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+on_both_backends!(
+    filters_by_platform_and_price,
+    dropdowns_count_products_in_the_chosen_order,
+);
+
+/// Three Gibsons, one Fender; two listed on Reverb, one on eBay.
+async fn seed(app: &TestApp) {
+    for (sku, brand, price) in [
+        ("G-1", "Gibson", "500"),
+        ("G-2", "Gibson", "1500"),
+        ("G-3", "Gibson", "2500"),
+        ("F-1", "Fender", "900"),
+    ] {
+        let mut body = guitar(sku, "A guitar");
+        body["brand"] = json!(brand);
+        body["price"] = json!(price);
+        app.create_product(&body).await;
+    }
+    let db = app.database.connect().await;
+    let ledger = Ledger::new(&db);
+    let meta = EventMetadata::new("test", Source::Cli);
+    for (sku, platform) in [
+        ("G-1", Platform::Reverb),
+        ("F-1", Platform::Reverb),
+        ("G-2", Platform::Ebay),
+    ] {
+        let id = Uuid::new_v4();
+        ledger
+            .listing(
+                id,
+                ListingCommand::Request {
+                    listing_id: id,
+                    sku: Sku::parse(sku).unwrap(),
+                    product_status: ProductStatus::Active,
+                    attributes: PlatformAttributes::empty(platform),
+                },
+                &meta,
+            )
+            .await
+            .unwrap();
+    }
+    // Wait for the views to show the listings.
+    for _ in 0..100 {
+        let page: Value = app
+            .get("/api/products?platform=reverb")
+            .await
+            .json()
+            .await
+            .unwrap();
+        if page["total"] == 2 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the listings never reached the views");
+}
+
+fn skus(page: &Value) -> Vec<String> {
+    let mut skus: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["sku"].as_str().unwrap().to_owned())
+        .collect();
+    skus.sort();
+    skus
+}
+
+async fn filters_by_platform_and_price(backend: Backend) {
+    let app = spawn_app(backend).await;
+    seed(&app).await;
+    let get = |query: &'static str| {
+        let app = &app;
+        async move {
+            skus(
+                &app.get(&format!("/api/products?{query}"))
+                    .await
+                    .json()
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    assert_eq!(get("platform=reverb").await, ["F-1", "G-1"]);
+    assert_eq!(get("not_platform=reverb").await, ["G-2", "G-3"]);
+    assert_eq!(get("platform=ebay&brand=gibson").await, ["G-2"]);
+    assert_eq!(get("min_price=900&max_price=1500").await, ["F-1", "G-2"]);
+    assert_eq!(get("max_price=499.99").await, Vec::<String>::new());
+    for (query, field) in [
+        ("platform=etsy", "platform"),
+        ("min_price=cheap", "min_price"),
+        ("max_price=-1", "max_price"),
+    ] {
+        let response = app.get(&format!("/api/products?{query}")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}"
+        );
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["field"], field);
+    }
+}
+
+async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
+    let mut app = spawn_app(backend).await;
+    seed(&app).await;
+    let facets: Value = app.get("/api/inventory/facets").await.json().await.unwrap();
+    assert_eq!(
+        facets["brand"],
+        json!([{"value": "Gibson", "count": 3}, {"value": "Fender", "count": 1}])
+    );
+    assert_eq!(
+        facets["platform"],
+        json!([{"value": "reverb", "count": 2}, {"value": "ebay", "count": 1}])
+    );
+    assert_eq!(facets["status"], json!([{"value": "active", "count": 4}]));
+
+    let settings = app
+        .client
+        .put(app.url("/api/settings/dropdown-sort"))
+        .bearer_auth(riff_tests::TOKEN)
+        .json(&json!({"field": "brand", "order": "alpha"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(settings.status(), StatusCode::OK);
+    let settings: Value = settings.json().await.unwrap();
+    assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
+    assert_eq!(settings["dropdown_sort"]["platform"], "count");
+    assert_eq!(settings["currency"], "GBP");
+
+    let facets: Value = app.get("/api/inventory/facets").await.json().await.unwrap();
+    assert_eq!(facets["brand"][0]["value"], "Fender", "A to Z now");
+
+    // The choice is an event like any other, and outlives a restart.
+    let audit: Value = app
+        .get("/api/audit?event_type=DropdownSortChanged")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["events"].as_array().unwrap().len(), 1);
+    app.restart().await;
+    let settings: Value = app.get("/api/settings").await.json().await.unwrap();
+    assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
+
+    let bad = app
+        .client
+        .put(app.url("/api/settings/dropdown-sort"))
+        .bearer_auth(riff_tests::TOKEN)
+        .json(&json!({"field": "colour", "order": "alpha"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

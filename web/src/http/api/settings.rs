@@ -1,0 +1,74 @@
+//! `/api/settings` and `/api/inventory/facets`: the shop's preferences, and
+//! the filter dropdowns they order.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::Json;
+use cqrs_es::Aggregate;
+use riff_domain::settings::{DropdownField, DropdownOrder};
+use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
+use riff_projections::view::inventory::{self, FacetValue};
+use riff_projections::view::settings::dropdown_sort;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::http::json::ApiJson;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub(crate) struct ShopSettings {
+    currency: String,
+    platform_priority: Vec<&'static str>,
+    dropdown_sort: BTreeMap<&'static str, &'static str>,
+}
+
+pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettings>, ApiError> {
+    Ok(Json(ShopSettings {
+        currency: state.currency.to_string(),
+        platform_priority: state
+            .priority
+            .platforms()
+            .iter()
+            .map(|p| p.as_str())
+            .collect(),
+        dropdown_sort: dropdown_sort(&state.db)
+            .await?
+            .into_iter()
+            .map(|(f, o)| (f.as_str(), o.as_str()))
+            .collect(),
+    }))
+}
+
+pub(crate) async fn set_dropdown_sort(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<ShopSettings>, ApiError> {
+    let text = |key: &'static str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| ApiError::invalid(key, "is required"))
+    };
+    let field: DropdownField = text("field")?.parse()?;
+    let order: DropdownOrder = text("order")?.parse()?;
+    let meta = EventMetadata::new("api", Source::Api);
+    state
+        .ledger
+        .settings(SettingsCommand::SetDropdownSort { field, order }, &meta)
+        .await?;
+    state.caught_up_with(Settings::TYPE, Settings::ID).await?;
+    get(State(state)).await
+}
+
+#[derive(Serialize)]
+pub(crate) struct Facets(BTreeMap<&'static str, Vec<FacetValue>>);
+
+/// Every dropdown's options with their counts, in the configured order.
+pub(crate) async fn facets(State(state): State<AppState>) -> Result<Json<Facets>, ApiError> {
+    let orders = dropdown_sort(&state.db).await?;
+    let all = inventory::facets(&state.db, &orders).await?;
+    Ok(Json(Facets(
+        all.into_iter().map(|(f, v)| (f.as_str(), v)).collect(),
+    )))
+}
