@@ -10,4 +10,5 @@ mod events;
 mod inventory;
 mod ledger;
 mod products;
+mod replay;
 mod reports;
