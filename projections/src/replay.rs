@@ -70,11 +70,12 @@ pub async fn rebuild(
         let Some(last) = batch.last().map(|e| e.position) else {
             break;
         };
-        for stored in &batch {
-            let envelope = stored.decode()?;
-            for view in views {
-                view.apply(&mut tx, &envelope).await?;
-            }
+        let envelopes = batch
+            .iter()
+            .map(log::StoredEvent::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        for view in views {
+            view.apply_batch(&mut tx, &envelopes).await?;
         }
         after = last;
         done += batch.len() as u64;

@@ -120,9 +120,8 @@ impl Projector {
             .bind(view.name())
             .fetch_one(&mut *tx)
             .await?;
-            for envelope in envelopes.iter().filter(|e| e.position > checkpoint) {
-                view.apply(&mut tx, envelope).await?;
-            }
+            let unseen = envelopes.partition_point(|e| e.position <= checkpoint);
+            view.apply_batch(&mut tx, &envelopes[unseen..]).await?;
             if last > checkpoint {
                 sqlx::query("update projection_checkpoints set position = $1 where view = $2")
                     .bind(last)

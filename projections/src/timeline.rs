@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
-use riff_domain::{ListingEvent, Product};
+use std::collections::HashMap;
+
+use riff_domain::Product;
 use rust_decimal::Decimal;
 
 use crate::log::{self, Envelope, RecordedEvent};
 use crate::view::inventory::InventoryItem;
-use crate::view::product_listings::{self, outcome, ListingRow};
+use crate::view::product_listings::{self, ListingRow};
 use crate::view::timestamp;
 use crate::{Db, ProjectionError};
 
@@ -90,59 +92,14 @@ fn fold_product(sku: &str, envelopes: &[Envelope]) -> Option<InventoryItem> {
 }
 
 fn fold_listings(sku: &str, envelopes: &[Envelope]) -> Vec<ListingRow> {
-    let mut rows: Vec<ListingRow> = vec![];
+    let mut rows = HashMap::new();
     for envelope in envelopes {
-        let RecordedEvent::Listing(event) = &envelope.event else {
-            continue;
-        };
-        let at = timestamp(envelope.recorded_at);
-        match event {
-            ListingEvent::ListingRequested { platform, .. }
-            | ListingEvent::ExternallyDetected { platform, .. } => rows.push(ListingRow {
-                listing_id: envelope.aggregate_id.clone(),
-                sku: None,
-                platform: platform.as_str().to_owned(),
-                status: String::new(),
-                external_id: None,
-                url: None,
-                last_outcome: String::new(),
-                updated_at: String::new(),
-            }),
-            _ => {}
-        }
-        let Some(row) = rows
-            .iter_mut()
-            .find(|r| r.listing_id == envelope.aggregate_id)
-        else {
-            continue;
-        };
-        match event {
-            ListingEvent::ListingRequested { sku, .. } | ListingEvent::LinkedToProduct { sku } => {
-                row.sku = Some(sku.to_string());
-            }
-            ListingEvent::ExternallyDetected {
-                external_id,
-                snapshot,
-                ..
-            } => {
-                row.external_id = Some(external_id.clone());
-                row.url.clone_from(&snapshot.url);
-            }
-            ListingEvent::Listed {
-                external_id, url, ..
-            } => {
-                row.external_id = Some(external_id.clone());
-                row.url.clone_from(url);
-            }
-            _ => {}
-        }
-        if let Some(status) = event.status_after() {
-            row.status = status.as_str().to_owned();
-        }
-        row.last_outcome = outcome(event);
-        row.updated_at = at;
+        product_listings::step(&mut rows, envelope);
     }
-    rows.retain(|r| r.sku.as_deref() == Some(sku));
+    let mut rows: Vec<ListingRow> = rows
+        .into_values()
+        .filter(|r| r.sku.as_deref() == Some(sku))
+        .collect();
     rows.sort_by(|a, b| (&a.platform, &a.updated_at).cmp(&(&b.platform, &b.updated_at)));
     rows
 }

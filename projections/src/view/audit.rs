@@ -2,6 +2,8 @@
 //! summary a shop owner can read ("Listed on Reverb as 71234501 by system
 //! via reconcile"), searchable by product, type, who, how and when.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use riff_domain::listing::{EndReason, EndedBy};
 use riff_domain::value::Platform;
@@ -31,91 +33,189 @@ impl View for Audit {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        let (aggregate_type, sku, summary) = match &envelope.event {
-            RecordedEvent::Product(event) => (
-                "product",
-                Some(envelope.aggregate_id.clone()),
-                product_summary(event),
-            ),
-            RecordedEvent::Listing(event) => {
-                remember_listing(conn, &envelope.aggregate_id, event).await?;
-                let known: Option<(Option<String>, String)> = sqlx::query_as(
-                    "select sku, platform from audit_listings where listing_id = $1",
-                )
-                .bind(&envelope.aggregate_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-                let (sku, platform) = known.unwrap_or((None, String::new()));
-                let platform = platform
-                    .parse::<Platform>()
-                    .map_or("the platform", Platform::display_name);
-                ("listing", sku, listing_summary(event, platform))
+        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+    }
+
+    /// Loads the product and platform of each listing the batch mentions
+    /// once, summarises every event in memory, and inserts the entries a
+    /// few hundred per statement.
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        let mut listing_ids: Vec<&str> = envelopes
+            .iter()
+            .filter(|e| matches!(e.event, RecordedEvent::Listing(_)))
+            .map(|e| e.aggregate_id.as_str())
+            .collect();
+        listing_ids.sort_unstable();
+        listing_ids.dedup();
+        let mut listings: HashMap<String, (Option<String>, String)> = HashMap::new();
+        for chunk in listing_ids.chunks(CHUNK) {
+            let sql = format!(
+                "select listing_id, sku, platform from audit_listings where listing_id in ({})",
+                placeholders(chunk.len(), 1)
+            );
+            let mut query = sqlx::query_as::<_, (String, Option<String>, String)>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
             }
-            RecordedEvent::Settings(SettingsEvent::DropdownSortChanged { field, order }) => (
-                "settings",
-                None,
-                format!("The {} dropdown is now ordered by {order}", field.as_str()),
-            ),
-        };
-        let meta = envelope.metadata.as_ref();
-        let summary = match meta {
-            Some(m) => format!("{summary} by {} via {}", m.actor, m.source),
-            None => summary,
-        };
-        sqlx::query(
-            "insert into audit (position, aggregate_type, aggregate_id, sku, event_type, actor, \
-             source, correlation_id, recorded_at, summary) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(envelope.position)
-        .bind(aggregate_type)
-        .bind(&envelope.aggregate_id)
-        .bind(sku)
-        .bind(envelope.event_type())
-        .bind(meta.map(|m| m.actor.clone()))
-        .bind(meta.map(|m| m.source.as_str()))
-        .bind(meta.map(|m| m.correlation_id.to_string()))
-        .bind(timestamp(envelope.recorded_at))
-        .bind(summary)
-        .execute(conn)
-        .await?;
+            for (id, sku, platform) in query.fetch_all(&mut *conn).await? {
+                listings.insert(id, (sku, platform));
+            }
+        }
+        let mut changed: Vec<String> = vec![];
+        let entries: Vec<Entry> = envelopes
+            .iter()
+            .map(|envelope| {
+                if let RecordedEvent::Listing(event) = &envelope.event {
+                    if remember_listing(&mut listings, &envelope.aggregate_id, event) {
+                        changed.push(envelope.aggregate_id.clone());
+                    }
+                }
+                entry(envelope, &listings)
+            })
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        for chunk in changed.chunks(CHUNK) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("({})", placeholders(3, i * 3 + 1)))
+                .collect();
+            let sql = format!(
+                "insert into audit_listings (listing_id, sku, platform) values {} \
+                 on conflict (listing_id) do update set sku = excluded.sku",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                let (sku, platform) = &listings[id];
+                query = query
+                    .bind(id.clone())
+                    .bind(sku.clone())
+                    .bind(platform.clone());
+            }
+            query.execute(&mut *conn).await?;
+        }
+        for chunk in entries.chunks(CHUNK) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("({})", placeholders(10, i * 10 + 1)))
+                .collect();
+            let sql = format!(
+                "insert into audit (position, aggregate_type, aggregate_id, sku, event_type, actor, \
+                 source, correlation_id, recorded_at, summary) values {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for e in chunk {
+                query = query
+                    .bind(e.position)
+                    .bind(e.aggregate_type)
+                    .bind(e.aggregate_id.clone())
+                    .bind(e.sku.clone())
+                    .bind(e.event_type.clone())
+                    .bind(e.actor.clone())
+                    .bind(e.source)
+                    .bind(e.correlation_id.clone())
+                    .bind(e.recorded_at.clone())
+                    .bind(e.summary.clone());
+            }
+            query.execute(&mut *conn).await?;
+        }
         Ok(())
     }
 }
 
-async fn remember_listing(
-    conn: &mut AnyConnection,
+/// Rows per statement: 10 columns × 500 stays under both backends' limits.
+const CHUNK: usize = 500;
+
+fn placeholders(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An audit row about to be written.
+struct Entry {
+    position: i64,
+    aggregate_type: &'static str,
+    aggregate_id: String,
+    sku: Option<String>,
+    event_type: String,
+    actor: Option<String>,
+    source: Option<&'static str>,
+    correlation_id: Option<String>,
+    recorded_at: String,
+    summary: String,
+}
+
+fn entry(envelope: &Envelope, listings: &HashMap<String, (Option<String>, String)>) -> Entry {
+    let (aggregate_type, sku, summary) = match &envelope.event {
+        RecordedEvent::Product(event) => (
+            "product",
+            Some(envelope.aggregate_id.clone()),
+            product_summary(event),
+        ),
+        RecordedEvent::Listing(event) => {
+            let (sku, platform) = listings
+                .get(&envelope.aggregate_id)
+                .cloned()
+                .unwrap_or((None, String::new()));
+            let platform = platform
+                .parse::<Platform>()
+                .map_or("the platform", Platform::display_name);
+            ("listing", sku, listing_summary(event, platform))
+        }
+        RecordedEvent::Settings(SettingsEvent::DropdownSortChanged { field, order }) => (
+            "settings",
+            None,
+            format!("The {} dropdown is now ordered by {order}", field.as_str()),
+        ),
+    };
+    let meta = envelope.metadata.as_ref();
+    Entry {
+        position: envelope.position,
+        aggregate_type,
+        aggregate_id: envelope.aggregate_id.clone(),
+        sku,
+        event_type: envelope.event_type(),
+        actor: meta.map(|m| m.actor.clone()),
+        source: meta.map(|m| m.source.as_str()),
+        correlation_id: meta.map(|m| m.correlation_id.to_string()),
+        recorded_at: timestamp(envelope.recorded_at),
+        summary: match meta {
+            Some(m) => format!("{summary} by {} via {}", m.actor, m.source),
+            None => summary,
+        },
+    }
+}
+
+/// Keeps the audit's memory of a listing's product and platform; returns
+/// whether it changed.
+fn remember_listing(
+    listings: &mut HashMap<String, (Option<String>, String)>,
     id: &str,
     event: &ListingEvent,
-) -> Result<(), sqlx::Error> {
+) -> bool {
     match event {
         ListingEvent::ListingRequested { sku, platform, .. } => {
-            sqlx::query(
-                "insert into audit_listings (listing_id, sku, platform) values ($1, $2, $3)",
-            )
-            .bind(id)
-            .bind(sku.as_str())
-            .bind(platform.as_str())
-            .execute(conn)
-            .await?;
+            listings.insert(
+                id.to_owned(),
+                (Some(sku.to_string()), platform.as_str().to_owned()),
+            );
         }
         ListingEvent::ExternallyDetected { platform, .. } => {
-            sqlx::query("insert into audit_listings (listing_id, platform) values ($1, $2)")
-                .bind(id)
-                .bind(platform.as_str())
-                .execute(conn)
-                .await?;
+            listings.insert(id.to_owned(), (None, platform.as_str().to_owned()));
         }
-        ListingEvent::LinkedToProduct { sku } => {
-            sqlx::query("update audit_listings set sku = $2 where listing_id = $1")
-                .bind(id)
-                .bind(sku.as_str())
-                .execute(conn)
-                .await?;
-        }
-        _ => {}
+        ListingEvent::LinkedToProduct { sku } => match listings.get_mut(id) {
+            Some(known) => known.0 = Some(sku.to_string()),
+            None => return false,
+        },
+        _ => return false,
     }
-    Ok(())
+    true
 }
 
 fn product_summary(event: &ProductEvent) -> String {

@@ -1,6 +1,8 @@
 //! The inventory view: one row per product, for the inventory list (filter,
 //! sort, page) and the head of the product page.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Media, ProductDetails};
@@ -31,121 +33,238 @@ impl View for Inventory {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        let RecordedEvent::Product(event) = &envelope.event else {
+        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+    }
+
+    /// Folds the batch in memory — load each touched product once, apply
+    /// its events, write it back once — so that a replay costs a few
+    /// statements per thousand events rather than one per event.
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        let mut touched: Vec<&str> = envelopes
+            .iter()
+            .filter(|e| matches!(e.event, RecordedEvent::Product(_)))
+            .map(|e| e.aggregate_id.as_str())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        if touched.is_empty() {
             return Ok(());
-        };
-        let sku = envelope.aggregate_id.as_str();
-        let at = timestamp(envelope.recorded_at);
-        let version = envelope.sequence;
-        match event {
-            ProductEvent::ProductCreated {
-                sku: _,
-                details,
-                price,
-                quantity,
-                source: _,
-            } => {
-                sqlx::query(
-                    "insert into inventory (sku, title, brand, model, year, finish, category, \
-                     condition, description, price_minor, currency, quantity, status, version, \
-                     media, search, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '[]', \
-                     $15, $16, $16)",
-                )
-                .bind(sku)
-                .bind(&details.title)
-                .bind(&details.brand)
-                .bind(&details.model)
-                .bind(details.year.map(i64::from))
-                .bind(&details.finish)
-                .bind(&details.category)
-                .bind(details.condition.as_str())
-                .bind(&details.description)
-                .bind(price.minor_units())
-                .bind(price.currency.as_str())
-                .bind(i64::from(*quantity))
-                .bind(ProductStatus::Active.as_str())
-                .bind(version)
-                .bind(search_text(sku, details))
-                .bind(&at)
-                .execute(conn)
-                .await?;
+        }
+        let mut rows: HashMap<String, StockRow> = HashMap::new();
+        for chunk in touched.chunks(CHUNK) {
+            let sql = format!(
+                "select * from inventory where sku in ({})",
+                placeholders(chunk.len(), 1)
+            );
+            let mut query = sqlx::query(&sql);
+            for sku in chunk {
+                query = query.bind(*sku);
             }
-            ProductEvent::DetailsRevised { details } => {
-                sqlx::query(
-                    "update inventory set title = $2, brand = $3, model = $4, year = $5, \
-                     finish = $6, category = $7, condition = $8, description = $9, search = $10, \
-                     version = $11, updated_at = $12 where sku = $1",
-                )
-                .bind(sku)
-                .bind(&details.title)
-                .bind(&details.brand)
-                .bind(&details.model)
-                .bind(details.year.map(i64::from))
-                .bind(&details.finish)
-                .bind(&details.category)
-                .bind(details.condition.as_str())
-                .bind(&details.description)
-                .bind(search_text(sku, details))
-                .bind(version)
-                .bind(&at)
-                .execute(conn)
-                .await?;
+            for row in query.fetch_all(&mut *conn).await? {
+                let row = StockRow::from_row(&row)?;
+                rows.insert(row.sku.clone(), row);
             }
-            ProductEvent::PriceChanged { price, .. } => {
-                sqlx::query(
-                    "update inventory set price_minor = $2, currency = $3, version = $4, \
-                     updated_at = $5 where sku = $1",
-                )
-                .bind(sku)
-                .bind(price.minor_units())
-                .bind(price.currency.as_str())
-                .bind(version)
-                .bind(&at)
-                .execute(conn)
-                .await?;
+        }
+        for envelope in envelopes {
+            let RecordedEvent::Product(event) = &envelope.event else {
+                continue;
+            };
+            let sku = envelope.aggregate_id.as_str();
+            if let Some(created) = StockRow::created(sku, event, envelope) {
+                rows.insert(sku.to_owned(), created);
+                continue;
             }
-            ProductEvent::QuantityAdjusted { quantity, .. } => {
-                let status = current_status(conn, sku).await?.after_recount(*quantity);
-                set_stock(conn, sku, *quantity, status, version, &at).await?;
-            }
-            ProductEvent::ProductSold { remaining, .. }
-            | ProductEvent::SaleConflictDetected { remaining, .. } => {
-                let status = current_status(conn, sku).await?.after_sale(*remaining);
-                set_stock(conn, sku, *remaining, status, version, &at).await?;
-            }
-            ProductEvent::MediaAttached { media } => {
-                let mut all = current_media(conn, sku).await?;
-                all.push(media.clone());
-                set_media(conn, sku, &all, version, &at).await?;
-            }
-            ProductEvent::MediaRemoved { media_id } => {
-                let mut all = current_media(conn, sku).await?;
-                all.retain(|m| m.id != *media_id);
-                set_media(conn, sku, &all, version, &at).await?;
-            }
-            ProductEvent::FlagResolved { .. } => {
-                sqlx::query("update inventory set version = $2, updated_at = $3 where sku = $1")
-                    .bind(sku)
-                    .bind(version)
-                    .bind(&at)
-                    .execute(conn)
-                    .await?;
-            }
-            ProductEvent::ProductArchived { .. } => {
-                sqlx::query(
-                    "update inventory set status = $2, version = $3, updated_at = $4 where sku = $1",
-                )
-                .bind(sku)
-                .bind(ProductStatus::Archived.as_str())
-                .bind(version)
-                .bind(&at)
-                .execute(conn)
-                .await?;
-            }
+            let Some(row) = rows.get_mut(sku) else {
+                return Err(sqlx::Error::RowNotFound);
+            };
+            row.apply(event, envelope);
+        }
+        let rows: Vec<StockRow> = rows.into_values().collect();
+        for chunk in rows.chunks(CHUNK) {
+            upsert(conn, chunk).await?;
         }
         Ok(())
     }
+}
+
+/// Rows per statement: 18 columns × 500 stays under SQLite's and
+/// PostgreSQL's limits on bound parameters.
+const CHUNK: usize = 500;
+
+/// `$first, $first+1, …` for `n` parameters.
+fn placeholders(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An inventory row while a batch is folded into it.
+struct StockRow {
+    sku: String,
+    details: ProductDetails,
+    price_minor: i64,
+    currency: String,
+    quantity: i64,
+    status: ProductStatus,
+    version: i64,
+    media: Vec<Media>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl StockRow {
+    fn created(sku: &str, event: &ProductEvent, envelope: &Envelope) -> Option<Self> {
+        let ProductEvent::ProductCreated {
+            details,
+            price,
+            quantity,
+            ..
+        } = event
+        else {
+            return None;
+        };
+        let at = timestamp(envelope.recorded_at);
+        Some(Self {
+            sku: sku.to_owned(),
+            details: details.clone(),
+            price_minor: price.minor_units(),
+            currency: price.currency.to_string(),
+            quantity: i64::from(*quantity),
+            status: ProductStatus::Active,
+            version: envelope.sequence,
+            media: vec![],
+            created_at: at.clone(),
+            updated_at: at,
+        })
+    }
+
+    fn apply(&mut self, event: &ProductEvent, envelope: &Envelope) {
+        self.version = envelope.sequence;
+        self.updated_at = timestamp(envelope.recorded_at);
+        match event {
+            ProductEvent::ProductCreated { .. } | ProductEvent::FlagResolved { .. } => {}
+            ProductEvent::DetailsRevised { details } => self.details = details.clone(),
+            ProductEvent::PriceChanged { price, .. } => {
+                self.price_minor = price.minor_units();
+                self.currency = price.currency.to_string();
+            }
+            ProductEvent::QuantityAdjusted { quantity, .. } => {
+                self.quantity = i64::from(*quantity);
+                self.status = self.status.after_recount(*quantity);
+            }
+            ProductEvent::ProductSold { remaining, .. }
+            | ProductEvent::SaleConflictDetected { remaining, .. } => {
+                self.quantity = i64::from(*remaining);
+                self.status = self.status.after_sale(*remaining);
+            }
+            ProductEvent::MediaAttached { media } => self.media.push(media.clone()),
+            ProductEvent::MediaRemoved { media_id } => self.media.retain(|m| m.id != *media_id),
+            ProductEvent::ProductArchived { .. } => self.status = ProductStatus::Archived,
+        }
+    }
+
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let decode = |e: riff_domain::value::InvalidValue| sqlx::Error::Decode(Box::new(e));
+        let media: String = row.try_get("media")?;
+        let year: Option<i64> = row.try_get("year")?;
+        Ok(Self {
+            sku: row.try_get("sku")?,
+            details: ProductDetails {
+                title: row.try_get("title")?,
+                brand: row.try_get("brand")?,
+                model: row.try_get("model")?,
+                year: year.and_then(|y| u16::try_from(y).ok()),
+                finish: row.try_get("finish")?,
+                category: row.try_get("category")?,
+                condition: row
+                    .try_get::<String, _>("condition")?
+                    .parse()
+                    .map_err(decode)?,
+                description: row.try_get("description")?,
+            },
+            price_minor: row.try_get("price_minor")?,
+            currency: row.try_get("currency")?,
+            quantity: row.try_get("quantity")?,
+            status: match row.try_get::<String, _>("status")?.as_str() {
+                "sold" => ProductStatus::Sold,
+                "archived" => ProductStatus::Archived,
+                _ => ProductStatus::Active,
+            },
+            version: row.try_get("version")?,
+            media: serde_json::from_str(&media).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+}
+
+/// Writes folded rows back, new or changed, in one statement.
+async fn upsert(conn: &mut AnyConnection, rows: &[StockRow]) -> Result<(), sqlx::Error> {
+    const COLUMNS: [&str; 18] = [
+        "sku",
+        "title",
+        "brand",
+        "model",
+        "year",
+        "finish",
+        "category",
+        "condition",
+        "description",
+        "price_minor",
+        "currency",
+        "quantity",
+        "status",
+        "version",
+        "media",
+        "search",
+        "created_at",
+        "updated_at",
+    ];
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| format!("({})", placeholders(COLUMNS.len(), i * COLUMNS.len() + 1)))
+        .collect();
+    let updates: Vec<String> = COLUMNS[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "insert into inventory ({}) values {} on conflict (sku) do update set {}",
+        COLUMNS.join(", "),
+        values.join(", "),
+        updates.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        let d = &row.details;
+        let media =
+            serde_json::to_string(&row.media).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        query = query
+            .bind(row.sku.clone())
+            .bind(d.title.clone())
+            .bind(d.brand.clone())
+            .bind(d.model.clone())
+            .bind(d.year.map(i64::from))
+            .bind(d.finish.clone())
+            .bind(d.category.clone())
+            .bind(d.condition.as_str())
+            .bind(d.description.clone())
+            .bind(row.price_minor)
+            .bind(row.currency.clone())
+            .bind(row.quantity)
+            .bind(row.status.as_str())
+            .bind(row.version)
+            .bind(media)
+            .bind(search_text(&row.sku, d))
+            .bind(row.created_at.clone())
+            .bind(row.updated_at.clone());
+    }
+    query.execute(conn).await?;
+    Ok(())
 }
 
 fn search_text(sku: &str, details: &ProductDetails) -> String {
@@ -154,66 +273,6 @@ fn search_text(sku: &str, details: &ProductDetails) -> String {
         details.title, details.brand, details.model
     )
     .to_lowercase()
-}
-
-async fn current_status(conn: &mut AnyConnection, sku: &str) -> Result<ProductStatus, sqlx::Error> {
-    let status: String = sqlx::query_scalar("select status from inventory where sku = $1")
-        .bind(sku)
-        .fetch_one(conn)
-        .await?;
-    Ok(match status.as_str() {
-        "sold" => ProductStatus::Sold,
-        "archived" => ProductStatus::Archived,
-        _ => ProductStatus::Active,
-    })
-}
-
-async fn set_stock(
-    conn: &mut AnyConnection,
-    sku: &str,
-    quantity: u32,
-    status: ProductStatus,
-    version: i64,
-    at: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update inventory set quantity = $2, status = $3, version = $4, updated_at = $5 \
-         where sku = $1",
-    )
-    .bind(sku)
-    .bind(i64::from(quantity))
-    .bind(status.as_str())
-    .bind(version)
-    .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-async fn current_media(conn: &mut AnyConnection, sku: &str) -> Result<Vec<Media>, sqlx::Error> {
-    let json: String = sqlx::query_scalar("select media from inventory where sku = $1")
-        .bind(sku)
-        .fetch_one(conn)
-        .await?;
-    serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-async fn set_media(
-    conn: &mut AnyConnection,
-    sku: &str,
-    media: &[Media],
-    version: i64,
-    at: &str,
-) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(media).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("update inventory set media = $2, version = $3, updated_at = $4 where sku = $1")
-        .bind(sku)
-        .bind(json)
-        .bind(version)
-        .bind(at)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// One product as the inventory list shows it.

@@ -31,6 +31,19 @@ pub trait View: Send + Sync {
 
     /// Applies one event, inside the projector's transaction.
     async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
+
+    /// Applies a batch of events in log order, inside the projector's
+    /// transaction. A view that can fold a batch in memory overrides this.
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        events: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        for event in events {
+            self.apply(conn, event).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Every view Riff keeps.

@@ -1,7 +1,10 @@
 //! The product listings view: one row per listing, with its per-platform
 //! status, for the product page.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
+use riff_domain::value::Platform;
 use riff_domain::ListingEvent;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -28,113 +31,146 @@ impl View for ProductListings {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        let RecordedEvent::Listing(event) = &envelope.event else {
+        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+    }
+
+    /// Loads each touched listing once, folds the batch into it with
+    /// [`step`], and writes it back once.
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        let mut touched: Vec<&str> = envelopes
+            .iter()
+            .filter(|e| matches!(e.event, RecordedEvent::Listing(_)))
+            .map(|e| e.aggregate_id.as_str())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        if touched.is_empty() {
             return Ok(());
-        };
-        let id = envelope.aggregate_id.as_str();
-        let at = timestamp(envelope.recorded_at);
-        match event {
-            ListingEvent::ListingRequested { sku, platform, .. } => {
-                insert(
-                    conn,
-                    id,
-                    Some(sku.as_str()),
-                    platform.as_str(),
-                    None,
-                    None,
-                    "publish requested",
-                    &at,
-                )
-                .await?;
-            }
-            ListingEvent::ExternallyDetected {
-                platform,
-                external_id,
-                snapshot,
-                ..
-            } => {
-                insert(
-                    conn,
-                    id,
-                    None,
-                    platform.as_str(),
-                    Some(external_id),
-                    snapshot.url.as_deref(),
-                    &outcome(event),
-                    &at,
-                )
-                .await?;
-            }
-            ListingEvent::Listed {
-                external_id, url, ..
-            } => {
-                sqlx::query(
-                    "update product_listings set external_id = $2, url = $3 where listing_id = $1",
-                )
-                .bind(id)
-                .bind(external_id)
-                .bind(url)
-                .execute(&mut *conn)
-                .await?;
-            }
-            ListingEvent::LinkedToProduct { sku } => {
-                sqlx::query("update product_listings set sku = $2 where listing_id = $1")
-                    .bind(id)
-                    .bind(sku.as_str())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            _ => {}
         }
-        if !matches!(
-            event,
-            ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. }
-        ) {
-            let status: Option<&str> = event.status_after().map(|s| s.as_str());
-            sqlx::query(
-                "update product_listings set status = coalesce($2, status), last_outcome = $3, \
-                 updated_at = $4 where listing_id = $1",
-            )
-            .bind(id)
-            .bind(status)
-            .bind(outcome(event))
-            .bind(&at)
-            .execute(conn)
-            .await?;
+        let mut rows: HashMap<String, ListingRow> = HashMap::new();
+        for chunk in touched.chunks(CHUNK) {
+            let sql = format!(
+                "select * from product_listings where listing_id in ({})",
+                placeholders(chunk.len(), 1)
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                let row = ListingRow::from_row(&row)?;
+                rows.insert(row.listing_id.clone(), row);
+            }
+        }
+        for envelope in envelopes {
+            step(&mut rows, envelope);
+        }
+        let rows: Vec<ListingRow> = rows.into_values().collect();
+        for chunk in rows.chunks(CHUNK) {
+            upsert(conn, chunk).await?;
         }
         Ok(())
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert(
-    conn: &mut AnyConnection,
-    id: &str,
-    sku: Option<&str>,
-    platform: &str,
-    external_id: Option<&str>,
-    url: Option<&str>,
-    outcome: &str,
-    at: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into product_listings (listing_id, sku, platform, status, external_id, url, \
-         last_outcome, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(sku)
-    .bind(platform)
-    .bind(if external_id.is_some() {
-        "live"
-    } else {
-        "pending"
-    })
-    .bind(external_id)
-    .bind(url)
-    .bind(outcome)
-    .bind(at)
-    .execute(conn)
-    .await?;
+/// Rows per statement, well under both backends' parameter limits.
+const CHUNK: usize = 500;
+
+fn placeholders(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How one listing event changes the listings it concerns. The view and
+/// time travel (`crate::timeline`) both fold with it.
+pub(crate) fn step(rows: &mut HashMap<String, ListingRow>, envelope: &Envelope) {
+    let RecordedEvent::Listing(event) = &envelope.event else {
+        return;
+    };
+    let id = envelope.aggregate_id.as_str();
+    match event {
+        ListingEvent::ListingRequested { sku, platform, .. } => {
+            rows.insert(
+                id.to_owned(),
+                ListingRow::new(id, Some(sku.to_string()), *platform),
+            );
+        }
+        ListingEvent::ExternallyDetected { platform, .. } => {
+            rows.insert(id.to_owned(), ListingRow::new(id, None, *platform));
+        }
+        _ => {}
+    }
+    let Some(row) = rows.get_mut(id) else {
+        return;
+    };
+    match event {
+        ListingEvent::ExternallyDetected {
+            external_id,
+            snapshot,
+            ..
+        } => {
+            row.external_id = Some(external_id.clone());
+            row.url.clone_from(&snapshot.url);
+        }
+        ListingEvent::Listed {
+            external_id, url, ..
+        } => {
+            row.external_id = Some(external_id.clone());
+            row.url.clone_from(url);
+        }
+        ListingEvent::LinkedToProduct { sku } => row.sku = Some(sku.to_string()),
+        _ => {}
+    }
+    if let Some(status) = event.status_after() {
+        row.status = status.as_str().to_owned();
+    }
+    row.last_outcome = outcome(event);
+    row.updated_at = timestamp(envelope.recorded_at);
+}
+
+async fn upsert(conn: &mut AnyConnection, rows: &[ListingRow]) -> Result<(), sqlx::Error> {
+    const COLUMNS: [&str; 8] = [
+        "listing_id",
+        "sku",
+        "platform",
+        "status",
+        "external_id",
+        "url",
+        "last_outcome",
+        "updated_at",
+    ];
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| format!("({})", placeholders(COLUMNS.len(), i * COLUMNS.len() + 1)))
+        .collect();
+    let updates: Vec<String> = COLUMNS[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "insert into product_listings ({}) values {} on conflict (listing_id) do update set {}",
+        COLUMNS.join(", "),
+        values.join(", "),
+        updates.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        query = query
+            .bind(row.listing_id.clone())
+            .bind(row.sku.clone())
+            .bind(row.platform.clone())
+            .bind(row.status.clone())
+            .bind(row.external_id.clone())
+            .bind(row.url.clone())
+            .bind(row.last_outcome.clone())
+            .bind(row.updated_at.clone());
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 
@@ -181,6 +217,19 @@ pub struct ListingRow {
 }
 
 impl ListingRow {
+    fn new(listing_id: &str, sku: Option<String>, platform: Platform) -> Self {
+        Self {
+            listing_id: listing_id.to_owned(),
+            sku,
+            platform: platform.as_str().to_owned(),
+            status: String::new(),
+            external_id: None,
+            url: None,
+            last_outcome: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
             listing_id: row.try_get("listing_id")?,
