@@ -247,6 +247,21 @@ impl TestApp {
         response.json().await.expect("product JSON")
     }
 
+    /// Brings every view up to the end of the log now, for a test that
+    /// appended events below the API. A second projector on the same
+    /// database is safe: the checkpoint locks keep the two from applying an
+    /// event twice.
+    pub async fn settle(&self) {
+        let db = self.database.connect().await;
+        riff_projections::Projector::new(db.clone(), riff_projections::view::all())
+            .await
+            .expect("a projector")
+            .run_until_idle()
+            .await
+            .expect("the views catch up");
+        db.close().await;
+    }
+
     /// How many events the log holds: what "the log is unchanged" checks.
     pub async fn log_length(&self) -> usize {
         let mut after = 0;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, View};
+use super::{placeholders, timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -55,7 +55,7 @@ impl View for Audit {
         for chunk in listing_ids.chunks(CHUNK) {
             let sql = format!(
                 "select listing_id, sku, platform from audit_listings where listing_id in ({})",
-                placeholders(chunk.len(), 1)
+                placeholders(conn, chunk.len(), 1)
             );
             let mut query = sqlx::query_as::<_, (String, Option<String>, String)>(&sql);
             for id in chunk {
@@ -81,7 +81,7 @@ impl View for Audit {
         changed.dedup();
         for chunk in changed.chunks(CHUNK) {
             let values: Vec<String> = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(3, i * 3 + 1)))
+                .map(|i| format!("({})", placeholders(conn, 3, i * 3 + 1)))
                 .collect();
             let sql = format!(
                 "insert into audit_listings (listing_id, sku, platform) values {} \
@@ -100,7 +100,7 @@ impl View for Audit {
         }
         for chunk in entries.chunks(CHUNK) {
             let values: Vec<String> = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(10, i * 10 + 1)))
+                .map(|i| format!("({})", placeholders(conn, 10, i * 10 + 1)))
                 .collect();
             let sql = format!(
                 "insert into audit (position, aggregate_type, aggregate_id, sku, event_type, actor, \
@@ -129,13 +129,6 @@ impl View for Audit {
 
 /// Rows per statement: 10 columns × 500 stays under both backends' limits.
 const CHUNK: usize = 500;
-
-fn placeholders(n: usize, first: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// An audit row about to be written.
 struct Entry {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, View};
+use super::{placeholders, timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -58,7 +58,7 @@ impl View for Inventory {
         for chunk in touched.chunks(CHUNK) {
             let sql = format!(
                 "select * from inventory where sku in ({})",
-                placeholders(chunk.len(), 1)
+                placeholders(conn, chunk.len(), 1)
             );
             let mut query = sqlx::query(&sql);
             for sku in chunk {
@@ -94,14 +94,6 @@ impl View for Inventory {
 /// Rows per statement: 18 columns × 500 stays under SQLite's and
 /// PostgreSQL's limits on bound parameters.
 const CHUNK: usize = 500;
-
-/// `$first, $first+1, …` for `n` parameters.
-fn placeholders(n: usize, first: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// An inventory row while a batch is folded into it.
 struct StockRow {
@@ -226,7 +218,12 @@ async fn upsert(conn: &mut AnyConnection, rows: &[StockRow]) -> Result<(), sqlx:
         "updated_at",
     ];
     let values: Vec<String> = (0..rows.len())
-        .map(|i| format!("({})", placeholders(COLUMNS.len(), i * COLUMNS.len() + 1)))
+        .map(|i| {
+            format!(
+                "({})",
+                placeholders(conn, COLUMNS.len(), i * COLUMNS.len() + 1)
+            )
+        })
         .collect();
     let updates: Vec<String> = COLUMNS[1..]
         .iter()

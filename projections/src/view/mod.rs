@@ -58,6 +58,22 @@ pub fn all() -> Vec<Arc<dyn View>> {
     ]
 }
 
+/// Placeholders for `n` parameters, the first being parameter `first`, in
+/// the connection's own style. A multi-row statement binds thousands of
+/// parameters, and SQLite (through sqlx) looks each *named* one up in a list
+/// — `$1` is a name to SQLite — which makes binding quadratic; plain `?` are
+/// anonymous and bound in order. PostgreSQL only knows `$1`.
+pub(crate) fn placeholders(conn: &AnyConnection, n: usize, first: usize) -> String {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        vec!["?"; n].join(", ")
+    } else {
+        (first..first + n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Timestamps are stored as RFC 3339 text in UTC with a fixed number of
 /// digits, so that ordering the text orders the times on both backends.
 pub fn timestamp(at: DateTime<Utc>) -> String {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, View};
+use super::{placeholders, timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -55,7 +55,7 @@ impl View for ProductListings {
         for chunk in touched.chunks(CHUNK) {
             let sql = format!(
                 "select * from product_listings where listing_id in ({})",
-                placeholders(chunk.len(), 1)
+                placeholders(conn, chunk.len(), 1)
             );
             let mut query = sqlx::query(&sql);
             for id in chunk {
@@ -79,13 +79,6 @@ impl View for ProductListings {
 
 /// Rows per statement, well under both backends' parameter limits.
 const CHUNK: usize = 500;
-
-fn placeholders(n: usize, first: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// How one listing event changes the listings it concerns. The view and
 /// time travel (`crate::timeline`) both fold with it.
@@ -146,7 +139,12 @@ async fn upsert(conn: &mut AnyConnection, rows: &[ListingRow]) -> Result<(), sql
         "updated_at",
     ];
     let values: Vec<String> = (0..rows.len())
-        .map(|i| format!("({})", placeholders(COLUMNS.len(), i * COLUMNS.len() + 1)))
+        .map(|i| {
+            format!(
+                "({})",
+                placeholders(conn, COLUMNS.len(), i * COLUMNS.len() + 1)
+            )
+        })
         .collect();
     let updates: Vec<String> = COLUMNS[1..]
         .iter()

@@ -52,20 +52,7 @@ async fn seed(app: &TestApp) {
             .await
             .unwrap();
     }
-    // Wait for the views to show the listings.
-    for _ in 0..100 {
-        let page: Value = app
-            .get("/api/products?platform=reverb")
-            .await
-            .json()
-            .await
-            .unwrap();
-        if page["total"] == 2 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("the listings never reached the views");
+    app.settle().await;
 }
 
 fn skus(page: &Value) -> Vec<String> {

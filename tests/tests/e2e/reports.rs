@@ -279,19 +279,13 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
         .await
         .unwrap();
 
-    let mut flags = Value::Null;
-    for _ in 0..100 {
-        flags = app
-            .get("/api/flags?status=open")
-            .await
-            .json()
-            .await
-            .unwrap();
-        if flags["items"].as_array().unwrap().len() == 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.settle().await;
+    let flags: Value = app
+        .get("/api/flags?status=open")
+        .await
+        .json()
+        .await
+        .unwrap();
     let items = flags["items"].as_array().unwrap();
     let external = items
         .iter()
