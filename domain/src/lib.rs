@@ -8,6 +8,8 @@
 //! - [`listing`]: the Listing aggregate — one product on one platform.
 //! - [`policy`]: business decisions as pure functions (first sale wins,
 //!   platform priority), used by the aggregates and, later, by the sagas.
+//! - [`port`]: the Marketplace trait that each platform adapter implements,
+//!   and the errors it reports.
 //! - [`metadata`]: who and what caused an event; stored beside every event.
 //! - [`upcast`]: turns old event payloads into today's shape on read.
 //!
@@ -17,6 +19,7 @@
 pub mod listing;
 pub mod metadata;
 pub mod policy;
+pub mod port;
 pub mod product;
 pub mod upcast;
 pub mod value;
