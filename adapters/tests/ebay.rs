@@ -461,3 +461,71 @@ async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() 
     );
     assert_eq!(simulator.tokens_issued(), 1);
 }
+
+#[tokio::test]
+async fn calls_made_at_once_after_the_token_expires_all_succeed() {
+    let (simulator, client) = start(true).await;
+    let item_id = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    simulator.expire_token();
+
+    let results = read_four_times_at_once(&client, &item_id).await;
+
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert!(simulator.tokens_issued() >= 1);
+}
+
+/// Four reads of one item at the same time.
+async fn read_four_times_at_once(
+    client: &EbayClient,
+    item_id: &str,
+) -> Vec<Result<riff_domain::port::RemoteListing, PortError>> {
+    let (a, b, c, d) = tokio::join!(
+        client.get(item_id),
+        client.get(item_id),
+        client.get(item_id),
+        client.get(item_id)
+    );
+    vec![a, b, c, d]
+}
+
+/// The simulator holds clients to the gateway's rules (§1.1), so a client
+/// that sent the wrong headers would fail here as it would on eBay.
+#[tokio::test]
+async fn the_simulator_refuses_a_call_name_that_does_not_match_the_body_or_a_bad_site() {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.unwrap();
+    let http = reqwest::Client::new();
+    let body = r#"<?xml version="1.0" encoding="utf-8"?>
+<GetItemRequest xmlns="urn:ebay:apis:eBLBaseComponents"><ItemID>1</ItemID></GetItemRequest>"#;
+    let send = |call: &'static str, site: &'static str| {
+        http.post(format!("{base}{API_PATH}"))
+            .header("X-EBAY-API-CALL-NAME", call)
+            .header("X-EBAY-API-SITEID", site)
+            .header("X-EBAY-API-COMPATIBILITY-LEVEL", "1423")
+            .header("X-EBAY-API-IAF-TOKEN", "v^1.1#sim-access-0")
+            .body(body)
+            .send()
+    };
+
+    let mismatched = send("EndFixedPriceItem", "3").await.unwrap();
+    let bad_site = send("GetItem", "UK").await.unwrap();
+    let good = send("GetItem", "3").await.unwrap();
+
+    assert_eq!(mismatched.status(), 200, "business errors are HTTP 200");
+    let mismatched = mismatched.text().await.unwrap();
+    assert!(mismatched.contains("<Ack>Failure</Ack>"), "{mismatched}");
+    assert!(
+        mismatched.contains("<ErrorCode>2</ErrorCode>"),
+        "{mismatched}"
+    );
+    assert!(bad_site
+        .text()
+        .await
+        .unwrap()
+        .contains("<ErrorCode>10012</ErrorCode>"));
+    assert!(good
+        .text()
+        .await
+        .unwrap()
+        .contains("<ErrorCode>17</ErrorCode>"));
+}

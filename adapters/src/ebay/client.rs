@@ -175,13 +175,18 @@ impl EbayClient {
         let body = wire::to_xml(&format!("{call}Request"), request)?;
         let mut refreshed = false;
         loop {
-            match self.send(call, &body, requests).await {
+            let token = self.current_token();
+            match self.send(call, &body, &token, requests).await {
                 Err(Rejection::Auth { code, message }) if !refreshed => {
                     let Some(refresh) = &self.config.refresh else {
                         return Err(Rejection::Auth { code, message });
                     };
-                    tracing::info!(call, code, "eBay refused the token; refreshing it");
-                    self.refresh(refresh, requests).await?;
+                    // Another call may have renewed the token while this
+                    // one was in flight; then its token is used instead.
+                    if self.current_token() == token {
+                        tracing::info!(call, code, "eBay refused the token; refreshing it");
+                        self.refresh(refresh, requests).await?;
+                    }
                     refreshed = true;
                 }
                 outcome => return outcome,
@@ -189,21 +194,24 @@ impl EbayClient {
         }
     }
 
+    fn current_token(&self) -> Secret {
+        self.token
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// One HTTP exchange of one Trading call.
     async fn send<Resp>(
         &self,
         call: &'static str,
         body: &str,
+        token: &Secret,
         requests: &AtomicU32,
     ) -> Result<Resp, Rejection>
     where
         Resp: DeserializeOwned + Envelope,
     {
-        let token = self
-            .token
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
         requests.fetch_add(1, Ordering::Relaxed);
         let response = self
             .http

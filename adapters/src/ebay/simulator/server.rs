@@ -69,7 +69,8 @@ pub enum Fault {
     RateLimited { retry_after_secs: u64 },
     /// HTTP 500 with an HTML body, as a gateway sends.
     ServerError,
-    /// The current token expires (error 21917053); only a refresh helps.
+    /// Every token issued so far expires (error 21917053); only a refresh
+    /// helps.
     ExpiredToken,
 }
 
@@ -110,8 +111,8 @@ impl Inner {
     }
 
     fn expire_token(&mut self) {
-        let old = std::mem::take(&mut self.state.token);
-        self.state.expired_tokens.insert(old);
+        let expired = std::mem::take(&mut self.state.tokens);
+        self.state.expired_tokens.extend(expired);
     }
 }
 
@@ -234,7 +235,7 @@ impl EbaySimulator {
         inner.injected = 0;
     }
 
-    /// Expires the current access token, as two hours passing would.
+    /// Expires every access token issued so far, as two hours passing would.
     pub fn expire_token(&self) {
         self.lock().expire_token();
     }
@@ -308,7 +309,7 @@ fn answer(
         ));
     }
     let token = header(headers, "X-EBAY-API-IAF-TOKEN").unwrap_or_default();
-    if token.is_empty() || token != state.token {
+    if !state.tokens.contains(&token) {
         return Err(if state.expired_tokens.contains(&token) {
             error(
                 code::IAF_TOKEN_EXPIRED,
@@ -450,8 +451,7 @@ async fn oauth_token(
     }
     inner.state.tokens_issued += 1;
     let token = format!("v^1.1#sim-access-{}", inner.state.tokens_issued);
-    let old = std::mem::replace(&mut inner.state.token, token.clone());
-    inner.state.expired_tokens.insert(old);
+    inner.state.tokens.insert(token.clone());
     Json(TokenResponse {
         access_token: token,
         expires_in: 7200,

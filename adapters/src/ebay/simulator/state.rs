@@ -92,8 +92,10 @@ pub(super) struct State {
     /// UUID → ItemID, for error 488.
     uuids: HashMap<String, String>,
     pub(super) sales: Vec<SimSale>,
-    /// The access token eBay accepts now.
-    pub(super) token: String,
+    /// Access tokens eBay accepts now. A refresh adds one without revoking
+    /// the others, as eBay's do not end until their two hours are up, so
+    /// two clients refreshing at once both keep working.
+    pub(super) tokens: HashSet<String>,
     /// Tokens that were good once: refused with "expired" (21917053)
     /// rather than "invalid" (931).
     pub(super) expired_tokens: HashSet<String>,
@@ -110,7 +112,7 @@ impl State {
             next_transaction_id: 2_812_345_678_001,
             uuids: HashMap::new(),
             sales: Vec::new(),
-            token,
+            tokens: HashSet::from([token]),
             expired_tokens: HashSet::new(),
             tokens_issued: 0,
             page_size,
