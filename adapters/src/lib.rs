@@ -9,9 +9,11 @@
 //!   onto [`riff_domain::port::PortError`], and bounded retries for reads.
 //! - [`secret`]: credentials whose `Debug` is redacted.
 //! - [`ebay`]: the eBay Trading API (XML) client and its simulator.
+//! - [`reverb`]: the Reverb REST API (JSON/HAL) client and its simulator.
 
 pub mod ebay;
 pub mod http;
+pub mod reverb;
 pub mod secret;
 
 pub use secret::Secret;
