@@ -79,8 +79,10 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// Five attempts over at most about a minute and a half: enough to ride
-    /// out eBay's 15-second GetMyeBaySelling block (anchors C.1) once.
+    /// Five attempts. Without `Retry-After` the pauses are 0.5, 1, 2 and 4
+    /// seconds, enough for a blip; a platform that names a longer pause gets
+    /// up to 30 seconds per attempt, so a read gives up within two minutes
+    /// and the caller's own schedule takes over.
     fn default() -> Self {
         Self {
             attempts: 5,
