@@ -10,6 +10,8 @@
 //! - [`policy`]: business decisions as pure functions (first sale wins,
 //!   platform priority), used by the aggregates and, later, by the sagas.
 //! - [`flag`]: which events raise a flag for the owner, and what it says.
+//! - [`port`]: the Marketplace trait that each platform adapter implements,
+//!   and the errors it reports.
 //! - [`metadata`]: who and what caused an event; stored beside every event.
 //! - [`upcast`]: turns old event payloads into today's shape on read.
 //!
@@ -20,6 +22,7 @@ pub mod flag;
 pub mod listing;
 pub mod metadata;
 pub mod policy;
+pub mod port;
 pub mod product;
 pub mod settings;
 pub mod upcast;

@@ -1,0 +1,813 @@
+//! [`EbayClient`]: the Marketplace port over eBay's Trading API.
+//!
+//! Each port method is one Trading call (or, for a scan, a run of
+//! `GetMyeBaySelling` pages). Every call goes through [`EbayClient::call`],
+//! which sends the headers, reads the envelope, and, when eBay refuses the
+//! token and a refresh token is configured, renews the token once and sends
+//! the call again. A refused token means eBay did not act on the call, so
+//! that one repeat is safe even for writes.
+//!
+//! Reads (`scan`, `get`) are retried on transient failures by
+//! [`RetryPolicy`]; writes are not (see `crate::http`). Publishing is safe to
+//! retry at a higher level anyway: the listing id goes out as eBay's `UUID`,
+//! and a repeat comes back as error 488 naming the listing already made.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{PoisonError, RwLock};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use riff_domain::listing::attributes::EbayAttributes;
+use riff_domain::listing::{EndReason, PlatformAttributes};
+use riff_domain::port::{
+    Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale, RemoteStatus,
+    Scan,
+};
+use riff_domain::value::{Currency, Money, Platform};
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::{check, Rejection};
+use super::wire::{
+    self, AddFixedPriceItemRequest, AddFixedPriceItemResponse, Amount, Category,
+    EndFixedPriceItemRequest, EndFixedPriceItemResponse, Envelope, GetItemRequest, GetItemResponse,
+    GetMyeBaySellingRequest, GetMyeBaySellingResponse, Item, ItemSpecifics, ItemToList,
+    ListCustomization, NameValueList, Pagination, PaymentProfile, PictureDetails, ReturnProfile,
+    ReviseFixedPriceItemRequest, ReviseFixedPriceItemResponse, SellerProfiles, ShippingProfile,
+    TokenError, TokenResponse, Transaction,
+};
+use crate::http::{self, RetryPolicy};
+use crate::Secret;
+
+/// eBay's production OAuth token endpoint (§1.10).
+pub const DEFAULT_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";
+
+/// The largest page GetMyeBaySelling serves (PaginationType; anchors C.1).
+pub const MAX_PAGE_SIZE: u32 = 200;
+
+/// A scan that claims more pages than this is taken as a broken response,
+/// not followed for ever: 1,000 pages of 200 is five times the shop's stock
+/// ceiling in anchors C.1.
+const MAX_PAGES: u32 = 1_000;
+
+/// How far back GetMyeBaySelling's SoldList reaches (`DurationInDays`, 0–60).
+const MAX_SOLD_DAYS: i64 = 60;
+
+/// Everything the client needs to reach eBay as the shop.
+#[derive(Debug, Clone)]
+pub struct EbayConfig {
+    /// The Trading API gateway, `…/ws/api.dll` (sandbox, production or the
+    /// simulator).
+    pub api_url: String,
+    /// The OAuth user access token sent as `X-EBAY-API-IAF-TOKEN`.
+    pub token: Secret,
+    /// How to renew `token` when eBay refuses it; without it, a refused
+    /// token is reported to the user at once.
+    pub refresh: Option<OAuthRefresh>,
+    /// `X-EBAY-API-SITEID`: 3 is eBay UK (§1.1).
+    pub site_id: u32,
+    /// `X-EBAY-API-COMPATIBILITY-LEVEL`: the schema release the documents
+    /// follow.
+    pub compatibility_level: u32,
+    /// `EntriesPerPage` for scans; at most [`MAX_PAGE_SIZE`].
+    pub page_size: u32,
+    /// The shop-wide fields every new listing carries.
+    pub listing: ListingDefaults,
+    /// Where a listing's page is, by ItemID, when eBay does not say: the
+    /// prefix `https://www.ebay.co.uk/itm/` for the UK site.
+    pub item_url_prefix: Option<String>,
+    /// Retries for reads.
+    pub retry: RetryPolicy,
+}
+
+impl EbayConfig {
+    /// A configuration for the UK site with the given gateway and token and
+    /// every other setting at its default.
+    pub fn new(api_url: impl Into<String>, token: Secret) -> Self {
+        Self {
+            api_url: api_url.into(),
+            token,
+            refresh: None,
+            site_id: 3,
+            compatibility_level: 1423,
+            page_size: MAX_PAGE_SIZE,
+            listing: ListingDefaults::default(),
+            item_url_prefix: Some("https://www.ebay.co.uk/itm/".into()),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// The refresh-token grant's inputs (§1.10). All four are needed, so they
+/// are one optional value rather than four.
+#[derive(Debug, Clone)]
+pub struct OAuthRefresh {
+    pub refresh_token: Secret,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The token endpoint; [`DEFAULT_OAUTH_URL`] in production.
+    pub oauth_url: String,
+}
+
+/// Shop-wide `Item` fields of AddFixedPriceItem (§1.3), the same for every
+/// listing of one shop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingDefaults {
+    pub country: String,
+    pub location: String,
+    pub postal_code: Option<String>,
+    /// `Site`, which must match the site id (`UK` for 3).
+    pub site: String,
+    /// Working days to dispatch.
+    pub dispatch_time_max: u32,
+}
+
+impl Default for ListingDefaults {
+    fn default() -> Self {
+        Self {
+            country: "GB".into(),
+            location: "London, UK".into(),
+            postal_code: None,
+            site: "UK".into(),
+            dispatch_time_max: 3,
+        }
+    }
+}
+
+/// The eBay adapter.
+#[derive(Debug)]
+pub struct EbayClient {
+    config: EbayConfig,
+    http: reqwest::Client,
+    /// The access token in use: starts as `config.token`, replaced by each
+    /// refresh. Never held across an await.
+    token: RwLock<Secret>,
+}
+
+impl EbayClient {
+    /// # Errors
+    /// Only if the HTTP client cannot be built.
+    pub fn new(config: EbayConfig) -> Result<Self, PortError> {
+        Ok(Self {
+            token: RwLock::new(config.token.clone()),
+            http: http::client()?,
+            config,
+        })
+    }
+
+    /// Sends one Trading call and reads its response, renewing the token
+    /// once if eBay refuses it and a refresh is configured. `requests`
+    /// counts every HTTP exchange, token refreshes included.
+    async fn call<Req, Resp>(
+        &self,
+        call: &'static str,
+        request: &Req,
+        requests: &AtomicU32,
+    ) -> Result<Resp, Rejection>
+    where
+        Req: Serialize,
+        Resp: DeserializeOwned + Envelope,
+    {
+        let body = wire::to_xml(&format!("{call}Request"), request)?;
+        let mut refreshed = false;
+        loop {
+            let token = self.current_token();
+            match self.send(call, &body, &token, requests).await {
+                Err(Rejection::Auth { code, message }) if !refreshed => {
+                    let Some(refresh) = &self.config.refresh else {
+                        return Err(Rejection::Auth { code, message });
+                    };
+                    // Another call may have renewed the token while this
+                    // one was in flight; then its token is used instead.
+                    if self.current_token() == token {
+                        tracing::info!(call, code, "eBay refused the token; refreshing it");
+                        self.refresh(refresh, requests).await?;
+                    }
+                    refreshed = true;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn current_token(&self) -> Secret {
+        self.token
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// One HTTP exchange of one Trading call.
+    async fn send<Resp>(
+        &self,
+        call: &'static str,
+        body: &str,
+        token: &Secret,
+        requests: &AtomicU32,
+    ) -> Result<Resp, Rejection>
+    where
+        Resp: DeserializeOwned + Envelope,
+    {
+        requests.fetch_add(1, Ordering::Relaxed);
+        let response = self
+            .http
+            .post(&self.config.api_url)
+            .header("X-EBAY-API-CALL-NAME", call)
+            .header("X-EBAY-API-SITEID", self.config.site_id.to_string())
+            .header(
+                "X-EBAY-API-COMPATIBILITY-LEVEL",
+                self.config.compatibility_level.to_string(),
+            )
+            .header("X-EBAY-API-IAF-TOKEN", token.expose())
+            .header(reqwest::header::CONTENT_TYPE, "text/xml")
+            .body(body.to_owned())
+            .send()
+            .await
+            .map_err(|e| http::transport_error(&e))?;
+        let status = response.status();
+        if status != StatusCode::OK {
+            return Err(http::status_error(status, response.headers()).into());
+        }
+        let text = response
+            .text()
+            .await
+            .map_err(|e| http::transport_error(&e))?;
+        let parsed: Resp = wire::from_xml(&text)?;
+        check(call, &parsed)?;
+        Ok(parsed)
+    }
+
+    /// The refresh-token grant (§1.10): a new access token replaces the old.
+    async fn refresh(&self, refresh: &OAuthRefresh, requests: &AtomicU32) -> Result<(), PortError> {
+        requests.fetch_add(1, Ordering::Relaxed);
+        let response = self
+            .http
+            .post(&refresh.oauth_url)
+            .basic_auth(&refresh.client_id, Some(refresh.client_secret.expose()))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.refresh_token.expose()),
+            ])
+            .send()
+            .await
+            .map_err(|e| http::transport_error(&e))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| http::transport_error(&e))?;
+        if status.is_success() {
+            let token: TokenResponse = serde_json::from_str(&text)
+                .map_err(|e| PortError::Protocol(format!("unreadable eBay token response: {e}")))?;
+            *self.token.write().unwrap_or_else(PoisonError::into_inner) =
+                Secret::new(token.access_token);
+            return Ok(());
+        }
+        if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
+            let detail = serde_json::from_str::<TokenError>(&text)
+                .map(|e| format!("{}: {}", e.error, e.error_description))
+                .unwrap_or_else(|_| format!("HTTP {status}"));
+            return Err(PortError::Auth(format!(
+                "eBay refused the refresh token ({detail}); the shop owner must sign in to \
+                 eBay and grant Riff access again"
+            )));
+        }
+        Err(PortError::Transient(format!(
+            "eBay's token endpoint answered HTTP {status}"
+        )))
+    }
+
+    /// A read call, retried by the configured policy.
+    async fn read<Req, Resp>(
+        &self,
+        call: &'static str,
+        request: &Req,
+        requests: &AtomicU32,
+    ) -> Result<Resp, PortError>
+    where
+        Req: Serialize + Sync,
+        Resp: DeserializeOwned + Envelope,
+    {
+        self.config
+            .retry
+            .run(|| async move {
+                self.call(call, request, requests)
+                    .await
+                    .map_err(Rejection::into_port)
+            })
+            .await
+    }
+
+    /// One page of one list of GetMyeBaySelling.
+    async fn selling_page(
+        &self,
+        list: List,
+        page_number: u32,
+        sold_days: u32,
+        requests: &AtomicU32,
+    ) -> Result<GetMyeBaySellingResponse, PortError> {
+        let customization = ListCustomization {
+            include: true,
+            sort: match list {
+                List::Active => Some("TimeLeft".into()),
+                List::Sold => None,
+            },
+            duration_in_days: match list {
+                List::Active => None,
+                List::Sold => Some(sold_days),
+            },
+            pagination: Some(Pagination {
+                entries_per_page: self.config.page_size.clamp(1, MAX_PAGE_SIZE),
+                page_number,
+            }),
+        };
+        let request = GetMyeBaySellingRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            detail_level: Some("ReturnAll".into()),
+            active_list: matches!(list, List::Active).then(|| customization.clone()),
+            sold_list: matches!(list, List::Sold).then_some(customization),
+        };
+        self.read("GetMyeBaySelling", &request, requests).await
+    }
+
+    fn item_url(&self, item_id: &str, given: Option<&str>) -> Option<String> {
+        given.map(str::to_owned).or_else(|| {
+            Some(format!(
+                "{}{item_id}",
+                self.config.item_url_prefix.as_ref()?
+            ))
+        })
+    }
+
+    /// The `Item` of an Add or a Revise, built from the request.
+    fn item(&self, request: &PublishRequest) -> Result<ItemToList, PortError> {
+        let PlatformAttributes::Ebay(attributes) = &request.attributes else {
+            return Err(PortError::Validation {
+                field: Some("attributes".into()),
+                message: format!(
+                    "{} attributes were given to the eBay adapter",
+                    request.attributes.platform().display_name()
+                ),
+            });
+        };
+        let details = &request.details;
+        Ok(ItemToList {
+            title: Some(details.title.clone()),
+            description: Some(
+                details
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| details.title.clone()),
+            ),
+            primary_category: attributes
+                .category_id
+                .clone()
+                .map(|category_id| Category { category_id }),
+            start_price: Some(amount(&request.price)),
+            condition_id: attributes.condition_id,
+            quantity: Some(request.quantity),
+            sku: Some(request.sku.to_string()),
+            currency: Some(request.price.currency.to_string()),
+            picture_details: (!request.picture_urls.is_empty()).then(|| PictureDetails {
+                picture_url: request.picture_urls.clone(),
+            }),
+            item_specifics: Some(item_specifics(attributes, &details.brand, &details.model)),
+            seller_profiles: seller_profiles(attributes),
+            ..ItemToList::default()
+        })
+    }
+
+    fn listing_from_item(&self, item: &Item) -> RemoteListing {
+        let selling = item.selling_status.as_ref();
+        let sold = selling.and_then(|s| s.quantity_sold).unwrap_or(0);
+        let available = item
+            .quantity_available
+            .or_else(|| item.quantity.map(|q| q.saturating_sub(sold)));
+        let status = match selling.and_then(|s| s.listing_status.as_deref()) {
+            None | Some("Active") => RemoteStatus::Live,
+            Some(_) if sold > 0 && available == Some(0) => RemoteStatus::Sold,
+            Some(_) => RemoteStatus::Ended,
+        };
+        let price_amount = selling
+            .and_then(|s| s.current_price.as_ref())
+            .or(item.buy_it_now_price.as_ref());
+        let price = price_amount.and_then(|a| match money(a) {
+            Ok(price) => Some(price),
+            Err(error) => {
+                tracing::warn!(item_id = %item.item_id, %error, "unreadable eBay price");
+                None
+            }
+        });
+        let view_url = item
+            .listing_details
+            .as_ref()
+            .and_then(|d| d.view_item_url.as_deref());
+        RemoteListing {
+            external_id: item.item_id.clone(),
+            sku: item.sku.clone().filter(|s| !s.is_empty()),
+            title: item.title.clone().unwrap_or_default(),
+            price,
+            quantity: available,
+            status,
+            url: self.item_url(&item.item_id, view_url),
+        }
+    }
+}
+
+/// The two lists of GetMyeBaySelling a scan reads.
+#[derive(Debug, Clone, Copy)]
+enum List {
+    Active,
+    Sold,
+}
+
+#[async_trait]
+impl Marketplace for EbayClient {
+    fn platform(&self) -> Platform {
+        Platform::Ebay
+    }
+
+    #[tracing::instrument(skip_all, fields(sku = %request.sku, listing_id = %request.listing_id))]
+    async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError> {
+        let mut item = self.item(request)?;
+        item.uuid = Some(ebay_uuid(request.listing_id));
+        item.country = Some(self.config.listing.country.clone());
+        item.location = Some(self.config.listing.location.clone());
+        item.postal_code = self.config.listing.postal_code.clone();
+        item.site = Some(self.config.listing.site.clone());
+        item.dispatch_time_max = Some(self.config.listing.dispatch_time_max);
+        item.listing_duration = Some("GTC".into());
+        item.listing_type = Some("FixedPriceItem".into());
+        let add = AddFixedPriceItemRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            error_language: Some("en_GB".into()),
+            warning_level: Some("High".into()),
+            item,
+        };
+        let requests = AtomicU32::new(0);
+        let item_id = match self
+            .call::<_, AddFixedPriceItemResponse>("AddFixedPriceItem", &add, &requests)
+            .await
+        {
+            Ok(response) => response
+                .item_id
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| {
+                    PortError::Protocol("AddFixedPriceItem succeeded without an ItemID".into())
+                })?,
+            Err(Rejection::DuplicateUuid {
+                item_id: Some(item_id),
+            }) => {
+                tracing::info!(%item_id, "eBay already had this listing (duplicate UUID)");
+                item_id
+            }
+            Err(rejection) => return Err(rejection.into_port()),
+        };
+        Ok(Published {
+            url: self.item_url(&item_id, None),
+            external_id: item_id,
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
+    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
+        let mut item = self.item(request)?;
+        item.item_id = Some(external_id.to_owned());
+        let revise = ReviseFixedPriceItemRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            item,
+        };
+        self.call::<_, ReviseFixedPriceItemResponse>(
+            "ReviseFixedPriceItem",
+            &revise,
+            &AtomicU32::new(0),
+        )
+        .await
+        .map(drop)
+        .map_err(Rejection::into_port)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn end(&self, external_id: &str, reason: EndReason) -> Result<(), PortError> {
+        let end = EndFixedPriceItemRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            item_id: external_id.to_owned(),
+            ending_reason: ending_reason(reason).to_owned(),
+        };
+        self.call::<_, EndFixedPriceItemResponse>("EndFixedPriceItem", &end, &AtomicU32::new(0))
+            .await
+            .map(drop)
+            .map_err(Rejection::into_port)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
+        let requests = AtomicU32::new(0);
+
+        let mut listings = Vec::new();
+        let mut seen = HashSet::new();
+        let mut page = 1;
+        loop {
+            let response = self.selling_page(List::Active, page, 0, &requests).await?;
+            let list = response.active_list.unwrap_or_default();
+            for item in list.item_array.unwrap_or_default().item {
+                // A listing that moves between pages while we read them may
+                // appear twice; the first sighting is kept.
+                if seen.insert(item.item_id.clone()) {
+                    listings.push(self.listing_from_item(&item));
+                }
+            }
+            if !next_page(&mut page, list.pagination_result.as_ref())? {
+                break;
+            }
+        }
+
+        let days = sold_days(sales_since, Utc::now());
+        let mut sales = Vec::new();
+        let mut seen = HashSet::new();
+        let mut page = 1;
+        loop {
+            let response = self.selling_page(List::Sold, page, days, &requests).await?;
+            let fallback_time = response.timestamp.as_deref();
+            let list = response.sold_list.unwrap_or_default();
+            for entry in list
+                .order_transaction_array
+                .unwrap_or_default()
+                .order_transaction
+            {
+                let lines = entry.transaction.into_iter().chain(
+                    entry
+                        .order
+                        .and_then(|o| o.transaction_array)
+                        .map(|a| a.transaction)
+                        .unwrap_or_default(),
+                );
+                for line in lines {
+                    let sale = sale(&line, fallback_time)?;
+                    if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
+                        sales.push(sale);
+                    }
+                }
+            }
+            if !next_page(&mut page, list.pagination_result.as_ref())? {
+                break;
+            }
+        }
+
+        Ok(Scan {
+            listings,
+            sales,
+            requests: requests.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let request = GetItemRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            item_id: external_id.to_owned(),
+            detail_level: Some("ReturnAll".into()),
+        };
+        let response: GetItemResponse = self.read("GetItem", &request, &AtomicU32::new(0)).await?;
+        let item = response
+            .item
+            .ok_or_else(|| PortError::Protocol("GetItem succeeded without an Item".into()))?;
+        Ok(self.listing_from_item(&item))
+    }
+}
+
+/// Advances `page` if the pagination result says there is another.
+fn next_page(
+    page: &mut u32,
+    pagination: Option<&wire::PaginationResult>,
+) -> Result<bool, PortError> {
+    let total = pagination.map_or(0, |p| p.total_number_of_pages);
+    if total > MAX_PAGES {
+        return Err(PortError::Protocol(format!(
+            "eBay claims {total} pages of listings; refusing to follow more than {MAX_PAGES}"
+        )));
+    }
+    if *page >= total {
+        return Ok(false);
+    }
+    *page += 1;
+    Ok(true)
+}
+
+/// `DurationInDays` that covers everything since `since`: whole days,
+/// rounded up, within SoldList's 1–60.
+fn sold_days(since: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
+    let seconds = (now - since).num_seconds().max(0);
+    let days = (seconds + 86_399) / 86_400;
+    if days > MAX_SOLD_DAYS {
+        tracing::warn!(
+            days,
+            "eBay's SoldList reaches back only {MAX_SOLD_DAYS} days; older sales are not scanned"
+        );
+    }
+    u32::try_from(days.clamp(1, MAX_SOLD_DAYS)).unwrap_or(1)
+}
+
+/// eBay's `UUID` for a listing: its id as 32 upper-case hex digits, no
+/// dashes (UUIDType.html; §1.3).
+pub fn ebay_uuid(listing_id: uuid::Uuid) -> String {
+    listing_id.simple().to_string().to_ascii_uppercase()
+}
+
+/// `EndingReason` for Riff's reasons. `NotAvailable` ("no longer available
+/// for sale") is the documented reason for an item sold elsewhere (§1.5) and
+/// is true of the others too; `Incorrect` and `LostOrBroken` would claim
+/// more than Riff knows.
+fn ending_reason(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::SoldElsewhere | EndReason::Removed | EndReason::Manual => "NotAvailable",
+    }
+}
+
+fn amount(money: &Money) -> Amount {
+    Amount {
+        currency_id: money.currency.to_string(),
+        value: money.amount.to_string(),
+    }
+}
+
+fn money(amount: &Amount) -> Result<Money, PortError> {
+    let value = Decimal::from_str(amount.value.trim()).map_err(|e| {
+        PortError::Protocol(format!(
+            "eBay price {:?} is not a number: {e}",
+            amount.value
+        ))
+    })?;
+    let currency = Currency::parse(&amount.currency_id)
+        .map_err(|e| PortError::Protocol(format!("eBay price currency: {e}")))?;
+    Money::price(value, currency).map_err(|e| PortError::Protocol(format!("eBay price: {e}")))
+}
+
+/// One sold order line as a [`RemoteSale`]. `fallback_time` is the
+/// response's own `Timestamp`, used when the line carries no time at all.
+fn sale(line: &Transaction, fallback_time: Option<&str>) -> Result<RemoteSale, PortError> {
+    let item = line
+        .item
+        .as_ref()
+        .ok_or_else(|| PortError::Protocol("a sold transaction without its Item".into()))?;
+    let order_ref = line
+        .order_line_item_id
+        .clone()
+        .or_else(|| {
+            let transaction = line.transaction_id.as_deref()?;
+            Some(format!("{}-{transaction}", item.item_id))
+        })
+        .ok_or_else(|| {
+            PortError::Protocol(format!(
+                "a sale of item {} with neither OrderLineItemID nor TransactionID",
+                item.item_id
+            ))
+        })?;
+    let time = line
+        .created_date
+        .as_deref()
+        .or(line.paid_time.as_deref())
+        .or(fallback_time)
+        .ok_or_else(|| PortError::Protocol(format!("sale {order_ref} has no time")))?;
+    let sold_at = DateTime::parse_from_rfc3339(time)
+        .map_err(|e| PortError::Protocol(format!("sale {order_ref} time {time:?}: {e}")))?
+        .with_timezone(&Utc);
+    let quantity = line.quantity_purchased.unwrap_or(1);
+    let price = match &line.total_price {
+        Some(total) => money(total)?,
+        None => {
+            let unit = item
+                .selling_status
+                .as_ref()
+                .and_then(|s| s.current_price.as_ref())
+                .ok_or_else(|| PortError::Protocol(format!("sale {order_ref} has no price")))?;
+            let unit = money(unit)?;
+            Money::price(unit.amount * Decimal::from(quantity), unit.currency)
+                .map_err(|e| PortError::Protocol(format!("sale {order_ref} price: {e}")))?
+        }
+    };
+    Ok(RemoteSale {
+        external_id: item.item_id.clone(),
+        sku: item.sku.clone().filter(|s| !s.is_empty()),
+        order_ref,
+        sold_at,
+        price,
+        quantity,
+    })
+}
+
+/// `ItemSpecifics` from the attributes, grouping repeated names into one
+/// `NameValueList` with several `Value`s, and adding Brand and Model from the
+/// product when the attributes do not give them (eBay requires both for
+/// instruments).
+fn item_specifics(attributes: &EbayAttributes, brand: &str, model: &str) -> ItemSpecifics {
+    let mut lists: Vec<NameValueList> = Vec::new();
+    for (name, value) in &attributes.item_specifics {
+        match lists.iter_mut().find(|l| l.name.eq_ignore_ascii_case(name)) {
+            Some(list) => list.value.push(value.clone()),
+            None => lists.push(NameValueList {
+                name: name.clone(),
+                value: vec![value.clone()],
+            }),
+        }
+    }
+    for (name, value) in [("Brand", brand), ("Model", model)] {
+        if !lists.iter().any(|l| l.name.eq_ignore_ascii_case(name)) {
+            lists.push(NameValueList {
+                name: name.into(),
+                value: vec![value.into()],
+            });
+        }
+    }
+    ItemSpecifics {
+        name_value_list: lists,
+    }
+}
+
+fn seller_profiles(attributes: &EbayAttributes) -> Option<SellerProfiles> {
+    let profiles = SellerProfiles {
+        seller_shipping_profile: attributes
+            .shipping_profile_id
+            .clone()
+            .map(|id| ShippingProfile { id }),
+        seller_return_profile: attributes
+            .return_profile_id
+            .clone()
+            .map(|id| ReturnProfile { id }),
+        seller_payment_profile: attributes
+            .payment_profile_id
+            .clone()
+            .map(|id| PaymentProfile { id }),
+    };
+    (profiles != SellerProfiles::default()).then_some(profiles)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn the_ebay_uuid_is_the_listing_id_as_32_upper_case_hex_digits() {
+        let id = uuid::Uuid::parse_str("9cebd9a6-8256-44ec-8d06-c436d6cf494b").unwrap();
+        assert_eq!(ebay_uuid(id), "9CEBD9A6825644EC8D06C436D6CF494B");
+    }
+
+    #[test]
+    fn sold_days_round_up_and_stay_within_what_ebay_serves() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+        assert_eq!(sold_days(now, now), 1);
+        assert_eq!(sold_days(now - chrono::Duration::hours(25), now), 2);
+        assert_eq!(sold_days(now - chrono::Duration::days(400), now), 60);
+        assert_eq!(sold_days(now + chrono::Duration::days(1), now), 1);
+    }
+
+    #[test]
+    fn repeated_specifics_share_one_name_and_brand_and_model_are_filled_in() {
+        let attributes = EbayAttributes {
+            item_specifics: vec![
+                ("Body Colour".into(), "Sunburst".into()),
+                ("Body Colour".into(), "Red".into()),
+                ("brand".into(), "Fender".into()),
+            ],
+            ..EbayAttributes::default()
+        };
+        let lists = item_specifics(&attributes, "Ignored", "Stratocaster").name_value_list;
+        let flat: Vec<_> = lists
+            .iter()
+            .map(|l| (l.name.as_str(), l.value.clone()))
+            .collect();
+        assert_eq!(
+            flat,
+            [
+                ("Body Colour", vec!["Sunburst".to_owned(), "Red".to_owned()]),
+                ("brand", vec!["Fender".to_owned()]),
+                ("Model", vec!["Stratocaster".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sale_without_a_line_total_is_priced_from_the_unit_price() {
+        let line: Transaction = wire::from_xml(
+            r#"<Transaction><Item><ItemID>5</ItemID><SellingStatus>
+               <CurrentPrice currencyID="GBP">12.5</CurrentPrice></SellingStatus></Item>
+               <QuantityPurchased>2</QuantityPurchased><TransactionID>9</TransactionID>
+               </Transaction>"#,
+        )
+        .unwrap();
+        let sale = sale(&line, Some("2026-03-01T18:00:00.000Z")).unwrap();
+        assert_eq!(sale.order_ref, "5-9");
+        assert_eq!(sale.price.amount.to_string(), "25.00");
+        assert_eq!(sale.quantity, 2);
+        assert_eq!(
+            sale.sold_at,
+            Utc.with_ymd_and_hms(2026, 3, 1, 18, 0, 0).unwrap()
+        );
+    }
+}

@@ -1,0 +1,472 @@
+//! The simulator's HTTP face and its test controls.
+//!
+//! `POST /ws/api.dll` speaks the Trading API as the client does: the call
+//! named in `X-EBAY-API-CALL-NAME`, the body's root `<{Call}Request>`, the
+//! token in `X-EBAY-API-IAF-TOKEN`, and every business error as HTTP 200
+//! with `<Ack>Failure</Ack>` (§1.1, §1.2). `POST /identity/v1/oauth2/token`
+//! answers the refresh-token grant (§1.10).
+//!
+//! Before a request reaches the in-memory eBay, the server may fail it on
+//! purpose ([`FaultPlan`]), as the real gateway does now and then: a 429
+//! with `Retry-After`, a 500, or an expired token.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::extract::State as AxumState;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+
+use super::super::error::code;
+use super::super::wire::{
+    self, AddFixedPriceItemRequest, BareResponse, EndFixedPriceItemRequest, ErrorType,
+    GetItemRequest, GetMyeBaySellingRequest, ReviseFixedPriceItemRequest, TokenError,
+    TokenResponse,
+};
+use super::state::{error, timestamp, Refusal, SimListing, State};
+
+/// Where the Trading API lives, as on eBay.
+pub const API_PATH: &str = "/ws/api.dll";
+/// Where the OAuth token endpoint lives, as on eBay.
+pub const OAUTH_PATH: &str = "/identity/v1/oauth2/token";
+
+/// The credentials the simulated eBay accepts, and its page size.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// The access token accepted at start.
+    pub token: String,
+    pub refresh_token: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The most entries one GetMyeBaySelling page holds; lower it to make a
+    /// handful of listings span several pages.
+    pub page_size: u32,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            token: "v^1.1#sim-access-0".into(),
+            refresh_token: "v^1.1#sim-refresh".into(),
+            client_id: "Riff-Sim-PRD".into(),
+            client_secret: "PRD-sim-secret".into(),
+            page_size: 200,
+        }
+    }
+}
+
+/// A failure the simulator injects instead of answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// HTTP 429 with `Retry-After` in seconds.
+    RateLimited { retry_after_secs: u64 },
+    /// HTTP 500 with an HTML body, as a gateway sends.
+    ServerError,
+    /// Every token issued so far expires (error 21917053); only a refresh
+    /// helps.
+    ExpiredToken,
+}
+
+/// Which requests fail: every `every`th Trading request (the 3rd, 6th, … for
+/// 3) fails with the next fault of `faults`, in turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultPlan {
+    pub every: u32,
+    pub faults: Vec<Fault>,
+}
+
+/// Why a test control refused: the test asked for something the simulated
+/// eBay cannot do (selling an ended item, say).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("simulator: {0}")]
+pub struct ControlError(String);
+
+#[derive(Debug)]
+struct Inner {
+    state: State,
+    config: SimConfig,
+    faults: Option<FaultPlan>,
+    /// Trading requests received, faulted ones included.
+    requests: u32,
+    /// Faults injected so far, to take the next one in turn.
+    injected: usize,
+}
+
+impl Inner {
+    fn due_fault(&mut self) -> Option<Fault> {
+        let plan = self.faults.as_ref()?;
+        if plan.every == 0 || plan.faults.is_empty() || !self.requests.is_multiple_of(plan.every) {
+            return None;
+        }
+        let fault = plan.faults[self.injected % plan.faults.len()];
+        self.injected += 1;
+        Some(fault)
+    }
+
+    fn expire_token(&mut self) {
+        let expired = std::mem::take(&mut self.state.tokens);
+        self.state.expired_tokens.extend(expired);
+    }
+}
+
+/// A simulated eBay: clone it freely; every clone is the same eBay.
+#[derive(Debug, Clone)]
+pub struct EbaySimulator {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Default for EbaySimulator {
+    fn default() -> Self {
+        Self::new(SimConfig::default())
+    }
+}
+
+impl EbaySimulator {
+    pub fn new(config: SimConfig) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                state: State::new(config.token.clone(), config.page_size),
+                config,
+                faults: None,
+                requests: 0,
+                injected: 0,
+            })),
+        }
+    }
+
+    /// The lock is held only for in-memory work, never across an await.
+    /// A test that panicked while holding it leaves consistent state, so a
+    /// poisoned lock is simply taken over.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The simulator's routes, to mount or serve.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(API_PATH, post(trading))
+            .route(OAUTH_PATH, post(oauth_token))
+            .with_state(self.clone())
+    }
+
+    /// Serves on `listener` until the task is dropped.
+    ///
+    /// # Errors
+    /// When the listener fails.
+    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
+        axum::serve(listener, self.router()).await
+    }
+
+    /// Serves on a free port of 127.0.0.1 in a background task and returns
+    /// the base URL (`http://127.0.0.1:PORT`); the Trading API is at
+    /// `{base}{API_PATH}`, the token endpoint at `{base}{OAUTH_PATH}`.
+    ///
+    /// # Errors
+    /// When no port can be bound.
+    pub async fn spawn(&self) -> std::io::Result<String> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let simulator = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = simulator.serve(listener).await {
+                tracing::error!(%error, "the eBay simulator stopped");
+            }
+        });
+        Ok(base)
+    }
+
+    /// Lists an item with a SKU, as Riff would have.
+    pub fn seed_listing(&self, sku: &str, title: &str, price: Decimal, quantity: u32) -> String {
+        self.lock()
+            .state
+            .create(Some(sku.into()), title.into(), price, quantity)
+    }
+
+    /// Lists an item the way a seller does on eBay's own site: no SKU.
+    pub fn add_external_listing(&self, title: &str, price: Decimal) -> String {
+        self.lock().state.create(None, title.into(), price, 1)
+    }
+
+    /// A buyer buys `quantity` units at `sold_at`; returns the order line's
+    /// `OrderLineItemID`.
+    ///
+    /// # Errors
+    /// An unknown or ended item, or more units than are left.
+    pub fn record_sale(
+        &self,
+        item_id: &str,
+        quantity: u32,
+        sold_at: DateTime<Utc>,
+    ) -> Result<String, ControlError> {
+        self.lock()
+            .state
+            .sell(item_id, quantity, sold_at)
+            .map_err(ControlError)
+    }
+
+    /// The listing as the simulated eBay holds it.
+    pub fn listing(&self, item_id: &str) -> Option<SimListing> {
+        self.lock().state.listing_mut(item_id).map(|l| l.clone())
+    }
+
+    /// Every listing ever made, ended ones included, oldest first.
+    pub fn listings(&self) -> Vec<SimListing> {
+        self.lock().state.items.values().cloned().collect()
+    }
+
+    /// Changes the most entries a GetMyeBaySelling page holds.
+    pub fn set_page_size(&self, page_size: u32) {
+        self.lock().state.page_size = page_size;
+    }
+
+    /// Starts (or, with `None`, stops) injecting faults. The count of
+    /// requests restarts, so "every third" means the third from now.
+    pub fn set_faults(&self, plan: Option<FaultPlan>) {
+        let mut inner = self.lock();
+        inner.faults = plan;
+        inner.requests = 0;
+        inner.injected = 0;
+    }
+
+    /// Expires every access token issued so far, as two hours passing would.
+    pub fn expire_token(&self) {
+        self.lock().expire_token();
+    }
+
+    /// Access tokens issued by refresh-token grants so far.
+    pub fn tokens_issued(&self) -> u32 {
+        self.lock().state.tokens_issued
+    }
+
+    /// Trading requests received since start or the last
+    /// [`EbaySimulator::set_faults`].
+    pub fn requests(&self) -> u32 {
+        self.lock().requests
+    }
+}
+
+/// `POST /ws/api.dll`.
+async fn trading(
+    AxumState(simulator): AxumState<EbaySimulator>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let call = header(&headers, "X-EBAY-API-CALL-NAME").unwrap_or_default();
+    let mut inner = simulator.lock();
+    inner.requests += 1;
+    match inner.due_fault() {
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(RETRY_AFTER, retry_after_secs.to_string())],
+                "",
+            )
+                .into_response();
+        }
+        Some(Fault::ServerError) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "<html><body>500 Internal Server Error</body></html>",
+            )
+                .into_response();
+        }
+        Some(Fault::ExpiredToken) => inner.expire_token(),
+        None => {}
+    }
+    match answer(&mut inner.state, &call, &headers, &body) {
+        Ok(xml) => xml_response(xml),
+        Err(error) => failure(&call, *error),
+    }
+}
+
+/// Checks the headers and the token, then runs the call.
+fn answer(
+    state: &mut State,
+    call: &str,
+    headers: &HeaderMap,
+    body: &str,
+) -> Result<String, Refusal> {
+    if wire::root_name(body).as_deref() != Some(&format!("{call}Request")) {
+        return Err(error(
+            code::UNSUPPORTED_CALL,
+            "Unsupported API call.",
+            "The API call in the X-EBAY-API-CALL-NAME header is not the one in the body.",
+        ));
+    }
+    let site_ok = header(headers, "X-EBAY-API-SITEID").is_some_and(|s| s.parse::<u32>().is_ok());
+    if !site_ok {
+        return Err(error(
+            code::INVALID_HEADER,
+            "Invalid value for header \"X-EBAY-API-SITEID\".",
+            "Invalid value for header \"X-EBAY-API-SITEID\".",
+        ));
+    }
+    let token = header(headers, "X-EBAY-API-IAF-TOKEN").unwrap_or_default();
+    if !state.tokens.contains(&token) {
+        return Err(if state.expired_tokens.contains(&token) {
+            error(
+                code::IAF_TOKEN_EXPIRED,
+                "Expired IAF token.",
+                "IAF token supplied is expired.",
+            )
+        } else {
+            error(
+                code::AUTH_TOKEN_INVALID,
+                "Auth token is invalid.",
+                "Validation of the authentication token in API request failed.",
+            )
+        });
+    }
+    let root = format!("{call}Response");
+    let now = timestamp(Utc::now());
+    let xml = match call {
+        "AddFixedPriceItem" => {
+            let request: AddFixedPriceItemRequest = parse(body)?;
+            wire::to_xml(
+                &root,
+                &state.add(&request.item)?.acknowledged("Success", now),
+            )
+        }
+        "ReviseFixedPriceItem" => {
+            let request: ReviseFixedPriceItemRequest = parse(body)?;
+            wire::to_xml(
+                &root,
+                &state.revise(&request.item)?.acknowledged("Success", now),
+            )
+        }
+        "EndFixedPriceItem" => {
+            let request: EndFixedPriceItemRequest = parse(body)?;
+            wire::to_xml(
+                &root,
+                &state.end(&request.item_id)?.acknowledged("Success", now),
+            )
+        }
+        "GetItem" => {
+            let request: GetItemRequest = parse(body)?;
+            wire::to_xml(
+                &root,
+                &state.get(&request.item_id)?.acknowledged("Success", now),
+            )
+        }
+        "GetMyeBaySelling" => {
+            let request: GetMyeBaySellingRequest = parse(body)?;
+            let response = state
+                .my_ebay_selling(request.active_list.as_ref(), request.sold_list.as_ref())
+                .acknowledged("Success", now);
+            wire::to_xml(&root, &response)
+        }
+        _ => {
+            return Err(error(
+                code::UNSUPPORTED_CALL,
+                "Unsupported API call.",
+                &format!("The API call \"{call}\" is invalid or not supported in this release."),
+            ))
+        }
+    };
+    xml.map_err(|e| error(code::INTERNAL_ERROR, "Internal error.", &e.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Refusal> {
+    wire::from_xml(body).map_err(|e| {
+        error(
+            code::INVALID_INPUT,
+            "Input data is invalid.",
+            &format!("The request could not be read: {e}"),
+        )
+    })
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn xml_response(xml: String) -> Response {
+    ([(CONTENT_TYPE, "text/xml;charset=utf-8")], xml).into_response()
+}
+
+/// A business error: HTTP 200, `Ack` Failure, under the call's root (§1.2).
+fn failure(call: &str, error: ErrorType) -> Response {
+    let root = if call.is_empty() {
+        "Response".to_owned()
+    } else {
+        format!("{call}Response")
+    };
+    let response = BareResponse {
+        errors: vec![error],
+        ..BareResponse::default()
+    }
+    .acknowledged("Failure", timestamp(Utc::now()));
+    match wire::to_xml(&root, &response) {
+        Ok(xml) => xml_response(xml),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// The refresh-token grant's form (§1.10).
+#[derive(Debug, Deserialize, Serialize)]
+struct TokenForm {
+    grant_type: String,
+    #[serde(default)]
+    refresh_token: String,
+}
+
+/// `POST /identity/v1/oauth2/token`: checks the app's Basic credentials and
+/// the refresh token, and issues a new access token that replaces the old.
+async fn oauth_token(
+    AxumState(simulator): AxumState<EbaySimulator>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let mut inner = simulator.lock();
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            inner.config.client_id, inner.config.client_secret
+        ))
+    );
+    if header(&headers, AUTHORIZATION.as_str()).as_deref() != Some(expected.as_str()) {
+        return token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication failed",
+        );
+    }
+    if form.grant_type != "refresh_token" || form.refresh_token != inner.config.refresh_token {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "the provided authorization refresh token is invalid or was issued to another client",
+        );
+    }
+    inner.state.tokens_issued += 1;
+    let token = format!("v^1.1#sim-access-{}", inner.state.tokens_issued);
+    inner.state.tokens.insert(token.clone());
+    Json(TokenResponse {
+        access_token: token,
+        expires_in: 7200,
+        token_type: "User Access Token".into(),
+    })
+    .into_response()
+}
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        Json(TokenError {
+            error: error.into(),
+            error_description: description.into(),
+        }),
+    )
+        .into_response()
+}

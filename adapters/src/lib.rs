@@ -1,0 +1,19 @@
+//! Riff's adapters to the outside world: one module per marketplace, each
+//! implementing [`riff_domain::port::Marketplace`] over the platform's real
+//! wire format, and a simulator of each platform that speaks the same format
+//! from in-memory state, so the adapter is tested over a real socket.
+//!
+//! # Layout
+//!
+//! - [`http`]: the shared reqwest client, the mapping of transport failures
+//!   onto [`riff_domain::port::PortError`], and bounded retries for reads.
+//! - [`secret`]: credentials whose `Debug` is redacted.
+//! - [`ebay`]: the eBay Trading API (XML) client and its simulator.
+//! - [`reverb`]: the Reverb REST API (JSON/HAL) client and its simulator.
+
+pub mod ebay;
+pub mod http;
+pub mod reverb;
+pub mod secret;
+
+pub use secret::Secret;

@@ -1,0 +1,395 @@
+//! The simulator's HTTP face and its test controls.
+//!
+//! The endpoints of §2 under `/api`, each checking the bearer token and
+//! answering JSON with HAL `_links` for paging. Before a request reaches the
+//! in-memory Reverb, the server may fail it on purpose ([`FaultPlan`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::extract::{Path, Query, State as AxumState};
+use axum::http::header::{AUTHORIZATION, HOST, RETRY_AFTER};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use tokio::net::TcpListener;
+
+use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsPage, OrdersPage};
+use super::state::{Refusal, SimListing, State};
+
+/// Where the API lives under the simulator's base URL, as on Reverb.
+pub const API_PATH: &str = "/api";
+
+/// A failure the simulator injects instead of answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// HTTP 429, with `Retry-After` in seconds (Reverb publishes no
+    /// `Retry-After` semantics; §2.6).
+    RateLimited { retry_after_secs: u64 },
+    /// HTTP 500.
+    ServerError,
+}
+
+/// Every `every`th request fails with the next fault of `faults`, in turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultPlan {
+    pub every: u32,
+    pub faults: Vec<Fault>,
+}
+
+/// Why a test control refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("simulator: {0}")]
+pub struct ControlError(String);
+
+#[derive(Debug)]
+struct Inner {
+    state: State,
+    token: String,
+    /// The most listings or orders one page holds (§2.4: the real maximum is
+    /// unpublished; 50 by default).
+    page_size: u32,
+    faults: Option<FaultPlan>,
+    requests: u32,
+    injected: usize,
+}
+
+/// A simulated Reverb: clone it freely; every clone is the same Reverb.
+#[derive(Debug, Clone)]
+pub struct ReverbSimulator {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl ReverbSimulator {
+    /// A Reverb that accepts `token` as its personal access token.
+    pub fn new(token: &str) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                state: State::new(),
+                token: token.to_owned(),
+                page_size: 50,
+                faults: None,
+                requests: 0,
+                injected: 0,
+            })),
+        }
+    }
+
+    /// Held only for in-memory work; a poisoned lock is taken over.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/api/listings", post(create_listing))
+            .route("/api/listings/{id}", get(get_listing).put(update_listing))
+            .route("/api/my/listings", get(my_listings))
+            .route("/api/my/listings/{id}/state/end", put(end_listing))
+            .route("/api/my/orders/selling/all", get(my_orders))
+            .with_state(self.clone())
+    }
+
+    /// Serves on `listener` until the task is dropped.
+    ///
+    /// # Errors
+    /// When the listener fails.
+    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
+        axum::serve(listener, self.router()).await
+    }
+
+    /// Serves on a free port of 127.0.0.1 in a background task and returns
+    /// the base URL; the API root is `{base}{API_PATH}`.
+    ///
+    /// # Errors
+    /// When no port can be bound.
+    pub async fn spawn(&self) -> std::io::Result<String> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let simulator = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = simulator.serve(listener).await {
+                tracing::error!(%error, "the Reverb simulator stopped");
+            }
+        });
+        Ok(base)
+    }
+
+    /// Lists an item with a SKU, live.
+    pub fn seed_listing(&self, sku: &str, title: &str, price: Decimal, inventory: u32) -> String {
+        let id = self
+            .lock()
+            .state
+            .create(Some(sku.into()), title.into(), price, inventory);
+        id.to_string()
+    }
+
+    /// Lists an item the way a seller does on reverb.com without Riff: no SKU.
+    pub fn add_external_listing(&self, title: &str, price: Decimal) -> String {
+        self.lock()
+            .state
+            .create(None, title.into(), price, 1)
+            .to_string()
+    }
+
+    /// A buyer buys `quantity` units at `sold_at`; returns the order number.
+    ///
+    /// # Errors
+    /// An unknown or ended listing, or more units than are left.
+    pub fn record_sale(
+        &self,
+        id: &str,
+        quantity: u32,
+        sold_at: DateTime<Utc>,
+    ) -> Result<String, ControlError> {
+        let id = id
+            .parse()
+            .map_err(|_| ControlError(format!("{id:?} is not a listing id")))?;
+        self.lock()
+            .state
+            .sell(id, quantity, sold_at)
+            .map(|n| n.to_string())
+            .map_err(ControlError)
+    }
+
+    pub fn listing(&self, id: &str) -> Option<SimListing> {
+        let id: u64 = id.parse().ok()?;
+        self.lock().state.listings.get(&id).cloned()
+    }
+
+    /// Every listing ever made, oldest first.
+    pub fn listings(&self) -> Vec<SimListing> {
+        self.lock().state.listings.values().cloned().collect()
+    }
+
+    pub fn set_page_size(&self, page_size: u32) {
+        self.lock().page_size = page_size.max(1);
+    }
+
+    /// Starts (or stops) injecting faults; the request count restarts.
+    pub fn set_faults(&self, plan: Option<FaultPlan>) {
+        let mut inner = self.lock();
+        inner.faults = plan;
+        inner.requests = 0;
+        inner.injected = 0;
+    }
+
+    /// Requests received since start or the last
+    /// [`ReverbSimulator::set_faults`].
+    pub fn requests(&self) -> u32 {
+        self.lock().requests
+    }
+
+    /// Counts the request, injects a due fault, and checks the token.
+    fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+        let mut inner = self.lock();
+        inner.requests += 1;
+        let due = inner.faults.as_ref().and_then(|plan| {
+            let due = plan.every > 0
+                && !plan.faults.is_empty()
+                && inner.requests.is_multiple_of(plan.every);
+            due.then(|| plan.faults[inner.injected % plan.faults.len()])
+        });
+        if let Some(fault) = due {
+            inner.injected += 1;
+            return Err(Box::new(match fault {
+                Fault::RateLimited { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(RETRY_AFTER, retry_after_secs.to_string())],
+                    "",
+                )
+                    .into_response(),
+                Fault::ServerError => {
+                    (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+                }
+            }));
+        }
+        let expected = format!("Bearer {}", inner.token);
+        let given = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if given != Some(expected.as_str()) {
+            return Err(Box::new(refusal(Refusal {
+                status: StatusCode::UNAUTHORIZED,
+                body: ErrorBody {
+                    message: Some("You are not authorized to perform this action.".into()),
+                    errors: BTreeMap::new(),
+                },
+            })));
+        }
+        Ok(inner)
+    }
+}
+
+fn refusal(refusal: Refusal) -> Response {
+    (refusal.status, Json(refusal.body)).into_response()
+}
+
+fn answer<T: Serialize>(result: Result<T, Refusal>) -> Response {
+    match result {
+        Ok(body) => Json(body).into_response(),
+        Err(r) => refusal(r),
+    }
+}
+
+fn listing_id(raw: &str) -> Result<u64, Refusal> {
+    raw.parse().map_err(|_| Refusal {
+        status: StatusCode::NOT_FOUND,
+        body: ErrorBody::default(),
+    })
+}
+
+async fn create_listing(
+    AxumState(sim): AxumState<ReverbSimulator>,
+    headers: HeaderMap,
+    Json(body): Json<ListingBody>,
+) -> Response {
+    let mut inner = match sim.admit(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    match inner.state.create_from(&body) {
+        Ok(listing) => (StatusCode::CREATED, Json(listing)).into_response(),
+        Err(r) => refusal(r),
+    }
+}
+
+async fn get_listing(
+    AxumState(sim): AxumState<ReverbSimulator>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let inner = match sim.admit(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    answer(listing_id(&id).and_then(|id| inner.state.get(id)))
+}
+
+async fn update_listing(
+    AxumState(sim): AxumState<ReverbSimulator>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<ListingBody>,
+) -> Response {
+    let mut inner = match sim.admit(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    answer(listing_id(&id).and_then(|id| inner.state.update(id, &body)))
+}
+
+async fn end_listing(
+    AxumState(sim): AxumState<ReverbSimulator>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(_reason): Json<EndBody>,
+) -> Response {
+    let mut inner = match sim.admit(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    answer(listing_id(&id).and_then(|id| inner.state.end(id)))
+}
+
+/// `page` and `per_page` of a query, and the slice of `all` they select,
+/// with the page's counts and its `next` link (§2.4).
+fn page_of<T: Clone>(
+    all: &[T],
+    query: &HashMap<String, String>,
+    page_size: u32,
+    next_base: &str,
+) -> (Vec<T>, u32, u32, Links) {
+    let per_page = query
+        .get("per_page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(25)
+        .clamp(1, page_size) as usize;
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1) as usize;
+    let total_pages = all.len().div_ceil(per_page);
+    let start = (page - 1).saturating_mul(per_page).min(all.len());
+    let end = start.saturating_add(per_page).min(all.len());
+    let next = (page < total_pages).then(|| Href {
+        href: format!("{next_base}page={}&per_page={per_page}", page + 1),
+    });
+    (
+        all[start..end].to_vec(),
+        u32::try_from(page).unwrap_or(u32::MAX),
+        u32::try_from(total_pages).unwrap_or(u32::MAX),
+        Links { web: None, next },
+    )
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}{API_PATH}")
+}
+
+async fn my_listings(
+    AxumState(sim): AxumState<ReverbSimulator>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let inner = match sim.admit(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    let state = query.get("state").map_or("live", String::as_str);
+    let sku = query.get("sku").map(String::as_str);
+    let all = inner.state.select(state, sku);
+    let mut next_base = format!("{}/my/listings?state={state}&", base_url(&headers));
+    if let Some(sku) = sku {
+        next_base.push_str(&format!("sku={sku}&"));
+    }
+    let (listings, current_page, total_pages, links) =
+        page_of(&all, &query, inner.page_size, &next_base);
+    Json(ListingsPage {
+        total: u32::try_from(all.len()).unwrap_or(u32::MAX),
+        current_page,
+        total_pages,
+        listings,
+        embedded: None,
+        links,
+    })
+    .into_response()
+}
+
+async fn my_orders(
+    AxumState(sim): AxumState<ReverbSimulator>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let inner = match sim.admit(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    let since = query
+        .get("updated_start_date")
+        .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+        .map_or(DateTime::<Utc>::MIN_UTC, |d| d.with_timezone(&Utc));
+    let all = inner.state.orders_since(since);
+    let next_base = format!(
+        "{}/my/orders/selling/all?updated_start_date={}&",
+        base_url(&headers),
+        query.get("updated_start_date").map_or("", String::as_str)
+    );
+    let (orders, current_page, total_pages, links) =
+        page_of(&all, &query, inner.page_size, &next_base);
+    Json(OrdersPage {
+        total: u32::try_from(all.len()).unwrap_or(u32::MAX),
+        current_page,
+        total_pages,
+        orders,
+        links,
+    })
+    .into_response()
+}

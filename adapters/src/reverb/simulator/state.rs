@@ -1,0 +1,352 @@
+//! The simulator's in-memory Reverb: listings and orders.
+//!
+//! Each endpoint is a method here returning the JSON document Reverb would
+//! send, or a [`Refusal`] with the status and error body of §2.6.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rust_decimal::Decimal;
+
+use super::super::wire::{
+    Amount, ErrorBody, Href, Id, Links, Listing, ListingBody, Order, StateField,
+};
+
+/// The first listing id the simulator hands out.
+const FIRST_LISTING_ID: u64 = 93_437_001;
+
+/// A listing's state (§2.2 "State slugs seen").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimState {
+    Draft,
+    Live,
+    Sold,
+    Ended,
+}
+
+impl SimState {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Sold => "sold",
+            Self::Ended => "ended",
+        }
+    }
+}
+
+/// One listing as the simulated Reverb holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimListing {
+    pub id: u64,
+    pub sku: Option<String>,
+    pub title: String,
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub price: Decimal,
+    pub currency: String,
+    /// Units still for sale.
+    pub inventory: u32,
+    pub state: SimState,
+    pub photos: Vec<String>,
+    /// How many updates changed it.
+    pub revisions: u32,
+}
+
+/// One order, as a buyer's purchase leaves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimOrder {
+    pub order_number: u64,
+    pub listing_id: u64,
+    pub quantity: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A refused request: its HTTP status and error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Refusal {
+    pub(super) status: StatusCode,
+    pub(super) body: ErrorBody,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, message: &str) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                message: Some(message.into()),
+                errors: BTreeMap::new(),
+            },
+        }
+    }
+
+    fn field(field: &str, problem: &str) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ErrorBody {
+                message: Some(format!("{field} {problem}")),
+                errors: BTreeMap::from([(field.to_owned(), vec![problem.to_owned()])]),
+            },
+        }
+    }
+
+    fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "The requested resource could not be found.",
+        )
+    }
+}
+
+/// Everything the simulated Reverb knows.
+#[derive(Debug)]
+pub(super) struct State {
+    pub(super) listings: BTreeMap<u64, SimListing>,
+    pub(super) orders: Vec<SimOrder>,
+    next_listing_id: u64,
+    next_order_number: u64,
+}
+
+impl State {
+    pub(super) fn new() -> Self {
+        Self {
+            listings: BTreeMap::new(),
+            orders: Vec::new(),
+            next_listing_id: FIRST_LISTING_ID,
+            next_order_number: 1_000_001,
+        }
+    }
+
+    /// Makes a live listing outright, as the seller would on reverb.com.
+    pub(super) fn create(
+        &mut self,
+        sku: Option<String>,
+        title: String,
+        price: Decimal,
+        inventory: u32,
+    ) -> u64 {
+        let id = self.next_listing_id;
+        self.next_listing_id += 1;
+        self.listings.insert(
+            id,
+            SimListing {
+                id,
+                sku,
+                title,
+                make: None,
+                model: None,
+                price,
+                currency: "GBP".into(),
+                inventory,
+                state: SimState::Live,
+                photos: Vec::new(),
+                revisions: 0,
+            },
+        );
+        id
+    }
+
+    /// A buyer buys `quantity` units: an order appears, and the listing is
+    /// sold when none are left.
+    pub(super) fn sell(
+        &mut self,
+        id: u64,
+        quantity: u32,
+        sold_at: DateTime<Utc>,
+    ) -> Result<u64, String> {
+        let listing = self
+            .listings
+            .get_mut(&id)
+            .ok_or_else(|| format!("no listing {id}"))?;
+        if listing.state != SimState::Live || listing.inventory < quantity || quantity == 0 {
+            return Err(format!(
+                "listing {id} cannot sell {quantity}: {:?} with {} left",
+                listing.state, listing.inventory
+            ));
+        }
+        listing.inventory -= quantity;
+        if listing.inventory == 0 {
+            listing.state = SimState::Sold;
+        }
+        let order_number = self.next_order_number;
+        self.next_order_number += 1;
+        self.orders.push(SimOrder {
+            order_number,
+            listing_id: id,
+            quantity,
+            created_at: sold_at,
+        });
+        Ok(order_number)
+    }
+
+    /// `POST /listings` (§2.2). A SKU already on a live or draft listing is
+    /// refused with 422, as RIFF saw.
+    pub(super) fn create_from(&mut self, body: &ListingBody) -> Result<Listing, Refusal> {
+        let title = checked_title(body.title.as_deref())?;
+        let (price, currency) = checked_price(body.price.as_ref())?;
+        if let Some(sku) = &body.sku {
+            let taken = self.listings.values().any(|l| {
+                l.sku.as_ref() == Some(sku) && matches!(l.state, SimState::Live | SimState::Draft)
+            });
+            if taken {
+                return Err(Refusal::field("sku", "already exists"));
+            }
+        }
+        let id = self.create(body.sku.clone(), title, price, body.inventory.unwrap_or(1));
+        let listing = self.listings.get_mut(&id).ok_or_else(Refusal::not_found)?;
+        listing.currency = currency;
+        listing.make.clone_from(&body.make);
+        listing.model.clone_from(&body.model);
+        listing.photos.clone_from(&body.photos);
+        if body.publish != Some(true) {
+            listing.state = SimState::Draft;
+        }
+        Ok(wire_listing(listing))
+    }
+
+    /// `PUT /listings/{id}` (§2.3): fields not sent stay as they are.
+    pub(super) fn update(&mut self, id: u64, body: &ListingBody) -> Result<Listing, Refusal> {
+        let title = body
+            .title
+            .as_deref()
+            .map(|t| checked_title(Some(t)))
+            .transpose()?;
+        let price = body
+            .price
+            .as_ref()
+            .map(|p| checked_price(Some(p)))
+            .transpose()?;
+        let listing = self.listings.get_mut(&id).ok_or_else(Refusal::not_found)?;
+        if matches!(listing.state, SimState::Ended | SimState::Sold) && body.publish != Some(true) {
+            return Err(Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "This listing has already ended",
+            ));
+        }
+        if let Some(title) = title {
+            listing.title = title;
+        }
+        if let Some((price, currency)) = price {
+            listing.price = price;
+            listing.currency = currency;
+        }
+        if let Some(inventory) = body.inventory {
+            listing.inventory = inventory;
+        }
+        if !body.photos.is_empty() {
+            listing.photos.clone_from(&body.photos);
+        }
+        if body.publish == Some(true) {
+            listing.state = SimState::Live;
+        }
+        listing.revisions += 1;
+        Ok(wire_listing(listing))
+    }
+
+    /// `PUT /my/listings/{id}/state/end` (§2.3): ending twice is a 422.
+    pub(super) fn end(&mut self, id: u64) -> Result<Listing, Refusal> {
+        let listing = self.listings.get_mut(&id).ok_or_else(Refusal::not_found)?;
+        if listing.state != SimState::Live {
+            return Err(Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "This listing has already ended",
+            ));
+        }
+        listing.state = SimState::Ended;
+        Ok(wire_listing(listing))
+    }
+
+    pub(super) fn get(&self, id: u64) -> Result<Listing, Refusal> {
+        self.listings
+            .get(&id)
+            .map(wire_listing)
+            .ok_or_else(Refusal::not_found)
+    }
+
+    /// The listings `GET /my/listings` selects: by state (`all` for any)
+    /// and SKU.
+    pub(super) fn select(&self, state: &str, sku: Option<&str>) -> Vec<Listing> {
+        self.listings
+            .values()
+            .filter(|l| state == "all" || l.state.slug() == state)
+            .filter(|l| sku.is_none_or(|sku| l.sku.as_deref() == Some(sku)))
+            .map(wire_listing)
+            .collect()
+    }
+
+    /// Orders created at or after `since`, newest first (§2.5).
+    pub(super) fn orders_since(&self, since: DateTime<Utc>) -> Vec<Order> {
+        let mut orders: Vec<_> = self
+            .orders
+            .iter()
+            .filter(|o| o.created_at >= since)
+            .map(|o| self.wire_order(o))
+            .collect();
+        orders.reverse();
+        orders
+    }
+
+    fn wire_order(&self, order: &SimOrder) -> Order {
+        let listing = self.listings.get(&order.listing_id);
+        let unit = listing.map(|l| Amount {
+            amount: l.price.to_string(),
+            currency: l.currency.clone(),
+        });
+        let subtotal = listing.map(|l| Amount {
+            amount: (l.price * Decimal::from(order.quantity)).to_string(),
+            currency: l.currency.clone(),
+        });
+        let at = order.created_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+        Order {
+            order_number: Id::Text(order.order_number.to_string()),
+            created_at: at.clone(),
+            paid_at: Some(at),
+            status: "paid".into(),
+            product_id: Some(Id::Text(order.listing_id.to_string())),
+            sku: listing.and_then(|l| l.sku.clone()),
+            quantity: Some(order.quantity),
+            amount_product: unit,
+            amount_product_subtotal: subtotal,
+        }
+    }
+}
+
+/// A listing in the §2.2 shape.
+fn wire_listing(listing: &SimListing) -> Listing {
+    Listing {
+        id: Id::Number(listing.id),
+        sku: listing.sku.clone(),
+        title: listing.title.clone(),
+        price: Some(Amount {
+            amount: listing.price.to_string(),
+            currency: listing.currency.clone(),
+        }),
+        inventory: Some(listing.inventory),
+        state: Some(StateField::Object {
+            slug: listing.state.slug().into(),
+        }),
+        links: Links {
+            web: Some(Href {
+                href: format!("https://reverb.com/item/{}", listing.id),
+            }),
+            next: None,
+        },
+    }
+}
+
+fn checked_title(title: Option<&str>) -> Result<String, Refusal> {
+    match title.map(str::trim) {
+        None | Some("") => Err(Refusal::field("title", "can't be blank")),
+        Some(t) => Ok(t.to_owned()),
+    }
+}
+
+fn checked_price(price: Option<&Amount>) -> Result<(Decimal, String), Refusal> {
+    let price = price.ok_or_else(|| Refusal::field("price", "can't be blank"))?;
+    match Decimal::from_str(price.amount.trim()) {
+        Ok(value) if value > Decimal::ZERO => Ok((value, price.currency.clone())),
+        _ => Err(Refusal::field("price", "must be greater than 0")),
+    }
+}

@@ -1,0 +1,531 @@
+//! The eBay adapter against the eBay simulator, over a real socket on
+//! 127.0.0.1. Each test starts its own simulator, so tests share nothing.
+//! Retries use [`RetryPolicy::immediate`] and injected 429s carry
+//! `Retry-After: 0`: waiting would prove nothing here (the back-off itself
+//! is tested with paused time in `http.rs`).
+
+use chrono::{Duration, Utc};
+use riff_adapters::ebay::simulator::{Fault, FaultPlan, SimStatus, API_PATH, OAUTH_PATH};
+use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator, OAuthRefresh};
+use riff_adapters::http::RetryPolicy;
+use riff_adapters::Secret;
+use riff_domain::listing::attributes::EbayAttributes;
+use riff_domain::listing::{EndReason, PlatformAttributes};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
+use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// A simulator on a free port and a client pointed at it.
+async fn start(with_refresh: bool) -> (EbaySimulator, EbayClient) {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    (simulator, client(&base, with_refresh, "v^1.1#sim-access-0"))
+}
+
+fn client(base: &str, with_refresh: bool, token: &str) -> EbayClient {
+    let mut config = EbayConfig::new(format!("{base}{API_PATH}"), Secret::new(token));
+    config.retry = RetryPolicy::immediate(5);
+    if with_refresh {
+        config.refresh = Some(OAuthRefresh {
+            refresh_token: Secret::new("v^1.1#sim-refresh"),
+            client_id: "Riff-Sim-PRD".into(),
+            client_secret: Secret::new("PRD-sim-secret"),
+            oauth_url: format!("{base}{OAUTH_PATH}"),
+        });
+    }
+    EbayClient::new(config).expect("the HTTP client builds")
+}
+
+fn request(title: &str, price: &str) -> PublishRequest {
+    PublishRequest {
+        listing_id: Uuid::new_v4(),
+        sku: Sku::parse("RIFF-000123").expect("a valid SKU"),
+        details: ProductDetails {
+            title: title.into(),
+            brand: "Fender".into(),
+            model: "Stratocaster".into(),
+            year: Some(1962),
+            finish: Some("Sunburst".into()),
+            category: "Electric Guitars".into(),
+            condition: Condition::Excellent,
+            description: Some("<p>Original finish, hard case.</p>".into()),
+        },
+        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
+        quantity: 1,
+        picture_urls: vec!["https://example.com/1.jpg".into()],
+        attributes: PlatformAttributes::Ebay(EbayAttributes {
+            category_id: Some("33034".into()),
+            condition_id: Some(3000),
+            ..EbayAttributes::default()
+        }),
+    }
+}
+
+fn pounds(whole: i64) -> Decimal {
+    Decimal::new(whole, 0)
+}
+
+/// Listings by id and sales by order line, so scans compare regardless of
+/// the order eBay paged them in.
+fn sorted(mut scan: Scan) -> Scan {
+    scan.listings
+        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
+    scan
+}
+
+#[tokio::test]
+async fn publishing_creates_a_live_listing_with_the_sku_title_and_price() {
+    let (simulator, client) = start(false).await;
+
+    let published = client
+        .publish(&request("1962 Fender Stratocaster", "24999"))
+        .await
+        .unwrap();
+
+    let listing = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(listing.sku.as_deref(), Some("RIFF-000123"));
+    assert_eq!(listing.title, "1962 Fender Stratocaster");
+    assert_eq!(listing.price, Decimal::new(2_499_900, 2));
+    assert_eq!(listing.status, SimStatus::Active);
+    assert_eq!(listing.picture_urls, ["https://example.com/1.jpg"]);
+    assert_eq!(
+        published.url,
+        Some(format!(
+            "https://www.ebay.co.uk/itm/{}",
+            published.external_id
+        ))
+    );
+    let remote = client.get(&published.external_id).await.unwrap();
+    assert_eq!(remote.status, RemoteStatus::Live);
+    assert_eq!(
+        remote.price,
+        Some(Money::parse_price("24999", Currency::GBP).unwrap())
+    );
+    assert_eq!(remote.quantity, Some(1));
+}
+
+#[tokio::test]
+async fn publishing_again_with_the_same_listing_id_returns_the_first_listing() {
+    let (simulator, client) = start(false).await;
+    let request = request("1962 Fender Stratocaster", "24999");
+
+    let first = client.publish(&request).await.unwrap();
+    let again = client.publish(&request).await.unwrap();
+
+    assert_eq!(again.external_id, first.external_id);
+    assert_eq!(simulator.listings().len(), 1, "no second listing was made");
+}
+
+#[tokio::test]
+async fn revising_changes_the_title_price_and_quantity() {
+    let (simulator, client) = start(false).await;
+    let published = client.publish(&request("Strat", "24999")).await.unwrap();
+    let mut revised = request("Strat, now with case", "23999.50");
+    revised.quantity = 2;
+
+    client
+        .revise(&published.external_id, &revised)
+        .await
+        .unwrap();
+
+    let listing = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(listing.title, "Strat, now with case");
+    assert_eq!(listing.price, Decimal::new(2_399_950, 2));
+    assert_eq!(listing.quantity, 2);
+    assert_eq!(listing.revisions, 1);
+}
+
+#[tokio::test]
+async fn ending_a_live_listing_ends_it_and_ending_it_again_says_already_ended() {
+    let (simulator, client) = start(false).await;
+    let published = client.publish(&request("Strat", "24999")).await.unwrap();
+
+    client
+        .end(&published.external_id, EndReason::SoldElsewhere)
+        .await
+        .unwrap();
+    let again = client
+        .end(&published.external_id, EndReason::SoldElsewhere)
+        .await;
+
+    assert_eq!(again, Err(PortError::AlreadyEnded));
+    assert_eq!(
+        simulator.listing(&published.external_id).unwrap().status,
+        SimStatus::Ended
+    );
+    assert_eq!(
+        client.get(&published.external_id).await.unwrap().status,
+        RemoteStatus::Ended
+    );
+}
+
+#[tokio::test]
+async fn revising_an_ended_listing_says_already_ended() {
+    let (_simulator, client) = start(false).await;
+    let published = client.publish(&request("Strat", "24999")).await.unwrap();
+    client
+        .end(&published.external_id, EndReason::Manual)
+        .await
+        .unwrap();
+
+    let result = client
+        .revise(&published.external_id, &request("Strat", "100"))
+        .await;
+
+    assert_eq!(result, Err(PortError::AlreadyEnded));
+}
+
+#[tokio::test]
+async fn a_sold_out_listing_reads_as_sold() {
+    let (simulator, client) = start(false).await;
+    let item_id = simulator.seed_listing("RIFF-000001", "Deluxe Reverb", pounds(1200), 1);
+    simulator.record_sale(&item_id, 1, Utc::now()).unwrap();
+
+    let remote = client.get(&item_id).await.unwrap();
+
+    assert_eq!(remote.status, RemoteStatus::Sold);
+    assert_eq!(remote.quantity, Some(0));
+}
+
+#[tokio::test]
+async fn an_unknown_item_is_not_found_for_every_call() {
+    let (_simulator, client) = start(false).await;
+
+    assert_eq!(client.get("999").await, Err(PortError::NotFound));
+    assert_eq!(
+        client.end("999", EndReason::Manual).await,
+        Err(PortError::NotFound)
+    );
+    assert_eq!(
+        client.revise("999", &request("Strat", "1")).await,
+        Err(PortError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn a_listing_ebay_refuses_is_a_validation_error_with_ebays_message() {
+    let (simulator, client) = start(false).await;
+    let mut too_long = request("Strat", "24999");
+    too_long.details.title = "x".repeat(81);
+
+    let result = client.publish(&too_long).await;
+
+    let Err(PortError::Validation { message, .. }) = result else {
+        panic!("expected a validation error, got {result:?}");
+    };
+    assert!(message.contains("Title"), "{message}");
+    assert!(simulator.listings().is_empty());
+}
+
+#[tokio::test]
+async fn another_platforms_attributes_are_refused_before_calling_ebay() {
+    let (simulator, client) = start(false).await;
+    let mut wrong = request("Strat", "24999");
+    wrong.attributes = PlatformAttributes::empty(riff_domain::value::Platform::Reverb);
+
+    let result = client.publish(&wrong).await;
+
+    assert!(
+        matches!(result, Err(PortError::Validation { field: Some(f), .. }) if f == "attributes")
+    );
+    assert_eq!(simulator.requests(), 0);
+}
+
+/// Five live listings (one made on eBay's own site, one with units left
+/// after a sale) and two sales, read at several page sizes.
+#[tokio::test]
+async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size() {
+    let (simulator, client) = start(false).await;
+    let mut live = Vec::new();
+    for n in 1..=3 {
+        live.push(simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Guitar {n}"),
+            pounds(100 * n),
+            1,
+        ));
+    }
+    live.push(simulator.add_external_listing("Listed by hand on eBay", pounds(50)));
+    let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
+    live.push(stocked.clone());
+    let sold_out = simulator.seed_listing("RIFF-000011", "Sold amp", pounds(900), 1);
+    let ended = simulator.seed_listing("RIFF-000012", "Ended pedal", pounds(90), 1);
+    client.end(&ended, EndReason::Manual).await.unwrap();
+    let hour_ago = Utc::now() - Duration::hours(1);
+    let amp_sale = simulator.record_sale(&sold_out, 1, hour_ago).unwrap();
+    let strings_sale = simulator.record_sale(&stocked, 2, hour_ago).unwrap();
+
+    let mut scans = Vec::new();
+    for page_size in [1, 2, 200] {
+        simulator.set_page_size(page_size);
+        let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
+
+        let ids: Vec<_> = scan
+            .listings
+            .iter()
+            .map(|l| l.external_id.clone())
+            .collect();
+        let mut expected = live.clone();
+        expected.sort();
+        assert_eq!(ids, expected, "page size {page_size}");
+        let refs: Vec<_> = scan.sales.iter().map(|s| s.order_ref.as_str()).collect();
+        let mut expected_refs = vec![amp_sale.as_str(), strings_sale.as_str()];
+        expected_refs.sort_unstable();
+        assert_eq!(refs, expected_refs, "page size {page_size}");
+        scans.push(scan);
+    }
+
+    let external = scans[0]
+        .listings
+        .iter()
+        .find(|l| l.title == "Listed by hand on eBay")
+        .unwrap();
+    assert_eq!(external.sku, None);
+    let strings = scans[0]
+        .listings
+        .iter()
+        .find(|l| l.external_id == stocked)
+        .unwrap();
+    assert_eq!(strings.quantity, Some(1));
+    let sale = scans[0]
+        .sales
+        .iter()
+        .find(|s| s.order_ref == strings_sale)
+        .unwrap();
+    assert_eq!(sale.external_id, stocked);
+    assert_eq!(sale.sku.as_deref(), Some("RIFF-000010"));
+    assert_eq!(sale.quantity, 2);
+    assert_eq!(sale.price, Money::parse_price("16", Currency::GBP).unwrap());
+    assert_eq!(sale.sold_at.timestamp_millis(), hour_ago.timestamp_millis());
+    // One page per listing and one per sale at page size 1; one of each at 200.
+    assert_eq!(scans[0].requests, 5 + 2);
+    assert_eq!(scans[2].requests, 2);
+    assert_eq!(scans[0].listings, scans[2].listings);
+    assert_eq!(scans[0].sales, scans[2].sales);
+}
+
+#[tokio::test]
+async fn a_scan_leaves_out_sales_before_the_time_asked_for() {
+    let (simulator, client) = start(false).await;
+    let old = simulator.seed_listing("RIFF-000001", "Old sale", pounds(100), 1);
+    let new = simulator.seed_listing("RIFF-000002", "New sale", pounds(100), 1);
+    simulator
+        .record_sale(&old, 1, Utc::now() - Duration::hours(30))
+        .unwrap();
+    let recent = simulator
+        .record_sale(&new, 1, Utc::now() - Duration::hours(2))
+        .unwrap();
+
+    let scan = client.scan(Utc::now() - Duration::hours(24)).await.unwrap();
+
+    let refs: Vec<_> = scan.sales.iter().map(|s| s.order_ref.clone()).collect();
+    assert_eq!(refs, [recent]);
+    assert!(scan.listings.is_empty());
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once_and_the_call_goes_through() {
+    let (simulator, client) = start(true).await;
+    simulator.expire_token();
+
+    let published = client.publish(&request("Strat", "24999")).await.unwrap();
+
+    assert_eq!(simulator.tokens_issued(), 1);
+    assert!(simulator.listing(&published.external_id).is_some());
+    client.get(&published.external_id).await.unwrap();
+    assert_eq!(simulator.tokens_issued(), 1, "the new token is kept");
+}
+
+#[tokio::test]
+async fn an_expired_token_without_a_refresh_token_tells_the_user_to_reconnect() {
+    let (simulator, client) = start(false).await;
+    simulator.expire_token();
+
+    let result = client.get("110000000001").await;
+
+    let Err(PortError::Auth(advice)) = result else {
+        panic!("expected an auth error, got {result:?}");
+    };
+    assert!(
+        advice.contains("21917053") && advice.contains("reconnect eBay"),
+        "{advice}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_is_an_auth_error_that_says_to_sign_in_again() {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.unwrap();
+    let client = client(&base, true, "v^1.1#not-a-token");
+    let mut config = EbayConfig::new(
+        format!("{base}{API_PATH}"),
+        Secret::new("v^1.1#not-a-token"),
+    );
+    config.refresh = Some(OAuthRefresh {
+        refresh_token: Secret::new("v^1.1#revoked"),
+        client_id: "Riff-Sim-PRD".into(),
+        client_secret: Secret::new("PRD-sim-secret"),
+        oauth_url: format!("{base}{OAUTH_PATH}"),
+    });
+    let revoked = EbayClient::new(config).unwrap();
+
+    let refreshed = client.get("110000000001").await;
+    let refused = revoked.get("110000000001").await;
+
+    assert_eq!(refreshed, Err(PortError::NotFound), "931 is refreshed away");
+    let Err(PortError::Auth(advice)) = refused else {
+        panic!("expected an auth error, got {refused:?}");
+    };
+    assert!(
+        advice.contains("invalid_grant") && advice.contains("grant Riff access again"),
+        "{advice}"
+    );
+}
+
+#[tokio::test]
+async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
+    let (simulator, client) = start(false).await;
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::RateLimited {
+            retry_after_secs: 0,
+        }],
+    }));
+
+    let result = client.scan(Utc::now()).await;
+
+    assert!(
+        matches!(result, Err(PortError::RateLimited { .. })),
+        "{result:?}"
+    );
+    assert_eq!(simulator.requests(), 5, "five attempts, then the error");
+}
+
+#[tokio::test]
+async fn a_server_error_is_transient_and_a_write_is_not_retried() {
+    let (simulator, client) = start(false).await;
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::ServerError],
+    }));
+
+    let result = client.publish(&request("Strat", "24999")).await;
+
+    assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");
+    assert_eq!(simulator.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() {
+    let (simulator, client) = start(true).await;
+    for n in 1..=7 {
+        let item = simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Item {n}"),
+            pounds(10 * n),
+            1,
+        );
+        if n % 3 == 0 {
+            simulator
+                .record_sale(&item, 1, Utc::now() - Duration::minutes(n))
+                .unwrap();
+        }
+    }
+    simulator.set_page_size(1);
+    let since = Utc::now() - Duration::days(1);
+    let clean = sorted(client.scan(since).await.unwrap());
+
+    simulator.set_faults(Some(FaultPlan {
+        every: 3,
+        faults: vec![
+            Fault::RateLimited {
+                retry_after_secs: 0,
+            },
+            Fault::ServerError,
+            Fault::ExpiredToken,
+        ],
+    }));
+    let faulty = sorted(client.scan(since).await.unwrap());
+
+    assert_eq!(faulty.listings, clean.listings);
+    assert_eq!(faulty.sales, clean.sales);
+    assert_eq!(clean.listings.len(), 5);
+    assert_eq!(clean.sales.len(), 2);
+    assert!(
+        faulty.requests > clean.requests,
+        "{} vs {}",
+        faulty.requests,
+        clean.requests
+    );
+    assert_eq!(simulator.tokens_issued(), 1);
+}
+
+#[tokio::test]
+async fn calls_made_at_once_after_the_token_expires_all_succeed() {
+    let (simulator, client) = start(true).await;
+    let item_id = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    simulator.expire_token();
+
+    let results = read_four_times_at_once(&client, &item_id).await;
+
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert!(simulator.tokens_issued() >= 1);
+}
+
+/// Four reads of one item at the same time.
+async fn read_four_times_at_once(
+    client: &EbayClient,
+    item_id: &str,
+) -> Vec<Result<riff_domain::port::RemoteListing, PortError>> {
+    let (a, b, c, d) = tokio::join!(
+        client.get(item_id),
+        client.get(item_id),
+        client.get(item_id),
+        client.get(item_id)
+    );
+    vec![a, b, c, d]
+}
+
+/// The simulator holds clients to the gateway's rules (§1.1), so a client
+/// that sent the wrong headers would fail here as it would on eBay.
+#[tokio::test]
+async fn the_simulator_refuses_a_call_name_that_does_not_match_the_body_or_a_bad_site() {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.unwrap();
+    let http = reqwest::Client::new();
+    let body = r#"<?xml version="1.0" encoding="utf-8"?>
+<GetItemRequest xmlns="urn:ebay:apis:eBLBaseComponents"><ItemID>1</ItemID></GetItemRequest>"#;
+    let send = |call: &'static str, site: &'static str| {
+        http.post(format!("{base}{API_PATH}"))
+            .header("X-EBAY-API-CALL-NAME", call)
+            .header("X-EBAY-API-SITEID", site)
+            .header("X-EBAY-API-COMPATIBILITY-LEVEL", "1423")
+            .header("X-EBAY-API-IAF-TOKEN", "v^1.1#sim-access-0")
+            .body(body)
+            .send()
+    };
+
+    let mismatched = send("EndFixedPriceItem", "3").await.unwrap();
+    let bad_site = send("GetItem", "UK").await.unwrap();
+    let good = send("GetItem", "3").await.unwrap();
+
+    assert_eq!(mismatched.status(), 200, "business errors are HTTP 200");
+    let mismatched = mismatched.text().await.unwrap();
+    assert!(mismatched.contains("<Ack>Failure</Ack>"), "{mismatched}");
+    assert!(
+        mismatched.contains("<ErrorCode>2</ErrorCode>"),
+        "{mismatched}"
+    );
+    assert!(bad_site
+        .text()
+        .await
+        .unwrap()
+        .contains("<ErrorCode>10012</ErrorCode>"));
+    assert!(good
+        .text()
+        .await
+        .unwrap()
+        .contains("<ErrorCode>17</ErrorCode>"));
+}

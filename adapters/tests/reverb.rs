@@ -1,0 +1,319 @@
+//! The Reverb adapter against the Reverb simulator, over a real socket on
+//! 127.0.0.1. Each test starts its own simulator. Retries are immediate and
+//! injected 429s carry `Retry-After: 0`.
+
+use chrono::{Duration, Utc};
+use riff_adapters::http::RetryPolicy;
+use riff_adapters::reverb::simulator::{Fault, FaultPlan, SimState, API_PATH};
+use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
+use riff_adapters::Secret;
+use riff_domain::listing::attributes::ReverbAttributes;
+use riff_domain::listing::{EndReason, PlatformAttributes};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
+use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+const TOKEN: &str = "sim-reverb-token";
+
+async fn start() -> (ReverbSimulator, ReverbClient) {
+    let simulator = ReverbSimulator::new(TOKEN);
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    (simulator, client(&base, TOKEN))
+}
+
+fn client(base: &str, token: &str) -> ReverbClient {
+    let mut config = ReverbConfig::new(format!("{base}{API_PATH}"), Secret::new(token));
+    config.retry = RetryPolicy::immediate(5);
+    ReverbClient::new(config).expect("the HTTP client builds")
+}
+
+fn request(sku: &str, title: &str, price: &str) -> PublishRequest {
+    PublishRequest {
+        listing_id: Uuid::new_v4(),
+        sku: Sku::parse(sku).expect("a valid SKU"),
+        details: ProductDetails {
+            title: title.into(),
+            brand: "Fender".into(),
+            model: "Stratocaster".into(),
+            year: Some(1962),
+            finish: Some("Sunburst".into()),
+            category: "Electric Guitars".into(),
+            condition: Condition::Excellent,
+            description: Some("<p>Original finish.</p>".into()),
+        },
+        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
+        quantity: 1,
+        picture_urls: vec!["https://example.com/1.jpg".into()],
+        attributes: PlatformAttributes::Reverb(ReverbAttributes::default()),
+    }
+}
+
+fn pounds(whole: i64) -> Decimal {
+    Decimal::new(whole, 0)
+}
+
+fn sorted(mut scan: Scan) -> Scan {
+    scan.listings
+        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
+    scan
+}
+
+#[tokio::test]
+async fn publishing_creates_a_live_listing_with_the_sku_make_and_price() {
+    let (simulator, client) = start().await;
+
+    let published = client
+        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
+        .await
+        .unwrap();
+
+    let listing = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(listing.state, SimState::Live);
+    assert_eq!(listing.sku.as_deref(), Some("RIFF-000123"));
+    assert_eq!(listing.make.as_deref(), Some("Fender"));
+    assert_eq!(listing.price, Decimal::new(2_499_900, 2));
+    assert_eq!(
+        published.url,
+        Some(format!("https://reverb.com/item/{}", published.external_id))
+    );
+    let remote = client.get(&published.external_id).await.unwrap();
+    assert_eq!(remote.status, RemoteStatus::Live);
+    assert_eq!(remote.quantity, Some(1));
+}
+
+#[tokio::test]
+async fn publishing_the_same_sku_again_returns_the_listing_already_there() {
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+
+    let first = client.publish(&request).await.unwrap();
+    let again = client.publish(&request).await.unwrap();
+
+    assert_eq!(again.external_id, first.external_id);
+    assert_eq!(simulator.listings().len(), 1);
+}
+
+#[tokio::test]
+async fn revising_changes_title_price_and_inventory() {
+    let (simulator, client) = start().await;
+    let published = client
+        .publish(&request("RIFF-000123", "Strat", "24999"))
+        .await
+        .unwrap();
+    let mut revised = request("RIFF-000123", "Strat with case", "23999.50");
+    revised.quantity = 2;
+
+    client
+        .revise(&published.external_id, &revised)
+        .await
+        .unwrap();
+
+    let listing = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(listing.title, "Strat with case");
+    assert_eq!(listing.price, Decimal::new(2_399_950, 2));
+    assert_eq!(listing.inventory, 2);
+    assert_eq!(listing.revisions, 1);
+}
+
+#[tokio::test]
+async fn ending_twice_says_already_ended_and_so_does_revising_after() {
+    let (simulator, client) = start().await;
+    let published = client
+        .publish(&request("RIFF-000123", "Strat", "24999"))
+        .await
+        .unwrap();
+
+    client
+        .end(&published.external_id, EndReason::SoldElsewhere)
+        .await
+        .unwrap();
+    let again = client
+        .end(&published.external_id, EndReason::SoldElsewhere)
+        .await;
+    let revise = client
+        .revise(
+            &published.external_id,
+            &request("RIFF-000123", "Strat", "1"),
+        )
+        .await;
+
+    assert_eq!(again, Err(PortError::AlreadyEnded));
+    assert_eq!(revise, Err(PortError::AlreadyEnded));
+    assert_eq!(
+        simulator.listing(&published.external_id).unwrap().state,
+        SimState::Ended
+    );
+    assert_eq!(
+        client.get(&published.external_id).await.unwrap().status,
+        RemoteStatus::Ended
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_listing_is_not_found() {
+    let (_simulator, client) = start().await;
+
+    assert_eq!(client.get("1").await, Err(PortError::NotFound));
+    assert_eq!(
+        client.end("1", EndReason::Manual).await,
+        Err(PortError::NotFound)
+    );
+    assert_eq!(client.get("../my/account").await, Err(PortError::NotFound));
+}
+
+#[tokio::test]
+async fn a_listing_reverb_refuses_is_a_validation_error_naming_the_field() {
+    let (simulator, client) = start().await;
+    let mut blank = request("RIFF-000123", "Strat", "24999");
+    blank.details.title = " ".into();
+
+    let result = client.publish(&blank).await;
+
+    assert!(
+        matches!(&result, Err(PortError::Validation { field: Some(f), .. }) if f == "title"),
+        "{result:?}"
+    );
+    assert!(simulator.listings().is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_token_is_an_auth_error_that_says_what_to_do() {
+    let simulator = ReverbSimulator::new(TOKEN);
+    let base = simulator.spawn().await.unwrap();
+    let client = client(&base, "revoked");
+
+    let result = client.get("1").await;
+
+    let Err(PortError::Auth(advice)) = result else {
+        panic!("expected an auth error, got {result:?}");
+    };
+    assert!(advice.contains("REVERB_API_TOKEN"), "{advice}");
+}
+
+#[tokio::test]
+async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size() {
+    let (simulator, client) = start().await;
+    let mut live = Vec::new();
+    for n in 1..=3 {
+        live.push(simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Guitar {n}"),
+            pounds(100 * n),
+            1,
+        ));
+    }
+    live.push(simulator.add_external_listing("Listed by hand on Reverb", pounds(50)));
+    let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
+    live.push(stocked.clone());
+    let sold_out = simulator.seed_listing("RIFF-000011", "Sold amp", pounds(900), 1);
+    let hour_ago = Utc::now() - Duration::hours(1);
+    let amp_order = simulator.record_sale(&sold_out, 1, hour_ago).unwrap();
+    let strings_order = simulator.record_sale(&stocked, 2, hour_ago).unwrap();
+    live.sort();
+
+    let mut scans = Vec::new();
+    for page_size in [1, 2, 50] {
+        simulator.set_page_size(page_size);
+        let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
+
+        let ids: Vec<_> = scan
+            .listings
+            .iter()
+            .map(|l| l.external_id.clone())
+            .collect();
+        assert_eq!(ids, live, "page size {page_size}");
+        let mut expected = vec![amp_order.clone(), strings_order.clone()];
+        expected.sort();
+        let refs: Vec<_> = scan.sales.iter().map(|s| s.order_ref.clone()).collect();
+        assert_eq!(refs, expected, "page size {page_size}");
+        scans.push(scan);
+    }
+
+    let sale = scans[0]
+        .sales
+        .iter()
+        .find(|s| s.order_ref == strings_order)
+        .unwrap();
+    assert_eq!(sale.external_id, stocked);
+    assert_eq!(sale.quantity, 2);
+    assert_eq!(sale.price, Money::parse_price("16", Currency::GBP).unwrap());
+    let external = scans[0].listings.iter().find(|l| l.sku.is_none()).unwrap();
+    assert_eq!(external.title, "Listed by hand on Reverb");
+    assert_eq!(scans[0].requests, 5 + 2);
+    assert_eq!(scans[2].requests, 2);
+    assert_eq!(scans[0].listings, scans[2].listings);
+}
+
+#[tokio::test]
+async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
+    let (simulator, client) = start().await;
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::RateLimited {
+            retry_after_secs: 0,
+        }],
+    }));
+
+    let result = client.get("1").await;
+
+    assert!(
+        matches!(result, Err(PortError::RateLimited { .. })),
+        "{result:?}"
+    );
+    assert_eq!(simulator.requests(), 5);
+}
+
+#[tokio::test]
+async fn a_server_error_is_transient_and_a_write_is_not_retried() {
+    let (simulator, client) = start().await;
+    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::ServerError],
+    }));
+
+    let result = client.end(&item, EndReason::Manual).await;
+
+    assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");
+    assert_eq!(simulator.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() {
+    let (simulator, client) = start().await;
+    for n in 1..=7 {
+        let id = simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Item {n}"),
+            pounds(10 * n),
+            1,
+        );
+        if n % 3 == 0 {
+            simulator
+                .record_sale(&id, 1, Utc::now() - Duration::minutes(n))
+                .unwrap();
+        }
+    }
+    simulator.set_page_size(1);
+    let since = Utc::now() - Duration::days(1);
+    let clean = sorted(client.scan(since).await.unwrap());
+
+    simulator.set_faults(Some(FaultPlan {
+        every: 3,
+        faults: vec![
+            Fault::RateLimited {
+                retry_after_secs: 0,
+            },
+            Fault::ServerError,
+        ],
+    }));
+    let faulty = sorted(client.scan(since).await.unwrap());
+
+    assert_eq!(faulty.listings, clean.listings);
+    assert_eq!(faulty.sales, clean.sales);
+    assert_eq!(clean.listings.len(), 5);
+    assert_eq!(clean.sales.len(), 2);
+    assert!(faulty.requests > clean.requests);
+}
