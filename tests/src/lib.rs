@@ -155,6 +155,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         api_token: token.map(Secret::new),
         currency: Currency::GBP,
         platform_priority: PlatformPriority::default(),
+        marketplaces: riff_web::platforms::Marketplaces::default(),
     }
 }
 

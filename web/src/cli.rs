@@ -40,6 +40,26 @@ pub enum Command {
     /// Export data.
     #[command(subcommand)]
     Export(Export),
+    /// Look at a marketplace as Riff sees it.
+    #[command(subcommand)]
+    Platforms(Platforms),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Platforms {
+    /// Read every live listing and recent sale a platform reports (all
+    /// pages) and print them. Also how to check a new token: a refused one
+    /// exits non-zero saying what to fix.
+    Scan {
+        /// ebay, reverb, shopify or vr.
+        platform: riff_domain::value::Platform,
+        /// One JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// How many days of sales to read.
+        #[arg(long, default_value_t = 30)]
+        sales_days: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,9 +2,9 @@
 //! the working directory is read first when present) or the matching flag,
 //! and has a default that works out of the box with the embedded store.
 
-use std::fmt;
 use std::net::SocketAddr;
 
+pub use riff_adapters::Secret;
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 
@@ -27,7 +27,7 @@ pub struct Config {
 
     /// The bearer token for /api. When unset, Riff generates one on first
     /// run, prints it once and keeps its digest in the database.
-    #[arg(long, env = "RIFF_API_TOKEN", hide_env_values = true, global = true)]
+    #[arg(long, env = "RIFF_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub api_token: Option<Secret>,
 
     /// The shop's currency: prices without one are in it.
@@ -38,6 +38,9 @@ pub struct Config {
     /// found on several platforms; highest first.
     #[arg(long, env = "RIFF_PLATFORM_PRIORITY", default_value = "shopify,reverb,vr,ebay", value_parser = parse_priority, global = true)]
     pub platform_priority: PlatformPriority,
+
+    #[command(flatten)]
+    pub marketplaces: crate::platforms::Marketplaces,
 }
 
 fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
@@ -55,35 +58,12 @@ fn parse_priority(raw: &str) -> Result<PlatformPriority, String> {
     })
 }
 
-/// A secret setting. Its `Debug` never shows the value, so a logged config
-/// leaks nothing.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+/// A token or password given as a setting: never empty.
+pub(crate) fn parse_secret(raw: &str) -> Result<Secret, String> {
+    if raw.trim().is_empty() {
+        return Err("must not be empty".into());
     }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.trim().is_empty() {
-            return Err("must not be empty".into());
-        }
-        Ok(Self(s.to_owned()))
-    }
+    Ok(Secret::new(raw))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //!   conflicting commands retried on fresh state.
 //! - [`startup`]: builds the application and runs it until shutdown.
 //! - [`http`]: the routes: `/api` (bearer token), `/healthz`.
+//! - [`platforms`]: the marketplaces' settings and the adapters they build.
 //! - [`auth`]: the API token.
 //! - [`cli`]: the `riff` subcommands.
 
@@ -18,6 +19,8 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod ledger;
+pub mod platforms;
+pub mod scan;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

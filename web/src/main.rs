@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use riff_projections::view::inventory::{InventoryQuery, SortColumn};
 use riff_projections::{replay, view, Db};
-use riff_web::cli::{Cli, Command, CsvExport, Export};
+use riff_web::cli::{Cli, Command, CsvExport, Export, Platforms};
 use riff_web::startup::{shutdown_signal, Application};
 use riff_web::telemetry;
 
@@ -48,6 +48,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(Export::Csv(export)) => {
             export_csv(&cli.config.database_url, export).await?
         }
+        Command::Platforms(Platforms::Scan {
+            platform,
+            json,
+            sales_days,
+        }) => riff_web::scan::run(&cli.config.marketplaces, platform, json, sales_days).await?,
     }
     Ok(())
 }

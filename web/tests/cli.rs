@@ -208,3 +208,124 @@ fn export_csv_writes_a_file_with_a_header() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--sort"));
 }
+
+/// A simulated eBay and Reverb, each with a listing Riff made (with a SKU),
+/// one made by hand on the platform (no SKU), and a sale.
+fn marketplaces(runtime: &tokio::runtime::Runtime) -> (String, String) {
+    use riff_adapters::ebay::simulator::{SimConfig, API_PATH};
+    use riff_adapters::ebay::EbaySimulator;
+    use riff_adapters::reverb::ReverbSimulator;
+    use rust_decimal::Decimal;
+
+    let ebay = EbaySimulator::new(SimConfig {
+        page_size: 1,
+        ..SimConfig::default()
+    });
+    let sold = ebay.seed_listing("GIB-LP-59", "Gibson Les Paul", Decimal::new(149_900, 2), 1);
+    ebay.seed_listing(
+        "FEN-STRAT",
+        "Fender Stratocaster",
+        Decimal::new(99_900, 2),
+        1,
+    );
+    ebay.add_external_listing("Boss DS-1 Distortion", Decimal::new(4_500, 2));
+    ebay.record_sale(&sold, 1, chrono::Utc::now())
+        .expect("a sale");
+    let reverb = ReverbSimulator::new("reverb-token");
+    reverb.seed_listing("VOX-AC30", "Vox AC30", Decimal::new(120_000, 2), 1);
+    let (ebay_base, reverb_base) = runtime.block_on(async {
+        (
+            ebay.spawn().await.expect("eBay simulator"),
+            reverb.spawn().await.expect("Reverb simulator"),
+        )
+    });
+    (
+        format!("{ebay_base}{API_PATH}"),
+        format!("{reverb_base}/api"),
+    )
+}
+
+#[test]
+fn platforms_scan_shows_what_a_platform_reports() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let (ebay_url, reverb_url) = marketplaces(&runtime);
+    let dir = WorkDir::new();
+    let out = riff(&dir.0)
+        .args(["platforms", "scan", "ebay", "--json"])
+        .env("EBAY_API_URL", &ebay_url)
+        .env("EBAY_OAUTH_TOKEN", "v^1.1#sim-access-0")
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(scan["platform"], "ebay");
+    let listings = scan["listings"].as_array().expect("listings");
+    let live: Vec<_> = listings.iter().filter(|l| l["status"] == "live").collect();
+    assert_eq!(live.len(), 2, "{listings:?}");
+    assert!(live
+        .iter()
+        .any(|l| l["sku"] == "FEN-STRAT" && l["price"] == "999.00" && l["currency"] == "GBP"));
+    assert!(live
+        .iter()
+        .any(|l| l["sku"].is_null() && l["title"] == "Boss DS-1 Distortion"));
+    let sales = scan["sales"].as_array().expect("sales");
+    assert_eq!(sales.len(), 1);
+    assert_eq!(sales[0]["sku"], "GIB-LP-59");
+    // Page size 1: one request per listing at least, all counted.
+    assert!(scan["requests"].as_u64().expect("a count") >= 3, "{scan}");
+
+    let table = riff(&dir.0)
+        .args(["platforms", "scan", "reverb"])
+        .env("REVERB_API_URL", &reverb_url)
+        .env("REVERB_API_TOKEN", "reverb-token")
+        .output()
+        .expect("riff runs");
+    assert!(
+        table.status.success(),
+        "{}",
+        String::from_utf8_lossy(&table.stderr)
+    );
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains("VOX-AC30") && table.contains("Vox AC30"),
+        "{table}"
+    );
+}
+
+#[test]
+fn platforms_scan_says_which_setting_to_fix() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let (ebay_url, _) = marketplaces(&runtime);
+    let dir = WorkDir::new();
+    let unset = riff(&dir.0)
+        .args(["platforms", "scan", "ebay"])
+        .env_remove("EBAY_OAUTH_TOKEN")
+        .output()
+        .expect("riff runs");
+    assert!(!unset.status.success());
+    assert!(String::from_utf8_lossy(&unset.stderr).contains("EBAY_OAUTH_TOKEN"));
+
+    let refused = riff(&dir.0)
+        .args(["platforms", "scan", "ebay", "--json"])
+        .env("EBAY_API_URL", &ebay_url)
+        .env("EBAY_OAUTH_TOKEN", "v^1.1#not-a-token")
+        .output()
+        .expect("riff runs");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("eBay") && stderr.to_lowercase().contains("token"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty(), "nothing half-printed");
+
+    let shopify = riff(&dir.0)
+        .args(["platforms", "scan", "shopify"])
+        .output()
+        .expect("riff runs");
+    assert!(!shopify.status.success());
+}

@@ -1,0 +1,148 @@
+//! The marketplaces' settings, and the adapters they build. A platform with
+//! no credentials is off; asking it for anything says which setting to fix.
+
+use std::sync::Arc;
+
+use riff_adapters::ebay::{EbayClient, EbayConfig, OAuthRefresh};
+use riff_adapters::reverb::{ReverbClient, ReverbConfig};
+use riff_adapters::Secret;
+use riff_domain::port::{Marketplace, PortError};
+use riff_domain::value::Platform;
+
+use crate::config::parse_secret;
+
+const EBAY_API_URL: &str = "https://api.ebay.com/ws/api.dll";
+const EBAY_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";
+const REVERB_API_URL: &str = "https://api.reverb.com/api";
+
+/// Every marketplace setting (DESIGN §6). Each base URL can point at the
+/// real platform, its sandbox, or a simulator.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Marketplaces {
+    /// The eBay Trading API gateway.
+    #[arg(
+        long,
+        env = "EBAY_API_URL",
+        default_value = EBAY_API_URL,
+        global = true
+    )]
+    pub ebay_api_url: String,
+    /// The eBay OAuth user token; eBay is off without it.
+    #[arg(long, env = "EBAY_OAUTH_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub ebay_oauth_token: Option<Secret>,
+    /// With EBAY_CLIENT_ID and EBAY_CLIENT_SECRET: renews the token when
+    /// eBay refuses it.
+    #[arg(long, env = "EBAY_REFRESH_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub ebay_refresh_token: Option<Secret>,
+    #[arg(long, env = "EBAY_CLIENT_ID", global = true)]
+    pub ebay_client_id: Option<String>,
+    #[arg(long, env = "EBAY_CLIENT_SECRET", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub ebay_client_secret: Option<Secret>,
+    /// eBay's OAuth token endpoint.
+    #[arg(
+        long,
+        env = "EBAY_OAUTH_URL",
+        default_value = EBAY_OAUTH_URL,
+        global = true
+    )]
+    pub ebay_oauth_url: String,
+    /// The eBay site: 3 is the UK.
+    #[arg(long, env = "EBAY_SITE_ID", default_value_t = 3, global = true)]
+    pub ebay_site_id: u32,
+    /// The Reverb API root; paths such as /my/listings are appended.
+    #[arg(
+        long,
+        env = "REVERB_API_URL",
+        default_value = REVERB_API_URL,
+        global = true
+    )]
+    pub reverb_api_url: String,
+    /// The Reverb personal access token; Reverb is off without it.
+    #[arg(long, env = "REVERB_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub reverb_api_token: Option<Secret>,
+}
+
+impl Default for Marketplaces {
+    /// Every platform off, every address the real platform's.
+    fn default() -> Self {
+        Self {
+            ebay_api_url: EBAY_API_URL.to_owned(),
+            ebay_oauth_token: None,
+            ebay_refresh_token: None,
+            ebay_client_id: None,
+            ebay_client_secret: None,
+            ebay_oauth_url: EBAY_OAUTH_URL.to_owned(),
+            ebay_site_id: 3,
+            reverb_api_url: REVERB_API_URL.to_owned(),
+            reverb_api_token: None,
+        }
+    }
+}
+
+/// Why a platform's adapter could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("{platform} is not configured: set {setting}")]
+    NotConfigured {
+        platform: &'static str,
+        setting: &'static str,
+    },
+    #[error("Riff cannot talk to {0} yet; its adapter is still being built")]
+    NotSupported(&'static str),
+    #[error("{platform}'s settings are not usable: {source}")]
+    Invalid {
+        platform: &'static str,
+        #[source]
+        source: PortError,
+    },
+}
+
+impl Marketplaces {
+    /// The adapter for `platform`, built from these settings.
+    ///
+    /// # Errors
+    /// The platform is off (no credentials) or has no adapter yet.
+    pub fn adapter(&self, platform: Platform) -> Result<Arc<dyn Marketplace>, SetupError> {
+        let name = platform.display_name();
+        let secret = |value: &Option<Secret>, setting| {
+            value.clone().ok_or(SetupError::NotConfigured {
+                platform: name,
+                setting,
+            })
+        };
+        let invalid = |source| SetupError::Invalid {
+            platform: name,
+            source,
+        };
+        match platform {
+            Platform::Ebay => {
+                let mut config = EbayConfig::new(
+                    &self.ebay_api_url,
+                    secret(&self.ebay_oauth_token, "EBAY_OAUTH_TOKEN")?,
+                );
+                config.site_id = self.ebay_site_id;
+                if let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
+                    &self.ebay_refresh_token,
+                    &self.ebay_client_id,
+                    &self.ebay_client_secret,
+                ) {
+                    config.refresh = Some(OAuthRefresh {
+                        refresh_token: refresh_token.clone(),
+                        client_id: client_id.clone(),
+                        client_secret: client_secret.clone(),
+                        oauth_url: self.ebay_oauth_url.clone(),
+                    });
+                }
+                Ok(Arc::new(EbayClient::new(config).map_err(invalid)?))
+            }
+            Platform::Reverb => {
+                let config = ReverbConfig::new(
+                    &self.reverb_api_url,
+                    secret(&self.reverb_api_token, "REVERB_API_TOKEN")?,
+                );
+                Ok(Arc::new(ReverbClient::new(config).map_err(invalid)?))
+            }
+            Platform::Shopify | Platform::Vr => Err(SetupError::NotSupported(name)),
+        }
+    }
+}
