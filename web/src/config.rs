@@ -21,8 +21,9 @@ pub struct Config {
     )]
     pub database_url: String,
 
-    /// The address the HTTP server listens on.
-    #[arg(long, env = "RIFF_BIND", default_value = "127.0.0.1:8000", value_parser = parse_bind, global = true)]
+    /// The address the HTTP server listens on. (Give the flag before the
+    /// subcommand: `riff --bind … serve`; `riff sim` has its own `--bind`.)
+    #[arg(long, env = "RIFF_BIND", default_value = "127.0.0.1:8000", value_parser = parse_bind)]
     pub bind: SocketAddr,
 
     /// The bearer token for /api. When unset, Riff generates one on first

@@ -10,7 +10,7 @@
 //! - [`http`]: the routes: `/api` (bearer token), `/healthz`.
 //! - [`platforms`]: the marketplaces' settings and the adapters they build.
 //! - [`auth`]: the API token.
-//! - [`cli`]: the `riff` subcommands.
+//! - [`cli`]: the `riff` subcommands; [`scan`] and [`sim`] implement two.
 
 pub mod auth;
 pub mod cli;
@@ -21,6 +21,7 @@ pub mod http;
 pub mod ledger;
 pub mod platforms;
 pub mod scan;
+pub mod sim;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -48,6 +48,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(Export::Csv(export)) => {
             export_csv(&cli.config.database_url, export).await?
         }
+        Command::Sim { bind, seed } => {
+            let simulators = riff_web::sim::Simulators::new(seed.as_deref())?;
+            simulators.run(bind, shutdown_signal()).await?;
+        }
         Command::Platforms(Platforms::Scan {
             platform,
             json,

@@ -329,3 +329,73 @@ fn platforms_scan_says_which_setting_to_fix() {
         .expect("riff runs");
     assert!(!shopify.status.success());
 }
+
+#[test]
+fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
+    let dir = WorkDir::new();
+    std::fs::write(
+        dir.0.join("seed.json"),
+        r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
+                     {"title": "Listed by hand", "price": "45.00"}],
+            "reverb": [{"sku": "VOX-1", "title": "Vox AC15", "price": "650.00", "quantity": 2}]}"#,
+    )
+    .expect("a seed file");
+    let mut sim = riff(&dir.0)
+        .args(["sim", "--bind", "127.0.0.1:0", "--seed", "seed.json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("riff sim starts");
+    let stdout = sim.stdout.take().expect("piped stdout");
+    let (found, settings) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some((key, value)) = line.split_once('=') {
+                let _ = found.send((key.to_owned(), value.to_owned()));
+            }
+        }
+    });
+    let settings: Vec<(String, String)> = (0..8)
+        .map(|_| {
+            settings
+                .recv_timeout(Duration::from_secs(20))
+                .expect("riff sim prints its settings")
+        })
+        .collect();
+    assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
+
+    for (platform, listings) in [("ebay", 2), ("reverb", 1)] {
+        let out = riff(&dir.0)
+            .args(["platforms", "scan", platform, "--json"])
+            .envs(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .expect("riff runs");
+        assert!(
+            out.status.success(),
+            "{platform}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let scan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(
+            scan["listings"].as_array().expect("listings").len(),
+            listings,
+            "{scan}"
+        );
+    }
+    Command::new("kill")
+        .args(["-TERM", &sim.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = sim.try_wait().expect("wait on riff sim") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "riff sim did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+}

@@ -1,0 +1,149 @@
+//! `riff sim`: the marketplace simulators on one port, for trying Riff and
+//! for tests that run the binary. Each simulator speaks its platform's real
+//! wire format (see `riff_adapters`), so Riff talks to them exactly as it
+//! would to the platforms.
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use riff_adapters::ebay::simulator::{SimConfig, API_PATH, OAUTH_PATH};
+use riff_adapters::ebay::EbaySimulator;
+use riff_adapters::reverb::ReverbSimulator;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+/// The token the simulated Reverb accepts.
+const REVERB_TOKEN: &str = "sim-reverb-token";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot read the seed file {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the seed file {path} is not valid: {source}; expected {{\"ebay\": [{{\"sku\"?, \"title\", \"price\", \"quantity\"?}}], \"reverb\": [...]}}")]
+    Seed {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("cannot listen on {addr}: {source}; is another program using it?")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the simulators stopped: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedFile {
+    #[serde(default)]
+    ebay: Vec<SeedListing>,
+    #[serde(default)]
+    reverb: Vec<SeedListing>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedListing {
+    sku: Option<String>,
+    title: String,
+    price: Decimal,
+    quantity: Option<u32>,
+}
+
+/// The simulated marketplaces, seeded.
+pub struct Simulators {
+    ebay: EbaySimulator,
+    ebay_config: SimConfig,
+    reverb: ReverbSimulator,
+}
+
+impl Simulators {
+    /// Simulators holding the listings of the seed file, if any.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a seed file.
+    pub fn new(seed: Option<&Path>) -> Result<Self, SimError> {
+        let seed = match seed {
+            None => SeedFile::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| SimError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                serde_json::from_str(&text).map_err(|source| SimError::Seed {
+                    path: path.display().to_string(),
+                    source,
+                })?
+            }
+        };
+        let ebay_config = SimConfig::default();
+        let ebay = EbaySimulator::new(ebay_config.clone());
+        for l in &seed.ebay {
+            match &l.sku {
+                Some(sku) => ebay.seed_listing(sku, &l.title, l.price, l.quantity.unwrap_or(1)),
+                None => ebay.add_external_listing(&l.title, l.price),
+            };
+        }
+        let reverb = ReverbSimulator::new(REVERB_TOKEN);
+        for l in &seed.reverb {
+            match &l.sku {
+                Some(sku) => reverb.seed_listing(sku, &l.title, l.price, l.quantity.unwrap_or(1)),
+                None => reverb.add_external_listing(&l.title, l.price),
+            };
+        }
+        Ok(Self {
+            ebay,
+            ebay_config,
+            reverb,
+        })
+    }
+
+    /// Serves every simulator on `bind` and prints the settings that point
+    /// Riff at them, until `shutdown` completes.
+    ///
+    /// # Errors
+    /// The address cannot be bound, or serving fails.
+    pub async fn run(
+        self,
+        bind: SocketAddr,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), SimError> {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|source| SimError::Bind { addr: bind, source })?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let c = &self.ebay_config;
+        // The settings go to standard output, ready for `export` or a .env
+        // file; nobody reading them must not stop the simulators.
+        let _ = writeln!(
+            std::io::stdout(),
+            "# Simulated marketplaces on {base}. Point Riff at them with:\n\
+             EBAY_API_URL={base}{API_PATH}\n\
+             EBAY_OAUTH_TOKEN={}\n\
+             EBAY_REFRESH_TOKEN={}\n\
+             EBAY_CLIENT_ID={}\n\
+             EBAY_CLIENT_SECRET={}\n\
+             EBAY_OAUTH_URL={base}{OAUTH_PATH}\n\
+             REVERB_API_URL={base}/api\n\
+             REVERB_API_TOKEN={REVERB_TOKEN}",
+            c.token,
+            c.refresh_token,
+            c.client_id,
+            c.client_secret
+        );
+        let router = self.ebay.router().merge(self.reverb.router());
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
