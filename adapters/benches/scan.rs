@@ -1,0 +1,130 @@
+//! Scan benchmarks: requests and time for a full scan of 10,000 live
+//! listings against each simulator, and parse throughput of a 200-item
+//! GetMyeBaySelling page. Prints Markdown.
+//!
+//! ```sh
+//! cargo bench -p riff-adapters --bench scan
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Instant;
+
+use riff_adapters::ebay::simulator::{SimConfig, API_PATH};
+use riff_adapters::ebay::wire::{
+    self, GetMyeBaySellingRequest, GetMyeBaySellingResponse, ListCustomization, Pagination,
+};
+use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator};
+use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
+use riff_adapters::Secret;
+use riff_domain::port::Marketplace;
+use rust_decimal::Decimal;
+
+const LISTINGS: usize = 10_000;
+
+#[tokio::main]
+async fn main() {
+    println!("## Scan benchmarks\n");
+    println!("Command: `cargo bench -p riff-adapters --bench scan`; simulators on loopback.\n");
+    println!(
+        "| platform | live listings | page size | requests | listings per request | wall time s |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+
+    let config = SimConfig::default();
+    let ebay = EbaySimulator::new(config.clone());
+    for n in 0..LISTINGS {
+        ebay.seed_listing(
+            &format!("E-{n:05}"),
+            &format!("Guitar {n}"),
+            Decimal::new(100_000 + n as i64, 2),
+            1,
+        );
+    }
+    let base = ebay.spawn().await.unwrap();
+    let client = EbayClient::new(EbayConfig::new(
+        format!("{base}{API_PATH}"),
+        Secret::new(config.token.as_str()),
+    ))
+    .unwrap();
+    report("eBay (GetMyeBaySelling)", 200, &client).await;
+
+    let reverb = ReverbSimulator::new("bench");
+    for n in 0..LISTINGS {
+        reverb.seed_listing(
+            &format!("R-{n:05}"),
+            &format!("Guitar {n}"),
+            Decimal::new(100_000 + n as i64, 2),
+            1,
+        );
+    }
+    let base = reverb.spawn().await.unwrap();
+    let reverb_config = ReverbConfig::new(format!("{base}/api"), Secret::new("bench"));
+    let page_size = reverb_config.page_size;
+    let client = ReverbClient::new(reverb_config).unwrap();
+    report("Reverb (my/listings)", page_size, &client).await;
+
+    parse_throughput(&ebay, &config.token).await;
+}
+
+async fn report(name: &str, page_size: u32, client: &dyn Marketplace) {
+    let started = Instant::now();
+    let scan = client
+        .scan(chrono::Utc::now() - chrono::Duration::days(30))
+        .await
+        .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(scan.listings.len(), LISTINGS);
+    println!(
+        "| {name} | {} | {page_size} | {} | {:.0} | {secs:.2} |",
+        scan.listings.len(),
+        scan.requests,
+        scan.listings.len() as f64 / f64::from(scan.requests)
+    );
+}
+
+/// Fetches one 200-item ActiveList page from the simulator, as eBay would
+/// send it, and times parsing it.
+async fn parse_throughput(ebay: &EbaySimulator, token: &str) {
+    let base = ebay.spawn().await.unwrap();
+    let request = GetMyeBaySellingRequest {
+        xmlns: wire::NAMESPACE.to_owned(),
+        detail_level: Some("ReturnAll".into()),
+        active_list: Some(ListCustomization {
+            include: true,
+            pagination: Some(Pagination {
+                entries_per_page: 200,
+                page_number: 1,
+            }),
+            ..ListCustomization::default()
+        }),
+        sold_list: None,
+    };
+    let body = reqwest::Client::new()
+        .post(format!("{base}{API_PATH}"))
+        .header("X-EBAY-API-CALL-NAME", "GetMyeBaySelling")
+        .header("X-EBAY-API-SITEID", "3")
+        .header("X-EBAY-API-COMPATIBILITY-LEVEL", "1311")
+        .header("X-EBAY-API-IAF-TOKEN", token)
+        .header("Content-Type", "text/xml")
+        .body(wire::to_xml("GetMyeBaySellingRequest", &request).unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    const ROUNDS: u32 = 500;
+    let started = Instant::now();
+    for _ in 0..ROUNDS {
+        let page: GetMyeBaySellingResponse = wire::from_xml(&body).unwrap();
+        std::hint::black_box(page);
+    }
+    let per_page = started.elapsed().as_secs_f64() / f64::from(ROUNDS);
+    println!(
+        "\nParsing a 200-item GetMyeBaySelling page ({} KiB): {:.2} ms a page, {:.0} items/s.",
+        body.len() / 1024,
+        per_page * 1000.0,
+        200.0 / per_page
+    );
+}
