@@ -18,10 +18,12 @@ use riff_domain::value::{Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::{EventMetadata, ProductCommand, Source};
 use riff_projections::db::StorePool;
 use riff_projections::{log, view, Backend, Db, Projector};
-use riff_tests::{config, TestDatabase, TOKEN};
+use riff_domain::value::Currency;
+use riff_domain::ProductEvent;
+use riff_projections::RecordedEvent;
+use riff_tests::{bulk_append, config, BulkEvent, TestDatabase, TOKEN};
 use riff_web::ledger::Ledger;
 use riff_web::startup::Application;
-use serde_json::json;
 
 const PRODUCTS: usize = 50_000;
 /// Each product gets a creation and three price changes: 200,000 events.
@@ -55,7 +57,7 @@ async fn run(backend: Backend) {
     let db = database.connect().await;
 
     let started = Instant::now();
-    seed(&db, backend).await;
+    seed(&db).await;
     let total = PRODUCTS * EVENTS_PER_PRODUCT;
     println!(
         "- seeded {total} events ({PRODUCTS} products) by bulk insert in {:.1} s",
@@ -228,74 +230,31 @@ fn details(n: usize) -> ProductDetails {
     .unwrap()
 }
 
-/// Appends a realistic history by multi-row INSERTs through the same
-/// triggers as the event store's.
-async fn seed(db: &Db, backend: Backend) {
-    let cast = if backend == Backend::Postgres {
-        "::json"
-    } else {
-        ""
-    };
-    const ROWS: usize = 1000;
-    let mut rows: Vec<(String, i64, String, String)> = vec![];
-    for n in 0..PRODUCTS {
-        let sku = format!("BENCH-{n:06}");
-        let created = json!({"ProductCreated": {
-            "sku": sku, "details": details(n), "quantity": 1, "source": {"kind": "manual"},
-            "price": {"amount": format!("{}.00", 100 + n % 5000), "currency": "GBP"}}});
-        rows.push((sku.clone(), 1, "ProductCreated".into(), created.to_string()));
-        for sequence in 2..=EVENTS_PER_PRODUCT as i64 {
-            let changed = json!({"PriceChanged": {
-                "previous": {"amount": "100.00", "currency": "GBP"},
-                "price": {"amount": format!("{}.00", 100 + sequence), "currency": "GBP"}}});
-            rows.push((
-                sku.clone(),
-                sequence,
-                "PriceChanged".into(),
-                changed.to_string(),
-            ));
+/// Appends 50,000 products' histories through the same triggers as the
+/// event store, interleaved as a real shop's log is.
+async fn seed(db: &Db) {
+    let gbp = |pounds: usize| Money::parse_price(&pounds.to_string(), Currency::GBP).unwrap();
+    let mut events: Vec<BulkEvent> = vec![];
+    for sequence in 1..=EVENTS_PER_PRODUCT as i64 {
+        for n in 0..PRODUCTS {
+            let event = if sequence == 1 {
+                ProductEvent::ProductCreated {
+                    sku: Sku::parse(&format!("BENCH-{n:06}")).unwrap(),
+                    details: details(n),
+                    price: gbp(100 + n % 5000),
+                    quantity: 1,
+                    source: ProductSource::Manual,
+                }
+            } else {
+                ProductEvent::PriceChanged {
+                    previous: gbp(100),
+                    price: gbp(100 + sequence as usize),
+                }
+            };
+            events.push(("product", format!("BENCH-{n:06}"), sequence, RecordedEvent::Product(event)));
         }
     }
-    let metadata = json!({"actor": "bench", "source": "cli",
-                          "correlation_id": "00000000-0000-0000-0000-000000000000"})
-    .to_string();
-    // Interleave products so a batch touches many of them, as a real shop's
-    // log does.
-    rows.sort_by_key(|(sku, sequence, ..)| (*sequence, sku.clone()));
-    for chunk in rows.chunks(ROWS) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 4;
-                format!(
-                    "('product', ${}, ${}, ${}, '{}', ${}{cast}, ${}{cast})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    if chunk[i].2 == "ProductCreated" {
-                        "2.0.0"
-                    } else {
-                        "1.0.0"
-                    },
-                    b + 4,
-                    chunk.len() * 4 + 1
-                )
-            })
-            .collect();
-        let sql = format!(
-            "insert into events (aggregate_type, aggregate_id, sequence, event_type, \
-             event_version, payload, metadata) values {}",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for (sku, sequence, event_type, payload) in chunk {
-            query = query
-                .bind(sku)
-                .bind(*sequence)
-                .bind(event_type)
-                .bind(payload);
-        }
-        query.bind(&metadata).execute(&db.views).await.unwrap();
-    }
+    bulk_append(db, &events).await;
 }
 
 /// GET /api/products over loopback, one request at a time.

@@ -1,0 +1,201 @@
+//! Replay benchmark: a realistic shop history of about 1,000,000 events
+//! rebuilt into every view, beside a raw scan of the same events table in
+//! the same run, with the process's peak memory. Prints Markdown.
+//!
+//! ```sh
+//! cargo bench -p riff-tests --bench replay              # both backends
+//! cargo bench -p riff-tests --bench replay -- sqlite    # or postgres
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use futures::TryStreamExt;
+use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
+use riff_domain::policy::Sale;
+use riff_domain::product::ProductSource;
+use riff_domain::value::{Currency, Money, Platform, ProductDetails, ProductDetailsInput, SaleChannel, Sku};
+use riff_domain::{ListingEvent, ProductEvent};
+use riff_projections::{replay, view, Backend, Db, RecordedEvent};
+use riff_tests::{bulk_append, BulkEvent, TestDatabase};
+use uuid::Uuid;
+
+/// Each product has a creation, two price changes and two listings
+/// (requested, listed); every other one sells on the first platform, which
+/// ends the other: 7 or 11 events, 9 on average.
+const PRODUCTS: usize = 111_112;
+
+#[tokio::main]
+async fn main() {
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    println!("## Replay benchmark\n");
+    println!("| backend | events | raw scan events/s | replay events/s | replay ÷ raw | replay s | peak RSS growth MiB |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for backend in [Backend::Postgres, Backend::Sqlite] {
+        if only.as_deref().is_some_and(|o| o != backend.as_str()) {
+            continue;
+        }
+        run(backend).await;
+    }
+}
+
+fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
+    let sku = format!("S-{n:06}");
+    let gbp = |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(n as i64);
+    let listing = |i: u128| Uuid::from_u128(((n as u128) << 1) | i);
+    let platform = |i: u128| if i == 0 { Platform::Reverb } else { Platform::Ebay };
+    let sold = n % 2 == 0;
+    let product = |sequence: i64, e: ProductEvent| vec![("product", sku.clone(), sequence, RecordedEvent::Product(e))];
+    let on = |i: u128, sequence: i64, e: ListingEvent| vec![("listing", listing(i).to_string(), sequence, RecordedEvent::Listing(e))];
+    match stage {
+        0 => product(
+            1,
+            ProductEvent::ProductCreated {
+                sku: Sku::parse(&sku).unwrap(),
+                details: ProductDetails::parse(ProductDetailsInput {
+                    title: format!("Vintage guitar {n}"),
+                    brand: ["Gibson", "Fender", "Gretsch", "Vox"][n % 4].into(),
+                    model: format!("Model {}", n % 300),
+                    year: Some(format!("{}", 1955 + n % 70)),
+                    category: ["Electric Guitars", "Amps", "Pedals"][n % 3].into(),
+                    condition: "excellent".into(),
+                    description: Some("Original case, recently set up.".into()),
+                    ..Default::default()
+                })
+                .unwrap(),
+                price: gbp(150_000),
+                quantity: 1,
+                source: ProductSource::Manual,
+            },
+        ),
+        1 | 2 => on(
+            (stage - 1) as u128,
+            1,
+            ListingEvent::ListingRequested {
+                listing_id: listing((stage - 1) as u128),
+                sku: Sku::parse(&sku).unwrap(),
+                platform: platform((stage - 1) as u128),
+                attributes: PlatformAttributes::empty(platform((stage - 1) as u128)),
+            },
+        ),
+        3 | 4 => on(
+            (stage - 3) as u128,
+            2,
+            ListingEvent::Listed {
+                external_id: format!("{}{n}", stage),
+                url: Some(format!("https://example.com/item/{n}")),
+                listed_at: at,
+            },
+        ),
+        5 | 6 => product(
+            (stage - 3) as i64,
+            ProductEvent::PriceChanged {
+                previous: gbp(150_000),
+                price: gbp(140_000 - stage as i64),
+            },
+        ),
+        7 if sold => on(
+            0,
+            3,
+            ListingEvent::SoldOn {
+                platform: Platform::Reverb,
+                order_ref: format!("R-{n}"),
+                sold_at: at,
+                price: gbp(139_000),
+                quantity: 1,
+            },
+        ),
+        8 if sold => product(
+            4,
+            ProductEvent::ProductSold {
+                sale: Sale {
+                    channel: SaleChannel::Platform(Platform::Reverb),
+                    order_ref: format!("R-{n}"),
+                    sold_at: at,
+                    price: gbp(139_000),
+                    quantity: 1,
+                },
+                remaining: 0,
+            },
+        ),
+        9 if sold => on(1, 3, ListingEvent::EndRequested { reason: EndReason::SoldElsewhere }),
+        10 if sold => on(1, 4, ListingEvent::Ended { ended_at: at, by: EndedBy::Riff }),
+        _ => vec![],
+    }
+}
+
+async fn seed(db: &Db) -> usize {
+    let mut total = 0;
+    for stage in 0..11 {
+        for start in (0..PRODUCTS).step_by(20_000) {
+            let events: Vec<BulkEvent> = (start..(start + 20_000).min(PRODUCTS))
+                .flat_map(|n| history(stage, n))
+                .collect();
+            total += events.len();
+            bulk_append(db, &events).await;
+        }
+    }
+    total
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn run(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let events = seed(&db).await;
+
+    // The raw scan: every column of every event, streamed, nothing decoded.
+    let started = Instant::now();
+    let columns = if backend == Backend::Postgres {
+        "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload::text, metadata::text, recorded_at::text"
+    } else {
+        "*"
+    };
+    let scanned = sqlx::query(&format!("select {columns} from events order by position"))
+        .fetch(&db.views)
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await
+        .unwrap();
+    assert_eq!(scanned, events);
+    let raw = events as f64 / started.elapsed().as_secs_f64();
+
+    let baseline = rss_kib();
+    let peak = Arc::new(AtomicU64::new(baseline));
+    let sampler = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(rss_kib(), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let replayed = replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    sampler.abort();
+    assert_eq!(replayed.events as usize, events);
+    let rate = events as f64 / secs;
+    println!(
+        "| {} | {events} | {raw:.0} | {rate:.0} | {:.2} | {secs:.1} | {:.0} |",
+        backend.as_str(),
+        rate / raw,
+        peak.load(Ordering::Relaxed).saturating_sub(baseline) as f64 / 1024.0
+    );
+    db.close().await;
+}
