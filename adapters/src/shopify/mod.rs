@@ -3,5 +3,9 @@
 //! (`docs/wire-formats.md` §3).
 //!
 //! - [`wire`]: the GraphQL documents and the JSON they return.
+//! - [`client`]: [`ShopifyClient`], the [`riff_domain::port::Marketplace`] impl.
 
+pub mod client;
 pub mod wire;
+
+pub use client::{ShopifyClient, ShopifyConfig};
