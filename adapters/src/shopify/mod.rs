@@ -4,8 +4,11 @@
 //!
 //! - [`wire`]: the GraphQL documents and the JSON they return.
 //! - [`client`]: [`ShopifyClient`], the [`riff_domain::port::Marketplace`] impl.
+//! - [`simulator`]: an in-memory Shopify answering the same operations.
 
 pub mod client;
+pub mod simulator;
 pub mod wire;
 
 pub use client::{ShopifyClient, ShopifyConfig};
+pub use simulator::ShopifySimulator;
