@@ -10,10 +10,12 @@
 //! - [`secret`]: credentials whose `Debug` is redacted.
 //! - [`ebay`]: the eBay Trading API (XML) client and its simulator.
 //! - [`reverb`]: the Reverb REST API (JSON/HAL) client and its simulator.
+//! - [`shopify`]: the Shopify Admin GraphQL API client and its simulator.
 
 pub mod ebay;
 pub mod http;
 pub mod reverb;
 pub mod secret;
+pub mod shopify;
 
 pub use secret::Secret;

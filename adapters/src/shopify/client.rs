@@ -1,0 +1,869 @@
+//! [`ShopifyClient`]: the Marketplace port over Shopify's Admin GraphQL API
+//! (§3, version 2025-07).
+//!
+//! Shopify has no idempotency key, so publishing looks for an active or
+//! draft product with the request's SKU first and returns it if there is
+//! one. A publish is three mutations (create, then price and SKU on the
+//! default variant, then the quantity at the location); none is retried
+//! here. Reads are retried by [`RetryPolicy`] and pace themselves by the
+//! cost bucket each response reports (§3.2).
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::StatusCode;
+use riff_domain::listing::attributes::ShopifyAttributes;
+use riff_domain::listing::{EndReason, PlatformAttributes};
+use riff_domain::port::{
+    Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale, RemoteStatus,
+    Scan,
+};
+use riff_domain::value::{Currency, Money, Platform};
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::time::Instant;
+
+use super::wire::{
+    self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventorySetQuantitiesInput, LineItem,
+    MutationData, MutationPayload, Order, OrdersData, PageVars, Product, ProductData, ProductInput,
+    ProductVars, ProductsData, QuantityInput, QuantityVars, ThrottleStatus, UserError, Variant,
+    VariantInput, VariantsVars,
+};
+use crate::http::{self, RetryPolicy};
+use crate::Secret;
+
+/// A scan that claims more pages than this is a broken response.
+const MAX_PAGES: u32 = 1_000;
+
+/// §3.3: `first` may be at most 250.
+const MAX_PAGE_SIZE: u32 = 250;
+
+/// Financial statuses RIFF counted as a sale (§3.3 "Orders").
+const SOLD_STATUSES: [&str; 3] = ["PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED"];
+
+/// The GID prefix of a product (§3.1 "GIDs").
+const PRODUCT_GID: &str = "gid://shopify/Product/";
+
+/// Everything the client needs to reach one Shopify store.
+#[derive(Debug, Clone)]
+pub struct ShopifyConfig {
+    /// `https://{shop}.myshopify.com` (the API path is appended).
+    pub shop_url: String,
+    /// The Admin API access token (`shpat_…`), sent as
+    /// `X-Shopify-Access-Token`.
+    pub access_token: Secret,
+    /// The API version in the path; Riff is written against `2025-07`.
+    pub api_version: String,
+    /// The location GID whose quantity Riff sets, unless the listing's
+    /// attributes name another; with neither, quantities are left alone.
+    pub location_id: Option<String>,
+    /// `first` for scans, at most 250.
+    pub page_size: u32,
+    /// Retries for reads.
+    pub retry: RetryPolicy,
+}
+
+impl ShopifyConfig {
+    pub fn new(shop_url: impl Into<String>, access_token: Secret) -> Self {
+        Self {
+            shop_url: shop_url.into().trim_end_matches('/').to_owned(),
+            access_token,
+            api_version: "2025-07".into(),
+            location_id: None,
+            page_size: MAX_PAGE_SIZE,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// The bucket as the last response left it, and when.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    status: ThrottleStatus,
+    /// What the last query asked for: the guess at what the next one will.
+    requested: f64,
+    at: Instant,
+}
+
+/// The Shopify adapter.
+#[derive(Debug)]
+pub struct ShopifyClient {
+    config: ShopifyConfig,
+    http: reqwest::Client,
+    budget: Mutex<Option<Budget>>,
+}
+
+impl ShopifyClient {
+    /// # Errors
+    /// Only if the HTTP client cannot be built.
+    pub fn new(config: ShopifyConfig) -> Result<Self, PortError> {
+        Ok(Self {
+            http: http::client()?,
+            config,
+            budget: Mutex::new(None),
+        })
+    }
+
+    fn endpoint(&self) -> String {
+        format!(
+            "{}/admin/api/{}/graphql.json",
+            self.config.shop_url, self.config.api_version
+        )
+    }
+
+    /// One GraphQL exchange (§3.1): the `data` of a clean answer, or the
+    /// error the status, the top-level `errors` or a missing `data` means.
+    async fn send<V: Serialize + Sync, D: DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: &V,
+        requests: &AtomicU32,
+    ) -> Result<D, PortError> {
+        requests.fetch_add(1, Ordering::Relaxed);
+        let body = serde_json::to_string(&GraphqlRequest {
+            query: query.to_owned(),
+            variables,
+        })
+        .map_err(|e| PortError::Protocol(format!("could not write the request: {e}")))?;
+        let response = self
+            .http
+            .post(self.endpoint())
+            .header("X-Shopify-Access-Token", self.config.access_token.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| http::transport_error(&e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| http::transport_error(&e))?;
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            return Err(auth_error(&format!("HTTP {status}")));
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // §3.2: a THROTTLED body may come with 429; it says how long.
+            return Err(match wire::parse::<serde_json::Value>(&text) {
+                Ok(answer) if is_throttled(&answer.errors) => {
+                    throttled(answer.extensions.and_then(|e| e.cost).as_ref())
+                }
+                _ => http::status_error(status, &headers),
+            });
+        }
+        if !status.is_success() {
+            return Err(http::status_error(status, &headers));
+        }
+        let answer = wire::parse::<D>(&text)?;
+        let cost = answer.extensions.and_then(|e| e.cost);
+        if let Some(cost) = &cost {
+            self.note(cost);
+        }
+        if is_throttled(&answer.errors) {
+            return Err(throttled(cost.as_ref()));
+        }
+        if let Some(error) = answer.errors.first() {
+            let code = error.extensions.as_ref().and_then(|e| e.code.as_deref());
+            if code == Some("ACCESS_DENIED") {
+                return Err(auth_error(&error.message));
+            }
+            let messages: Vec<_> = answer.errors.iter().map(|e| e.message.as_str()).collect();
+            return Err(PortError::Protocol(format!(
+                "Shopify refused the query: {}",
+                messages.join("; ")
+            )));
+        }
+        answer
+            .data
+            .ok_or_else(|| PortError::Protocol("Shopify answered with no data".into()))
+    }
+
+    /// Remembers the bucket a response reported, for pacing.
+    fn note(&self, cost: &Cost) {
+        let mut budget = self.budget.lock().unwrap_or_else(PoisonError::into_inner);
+        *budget = Some(Budget {
+            status: cost.throttle_status,
+            requested: cost.requested_query_cost.unwrap_or(0.0),
+            at: Instant::now(),
+        });
+    }
+
+    /// How long to wait before the next read so that the bucket holds what
+    /// the last query cost (§3.2): the bucket refills at `restoreRate` per
+    /// second up to `maximumAvailable`. Capped by the retry ceiling.
+    fn pause_before_read(&self) -> Duration {
+        let budget = *self.budget.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(budget) = budget else {
+            return Duration::ZERO;
+        };
+        let status = budget.status;
+        let restored = budget.at.elapsed().as_secs_f64() * status.restore_rate;
+        let available = (status.currently_available + restored).min(status.maximum_available);
+        let wanted = budget.requested.min(status.maximum_available);
+        if available >= wanted || status.restore_rate <= 0.0 {
+            return Duration::ZERO;
+        }
+        Duration::try_from_secs_f64((wanted - available) / status.restore_rate)
+            .unwrap_or(Duration::ZERO)
+            .min(self.config.retry.max_delay)
+    }
+
+    /// A query, paced and retried by the configured policy.
+    async fn read<V: Serialize + Sync, D: DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: &V,
+        requests: &AtomicU32,
+    ) -> Result<D, PortError> {
+        self.config
+            .retry
+            .run(|| async {
+                let pause = self.pause_before_read();
+                if !pause.is_zero() {
+                    tracing::debug!(?pause, "waiting for Shopify's cost bucket");
+                    tokio::time::sleep(pause).await;
+                }
+                self.send(query, variables, requests).await
+            })
+            .await
+    }
+
+    /// A mutation, sent once; its payload when `userErrors` is empty.
+    async fn mutate<V: Serialize + Sync>(
+        &self,
+        query: &str,
+        field: &str,
+        variables: &V,
+        requests: &AtomicU32,
+    ) -> Result<MutationPayload, PortError> {
+        let mut data: MutationData = self.send(query, variables, requests).await?;
+        let payload = data.remove(field).flatten().ok_or_else(|| {
+            PortError::Protocol(format!("Shopify's answer has no {field} payload"))
+        })?;
+        match user_error(&payload.user_errors) {
+            Some(error) => Err(error),
+            None => Ok(payload),
+        }
+    }
+
+    /// Every page of a connection (§3.3), following `endCursor` while
+    /// `hasNextPage`.
+    async fn all_pages<D, T, F>(
+        &self,
+        query: &str,
+        search: String,
+        requests: &AtomicU32,
+        split: F,
+    ) -> Result<Vec<T>, PortError>
+    where
+        D: DeserializeOwned,
+        F: Fn(D) -> (Vec<T>, Option<wire::PageInfo>),
+    {
+        let mut items = Vec::new();
+        let mut variables = PageVars {
+            first: self.config.page_size.clamp(1, MAX_PAGE_SIZE),
+            after: None,
+            query: Some(search),
+        };
+        for _ in 0..MAX_PAGES {
+            let page: D = self.read(query, &variables, requests).await?;
+            let (mut page_items, page_info) = split(page);
+            items.append(&mut page_items);
+            match page_info {
+                Some(info) if info.has_next_page => {
+                    let cursor = info.end_cursor.ok_or_else(|| {
+                        PortError::Protocol("Shopify has a next page but no endCursor".into())
+                    })?;
+                    if variables.after.as_ref() == Some(&cursor) {
+                        return Err(PortError::Protocol(
+                            "Shopify gave the same cursor twice".into(),
+                        ));
+                    }
+                    variables.after = Some(cursor);
+                }
+                _ => return Ok(items),
+            }
+        }
+        Err(PortError::Protocol(format!(
+            "Shopify kept offering pages past {MAX_PAGES}"
+        )))
+    }
+
+    /// An active or draft product whose variant has this SKU, if any.
+    /// Shopify's search is fuzzy, so the SKU is checked exactly here.
+    async fn find_by_sku(
+        &self,
+        sku: &str,
+        requests: &AtomicU32,
+    ) -> Result<Option<Product>, PortError> {
+        let variables = PageVars {
+            first: 10,
+            after: None,
+            query: Some(format!("sku:{}", search_value(sku))),
+        };
+        let data: ProductsData = self.read(wire::PRODUCTS, &variables, requests).await?;
+        Ok(data.products.nodes.into_iter().find(|p| {
+            matches!(p.status.as_deref(), Some("ACTIVE" | "DRAFT"))
+                && first_variant(p).and_then(|v| v.sku.as_deref()) == Some(sku)
+        }))
+    }
+
+    /// One product by GID, with the shop's currency.
+    async fn product(
+        &self,
+        external_id: &str,
+        requests: &AtomicU32,
+    ) -> Result<(Product, String), PortError> {
+        let variables = IdVars {
+            id: product_gid(external_id)?,
+        };
+        let data: ProductData = self.read(wire::PRODUCT, &variables, requests).await?;
+        let product = data.product.ok_or(PortError::NotFound)?;
+        Ok((product, data.shop.currency_code))
+    }
+
+    /// Price and SKU on the product's one variant, then its quantity at the
+    /// location when there is one (§3.4 (b), (d)).
+    async fn set_variant(
+        &self,
+        product: &Product,
+        request: &PublishRequest,
+        attributes: &ShopifyAttributes,
+        requests: &AtomicU32,
+    ) -> Result<(), PortError> {
+        let variant = first_variant(product).ok_or_else(|| {
+            PortError::Protocol(format!("Shopify product {} has no variant", product.id))
+        })?;
+        let variables = VariantsVars {
+            product_id: product.id.clone(),
+            variants: vec![VariantInput {
+                id: variant.id.clone(),
+                price: Some(request.price.amount.to_string()),
+                inventory_policy: Some("DENY".into()),
+                inventory_item: Some(InventoryItemInput {
+                    sku: Some(request.sku.as_str().to_owned()),
+                    tracked: Some(true),
+                }),
+            }],
+        };
+        self.mutate(
+            wire::SET_VARIANT,
+            "productVariantsBulkUpdate",
+            &variables,
+            requests,
+        )
+        .await?;
+        let location = attributes
+            .location_id
+            .as_ref()
+            .or(self.config.location_id.as_ref());
+        let (Some(location), Some(item)) = (location, variant.inventory_item.as_ref()) else {
+            return Ok(());
+        };
+        // Riff owns the quantity it publishes, so it sets it outright; the
+        // compare-and-set of §3.4 (d) is for decrements racing a sale.
+        let variables = QuantityVars {
+            input: InventorySetQuantitiesInput {
+                name: "available".into(),
+                reason: "correction".into(),
+                ignore_compare_quantity: true,
+                quantities: vec![QuantityInput {
+                    inventory_item_id: item.id.clone(),
+                    location_id: location.clone(),
+                    quantity: i64::from(request.quantity),
+                    compare_quantity: None,
+                }],
+            },
+        };
+        self.mutate(
+            wire::SET_QTY,
+            "inventorySetQuantities",
+            &variables,
+            requests,
+        )
+        .await
+        .map(drop)
+    }
+}
+
+#[async_trait]
+impl Marketplace for ShopifyClient {
+    fn platform(&self) -> Platform {
+        Platform::Shopify
+    }
+
+    #[tracing::instrument(skip_all, fields(sku = %request.sku, listing_id = %request.listing_id))]
+    async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError> {
+        let attributes = shopify_attributes(request)?;
+        let requests = AtomicU32::new(0);
+        if let Some(existing) = self.find_by_sku(request.sku.as_str(), &requests).await? {
+            tracing::info!(id = %existing.id, "Shopify already has this SKU");
+            return Ok(published(existing));
+        }
+        let mut input = product_input(request, attributes);
+        input.status = Some(attributes.status.clone().unwrap_or_else(|| "ACTIVE".into()));
+        let payload = self
+            .mutate(
+                wire::PRODUCT_CREATE,
+                "productCreate",
+                &ProductVars { product: input },
+                &requests,
+            )
+            .await?;
+        let product = payload.product.ok_or_else(|| {
+            PortError::Protocol("Shopify created a product but did not return it".into())
+        })?;
+        self.set_variant(&product, request, attributes, &requests)
+            .await?;
+        Ok(published(product))
+    }
+
+    #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
+    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
+        let attributes = shopify_attributes(request)?;
+        let requests = AtomicU32::new(0);
+        let (product, _) = self.product(external_id, &requests).await?;
+        if product.status.as_deref() == Some("ARCHIVED") {
+            return Err(PortError::AlreadyEnded);
+        }
+        let mut input = product_input(request, attributes);
+        input.id = Some(product.id.clone());
+        self.mutate(
+            wire::PRODUCT_UPDATE,
+            "productUpdate",
+            &ProductVars { product: input },
+            &requests,
+        )
+        .await?;
+        self.set_variant(&product, request, attributes, &requests)
+            .await
+    }
+
+    /// Archives the product: Shopify archives an archived product again
+    /// without complaint, so the status is read first to answer
+    /// [`PortError::AlreadyEnded`] as the port promises. Shopify keeps no
+    /// reason for an archive, so the reason is only logged.
+    #[tracing::instrument(skip(self))]
+    async fn end(&self, external_id: &str, reason: EndReason) -> Result<(), PortError> {
+        let requests = AtomicU32::new(0);
+        tracing::debug!(?reason, "archiving the Shopify product");
+        let (product, _) = self.product(external_id, &requests).await?;
+        if product.status.as_deref() == Some("ARCHIVED") {
+            return Err(PortError::AlreadyEnded);
+        }
+        let input = ProductInput {
+            id: Some(product.id),
+            status: Some("ARCHIVED".into()),
+            ..ProductInput::default()
+        };
+        self.mutate(
+            wire::PRODUCT_UPDATE,
+            "productUpdate",
+            &ProductVars { product: input },
+            &requests,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Active products are the live listings; archived ones are reported
+    /// as ended, so a reconcile sees what was archived in the admin.
+    #[tracing::instrument(skip(self))]
+    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
+        let requests = AtomicU32::new(0);
+        let products = self
+            .all_pages(
+                wire::PRODUCTS,
+                "status:active OR status:archived".into(),
+                &requests,
+                |page: ProductsData| {
+                    let currency = page.shop.currency_code;
+                    let info = page.products.page_info;
+                    let items = page
+                        .products
+                        .nodes
+                        .into_iter()
+                        .map(|p| (p, currency.clone()))
+                        .collect();
+                    (items, info)
+                },
+            )
+            .await?;
+        let mut seen = HashSet::new();
+        let listings = products
+            .into_iter()
+            .filter(|(p, _)| seen.insert(p.id.clone()))
+            .map(|(p, currency)| remote_listing(&p, &currency))
+            .collect();
+
+        let since = sales_since.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let orders = self
+            .all_pages(
+                wire::ORDERS,
+                format!("created_at:>='{since}'"),
+                &requests,
+                |page: OrdersData| (page.orders.nodes, page.orders.page_info),
+            )
+            .await?;
+        let mut seen = HashSet::new();
+        let mut sales = Vec::new();
+        for order in orders.iter().filter(|o| {
+            o.display_financial_status
+                .as_deref()
+                .is_some_and(|s| SOLD_STATUSES.contains(&s))
+        }) {
+            for sale in order_sales(order)? {
+                if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
+                    sales.push(sale);
+                }
+            }
+        }
+
+        Ok(Scan {
+            listings,
+            sales,
+            requests: requests.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let (product, currency) = self.product(external_id, &AtomicU32::new(0)).await?;
+        Ok(remote_listing(&product, &currency))
+    }
+}
+
+fn auth_error(detail: &str) -> PortError {
+    PortError::Auth(format!(
+        "Shopify refused the access token ({detail}); check SHOPIFY_ACCESS_TOKEN and that the \
+         app has the write_products, write_inventory and read_orders scopes"
+    ))
+}
+
+fn is_throttled(errors: &[wire::GraphqlError]) -> bool {
+    errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.code.as_deref())
+            .is_some_and(|code| code == "THROTTLED")
+    })
+}
+
+/// §3.2: wait `(requested - currentlyAvailable) / restoreRate` seconds.
+fn throttled(cost: Option<&Cost>) -> PortError {
+    let retry_after = cost.and_then(|cost| {
+        let requested = cost.requested_query_cost?;
+        let status = cost.throttle_status;
+        if status.restore_rate <= 0.0 {
+            return None;
+        }
+        let deficit = (requested - status.currently_available).max(0.0);
+        Duration::try_from_secs_f64(deficit / status.restore_rate).ok()
+    });
+    PortError::RateLimited { retry_after }
+}
+
+/// §3.4: the first user error, with its field path; one naming a product
+/// id that does not exist means the product is gone.
+fn user_error(errors: &[UserError]) -> Option<PortError> {
+    let first = errors.first()?;
+    let field = first.field.as_ref().map(|path| path.join("."));
+    if field.as_deref().is_some_and(|f| f.ends_with("id"))
+        && first
+            .message
+            .to_ascii_lowercase()
+            .contains("does not exist")
+    {
+        return Some(PortError::NotFound);
+    }
+    let message = errors
+        .iter()
+        .map(|e| match &e.field {
+            Some(path) => format!("{}: {}", path.join("."), e.message),
+            None => e.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(PortError::Validation { field, message })
+}
+
+fn shopify_attributes(request: &PublishRequest) -> Result<&ShopifyAttributes, PortError> {
+    match &request.attributes {
+        PlatformAttributes::Shopify(attributes) => Ok(attributes),
+        other => Err(PortError::Validation {
+            field: Some("attributes".into()),
+            message: format!(
+                "{} attributes were given to the Shopify adapter",
+                other.platform().display_name()
+            ),
+        }),
+    }
+}
+
+/// The content fields shared by create and update (§3.4 (a), (c)).
+fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> ProductInput {
+    let details = &request.details;
+    ProductInput {
+        title: Some(details.title.clone()),
+        description_html: Some(
+            details
+                .description
+                .as_deref()
+                .map(|d| format!("<p>{}</p>", escape_html(d)))
+                .unwrap_or_default(),
+        ),
+        vendor: Some(
+            attributes
+                .vendor
+                .clone()
+                .unwrap_or_else(|| details.brand.clone()),
+        ),
+        product_type: Some(
+            attributes
+                .product_type
+                .clone()
+                .unwrap_or_else(|| details.category.clone()),
+        ),
+        tags: Some(attributes.tags.clone()),
+        ..ProductInput::default()
+    }
+}
+
+/// Riff's descriptions are plain text; Shopify renders `descriptionHtml`
+/// as HTML, so the text is escaped to show as typed.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value for Shopify's search syntax, quoted so that no character of it
+/// can add a term.
+fn search_value(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Accepts a product GID or its numeric tail (§3.1 "GIDs"); anything else
+/// cannot name a product.
+fn product_gid(id: &str) -> Result<String, PortError> {
+    let tail = id.strip_prefix(PRODUCT_GID).unwrap_or(id);
+    if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(format!("{PRODUCT_GID}{tail}"))
+    } else {
+        Err(PortError::NotFound)
+    }
+}
+
+fn first_variant(product: &Product) -> Option<&Variant> {
+    product.variants.as_ref()?.nodes.first()
+}
+
+fn published(product: Product) -> Published {
+    Published {
+        external_id: product.id,
+        url: product.online_store_url,
+    }
+}
+
+fn money(amount: &str, currency: &str) -> Result<Money, PortError> {
+    let value = Decimal::from_str(amount.trim()).map_err(|e| {
+        PortError::Protocol(format!("Shopify amount {amount:?} is not a number: {e}"))
+    })?;
+    let currency = Currency::parse(currency)
+        .map_err(|e| PortError::Protocol(format!("Shopify currency: {e}")))?;
+    Money::price(value, currency).map_err(|e| PortError::Protocol(format!("Shopify price: {e}")))
+}
+
+/// An active product with nothing left is sold out, which is how a Shopify
+/// sale of a one-off shows; archived or draft is ended.
+fn remote_listing(product: &Product, currency: &str) -> RemoteListing {
+    let variant = first_variant(product);
+    let quantity = variant
+        .and_then(|v| v.inventory_quantity)
+        .map(|q| u32::try_from(q.max(0)).unwrap_or(u32::MAX));
+    let status = match (product.status.as_deref(), quantity) {
+        (Some("ACTIVE"), Some(0)) => RemoteStatus::Sold,
+        (Some("ACTIVE"), _) => RemoteStatus::Live,
+        _ => RemoteStatus::Ended,
+    };
+    let price = variant
+        .and_then(|v| v.price.as_deref())
+        .and_then(|p| match money(p, currency) {
+            Ok(price) => Some(price),
+            Err(error) => {
+                tracing::warn!(id = %product.id, %error, "unreadable Shopify price");
+                None
+            }
+        });
+    RemoteListing {
+        external_id: product.id.clone(),
+        sku: variant
+            .and_then(|v| v.sku.clone())
+            .filter(|s| !s.is_empty()),
+        title: product.title.clone().unwrap_or_default(),
+        price,
+        quantity,
+        status,
+        url: product.online_store_url.clone(),
+    }
+}
+
+/// One sale per line item of a product; a line whose product was deleted
+/// since cannot be matched to a listing and is skipped.
+fn order_sales(order: &Order) -> Result<Vec<RemoteSale>, PortError> {
+    let sold_at = DateTime::parse_from_rfc3339(&order.created_at)
+        .map_err(|e| {
+            PortError::Protocol(format!(
+                "Shopify order {} time {:?}: {e}",
+                order.name, order.created_at
+            ))
+        })?
+        .with_timezone(&Utc);
+    if order
+        .line_items
+        .page_info
+        .as_ref()
+        .is_some_and(|p| p.has_next_page)
+    {
+        tracing::warn!(order = %order.name, "only the first 50 line items of an order are read");
+    }
+    order
+        .line_items
+        .nodes
+        .iter()
+        .filter_map(|line| line.product.as_ref().map(|p| (line, p)))
+        .map(|(line, product)| line_sale(line, &product.id, sold_at))
+        .collect()
+}
+
+fn line_sale(
+    line: &LineItem,
+    product_id: &str,
+    sold_at: DateTime<Utc>,
+) -> Result<RemoteSale, PortError> {
+    let unit = &line.original_unit_price_set.shop_money;
+    let unit = money(&unit.amount, &unit.currency_code)?;
+    let price = Money::price(unit.amount * Decimal::from(line.quantity), unit.currency)
+        .map_err(|e| PortError::Protocol(format!("Shopify line {}: {e}", line.id)))?;
+    Ok(RemoteSale {
+        external_id: product_id.to_owned(),
+        sku: line.sku.clone().filter(|s| !s.is_empty()),
+        order_ref: line.id.clone(),
+        sold_at,
+        price,
+        quantity: line.quantity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(requested: f64, available: f64, restore: f64) -> Cost {
+        Cost {
+            requested_query_cost: Some(requested),
+            actual_query_cost: None,
+            throttle_status: ThrottleStatus {
+                maximum_available: 1000.0,
+                currently_available: available,
+                restore_rate: restore,
+            },
+        }
+    }
+
+    #[test]
+    fn a_throttled_query_waits_for_the_bucket_to_hold_its_cost() {
+        assert_eq!(
+            throttled(Some(&cost(752.0, 666.0, 50.0))),
+            PortError::RateLimited {
+                retry_after: Some(Duration::from_secs_f64(1.72))
+            }
+        );
+        assert_eq!(
+            throttled(None),
+            PortError::RateLimited { retry_after: None }
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_read_waits_until_the_bucket_has_refilled_to_the_last_cost() {
+        let mut config = ShopifyConfig::new("https://riff.myshopify.com/", Secret::new("t"));
+        config.retry.max_delay = Duration::from_secs(60);
+        let client = ShopifyClient::new(config).unwrap();
+        assert_eq!(
+            client.pause_before_read(),
+            Duration::ZERO,
+            "nothing known yet"
+        );
+
+        client.note(&cost(300.0, 100.0, 50.0));
+        assert_eq!(client.pause_before_read(), Duration::from_secs(4));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(client.pause_before_read(), Duration::from_secs(3));
+        tokio::time::advance(Duration::from_secs(3)).await;
+        assert_eq!(client.pause_before_read(), Duration::ZERO);
+    }
+
+    #[test]
+    fn user_errors_name_their_field_and_a_missing_product_is_not_found() {
+        let error = |field: &[&str], message: &str| UserError {
+            field: Some(field.iter().map(|s| (*s).to_owned()).collect()),
+            message: message.into(),
+            code: None,
+        };
+        assert_eq!(user_error(&[]), None);
+        assert_eq!(
+            user_error(&[error(&["product", "id"], "Product does not exist")]),
+            Some(PortError::NotFound)
+        );
+        assert_eq!(
+            user_error(&[error(&["title"], "Title can't be blank")]),
+            Some(PortError::Validation {
+                field: Some("title".into()),
+                message: "title: Title can't be blank".into()
+            })
+        );
+    }
+
+    #[test]
+    fn descriptions_are_escaped_and_search_values_quoted() {
+        assert_eq!(
+            escape_html("Tone & <feel> \"mint\""),
+            "Tone &amp; &lt;feel&gt; &quot;mint&quot;"
+        );
+        assert_eq!(search_value("RIFF-1\" OR x"), "\"RIFF-1\\\" OR x\"");
+    }
+
+    #[test]
+    fn only_a_product_gid_or_its_number_names_a_product() {
+        assert_eq!(
+            product_gid("gid://shopify/Product/8332936610007"),
+            Ok("gid://shopify/Product/8332936610007".into())
+        );
+        assert_eq!(
+            product_gid("8332936610007"),
+            Ok("gid://shopify/Product/8332936610007".into())
+        );
+        assert_eq!(
+            product_gid("gid://shopify/Order/1"),
+            Err(PortError::NotFound)
+        );
+        assert_eq!(product_gid(""), Err(PortError::NotFound));
+    }
+}

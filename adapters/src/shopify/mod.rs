@@ -1,0 +1,14 @@
+//! Shopify, over the Admin GraphQL API version 2025-07: one POST endpoint,
+//! `X-Shopify-Access-Token`, a cost bucket instead of a call count
+//! (`docs/wire-formats.md` §3).
+//!
+//! - [`wire`]: the GraphQL documents and the JSON they return.
+//! - [`client`]: [`ShopifyClient`], the [`riff_domain::port::Marketplace`] impl.
+//! - [`simulator`]: an in-memory Shopify answering the same operations.
+
+pub mod client;
+pub mod simulator;
+pub mod wire;
+
+pub use client::{ShopifyClient, ShopifyConfig};
+pub use simulator::ShopifySimulator;

@@ -1,0 +1,10 @@
+//! A simulated Shopify: the Admin GraphQL endpoint Riff uses (§3), over real
+//! HTTP, backed by in-memory products, variants, inventory and orders, with
+//! a cost bucket and controls for tests and demos (seed products, buyers'
+//! orders, products made without Riff, page size, injected faults).
+
+mod server;
+mod state;
+
+pub use server::{ControlError, Fault, FaultPlan, ShopifySimulator};
+pub use state::{SimOrder, SimProduct, SimStatus};

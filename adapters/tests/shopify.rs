@@ -1,0 +1,427 @@
+//! The Shopify adapter against the Shopify simulator, over a real socket on
+//! 127.0.0.1. Each test starts its own simulator. Retries are immediate, and
+//! the retry ceiling of zero also caps the client's pacing by the cost
+//! bucket, so no test waits on the clock.
+
+use chrono::{Duration, Utc};
+use riff_adapters::http::RetryPolicy;
+use riff_adapters::shopify::simulator::{Fault, FaultPlan, SimStatus};
+use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
+use riff_adapters::Secret;
+use riff_domain::listing::attributes::{ReverbAttributes, ShopifyAttributes};
+use riff_domain::listing::{EndReason, PlatformAttributes};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
+use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+const TOKEN: &str = "shpat_sim-shopify-token";
+const LOCATION: &str = "gid://shopify/Location/70000000001";
+
+async fn start() -> (ShopifySimulator, ShopifyClient) {
+    let simulator = ShopifySimulator::new(TOKEN);
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    (simulator, client(&base, TOKEN))
+}
+
+fn client(base: &str, token: &str) -> ShopifyClient {
+    let mut config = ShopifyConfig::new(base, Secret::new(token));
+    config.retry = RetryPolicy::immediate(5);
+    config.location_id = Some(LOCATION.into());
+    ShopifyClient::new(config).expect("the HTTP client builds")
+}
+
+fn request(sku: &str, title: &str, price: &str) -> PublishRequest {
+    PublishRequest {
+        listing_id: Uuid::new_v4(),
+        sku: Sku::parse(sku).expect("a valid SKU"),
+        details: ProductDetails {
+            title: title.into(),
+            brand: "Fender".into(),
+            model: "Stratocaster".into(),
+            year: Some(1962),
+            finish: Some("Sunburst".into()),
+            category: "Electric Guitars".into(),
+            condition: Condition::Excellent,
+            description: Some("Original finish & <case>.".into()),
+        },
+        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
+        quantity: 1,
+        picture_urls: vec!["https://example.com/1.jpg".into()],
+        attributes: PlatformAttributes::Shopify(ShopifyAttributes {
+            tags: vec!["Fender".into(), "Year: 1962".into()],
+            ..ShopifyAttributes::default()
+        }),
+    }
+}
+
+fn pounds(whole: i64) -> Decimal {
+    Decimal::new(whole, 0)
+}
+
+fn sorted(mut scan: Scan) -> Scan {
+    scan.listings
+        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
+    scan
+}
+
+#[tokio::test]
+async fn publishing_creates_an_active_product_with_sku_price_vendor_and_quantity() {
+    let (simulator, client) = start().await;
+
+    let published = client
+        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
+        .await
+        .unwrap();
+
+    let product = simulator.product(&published.external_id).unwrap();
+    assert!(published.external_id.starts_with("gid://shopify/Product/"));
+    assert_eq!(product.status, SimStatus::Active);
+    assert_eq!(product.sku.as_deref(), Some("RIFF-000123"));
+    assert_eq!(product.price, Decimal::new(2_499_900, 2));
+    assert_eq!(product.vendor, "Fender");
+    assert_eq!(product.product_type, "Electric Guitars");
+    assert_eq!(product.tags, ["Fender", "Year: 1962"]);
+    assert_eq!(
+        product.description_html,
+        "<p>Original finish &amp; &lt;case&gt;.</p>"
+    );
+    assert_eq!(product.locations.get(LOCATION), Some(&1));
+    assert!(published.url.is_some());
+}
+
+#[tokio::test]
+async fn publishing_the_same_sku_twice_never_makes_a_second_product() {
+    let (simulator, client) = start().await;
+    let first = client
+        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
+        .await
+        .unwrap();
+
+    let second = client
+        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
+        .await
+        .unwrap();
+
+    assert_eq!(second.external_id, first.external_id);
+    assert_eq!(simulator.products().len(), 1);
+}
+
+#[tokio::test]
+async fn revising_changes_title_price_and_quantity() {
+    let (simulator, client) = start().await;
+    let published = client
+        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
+        .await
+        .unwrap();
+    let mut revised = request("RIFF-000123", "1962 Strat, refret", "22500");
+    revised.quantity = 2;
+
+    client
+        .revise(&published.external_id, &revised)
+        .await
+        .unwrap();
+
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.title, "1962 Strat, refret");
+    assert_eq!(product.price, pounds(22_500));
+    assert_eq!(product.inventory, 2);
+    assert_eq!(product.revisions, 1);
+    let remote = client.get(&published.external_id).await.unwrap();
+    assert_eq!(remote.title, "1962 Strat, refret");
+    assert_eq!(
+        remote.price,
+        Some(Money::parse_price("22500", Currency::GBP).unwrap())
+    );
+    assert_eq!(remote.quantity, Some(2));
+    assert_eq!(remote.status, RemoteStatus::Live);
+}
+
+#[tokio::test]
+async fn ending_archives_and_ending_twice_or_revising_after_says_already_ended() {
+    let (simulator, client) = start().await;
+    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+
+    client.end(&item, EndReason::SoldElsewhere).await.unwrap();
+
+    assert_eq!(
+        simulator.product(&item).unwrap().status,
+        SimStatus::Archived
+    );
+    assert_eq!(
+        client.end(&item, EndReason::Manual).await,
+        Err(PortError::AlreadyEnded)
+    );
+    assert_eq!(
+        client
+            .revise(&item, &request("RIFF-000001", "Strat", "90"))
+            .await,
+        Err(PortError::AlreadyEnded)
+    );
+    assert_eq!(client.get(&item).await.unwrap().status, RemoteStatus::Ended);
+}
+
+#[tokio::test]
+async fn an_unknown_product_is_not_found() {
+    let (_simulator, client) = start().await;
+
+    assert_eq!(
+        client.get("gid://shopify/Product/1").await,
+        Err(PortError::NotFound)
+    );
+    assert_eq!(
+        client
+            .end("gid://shopify/Product/1", EndReason::Manual)
+            .await,
+        Err(PortError::NotFound)
+    );
+    assert_eq!(
+        client.get("gid://shopify/Order/../Product/1").await,
+        Err(PortError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn a_product_shopify_refuses_is_a_validation_error_naming_the_field() {
+    let (simulator, client) = start().await;
+
+    let result = client.publish(&request("RIFF-000123", "  ", "100")).await;
+
+    assert_eq!(
+        result,
+        Err(PortError::Validation {
+            field: Some("title".into()),
+            message: "title: Title can't be blank".into()
+        })
+    );
+    assert!(simulator.products().is_empty());
+}
+
+#[tokio::test]
+async fn another_platforms_attributes_are_refused_before_any_request() {
+    let (simulator, client) = start().await;
+    let mut wrong = request("RIFF-000123", "Strat", "100");
+    wrong.attributes = PlatformAttributes::Reverb(ReverbAttributes::default());
+
+    let result = client.publish(&wrong).await;
+
+    assert!(
+        matches!(result, Err(PortError::Validation { .. })),
+        "{result:?}"
+    );
+    assert_eq!(simulator.requests(), 0);
+}
+
+#[tokio::test]
+async fn a_refused_token_is_an_auth_error_that_says_what_to_do() {
+    let simulator = ShopifySimulator::new(TOKEN);
+    let base = simulator.spawn().await.unwrap();
+    let client = client(&base, "shpat_wrong");
+
+    let result = client.get("gid://shopify/Product/1").await;
+
+    let Err(PortError::Auth(message)) = result else {
+        panic!("expected an auth error, got {result:?}");
+    };
+    assert!(message.contains("SHOPIFY_ACCESS_TOKEN"), "{message}");
+    assert_eq!(simulator.requests(), 1, "an auth error is not retried");
+}
+
+#[tokio::test]
+async fn a_scan_returns_every_product_once_and_every_sale_at_any_page_size() {
+    let (simulator, client) = start().await;
+    let mut expected = Vec::new();
+    for n in 1..=3 {
+        expected.push(simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Guitar {n}"),
+            pounds(100 * n),
+            1,
+        ));
+    }
+    expected.push(simulator.add_external_listing("Made in the Shopify admin", pounds(50)));
+    let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
+    expected.push(stocked.clone());
+    let sold_out = simulator.seed_listing("RIFF-000011", "Sold amp", pounds(900), 1);
+    expected.push(sold_out.clone());
+    let archived = simulator.seed_listing("RIFF-000012", "Old pedal", pounds(40), 1);
+    expected.push(archived.clone());
+    client.end(&archived, EndReason::Manual).await.unwrap();
+    let hour_ago = Utc::now() - Duration::hours(1);
+    simulator.record_sale(&sold_out, 1, hour_ago).unwrap();
+    simulator.record_sale(&stocked, 2, hour_ago).unwrap();
+    simulator
+        .record_sale(&expected[0], 1, Utc::now() - Duration::days(3))
+        .unwrap();
+    expected.sort();
+
+    let mut scans = Vec::new();
+    for page_size in [1, 2, 250] {
+        simulator.set_page_size(page_size);
+        let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
+
+        let ids: Vec<_> = scan
+            .listings
+            .iter()
+            .map(|l| l.external_id.clone())
+            .collect();
+        assert_eq!(ids, expected, "page size {page_size}");
+        let mut sold: Vec<_> = scan.sales.iter().map(|s| s.external_id.clone()).collect();
+        sold.sort();
+        let mut sold_expected = vec![stocked.clone(), sold_out.clone()];
+        sold_expected.sort();
+        assert_eq!(sold, sold_expected, "page size {page_size}");
+        scans.push(scan);
+    }
+
+    let status = |id: &str| {
+        scans[0]
+            .listings
+            .iter()
+            .find(|l| l.external_id == id)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(&stocked), RemoteStatus::Live);
+    assert_eq!(status(&sold_out), RemoteStatus::Sold);
+    assert_eq!(status(&archived), RemoteStatus::Ended);
+    let sale = scans[0]
+        .sales
+        .iter()
+        .find(|s| s.external_id == stocked)
+        .unwrap();
+    assert_eq!(sale.quantity, 2);
+    assert_eq!(sale.sku.as_deref(), Some("RIFF-000010"));
+    assert_eq!(sale.price, Money::parse_price("16", Currency::GBP).unwrap());
+    assert!(sale.order_ref.starts_with("gid://shopify/LineItem/"));
+    let external = scans[0].listings.iter().find(|l| l.sku.is_none()).unwrap();
+    assert_eq!(external.title, "Made in the Shopify admin");
+    assert_eq!(
+        scans[0].requests,
+        7 + 2,
+        "one page per product and per order"
+    );
+    assert_eq!(scans[2].requests, 2);
+    assert_eq!(scans[0].listings, scans[2].listings);
+    assert_eq!(scans[0].sales, scans[2].sales);
+}
+
+#[tokio::test]
+async fn a_throttled_read_is_retried_and_gives_up_rate_limited_after_its_attempts() {
+    let (simulator, client) = start().await;
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::Throttled],
+    }));
+
+    let result = client.get("gid://shopify/Product/1").await;
+
+    assert!(
+        matches!(
+            result,
+            Err(PortError::RateLimited {
+                retry_after: Some(_)
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(simulator.requests(), 5);
+}
+
+#[tokio::test]
+async fn an_exhausted_cost_bucket_answers_throttled_with_the_time_to_refill() {
+    let (simulator, client) = start().await;
+    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    simulator.set_bucket(12.0, 0.5);
+
+    client.end(&item, EndReason::Manual).await.unwrap();
+    let result = client.publish(&request("RIFF-000002", "Tele", "100")).await;
+
+    let Err(PortError::RateLimited {
+        retry_after: Some(after),
+    }) = result
+    else {
+        panic!("expected a rate limit with a pause, got {result:?}");
+    };
+    assert!(after.as_secs() >= 10, "{after:?}");
+}
+
+#[tokio::test]
+async fn a_429_is_a_rate_limit_and_a_server_error_is_transient() {
+    let (simulator, client) = start().await;
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::TooManyRequests {
+            retry_after_secs: 0,
+        }],
+    }));
+    let limited = client.get("gid://shopify/Product/1").await;
+    assert!(
+        matches!(limited, Err(PortError::RateLimited { .. })),
+        "{limited:?}"
+    );
+
+    simulator.set_faults(Some(FaultPlan {
+        every: 1,
+        faults: vec![Fault::ServerError],
+    }));
+    let failed = client.get("gid://shopify/Product/1").await;
+    assert!(matches!(failed, Err(PortError::Transient(_))), "{failed:?}");
+    assert_eq!(simulator.requests(), 5);
+}
+
+#[tokio::test]
+async fn a_write_that_fails_is_not_retried() {
+    let (simulator, client) = start().await;
+    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    simulator.set_faults(Some(FaultPlan {
+        every: 2,
+        faults: vec![Fault::ServerError],
+    }));
+
+    let result = client.end(&item, EndReason::Manual).await;
+
+    assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");
+    assert_eq!(simulator.requests(), 2, "one read, then the archive once");
+    assert_eq!(simulator.product(&item).unwrap().status, SimStatus::Active);
+}
+
+#[tokio::test]
+async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() {
+    let (simulator, client) = start().await;
+    for n in 1..=7 {
+        let id = simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Item {n}"),
+            pounds(10 * n),
+            1,
+        );
+        if n % 3 == 0 {
+            simulator
+                .record_sale(&id, 1, Utc::now() - Duration::minutes(n))
+                .unwrap();
+        }
+    }
+    simulator.set_page_size(1);
+    let since = Utc::now() - Duration::days(1);
+    let clean = sorted(client.scan(since).await.unwrap());
+
+    simulator.set_faults(Some(FaultPlan {
+        every: 3,
+        faults: vec![
+            Fault::TooManyRequests {
+                retry_after_secs: 0,
+            },
+            Fault::ServerError,
+            Fault::Throttled,
+        ],
+    }));
+    let faulty = sorted(client.scan(since).await.unwrap());
+
+    assert_eq!(faulty.listings, clean.listings);
+    assert_eq!(faulty.sales, clean.sales);
+    assert_eq!(clean.listings.len(), 7);
+    assert_eq!(clean.sales.len(), 2);
+    assert!(faulty.requests > clean.requests);
+}
