@@ -14,13 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use riff_domain::product::ProductSource;
+use riff_domain::value::Currency;
 use riff_domain::value::{Money, ProductDetails, ProductDetailsInput, Sku};
+use riff_domain::ProductEvent;
 use riff_domain::{EventMetadata, ProductCommand, Source};
 use riff_projections::db::StorePool;
-use riff_projections::{log, view, Backend, Db, Projector};
-use riff_domain::value::Currency;
-use riff_domain::ProductEvent;
 use riff_projections::RecordedEvent;
+use riff_projections::{log, view, Backend, Db, Projector};
 use riff_tests::{bulk_append, config, BulkEvent, TestDatabase, TOKEN};
 use riff_web::ledger::Ledger;
 use riff_web::startup::Application;
@@ -251,7 +251,12 @@ async fn seed(db: &Db) {
                     price: gbp(100 + sequence as usize),
                 }
             };
-            events.push(("product", format!("BENCH-{n:06}"), sequence, RecordedEvent::Product(event)));
+            events.push((
+                "product",
+                format!("BENCH-{n:06}"),
+                sequence,
+                RecordedEvent::Product(event),
+            ));
         }
     }
     bulk_append(db, &events).await;

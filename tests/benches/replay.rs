@@ -18,7 +18,9 @@ use futures::TryStreamExt;
 use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::Sale;
 use riff_domain::product::ProductSource;
-use riff_domain::value::{Currency, Money, Platform, ProductDetails, ProductDetailsInput, SaleChannel, Sku};
+use riff_domain::value::{
+    Currency, Money, Platform, ProductDetails, ProductDetailsInput, SaleChannel, Sku,
+};
 use riff_domain::{ListingEvent, ProductEvent};
 use riff_projections::{replay, view, Backend, Db, RecordedEvent};
 use riff_tests::{bulk_append, BulkEvent, TestDatabase};
@@ -45,13 +47,30 @@ async fn main() {
 
 fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
     let sku = format!("S-{n:06}");
-    let gbp = |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
-    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(n as i64);
+    let gbp =
+        |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
+    let at =
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(n as i64);
     let listing = |i: u128| Uuid::from_u128(((n as u128) << 1) | i);
-    let platform = |i: u128| if i == 0 { Platform::Reverb } else { Platform::Ebay };
-    let sold = n % 2 == 0;
-    let product = |sequence: i64, e: ProductEvent| vec![("product", sku.clone(), sequence, RecordedEvent::Product(e))];
-    let on = |i: u128, sequence: i64, e: ListingEvent| vec![("listing", listing(i).to_string(), sequence, RecordedEvent::Listing(e))];
+    let platform = |i: u128| {
+        if i == 0 {
+            Platform::Reverb
+        } else {
+            Platform::Ebay
+        }
+    };
+    let sold = n.is_multiple_of(2);
+    let product = |sequence: i64, e: ProductEvent| {
+        vec![("product", sku.clone(), sequence, RecordedEvent::Product(e))]
+    };
+    let on = |i: u128, sequence: i64, e: ListingEvent| {
+        vec![(
+            "listing",
+            listing(i).to_string(),
+            sequence,
+            RecordedEvent::Listing(e),
+        )]
+    };
     match stage {
         0 => product(
             1,
@@ -87,7 +106,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
             (stage - 3) as u128,
             2,
             ListingEvent::Listed {
-                external_id: format!("{}{n}", stage),
+                external_id: format!("{stage}{n}"),
                 url: Some(format!("https://example.com/item/{n}")),
                 listed_at: at,
             },
@@ -123,8 +142,21 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 remaining: 0,
             },
         ),
-        9 if sold => on(1, 3, ListingEvent::EndRequested { reason: EndReason::SoldElsewhere }),
-        10 if sold => on(1, 4, ListingEvent::Ended { ended_at: at, by: EndedBy::Riff }),
+        9 if sold => on(
+            1,
+            3,
+            ListingEvent::EndRequested {
+                reason: EndReason::SoldElsewhere,
+            },
+        ),
+        10 if sold => on(
+            1,
+            4,
+            ListingEvent::Ended {
+                ended_at: at,
+                by: EndedBy::Riff,
+            },
+        ),
         _ => vec![],
     }
 }

@@ -312,7 +312,10 @@ pub async fn bulk_append(db: &Db, events: &[BulkEvent]) {
             .iter()
             .map(|_| {
                 let p: Vec<String> = (0..7).map(|_| next()).collect();
-                format!("({}, {}, {}, {}, {}, {}{cast}, {}{cast})", p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+                format!(
+                    "({}, {}, {}, {}, {}, {}{cast}, {}{cast})",
+                    p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+                )
             })
             .collect();
         let sql = format!(
@@ -323,9 +326,15 @@ pub async fn bulk_append(db: &Db, events: &[BulkEvent]) {
         let mut query = sqlx::query(&sql);
         for (aggregate_type, id, sequence, event) in chunk {
             let (event_type, version, payload) = match event {
-                RecordedEvent::Product(e) => (e.event_type(), e.event_version(), serde_json::to_string(e)),
-                RecordedEvent::Listing(e) => (e.event_type(), e.event_version(), serde_json::to_string(e)),
-                RecordedEvent::Settings(e) => (e.event_type(), e.event_version(), serde_json::to_string(e)),
+                RecordedEvent::Product(e) => {
+                    (e.event_type(), e.event_version(), serde_json::to_string(e))
+                }
+                RecordedEvent::Listing(e) => {
+                    (e.event_type(), e.event_version(), serde_json::to_string(e))
+                }
+                RecordedEvent::Settings(e) => {
+                    (e.event_type(), e.event_version(), serde_json::to_string(e))
+                }
             };
             query = query
                 .bind(*aggregate_type)

@@ -40,14 +40,15 @@ pub enum Command {
     /// Export data.
     #[command(subcommand)]
     Export(Export),
-    /// Run simulated marketplaces (eBay and Reverb so far) on one port, and
+    /// Run simulated marketplaces (eBay, Reverb and Shopify so far) on one port, and
     /// print the settings that point Riff at them. Stops on Ctrl-C.
     Sim {
         /// Where the simulators listen.
         #[arg(long, default_value = "127.0.0.1:8100")]
         bind: std::net::SocketAddr,
         /// A JSON file of listings to start with:
-        /// {"ebay": [{"sku"?, "title", "price", "quantity"?}], "reverb": [...]};
+        /// {"ebay": [{"sku"?, "title", "price", "quantity"?}], "reverb": [...],
+        /// "shopify": [...]};
         /// a listing without a SKU is one made by hand on the platform.
         #[arg(long)]
         seed: Option<PathBuf>,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use riff_adapters::ebay::{EbayClient, EbayConfig, OAuthRefresh};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig};
+use riff_adapters::shopify::{ShopifyClient, ShopifyConfig};
 use riff_adapters::Secret;
 use riff_domain::port::{Marketplace, PortError};
 use riff_domain::value::Platform;
@@ -14,6 +15,7 @@ use crate::config::parse_secret;
 const EBAY_API_URL: &str = "https://api.ebay.com/ws/api.dll";
 const EBAY_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";
 const REVERB_API_URL: &str = "https://api.reverb.com/api";
+const SHOPIFY_API_VERSION: &str = "2025-07";
 
 /// Every marketplace setting (DESIGN §6). Each base URL can point at the
 /// real platform, its sandbox, or a simulator.
@@ -57,6 +59,19 @@ pub struct Marketplaces {
         global = true
     )]
     pub reverb_api_url: String,
+    /// The shop's root URL, e.g. https://my-shop.myshopify.com; Riff appends
+    /// /admin/api/<version>/graphql.json. Shopify is off without it.
+    #[arg(long, env = "SHOPIFY_SHOP_URL", global = true)]
+    pub shopify_shop_url: Option<String>,
+    /// The Admin API access token of the shop's custom app.
+    #[arg(long, env = "SHOPIFY_ACCESS_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub shopify_access_token: Option<Secret>,
+    /// The Admin API version.
+    #[arg(long, env = "SHOPIFY_API_VERSION", default_value = SHOPIFY_API_VERSION, global = true)]
+    pub shopify_api_version: String,
+    /// The inventory location (a Location GID) whose quantities Riff sets.
+    #[arg(long, env = "SHOPIFY_LOCATION_ID", global = true)]
+    pub shopify_location_id: Option<String>,
     /// The Reverb personal access token; Reverb is off without it.
     #[arg(long, env = "REVERB_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub reverb_api_token: Option<Secret>,
@@ -75,6 +90,10 @@ impl Default for Marketplaces {
             ebay_site_id: 3,
             reverb_api_url: REVERB_API_URL.to_owned(),
             reverb_api_token: None,
+            shopify_shop_url: None,
+            shopify_access_token: None,
+            shopify_api_version: SHOPIFY_API_VERSION.to_owned(),
+            shopify_location_id: None,
         }
     }
 }
@@ -142,7 +161,24 @@ impl Marketplaces {
                 );
                 Ok(Arc::new(ReverbClient::new(config).map_err(invalid)?))
             }
-            Platform::Shopify | Platform::Vr => Err(SetupError::NotSupported(name)),
+            Platform::Shopify => {
+                let shop_url = self
+                    .shopify_shop_url
+                    .clone()
+                    .filter(|u| !u.trim().is_empty())
+                    .ok_or(SetupError::NotConfigured {
+                        platform: name,
+                        setting: "SHOPIFY_SHOP_URL",
+                    })?;
+                let mut config = ShopifyConfig::new(
+                    shop_url,
+                    secret(&self.shopify_access_token, "SHOPIFY_ACCESS_TOKEN")?,
+                );
+                config.api_version.clone_from(&self.shopify_api_version);
+                config.location_id.clone_from(&self.shopify_location_id);
+                Ok(Arc::new(ShopifyClient::new(config).map_err(invalid)?))
+            }
+            Platform::Vr => Err(SetupError::NotSupported(name)),
         }
     }
 }

@@ -11,11 +11,14 @@ use std::path::Path;
 use riff_adapters::ebay::simulator::{SimConfig, API_PATH, OAUTH_PATH};
 use riff_adapters::ebay::EbaySimulator;
 use riff_adapters::reverb::ReverbSimulator;
+use riff_adapters::shopify::ShopifySimulator;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// The token the simulated Reverb accepts.
 const REVERB_TOKEN: &str = "sim-reverb-token";
+/// The Admin API token the simulated Shopify accepts.
+const SHOPIFY_TOKEN: &str = "shpat_sim";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -25,7 +28,7 @@ pub enum SimError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the seed file {path} is not valid: {source}; expected {{\"ebay\": [{{\"sku\"?, \"title\", \"price\", \"quantity\"?}}], \"reverb\": [...]}}")]
+    #[error("the seed file {path} is not valid: {source}; expected {{\"ebay\": [{{\"sku\"?, \"title\", \"price\", \"quantity\"?}}], \"reverb\": [...], \"shopify\": [...]}}")]
     Seed {
         path: String,
         #[source]
@@ -48,6 +51,8 @@ struct SeedFile {
     ebay: Vec<SeedListing>,
     #[serde(default)]
     reverb: Vec<SeedListing>,
+    #[serde(default)]
+    shopify: Vec<SeedListing>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +69,7 @@ pub struct Simulators {
     ebay: EbaySimulator,
     ebay_config: SimConfig,
     reverb: ReverbSimulator,
+    shopify: ShopifySimulator,
 }
 
 impl Simulators {
@@ -100,10 +106,18 @@ impl Simulators {
                 None => reverb.add_external_listing(&l.title, l.price),
             };
         }
+        let shopify = ShopifySimulator::new(SHOPIFY_TOKEN);
+        for l in &seed.shopify {
+            match &l.sku {
+                Some(sku) => shopify.seed_listing(sku, &l.title, l.price, l.quantity.unwrap_or(1)),
+                None => shopify.add_external_listing(&l.title, l.price),
+            };
+        }
         Ok(Self {
             ebay,
             ebay_config,
             reverb,
+            shopify,
         })
     }
 
@@ -134,13 +148,19 @@ impl Simulators {
              EBAY_CLIENT_SECRET={}\n\
              EBAY_OAUTH_URL={base}{OAUTH_PATH}\n\
              REVERB_API_URL={base}/api\n\
-             REVERB_API_TOKEN={REVERB_TOKEN}",
+             REVERB_API_TOKEN={REVERB_TOKEN}\n\
+             SHOPIFY_SHOP_URL={base}\n\
+             SHOPIFY_ACCESS_TOKEN={SHOPIFY_TOKEN}",
             c.token,
             c.refresh_token,
             c.client_id,
             c.client_secret
         );
-        let router = self.ebay.router().merge(self.reverb.router());
+        let router = self
+            .ebay
+            .router()
+            .merge(self.reverb.router())
+            .merge(self.shopify.router());
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await?;

@@ -325,9 +325,16 @@ fn platforms_scan_says_which_setting_to_fix() {
 
     let shopify = riff(&dir.0)
         .args(["platforms", "scan", "shopify"])
+        .env_remove("SHOPIFY_SHOP_URL")
         .output()
         .expect("riff runs");
     assert!(!shopify.status.success());
+    assert!(String::from_utf8_lossy(&shopify.stderr).contains("SHOPIFY_SHOP_URL"));
+    let vr = riff(&dir.0)
+        .args(["platforms", "scan", "vr"])
+        .output()
+        .expect("riff runs");
+    assert!(!vr.status.success());
 }
 
 #[test]
@@ -337,7 +344,10 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
         dir.0.join("seed.json"),
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
                      {"title": "Listed by hand", "price": "45.00"}],
-            "reverb": [{"sku": "VOX-1", "title": "Vox AC15", "price": "650.00", "quantity": 2}]}"#,
+            "reverb": [{"sku": "VOX-1", "title": "Vox AC15", "price": "650.00", "quantity": 2}],
+            "shopify": [{"sku": "BOSS-1", "title": "Boss DS-1", "price": "45.00"},
+                        {"sku": "EHX-1", "title": "Big Muff", "price": "69.00"},
+                        {"title": "Made in the Shopify admin", "price": "10.00"}]}"#,
     )
     .expect("a seed file");
     let mut sim = riff(&dir.0)
@@ -355,7 +365,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
             }
         }
     });
-    let settings: Vec<(String, String)> = (0..8)
+    let settings: Vec<(String, String)> = (0..10)
         .map(|_| {
             settings
                 .recv_timeout(Duration::from_secs(20))
@@ -364,7 +374,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
         .collect();
     assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
 
-    for (platform, listings) in [("ebay", 2), ("reverb", 1)] {
+    for (platform, listings) in [("ebay", 2), ("reverb", 1), ("shopify", 3)] {
         let out = riff(&dir.0)
             .args(["platforms", "scan", platform, "--json"])
             .envs(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
