@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, View};
+use super::{placeholders, timestamp, touched, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -44,13 +44,7 @@ impl View for Audit {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let mut listing_ids: Vec<&str> = envelopes
-            .iter()
-            .filter(|e| matches!(e.event, RecordedEvent::Listing(_)))
-            .map(|e| e.aggregate_id.as_str())
-            .collect();
-        listing_ids.sort_unstable();
-        listing_ids.dedup();
+        let listing_ids = touched(envelopes, |e| matches!(e, RecordedEvent::Listing(_)));
         let mut listings: HashMap<String, (Option<String>, String)> = HashMap::new();
         for chunk in listing_ids.chunks(CHUNK) {
             let sql = format!(

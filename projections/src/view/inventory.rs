@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, View};
+use super::{placeholders, timestamp, touched, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -44,13 +44,7 @@ impl View for Inventory {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let mut touched: Vec<&str> = envelopes
-            .iter()
-            .filter(|e| matches!(e.event, RecordedEvent::Product(_)))
-            .map(|e| e.aggregate_id.as_str())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
+        let touched = touched(envelopes, |e| matches!(e, RecordedEvent::Product(_)));
         if touched.is_empty() {
             return Ok(());
         }
@@ -217,24 +211,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[StockRow]) -> Result<(), sqlx:
         "created_at",
         "updated_at",
     ];
-    let values: Vec<String> = (0..rows.len())
-        .map(|i| {
-            format!(
-                "({})",
-                placeholders(conn, COLUMNS.len(), i * COLUMNS.len() + 1)
-            )
-        })
-        .collect();
-    let updates: Vec<String> = COLUMNS[1..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "insert into inventory ({}) values {} on conflict (sku) do update set {}",
-        COLUMNS.join(", "),
-        values.join(", "),
-        updates.join(", ")
-    );
+    let sql = upsert_sql(conn, "inventory", &COLUMNS, rows.len());
     let mut query = sqlx::query(&sql);
     for row in rows {
         let d = &row.details;

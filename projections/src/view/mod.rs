@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
-use crate::log::Envelope;
+use crate::log::{Envelope, RecordedEvent};
 
 /// A view fed by the projector.
 #[async_trait]
@@ -72,6 +72,51 @@ pub(crate) fn placeholders(conn: &AnyConnection, n: usize, first: usize) -> Stri
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The distinct ids of the aggregates whose events `wanted` picks out of a
+/// batch, sorted: what a batch-folding view loads once each.
+pub(crate) fn touched(
+    envelopes: &[Envelope],
+    wanted: impl Fn(&RecordedEvent) -> bool,
+) -> Vec<&str> {
+    let mut ids: Vec<&str> = envelopes
+        .iter()
+        .filter(|e| wanted(&e.event))
+        .map(|e| e.aggregate_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// `insert into table (columns) values (…), (…) on conflict (first column)
+/// do update set` every other column: a multi-row upsert of `rows` rows.
+pub(crate) fn upsert_sql(
+    conn: &AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: usize,
+) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|i| {
+            format!(
+                "({})",
+                placeholders(conn, columns.len(), i * columns.len() + 1)
+            )
+        })
+        .collect();
+    let updates: Vec<String> = columns[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "insert into {table} ({}) values {} on conflict ({}) do update set {}",
+        columns.join(", "),
+        values.join(", "),
+        columns[0],
+        updates.join(", ")
+    )
 }
 
 /// Timestamps are stored as RFC 3339 text in UTC with a fixed number of

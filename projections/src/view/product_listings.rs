@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, View};
+use super::{placeholders, timestamp, touched, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -41,13 +41,7 @@ impl View for ProductListings {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let mut touched: Vec<&str> = envelopes
-            .iter()
-            .filter(|e| matches!(e.event, RecordedEvent::Listing(_)))
-            .map(|e| e.aggregate_id.as_str())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
+        let touched = touched(envelopes, |e| matches!(e, RecordedEvent::Listing(_)));
         if touched.is_empty() {
             return Ok(());
         }
@@ -138,24 +132,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[ListingRow]) -> Result<(), sql
         "last_outcome",
         "updated_at",
     ];
-    let values: Vec<String> = (0..rows.len())
-        .map(|i| {
-            format!(
-                "({})",
-                placeholders(conn, COLUMNS.len(), i * COLUMNS.len() + 1)
-            )
-        })
-        .collect();
-    let updates: Vec<String> = COLUMNS[1..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "insert into product_listings ({}) values {} on conflict (listing_id) do update set {}",
-        COLUMNS.join(", "),
-        values.join(", "),
-        updates.join(", ")
-    );
+    let sql = upsert_sql(conn, "product_listings", &COLUMNS, rows.len());
     let mut query = sqlx::query(&sql);
     for row in rows {
         query = query
