@@ -33,6 +33,24 @@ impl Drop for WorkDir {
     }
 }
 
+/// Sends SIGTERM, as a service manager would, and waits (bounded) for the
+/// process to exit.
+fn stop_with_sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait on riff") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "riff did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn help_explains_each_command() {
     let dir = WorkDir::new();
@@ -141,22 +159,7 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
         .expect("an answer");
     assert!(products.status().is_success());
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait on riff") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "riff serve did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = stop_with_sigterm(&mut child);
     assert!(status.success(), "a clean stop exits 0, got {status}");
 }
 
@@ -392,20 +395,6 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
             "{scan}"
         );
     }
-    Command::new("kill")
-        .args(["-TERM", &sim.id().to_string()])
-        .status()
-        .expect("kill runs");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = sim.try_wait().expect("wait on riff sim") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "riff sim did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = stop_with_sigterm(&mut sim);
     assert!(status.success());
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, touched, upsert_sql, View};
+use super::{rows_by_key, timestamp, touched, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -49,19 +49,9 @@ impl View for Inventory {
             return Ok(());
         }
         let mut rows: HashMap<String, StockRow> = HashMap::new();
-        for chunk in touched.chunks(CHUNK) {
-            let sql = format!(
-                "select * from inventory where sku in ({})",
-                placeholders(conn, chunk.len(), 1)
-            );
-            let mut query = sqlx::query(&sql);
-            for sku in chunk {
-                query = query.bind(*sku);
-            }
-            for row in query.fetch_all(&mut *conn).await? {
-                let row = StockRow::from_row(&row)?;
-                rows.insert(row.sku.clone(), row);
-            }
+        for row in rows_by_key(conn, "inventory", "sku", &touched).await? {
+            let row = StockRow::from_row(&row)?;
+            rows.insert(row.sku.clone(), row);
         }
         for envelope in envelopes {
             let RecordedEvent::Product(event) = &envelope.event else {

@@ -90,6 +90,29 @@ pub(crate) fn touched(
     ids
 }
 
+/// The rows of `table` whose `key` is one of `ids`, as raw rows, a few
+/// hundred per query.
+pub(crate) async fn rows_by_key(
+    conn: &mut AnyConnection,
+    table: &str,
+    key: &str,
+    ids: &[&str],
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let mut rows = vec![];
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "select * from {table} where {key} in ({})",
+            placeholders(conn, chunk.len(), 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
 /// `insert into table (columns) values (…), (…) on conflict (first column)
 /// do update set` every other column: a multi-row upsert of `rows` rows.
 pub(crate) fn upsert_sql(

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, touched, upsert_sql, View};
+use super::{rows_by_key, timestamp, touched, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -46,19 +46,9 @@ impl View for ProductListings {
             return Ok(());
         }
         let mut rows: HashMap<String, ListingRow> = HashMap::new();
-        for chunk in touched.chunks(CHUNK) {
-            let sql = format!(
-                "select * from product_listings where listing_id in ({})",
-                placeholders(conn, chunk.len(), 1)
-            );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(&mut *conn).await? {
-                let row = ListingRow::from_row(&row)?;
-                rows.insert(row.listing_id.clone(), row);
-            }
+        for row in rows_by_key(conn, "product_listings", "listing_id", &touched).await? {
+            let row = ListingRow::from_row(&row)?;
+            rows.insert(row.listing_id.clone(), row);
         }
         for envelope in envelopes {
             step(&mut rows, envelope);
