@@ -5,5 +5,9 @@
 //! to end a listing.
 //!
 //! - [`wire`]: the CSV export rows and the form bodies.
+//! - [`simulator`]: an in-memory V&R website speaking the same forms.
 
+pub mod simulator;
 pub mod wire;
+
+pub use simulator::VrSimulator;
