@@ -5,9 +5,12 @@
 //! to end a listing.
 //!
 //! - [`wire`]: the CSV export rows and the form bodies.
+//! - [`client`]: [`VrClient`], the [`riff_domain::port::Marketplace`] impl.
 //! - [`simulator`]: an in-memory V&R website speaking the same forms.
 
+pub mod client;
 pub mod simulator;
 pub mod wire;
 
+pub use client::{VrClient, VrConfig};
 pub use simulator::VrSimulator;
