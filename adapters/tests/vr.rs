@@ -323,3 +323,35 @@ async fn scans_with_every_third_request_failing_still_read_everything() {
         assert_eq!(scan.listings, expected.listings);
     }
 }
+
+#[tokio::test]
+async fn a_harvested_clearance_cookie_passes_cloudflare() {
+    let simulator = VrSimulator::new(USER, PASSWORD);
+    let base = simulator.spawn().await.unwrap();
+    simulator.seed_listing(
+        "RIFF-000140",
+        "Fender",
+        "Stratocaster",
+        Decimal::new(999, 0),
+    );
+    simulator.set_cloudflare(Some("harvested-clearance"));
+    let mut config = VrConfig::new(&base, USER, Secret::new(PASSWORD));
+    config.cookies = Some(Secret::new("cf_clearance=harvested-clearance"));
+    let cleared = VrClient::new(config).unwrap();
+
+    let scan = cleared.scan(Utc::now()).await.unwrap();
+    let refused = client(&base, PASSWORD).scan(Utc::now()).await;
+
+    assert_eq!(scan.listings.len(), 1);
+    assert!(matches!(refused, Err(PortError::Auth(m)) if m.contains("VR_COOKIES")));
+}
+
+#[tokio::test]
+async fn the_maintenance_window_is_a_transient_failure() {
+    let (simulator, client) = start().await;
+    simulator.set_maintenance(true);
+
+    let error = client.scan(Utc::now()).await.unwrap_err();
+
+    assert!(matches!(error, PortError::Transient(_)), "{error:?}");
+}

@@ -68,6 +68,10 @@ struct Inner {
     next_session: u64,
     create_reply: CreateReply,
     faults: Option<FaultPlan>,
+    /// Cloudflare mode (§4.3): the `cf_clearance` value that passes.
+    clearance: Option<String>,
+    /// V&R's nightly maintenance window (§4.1: down 03:00–05:00 UTC).
+    maintenance: bool,
     requests: u32,
     injected: usize,
     logins: u32,
@@ -97,6 +101,8 @@ impl VrSimulator {
                 next_session: 1,
                 create_reply: CreateReply::Redirect,
                 faults: None,
+                clearance: None,
+                maintenance: false,
                 requests: 0,
                 injected: 0,
                 logins: 0,
@@ -209,6 +215,17 @@ impl VrSimulator {
         inner.injected = 0;
     }
 
+    /// Turns Cloudflare mode on: every request without the cookie
+    /// `cf_clearance={clearance}` gets the challenge. `None` turns it off.
+    pub fn set_cloudflare(&self, clearance: Option<&str>) {
+        self.lock().clearance = clearance.map(str::to_owned);
+    }
+
+    /// While on, every request gets 503, as during V&R's maintenance.
+    pub fn set_maintenance(&self, on: bool) {
+        self.lock().maintenance = on;
+    }
+
     /// Requests received since start or the last [`VrSimulator::set_faults`].
     pub fn requests(&self) -> u32 {
         self.lock().requests
@@ -261,7 +278,19 @@ impl VrSimulator {
                 Fault::SessionExpired => inner.sessions.clear(),
             }
         }
-        let logged_in = session_cookie(headers).is_some_and(|id| inner.sessions.contains(&id));
+        let cleared = inner
+            .clearance
+            .as_ref()
+            .is_none_or(|value| cookie(headers, "cf_clearance").as_ref() == Some(value));
+        if !cleared {
+            return Err(Box::new(challenge()));
+        }
+        if inner.maintenance {
+            return Err(Box::new(
+                (StatusCode::SERVICE_UNAVAILABLE, "Down for maintenance").into_response(),
+            ));
+        }
+        let logged_in = cookie(headers, "PHPSESSID").is_some_and(|id| inner.sessions.contains(&id));
         Ok(Admitted { inner, logged_in })
     }
 
@@ -291,15 +320,26 @@ impl VrSimulator {
     }
 }
 
-/// The `PHPSESSID` among the request's cookies.
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie `name` among the request's cookies.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("PHPSESSID="))
+        .find_map(|c| c.trim().strip_prefix(prefix.as_str()))
         .map(str::to_owned)
+}
+
+/// Cloudflare's challenge page (§4.1, §4.3).
+fn challenge() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [("cf-mitigated", "challenge")],
+        Html("<html><title>Just a moment...</title></html>"),
+    )
+        .into_response()
 }
 
 /// An AJAX answer (§4.3): the literal text, as `text/html`.
