@@ -11,11 +11,14 @@
 //! - [`ebay`]: the eBay Trading API (XML) client and its simulator.
 //! - [`reverb`]: the Reverb REST API (JSON/HAL) client and its simulator.
 //! - [`shopify`]: the Shopify Admin GraphQL API client and its simulator.
+//! - [`vr`]: the Vintage & Rare website (forms, cookie session, CSV export)
+//!   driven as a browser would, and its simulator.
 
 pub mod ebay;
 pub mod http;
 pub mod reverb;
 pub mod secret;
 pub mod shopify;
+pub mod vr;
 
 pub use secret::Secret;

@@ -1,0 +1,11 @@
+//! A simulated Vintage & Rare website (§4.3): the login form and its cookie
+//! session, the inventory export page and CSV, the add/edit item form and
+//! the AJAX calls, over real HTTP, backed by in-memory items, with controls
+//! for tests and demos (seed items, items made by hand without a SKU, sales,
+//! how a create answers, injected faults).
+
+mod server;
+mod state;
+
+pub use server::{ControlError, CreateReply, Fault, FaultPlan, VrSimulator};
+pub use state::SimItem;

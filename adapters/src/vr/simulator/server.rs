@@ -1,0 +1,522 @@
+//! The simulator's HTTP face and its test controls.
+//!
+//! The routes of §4.1 as §4.3 specifies them: `POST /do_login` sets
+//! `PHPSESSID` and answers a page with `Logout` (without it for wrong
+//! credentials); pages without a live session redirect to `/login`, AJAX
+//! calls answer 401; the CSV needs the export page as `Referer`; a create
+//! answers a 302 with the id or a 200 "published and live" without it
+//! ([`CreateReply`]); AJAX answers are `true`, `false` or empty, as
+//! `text/html`. Before a request reaches the in-memory V&R, the server may
+//! fail it on purpose ([`FaultPlan`]).
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::extract::{Path, State as AxumState};
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, REFERER, RETRY_AFTER, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use rust_decimal::Decimal;
+use tokio::net::TcpListener;
+
+use super::super::wire::{self, ItemForm, LoginForm, ProductIdForm};
+use super::state::{SimItem, State};
+
+/// A failure the simulator injects instead of answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// HTTP 429, with `Retry-After` in seconds.
+    RateLimited { retry_after_secs: u64 },
+    /// HTTP 500.
+    ServerError,
+    /// Every session ends before the request is handled, as when V&R
+    /// expires a `PHPSESSID`.
+    SessionExpired,
+    /// Cloudflare's challenge page: 403 with `cf-mitigated: challenge`.
+    CloudflareChallenge,
+}
+
+/// Every `every`th request fails with the next fault of `faults`, in turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultPlan {
+    pub every: u32,
+    pub faults: Vec<Fault>,
+}
+
+/// How the add form answers a create (§4.3: V&R does both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateReply {
+    /// 302 to `/instruments/add_edit_item/{id}`.
+    Redirect,
+    /// 200 with "published and live" and no id.
+    PublishedWithoutId,
+}
+
+/// Why a test control refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("simulator: {0}")]
+pub struct ControlError(String);
+
+#[derive(Debug)]
+struct Inner {
+    state: State,
+    username: String,
+    password: String,
+    sessions: HashSet<String>,
+    next_session: u64,
+    create_reply: CreateReply,
+    faults: Option<FaultPlan>,
+    /// Cloudflare mode (§4.3): the `cf_clearance` value that passes.
+    clearance: Option<String>,
+    /// V&R's nightly maintenance window (§4.1: down 03:00–05:00 UTC).
+    maintenance: bool,
+    requests: u32,
+    injected: usize,
+    logins: u32,
+}
+
+/// A simulated V&R: clone it freely; every clone is the same site.
+#[derive(Debug, Clone)]
+pub struct VrSimulator {
+    inner: Arc<Mutex<Inner>>,
+}
+
+/// What a request may see, once admitted.
+struct Admitted<'a> {
+    inner: MutexGuard<'a, Inner>,
+    logged_in: bool,
+}
+
+impl VrSimulator {
+    /// A V&R whose seller logs in with `username` and `password`.
+    pub fn new(username: &str, password: &str) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                state: State::new(),
+                username: username.to_owned(),
+                password: password.to_owned(),
+                sessions: HashSet::new(),
+                next_session: 1,
+                create_reply: CreateReply::Redirect,
+                faults: None,
+                clearance: None,
+                maintenance: false,
+                requests: 0,
+                injected: 0,
+                logins: 0,
+            })),
+        }
+    }
+
+    /// Held only for in-memory work; a poisoned lock is taken over.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", get(home))
+            .route("/do_login", post(login))
+            .route("/instruments/export_inventory", get(export_page))
+            .route(
+                "/instruments/export_inventory/export_inventory",
+                get(export_csv),
+            )
+            .route("/instruments/add_edit_item", get(add_form).post(create))
+            .route("/instruments/add_edit_item/{id}", get(edit_form).post(edit))
+            .route("/ajax/mark_as_sold/{cache_buster}", post(mark_as_sold))
+            .route("/ajax/delete_item", post(delete_item))
+            .with_state(self.clone())
+    }
+
+    /// Serves on `listener` until the task is dropped.
+    ///
+    /// # Errors
+    /// When the listener fails.
+    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
+        axum::serve(listener, self.router()).await
+    }
+
+    /// Serves on a free port of 127.0.0.1 in a background task and returns
+    /// the base URL, which stands for `https://www.vintageandrare.com`.
+    ///
+    /// # Errors
+    /// When no port can be bound.
+    pub async fn spawn(&self) -> std::io::Result<String> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let simulator = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = simulator.serve(listener).await {
+                tracing::error!(%error, "the V&R simulator stopped");
+            }
+        });
+        Ok(base)
+    }
+
+    /// Lists an item with a SKU, for sale; returns its id.
+    pub fn seed_listing(&self, sku: &str, brand: &str, model: &str, price: Decimal) -> String {
+        let form = ItemForm {
+            external_id: sku.into(),
+            recipient_name: brand.into(),
+            model_name: model.into(),
+            price: price.to_string(),
+            ..ItemForm::default()
+        };
+        self.lock().state.create(&form).to_string()
+    }
+
+    /// Lists an item the way a seller does on the site without Riff: no SKU.
+    pub fn add_external_listing(&self, brand: &str, model: &str, price: Decimal) -> String {
+        self.seed_listing("", brand, model, price)
+    }
+
+    /// A buyer buys the item; V&R marks it sold.
+    ///
+    /// # Errors
+    /// An unknown, deleted or already sold item.
+    pub fn record_sale(&self, id: &str) -> Result<(), ControlError> {
+        let parsed = id
+            .parse()
+            .map_err(|_| ControlError(format!("{id:?} is not an item id")))?;
+        if self.lock().state.mark_sold(parsed) {
+            Ok(())
+        } else {
+            Err(ControlError(format!("item {id} cannot be sold")))
+        }
+    }
+
+    pub fn listing(&self, id: &str) -> Option<SimItem> {
+        let id: u64 = id.parse().ok()?;
+        self.lock().state.items.get(&id).cloned()
+    }
+
+    /// Every item ever made, deleted ones too, oldest first.
+    pub fn listings(&self) -> Vec<SimItem> {
+        self.lock().state.items.values().cloned().collect()
+    }
+
+    pub fn set_create_reply(&self, reply: CreateReply) {
+        self.lock().create_reply = reply;
+    }
+
+    /// Ends every session now, as V&R does after a while.
+    pub fn expire_sessions(&self) {
+        self.lock().sessions.clear();
+    }
+
+    /// Starts (or stops) injecting faults; the request count restarts.
+    pub fn set_faults(&self, plan: Option<FaultPlan>) {
+        let mut inner = self.lock();
+        inner.faults = plan;
+        inner.requests = 0;
+        inner.injected = 0;
+    }
+
+    /// Turns Cloudflare mode on: every request without the cookie
+    /// `cf_clearance={clearance}` gets the challenge. `None` turns it off.
+    pub fn set_cloudflare(&self, clearance: Option<&str>) {
+        self.lock().clearance = clearance.map(str::to_owned);
+    }
+
+    /// While on, every request gets 503, as during V&R's maintenance.
+    pub fn set_maintenance(&self, on: bool) {
+        self.lock().maintenance = on;
+    }
+
+    /// Requests received since start or the last [`VrSimulator::set_faults`].
+    pub fn requests(&self) -> u32 {
+        self.lock().requests
+    }
+
+    /// Successful logins since start.
+    pub fn logins(&self) -> u32 {
+        self.lock().logins
+    }
+
+    /// Counts the request, injects a due fault, and reads the session.
+    fn admit(&self, headers: &HeaderMap) -> Result<Admitted<'_>, Box<Response>> {
+        let mut inner = self.lock();
+        inner.requests += 1;
+        let due = inner.faults.as_ref().and_then(|plan| {
+            let due = plan.every > 0
+                && !plan.faults.is_empty()
+                && inner.requests.is_multiple_of(plan.every);
+            due.then(|| plan.faults[inner.injected % plan.faults.len()])
+        });
+        if let Some(fault) = due {
+            inner.injected += 1;
+            match fault {
+                Fault::RateLimited { retry_after_secs } => {
+                    return Err(Box::new(
+                        (
+                            StatusCode::TOO_MANY_REQUESTS,
+                            [(RETRY_AFTER, retry_after_secs.to_string())],
+                            "",
+                        )
+                            .into_response(),
+                    ))
+                }
+                Fault::ServerError => {
+                    return Err(Box::new(
+                        (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+                            .into_response(),
+                    ))
+                }
+                Fault::CloudflareChallenge => {
+                    return Err(Box::new(
+                        (
+                            StatusCode::FORBIDDEN,
+                            [("cf-mitigated", "challenge")],
+                            Html("<html><title>Just a moment...</title></html>"),
+                        )
+                            .into_response(),
+                    ))
+                }
+                Fault::SessionExpired => inner.sessions.clear(),
+            }
+        }
+        let cleared = inner
+            .clearance
+            .as_ref()
+            .is_none_or(|value| cookie(headers, "cf_clearance").as_ref() == Some(value));
+        if !cleared {
+            return Err(Box::new(challenge()));
+        }
+        if inner.maintenance {
+            return Err(Box::new(
+                (StatusCode::SERVICE_UNAVAILABLE, "Down for maintenance").into_response(),
+            ));
+        }
+        let logged_in = cookie(headers, "PHPSESSID").is_some_and(|id| inner.sessions.contains(&id));
+        Ok(Admitted { inner, logged_in })
+    }
+
+    /// [`Self::admit`] for a page that needs a session: without one, the
+    /// redirect to the login page V&R sends.
+    fn page(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+        let admitted = self.admit(headers)?;
+        if admitted.logged_in {
+            Ok(admitted.inner)
+        } else {
+            Err(Box::new(
+                (StatusCode::FOUND, [(LOCATION, "/login")]).into_response(),
+            ))
+        }
+    }
+
+    /// [`Self::admit`] for an AJAX call: without a session, 401.
+    fn ajax(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+        let admitted = self.admit(headers)?;
+        if admitted.logged_in {
+            Ok(admitted.inner)
+        } else {
+            Err(Box::new(
+                (StatusCode::UNAUTHORIZED, "session expired").into_response(),
+            ))
+        }
+    }
+}
+
+/// The value of the cookie `name` among the request's cookies.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(prefix.as_str()))
+        .map(str::to_owned)
+}
+
+/// Cloudflare's challenge page (§4.1, §4.3).
+fn challenge() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [("cf-mitigated", "challenge")],
+        Html("<html><title>Just a moment...</title></html>"),
+    )
+        .into_response()
+}
+
+/// An AJAX answer (§4.3): the literal text, as `text/html`.
+fn ajax_answer(done: bool, success_text: &'static str) -> Response {
+    let body = if done { success_text } else { "false" };
+    ([(CONTENT_TYPE, "text/html; charset=UTF-8")], body).into_response()
+}
+
+fn form_page(item: Option<&SimItem>, unique_id: u64) -> Response {
+    let sold = item
+        .filter(|i| i.sold)
+        .map_or("", |_| "<p>This item has been sold.</p>");
+    Html(format!(
+        "<html><body>{sold}<form method=\"post\" enctype=\"multipart/form-data\">\
+         <input type=\"hidden\" name=\"unique_id\" value=\"u{unique_id}\">\
+         <input type=\"hidden\" name=\"version\" value=\"{}\">\
+         <a href=\"/logout\">Logout</a></form></body></html>",
+        item.map_or(0, |i| i.revisions)
+    ))
+    .into_response()
+}
+
+async fn home(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
+    match sim.admit(&headers) {
+        Ok(_) => Html("<html><body>Vintage &amp; Rare</body></html>").into_response(),
+        Err(response) => *response,
+    }
+}
+
+async fn login(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let mut admitted = match sim.admit(&headers) {
+        Ok(admitted) => admitted,
+        Err(response) => return *response,
+    };
+    let inner = &mut *admitted.inner;
+    if form.username != inner.username || form.pass != inner.password {
+        return Html("<html><body>Wrong username or password.</body></html>").into_response();
+    }
+    let id = format!("sim{:08}", inner.next_session);
+    inner.next_session += 1;
+    inner.logins += 1;
+    inner.sessions.insert(id.clone());
+    (
+        [(SET_COOKIE, format!("PHPSESSID={id}; path=/; HttpOnly"))],
+        Html("<html><body><a href=\"/logout\">Logout</a></body></html>"),
+    )
+        .into_response()
+}
+
+async fn export_page(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
+    match sim.page(&headers) {
+        Ok(_) => Html("<html><body><a href=\"export_inventory/export_inventory\">Export</a> Logout</body></html>").into_response(),
+        Err(response) => *response,
+    }
+}
+
+async fn export_csv(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
+    let inner = match sim.page(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    let from_export_page = headers
+        .get(REFERER)
+        .and_then(|r| r.to_str().ok())
+        .is_some_and(|r| r.ends_with("/instruments/export_inventory"));
+    if !from_export_page {
+        return (StatusCode::FORBIDDEN, "Forbidden").into_response();
+    }
+    match wire::write_export(&inner.state.export()) {
+        Ok(csv) => ([(CONTENT_TYPE, "text/csv; charset=UTF-8")], csv).into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
+}
+
+async fn add_form(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
+    match sim.page(&headers) {
+        Ok(inner) => form_page(None, inner.requests.into()),
+        Err(response) => *response,
+    }
+}
+
+async fn create(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Form(form): Form<ItemForm>,
+) -> Response {
+    let mut inner = match sim.page(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    if form.recipient_name.is_empty() || form.model_name.is_empty() || form.price.is_empty() {
+        return Html("<html><body>Please fill in brand, model and price.</body></html>")
+            .into_response();
+    }
+    let id = inner.state.create(&form);
+    match inner.create_reply {
+        CreateReply::Redirect => (
+            StatusCode::FOUND,
+            [(LOCATION, format!("/instruments/add_edit_item/{id}"))],
+        )
+            .into_response(),
+        CreateReply::PublishedWithoutId => {
+            Html("<html><body>Your item is published and live.</body></html>").into_response()
+        }
+    }
+}
+
+async fn edit_form(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+) -> Response {
+    let mut inner = match sim.page(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    let unique_id = u64::from(inner.requests);
+    match inner.state.live_or_sold(id) {
+        Some(item) => form_page(Some(item), unique_id),
+        None => (StatusCode::NOT_FOUND, Html("Not found")).into_response(),
+    }
+}
+
+async fn edit(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(form): Form<ItemForm>,
+) -> Response {
+    let mut inner = match sim.page(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    if inner.state.edit(id, &form) {
+        (
+            StatusCode::FOUND,
+            [(LOCATION, format!("/instruments/add_edit_item/{id}"))],
+        )
+            .into_response()
+    } else {
+        (StatusCode::NOT_FOUND, Html("Not found")).into_response()
+    }
+}
+
+async fn mark_as_sold(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Form(form): Form<ProductIdForm>,
+) -> Response {
+    let mut inner = match sim.ajax(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    let done = form
+        .product_id
+        .parse()
+        .is_ok_and(|id| inner.state.mark_sold(id));
+    ajax_answer(done, "true")
+}
+
+/// An empty body for success, as V&R sends (§4.1).
+async fn delete_item(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Form(form): Form<ProductIdForm>,
+) -> Response {
+    let mut inner = match sim.ajax(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    let done = form
+        .product_id
+        .parse()
+        .is_ok_and(|id| inner.state.delete(id));
+    ajax_answer(done, "")
+}

@@ -1,0 +1,153 @@
+//! The simulator's in-memory V&R: the seller's items, and the export rows
+//! they make.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::super::wire::{ExportRow, ItemForm};
+
+/// The first item id the simulator hands out (§4.2's sample ids are six
+/// digits).
+const FIRST_ITEM_ID: u64 = 123_456;
+
+/// One item as the simulated V&R holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimItem {
+    pub id: u64,
+    /// The form's `external_id`; `None` for an item made by hand.
+    pub sku: Option<String>,
+    pub brand: String,
+    pub model: String,
+    pub price: Decimal,
+    /// The category ids the form sent (`categ_level_0`, `categ_level_1`).
+    pub categories: (String, String),
+    pub year: String,
+    pub finish: String,
+    pub description: String,
+    pub sold: bool,
+    /// Deleted items leave the export.
+    pub deleted: bool,
+    /// How many edits changed it.
+    pub revisions: u32,
+}
+
+impl SimItem {
+    fn row(&self) -> ExportRow {
+        let category = match &self.categories {
+            (top, sub) if sub.is_empty() => top.clone(),
+            (top, sub) => format!("{top}>{sub}"),
+        };
+        ExportRow {
+            brand_name: self.brand.clone(),
+            category_name: category,
+            product_id: self.id.to_string(),
+            external_id: self.sku.clone().unwrap_or_default(),
+            product_model_name: self.model.clone(),
+            product_price: self.price.to_string(),
+            product_description: self.description.clone(),
+            product_year: self.year.clone(),
+            product_sold: if self.sold { "yes" } else { "no" }.into(),
+            product_finish: self.finish.clone(),
+            image_url: String::new(),
+        }
+    }
+
+    fn apply(&mut self, form: &ItemForm) {
+        self.sku = Some(form.external_id.clone()).filter(|s| !s.is_empty());
+        self.brand.clone_from(&form.recipient_name);
+        self.model.clone_from(&form.model_name);
+        self.price = form.price.parse().unwrap_or_default();
+        self.categories = (form.categ_level_0.clone(), form.categ_level_1.clone());
+        self.year.clone_from(&form.year);
+        self.finish.clone_from(&form.finish_color);
+        self.description.clone_from(&form.item_desc);
+    }
+}
+
+/// Everything the simulated V&R knows.
+#[derive(Debug)]
+pub(super) struct State {
+    pub(super) items: BTreeMap<u64, SimItem>,
+    next_id: u64,
+}
+
+impl State {
+    pub(super) fn new() -> Self {
+        Self {
+            items: BTreeMap::new(),
+            next_id: FIRST_ITEM_ID,
+        }
+    }
+
+    /// Adds an item and returns its id.
+    pub(super) fn create(&mut self, form: &ItemForm) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut item = SimItem {
+            id,
+            sku: None,
+            brand: String::new(),
+            model: String::new(),
+            price: Decimal::ZERO,
+            categories: (String::new(), String::new()),
+            year: String::new(),
+            finish: String::new(),
+            description: String::new(),
+            sold: false,
+            deleted: false,
+            revisions: 0,
+        };
+        item.apply(form);
+        self.items.insert(id, item);
+        id
+    }
+
+    /// The item a form page or AJAX call names, unless deleted.
+    pub(super) fn live_or_sold(&mut self, id: u64) -> Option<&mut SimItem> {
+        self.items.get_mut(&id).filter(|item| !item.deleted)
+    }
+
+    /// Replaces an unsold item's fields; `false` if there is none.
+    pub(super) fn edit(&mut self, id: u64, form: &ItemForm) -> bool {
+        match self.live_or_sold(id) {
+            Some(item) if !item.sold => {
+                item.apply(form);
+                item.revisions += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `mark_as_sold`: `false` for an item deleted, sold or unknown.
+    pub(super) fn mark_sold(&mut self, id: u64) -> bool {
+        match self.live_or_sold(id) {
+            Some(item) if !item.sold => {
+                item.sold = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `delete_item`: `false` for an item already deleted or unknown.
+    pub(super) fn delete(&mut self, id: u64) -> bool {
+        match self.live_or_sold(id) {
+            Some(item) => {
+                item.deleted = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The export: every item not deleted, in id order.
+    pub(super) fn export(&self) -> Vec<ExportRow> {
+        self.items
+            .values()
+            .filter(|item| !item.deleted)
+            .map(SimItem::row)
+            .collect()
+    }
+}
