@@ -6,6 +6,7 @@ use std::sync::Arc;
 use riff_adapters::ebay::{EbayClient, EbayConfig, OAuthRefresh};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig};
+use riff_adapters::vr::{VrClient, VrConfig};
 use riff_adapters::Secret;
 use riff_domain::port::{Marketplace, PortError};
 use riff_domain::value::Platform;
@@ -16,6 +17,7 @@ const EBAY_API_URL: &str = "https://api.ebay.com/ws/api.dll";
 const EBAY_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";
 const REVERB_API_URL: &str = "https://api.reverb.com/api";
 const SHOPIFY_API_VERSION: &str = "2025-07";
+const VR_BASE_URL: &str = "https://www.vintageandrare.com";
 
 /// Every marketplace setting (DESIGN §6). Each base URL can point at the
 /// real platform, its sandbox, or a simulator.
@@ -72,6 +74,18 @@ pub struct Marketplaces {
     /// The inventory location (a Location GID) whose quantities Riff sets.
     #[arg(long, env = "SHOPIFY_LOCATION_ID", global = true)]
     pub shopify_location_id: Option<String>,
+    /// The Vintage & Rare site root.
+    #[arg(long, env = "VR_BASE_URL", default_value = VR_BASE_URL, global = true)]
+    pub vr_base_url: String,
+    /// The V&R account's user name; V&R is off without it.
+    #[arg(long, env = "VR_USERNAME", global = true)]
+    pub vr_username: Option<String>,
+    #[arg(long, env = "VR_PASSWORD", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub vr_password: Option<Secret>,
+    /// A `Cookie` header value harvested from a browser (`cf_clearance=…`)
+    /// for when V&R's Cloudflare front challenges Riff.
+    #[arg(long, env = "VR_COOKIES", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub vr_cookies: Option<Secret>,
     /// The Reverb personal access token; Reverb is off without it.
     #[arg(long, env = "REVERB_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub reverb_api_token: Option<Secret>,
@@ -94,6 +108,10 @@ impl Default for Marketplaces {
             shopify_access_token: None,
             shopify_api_version: SHOPIFY_API_VERSION.to_owned(),
             shopify_location_id: None,
+            vr_base_url: VR_BASE_URL.to_owned(),
+            vr_username: None,
+            vr_password: None,
+            vr_cookies: None,
         }
     }
 }
@@ -106,8 +124,6 @@ pub enum SetupError {
         platform: &'static str,
         setting: &'static str,
     },
-    #[error("Riff cannot talk to {0} yet; its adapter is still being built")]
-    NotSupported(&'static str),
     #[error("{platform}'s settings are not usable: {source}")]
     Invalid {
         platform: &'static str,
@@ -178,7 +194,23 @@ impl Marketplaces {
                 config.location_id.clone_from(&self.shopify_location_id);
                 Ok(Arc::new(ShopifyClient::new(config).map_err(invalid)?))
             }
-            Platform::Vr => Err(SetupError::NotSupported(name)),
+            Platform::Vr => {
+                let username = self
+                    .vr_username
+                    .clone()
+                    .filter(|u| !u.trim().is_empty())
+                    .ok_or(SetupError::NotConfigured {
+                        platform: name,
+                        setting: "VR_USERNAME",
+                    })?;
+                let mut config = VrConfig::new(
+                    &self.vr_base_url,
+                    username,
+                    secret(&self.vr_password, "VR_PASSWORD")?,
+                );
+                config.cookies.clone_from(&self.vr_cookies);
+                Ok(Arc::new(VrClient::new(config).map_err(invalid)?))
+            }
         }
     }
 }

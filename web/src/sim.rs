@@ -12,6 +12,7 @@ use riff_adapters::ebay::simulator::{SimConfig, API_PATH, OAUTH_PATH};
 use riff_adapters::ebay::EbaySimulator;
 use riff_adapters::reverb::ReverbSimulator;
 use riff_adapters::shopify::ShopifySimulator;
+use riff_adapters::vr::VrSimulator;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -19,6 +20,9 @@ use serde::Deserialize;
 const REVERB_TOKEN: &str = "sim-reverb-token";
 /// The Admin API token the simulated Shopify accepts.
 const SHOPIFY_TOKEN: &str = "shpat_sim";
+/// The account the simulated V&R site lets in.
+const VR_USERNAME: &str = "sim-shop";
+const VR_PASSWORD: &str = "sim-password";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -28,7 +32,7 @@ pub enum SimError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the seed file {path} is not valid: {source}; expected {{\"ebay\": [{{\"sku\"?, \"title\", \"price\", \"quantity\"?}}], \"reverb\": [...], \"shopify\": [...]}}")]
+    #[error("the seed file {path} is not valid: {source}; expected {{\"ebay\": [{{\"sku\"?, \"title\", \"price\", \"quantity\"?}}], \"reverb\": [...], \"shopify\": [...], \"vr\": [...]}}")]
     Seed {
         path: String,
         #[source]
@@ -53,12 +57,17 @@ struct SeedFile {
     reverb: Vec<SeedListing>,
     #[serde(default)]
     shopify: Vec<SeedListing>,
+    #[serde(default)]
+    vr: Vec<SeedListing>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SeedListing {
     sku: Option<String>,
+    /// V&R lists brand and model rather than a title; the title is the
+    /// model there.
+    brand: Option<String>,
     title: String,
     price: Decimal,
     quantity: Option<u32>,
@@ -70,6 +79,7 @@ pub struct Simulators {
     ebay_config: SimConfig,
     reverb: ReverbSimulator,
     shopify: ShopifySimulator,
+    vr: VrSimulator,
 }
 
 impl Simulators {
@@ -113,11 +123,20 @@ impl Simulators {
                 None => shopify.add_external_listing(&l.title, l.price),
             };
         }
+        let vr = VrSimulator::new(VR_USERNAME, VR_PASSWORD);
+        for l in &seed.vr {
+            let brand = l.brand.as_deref().unwrap_or("Unbranded");
+            match &l.sku {
+                Some(sku) => vr.seed_listing(sku, brand, &l.title, l.price),
+                None => vr.add_external_listing(brand, &l.title, l.price),
+            };
+        }
         Ok(Self {
             ebay,
             ebay_config,
             reverb,
             shopify,
+            vr,
         })
     }
 
@@ -150,7 +169,10 @@ impl Simulators {
              REVERB_API_URL={base}/api\n\
              REVERB_API_TOKEN={REVERB_TOKEN}\n\
              SHOPIFY_SHOP_URL={base}\n\
-             SHOPIFY_ACCESS_TOKEN={SHOPIFY_TOKEN}",
+             SHOPIFY_ACCESS_TOKEN={SHOPIFY_TOKEN}\n\
+             VR_BASE_URL={base}\n\
+             VR_USERNAME={VR_USERNAME}\n\
+             VR_PASSWORD={VR_PASSWORD}",
             c.token,
             c.refresh_token,
             c.client_id,
@@ -160,7 +182,8 @@ impl Simulators {
             .ebay
             .router()
             .merge(self.reverb.router())
-            .merge(self.shopify.router());
+            .merge(self.shopify.router())
+            .merge(self.vr.router());
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await?;

@@ -335,9 +335,11 @@ fn platforms_scan_says_which_setting_to_fix() {
     assert!(String::from_utf8_lossy(&shopify.stderr).contains("SHOPIFY_SHOP_URL"));
     let vr = riff(&dir.0)
         .args(["platforms", "scan", "vr"])
+        .env_remove("VR_USERNAME")
         .output()
         .expect("riff runs");
     assert!(!vr.status.success());
+    assert!(String::from_utf8_lossy(&vr.stderr).contains("VR_USERNAME"));
 }
 
 #[test]
@@ -350,7 +352,8 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
             "reverb": [{"sku": "VOX-1", "title": "Vox AC15", "price": "650.00", "quantity": 2}],
             "shopify": [{"sku": "BOSS-1", "title": "Boss DS-1", "price": "45.00"},
                         {"sku": "EHX-1", "title": "Big Muff", "price": "69.00"},
-                        {"title": "Made in the Shopify admin", "price": "10.00"}]}"#,
+                        {"title": "Made in the Shopify admin", "price": "10.00"}],
+            "vr": [{"sku": "GRE-1", "brand": "Gretsch", "title": "White Falcon", "price": "3500.00"}]}"#,
     )
     .expect("a seed file");
     let mut sim = riff(&dir.0)
@@ -368,7 +371,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
             }
         }
     });
-    let settings: Vec<(String, String)> = (0..10)
+    let settings: Vec<(String, String)> = (0..13)
         .map(|_| {
             settings
                 .recv_timeout(Duration::from_secs(20))
@@ -377,7 +380,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
         .collect();
     assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
 
-    for (platform, listings) in [("ebay", 2), ("reverb", 1), ("shopify", 3)] {
+    for (platform, listings) in [("ebay", 2), ("reverb", 1), ("shopify", 3), ("vr", 1)] {
         let out = riff(&dir.0)
             .args(["platforms", "scan", platform, "--json"])
             .envs(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
