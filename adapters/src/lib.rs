@@ -11,7 +11,10 @@
 //! - [`ebay`]: the eBay Trading API (XML) client and its simulator.
 //! - [`reverb`]: the Reverb REST API (JSON/HAL) client and its simulator.
 //! - [`shopify`]: the Shopify Admin GraphQL API client and its simulator.
+//! - [`dropbox`]: not a marketplace: the Dropbox API v2 client that lists a
+//!   product's pictures and links to them, and its simulator.
 
+pub mod dropbox;
 pub mod ebay;
 pub mod http;
 pub mod reverb;
