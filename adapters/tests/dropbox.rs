@@ -272,3 +272,24 @@ async fn a_malformed_answer_is_a_protocol_error() {
 
     assert!(matches!(error, Err(DropboxError::Protocol(_))), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_cursor_reset_mid_listing_starts_the_listing_again() {
+    let (simulator, base) = start().await;
+    simulator.set_page_size(1);
+    simulator.add_file("/Inventory/RIFF-1/a.jpg", 1);
+    simulator.add_file("/Inventory/RIFF-1/b.jpg", 1);
+    simulator.reset_next_cursor();
+
+    let files = client(config(&base, false))
+        .list_images("/Inventory/RIFF-1")
+        .await
+        .unwrap();
+
+    assert_eq!(names(&files), ["a.jpg", "b.jpg"]);
+    assert_eq!(
+        simulator.requests(),
+        4,
+        "a page, the reset, then both pages"
+    );
+}

@@ -129,20 +129,33 @@ impl DropboxClient {
     #[tracing::instrument(skip(self))]
     pub async fn list_images(&self, folder: &str) -> Result<Vec<DropboxFile>, DropboxError> {
         let path = folder_path(folder);
+        match self.list_once(&path).await {
+            // §5.2: a cursor can expire mid-listing (409 `reset`); the
+            // listing starts again from the top, once.
+            Err(DropboxError::Refused { summary }) if summary.starts_with("reset/") => {
+                tracing::warn!(folder = %path, "Dropbox reset the listing cursor; listing again");
+                self.list_once(&path).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// One listing of `path` from its first page to its last.
+    async fn list_once(&self, path: &str) -> Result<Vec<DropboxFile>, DropboxError> {
         let first = ListFolderArg {
-            path: path.clone(),
+            path: path.to_owned(),
             recursive: false,
             include_media_info: false,
             include_deleted: false,
             include_mounted_folders: true,
             limit: None,
         };
-        let mut page: ListFolderResult = self.call(route::LIST_FOLDER, &path, &first).await?;
+        let mut page: ListFolderResult = self.call(route::LIST_FOLDER, path, &first).await?;
         let mut seen = HashSet::new();
         let mut images = Vec::new();
         for _ in 0..MAX_PAGES {
             for entry in page.entries {
-                if let Some(image) = image(&path, entry) {
+                if let Some(image) = image(path, entry) {
                     if seen.insert(image.path.to_lowercase()) {
                         images.push(image);
                     }
@@ -154,7 +167,7 @@ impl DropboxClient {
             let next = ListFolderContinueArg {
                 cursor: page.cursor,
             };
-            page = self.call(route::LIST_FOLDER_CONTINUE, &path, &next).await?;
+            page = self.call(route::LIST_FOLDER_CONTINUE, path, &next).await?;
         }
         Err(DropboxError::Protocol(format!(
             "Dropbox kept offering pages of {path:?} past {MAX_PAGES}"

@@ -80,6 +80,8 @@ struct Inner {
     listings: HashMap<String, Listing>,
     cursors: u64,
     faults: Option<FaultPlan>,
+    /// The next `continue` finds every cursor forgotten (§5.2 `reset`).
+    reset_next_cursor: bool,
     requests: u32,
     injected: usize,
     refreshes: u32,
@@ -106,6 +108,7 @@ impl DropboxSimulator {
                 listings: HashMap::new(),
                 cursors: 0,
                 faults: None,
+                reset_next_cursor: false,
                 requests: 0,
                 injected: 0,
                 refreshes: 0,
@@ -192,6 +195,12 @@ impl DropboxSimulator {
     /// The most entries per page (at least 1).
     pub fn set_page_size(&self, page_size: usize) {
         self.lock().page_size = page_size.max(1);
+    }
+
+    /// The next `list_folder/continue` answers 409 `reset`, as when a
+    /// cursor expires mid-listing (§5.2); later ones work again.
+    pub fn reset_next_cursor(&self) {
+        self.lock().reset_next_cursor = true;
     }
 
     /// Starts (or stops) injecting faults; the request count restarts.
@@ -388,6 +397,9 @@ async fn list_folder_continue(
         Ok(arg) => arg,
         Err(response) => return *response,
     };
+    if std::mem::take(&mut inner.reset_next_cursor) {
+        inner.listings.clear();
+    }
     match inner.listings.remove(&arg.cursor) {
         Some(listing) => Json(inner.page(listing)).into_response(),
         None => conflict("reset"),
