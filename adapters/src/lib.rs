@@ -13,7 +13,10 @@
 //! - [`shopify`]: the Shopify Admin GraphQL API client and its simulator.
 //! - [`vr`]: the Vintage & Rare website (forms, cookie session, CSV export)
 //!   driven as a browser would, and its simulator.
+//! - [`dropbox`]: not a marketplace: the Dropbox API v2 client that lists a
+//!   product's pictures and links to them, and its simulator.
 
+pub mod dropbox;
 pub mod ebay;
 pub mod http;
 pub mod reverb;
