@@ -16,6 +16,7 @@ use riff_adapters::ebay::wire::{
 };
 use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
+use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
 use riff_adapters::Secret;
 use riff_domain::port::Marketplace;
 use rust_decimal::Decimal;
@@ -63,6 +64,21 @@ async fn main() {
     let page_size = reverb_config.page_size;
     let client = ReverbClient::new(reverb_config).unwrap();
     report("Reverb (my/listings)", page_size, &client).await;
+
+    let shopify = ShopifySimulator::new("bench");
+    for n in 0..LISTINGS {
+        shopify.seed_listing(
+            &format!("S-{n:05}"),
+            &format!("Guitar {n}"),
+            Decimal::new(100_000 + n as i64, 2),
+            1,
+        );
+    }
+    let base = shopify.spawn().await.unwrap();
+    let shopify_config = ShopifyConfig::new(base, Secret::new("bench"));
+    let page_size = shopify_config.page_size;
+    let client = ShopifyClient::new(shopify_config).unwrap();
+    report("Shopify (products query)", page_size, &client).await;
 
     parse_throughput(&ebay, &config.token).await;
 }
