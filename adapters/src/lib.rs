@@ -22,6 +22,7 @@ pub mod http;
 pub mod reverb;
 pub mod secret;
 pub mod shopify;
+mod simulator;
 pub mod vr;
 
 pub use secret::Secret;

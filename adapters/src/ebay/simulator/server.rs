@@ -171,15 +171,7 @@ impl EbaySimulator {
     /// # Errors
     /// When no port can be bound.
     pub async fn spawn(&self) -> std::io::Result<String> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let simulator = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = simulator.serve(listener).await {
-                tracing::error!(%error, "the eBay simulator stopped");
-            }
-        });
-        Ok(base)
+        crate::simulator::spawn(self.router(), "eBay").await
     }
 
     /// Lists an item with a SKU, as Riff would have.

@@ -108,15 +108,7 @@ impl ReverbSimulator {
     /// # Errors
     /// When no port can be bound.
     pub async fn spawn(&self) -> std::io::Result<String> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let simulator = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = simulator.serve(listener).await {
-                tracing::error!(%error, "the Reverb simulator stopped");
-            }
-        });
-        Ok(base)
+        crate::simulator::spawn(self.router(), "Reverb").await
     }
 
     /// Lists an item with a SKU, live.

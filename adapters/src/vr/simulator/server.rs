@@ -145,15 +145,7 @@ impl VrSimulator {
     /// # Errors
     /// When no port can be bound.
     pub async fn spawn(&self) -> std::io::Result<String> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let simulator = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = simulator.serve(listener).await {
-                tracing::error!(%error, "the V&R simulator stopped");
-            }
-        });
-        Ok(base)
+        crate::simulator::spawn(self.router(), "V&R").await
     }
 
     /// Lists an item with a SKU, for sale; returns its id.
