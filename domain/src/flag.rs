@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::listing::ListingEvent;
-use crate::product::ProductEvent;
+use crate::product::{ProductEvent, ProductSource};
 
 /// What kind of attention a flag asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,8 +18,12 @@ use crate::product::ProductEvent;
 pub enum FlagKind {
     /// Two sales of one item: one buyer must be refunded.
     SaleConflict,
-    /// A listing found on a platform that Riff did not make.
-    ExternalListing,
+    /// A product Riff created from a listing it found on a platform: its
+    /// details came from the platform and want checking.
+    Imported,
+    /// A listing found on a platform that looks like a product Riff has,
+    /// without its SKU: link it, or import it as a product of its own.
+    LikelyDuplicate,
     PublishFailed,
     EndFailed,
     ReviseFailed,
@@ -31,7 +35,8 @@ impl FlagKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SaleConflict => "sale_conflict",
-            Self::ExternalListing => "external_listing",
+            Self::Imported => "imported",
+            Self::LikelyDuplicate => "likely_duplicate",
             Self::PublishFailed => "publish_failed",
             Self::EndFailed => "end_failed",
             Self::ReviseFailed => "revise_failed",
@@ -63,6 +68,22 @@ pub fn raised_by_product(event: &ProductEvent) -> Option<Raised> {
                 ),
             },
         }),
+        ProductEvent::ProductCreated {
+            sku,
+            details,
+            source: ProductSource::Imported {
+                platform,
+                external_id,
+            },
+            ..
+        } => Some(Raised {
+            kind: FlagKind::Imported,
+            message: format!(
+                "{sku} {:?} was imported from {} listing {external_id} — check its details, brand, category and condition",
+                details.title,
+                platform.display_name()
+            ),
+        }),
         _ => None,
     }
 }
@@ -70,17 +91,10 @@ pub fn raised_by_product(event: &ProductEvent) -> Option<Raised> {
 /// The flag a listing event raises, if any.
 pub fn raised_by_listing(event: &ListingEvent) -> Option<Raised> {
     let (kind, message) = match event {
-        ListingEvent::ExternallyDetected {
-            platform,
-            external_id,
-            snapshot,
-            ..
-        } => (
-            FlagKind::ExternalListing,
+        ListingEvent::DuplicateSuspected { of, reason } => (
+            FlagKind::LikelyDuplicate,
             format!(
-                "{:?} ({external_id}) is on {} but was not made by Riff — link it to a product or import it",
-                snapshot.title,
-                platform.display_name()
+                "found on a platform, not made by Riff, and looks like {of} ({reason}) — link it to {of}, or import it as a new product"
             ),
         ),
         ListingEvent::PublishFailed { message, attempts } => (

@@ -7,6 +7,8 @@
 //! - [`product`]: the Product aggregate — one physical item or stock line.
 //! - [`listing`]: the Listing aggregate — one product on one platform.
 //! - [`settings`]: the Settings aggregate — shop preferences kept in the log.
+//! - [`sync_run`]: the SyncRun aggregate — one reconcile run and what it found.
+//! - [`delivery`]: the Delivery aggregate — one webhook delivery, as received.
 //! - [`policy`]: business decisions as pure functions (first sale wins,
 //!   platform priority), used by the aggregates and, later, by the sagas.
 //! - [`flag`]: which events raise a flag for the owner, and what it says.
@@ -18,6 +20,7 @@
 //! This crate does no I/O. Every rule here can be tested without a database or
 //! a network, and the aggregates' given/when/then tests live beside them.
 
+pub mod delivery;
 pub mod flag;
 pub mod listing;
 pub mod metadata;
@@ -25,6 +28,7 @@ pub mod policy;
 pub mod port;
 pub mod product;
 pub mod settings;
+pub mod sync_run;
 pub mod upcast;
 pub mod value;
 
@@ -32,3 +36,4 @@ pub use listing::{Listing, ListingCommand, ListingError, ListingEvent, ListingSt
 pub use metadata::{EventMetadata, Source};
 pub use product::{Product, ProductCommand, ProductError, ProductEvent, ProductStatus};
 pub use settings::{Settings, SettingsCommand, SettingsEvent};
+pub use sync_run::{SyncRun, SyncRunCommand, SyncRunError, SyncRunEvent};

@@ -57,6 +57,9 @@ pub struct Listing {
     pub url: Option<String>,
     /// Order references already recorded, so a sale seen twice counts once.
     pub orders: Vec<String>,
+    /// Why it is being ended, while it is: a publish confirmed after the
+    /// end was asked for is ended again for the same reason.
+    pub end_reason: Option<super::EndReason>,
     /// How many events the listing has.
     pub version: u64,
     /// The sequence numbers of the events whose flags are still open.
@@ -122,13 +125,15 @@ impl Aggregate for Listing {
                 self.url = snapshot.url;
             }
             ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku),
+            ListingEvent::EndRequested { reason } => self.end_reason = Some(reason),
             ListingEvent::FlagResolved { sequence, .. } => {
                 self.open_flags.retain(|s| *s != sequence)
             }
             ListingEvent::PublishFailed { .. }
             | ListingEvent::ListingRevised { .. }
             | ListingEvent::ReviseFailed { .. }
-            | ListingEvent::EndRequested { .. }
+            | ListingEvent::ReviseRequested { .. }
+            | ListingEvent::DuplicateSuspected { .. }
             | ListingEvent::Ended { .. }
             | ListingEvent::EndFailed { .. }
             | ListingEvent::StatusDrifted { .. } => {}
@@ -183,27 +188,50 @@ impl Listing {
                 external_id,
                 url,
                 listed_at,
-            } => match self.status {
-                // A publish retried after a crash may be confirmed twice.
-                ListingStatus::Live if self.external_id.as_ref() == Some(&external_id) => {
-                    Ok(vec![])
-                }
-                ListingStatus::Pending | ListingStatus::Failed => Ok(vec![ListingEvent::Listed {
-                    external_id,
+                price,
+                quantity,
+            } => {
+                let listed = ListingEvent::Listed {
+                    external_id: external_id.clone(),
                     url,
                     listed_at,
-                }]),
-                status => Err(self.wrong(status, "confirmed as listed")),
-            },
+                    price: Some(price),
+                    quantity: Some(quantity),
+                };
+                match self.status {
+                    // A publish retried after a crash may be confirmed twice.
+                    ListingStatus::Live | ListingStatus::Ending
+                        if self.external_id.as_ref() == Some(&external_id) =>
+                    {
+                        Ok(vec![])
+                    }
+                    ListingStatus::Pending | ListingStatus::Failed => Ok(vec![listed]),
+                    // The item sold elsewhere while the publish was in flight:
+                    // it is up now, so it must come down again.
+                    ListingStatus::Ending if self.external_id.is_none() => Ok(vec![
+                        listed,
+                        ListingEvent::EndRequested {
+                            reason: self.end_reason.unwrap_or(super::EndReason::SoldElsewhere),
+                        },
+                    ]),
+                    status => Err(self.wrong(status, "confirmed as listed")),
+                }
+            }
             ListingCommand::FailPublish { message, attempts } => match self.status {
                 ListingStatus::Pending | ListingStatus::Failed => {
                     Ok(vec![ListingEvent::PublishFailed { message, attempts }])
                 }
                 status => Err(self.wrong(status, "marked as failed to publish")),
             },
+            ListingCommand::RequestRevise { price, quantity } => match self.status {
+                ListingStatus::Live => Ok(vec![ListingEvent::ReviseRequested { price, quantity }]),
+                // Not up, or coming down: there is nothing to update.
+                _ => Ok(vec![]),
+            },
             ListingCommand::ConfirmRevised { price, quantity } => match self.status {
                 ListingStatus::Live => Ok(vec![ListingEvent::ListingRevised { price, quantity }]),
-                status => Err(self.wrong(status, "revised")),
+                // Ended or sold meanwhile: the update no longer matters.
+                _ => Ok(vec![]),
             },
             ListingCommand::FailRevise { message, attempts } => {
                 Ok(vec![ListingEvent::ReviseFailed { message, attempts }])
@@ -230,6 +258,7 @@ impl Listing {
                 sold_at,
                 price,
                 quantity,
+                sold_out,
             } => {
                 if self.orders.contains(&order_ref) {
                     return Ok(vec![]);
@@ -240,8 +269,15 @@ impl Listing {
                     sold_at,
                     price,
                     quantity,
+                    sold_out,
                 }])
             }
+            ListingCommand::SuspectDuplicate { of, reason } => match &self.sku {
+                Some(existing) => Err(ListingError::AlreadyLinked {
+                    sku: existing.clone(),
+                }),
+                None => Ok(vec![ListingEvent::DuplicateSuspected { of, reason }]),
+            },
             ListingCommand::Link { sku } => match &self.sku {
                 Some(existing) if *existing == sku => Ok(vec![]),
                 Some(existing) => Err(ListingError::AlreadyLinked {
@@ -313,7 +349,13 @@ mod tests {
             external_id: "71234501".into(),
             url: Some("https://reverb.com/item/71234501".into()),
             listed_at: at(0),
+            price: Some(price()),
+            quantity: Some(1),
         }
+    }
+
+    fn price() -> Money {
+        Money::parse_price("999", Currency::GBP).unwrap()
     }
 
     fn request(status: ProductStatus) -> ListingCommand {
@@ -416,6 +458,8 @@ mod tests {
                 external_id: "71234501".into(),
                 url: None,
                 listed_at: at(1),
+                price: price(),
+                quantity: 1,
             })
             .then_expect_events(vec![]);
     }
@@ -448,6 +492,7 @@ mod tests {
             sold_at: at(3),
             price,
             quantity: 1,
+            sold_out: true,
         };
         ListingTest::with(())
             .given(vec![requested(), listed(), sold])
@@ -456,6 +501,7 @@ mod tests {
                 sold_at: at(3),
                 price,
                 quantity: 1,
+                sold_out: true,
             })
             .then_expect_events(vec![]);
     }
@@ -484,6 +530,102 @@ mod tests {
         ListingTest::with(())
             .given(vec![detected, ListingEvent::LinkedToProduct { sku: sku() }])
             .when(ListingCommand::Link { sku: other })
+            .then_expect_error(ListingError::AlreadyLinked { sku: sku() });
+    }
+
+    #[test]
+    fn a_publish_confirmed_after_the_item_sold_elsewhere_is_ended_again() {
+        ListingTest::with(())
+            .given(vec![
+                requested(),
+                ListingEvent::EndRequested {
+                    reason: EndReason::SoldElsewhere,
+                },
+            ])
+            .when(ListingCommand::ConfirmListed {
+                external_id: "71234501".into(),
+                url: Some("https://reverb.com/item/71234501".into()),
+                listed_at: at(0),
+                price: price(),
+                quantity: 1,
+            })
+            .then_expect_events(vec![
+                listed(),
+                ListingEvent::EndRequested {
+                    reason: EndReason::SoldElsewhere,
+                },
+            ]);
+    }
+
+    #[test]
+    fn only_a_live_listing_is_revised() {
+        let revise = || ListingCommand::RequestRevise {
+            price: price(),
+            quantity: 2,
+        };
+        ListingTest::with(())
+            .given(vec![requested(), listed()])
+            .when(revise())
+            .then_expect_events(vec![ListingEvent::ReviseRequested {
+                price: price(),
+                quantity: 2,
+            }]);
+        ListingTest::with(())
+            .given(vec![requested()])
+            .when(revise())
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_stocked_item_with_units_left_stays_live_after_a_sale() {
+        let mut listing = Listing::default();
+        for e in [
+            requested(),
+            listed(),
+            ListingEvent::SoldOn {
+                platform: Platform::Reverb,
+                order_ref: "R-2".into(),
+                sold_at: at(3),
+                price: price(),
+                quantity: 1,
+                sold_out: false,
+            },
+        ] {
+            listing.apply(e);
+        }
+        assert_eq!(listing.status, ListingStatus::Live);
+    }
+
+    #[test]
+    fn a_suspected_duplicate_is_only_recorded_while_unlinked() {
+        let detected = ListingEvent::ExternallyDetected {
+            listing_id: id(),
+            platform: Platform::Ebay,
+            external_id: "1100".into(),
+            snapshot: ExternalSnapshot {
+                sku: None,
+                title: "Fender Stratocaster 1962".into(),
+                price: None,
+                quantity: Some(1),
+                url: None,
+                raw: serde_json::json!({}),
+            },
+            detected_at: at(0),
+        };
+        let suspect = || ListingCommand::SuspectDuplicate {
+            of: sku(),
+            reason: "same title".into(),
+        };
+        ListingTest::with(())
+            .given(vec![detected.clone()])
+            .when(suspect())
+            .then_expect_events(vec![ListingEvent::DuplicateSuspected {
+                of: sku(),
+                reason: "same title".into(),
+            }]);
+        ListingTest::with(())
+            .given(vec![detected, ListingEvent::LinkedToProduct { sku: sku() }])
+            .when(suspect())
             .then_expect_error(ListingError::AlreadyLinked { sku: sku() });
     }
 

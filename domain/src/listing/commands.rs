@@ -22,10 +22,17 @@ pub enum ListingCommand {
         external_id: String,
         url: Option<String>,
         listed_at: DateTime<Utc>,
+        price: Money,
+        quantity: u32,
     },
     FailPublish {
         message: String,
         attempts: u32,
+    },
+    /// Push the product's new price and quantity to a live listing.
+    RequestRevise {
+        price: Money,
+        quantity: u32,
     },
     ConfirmRevised {
         price: Option<Money>,
@@ -51,6 +58,7 @@ pub enum ListingCommand {
         sold_at: DateTime<Utc>,
         price: Money,
         quantity: u32,
+        sold_out: bool,
     },
     /// A listing found on a platform that no Riff listing accounts for.
     Detect {
@@ -62,6 +70,10 @@ pub enum ListingCommand {
     },
     Link {
         sku: Sku,
+    },
+    SuspectDuplicate {
+        of: Sku,
+        reason: String,
     },
     RecordDrift {
         field: String,

@@ -56,10 +56,22 @@ pub enum ListingEvent {
         external_id: String,
         url: Option<String>,
         listed_at: DateTime<Utc>,
+        /// What was published: a reconcile measures drift against it.
+        /// Absent from events recorded before Riff kept it.
+        #[serde(default)]
+        price: Option<Money>,
+        #[serde(default)]
+        quantity: Option<u32>,
     },
     PublishFailed {
         message: String,
         attempts: u32,
+    },
+    /// The product's price or quantity changed while the listing was up:
+    /// the effects worker pushes the product's current values.
+    ReviseRequested {
+        price: Money,
+        quantity: u32,
     },
     ListingRevised {
         price: Option<Money>,
@@ -86,6 +98,11 @@ pub enum ListingEvent {
         sold_at: DateTime<Utc>,
         price: Money,
         quantity: u32,
+        /// Whether the listing is gone from the platform with this sale. A
+        /// stocked item with units left stays up; events recorded before
+        /// Riff kept this were all one-off sales.
+        #[serde(default = "sold_out_by_default")]
+        sold_out: bool,
     },
     ExternallyDetected {
         listing_id: Uuid,
@@ -96,6 +113,12 @@ pub enum ListingEvent {
     },
     LinkedToProduct {
         sku: Sku,
+    },
+    /// A listing found on a platform looks like product `of` without
+    /// carrying its SKU: left unlinked for the owner to decide.
+    DuplicateSuspected {
+        of: Sku,
+        reason: String,
     },
     StatusDrifted {
         field: String,
@@ -110,6 +133,10 @@ pub enum ListingEvent {
     },
 }
 
+fn sold_out_by_default() -> bool {
+    true
+}
+
 impl ListingEvent {
     /// The status a listing has after this event, if the event changes it.
     /// The aggregate and the views both use this, so they cannot disagree.
@@ -122,8 +149,11 @@ impl ListingEvent {
             Self::Ended { .. } => ListingStatus::Ended,
             // The end did not happen: the listing is still up.
             Self::EndFailed { .. } => ListingStatus::Live,
-            Self::SoldOn { .. } => ListingStatus::Sold,
-            Self::ListingRevised { .. }
+            Self::SoldOn { sold_out: true, .. } => ListingStatus::Sold,
+            Self::SoldOn { sold_out: false, .. }
+            | Self::ReviseRequested { .. }
+            | Self::DuplicateSuspected { .. }
+            | Self::ListingRevised { .. }
             | Self::ReviseFailed { .. }
             | Self::LinkedToProduct { .. }
             | Self::StatusDrifted { .. }
@@ -138,6 +168,7 @@ impl DomainEvent for ListingEvent {
             Self::ListingRequested { .. } => "ListingRequested",
             Self::Listed { .. } => "Listed",
             Self::PublishFailed { .. } => "PublishFailed",
+            Self::ReviseRequested { .. } => "ReviseRequested",
             Self::ListingRevised { .. } => "ListingRevised",
             Self::ReviseFailed { .. } => "ReviseFailed",
             Self::EndRequested { .. } => "EndRequested",
@@ -146,6 +177,7 @@ impl DomainEvent for ListingEvent {
             Self::SoldOn { .. } => "SoldOn",
             Self::ExternallyDetected { .. } => "ExternallyDetected",
             Self::LinkedToProduct { .. } => "LinkedToProduct",
+            Self::DuplicateSuspected { .. } => "DuplicateSuspected",
             Self::StatusDrifted { .. } => "StatusDrifted",
             Self::FlagResolved { .. } => "FlagResolved",
         }
