@@ -1,8 +1,18 @@
 //! Business decisions as pure functions. The aggregates call them in
 //! `handle`; the sagas (later) call them between fetching and acting.
 
+mod import;
 mod priority;
+mod reconcile;
+mod retry;
+mod saga;
 mod sale;
 
+pub use import::{
+    decide_import, details_from_snapshot, likely_duplicate, Candidate, ImportDecision,
+};
 pub use priority::PlatformPriority;
+pub use reconcile::{detected_listing_id, diff, Change, KnownListing};
+pub use retry::{RetryDecision, RetryPolicy};
+pub use saga::{listings_to_end, SiblingListing};
 pub use sale::{decide_sale, Sale, SaleDecision};

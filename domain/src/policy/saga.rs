@@ -1,0 +1,104 @@
+//! The sale saga's one decision: after a product sells, which of its other
+//! listings must come down so that nobody buys an item the shop no longer has.
+
+use uuid::Uuid;
+
+use crate::listing::ListingStatus;
+
+/// A listing of the product, as the sale saga sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiblingListing {
+    pub listing_id: Uuid,
+    pub status: ListingStatus,
+}
+
+/// After a product sale: which listings to end, in the order given.
+///
+/// Sold out (`remaining == 0`) → every listing that is not closed and not
+/// already ending — Pending and Failed included, since a pending publish of a
+/// sold item must not go live — except `sold_listing`, the one that sold (if
+/// the sale came from a platform). Units left → none: the other listings are
+/// revised to the new quantity instead.
+pub fn listings_to_end(
+    remaining: u32,
+    sold_listing: Option<Uuid>,
+    listings: &[SiblingListing],
+) -> Vec<Uuid> {
+    if remaining > 0 {
+        return Vec::new();
+    }
+    listings
+        .iter()
+        .filter(|l| Some(l.listing_id) != sold_listing)
+        .filter(|l| !l.status.is_closed() && l.status != ListingStatus::Ending)
+        .map(|l| l.listing_id)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(n: u128, status: ListingStatus) -> SiblingListing {
+        SiblingListing {
+            listing_id: Uuid::from_u128(n),
+            status,
+        }
+    }
+
+    fn ids(ns: &[u128]) -> Vec<Uuid> {
+        ns.iter().copied().map(Uuid::from_u128).collect()
+    }
+
+    #[test]
+    fn a_one_off_sold_on_ebay_ends_the_other_three() {
+        let listings = [
+            listing(1, ListingStatus::Live),
+            listing(2, ListingStatus::Live),
+            listing(3, ListingStatus::Live),
+            listing(4, ListingStatus::Live),
+        ];
+        assert_eq!(
+            listings_to_end(0, Some(Uuid::from_u128(2)), &listings),
+            ids(&[1, 3, 4])
+        );
+    }
+
+    #[test]
+    fn an_in_store_sale_ends_every_listing() {
+        let listings = [
+            listing(1, ListingStatus::Live),
+            listing(2, ListingStatus::Live),
+        ];
+        assert_eq!(listings_to_end(0, None, &listings), ids(&[1, 2]));
+    }
+
+    #[test]
+    fn pending_and_failed_publishes_of_a_sold_item_are_ended_too() {
+        let listings = [
+            listing(1, ListingStatus::Pending),
+            listing(2, ListingStatus::Failed),
+        ];
+        assert_eq!(listings_to_end(0, None, &listings), ids(&[1, 2]));
+    }
+
+    #[test]
+    fn a_stocked_item_with_units_left_ends_nothing() {
+        let listings = [
+            listing(1, ListingStatus::Live),
+            listing(2, ListingStatus::Live),
+        ];
+        assert!(listings_to_end(2, Some(Uuid::from_u128(1)), &listings).is_empty());
+    }
+
+    #[test]
+    fn listings_already_ending_ended_or_sold_are_left_alone() {
+        let listings = [
+            listing(1, ListingStatus::Ending),
+            listing(2, ListingStatus::Ended),
+            listing(3, ListingStatus::Sold),
+            listing(4, ListingStatus::Live),
+        ];
+        assert_eq!(listings_to_end(0, None, &listings), ids(&[4]));
+    }
+}
