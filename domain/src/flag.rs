@@ -24,6 +24,8 @@ pub enum FlagKind {
     /// A listing found on a platform that looks like a product Riff has,
     /// without its SKU: link it, or import it as a product of its own.
     LikelyDuplicate,
+    /// A listing found on a platform that could not be imported as it is.
+    ImportHeld,
     PublishFailed,
     EndFailed,
     ReviseFailed,
@@ -37,6 +39,7 @@ impl FlagKind {
             Self::SaleConflict => "sale_conflict",
             Self::Imported => "imported",
             Self::LikelyDuplicate => "likely_duplicate",
+            Self::ImportHeld => "import_held",
             Self::PublishFailed => "publish_failed",
             Self::EndFailed => "end_failed",
             Self::ReviseFailed => "revise_failed",
@@ -95,6 +98,12 @@ pub fn raised_by_listing(event: &ListingEvent) -> Option<Raised> {
             FlagKind::LikelyDuplicate,
             format!(
                 "found on a platform, not made by Riff, and looks like {of} ({reason}) — link it to {of}, or import it as a new product"
+            ),
+        ),
+        ListingEvent::ImportHeld { reason } => (
+            FlagKind::ImportHeld,
+            format!(
+                "found on a platform, not made by Riff, and not imported: {reason} — link it to a product, or correct it on the platform"
             ),
         ),
         ListingEvent::PublishFailed { message, attempts } => (

@@ -8,8 +8,10 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
 use cqrs_es::Aggregate;
+use riff_domain::delivery::{Delivery, DeliveryEvent};
 use riff_domain::{
     upcast, EventMetadata, Listing, ListingEvent, Product, ProductEvent, Settings, SettingsEvent,
+    SyncRun, SyncRunEvent,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -37,6 +39,8 @@ pub enum RecordedEvent {
     Product(ProductEvent),
     Listing(ListingEvent),
     Settings(SettingsEvent),
+    SyncRun(SyncRunEvent),
+    Delivery(DeliveryEvent),
 }
 
 /// A decoded event with its place in the log and its metadata: what views
@@ -59,6 +63,8 @@ impl Envelope {
             RecordedEvent::Product(e) => e.event_type(),
             RecordedEvent::Listing(e) => e.event_type(),
             RecordedEvent::Settings(e) => e.event_type(),
+            RecordedEvent::SyncRun(e) => e.event_type(),
+            RecordedEvent::Delivery(e) => e.event_type(),
         }
     }
 }
@@ -88,6 +94,8 @@ impl StoredEvent {
             Product::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Product),
             Listing::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Listing),
             Settings::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Settings),
+            SyncRun::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::SyncRun),
+            Delivery::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Delivery),
             other => return Err(undecodable(format!("unknown aggregate type {other:?}"))),
         }
         .map_err(|e| undecodable(e.to_string()))?;

@@ -109,6 +109,8 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 external_id: format!("{stage}{n}"),
                 url: Some(format!("https://example.com/item/{n}")),
                 listed_at: at,
+                price: Some(gbp(150_000)),
+                quantity: Some(1),
             },
         ),
         5 | 6 => product(
@@ -127,6 +129,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 sold_at: at,
                 price: gbp(139_000),
                 quantity: 1,
+                sold_out: true,
             },
         ),
         8 if sold => product(

@@ -335,6 +335,12 @@ pub async fn bulk_append(db: &Db, events: &[BulkEvent]) {
                 RecordedEvent::Settings(e) => {
                     (e.event_type(), e.event_version(), serde_json::to_string(e))
                 }
+                RecordedEvent::SyncRun(e) => {
+                    (e.event_type(), e.event_version(), serde_json::to_string(e))
+                }
+                RecordedEvent::Delivery(e) => {
+                    (e.event_type(), e.event_version(), serde_json::to_string(e))
+                }
             };
             query = query
                 .bind(*aggregate_type)

@@ -134,6 +134,7 @@ impl Aggregate for Listing {
             | ListingEvent::ReviseFailed { .. }
             | ListingEvent::ReviseRequested { .. }
             | ListingEvent::DuplicateSuspected { .. }
+            | ListingEvent::ImportHeld { .. }
             | ListingEvent::Ended { .. }
             | ListingEvent::EndFailed { .. }
             | ListingEvent::StatusDrifted { .. } => {}
@@ -277,6 +278,12 @@ impl Listing {
                     sku: existing.clone(),
                 }),
                 None => Ok(vec![ListingEvent::DuplicateSuspected { of, reason }]),
+            },
+            ListingCommand::HoldImport { reason } => match &self.sku {
+                Some(existing) => Err(ListingError::AlreadyLinked {
+                    sku: existing.clone(),
+                }),
+                None => Ok(vec![ListingEvent::ImportHeld { reason }]),
             },
             ListingCommand::Link { sku } => match &self.sku {
                 Some(existing) if *existing == sku => Ok(vec![]),

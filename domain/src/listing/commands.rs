@@ -75,6 +75,9 @@ pub enum ListingCommand {
         of: Sku,
         reason: String,
     },
+    HoldImport {
+        reason: String,
+    },
     RecordDrift {
         field: String,
         riff_value: String,

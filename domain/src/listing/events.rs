@@ -120,6 +120,11 @@ pub enum ListingEvent {
         of: Sku,
         reason: String,
     },
+    /// A listing found on a platform that Riff cannot make a product of
+    /// (no price, another currency): left unlinked for the owner.
+    ImportHeld {
+        reason: String,
+    },
     StatusDrifted {
         field: String,
         riff_value: String,
@@ -153,6 +158,7 @@ impl ListingEvent {
             Self::SoldOn { sold_out: false, .. }
             | Self::ReviseRequested { .. }
             | Self::DuplicateSuspected { .. }
+            | Self::ImportHeld { .. }
             | Self::ListingRevised { .. }
             | Self::ReviseFailed { .. }
             | Self::LinkedToProduct { .. }
@@ -178,6 +184,7 @@ impl DomainEvent for ListingEvent {
             Self::ExternallyDetected { .. } => "ExternallyDetected",
             Self::LinkedToProduct { .. } => "LinkedToProduct",
             Self::DuplicateSuspected { .. } => "DuplicateSuspected",
+            Self::ImportHeld { .. } => "ImportHeld",
             Self::StatusDrifted { .. } => "StatusDrifted",
             Self::FlagResolved { .. } => "FlagResolved",
         }

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use riff_domain::listing::{EndReason, EndedBy};
 use riff_domain::value::Platform;
-use riff_domain::{ListingEvent, ProductEvent, SettingsEvent};
+use riff_domain::delivery::DeliveryEvent;
+use riff_domain::{ListingEvent, ProductEvent, SettingsEvent, SyncRunEvent};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -160,6 +161,21 @@ fn entry(envelope: &Envelope, listings: &HashMap<String, (Option<String>, String
             None,
             format!("The {} dropdown is now ordered by {order}", field.as_str()),
         ),
+        RecordedEvent::SyncRun(event) => ("sync_run", None, sync_run_summary(event)),
+        RecordedEvent::Delivery(DeliveryEvent::WebhookReceived {
+            platform,
+            delivery_id,
+            topic,
+            ..
+        }) => (
+            "delivery",
+            None,
+            format!(
+                "Webhook {} from {} received (delivery {delivery_id})",
+                topic.as_deref().unwrap_or("notification"),
+                platform.display_name()
+            ),
+        ),
     };
     let meta = envelope.metadata.as_ref();
     Entry {
@@ -203,6 +219,41 @@ fn remember_listing(
         _ => return false,
     }
     true
+}
+
+fn sync_run_summary(event: &SyncRunEvent) -> String {
+    match event {
+        SyncRunEvent::RunStarted {
+            trigger, platforms, ..
+        } => format!(
+            "Sync run started ({}): {}",
+            trigger.as_str(),
+            platforms
+                .iter()
+                .map(|p| p.display_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        SyncRunEvent::PlatformSynced {
+            platform, report, ..
+        } if report.succeeded() => format!(
+            "{} synced: {} listings, {} new sales, {} found, {} ended elsewhere, {} drifted",
+            platform.display_name(),
+            report.listings,
+            report.sales,
+            report.detected,
+            report.ended_elsewhere,
+            report.drifted
+        ),
+        SyncRunEvent::PlatformSynced {
+            platform, report, ..
+        } => format!(
+            "{} failed to sync: {}",
+            platform.display_name(),
+            report.errors.join("; ")
+        ),
+        SyncRunEvent::RunFinished { .. } => "Sync run finished".into(),
+    }
 }
 
 fn product_summary(event: &ProductEvent) -> String {
@@ -252,6 +303,9 @@ fn listing_summary(event: &ListingEvent, platform: &str) -> String {
         ListingEvent::PublishFailed { message, .. } => {
             format!("Publishing to {platform} failed: {message}")
         }
+        ListingEvent::ReviseRequested { price, quantity } => {
+            format!("Update on {platform} requested: {price}, {quantity} available")
+        }
         ListingEvent::ListingRevised { .. } => format!("Revised on {platform}"),
         ListingEvent::ReviseFailed { message, .. } => {
             format!("Revising on {platform} failed: {message}")
@@ -288,6 +342,12 @@ fn listing_summary(event: &ListingEvent, platform: &str) -> String {
             snapshot.title
         ),
         ListingEvent::LinkedToProduct { sku } => format!("{platform} listing linked to {sku}"),
+        ListingEvent::DuplicateSuspected { of, reason } => {
+            format!("{platform} listing looks like {of} ({reason}); left unlinked")
+        }
+        ListingEvent::ImportHeld { reason } => {
+            format!("{platform} listing not imported: {reason}")
+        }
         ListingEvent::StatusDrifted {
             field,
             riff_value,

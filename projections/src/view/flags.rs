@@ -47,7 +47,9 @@ impl View for Flags {
                     _ => None,
                 },
             ),
-            RecordedEvent::Settings(_) => return Ok(()),
+            RecordedEvent::Settings(_) | RecordedEvent::SyncRun(_) | RecordedEvent::Delivery(_) => {
+                return Ok(())
+            }
         };
         let at = timestamp(envelope.recorded_at);
         if let Some(Raised { kind, message }) = raised {

@@ -8,9 +8,11 @@
 pub mod audit;
 pub mod flags;
 pub mod inventory;
+pub mod listing_index;
 pub mod product_listings;
 pub mod sales;
 pub mod settings;
+pub mod sync_runs;
 
 use std::sync::Arc;
 
@@ -55,6 +57,8 @@ pub fn all() -> Vec<Arc<dyn View>> {
         Arc::new(sales::Sales),
         Arc::new(audit::Audit),
         Arc::new(settings::ShopSettings),
+        Arc::new(listing_index::ListingIndex),
+        Arc::new(sync_runs::SyncRuns),
     ]
 }
 

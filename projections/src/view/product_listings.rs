@@ -148,6 +148,7 @@ pub(crate) fn outcome(event: &ListingEvent) -> String {
         ListingEvent::PublishFailed { message, attempts } => {
             format!("publish failed after {attempts} attempt(s): {message}")
         }
+        ListingEvent::ReviseRequested { .. } => "update requested".into(),
         ListingEvent::ListingRevised { .. } => "revised".into(),
         ListingEvent::ReviseFailed { message, attempts } => {
             format!("revise failed after {attempts} attempt(s): {message}")
@@ -159,6 +160,10 @@ pub(crate) fn outcome(event: &ListingEvent) -> String {
         }
         ListingEvent::SoldOn { order_ref, .. } => format!("sold (order {order_ref})"),
         ListingEvent::LinkedToProduct { sku } => format!("linked to {sku}"),
+        ListingEvent::DuplicateSuspected { of, reason } => {
+            format!("looks like {of} ({reason}); not linked")
+        }
+        ListingEvent::ImportHeld { reason } => format!("not imported: {reason}"),
         ListingEvent::StatusDrifted {
             field,
             riff_value,

@@ -278,6 +278,16 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
         )
         .await
         .unwrap();
+    ledger
+        .listing(
+            found,
+            ListingCommand::HoldImport {
+                reason: "\"Boss DS-1\" has no price".into(),
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
 
     app.settle().await;
     let flags: Value = app
@@ -289,7 +299,7 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
     let items = flags["items"].as_array().unwrap();
     let external = items
         .iter()
-        .find(|f| f["kind"] == "external_listing")
+        .find(|f| f["kind"] == "import_held")
         .unwrap();
     assert_eq!(external["platform"], "ebay");
     assert_eq!(external["external_id"], "110022");

@@ -1,0 +1,343 @@
+//! The listing index: the sync engine's view of every listing.
+//!
+//! Reconcile looks listings up by (platform, external id) — unique, so that
+//! nothing is ever imported twice — and diffs a scan against what Riff last
+//! published; the sale saga finds a product's other listings by SKU; the
+//! effects worker finds the listings that wait for a marketplace call
+//! (pending publishes, pending ends, pending updates). All of it is folded
+//! from the log, so a replay rebuilds it like any other view.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use riff_domain::listing::EndReason;
+use riff_domain::policy::KnownListing;
+use riff_domain::value::{Currency, Money, Platform, Sku};
+use riff_domain::{ListingEvent, ListingStatus};
+use rust_decimal::Decimal;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use uuid::Uuid;
+
+use super::{rows_by_key, touched, upsert_sql, View};
+use crate::log::{Envelope, RecordedEvent};
+use crate::{Db, ProjectionError};
+
+pub struct ListingIndex;
+
+#[async_trait]
+impl View for ListingIndex {
+    fn name(&self) -> &'static str {
+        "listing_index"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["listing_index"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        envelope: &Envelope,
+    ) -> Result<(), sqlx::Error> {
+        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+    }
+
+    /// Loads each touched listing once, folds the batch into it and writes
+    /// it back once.
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        let touched = touched(envelopes, |e| matches!(e, RecordedEvent::Listing(_)));
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let mut rows: HashMap<String, IndexedListing> = HashMap::new();
+        for row in rows_by_key(conn, "listing_index", "listing_id", &touched).await? {
+            let row = IndexedListing::from_row(&row)?;
+            rows.insert(row.listing_id.clone(), row);
+        }
+        for envelope in envelopes {
+            if let RecordedEvent::Listing(event) = &envelope.event {
+                step(&mut rows, &envelope.aggregate_id, event);
+            }
+        }
+        let rows: Vec<IndexedListing> = rows.into_values().collect();
+        for chunk in rows.chunks(CHUNK) {
+            upsert(conn, chunk).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows per statement, well under both backends' parameter limits.
+const CHUNK: usize = 400;
+
+/// One listing as the sync engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedListing {
+    pub listing_id: String,
+    pub platform: Platform,
+    pub external_id: Option<String>,
+    pub sku: Option<String>,
+    pub status: ListingStatus,
+    /// What Riff last put on (or found on) the platform.
+    pub published_price: Option<Money>,
+    pub published_quantity: Option<u32>,
+    /// The product's price or quantity changed and the listing waits for
+    /// the update.
+    pub revise_pending: bool,
+    pub orders: Vec<String>,
+    /// Drift reported and still open: (field, platform value).
+    pub drift: Vec<(String, String)>,
+    pub end_reason: Option<EndReason>,
+}
+
+fn step(rows: &mut HashMap<String, IndexedListing>, id: &str, event: &ListingEvent) {
+    match event {
+        ListingEvent::ListingRequested { sku, platform, .. } => {
+            rows.insert(
+                id.to_owned(),
+                IndexedListing::new(id, Some(sku.to_string()), *platform),
+            );
+        }
+        ListingEvent::ExternallyDetected {
+            platform,
+            external_id,
+            snapshot,
+            ..
+        } => {
+            let mut row = IndexedListing::new(id, None, *platform);
+            row.external_id = Some(external_id.clone());
+            row.published_price = snapshot.price;
+            row.published_quantity = snapshot.quantity;
+            rows.insert(id.to_owned(), row);
+        }
+        _ => {}
+    }
+    let Some(row) = rows.get_mut(id) else {
+        return;
+    };
+    if let Some(status) = event.status_after() {
+        row.status = status;
+    }
+    match event {
+        ListingEvent::Listed {
+            external_id,
+            price,
+            quantity,
+            ..
+        } => {
+            row.external_id = Some(external_id.clone());
+            row.published_price = price.or(row.published_price);
+            row.published_quantity = quantity.or(row.published_quantity);
+        }
+        ListingEvent::ReviseRequested { .. } => row.revise_pending = true,
+        ListingEvent::ListingRevised { price, quantity } => {
+            row.published_price = price.or(row.published_price);
+            row.published_quantity = quantity.or(row.published_quantity);
+            row.revise_pending = false;
+            row.drift.clear();
+        }
+        ListingEvent::ReviseFailed { .. } => row.revise_pending = false,
+        ListingEvent::EndRequested { reason } => row.end_reason = Some(*reason),
+        ListingEvent::SoldOn { order_ref, .. } => row.orders.push(order_ref.clone()),
+        ListingEvent::LinkedToProduct { sku } => row.sku = Some(sku.to_string()),
+        ListingEvent::StatusDrifted {
+            field,
+            platform_value,
+            ..
+        } => row.drift.push((field.clone(), platform_value.clone())),
+        ListingEvent::FlagResolved { .. } => row.drift.clear(),
+        _ => {}
+    }
+    if row.status.is_closed() {
+        row.revise_pending = false;
+    }
+}
+
+impl IndexedListing {
+    fn new(listing_id: &str, sku: Option<String>, platform: Platform) -> Self {
+        Self {
+            listing_id: listing_id.to_owned(),
+            platform,
+            external_id: None,
+            sku,
+            status: ListingStatus::Pending,
+            published_price: None,
+            published_quantity: None,
+            revise_pending: false,
+            orders: vec![],
+            drift: vec![],
+            end_reason: None,
+        }
+    }
+
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: e.into(),
+        };
+        let platform: String = row.try_get("platform")?;
+        let status: String = row.try_get("status")?;
+        let price_minor: Option<i64> = row.try_get("published_price_minor")?;
+        let currency: Option<String> = row.try_get("published_currency")?;
+        let published_price = match (price_minor, currency) {
+            (Some(minor), Some(currency)) => {
+                let currency = Currency::parse(&currency)
+                    .map_err(|e| decode("published_currency", e.to_string()))?;
+                Some(Money {
+                    amount: Decimal::new(minor, 2),
+                    currency,
+                })
+            }
+            _ => None,
+        };
+        let quantity: Option<i64> = row.try_get("published_quantity")?;
+        let orders: String = row.try_get("orders")?;
+        let drift: String = row.try_get("drift")?;
+        let end_reason: Option<String> = row.try_get("end_reason")?;
+        Ok(Self {
+            listing_id: row.try_get("listing_id")?,
+            platform: platform
+                .parse()
+                .map_err(|e: riff_domain::value::InvalidValue| decode("platform", e.to_string()))?,
+            external_id: row.try_get("external_id")?,
+            sku: row.try_get("sku")?,
+            status: serde_json::from_value(serde_json::Value::String(status))
+                .map_err(|e| decode("status", e.to_string()))?,
+            published_price,
+            published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
+            revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
+            orders: serde_json::from_str(&orders).map_err(|e| decode("orders", e.to_string()))?,
+            drift: serde_json::from_str(&drift).map_err(|e| decode("drift", e.to_string()))?,
+            end_reason: end_reason
+                .map(|r| serde_json::from_value(serde_json::Value::String(r)))
+                .transpose()
+                .map_err(|e| decode("end_reason", e.to_string()))?,
+        })
+    }
+
+    /// The listing's aggregate id.
+    pub fn id(&self) -> Uuid {
+        Uuid::parse_str(&self.listing_id).expect("listing ids are UUIDs")
+    }
+
+    /// What reconcile's diff needs to know about it.
+    pub fn known(&self) -> KnownListing {
+        KnownListing {
+            listing_id: self.id(),
+            sku: self.sku.as_deref().and_then(|s| Sku::parse(s).ok()),
+            status: self.status,
+            external_id: self.external_id.clone(),
+            published_price: self.published_price,
+            published_quantity: self.published_quantity,
+            orders: self.orders.clone(),
+            reported_drift: self.drift.clone(),
+        }
+    }
+}
+
+async fn upsert(conn: &mut AnyConnection, rows: &[IndexedListing]) -> Result<(), sqlx::Error> {
+    const COLUMNS: [&str; 12] = [
+        "listing_id",
+        "platform",
+        "external_id",
+        "sku",
+        "status",
+        "published_price_minor",
+        "published_currency",
+        "published_quantity",
+        "revise_pending",
+        "orders",
+        "drift",
+        "end_reason",
+    ];
+    let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len());
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        query = query
+            .bind(row.listing_id.clone())
+            .bind(row.platform.as_str())
+            .bind(row.external_id.clone())
+            .bind(row.sku.clone())
+            .bind(row.status.as_str())
+            .bind(row.published_price.map(|p| p.minor_units()))
+            .bind(row.published_price.map(|p| p.currency.as_str().to_owned()))
+            .bind(row.published_quantity.map(i64::from))
+            .bind(i64::from(row.revise_pending))
+            .bind(serde_json::to_string(&row.orders).expect("strings serialise"))
+            .bind(serde_json::to_string(&row.drift).expect("strings serialise"))
+            .bind(row.end_reason.map(|r| {
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            }));
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
+async fn select(
+    db: &Db,
+    condition: &str,
+    binds: &[&str],
+) -> Result<Vec<IndexedListing>, ProjectionError> {
+    let sql = format!("select * from listing_index where {condition} order by listing_id");
+    let mut query = sqlx::query(&sql);
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    Ok(query
+        .fetch_all(&db.views)
+        .await?
+        .iter()
+        .map(IndexedListing::from_row)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Every listing Riff knows on a platform.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn on_platform(
+    db: &Db,
+    platform: Platform,
+) -> Result<Vec<IndexedListing>, ProjectionError> {
+    select(db, "platform = $1", &[platform.as_str()]).await
+}
+
+/// A product's listings on every platform.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn of_product(db: &Db, sku: &str) -> Result<Vec<IndexedListing>, ProjectionError> {
+    select(db, "sku = $1", &[sku]).await
+}
+
+/// One listing.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn get(db: &Db, listing_id: Uuid) -> Result<Option<IndexedListing>, ProjectionError> {
+    Ok(select(db, "listing_id = $1", &[&listing_id.to_string()])
+        .await?
+        .pop())
+}
+
+/// The listings that wait for a marketplace call: publishes, ends and
+/// updates not yet carried out.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn awaiting_effects(db: &Db) -> Result<Vec<IndexedListing>, ProjectionError> {
+    select(
+        db,
+        "status in ('pending', 'ending') or (status = 'live' and revise_pending = 1)",
+        &[],
+    )
+    .await
+}

@@ -1,0 +1,211 @@
+//! The sync-runs view: every reconcile run with its per-platform figures,
+//! and the latest outcome per platform ("last successful sync").
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use riff_domain::sync_run::PlatformReport;
+use riff_domain::SyncRunEvent;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{timestamp, View};
+use crate::log::{Envelope, RecordedEvent};
+use crate::{Db, ProjectionError};
+
+pub struct SyncRuns;
+
+#[async_trait]
+impl View for SyncRuns {
+    fn name(&self) -> &'static str {
+        "sync_runs"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["sync_runs", "platform_sync"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        envelope: &Envelope,
+    ) -> Result<(), sqlx::Error> {
+        let RecordedEvent::SyncRun(event) = &envelope.event else {
+            return Ok(());
+        };
+        let run_id = envelope.aggregate_id.as_str();
+        match event {
+            SyncRunEvent::RunStarted {
+                trigger,
+                platforms,
+                started_at,
+            } => {
+                sqlx::query(
+                    "insert into sync_runs (run_id, trigger, platforms, reports, started_at) \
+                     values ($1, $2, $3, '{}', $4) on conflict (run_id) do nothing",
+                )
+                .bind(run_id)
+                .bind(trigger.as_str())
+                .bind(serde_json::to_string(platforms).expect("platforms serialise"))
+                .bind(timestamp(*started_at))
+                .execute(&mut *conn)
+                .await?;
+            }
+            SyncRunEvent::PlatformSynced {
+                platform,
+                report,
+                synced_at,
+            } => {
+                let reports: Option<String> =
+                    sqlx::query_scalar("select reports from sync_runs where run_id = $1")
+                        .bind(run_id)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                let mut reports: BTreeMap<String, PlatformReport> = reports
+                    .and_then(|r| serde_json::from_str(&r).ok())
+                    .unwrap_or_default();
+                reports.insert(platform.as_str().to_owned(), report.clone());
+                sqlx::query("update sync_runs set reports = $1 where run_id = $2")
+                    .bind(serde_json::to_string(&reports).expect("reports serialise"))
+                    .bind(run_id)
+                    .execute(&mut *conn)
+                    .await?;
+                let at = timestamp(*synced_at);
+                let (success, error) = if report.succeeded() {
+                    (Some(at.clone()), None)
+                } else {
+                    (None, Some(report.errors.join("; ")))
+                };
+                sqlx::query(
+                    "insert into platform_sync \
+                     (platform, last_run_id, last_synced_at, last_success_at, last_error) \
+                     values ($1, $2, $3, $4, $5) on conflict (platform) do update set \
+                     last_run_id = excluded.last_run_id, \
+                     last_synced_at = excluded.last_synced_at, \
+                     last_success_at = coalesce(excluded.last_success_at, platform_sync.last_success_at), \
+                     last_error = excluded.last_error",
+                )
+                .bind(platform.as_str())
+                .bind(run_id)
+                .bind(at)
+                .bind(success)
+                .bind(error)
+                .execute(&mut *conn)
+                .await?;
+            }
+            SyncRunEvent::RunFinished { finished_at } => {
+                sqlx::query("update sync_runs set finished_at = $1 where run_id = $2")
+                    .bind(timestamp(*finished_at))
+                    .bind(run_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One run, as `GET /api/sync/runs` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncRunRow {
+    pub run_id: String,
+    pub trigger: String,
+    /// `running`, `succeeded` (every platform synced) or `failed` (some
+    /// platform did not; the others still synced).
+    pub status: &'static str,
+    pub platforms: Vec<String>,
+    pub reports: BTreeMap<String, PlatformReport>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+}
+
+impl SyncRunRow {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let decode = |column: &str, e: serde_json::Error| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: Box::new(e),
+        };
+        let platforms: String = row.try_get("platforms")?;
+        let reports: String = row.try_get("reports")?;
+        let reports: BTreeMap<String, PlatformReport> =
+            serde_json::from_str(&reports).map_err(|e| decode("reports", e))?;
+        let finished_at: Option<String> = row.try_get("finished_at")?;
+        let status = match &finished_at {
+            None => "running",
+            Some(_) if reports.values().all(PlatformReport::succeeded) => "succeeded",
+            Some(_) => "failed",
+        };
+        Ok(Self {
+            run_id: row.try_get("run_id")?,
+            trigger: row.try_get("trigger")?,
+            status,
+            platforms: serde_json::from_str(&platforms).map_err(|e| decode("platforms", e))?,
+            reports,
+            started_at: row.try_get("started_at")?,
+            finished_at,
+        })
+    }
+}
+
+/// The latest runs, newest first.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<SyncRunRow>, ProjectionError> {
+    Ok(
+        sqlx::query("select * from sync_runs order by started_at desc, run_id limit $1")
+            .bind(limit)
+            .fetch_all(&db.views)
+            .await?
+            .iter()
+            .map(SyncRunRow::from_row)
+            .collect::<Result<_, _>>()?,
+    )
+}
+
+/// One run.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn get(db: &Db, run_id: &str) -> Result<Option<SyncRunRow>, ProjectionError> {
+    Ok(sqlx::query("select * from sync_runs where run_id = $1")
+        .bind(run_id)
+        .fetch_optional(&db.views)
+        .await?
+        .as_ref()
+        .map(SyncRunRow::from_row)
+        .transpose()?)
+}
+
+/// The latest outcome of one platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlatformSync {
+    pub platform: String,
+    pub last_run_id: String,
+    pub last_synced_at: String,
+    pub last_success_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// Every platform that has been synced at least once.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn platforms(db: &Db) -> Result<Vec<PlatformSync>, ProjectionError> {
+    let rows = sqlx::query("select * from platform_sync order by platform")
+        .fetch_all(&db.views)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PlatformSync {
+                platform: row.try_get("platform")?,
+                last_run_id: row.try_get("last_run_id")?,
+                last_synced_at: row.try_get("last_synced_at")?,
+                last_success_at: row.try_get("last_success_at")?,
+                last_error: row.try_get("last_error")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
