@@ -9,6 +9,7 @@ use chrono::{Duration, Utc};
 use riff_adapters::http::RetryPolicy;
 use riff_adapters::shopify::simulator::{Fault, FaultPlan, SimStatus, WebhookTarget};
 use riff_adapters::shopify::webhook;
+use riff_adapters::shopify::wire::operation;
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::{ReverbAttributes, ShopifyAttributes};
@@ -83,7 +84,14 @@ async fn publishing_creates_an_active_product_with_sku_price_vendor_and_quantity
     assert_eq!(product.price, Decimal::new(2_499_900, 2));
     assert_eq!(product.vendor, "Fender");
     assert_eq!(product.product_type, "Electric Guitars");
-    assert_eq!(product.tags, ["Fender", "Year: 1962"]);
+    assert_eq!(
+        product.tags,
+        [
+            "Fender".to_owned(),
+            "Year: 1962".to_owned(),
+            format!("riff-listing:{}", request.listing_id)
+        ]
+    );
     assert_eq!(
         product.description_html,
         "<p>Original finish &amp; &lt;case&gt;.</p>"
@@ -488,6 +496,42 @@ async fn a_buyer_takes_the_last_unit_and_the_product_reads_as_sold_out() {
     assert_eq!(simulator.product(&gid).unwrap().inventory, 0);
     assert_eq!(client.get(&gid).await.unwrap().status, RemoteStatus::Sold);
     assert_eq!(simulator.buy(&gid), None, "nothing left to buy");
+}
+
+#[tokio::test]
+async fn a_publish_that_failed_after_creating_the_product_is_finished_by_the_retry_not_duplicated()
+{
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+    simulator.fail_once(operation::SET_VARIANT, Fault::ServerError);
+
+    let failed = client.publish(&request).await;
+    assert!(matches!(failed, Err(PortError::Transient(_))), "{failed:?}");
+    assert_eq!(simulator.products().len(), 1, "the product was created");
+
+    let published = client.publish(&request).await.unwrap();
+
+    assert_eq!(simulator.products().len(), 1, "and not created again");
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.sku.as_deref(), Some("RIFF-000123"));
+    assert_eq!(product.price, pounds(24_999));
+    assert_eq!(product.locations.get(LOCATION), Some(&1));
+    assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
+}
+
+#[tokio::test]
+async fn publishing_again_with_the_same_listing_id_returns_the_same_product_and_writes_nothing() {
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+
+    let first = client.publish(&request).await.unwrap();
+    let writes = simulator.write_requests();
+    let again = client.publish(&request).await.unwrap();
+
+    assert_eq!(again.external_id, first.external_id);
+    assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
+    assert_eq!(writes, 3, "create, price and SKU, quantity");
+    assert_eq!(simulator.write_requests(), writes, "the retry only read");
 }
 
 #[tokio::test]
