@@ -13,6 +13,9 @@
 //! - [`shopify`]: the Shopify Admin GraphQL API client and its simulator.
 //! - [`vr`]: the Vintage & Rare website (forms, cookie session, CSV export)
 //!   driven as a browser would, and its simulator.
+//! - [`webhook`]: why a webhook delivery was refused; each platform's check
+//!   lives in its module (`shopify::webhook`, `reverb::webhook`,
+//!   `ebay::webhook`).
 //! - [`dropbox`]: not a marketplace: the Dropbox API v2 client that lists a
 //!   product's pictures and links to them, and its simulator.
 
@@ -24,5 +27,7 @@ pub mod secret;
 pub mod shopify;
 mod simulator;
 pub mod vr;
+pub mod webhook;
 
 pub use secret::Secret;
+pub use webhook::WebhookError;

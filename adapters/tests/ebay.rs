@@ -4,8 +4,14 @@
 //! `Retry-After: 0`: waiting would prove nothing here (the back-off itself
 //! is tested with paused time in `http.rs`).
 
+mod support;
+
 use chrono::{Duration, Utc};
-use riff_adapters::ebay::simulator::{Fault, FaultPlan, SimStatus, API_PATH, OAUTH_PATH};
+use riff_adapters::ebay::simulator::{
+    Fault, FaultPlan, SimStatus, WebhookTarget, API_PATH, OAUTH_PATH,
+};
+use riff_adapters::ebay::webhook::{self, soap_action_event};
+use riff_adapters::ebay::EbayNotifyIds;
 use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator, OAuthRefresh};
 use riff_adapters::http::RetryPolicy;
 use riff_adapters::Secret;
@@ -528,4 +534,86 @@ async fn the_simulator_refuses_a_call_name_that_does_not_match_the_body_or_a_bad
         .await
         .unwrap()
         .contains("<ErrorCode>17</ErrorCode>"));
+}
+
+fn notify_ids() -> EbayNotifyIds {
+    EbayNotifyIds {
+        dev_id: Secret::new("sim-dev-id"),
+        app_id: Secret::new("Riff-Sim-PRD"),
+        cert_id: Secret::new("PRD-sim-cert"),
+    }
+}
+
+#[tokio::test]
+async fn a_sale_posts_a_signed_fixed_price_transaction_naming_the_sold_item() {
+    let (simulator, _client) = start(false).await;
+    let (base, mut deliveries) = support::receiver().await;
+    simulator.set_webhook(WebhookTarget {
+        url: format!("{base}/webhooks/ebay"),
+        ids: notify_ids(),
+    });
+    let item = simulator.seed_listing("RIFF-000123", "1962 Strat", pounds(24_999), 1);
+
+    let line = simulator.buy(&item).expect("the item is for sale");
+
+    let delivery = support::next(&mut deliveries).await;
+    assert_eq!(delivery.path, "/webhooks/ebay");
+    assert_eq!(
+        delivery
+            .header(webhook::SOAP_ACTION_HEADER)
+            .and_then(soap_action_event),
+        Some("FixedPriceTransaction")
+    );
+    let notification = webhook::verify(&delivery.body, &notify_ids(), Utc::now()).unwrap();
+    assert_eq!(notification.event_name, "FixedPriceTransaction");
+    assert_eq!(notification.item_ids, std::slice::from_ref(&item));
+    assert!(notification.delivery_id.contains(&item));
+    let body = String::from_utf8(delivery.body.to_vec()).unwrap();
+    assert!(body.contains(&format!("<OrderLineItemID>{line}</OrderLineItemID>")));
+    assert!(body.contains("<SKU>RIFF-000123</SKU>"));
+    let mut wrong = notify_ids();
+    wrong.cert_id = Secret::new("not-the-cert");
+    assert_eq!(
+        webhook::verify(&delivery.body, &wrong, Utc::now()),
+        Err(riff_adapters::WebhookError::BadSignature("eBay"))
+    );
+}
+
+#[tokio::test]
+async fn a_buyer_takes_the_last_unit_and_the_listing_completes() {
+    let (simulator, _client) = start(false).await;
+    let item = simulator.seed_listing("RIFF-000123", "Strat", pounds(100), 1);
+
+    assert!(simulator.buy(&item).is_some());
+
+    assert_eq!(
+        simulator.listing(&item).unwrap().status,
+        SimStatus::Completed
+    );
+    assert_eq!(simulator.buy(&item), None);
+}
+
+#[tokio::test]
+async fn only_add_revise_and_end_calls_count_as_writes() {
+    let (simulator, client) = start(false).await;
+    let request = request("1962 Fender Stratocaster", "24999");
+
+    let published = client.publish(&request).await.unwrap();
+    client.publish(&request).await.unwrap();
+    client.get(&published.external_id).await.unwrap();
+    client
+        .revise(&published.external_id, &request)
+        .await
+        .unwrap();
+    client
+        .end(&published.external_id, EndReason::SoldElsewhere)
+        .await
+        .unwrap();
+
+    assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
+    assert_eq!(
+        simulator.write_requests(),
+        4,
+        "two AddFixedPriceItem (the second refused as a duplicate), one revise, one end"
+    );
 }

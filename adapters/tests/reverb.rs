@@ -2,9 +2,12 @@
 //! 127.0.0.1. Each test starts its own simulator. Retries are immediate and
 //! injected 429s carry `Retry-After: 0`.
 
+mod support;
+
 use chrono::{Duration, Utc};
 use riff_adapters::http::RetryPolicy;
-use riff_adapters::reverb::simulator::{Fault, FaultPlan, SimState, API_PATH};
+use riff_adapters::reverb::simulator::{Fault, FaultPlan, SimState, WebhookTarget, API_PATH};
+use riff_adapters::reverb::webhook;
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::ReverbAttributes;
@@ -316,4 +319,64 @@ async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() 
     assert_eq!(clean.listings.len(), 5);
     assert_eq!(clean.sales.len(), 2);
     assert!(faulty.requests > clean.requests);
+}
+
+#[tokio::test]
+async fn a_sale_posts_the_order_to_the_secret_url_naming_the_sold_listing() {
+    let (simulator, _client) = start().await;
+    let (base, mut deliveries) = support::receiver().await;
+    let token = Secret::new("a1b2c3d4e5f6");
+    simulator.set_webhook(WebhookTarget {
+        url: format!("{base}/webhooks/reverb/{}", token.expose()),
+    });
+    let id = simulator.seed_listing("RIFF-000123", "1962 Strat", pounds(24_999), 1);
+
+    let order = simulator.buy(&id).expect("the listing is for sale");
+
+    let delivery = support::next(&mut deliveries).await;
+    let given = delivery.path.rsplit('/').next().unwrap();
+    assert_eq!(webhook::verify_token(given, &token), Ok(()));
+    assert_eq!(
+        webhook::verify_token(given, &Secret::new("another")),
+        Err(riff_adapters::WebhookError::BadSignature("Reverb"))
+    );
+    assert_eq!(delivery.header("content-type"), Some("application/json"));
+    assert_eq!(webhook::delivery_id(&delivery.body).len(), 64);
+    let body: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert_eq!(body["order_number"], order.as_str());
+    assert_eq!(
+        body["product_id"],
+        id.as_str(),
+        "the order names the listing"
+    );
+    assert_eq!(body["sku"], "RIFF-000123");
+    assert_eq!(body["status"], "paid");
+    assert_eq!(body["title"], "1962 Strat");
+}
+
+#[tokio::test]
+async fn a_buyer_takes_the_last_unit_and_the_listing_is_sold() {
+    let (simulator, _client) = start().await;
+    let id = simulator.seed_listing("RIFF-000123", "Strat", pounds(100), 2);
+
+    assert!(simulator.buy(&id).is_some());
+    assert_eq!(simulator.listing(&id).unwrap().state, SimState::Live);
+    assert!(simulator.buy(&id).is_some());
+
+    assert_eq!(simulator.listing(&id).unwrap().state, SimState::Sold);
+    assert_eq!(simulator.listing(&id).unwrap().inventory, 0);
+    assert_eq!(simulator.buy(&id), None);
+}
+
+#[tokio::test]
+async fn a_retried_publish_finds_its_listing_by_sku_and_writes_nothing_more() {
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+
+    let first = client.publish(&request).await.unwrap();
+    let again = client.publish(&request).await.unwrap();
+
+    assert_eq!(again.external_id, first.external_id);
+    assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
+    assert_eq!(simulator.write_requests(), 1, "one POST /listings");
 }

@@ -3,9 +3,13 @@
 //! the retry ceiling of zero also caps the client's pacing by the cost
 //! bucket, so no test waits on the clock.
 
+mod support;
+
 use chrono::{Duration, Utc};
 use riff_adapters::http::RetryPolicy;
-use riff_adapters::shopify::simulator::{Fault, FaultPlan, SimStatus};
+use riff_adapters::shopify::simulator::{Fault, FaultPlan, SimStatus, WebhookTarget};
+use riff_adapters::shopify::webhook;
+use riff_adapters::shopify::wire::operation;
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::{ReverbAttributes, ShopifyAttributes};
@@ -69,11 +73,9 @@ fn sorted(mut scan: Scan) -> Scan {
 #[tokio::test]
 async fn publishing_creates_an_active_product_with_sku_price_vendor_and_quantity() {
     let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
 
-    let published = client
-        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
-        .await
-        .unwrap();
+    let published = client.publish(&request).await.unwrap();
 
     let product = simulator.product(&published.external_id).unwrap();
     assert!(published.external_id.starts_with("gid://shopify/Product/"));
@@ -82,7 +84,14 @@ async fn publishing_creates_an_active_product_with_sku_price_vendor_and_quantity
     assert_eq!(product.price, Decimal::new(2_499_900, 2));
     assert_eq!(product.vendor, "Fender");
     assert_eq!(product.product_type, "Electric Guitars");
-    assert_eq!(product.tags, ["Fender", "Year: 1962"]);
+    assert_eq!(
+        product.tags,
+        [
+            "Fender".to_owned(),
+            "Year: 1962".to_owned(),
+            format!("riff-listing:{}", request.listing_id)
+        ]
+    );
     assert_eq!(
         product.description_html,
         "<p>Original finish &amp; &lt;case&gt;.</p>"
@@ -424,4 +433,114 @@ async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() 
     assert_eq!(clean.listings.len(), 7);
     assert_eq!(clean.sales.len(), 2);
     assert!(faulty.requests > clean.requests);
+}
+
+#[tokio::test]
+async fn a_sale_posts_a_signed_orders_create_webhook_naming_the_sold_product() {
+    let (simulator, _client) = start().await;
+    let (base, mut deliveries) = support::receiver().await;
+    let secret = Secret::new("shpss_sim-webhook-secret");
+    simulator.set_webhook(WebhookTarget {
+        url: format!("{base}/webhooks/shopify"),
+        secret: secret.clone(),
+    });
+    let gid = simulator.seed_listing("RIFF-000123", "1962 Strat", pounds(24_999), 1);
+
+    let order = simulator.buy(&gid).expect("the product is for sale");
+
+    let delivery = support::next(&mut deliveries).await;
+    assert_eq!(delivery.path, "/webhooks/shopify");
+    let hmac = delivery.header(webhook::HMAC_HEADER);
+    assert_eq!(webhook::verify(&delivery.body, hmac, &secret), Ok(()));
+    assert_eq!(
+        delivery.header(webhook::TOPIC_HEADER),
+        Some("orders/create")
+    );
+    assert_eq!(
+        delivery.header(webhook::SHOP_DOMAIN_HEADER),
+        Some("riff-sim.myshopify.com")
+    );
+    for header in [
+        webhook::API_VERSION_HEADER,
+        webhook::WEBHOOK_ID_HEADER,
+        webhook::EVENT_ID_HEADER,
+        webhook::TRIGGERED_AT_HEADER,
+    ] {
+        assert!(delivery.header(header).is_some(), "{header} is sent");
+    }
+    assert!(webhook::delivery_id(
+        delivery.header(webhook::EVENT_ID_HEADER),
+        delivery.header(webhook::WEBHOOK_ID_HEADER)
+    )
+    .is_some());
+    let body: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert_eq!(body["admin_graphql_api_id"], order.as_str());
+    assert_eq!(body["financial_status"], "paid");
+    let line = &body["line_items"][0];
+    assert_eq!(
+        format!("gid://shopify/Product/{}", line["product_id"]),
+        gid,
+        "the line names the sold product"
+    );
+    assert_eq!(line["sku"], "RIFF-000123");
+    assert_eq!(line["quantity"], 1);
+}
+
+#[tokio::test]
+async fn a_buyer_takes_the_last_unit_and_the_product_reads_as_sold_out() {
+    let (simulator, client) = start().await;
+    let gid = simulator.seed_listing("RIFF-000123", "1962 Strat", pounds(100), 1);
+
+    assert!(simulator.buy(&gid).is_some());
+
+    assert_eq!(simulator.product(&gid).unwrap().inventory, 0);
+    assert_eq!(client.get(&gid).await.unwrap().status, RemoteStatus::Sold);
+    assert_eq!(simulator.buy(&gid), None, "nothing left to buy");
+}
+
+#[tokio::test]
+async fn a_publish_that_failed_after_creating_the_product_is_finished_by_the_retry_not_duplicated()
+{
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+    simulator.fail_once(operation::SET_VARIANT, Fault::ServerError);
+
+    let failed = client.publish(&request).await;
+    assert!(matches!(failed, Err(PortError::Transient(_))), "{failed:?}");
+    assert_eq!(simulator.products().len(), 1, "the product was created");
+
+    let published = client.publish(&request).await.unwrap();
+
+    assert_eq!(simulator.products().len(), 1, "and not created again");
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.sku.as_deref(), Some("RIFF-000123"));
+    assert_eq!(product.price, pounds(24_999));
+    assert_eq!(product.locations.get(LOCATION), Some(&1));
+    assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
+}
+
+#[tokio::test]
+async fn publishing_again_with_the_same_listing_id_returns_the_same_product_and_writes_nothing() {
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+
+    let first = client.publish(&request).await.unwrap();
+    let writes = simulator.write_requests();
+    let again = client.publish(&request).await.unwrap();
+
+    assert_eq!(again.external_id, first.external_id);
+    assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
+    assert_eq!(writes, 3, "create, price and SKU, quantity");
+    assert_eq!(simulator.write_requests(), writes, "the retry only read");
+}
+
+#[tokio::test]
+async fn a_scan_makes_no_write_requests() {
+    let (simulator, client) = start().await;
+    simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+
+    client.scan(Utc::now() - Duration::days(1)).await.unwrap();
+
+    assert!(simulator.requests() > 0);
+    assert_eq!(simulator.write_requests(), 0);
 }

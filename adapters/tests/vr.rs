@@ -355,3 +355,32 @@ async fn the_maintenance_window_is_a_transient_failure() {
 
     assert!(matches!(error, PortError::Transient(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_buyer_buys_an_item_once_and_it_is_sold() {
+    let (simulator, _client) = start().await;
+    let id = simulator.seed_listing(
+        "RIFF-000123",
+        "Fender",
+        "Stratocaster",
+        Decimal::new(100, 0),
+    );
+
+    assert_eq!(simulator.buy(&id), Some(id.clone()));
+
+    assert!(simulator.listing(&id).unwrap().sold);
+    assert_eq!(simulator.buy(&id), None, "a V&R item is one unit");
+}
+
+#[tokio::test]
+async fn a_retried_publish_finds_its_item_and_only_the_first_posts_the_form() {
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000126", "Stratocaster", "24999");
+
+    let first = client.publish(&request).await.unwrap();
+    let again = client.publish(&request).await.unwrap();
+
+    assert_eq!(again, first);
+    assert_eq!(simulator.listings_with_sku("RIFF-000126"), 1);
+    assert_eq!(simulator.write_requests(), 1, "one add-item form post");
+}

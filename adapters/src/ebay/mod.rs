@@ -5,12 +5,15 @@
 //! - [`wire`]: the request and response documents.
 //! - [`error`]: what eBay's error codes mean for Riff.
 //! - [`client`]: [`EbayClient`], the [`riff_domain::port::Marketplace`] impl.
+//! - [`webhook`]: checking a Platform Notification's signature.
 //! - [`simulator`]: an in-memory eBay speaking the same protocol.
 
 pub mod client;
 pub mod error;
 pub mod simulator;
+pub mod webhook;
 pub mod wire;
 
 pub use client::{EbayClient, EbayConfig, ListingDefaults, OAuthRefresh};
 pub use simulator::EbaySimulator;
+pub use webhook::{EbayNotification, EbayNotifyIds};

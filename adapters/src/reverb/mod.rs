@@ -3,10 +3,12 @@
 //!
 //! - [`wire`]: the JSON documents.
 //! - [`client`]: [`ReverbClient`], the [`riff_domain::port::Marketplace`] impl.
+//! - [`webhook`]: checking a webhook delivery's URL token.
 //! - [`simulator`]: an in-memory Reverb speaking the same API.
 
 pub mod client;
 pub mod simulator;
+pub mod webhook;
 pub mod wire;
 
 pub use client::{ReverbClient, ReverbConfig};

@@ -1,12 +1,16 @@
 //! [`ShopifyClient`]: the Marketplace port over Shopify's Admin GraphQL API
 //! (§3, version 2025-07).
 //!
-//! Shopify has no idempotency key, so publishing looks for an active or
-//! draft product with the request's SKU first and returns it if there is
-//! one. A publish is three mutations (create, then price and SKU on the
-//! default variant, then the quantity at the location); none is retried
-//! here. Reads are retried by [`RetryPolicy`] and pace themselves by the
-//! cost bucket each response reports (§3.2).
+//! Shopify has no idempotency key, and a publish is three mutations
+//! (create, then price and SKU on the default variant, then the quantity at
+//! the location), none retried here. So every product Riff creates carries
+//! the tag `riff-listing:{listing id}`, and a publish first looks for a
+//! product with its listing's tag: one found was made by an earlier attempt
+//! whose answer, or whose later steps, were lost, and the publish finishes
+//! it instead of creating another. A product with the request's SKU and no
+//! such tag (made before tagging, or by hand) is returned as it is. Reads
+//! are retried by [`RetryPolicy`] and pace themselves by the cost bucket
+//! each response reports (§3.2).
 
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -28,6 +32,7 @@ use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::time::Instant;
+use uuid::Uuid;
 
 use super::wire::{
     self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventorySetQuantitiesInput, LineItem,
@@ -315,6 +320,28 @@ impl ShopifyClient {
         }))
     }
 
+    /// An active or draft product tagged with this listing's
+    /// [`listing_tag`], if an earlier publish made one. Tag search in
+    /// Shopify matches the whole tag (shopify.dev/docs/api/usage/search-syntax;
+    /// the `products` query's `tag` filter), and is checked again here.
+    async fn find_by_listing(
+        &self,
+        listing_id: Uuid,
+        requests: &AtomicU32,
+    ) -> Result<Option<Product>, PortError> {
+        let tag = listing_tag(listing_id);
+        let variables = PageVars {
+            first: 10,
+            after: None,
+            query: Some(format!("tag:{}", search_value(&tag))),
+        };
+        let data: ProductsData = self.read(wire::PRODUCTS, &variables, requests).await?;
+        Ok(data.products.nodes.into_iter().find(|p| {
+            matches!(p.status.as_deref(), Some("ACTIVE" | "DRAFT"))
+                && p.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag))
+        }))
+    }
+
     /// One product by GID, with the shop's currency.
     async fn product(
         &self,
@@ -403,6 +430,14 @@ impl Marketplace for ShopifyClient {
     async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError> {
         let attributes = shopify_attributes(request)?;
         let requests = AtomicU32::new(0);
+        if let Some(earlier) = self.find_by_listing(request.listing_id, &requests).await? {
+            if !is_complete(&earlier, request) {
+                tracing::info!(id = %earlier.id, "finishing the product an earlier publish made");
+                self.set_variant(&earlier, request, attributes, &requests)
+                    .await?;
+            }
+            return Ok(published(earlier));
+        }
         if let Some(existing) = self.find_by_sku(request.sku.as_str(), &requests).await? {
             tracing::info!(id = %existing.id, "Shopify already has this SKU");
             return Ok(published(existing));
@@ -607,9 +642,39 @@ fn shopify_attributes(request: &PublishRequest) -> Result<&ShopifyAttributes, Po
     }
 }
 
-/// The content fields shared by create and update (§3.4 (a), (c)).
+/// The tag naming the listing a product was published for. Shopify tags
+/// may hold a colon; they are at most 255 characters, and this is 49.
+fn listing_tag(listing_id: Uuid) -> String {
+    format!("riff-listing:{listing_id}")
+}
+
+/// Whether every step of a publish reached `product`: the SKU and price on
+/// its variant, and the quantity (which reads as the stock summed over
+/// locations, so a shop with other locations may look unfinished and get
+/// its quantity set once more, which is harmless).
+fn is_complete(product: &Product, request: &PublishRequest) -> bool {
+    let Some(variant) = first_variant(product) else {
+        return false;
+    };
+    let price = variant
+        .price
+        .as_deref()
+        .and_then(|p| Decimal::from_str(p.trim()).ok());
+    variant.sku.as_deref() == Some(request.sku.as_str())
+        && price == Some(request.price.amount)
+        && variant.inventory_quantity == Some(i64::from(request.quantity))
+}
+
+/// The content fields shared by create and update (§3.4 (a), (c)). The
+/// listing's tag is always among the tags, because `productUpdate`
+/// replaces the whole list and a revise must not drop it.
 fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> ProductInput {
     let details = &request.details;
+    let mut tags = attributes.tags.clone();
+    let tag = listing_tag(request.listing_id);
+    if !tags.contains(&tag) {
+        tags.push(tag);
+    }
     ProductInput {
         title: Some(details.title.clone()),
         description_html: Some(
@@ -631,7 +696,7 @@ fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> Pr
                 .clone()
                 .unwrap_or_else(|| details.category.clone()),
         ),
-        tags: Some(attributes.tags.clone()),
+        tags: Some(tags),
         ..ProductInput::default()
     }
 }

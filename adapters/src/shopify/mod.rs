@@ -4,10 +4,12 @@
 //!
 //! - [`wire`]: the GraphQL documents and the JSON they return.
 //! - [`client`]: [`ShopifyClient`], the [`riff_domain::port::Marketplace`] impl.
+//! - [`webhook`]: checking a webhook delivery's HMAC.
 //! - [`simulator`]: an in-memory Shopify answering the same operations.
 
 pub mod client;
 pub mod simulator;
+pub mod webhook;
 pub mod wire;
 
 pub use client::{ShopifyClient, ShopifyConfig};

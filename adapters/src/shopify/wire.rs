@@ -51,14 +51,14 @@ userErrors { field message code } } }";
 pub const PRODUCTS: &str = "query Products($first: Int!, $after: String, $query: String) { \
 shop { currencyCode } \
 products(first: $first, after: $after, query: $query) { \
-nodes { id title status onlineStoreUrl \
+nodes { id title status tags onlineStoreUrl \
 variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } \
 pageInfo { hasNextPage endCursor } } }";
 
 /// One product by GID, with the same fields as a [`PRODUCTS`] node.
 pub const PRODUCT: &str = "query Product($id: ID!) { \
 shop { currencyCode } \
-product(id: $id) { id title status onlineStoreUrl \
+product(id: $id) { id title status tags onlineStoreUrl \
 variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } }";
 
 /// §3.3 "Orders": a page of orders with their line items.
@@ -183,6 +183,9 @@ pub struct Product {
     /// `ACTIVE`, `ARCHIVED` or `DRAFT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Riff finds its own products by the `riff-listing:{uuid}` tag.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_store_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,6 +9,9 @@
 //! Before a request reaches the in-memory eBay, the server may fail it on
 //! purpose ([`FaultPlan`]), as the real gateway does now and then: a 429
 //! with `Retry-After`, a 500, or an expired token.
+//!
+//! A sale POSTs the `FixedPriceTransaction` Platform Notification to the
+//! [`WebhookTarget`], if one is set.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -31,6 +34,8 @@ use super::super::wire::{
     TokenResponse,
 };
 use super::state::{error, timestamp, Refusal, SimListing, State};
+use super::webhook::{self, WebhookTarget};
+use crate::simulator::delivery;
 
 /// Where the Trading API lives, as on eBay.
 pub const API_PATH: &str = "/ws/api.dll";
@@ -97,6 +102,10 @@ struct Inner {
     requests: u32,
     /// Faults injected so far, to take the next one in turn.
     injected: usize,
+    /// Trading requests naming a call that changes listings (Add*,
+    /// Revise*, Relist*, End*) since start, faulted ones included.
+    write_requests: u32,
+    webhook: Option<WebhookTarget>,
 }
 
 impl Inner {
@@ -137,6 +146,8 @@ impl EbaySimulator {
                 faults: None,
                 requests: 0,
                 injected: 0,
+                write_requests: 0,
+                webhook: None,
             })),
         }
     }
@@ -187,7 +198,8 @@ impl EbaySimulator {
     }
 
     /// A buyer buys `quantity` units at `sold_at`; returns the order line's
-    /// `OrderLineItemID`.
+    /// `OrderLineItemID`. With a [`WebhookTarget`] set, eBay then POSTs the
+    /// `FixedPriceTransaction` notification to it in the background.
     ///
     /// # Errors
     /// An unknown or ended item, or more units than are left.
@@ -197,10 +209,52 @@ impl EbaySimulator {
         quantity: u32,
         sold_at: DateTime<Utc>,
     ) -> Result<String, ControlError> {
-        self.lock()
+        let mut inner = self.lock();
+        let line = inner
             .state
             .sell(item_id, quantity, sold_at)
-            .map_err(ControlError)
+            .map_err(ControlError)?;
+        let sale = inner
+            .state
+            .sales
+            .iter()
+            .find(|s| s.order_line_item_id == line)
+            .cloned();
+        let listing = inner.state.listing_mut(item_id).map(|l| l.clone());
+        if let (Some(target), Some(sale), Some(listing)) = (&inner.webhook, sale, listing) {
+            delivery::send(webhook::fixed_price_transaction(target, &listing, &sale));
+        }
+        Ok(line)
+    }
+
+    /// A buyer buys one unit now with Buy It Now: the `OrderLineItemID`, or
+    /// `None` when the item cannot be bought (unknown, ended, sold out).
+    /// The last unit completes the listing.
+    pub fn buy(&self, item_id: &str) -> Option<String> {
+        self.record_sale(item_id, 1, Utc::now()).ok()
+    }
+
+    /// From now on, every sale POSTs `FixedPriceTransaction` to `target`.
+    pub fn set_webhook(&self, target: WebhookTarget) {
+        self.lock().webhook = Some(target);
+    }
+
+    /// Trading requests for calls that change listings (AddFixedPriceItem,
+    /// ReviseFixedPriceItem, EndFixedPriceItem and their kin) since start,
+    /// refused and faulted ones included.
+    pub fn write_requests(&self) -> u32 {
+        self.lock().write_requests
+    }
+
+    /// Listings with this SKU, whatever their status: more than one means
+    /// something was published twice.
+    pub fn listings_with_sku(&self, sku: &str) -> usize {
+        self.lock()
+            .state
+            .items
+            .values()
+            .filter(|l| l.sku.as_deref() == Some(sku))
+            .count()
     }
 
     /// The listing as the simulated eBay holds it.
@@ -253,6 +307,12 @@ async fn trading(
     let call = header(&headers, "X-EBAY-API-CALL-NAME").unwrap_or_default();
     let mut inner = simulator.lock();
     inner.requests += 1;
+    if ["Add", "Revise", "Relist", "End"]
+        .iter()
+        .any(|verb| call.starts_with(verb))
+    {
+        inner.write_requests += 1;
+    }
     match inner.due_fault() {
         Some(Fault::RateLimited { retry_after_secs }) => {
             return (

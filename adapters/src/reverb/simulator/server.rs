@@ -3,6 +3,8 @@
 //! The endpoints of §2 under `/api`, each checking the bearer token and
 //! answering JSON with HAL `_links` for paging. Before a request reaches the
 //! in-memory Reverb, the server may fail it on purpose ([`FaultPlan`]).
+//! A sale POSTs the `orders/create` webhook to the [`WebhookTarget`], if
+//! one is set.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -20,6 +22,8 @@ use tokio::net::TcpListener;
 
 use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsPage, OrdersPage};
 use super::state::{Refusal, SimListing, State};
+use super::webhook::{self, WebhookTarget};
+use crate::simulator::delivery;
 
 /// Where the API lives under the simulator's base URL, as on Reverb.
 pub const API_PATH: &str = "/api";
@@ -55,7 +59,10 @@ struct Inner {
     page_size: u32,
     faults: Option<FaultPlan>,
     requests: u32,
+    /// POST, PUT and DELETE requests since start, faulted ones included.
+    write_requests: u32,
     injected: usize,
+    webhook: Option<WebhookTarget>,
 }
 
 /// A simulated Reverb: clone it freely; every clone is the same Reverb.
@@ -74,7 +81,9 @@ impl ReverbSimulator {
                 page_size: 50,
                 faults: None,
                 requests: 0,
+                write_requests: 0,
                 injected: 0,
+                webhook: None,
             })),
         }
     }
@@ -129,6 +138,8 @@ impl ReverbSimulator {
     }
 
     /// A buyer buys `quantity` units at `sold_at`; returns the order number.
+    /// With a [`WebhookTarget`] set, Reverb then POSTs the order to it in
+    /// the background.
     ///
     /// # Errors
     /// An unknown or ended listing, or more units than are left.
@@ -141,11 +152,56 @@ impl ReverbSimulator {
         let id = id
             .parse()
             .map_err(|_| ControlError(format!("{id:?} is not a listing id")))?;
-        self.lock()
+        let mut inner = self.lock();
+        let number = inner
             .state
             .sell(id, quantity, sold_at)
-            .map(|n| n.to_string())
-            .map_err(ControlError)
+            .map_err(ControlError)?;
+        let state = &inner.state;
+        let sold = state
+            .orders
+            .iter()
+            .find(|o| o.order_number == number)
+            .zip(state.listings.get(&id));
+        if let (Some(target), Some((order, listing))) = (&inner.webhook, sold) {
+            let order = state.wire_order(order);
+            delivery::send(webhook::order_created(target, &order, &listing.title));
+        }
+        Ok(number.to_string())
+    }
+
+    /// A buyer buys one unit now: the order number, or `None` when the
+    /// listing cannot be bought (unknown, ended, sold). The last unit
+    /// marks the listing sold.
+    pub fn buy(&self, id: &str) -> Option<String> {
+        self.record_sale(id, 1, Utc::now()).ok()
+    }
+
+    /// From now on, every sale POSTs `orders/create` to `target`.
+    pub fn set_webhook(&self, target: WebhookTarget) {
+        self.lock().webhook = Some(target);
+    }
+
+    /// POST, PUT and DELETE requests received since start, refused and
+    /// faulted ones included: the requests that may change Reverb.
+    pub fn write_requests(&self) -> u32 {
+        self.lock().write_requests
+    }
+
+    /// Listings with this SKU, whatever their state: more than one means
+    /// something was published twice.
+    pub fn listings_with_sku(&self, sku: &str) -> usize {
+        self.lock()
+            .state
+            .listings
+            .values()
+            .filter(|l| l.sku.as_deref() == Some(sku))
+            .count()
+    }
+
+    /// Counts a request that may change Reverb, before it is admitted.
+    fn count_write(&self) {
+        self.lock().write_requests += 1;
     }
 
     pub fn listing(&self, id: &str) -> Option<SimListing> {
@@ -238,6 +294,7 @@ async fn create_listing(
     headers: HeaderMap,
     Json(body): Json<ListingBody>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.admit(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -266,6 +323,7 @@ async fn update_listing(
     Path(id): Path<String>,
     Json(body): Json<ListingBody>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.admit(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -279,6 +337,7 @@ async fn end_listing(
     Path(id): Path<String>,
     Json(_reason): Json<EndBody>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.admit(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,

@@ -288,7 +288,7 @@ impl State {
         orders
     }
 
-    fn wire_order(&self, order: &SimOrder) -> Order {
+    pub(super) fn wire_order(&self, order: &SimOrder) -> Order {
         let listing = self.listings.get(&order.listing_id);
         let unit = listing.map(|l| Amount {
             amount: l.price.to_string(),

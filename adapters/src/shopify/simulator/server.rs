@@ -6,7 +6,9 @@
 //! exact operations the client sends ([`super::super::wire::operation`]),
 //! in the same JSON shapes (`data`, `errors`, `extensions.cost`). A cost
 //! bucket answers `THROTTLED` when it runs dry (§3.2), and the server may
-//! fail a request on purpose ([`FaultPlan`]).
+//! fail a request on purpose ([`FaultPlan`], [`ShopifySimulator::fail_once`]).
+//! A sale POSTs the `orders/create` webhook to the [`WebhookTarget`], if
+//! one is set.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -29,6 +31,8 @@ use super::super::wire::{
     IdVars, MutationPayload, PageVars, ProductVars, QuantityVars, ThrottleStatus, VariantsVars,
 };
 use super::state::{shop, SimOrder, SimProduct, State};
+use super::webhook::{self, WebhookTarget};
+use crate::simulator::delivery;
 
 /// What a mutation costs, as Shopify charges (§3.2).
 const MUTATION_COST: f64 = 10.0;
@@ -90,8 +94,13 @@ struct Inner {
     page_size: u32,
     bucket: Bucket,
     faults: Option<FaultPlan>,
+    /// A fault for the next request of one operation, then none.
+    fail_once: Option<(String, Fault)>,
     requests: u32,
+    /// Mutation requests received since start, faulted ones included.
+    write_requests: u32,
     injected: usize,
+    webhook: Option<WebhookTarget>,
 }
 
 /// A simulated Shopify store: clone it freely; every clone is the same store.
@@ -116,8 +125,11 @@ impl ShopifySimulator {
                     at: Instant::now(),
                 },
                 faults: None,
+                fail_once: None,
                 requests: 0,
+                write_requests: 0,
                 injected: 0,
+                webhook: None,
             })),
         }
     }
@@ -166,7 +178,8 @@ impl ShopifySimulator {
     }
 
     /// A buyer buys `quantity` units at `sold_at`: a paid order with one
-    /// line item; returns the order's GID.
+    /// line item; returns the order's GID. With a [`WebhookTarget`] set, the
+    /// store then POSTs `orders/create` to it in the background.
     ///
     /// # Errors
     /// An unknown or archived product, or more units than are left.
@@ -180,11 +193,31 @@ impl ShopifySimulator {
             .strip_prefix("gid://shopify/Product/")
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| ControlError(format!("{gid:?} is not a product GID")))?;
-        self.lock()
+        let mut inner = self.lock();
+        let order_id = inner
             .state
             .sell(id, quantity, sold_at)
-            .map(|n| format!("gid://shopify/Order/{n}"))
-            .map_err(ControlError)
+            .map_err(ControlError)?;
+        let state = &inner.state;
+        let sold = state.orders.get(&order_id).zip(state.products.get(&id));
+        if let (Some(target), Some((order, product))) = (&inner.webhook, sold) {
+            let name = state.order_name(order_id);
+            delivery::send(webhook::order_created(target, order, product, &name));
+        }
+        Ok(format!("gid://shopify/Order/{order_id}"))
+    }
+
+    /// A buyer buys one unit now, as on the storefront: the order's GID, or
+    /// `None` when the product cannot be bought (unknown, archived, none
+    /// left). The last unit leaves the product active with nothing in
+    /// stock, which is how Shopify shows a sold-out product.
+    pub fn buy(&self, gid: &str) -> Option<String> {
+        self.record_sale(gid, 1, Utc::now()).ok()
+    }
+
+    /// From now on, every sale POSTs `orders/create` to `target`.
+    pub fn set_webhook(&self, target: WebhookTarget) {
+        self.lock().webhook = Some(target);
     }
 
     pub fn product(&self, gid: &str) -> Option<SimProduct> {
@@ -227,6 +260,31 @@ impl ShopifySimulator {
     /// [`ShopifySimulator::set_faults`].
     pub fn requests(&self) -> u32 {
         self.lock().requests
+    }
+
+    /// Fails the next request of `operation` (one of
+    /// [`super::super::wire::operation`]) with `fault`, once, wherever it
+    /// falls in the request count; to stop a publish between two of its
+    /// mutations.
+    pub fn fail_once(&self, operation: &str, fault: Fault) {
+        self.lock().fail_once = Some((operation.to_owned(), fault));
+    }
+
+    /// GraphQL mutations received since start, refused and faulted ones
+    /// included: the requests that may change the store.
+    pub fn write_requests(&self) -> u32 {
+        self.lock().write_requests
+    }
+
+    /// Products whose variant has this SKU, whatever their status: more
+    /// than one means something was published twice.
+    pub fn listings_with_sku(&self, sku: &str) -> usize {
+        self.lock()
+            .state
+            .products
+            .values()
+            .filter(|p| p.sku.as_deref() == Some(sku))
+            .count()
     }
 }
 
@@ -297,6 +355,17 @@ async fn graphql(
 ) -> Response {
     let mut inner = sim.lock();
     inner.requests += 1;
+    let parsed = serde_json::from_str::<GraphqlRequest<Value>>(&body).ok();
+    let name = parsed
+        .as_ref()
+        .and_then(|r| operation_name(&r.query))
+        .map(str::to_owned);
+    if parsed
+        .as_ref()
+        .is_some_and(|r| r.query.trim_start().starts_with("mutation"))
+    {
+        inner.write_requests += 1;
+    }
     let due = inner.faults.as_ref().and_then(|plan| {
         let due =
             plan.every > 0 && !plan.faults.is_empty() && inner.requests.is_multiple_of(plan.every);
@@ -304,22 +373,15 @@ async fn graphql(
     });
     if let Some(fault) = due {
         inner.injected += 1;
-        return match fault {
-            Fault::TooManyRequests { retry_after_secs } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(RETRY_AFTER, retry_after_secs.to_string())],
-                "",
-            )
-                .into_response(),
-            Fault::ServerError => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-            }
-            Fault::Throttled => {
-                let mut status = inner.bucket.status();
-                status.currently_available = 0.0;
-                throttled(MUTATION_COST, status)
-            }
-        };
+        return fault_response(fault, &inner.bucket);
+    }
+    let once = match (&inner.fail_once, &name) {
+        (Some((operation, fault)), Some(name)) if operation == name => Some(*fault),
+        _ => None,
+    };
+    if let Some(fault) = once {
+        inner.fail_once = None;
+        return fault_response(fault, &inner.bucket);
     }
     let given = headers
         .get("x-shopify-access-token")
@@ -333,16 +395,41 @@ async fn graphql(
         )
             .into_response();
     }
-    let Ok(request) = serde_json::from_str::<GraphqlRequest<Value>>(&body) else {
+    let Some(request) = parsed else {
         return (
             StatusCode::BAD_REQUEST,
             Json(json!({ "errors": { "query": "Required parameter missing or invalid" } })),
         )
             .into_response();
     };
-    let Some(name) = operation_name(&request.query).map(str::to_owned) else {
+    let Some(name) = name else {
         return query_error("Parse error: no operation name".into());
     };
+    run_operation(&mut inner, &request, &name)
+}
+
+/// The injected `fault`, as Shopify's edge or API would answer it.
+fn fault_response(fault: Fault, bucket: &Bucket) -> Response {
+    match fault {
+        Fault::TooManyRequests { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(RETRY_AFTER, retry_after_secs.to_string())],
+            "",
+        )
+            .into_response(),
+        Fault::ServerError => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+        }
+        Fault::Throttled => {
+            let mut status = bucket.status();
+            status.currently_available = 0.0;
+            throttled(MUTATION_COST, status)
+        }
+    }
+}
+
+/// Runs one admitted operation against the store, charging the bucket.
+fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str) -> Response {
     let is_query = request.query.trim_start().starts_with("query");
     let requested = if is_query {
         let first = request
@@ -359,27 +446,27 @@ async fn graphql(
         return throttled(requested, inner.bucket.status());
     }
     let page_size = inner.page_size;
-    let answer = match name.as_str() {
-        operation::PRODUCT_CREATE => variables::<ProductVars>(&request).map(|v| {
+    let answer = match name {
+        operation::PRODUCT_CREATE => variables::<ProductVars>(request).map(|v| {
             let payload = inner.state.product_create(&v.product);
             (mutation("productCreate", &payload), MUTATION_COST)
         }),
-        operation::PRODUCT_UPDATE => variables::<ProductVars>(&request).map(|v| {
+        operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
             let payload = inner.state.product_update(&v.product);
             (mutation("productUpdate", &payload), MUTATION_COST)
         }),
-        operation::SET_VARIANT => variables::<VariantsVars>(&request).map(|v| {
+        operation::SET_VARIANT => variables::<VariantsVars>(request).map(|v| {
             let payload = inner.state.variants_update(&v);
             (
                 mutation("productVariantsBulkUpdate", &payload),
                 MUTATION_COST,
             )
         }),
-        operation::SET_QTY => variables::<QuantityVars>(&request).map(|v| {
+        operation::SET_QTY => variables::<QuantityVars>(request).map(|v| {
             let payload = inner.state.set_quantities(&v.input);
             (mutation("inventorySetQuantities", &payload), MUTATION_COST)
         }),
-        operation::PRODUCTS => variables::<PageVars>(&request).map(|v| {
+        operation::PRODUCTS => variables::<PageVars>(request).map(|v| {
             let products = inner.state.products(&v, page_size);
             let cost = 2.0 + products.nodes.len() as f64;
             (
@@ -387,14 +474,14 @@ async fn graphql(
                 cost,
             )
         }),
-        operation::PRODUCT => variables::<IdVars>(&request).map(|v| {
+        operation::PRODUCT => variables::<IdVars>(request).map(|v| {
             let product = inner.state.product(&v.id);
             (
                 json!({ "shop": to_value(&shop()), "product": to_value(&product) }),
                 2.0,
             )
         }),
-        operation::ORDERS => variables::<PageVars>(&request).map(|v| {
+        operation::ORDERS => variables::<PageVars>(request).map(|v| {
             let orders = inner.state.orders(&v, page_size);
             let cost = 2.0 + orders.nodes.len() as f64;
             (json!({ "orders": to_value(&orders) }), cost)

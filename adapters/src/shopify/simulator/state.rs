@@ -155,17 +155,18 @@ fn page<T: Clone>(items: &[(u64, T)], variables: &PageVars, page_size: u32) -> (
     )
 }
 
-/// A value after `key:` in a search string, quoted or bare.
+/// A value after `key:` in a search string, quoted (single or double
+/// quotes, as the search syntax allows) or bare.
 fn search_term(query: &str, key: &str) -> Option<String> {
     let start = query.find(&format!("{key}:"))? + key.len() + 1;
     let rest = &query[start..];
-    if let Some(quoted) = rest.strip_prefix('"') {
+    if let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) {
         let mut value = String::new();
-        let mut chars = quoted.chars();
+        let mut chars = rest[1..].chars();
         while let Some(c) = chars.next() {
             match c {
                 '\\' => value.extend(chars.next()),
-                '"' => return Some(value),
+                c if c == quote => return Some(value),
                 _ => value.push(c),
             }
         }
@@ -447,10 +448,12 @@ impl State {
     }
 
     /// `products(first, after, query)` (§3.3): the search understands the
-    /// two forms Riff sends, `sku:"…"` and `status:… OR status:…`.
+    /// forms Riff sends, `sku:"…"`, `tag:"…"` and `status:… OR status:…`.
+    /// A tag matches whole and regardless of case, as Shopify's tag filter.
     pub(super) fn products(&self, variables: &PageVars, page_size: u32) -> Connection<Product> {
         let query = variables.query.as_deref().unwrap_or_default();
         let sku = search_term(query, "sku");
+        let tag = search_term(query, "tag");
         let statuses: Vec<SimStatus> = [SimStatus::Active, SimStatus::Archived, SimStatus::Draft]
             .into_iter()
             .filter(|s| {
@@ -464,6 +467,10 @@ impl State {
             .values()
             .filter(|p| statuses.is_empty() || statuses.contains(&p.status))
             .filter(|p| sku.as_ref().is_none_or(|sku| p.sku.as_ref() == Some(sku)))
+            .filter(|p| {
+                tag.as_ref()
+                    .is_none_or(|tag| p.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+            })
             .map(|p| (p.id, wire_product(p)))
             .collect();
         let (nodes, info) = page(&all, variables, page_size);
@@ -500,15 +507,20 @@ impl State {
         }
     }
 
+    /// The `#1001`-style name Shopify gives the shop's nth order.
+    pub(super) fn order_name(&self, id: u64) -> String {
+        format!(
+            "#{}",
+            1000 + self.orders.keys().filter(|n| **n <= id).count()
+        )
+    }
+
     fn wire_order(&self, order: &SimOrder) -> Order {
         let product = self.products.get(&order.product_id);
         let unit = product.map_or(Decimal::ZERO, |p| p.price);
         Order {
             id: format!("gid://shopify/Order/{}", order.id),
-            name: format!(
-                "#{}",
-                1000 + self.orders.keys().filter(|id| **id <= order.id).count()
-            ),
+            name: self.order_name(order.id),
             created_at: order.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             display_financial_status: Some("PAID".into()),
             line_items: Connection {
@@ -575,6 +587,7 @@ fn wire_product(product: &SimProduct) -> Product {
         id: product.gid(),
         title: Some(product.title.clone()),
         status: Some(product.status.as_str().into()),
+        tags: product.tags.clone(),
         online_store_url: (product.status == SimStatus::Active)
             .then(|| format!("https://riff-sim.myshopify.com/products/{}", product.id)),
         variants: Some(Connection {

@@ -73,6 +73,9 @@ struct Inner {
     /// V&R's nightly maintenance window (§4.1: down 03:00–05:00 UTC).
     maintenance: bool,
     requests: u32,
+    /// Item form posts and mark-sold/delete AJAX calls since start,
+    /// faulted ones included.
+    write_requests: u32,
     injected: usize,
     logins: u32,
 }
@@ -104,6 +107,7 @@ impl VrSimulator {
                 clearance: None,
                 maintenance: false,
                 requests: 0,
+                write_requests: 0,
                 injected: 0,
                 logins: 0,
             })),
@@ -178,6 +182,37 @@ impl VrSimulator {
         } else {
             Err(ControlError(format!("item {id} cannot be sold")))
         }
+    }
+
+    /// A buyer buys the item now. V&R shows a seller no order number, so
+    /// the item's own id stands for the sale; `None` when the item cannot
+    /// be bought (unknown, deleted, already sold). Every V&R item is a
+    /// single unit, so it is sold out at once.
+    pub fn buy(&self, id: &str) -> Option<String> {
+        self.record_sale(id).ok().map(|()| id.to_owned())
+    }
+
+    /// Item form posts (add and edit) and mark-sold and delete AJAX calls
+    /// received since start, refused and faulted ones included: the
+    /// requests that may change the seller's items.
+    pub fn write_requests(&self) -> u32 {
+        self.lock().write_requests
+    }
+
+    /// Items with this SKU (the form's `external_id`), deleted and sold
+    /// ones included: more than one means something was published twice.
+    pub fn listings_with_sku(&self, sku: &str) -> usize {
+        self.lock()
+            .state
+            .items
+            .values()
+            .filter(|item| item.sku.as_deref() == Some(sku))
+            .count()
+    }
+
+    /// Counts a request that may change the seller's items.
+    fn count_write(&self) {
+        self.lock().write_requests += 1;
     }
 
     pub fn listing(&self, id: &str) -> Option<SimItem> {
@@ -422,6 +457,7 @@ async fn create(
     headers: HeaderMap,
     Form(form): Form<ItemForm>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.page(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -465,6 +501,7 @@ async fn edit(
     Path(id): Path<u64>,
     Form(form): Form<ItemForm>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.page(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -485,6 +522,7 @@ async fn mark_as_sold(
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.ajax(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -502,6 +540,7 @@ async fn delete_item(
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
 ) -> Response {
+    sim.count_write();
     let mut inner = match sim.ajax(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,

@@ -1,5 +1,8 @@
 //! What every simulator shares: serving its router on a free loopback port
-//! in the background, for tests, demos and benchmarks.
+//! in the background, for tests, demos and benchmarks, and delivering
+//! webhooks the way the platforms do ([`delivery`]).
+
+pub(crate) mod delivery;
 
 use axum::Router;
 use tokio::net::TcpListener;
