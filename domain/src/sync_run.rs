@@ -275,7 +275,10 @@ mod tests {
     #[test]
     fn a_finished_run_takes_no_more_reports() {
         RunTest::with(())
-            .given(vec![started(), SyncRunEvent::RunFinished { finished_at: at(2) }])
+            .given(vec![
+                started(),
+                SyncRunEvent::RunFinished { finished_at: at(2) },
+            ])
             .when(record(Platform::Reverb))
             .then_expect_error(SyncRunError::Finished);
     }

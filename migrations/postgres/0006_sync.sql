@@ -21,8 +21,9 @@ create table listing_index (
     -- [field, platform value] pairs.
     orders                text   not null,
     drift                 text   not null,
-    -- Why the listing is being ended, while it is.
-    end_reason            text
+    -- Why the listing is being ended, and since when, while it is.
+    end_reason            text,
+    end_requested_at      text
 );
 -- One Riff listing per platform listing: nothing is imported twice.
 create unique index listing_index_by_external on listing_index (platform, external_id);

@@ -16,6 +16,7 @@
 //! Views are written with the same SQL for PostgreSQL and SQLite, through
 //! sqlx's `Any` driver; only the log reader needs backend-specific SQL.
 
+pub mod checkpoint;
 pub mod db;
 mod error;
 pub mod log;

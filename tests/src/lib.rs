@@ -17,6 +17,7 @@ use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::Db;
 use riff_web::config::{Config, Secret};
+use riff_web::platforms::Marketplaces;
 use riff_web::startup::Application;
 use serde_json::Value;
 use sqlx::Connection;
@@ -34,6 +35,8 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub database: TestDatabase,
+    /// The marketplaces it talks to (none by default).
+    pub marketplaces: Marketplaces,
     running: Option<Running>,
 }
 
@@ -155,7 +158,11 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         api_token: token.map(Secret::new),
         currency: Currency::GBP,
         platform_priority: PlatformPriority::default(),
-        marketplaces: riff_web::platforms::Marketplaces::default(),
+        // Tests start their syncs themselves.
+        sync_times: String::new(),
+        timezone: "Europe/London".to_owned(),
+        public_url: None,
+        marketplaces: Marketplaces::default(),
     }
 }
 
@@ -166,10 +173,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Spawns Riff on a database a test has prepared.
 pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
+    spawn_app_with(database, Marketplaces::default()).await
+}
+
+/// Spawns Riff on a prepared database, talking to these marketplaces.
+pub async fn spawn_app_with(database: TestDatabase, marketplaces: Marketplaces) -> TestApp {
     let mut app = TestApp {
         address: String::new(),
         client: Client::new(),
         database,
+        marketplaces,
         running: None,
     };
     app.start().await;
@@ -179,7 +192,9 @@ pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
 impl TestApp {
     async fn start(&mut self) {
         init_logs();
-        let application = Application::build(&config(&self.database.url, Some(TOKEN)))
+        let mut config = config(&self.database.url, Some(TOKEN));
+        config.marketplaces = self.marketplaces.clone();
+        let application = Application::build(&config)
             .await
             .expect("the application starts");
         self.address = format!("http://{}", application.local_addr());

@@ -37,6 +37,18 @@ pub enum Command {
         #[arg(long = "view")]
         views: Vec<String>,
     },
+    /// Reconcile every configured marketplace (or one), then carry out
+    /// everything that caused — imports, ends, updates — and print a
+    /// summary. Exits 0 when every platform synced, 2 when some did not
+    /// (the others are still synced).
+    Sync {
+        /// Only this platform: ebay, reverb, shopify or vr.
+        #[arg(long)]
+        platform: Option<riff_domain::value::Platform>,
+        /// One JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Export data.
     #[command(subcommand)]
     Export(Export),

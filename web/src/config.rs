@@ -40,8 +40,41 @@ pub struct Config {
     #[arg(long, env = "RIFF_PLATFORM_PRIORITY", default_value = "shopify,reverb,vr,ebay", value_parser = parse_priority, global = true)]
     pub platform_priority: PlatformPriority,
 
+    /// When reconciles run by themselves: local times of day, HH:MM,
+    /// comma-separated; empty for never.
+    #[arg(
+        long,
+        env = "RIFF_SYNC_TIMES",
+        default_value = "06:00,18:00",
+        global = true
+    )]
+    pub sync_times: String,
+
+    /// The shop's time zone (an IANA name), for RIFF_SYNC_TIMES.
+    #[arg(
+        long,
+        env = "RIFF_TIMEZONE",
+        default_value = "Europe/London",
+        global = true
+    )]
+    pub timezone: String,
+
+    /// The address marketplaces fetch Riff's images from; defaults to
+    /// http://RIFF_BIND, which only works when they can reach it.
+    #[arg(long, env = "RIFF_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
     #[command(flatten)]
     pub marketplaces: crate::platforms::Marketplaces,
+}
+
+impl Config {
+    /// Where marketplaces fetch images from.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
 }
 
 fn parse_bind(raw: &str) -> Result<SocketAddr, String> {

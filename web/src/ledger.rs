@@ -12,12 +12,13 @@ use std::time::Duration;
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
 use postgres_es::PostgresEventRepository;
+use riff_domain::delivery::{Delivery, DeliveryError, Receive};
 use riff_domain::settings::SettingsError;
 use riff_domain::upcast::upcasters;
 use riff_domain::value::Sku;
 use riff_domain::{
     EventMetadata, Listing, ListingCommand, ListingError, Product, ProductCommand, ProductError,
-    Settings, SettingsCommand,
+    Settings, SettingsCommand, SyncRun, SyncRunCommand, SyncRunError,
 };
 use riff_projections::db::StorePool;
 use riff_projections::Db;
@@ -46,11 +47,15 @@ enum Frameworks {
         products: Cqrs<Product, PostgresEventRepository>,
         listings: Cqrs<Listing, PostgresEventRepository>,
         settings: Cqrs<Settings, PostgresEventRepository>,
+        runs: Cqrs<SyncRun, PostgresEventRepository>,
+        deliveries: Cqrs<Delivery, PostgresEventRepository>,
     },
     Sqlite {
         products: Cqrs<Product, SqliteEventRepository>,
         listings: Cqrs<Listing, SqliteEventRepository>,
         settings: Cqrs<Settings, SqliteEventRepository>,
+        runs: Cqrs<SyncRun, SqliteEventRepository>,
+        deliveries: Cqrs<Delivery, SqliteEventRepository>,
     },
 }
 
@@ -129,11 +134,15 @@ impl Ledger {
                 products: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
                 listings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
                 settings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
+                runs: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
+                deliveries: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
             },
             StorePool::Sqlite(pool) => Frameworks::Sqlite {
                 products: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
                 listings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
                 settings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
+                runs: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
+                deliveries: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
             },
         };
         Self { frameworks }
@@ -192,6 +201,51 @@ impl Ledger {
             Frameworks::Sqlite { settings, .. } => {
                 settings.execute(Settings::ID, command, meta).await
             }
+        }
+    }
+
+    /// Records part of a sync run.
+    ///
+    /// # Errors
+    /// The run refused the command, or the store failed.
+    pub async fn sync_run(
+        &self,
+        run_id: Uuid,
+        command: SyncRunCommand,
+        meta: &EventMetadata,
+    ) -> Result<(), LedgerError<SyncRunError>> {
+        let id = SyncRun::id(run_id);
+        match &self.frameworks {
+            Frameworks::Postgres { runs, .. } => runs.execute(&id, command, meta).await,
+            Frameworks::Sqlite { runs, .. } => runs.execute(&id, command, meta).await,
+        }
+    }
+
+    /// Records a webhook delivery as it arrived; a repeated one is refused.
+    ///
+    /// # Errors
+    /// [`DeliveryError::AlreadyReceived`], or the store failed.
+    pub async fn delivery(
+        &self,
+        command: Receive,
+        meta: &EventMetadata,
+    ) -> Result<(), LedgerError<DeliveryError>> {
+        let id = Delivery::id(command.platform, &command.delivery_id);
+        match &self.frameworks {
+            Frameworks::Postgres { deliveries, .. } => deliveries.execute(&id, command, meta).await,
+            Frameworks::Sqlite { deliveries, .. } => deliveries.execute(&id, command, meta).await,
+        }
+    }
+
+    /// A listing's current state (the default, empty listing when unknown).
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn load_listing(&self, id: Uuid) -> Result<Listing, LedgerError<ListingError>> {
+        let id = id.to_string();
+        match &self.frameworks {
+            Frameworks::Postgres { listings, .. } => listings.load(&id).await,
+            Frameworks::Sqlite { listings, .. } => listings.load(&id).await,
         }
     }
 

@@ -44,6 +44,12 @@ async fn main() -> anyhow::Result<()> {
             db.migrate().await.context("migrations failed")?;
             println!("The {} database is up to date.", db.backend().as_str());
         }
+        Command::Sync { platform, json } => {
+            match riff_web::sync::command::run(&cli.config, platform, json).await? {
+                riff_web::sync::command::Outcome::Synced => {}
+                riff_web::sync::command::Outcome::SomeFailed => std::process::exit(2),
+            }
+        }
         Command::Replay { views } => replay_views(&cli.config.database_url, &views).await?,
         Command::Export(Export::Csv(export)) => {
             export_csv(&cli.config.database_url, export).await?

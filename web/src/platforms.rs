@@ -1,6 +1,7 @@
 //! The marketplaces' settings, and the adapters they build. A platform with
 //! no credentials is off; asking it for anything says which setting to fix.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use riff_adapters::ebay::{EbayClient, EbayConfig, OAuthRefresh};
@@ -89,6 +90,19 @@ pub struct Marketplaces {
     /// The Reverb personal access token; Reverb is off without it.
     #[arg(long, env = "REVERB_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub reverb_api_token: Option<Secret>,
+    /// The secret in the webhook address given to Reverb
+    /// (/webhooks/reverb/<secret>); Reverb's webhooks are refused without it.
+    #[arg(long, env = "REVERB_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub reverb_webhook_secret: Option<Secret>,
+    /// The app's webhook signing secret; Shopify's webhooks are refused
+    /// without it.
+    #[arg(long, env = "SHOPIFY_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub shopify_webhook_secret: Option<Secret>,
+    /// The eBay developer id: with EBAY_CLIENT_ID (the App ID) and
+    /// EBAY_CLIENT_SECRET (the Cert ID) it verifies Platform Notifications,
+    /// which are refused without all three.
+    #[arg(long, env = "EBAY_DEV_ID", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub ebay_dev_id: Option<Secret>,
 }
 
 impl Default for Marketplaces {
@@ -112,6 +126,9 @@ impl Default for Marketplaces {
             vr_username: None,
             vr_password: None,
             vr_cookies: None,
+            reverb_webhook_secret: None,
+            shopify_webhook_secret: None,
+            ebay_dev_id: None,
         }
     }
 }
@@ -133,6 +150,24 @@ pub enum SetupError {
 }
 
 impl Marketplaces {
+    /// The adapters of every platform that has credentials. A platform
+    /// without any is simply off; one whose settings are unusable is
+    /// reported, and the others still work.
+    pub fn configured(&self) -> (BTreeMap<Platform, Arc<dyn Marketplace>>, Vec<SetupError>) {
+        let mut adapters = BTreeMap::new();
+        let mut problems = vec![];
+        for platform in Platform::ALL {
+            match self.adapter(platform) {
+                Ok(adapter) => {
+                    adapters.insert(platform, adapter);
+                }
+                Err(SetupError::NotConfigured { .. }) => {}
+                Err(problem) => problems.push(problem),
+            }
+        }
+        (adapters, problems)
+    }
+
     /// The adapter for `platform`, built from these settings.
     ///
     /// # Errors

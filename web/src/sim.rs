@@ -13,8 +13,11 @@ use riff_adapters::ebay::EbaySimulator;
 use riff_adapters::reverb::ReverbSimulator;
 use riff_adapters::shopify::ShopifySimulator;
 use riff_adapters::vr::VrSimulator;
+use riff_adapters::Secret;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+
+use crate::platforms::Marketplaces;
 
 /// The token the simulated Reverb accepts.
 const REVERB_TOKEN: &str = "sim-reverb-token";
@@ -23,6 +26,12 @@ const SHOPIFY_TOKEN: &str = "shpat_sim";
 /// The account the simulated V&R site lets in.
 const VR_USERNAME: &str = "sim-shop";
 const VR_PASSWORD: &str = "sim-password";
+/// The simulated shop's one inventory location.
+const SHOPIFY_LOCATION: &str = "gid://shopify/Location/70000000001";
+/// The secrets the simulators sign (or address) their webhooks with.
+const SHOPIFY_WEBHOOK_SECRET: &str = "sim-shopify-webhook-secret";
+const REVERB_WEBHOOK_SECRET: &str = "sim-reverb-webhook-secret";
+const EBAY_DEV_ID: &str = "sim-dev-id";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -140,6 +149,106 @@ impl Simulators {
         })
     }
 
+    /// The settings that point Riff at simulators served on `base`.
+    pub fn settings(&self, base: &str) -> Marketplaces {
+        let c = &self.ebay_config;
+        Marketplaces {
+            ebay_api_url: format!("{base}{API_PATH}"),
+            ebay_oauth_token: Some(Secret::new(c.token.clone())),
+            ebay_refresh_token: Some(Secret::new(c.refresh_token.clone())),
+            ebay_client_id: Some(c.client_id.clone()),
+            ebay_client_secret: Some(Secret::new(c.client_secret.clone())),
+            ebay_oauth_url: format!("{base}{OAUTH_PATH}"),
+            reverb_api_url: format!("{base}/api"),
+            reverb_api_token: Some(Secret::new(REVERB_TOKEN)),
+            shopify_shop_url: Some(base.to_owned()),
+            shopify_access_token: Some(Secret::new(SHOPIFY_TOKEN)),
+            shopify_location_id: Some(SHOPIFY_LOCATION.to_owned()),
+            vr_base_url: base.to_owned(),
+            vr_username: Some(VR_USERNAME.to_owned()),
+            vr_password: Some(Secret::new(VR_PASSWORD)),
+            ..Marketplaces::default()
+        }
+    }
+
+    pub fn ebay(&self) -> &EbaySimulator {
+        &self.ebay
+    }
+
+    pub fn reverb(&self) -> &ReverbSimulator {
+        &self.reverb
+    }
+
+    pub fn shopify(&self) -> &ShopifySimulator {
+        &self.shopify
+    }
+
+    pub fn vr(&self) -> &VrSimulator {
+        &self.vr
+    }
+
+    fn router(&self) -> axum::Router {
+        self.ebay
+            .router()
+            .merge(self.reverb.router())
+            .merge(self.shopify.router())
+            .merge(self.vr.router())
+    }
+
+    /// Serves every simulator on a free loopback port in the background (for
+    /// tests and `riff demo`) and returns the settings that point Riff at
+    /// them.
+    ///
+    /// # Errors
+    /// No port can be bound.
+    pub async fn spawn(&self) -> Result<Marketplaces, SimError> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let router = self.router();
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(%error, "the simulators stopped");
+            }
+        });
+        Ok(self.settings(&base))
+    }
+
+    /// Adds the settings that verify the simulators' webhooks (see
+    /// [`Simulators::send_webhooks_to`]).
+    pub fn accept_webhooks(settings: &mut Marketplaces) {
+        settings.shopify_webhook_secret = Some(Secret::new(SHOPIFY_WEBHOOK_SECRET));
+        settings.reverb_webhook_secret = Some(Secret::new(REVERB_WEBHOOK_SECRET));
+        settings.ebay_dev_id = Some(Secret::new(EBAY_DEV_ID));
+    }
+
+    /// Has the simulated Shopify, Reverb and eBay push their webhooks to the
+    /// Riff at `riff_base`, signed as each platform signs them, with the
+    /// secrets [`Simulators::accept_webhooks`] sets.
+    pub fn send_webhooks_to(&self, riff_base: &str) {
+        let shopify_secret = SHOPIFY_WEBHOOK_SECRET;
+        let reverb_secret = REVERB_WEBHOOK_SECRET;
+        self.shopify
+            .set_webhook(riff_adapters::shopify::simulator::WebhookTarget {
+                url: format!("{riff_base}/webhooks/shopify"),
+                secret: Secret::new(shopify_secret),
+            });
+        self.reverb
+            .set_webhook(riff_adapters::reverb::simulator::WebhookTarget {
+                url: format!("{riff_base}/webhooks/reverb/{reverb_secret}"),
+            });
+        let dev_id = EBAY_DEV_ID;
+        let c = &self.ebay_config;
+        self.ebay
+            .set_webhook(riff_adapters::ebay::simulator::WebhookTarget {
+                url: format!("{riff_base}/webhooks/ebay"),
+                ids: riff_adapters::ebay::EbayNotifyIds {
+                    dev_id: Secret::new(dev_id),
+                    app_id: Secret::new(c.client_id.clone()),
+                    cert_id: Secret::new(c.client_secret.clone()),
+                },
+            });
+    }
+
     /// Serves every simulator on `bind` and prints the settings that point
     /// Riff at them, until `shutdown` completes.
     ///
@@ -170,6 +279,7 @@ impl Simulators {
              REVERB_API_TOKEN={REVERB_TOKEN}\n\
              SHOPIFY_SHOP_URL={base}\n\
              SHOPIFY_ACCESS_TOKEN={SHOPIFY_TOKEN}\n\
+             SHOPIFY_LOCATION_ID={SHOPIFY_LOCATION}\n\
              VR_BASE_URL={base}\n\
              VR_USERNAME={VR_USERNAME}\n\
              VR_PASSWORD={VR_PASSWORD}",
@@ -178,12 +288,7 @@ impl Simulators {
             c.client_id,
             c.client_secret
         );
-        let router = self
-            .ebay
-            .router()
-            .merge(self.reverb.router())
-            .merge(self.shopify.router())
-            .merge(self.vr.router());
+        let router = self.router();
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await?;

@@ -15,13 +15,19 @@ use tokio::sync::watch;
 use crate::auth::ApiToken;
 use crate::config::Config;
 use crate::http;
+use crate::http::webhooks::WebhookSecrets;
 use crate::ledger::Ledger;
+use crate::metrics::Metrics;
 use crate::state::AppState;
+use crate::sync::schedule::Schedule;
+use crate::sync::Engine;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot open the database at DATABASE_URL: {0}")]
     Database(#[source] ProjectionError),
+    #[error("{0}")]
+    Settings(String),
     #[error("cannot listen on RIFF_BIND {addr}: {source}; is another program using it?")]
     Bind {
         addr: SocketAddr,
@@ -33,6 +39,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    schedule: Schedule,
     /// The API token, when Riff generated it on this start: shown once.
     pub generated_token: Option<String>,
 }
@@ -50,9 +57,27 @@ impl Application {
         let (token, generated_token) = ApiToken::load(config.api_token.as_ref(), &db)
             .await
             .map_err(StartupError::Database)?;
-        let projector = Projector::new(db.clone(), view::all())
-            .await
-            .map_err(StartupError::Database)?;
+        let projector = Arc::new(
+            Projector::new(db.clone(), view::all())
+                .await
+                .map_err(StartupError::Database)?,
+        );
+        let schedule = Schedule::parse(&config.sync_times, &config.timezone)
+            .map_err(StartupError::Settings)?;
+        let (platforms, problems) = config.marketplaces.configured();
+        if let Some(problem) = problems.first() {
+            return Err(StartupError::Settings(problem.to_string()));
+        }
+        let metrics = Arc::new(Metrics::default());
+        let ledger = Arc::new(Ledger::new(&db));
+        let engine = Arc::new(Engine::new(
+            db.clone(),
+            ledger.clone(),
+            projector.clone(),
+            platforms,
+            crate::sync::Shop::from(config),
+            metrics.clone(),
+        ));
         let listener =
             TcpListener::bind(config.bind)
                 .await
@@ -61,9 +86,12 @@ impl Application {
                     source,
                 })?;
         let state = AppState {
-            ledger: Arc::new(Ledger::new(&db)),
+            ledger,
             db,
-            projector: Arc::new(projector),
+            projector,
+            engine,
+            metrics,
+            webhooks: Arc::new(WebhookSecrets::from(&config.marketplaces)),
             token: Arc::new(token),
             currency: config.currency,
             priority: Arc::new(config.platform_priority.clone()),
@@ -71,6 +99,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
+            schedule,
             generated_token,
         })
     }
@@ -102,6 +131,11 @@ impl Application {
                 })
                 .await;
         });
+        let leader_task = tokio::spawn(crate::sync::leader::lead(
+            self.state.engine.clone(),
+            self.schedule,
+            stopped.clone(),
+        ));
         let db = self.state.db.clone();
         let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(
             async move {
@@ -111,6 +145,7 @@ impl Application {
         );
         let served = server.await;
         let _ = projector_task.await;
+        let _ = leader_task.await;
         db.close().await;
         served
     }

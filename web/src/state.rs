@@ -8,7 +8,10 @@ use riff_domain::value::Currency;
 use riff_projections::{log, Db, ProjectionError, Projector};
 
 use crate::auth::ApiToken;
+use crate::http::webhooks::WebhookSecrets;
 use crate::ledger::Ledger;
+use crate::metrics::Metrics;
+use crate::sync::Engine;
 
 /// How long a write waits for the views to show it before answering anyway.
 /// Views normally catch up in milliseconds; this bounds a stalled projector.
@@ -21,6 +24,9 @@ pub struct AppState {
     pub db: Db,
     pub ledger: Arc<Ledger>,
     pub projector: Arc<Projector>,
+    pub engine: Arc<Engine>,
+    pub metrics: Arc<Metrics>,
+    pub webhooks: Arc<WebhookSecrets>,
     pub token: Arc<ApiToken>,
     pub currency: Currency,
     pub priority: Arc<PlatformPriority>,

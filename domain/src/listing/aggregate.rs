@@ -57,6 +57,12 @@ pub struct Listing {
     pub url: Option<String>,
     /// Order references already recorded, so a sale seen twice counts once.
     pub orders: Vec<String>,
+    /// The sales recorded on it, for the product it is (or will be) linked
+    /// to: a listing found with a sale is linked after the sale was seen.
+    pub sales: Vec<crate::policy::Sale>,
+    /// A found listing that the import left for the owner (a likely
+    /// duplicate, or not importable as it is): not to be decided again.
+    pub held: bool,
     /// Why it is being ended, while it is: a publish confirmed after the
     /// end was asked for is ended again for the same reason.
     pub end_reason: Option<super::EndReason>,
@@ -111,7 +117,23 @@ impl Aggregate for Listing {
                 self.external_id = Some(external_id);
                 self.url = url;
             }
-            ListingEvent::SoldOn { order_ref, .. } => self.orders.push(order_ref),
+            ListingEvent::SoldOn {
+                platform,
+                order_ref,
+                sold_at,
+                price,
+                quantity,
+                ..
+            } => {
+                self.orders.push(order_ref.clone());
+                self.sales.push(crate::policy::Sale {
+                    channel: crate::value::SaleChannel::Platform(platform),
+                    order_ref,
+                    sold_at,
+                    price,
+                    quantity,
+                });
+            }
             ListingEvent::ExternallyDetected {
                 listing_id,
                 platform,
@@ -126,6 +148,9 @@ impl Aggregate for Listing {
             }
             ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku),
             ListingEvent::EndRequested { reason } => self.end_reason = Some(reason),
+            ListingEvent::DuplicateSuspected { .. } | ListingEvent::ImportHeld { .. } => {
+                self.held = true
+            }
             ListingEvent::FlagResolved { sequence, .. } => {
                 self.open_flags.retain(|s| *s != sequence)
             }
@@ -133,8 +158,6 @@ impl Aggregate for Listing {
             | ListingEvent::ListingRevised { .. }
             | ListingEvent::ReviseFailed { .. }
             | ListingEvent::ReviseRequested { .. }
-            | ListingEvent::DuplicateSuspected { .. }
-            | ListingEvent::ImportHeld { .. }
             | ListingEvent::Ended { .. }
             | ListingEvent::EndFailed { .. }
             | ListingEvent::StatusDrifted { .. } => {}

@@ -155,7 +155,9 @@ impl ListingEvent {
             // The end did not happen: the listing is still up.
             Self::EndFailed { .. } => ListingStatus::Live,
             Self::SoldOn { sold_out: true, .. } => ListingStatus::Sold,
-            Self::SoldOn { sold_out: false, .. }
+            Self::SoldOn {
+                sold_out: false, ..
+            }
             | Self::ReviseRequested { .. }
             | Self::DuplicateSuspected { .. }
             | Self::ImportHeld { .. }

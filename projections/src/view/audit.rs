@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use riff_domain::delivery::DeliveryEvent;
 use riff_domain::listing::{EndReason, EndedBy};
 use riff_domain::value::Platform;
-use riff_domain::delivery::DeliveryEvent;
 use riff_domain::{ListingEvent, ProductEvent, SettingsEvent, SyncRunEvent};
 use serde::Serialize;
 use sqlx::any::AnyRow;

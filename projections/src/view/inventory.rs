@@ -561,3 +561,19 @@ fn escape_like(raw: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// Every product that is still for sale: what a listing found on a
+/// platform is compared with before it is imported as a new product.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn active(db: &Db) -> Result<Vec<InventoryItem>, ProjectionError> {
+    Ok(
+        sqlx::query("select * from inventory where status = 'active' order by sku")
+            .fetch_all(&db.views)
+            .await?
+            .iter()
+            .map(InventoryItem::from_row)
+            .collect::<Result<_, _>>()?,
+    )
+}

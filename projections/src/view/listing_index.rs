@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{rows_by_key, touched, upsert_sql, View};
+use super::{rows_by_key, timestamp, touched, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -61,7 +61,7 @@ impl View for ListingIndex {
         }
         for envelope in envelopes {
             if let RecordedEvent::Listing(event) = &envelope.event {
-                step(&mut rows, &envelope.aggregate_id, event);
+                step(&mut rows, envelope, event);
             }
         }
         let rows: Vec<IndexedListing> = rows.into_values().collect();
@@ -93,9 +93,12 @@ pub struct IndexedListing {
     /// Drift reported and still open: (field, platform value).
     pub drift: Vec<(String, String)>,
     pub end_reason: Option<EndReason>,
+    /// When the end was asked for: where the sale-to-ended latency starts.
+    pub end_requested_at: Option<String>,
 }
 
-fn step(rows: &mut HashMap<String, IndexedListing>, id: &str, event: &ListingEvent) {
+fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope, event: &ListingEvent) {
+    let id = envelope.aggregate_id.as_str();
     match event {
         ListingEvent::ListingRequested { sku, platform, .. } => {
             rows.insert(
@@ -142,7 +145,10 @@ fn step(rows: &mut HashMap<String, IndexedListing>, id: &str, event: &ListingEve
             row.drift.clear();
         }
         ListingEvent::ReviseFailed { .. } => row.revise_pending = false,
-        ListingEvent::EndRequested { reason } => row.end_reason = Some(*reason),
+        ListingEvent::EndRequested { reason } => {
+            row.end_reason = Some(*reason);
+            row.end_requested_at = Some(timestamp(envelope.recorded_at));
+        }
         ListingEvent::SoldOn { order_ref, .. } => row.orders.push(order_ref.clone()),
         ListingEvent::LinkedToProduct { sku } => row.sku = Some(sku.to_string()),
         ListingEvent::StatusDrifted {
@@ -172,6 +178,7 @@ impl IndexedListing {
             orders: vec![],
             drift: vec![],
             end_reason: None,
+            end_requested_at: None,
         }
     }
 
@@ -217,6 +224,7 @@ impl IndexedListing {
                 .map(|r| serde_json::from_value(serde_json::Value::String(r)))
                 .transpose()
                 .map_err(|e| decode("end_reason", e.to_string()))?,
+            end_requested_at: row.try_get("end_requested_at")?,
         })
     }
 
@@ -241,7 +249,7 @@ impl IndexedListing {
 }
 
 async fn upsert(conn: &mut AnyConnection, rows: &[IndexedListing]) -> Result<(), sqlx::Error> {
-    const COLUMNS: [&str; 12] = [
+    const COLUMNS: [&str; 13] = [
         "listing_id",
         "platform",
         "external_id",
@@ -254,6 +262,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[IndexedListing]) -> Result<(),
         "orders",
         "drift",
         "end_reason",
+        "end_requested_at",
     ];
     let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len());
     let mut query = sqlx::query(&sql);
@@ -275,7 +284,8 @@ async fn upsert(conn: &mut AnyConnection, rows: &[IndexedListing]) -> Result<(),
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default()
-            }));
+            }))
+            .bind(row.end_requested_at.clone());
     }
     query.execute(conn).await?;
     Ok(())

@@ -12,3 +12,4 @@ mod ledger;
 mod products;
 mod replay;
 mod reports;
+mod sync;

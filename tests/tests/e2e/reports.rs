@@ -297,10 +297,7 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
         .await
         .unwrap();
     let items = flags["items"].as_array().unwrap();
-    let external = items
-        .iter()
-        .find(|f| f["kind"] == "import_held")
-        .unwrap();
+    let external = items.iter().find(|f| f["kind"] == "import_held").unwrap();
     assert_eq!(external["platform"], "ebay");
     assert_eq!(external["external_id"], "110022");
     assert_eq!(external["sku"], Value::Null);

@@ -1,8 +1,11 @@
-//! Routes. `/api` needs the bearer token; `/healthz` does not.
+//! Routes. `/api` needs the bearer token; `/healthz`, `/metrics` and
+//! `/webhooks/*` (verified per platform) do not.
 
 mod api;
 mod health;
 mod json;
+mod metrics;
+pub mod webhooks;
 
 use axum::routing::get;
 use axum::{middleware, Router};
@@ -16,7 +19,9 @@ pub fn router(state: AppState) -> Router {
     let api = api::router().layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .nest("/api", api)
+        .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::metrics))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

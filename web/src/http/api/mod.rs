@@ -4,9 +4,11 @@ mod audit;
 mod events;
 mod export;
 mod flags;
+mod listings;
 mod products;
 mod sales;
 mod settings;
+mod sync;
 
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -22,6 +24,11 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/products/{sku}/history", get(products::history))
         .route("/products/{sku}/sales", post(products::record_sale))
+        .route("/products/{sku}/listings", post(listings::publish))
+        .route("/listings/{id}/end", post(listings::end))
+        .route("/sync", post(sync::start))
+        .route("/sync/runs", get(sync::list))
+        .route("/sync/runs/{id}", get(sync::get))
         .route("/events", get(events::list))
         .route("/flags", get(flags::list))
         .route("/flags/{id}/resolve", post(flags::resolve))

@@ -1,0 +1,69 @@
+//! Sync runs: start one, see how they went.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use riff_domain::sync_run::Trigger;
+use riff_domain::value::Platform;
+use riff_projections::view::sync_runs::{self, SyncRunRow};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+
+use crate::http::json::{optional_json, ApiPath};
+use crate::state::AppState;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SyncBody {
+    #[serde(default)]
+    platform: Option<String>,
+}
+
+/// `POST /api/sync` `{"platform"?}` → `202 {"run_id"}`.
+pub(crate) async fn start(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body: SyncBody = optional_json(&body)?;
+    let platform = body.platform.map(|p| p.parse::<Platform>()).transpose()?;
+    if let Some(platform) = platform {
+        if !state.engine.platforms.contains_key(&platform) {
+            return Err(ApiError::Conflict(format!(
+                "{} is not configured; set its credentials (README, Configuration)",
+                platform.display_name()
+            )));
+        }
+    }
+    let run_id = state.engine.spawn_sync(platform, Trigger::Manual);
+    Ok((StatusCode::ACCEPTED, Json(json!({"run_id": run_id}))))
+}
+
+#[derive(Serialize)]
+pub(crate) struct Runs {
+    items: Vec<SyncRunRow>,
+}
+
+/// `GET /api/sync/runs`: the latest runs, newest first.
+pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Runs>, ApiError> {
+    Ok(Json(Runs {
+        items: sync_runs::recent(&state.db, 50).await?,
+    }))
+}
+
+/// `GET /api/sync/runs/{id}`.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<SyncRunRow>, ApiError> {
+    sync_runs::get(&state.db, &id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "no sync run has id {id}; it may not have started yet"
+            ))
+        })
+}

@@ -1,0 +1,440 @@
+//! The effects worker: the outbox of marketplace calls.
+//!
+//! The work is derived from the log: the listing index lists every listing
+//! that is pending (publish it), ending (end it) or live with an update
+//! waiting (revise it). The worker calls the adapter and appends the
+//! outcome, which takes the listing off the list. Nothing else is queued,
+//! so nothing can be lost from a queue.
+//!
+//! Before each call the worker writes an attempt row (`attempts`); it is
+//! removed once the outcome is in the log. After a crash, a row left behind
+//! says a call may have reached the platform: a publish is then simply
+//! repeated — every adapter's publish finds the listing it already made (by
+//! eBay's UUID, by SKU, by Shopify's listing tag) instead of making a second
+//! — and an end of a listing whose publish was never confirmed first looks
+//! for it on the platform by SKU.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use riff_domain::listing::{EndReason, EndedBy};
+use riff_domain::policy::RetryDecision;
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
+use riff_domain::value::{MediaKind, Sku};
+use riff_domain::{ListingCommand, ListingStatus, ProductStatus, Source};
+use riff_projections::view::listing_index::{self, IndexedListing};
+use serde::Serialize;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::attempts::{self, Attempt, Kind};
+use super::{Engine, SyncError};
+use crate::ledger::LedgerError;
+
+/// Marketplace calls in flight at once.
+const CONCURRENCY: usize = 8;
+
+/// What the worker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct EffectCounts {
+    pub published: u32,
+    pub revised: u32,
+    pub ended: u32,
+    /// Calls given up on (and flagged).
+    pub failed: u32,
+}
+
+impl EffectCounts {
+    pub fn total(&self) -> u32 {
+        self.published + self.revised + self.ended + self.failed
+    }
+
+    pub fn add(&mut self, other: &Self) {
+        self.published += other.published;
+        self.revised += other.revised;
+        self.ended += other.ended;
+        self.failed += other.failed;
+    }
+}
+
+/// Works the outbox until `stop`.
+pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
+    // Whoever held the work before this process is gone: its calls are
+    // over, so what it left is due now.
+    if let Err(error) = attempts::release_all(&engine.db).await {
+        tracing::error!(%error, "cannot read the effects worker's attempts");
+    }
+    loop {
+        let pause = match run_due(engine).await {
+            Ok(counts) if counts.total() > 0 => continue,
+            Ok(_) => Duration::from_millis(50),
+            Err(error) => {
+                tracing::error!(%error, "the effects worker failed; retrying in 5 s");
+                Duration::from_secs(5)
+            }
+        };
+        tokio::select! {
+            () = super::stopped(&mut stop) => return,
+            () = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
+/// Carries out every piece of work that is due.
+///
+/// # Errors
+/// The database failed.
+pub async fn run_due(engine: &Engine) -> Result<EffectCounts, SyncError> {
+    let work = listing_index::awaiting_effects(&engine.db).await?;
+    engine.metrics.outbox_depth(work.len());
+    let known = attempts::all(&engine.db).await?;
+    let now = Utc::now();
+    let due: Vec<(IndexedListing, Kind, Option<Attempt>)> = work
+        .into_iter()
+        .filter_map(|listing| {
+            let kind = kind_of(&listing)?;
+            let attempt = known.get(&(listing.listing_id.clone(), kind)).cloned();
+            match &attempt {
+                Some(a) if a.next_attempt_at > now => None,
+                _ => Some((listing, kind, attempt)),
+            }
+        })
+        .collect();
+    let outcomes: Vec<Result<EffectCounts, SyncError>> = futures::stream::iter(due)
+        .map(|(listing, kind, attempt)| carry_out(engine, listing, kind, attempt, &known))
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut counts = EffectCounts::default();
+    for outcome in outcomes {
+        counts.add(&outcome?);
+    }
+    if counts.total() > 0 {
+        engine.projector.nudge();
+        engine.projector.run_until_idle().await?;
+    }
+    Ok(counts)
+}
+
+/// How long until the next piece of work is due; `None` when there is none.
+///
+/// # Errors
+/// The database failed.
+pub async fn next_due_in(engine: &Engine) -> Result<Option<Duration>, SyncError> {
+    let work = listing_index::awaiting_effects(&engine.db).await?;
+    let known = attempts::all(&engine.db).await?;
+    let now = Utc::now();
+    Ok(work
+        .iter()
+        .filter_map(|listing| {
+            let kind = kind_of(listing)?;
+            Some(match known.get(&(listing.listing_id.clone(), kind)) {
+                Some(a) => (a.next_attempt_at - now).to_std().unwrap_or_default(),
+                None => Duration::ZERO,
+            })
+        })
+        .min())
+}
+
+fn kind_of(listing: &IndexedListing) -> Option<Kind> {
+    match listing.status {
+        ListingStatus::Pending => Some(Kind::Publish),
+        ListingStatus::Ending => Some(Kind::End),
+        ListingStatus::Live if listing.revise_pending => Some(Kind::Revise),
+        _ => None,
+    }
+}
+
+/// One call and its outcome.
+async fn carry_out(
+    engine: &Engine,
+    listing: IndexedListing,
+    kind: Kind,
+    attempt: Option<Attempt>,
+    known: &HashMap<(String, Kind), Attempt>,
+) -> Result<EffectCounts, SyncError> {
+    let listing_id = listing.id();
+    let meta = Engine::meta(Source::Reconcile, Uuid::new_v4(), None);
+    let attempts_so_far = attempt.as_ref().map_or(0, |a| a.attempts);
+    let Some(adapter) = engine.platforms.get(&listing.platform).cloned() else {
+        let message = format!(
+            "{} is not configured in this Riff; set its credentials (README, Configuration)",
+            listing.platform.display_name()
+        );
+        return give_up(engine, &listing, kind, message, attempts_so_far, &meta).await;
+    };
+    attempts::begin(&engine.db, &listing.listing_id, kind, attempts_so_far + 1).await?;
+    let outcome = match kind {
+        Kind::Publish => publish(engine, adapter.as_ref(), &listing, attempts_so_far).await,
+        Kind::Revise => revise(engine, adapter.as_ref(), &listing).await,
+        Kind::End => {
+            let publish_uncertain =
+                known.contains_key(&(listing.listing_id.clone(), Kind::Publish));
+            end(adapter.as_ref(), &listing, publish_uncertain).await
+        }
+    };
+    engine.metrics.requests(listing.platform, 1);
+    match outcome {
+        Ok(Done::Command(command)) => {
+            append(engine, listing_id, command, &meta).await?;
+            attempts::finish(&engine.db, &listing.listing_id).await?;
+            let mut counts = EffectCounts::default();
+            match kind {
+                Kind::Publish => counts.published = 1,
+                Kind::Revise => counts.revised = 1,
+                Kind::End => {
+                    counts.ended = 1;
+                    if listing.end_reason == Some(EndReason::SoldElsewhere) {
+                        if let Some(since) = listing
+                            .end_requested_at
+                            .as_deref()
+                            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                        {
+                            let latency = Utc::now() - since.with_timezone(&Utc);
+                            engine
+                                .metrics
+                                .sale_to_ended(latency.to_std().unwrap_or_default());
+                        }
+                    }
+                }
+            }
+            Ok(counts)
+        }
+        // Nothing to do now (the product sold meanwhile; the sagas will end
+        // the listing): try again shortly.
+        Ok(Done::Later) => {
+            attempts::retry_at(
+                &engine.db,
+                &listing.listing_id,
+                kind,
+                Utc::now() + chrono::Duration::seconds(1),
+                None,
+            )
+            .await?;
+            Ok(EffectCounts::default())
+        }
+        Err(error) => {
+            let attempts = attempts_so_far + 1;
+            match engine.retry.decide(&error, attempts, rand::random::<f64>()) {
+                RetryDecision::RetryAfter(wait) => {
+                    engine.metrics.retry(listing.platform);
+                    let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                    attempts::retry_at(
+                        &engine.db,
+                        &listing.listing_id,
+                        kind,
+                        at,
+                        Some(&error.to_string()),
+                    )
+                    .await?;
+                    Ok(EffectCounts::default())
+                }
+                RetryDecision::GiveUp => {
+                    give_up(engine, &listing, kind, error.to_string(), attempts, &meta).await
+                }
+            }
+        }
+    }
+}
+
+/// What a call came to.
+enum Done {
+    /// Append this outcome.
+    Command(ListingCommand),
+    /// Not now.
+    Later,
+}
+
+async fn publish(
+    engine: &Engine,
+    adapter: &dyn Marketplace,
+    listing: &IndexedListing,
+    attempts_so_far: u32,
+) -> Result<Done, PortError> {
+    let request = match request_for(engine, listing).await {
+        Ok(Some((request, status))) => {
+            // A product no longer for sale is not published, unless an
+            // earlier attempt may already have put it up: then publishing
+            // again only finds that listing, which the sagas then end.
+            if !status.can_be_listed() && attempts_so_far == 0 {
+                return Ok(Done::Later);
+            }
+            request
+        }
+        Ok(None) => return Ok(Done::Later),
+        Err(error) => return Err(PortError::Transient(error.to_string())),
+    };
+    let published = adapter.publish(&request).await?;
+    Ok(Done::Command(ListingCommand::ConfirmListed {
+        external_id: published.external_id,
+        url: published.url,
+        listed_at: Utc::now(),
+        price: request.price,
+        quantity: request.quantity,
+    }))
+}
+
+async fn revise(
+    engine: &Engine,
+    adapter: &dyn Marketplace,
+    listing: &IndexedListing,
+) -> Result<Done, PortError> {
+    let Some(external_id) = &listing.external_id else {
+        return Ok(Done::Later);
+    };
+    let request = match request_for(engine, listing).await {
+        Ok(Some((request, _))) => request,
+        Ok(None) => return Ok(Done::Later),
+        Err(error) => return Err(PortError::Transient(error.to_string())),
+    };
+    match adapter.revise(external_id, &request).await {
+        Ok(()) => Ok(Done::Command(ListingCommand::ConfirmRevised {
+            price: Some(request.price),
+            quantity: Some(request.quantity),
+        })),
+        // Gone from the platform: nothing to update. A sale there, if that
+        // is why, is picked up by the next reconcile.
+        Err(PortError::AlreadyEnded | PortError::NotFound) => {
+            Ok(Done::Command(ListingCommand::ConfirmEnded {
+                ended_at: Utc::now(),
+                by: EndedBy::Platform,
+            }))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+async fn end(
+    adapter: &dyn Marketplace,
+    listing: &IndexedListing,
+    publish_uncertain: bool,
+) -> Result<Done, PortError> {
+    let reason = listing.end_reason.unwrap_or(EndReason::Manual);
+    let external_id = match &listing.external_id {
+        Some(id) => Some(id.clone()),
+        // Never confirmed as published. If a publish was under way, it may
+        // have reached the platform: look for it there by SKU.
+        None if publish_uncertain => find_unconfirmed(adapter, listing).await?,
+        None => None,
+    };
+    let Some(external_id) = external_id else {
+        return Ok(Done::Command(ListingCommand::ConfirmEnded {
+            ended_at: Utc::now(),
+            by: EndedBy::Riff,
+        }));
+    };
+    match adapter.end(&external_id, reason).await {
+        Ok(()) => Ok(Done::Command(ListingCommand::ConfirmEnded {
+            ended_at: Utc::now(),
+            by: EndedBy::Riff,
+        })),
+        // Ending is idempotent: already ended (or gone) is ended.
+        Err(PortError::AlreadyEnded | PortError::NotFound) => {
+            Ok(Done::Command(ListingCommand::ConfirmEnded {
+                ended_at: Utc::now(),
+                by: EndedBy::Platform,
+            }))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The live listing on the platform with this listing's SKU, if any.
+async fn find_unconfirmed(
+    adapter: &dyn Marketplace,
+    listing: &IndexedListing,
+) -> Result<Option<String>, PortError> {
+    let Some(sku) = &listing.sku else {
+        return Ok(None);
+    };
+    let scan = adapter.scan(Utc::now()).await?;
+    Ok(scan
+        .listings
+        .into_iter()
+        .find(|remote| remote.status == RemoteStatus::Live && remote.sku.as_deref() == Some(sku))
+        .map(|remote| remote.external_id))
+}
+
+/// The request that puts the listing's product on its platform, with the
+/// product's status; `None` when the product or listing cannot be read.
+async fn request_for(
+    engine: &Engine,
+    listing: &IndexedListing,
+) -> Result<Option<(PublishRequest, ProductStatus)>, SyncError> {
+    let Some(sku) = listing.sku.as_deref().and_then(|s| Sku::parse(s).ok()) else {
+        return Ok(None);
+    };
+    let product = engine.ledger.load_product(&sku).await?;
+    let state = engine.ledger.load_listing(listing.id()).await?;
+    let (Some(details), Some(price), Some(attributes)) =
+        (product.details, product.price, state.attributes)
+    else {
+        return Ok(None);
+    };
+    let picture_urls = product
+        .media
+        .iter()
+        .filter_map(|media| match &media.kind {
+            MediaKind::ImageUrl { url } => Some(url.clone()),
+            MediaKind::StoredImage { sha256, .. } => Some(format!(
+                "{}/media/{sha256}",
+                engine.public_url.trim_end_matches('/')
+            )),
+            MediaKind::Dropbox { .. } | MediaKind::YouTube { .. } => None,
+        })
+        .collect();
+    Ok(Some((
+        PublishRequest {
+            listing_id: listing.id(),
+            sku,
+            details,
+            price,
+            quantity: product.quantity.max(1),
+            picture_urls,
+            attributes,
+        },
+        product.status,
+    )))
+}
+
+/// Records that the call was given up on; the event raises a flag.
+async fn give_up(
+    engine: &Engine,
+    listing: &IndexedListing,
+    kind: Kind,
+    message: String,
+    attempts: u32,
+    meta: &riff_domain::EventMetadata,
+) -> Result<EffectCounts, SyncError> {
+    let command = match kind {
+        Kind::Publish => ListingCommand::FailPublish { message, attempts },
+        Kind::Revise => ListingCommand::FailRevise { message, attempts },
+        Kind::End => ListingCommand::FailEnd { message, attempts },
+    };
+    append(engine, listing.id(), command, meta).await?;
+    attempts::finish(&engine.db, &listing.listing_id).await?;
+    Ok(EffectCounts {
+        failed: 1,
+        ..EffectCounts::default()
+    })
+}
+
+async fn append(
+    engine: &Engine,
+    listing_id: Uuid,
+    command: ListingCommand,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    match engine.ledger.listing(listing_id, command, meta).await {
+        Ok(()) => Ok(()),
+        // The listing moved on while the call was made (e.g. ended by a
+        // reconcile); the outcome no longer applies.
+        Err(LedgerError::Rejected(refused)) => {
+            tracing::info!(%listing_id, %refused, "an effect's outcome no longer applies");
+            Ok(())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

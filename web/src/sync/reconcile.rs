@@ -1,0 +1,273 @@
+//! One reconcile run: scan each platform, diff the scan against the listing
+//! index (`policy::diff`, pure), and append what changed.
+//!
+//! Scans run side by side; a platform whose scan fails is reported with
+//! what to fix and the others go on. Changes are appended platform by
+//! platform in priority order, so that when one item is first seen on
+//! several platforms in one run, the highest-priority platform's listing is
+//! detected first and the import saga builds the product from its details.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration as Days, Utc};
+use riff_domain::listing::{EndedBy, ExternalSnapshot};
+use riff_domain::policy::{diff, Change};
+use riff_domain::port::{PortError, RemoteListing, Scan};
+use riff_domain::sync_run::{PlatformReport, Trigger};
+use riff_domain::value::Platform;
+use riff_domain::{ListingCommand, ListingError, Source, SyncRunCommand};
+use riff_projections::view::{listing_index, sync_runs};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{Engine, SyncError};
+use crate::ledger::LedgerError;
+
+/// How far back a platform's first scan reads sales.
+const FIRST_SALES_WINDOW_DAYS: i64 = 30;
+/// Later scans read sales from the last successful one, with this margin
+/// for sales the platform reports late.
+const SALES_OVERLAP_DAYS: i64 = 2;
+
+/// What a run found, per platform.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunSummary {
+    pub run_id: Uuid,
+    pub platforms: BTreeMap<Platform, PlatformReport>,
+}
+
+impl RunSummary {
+    /// Every platform synced.
+    pub fn succeeded(&self) -> bool {
+        self.platforms.values().all(PlatformReport::succeeded)
+    }
+}
+
+/// Reconciles `platforms` as run `run_id`. A platform that is not
+/// configured is reported as such.
+///
+/// # Errors
+/// The database failed; marketplace failures are in the summary instead.
+pub async fn run(
+    engine: &Engine,
+    run_id: Uuid,
+    trigger: Trigger,
+    platforms: &[Platform],
+) -> Result<RunSummary, SyncError> {
+    let _one_at_a_time = engine.reconciling.lock().await;
+    let meta = Engine::meta(Source::Reconcile, run_id, None);
+    let mut order: Vec<Platform> = engine
+        .priority
+        .platforms()
+        .iter()
+        .copied()
+        .filter(|p| platforms.contains(p))
+        .collect();
+    order.dedup();
+    engine
+        .ledger
+        .sync_run(
+            run_id,
+            SyncRunCommand::Start {
+                trigger,
+                platforms: order.clone(),
+                started_at: Utc::now(),
+            },
+            &meta,
+        )
+        .await?;
+    let last_success: BTreeMap<String, Option<String>> = sync_runs::platforms(&engine.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.platform, p.last_success_at))
+        .collect();
+    let scans = futures::future::join_all(order.iter().map(|platform| {
+        let since = sales_since(last_success.get(platform.as_str()).cloned().flatten());
+        async move {
+            let result = match engine.platforms.get(platform) {
+                Some(adapter) => adapter
+                    .scan(since)
+                    .await
+                    .map_err(|e| describe(*platform, &e)),
+                None => Err(format!(
+                    "{} is not configured; set its credentials (see README, Configuration)",
+                    platform.display_name()
+                )),
+            };
+            (*platform, result)
+        }
+    }))
+    .await;
+
+    let mut summary = RunSummary {
+        run_id,
+        platforms: BTreeMap::new(),
+    };
+    for (platform, scan) in scans {
+        let report = match scan {
+            Ok(scan) => {
+                engine.metrics.requests(platform, scan.requests);
+                apply(engine, platform, &scan, &meta).await?
+            }
+            Err(error) => PlatformReport {
+                errors: vec![error],
+                ..PlatformReport::default()
+            },
+        };
+        engine
+            .ledger
+            .sync_run(
+                run_id,
+                SyncRunCommand::Record {
+                    platform,
+                    report: report.clone(),
+                    synced_at: Utc::now(),
+                },
+                &meta,
+            )
+            .await?;
+        summary.platforms.insert(platform, report);
+    }
+    engine
+        .ledger
+        .sync_run(
+            run_id,
+            SyncRunCommand::Finish {
+                finished_at: Utc::now(),
+            },
+            &meta,
+        )
+        .await?;
+    engine.projector.nudge();
+    Ok(summary)
+}
+
+/// Diffs one platform's scan and appends the changes.
+async fn apply(
+    engine: &Engine,
+    platform: Platform,
+    scan: &Scan,
+    meta: &riff_domain::EventMetadata,
+) -> Result<PlatformReport, SyncError> {
+    // The index must include everything appended so far (an earlier
+    // platform of this run may have detected a listing).
+    engine.projector.run_until_idle().await?;
+    let known: Vec<_> = listing_index::on_platform(&engine.db, platform)
+        .await?
+        .iter()
+        .map(listing_index::IndexedListing::known)
+        .collect();
+    let now = Utc::now();
+    let mut report = PlatformReport {
+        requests: scan.requests,
+        listings: u32::try_from(scan.listings.len()).unwrap_or(u32::MAX),
+        ..PlatformReport::default()
+    };
+    for change in diff(scan, &known, platform, now) {
+        let (listing_id, command) = match change {
+            Change::Detected { listing_id, remote } => {
+                report.detected += 1;
+                (
+                    listing_id,
+                    ListingCommand::Detect {
+                        listing_id,
+                        platform,
+                        external_id: remote.external_id.clone(),
+                        snapshot: snapshot(&remote),
+                        detected_at: now,
+                    },
+                )
+            }
+            Change::Sold {
+                listing_id,
+                order_ref,
+                sold_at,
+                price,
+                quantity,
+                sold_out,
+            } => {
+                report.sales += 1;
+                (
+                    listing_id,
+                    ListingCommand::RecordSoldOn {
+                        order_ref,
+                        sold_at,
+                        price,
+                        quantity,
+                        sold_out,
+                    },
+                )
+            }
+            Change::EndedElsewhere { listing_id } => {
+                report.ended_elsewhere += 1;
+                (
+                    listing_id,
+                    ListingCommand::ConfirmEnded {
+                        ended_at: now,
+                        by: EndedBy::Platform,
+                    },
+                )
+            }
+            Change::Drifted {
+                listing_id,
+                field,
+                riff_value,
+                platform_value,
+            } => {
+                report.drifted += 1;
+                (
+                    listing_id,
+                    ListingCommand::RecordDrift {
+                        field,
+                        riff_value,
+                        platform_value,
+                    },
+                )
+            }
+        };
+        match engine.ledger.listing(listing_id, command, meta).await {
+            // Another run detected it first: nothing is imported twice.
+            Ok(()) | Err(LedgerError::Rejected(ListingError::AlreadyExists)) => {}
+            Err(LedgerError::Rejected(refused)) => report
+                .errors
+                .push(format!("listing {listing_id} refused a change: {refused}")),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(report)
+}
+
+/// A listing found on a platform, as its detection records it.
+fn snapshot(remote: &RemoteListing) -> ExternalSnapshot {
+    ExternalSnapshot {
+        sku: remote.sku.clone(),
+        title: remote.title.clone(),
+        price: remote.price,
+        quantity: remote.quantity,
+        url: remote.url.clone(),
+        raw: serde_json::json!({
+            "external_id": remote.external_id,
+            "sku": remote.sku,
+            "title": remote.title,
+            "price": remote.price,
+            "quantity": remote.quantity,
+            "url": remote.url,
+        }),
+    }
+}
+
+fn sales_since(last_success: Option<String>) -> DateTime<Utc> {
+    match last_success.and_then(|at| DateTime::parse_from_rfc3339(&at).ok()) {
+        Some(at) => at.with_timezone(&Utc) - Days::days(SALES_OVERLAP_DAYS),
+        None => Utc::now() - Days::days(FIRST_SALES_WINDOW_DAYS),
+    }
+}
+
+/// A scan failure in words that say what to fix.
+fn describe(platform: Platform, error: &PortError) -> String {
+    let name = platform.display_name();
+    match error {
+        PortError::Auth(what) => format!("{name} refused Riff's credentials: {what}"),
+        other => format!("{name}: {other}"),
+    }
+}

@@ -1,0 +1,452 @@
+//! The sagas: the log's reactions, read from their own checkpoint.
+//!
+//! - **Sale**: a `SoldOn` is recorded on its product (first sale wins, by
+//!   the product's own rule); a product sold out ends its other listings,
+//!   one with units left updates them to the new quantity.
+//! - **Price sync**: a price or stock change updates the live listings; an
+//!   archived product's listings are ended.
+//! - **Import**: a listing found on a platform is linked to the product with
+//!   its SKU, left for the owner when it looks like another product, or made
+//!   into a new product.
+//! - **Webhooks**: a delivery asks for a reconcile of its platform.
+//!
+//! Every reaction is a command that the aggregates make idempotent (an end
+//! asked twice, a sale recorded twice, a link made twice change nothing), and
+//! the checkpoint moves after the reaction: a process killed in between
+//! reacts again on restart, harmlessly. Nothing is lost, nothing doubles.
+
+use riff_domain::listing::EndReason;
+use riff_domain::policy::{
+    decide_import, listings_to_end, Candidate, ImportDecision, Sale, SiblingListing,
+};
+use riff_domain::product::ProductSource;
+use riff_domain::sync_run::Trigger;
+use riff_domain::value::{Platform, ProductDetails, ProductDetailsInput, SaleChannel, Sku};
+use riff_domain::{
+    ListingCommand, ListingError, ListingEvent, ListingStatus, ProductCommand, ProductError,
+    ProductEvent, Source,
+};
+use riff_projections::checkpoint;
+use riff_projections::log::{self, Envelope, RecordedEvent};
+use riff_projections::view::{inventory, listing_index};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::{Engine, SyncError};
+use crate::ledger::LedgerError;
+
+/// The sagas' checkpoint name.
+const READER: &str = "saga:main";
+/// Events read per round.
+const BATCH: i64 = 200;
+
+/// Reacts to the log until `stop`.
+pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
+    loop {
+        let pause = match run_until_idle(engine).await {
+            Ok(0) => std::time::Duration::from_millis(50),
+            Ok(_) => continue,
+            Err(error) => {
+                tracing::error!(%error, "the sagas stopped on an error; retrying in 5 s");
+                std::time::Duration::from_secs(5)
+            }
+        };
+        tokio::select! {
+            () = super::stopped(&mut stop) => return,
+            () = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
+/// Reacts to every event after the checkpoint; returns how many it read.
+///
+/// # Errors
+/// The database failed.
+pub async fn run_until_idle(engine: &Engine) -> Result<usize, SyncError> {
+    let mut total = 0;
+    loop {
+        let from = checkpoint::load(&engine.db, READER).await?;
+        let batch = log::read_after(&engine.db, from, BATCH).await?;
+        if batch.is_empty() {
+            return Ok(total);
+        }
+        // Reactions read the views; they must show at least this batch.
+        engine.projector.run_until_idle().await?;
+        for stored in &batch {
+            let envelope = stored.decode()?;
+            react(engine, &envelope).await?;
+            checkpoint::save(&engine.db, READER, envelope.position).await?;
+        }
+        total += batch.len();
+    }
+}
+
+async fn react(engine: &Engine, envelope: &Envelope) -> Result<(), SyncError> {
+    let cause = Some(format!("{}/{}", envelope.aggregate_id, envelope.sequence));
+    let meta = {
+        let origin = envelope.metadata.as_ref();
+        Engine::meta(
+            origin.map_or(Source::Reconcile, |m| m.source),
+            origin.map_or_else(Uuid::new_v4, |m| m.correlation_id),
+            cause,
+        )
+    };
+    let id = envelope.aggregate_id.as_str();
+    match &envelope.event {
+        RecordedEvent::Listing(ListingEvent::SoldOn { order_ref, .. }) => {
+            let listing = engine.ledger.load_listing(listing_uuid(id)).await?;
+            if let Some(sku) = &listing.sku {
+                let sales = listing.sales.iter().filter(|s| s.order_ref == *order_ref);
+                record_sales(engine, sku, sales, &meta).await?;
+            }
+        }
+        RecordedEvent::Listing(ListingEvent::LinkedToProduct { sku }) => {
+            let listing = engine.ledger.load_listing(listing_uuid(id)).await?;
+            if product_exists(engine, sku).await? {
+                record_sales(engine, sku, listing.sales.iter(), &meta).await?;
+            }
+        }
+        RecordedEvent::Listing(ListingEvent::ExternallyDetected { .. }) => {
+            import(engine, listing_uuid(id), &meta).await?;
+        }
+        RecordedEvent::Product(ProductEvent::ProductSold { sale, remaining }) => {
+            after_sale(engine, id, sale, *remaining, &meta).await?;
+        }
+        RecordedEvent::Product(ProductEvent::SaleConflictDetected {
+            winner: Some(winner),
+            remaining: 0,
+            ..
+        }) => after_sale(engine, id, winner, 0, &meta).await?,
+        RecordedEvent::Product(
+            ProductEvent::PriceChanged { .. } | ProductEvent::QuantityAdjusted { .. },
+        ) => revise_all(engine, id, None, &meta).await?,
+        RecordedEvent::Product(ProductEvent::ProductArchived { .. }) => {
+            for listing in listing_index::of_product(&engine.db, id).await? {
+                if !listing.status.is_closed() {
+                    request_end(engine, listing.id(), EndReason::Removed, &meta).await?;
+                }
+            }
+        }
+        RecordedEvent::Delivery(riff_domain::delivery::DeliveryEvent::WebhookReceived {
+            platform,
+            ..
+        }) => {
+            engine.request_sync(Some(*platform), Trigger::Webhook);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn listing_uuid(id: &str) -> Uuid {
+    Uuid::parse_str(id).expect("listing aggregate ids are UUIDs")
+}
+
+async fn product_exists(engine: &Engine, sku: &Sku) -> Result<bool, SyncError> {
+    Ok(engine.ledger.load_product(sku).await?.sku.is_some())
+}
+
+/// Records platform sales on their product. A sale already recorded is a
+/// duplicate the product ignores.
+async fn record_sales<'a>(
+    engine: &Engine,
+    sku: &Sku,
+    sales: impl Iterator<Item = &'a Sale>,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    for sale in sales {
+        let command = ProductCommand::RecordSale {
+            sale: sale.clone(),
+            priority: engine.priority.clone(),
+        };
+        match engine.ledger.product(sku, command, meta).await {
+            Ok(()) => {}
+            // Linked to a product that is not there (yet): the import
+            // records the sale once it has made the product.
+            Err(LedgerError::Rejected(ProductError::NotFound)) => {}
+            Err(LedgerError::Rejected(refused)) => {
+                tracing::warn!(%sku, order = %sale.order_ref, %refused, "a sale was refused");
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
+}
+
+/// After a sale took units: sold out → end every other listing; units left
+/// → bring the other listings to the new quantity.
+async fn after_sale(
+    engine: &Engine,
+    sku: &str,
+    sale: &Sale,
+    remaining: u32,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    let listings = listing_index::of_product(&engine.db, sku).await?;
+    let sold_listing = listings
+        .iter()
+        .find(|l| {
+            SaleChannel::Platform(l.platform) == sale.channel && l.orders.contains(&sale.order_ref)
+        })
+        .map(listing_index::IndexedListing::id);
+    if remaining == 0 {
+        let siblings: Vec<SiblingListing> = listings
+            .iter()
+            .map(|l| SiblingListing {
+                listing_id: l.id(),
+                status: l.status,
+            })
+            .collect();
+        for listing_id in listings_to_end(0, sold_listing, &siblings) {
+            request_end(engine, listing_id, EndReason::SoldElsewhere, meta).await?;
+        }
+        Ok(())
+    } else {
+        revise_all(engine, sku, sold_listing, meta).await
+    }
+}
+
+/// Asks every live listing of the product (but `except`) to show the
+/// product's current price and quantity.
+async fn revise_all(
+    engine: &Engine,
+    sku: &str,
+    except: Option<Uuid>,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    let Ok(parsed) = Sku::parse(sku) else {
+        return Ok(());
+    };
+    let product = engine.ledger.load_product(&parsed).await?;
+    let Some(price) = product.price else {
+        return Ok(());
+    };
+    for listing in listing_index::of_product(&engine.db, sku).await? {
+        if listing.status != ListingStatus::Live || Some(listing.id()) == except {
+            continue;
+        }
+        if listing.published_price == Some(price)
+            && listing.published_quantity == Some(product.quantity)
+        {
+            continue;
+        }
+        let command = ListingCommand::RequestRevise {
+            price,
+            quantity: product.quantity,
+        };
+        listing_command(engine, listing.id(), command, meta).await?;
+    }
+    Ok(())
+}
+
+async fn request_end(
+    engine: &Engine,
+    listing_id: Uuid,
+    reason: EndReason,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    listing_command(
+        engine,
+        listing_id,
+        ListingCommand::RequestEnd { reason },
+        meta,
+    )
+    .await
+}
+
+/// Runs a listing command whose refusal is a state the saga need not act on
+/// (logged), and whose store failure stops the saga (retried later).
+async fn listing_command(
+    engine: &Engine,
+    listing_id: Uuid,
+    command: ListingCommand,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    match engine.ledger.listing(listing_id, command, meta).await {
+        Ok(()) => Ok(()),
+        Err(LedgerError::Rejected(refused)) => {
+            tracing::warn!(%listing_id, %refused, "a listing refused the saga's command");
+            Ok(())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The import saga: link, hold for the owner, or make a new product.
+async fn import(
+    engine: &Engine,
+    listing_id: Uuid,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    let mut meta = meta.clone();
+    meta.source = Source::Import;
+    let listing = engine.ledger.load_listing(listing_id).await?;
+    let (Some(platform), Some(external_id)) = (listing.platform, listing.external_id.clone())
+    else {
+        return Ok(());
+    };
+    if listing.held {
+        return Ok(());
+    }
+    let Some(snapshot) = first_snapshot(engine, listing_id).await? else {
+        return Ok(());
+    };
+    // Linked already: a reaction cut short by a crash; finish it.
+    if let Some(sku) = &listing.sku {
+        if !product_exists(engine, sku).await? {
+            create_imported(engine, sku, platform, &external_id, &snapshot, &meta).await?;
+        }
+        return record_sales(engine, sku, listing.sales.iter(), &meta).await;
+    }
+    let same_sku = match snapshot.sku.as_deref().map(Sku::parse) {
+        Some(Ok(sku)) => {
+            let product = engine.ledger.load_product(&sku).await?;
+            product.details.map(|details| Candidate { sku, details })
+        }
+        _ => None,
+    };
+    let candidates = candidates(engine).await?;
+    let decision = decide_import(
+        platform,
+        &snapshot,
+        same_sku.as_ref(),
+        &candidates,
+        engine.currency,
+    );
+    match decision {
+        ImportDecision::Link { sku } => {
+            link(engine, listing_id, &sku, &meta).await?;
+        }
+        ImportDecision::LikelyDuplicate { of, reason } => {
+            listing_command(
+                engine,
+                listing_id,
+                ListingCommand::SuspectDuplicate { of, reason },
+                &meta,
+            )
+            .await?;
+        }
+        ImportDecision::Unpriced { reason } => {
+            listing_command(
+                engine,
+                listing_id,
+                ListingCommand::HoldImport { reason },
+                &meta,
+            )
+            .await?;
+        }
+        ImportDecision::Create { sku, .. } => {
+            let sku = match sku {
+                Some(sku) => sku,
+                None => Sku::generated(engine.db.next_counter("sku").await?),
+            };
+            // Link first: a crash between the two leaves a linked listing,
+            // which the branch above finishes — never a second product.
+            link(engine, listing_id, &sku, &meta).await?;
+            create_imported(engine, &sku, platform, &external_id, &snapshot, &meta).await?;
+            record_sales(engine, &sku, listing.sales.iter(), &meta).await?;
+        }
+    }
+    // The next found listing must be compared with this one's product.
+    engine.projector.run_until_idle().await?;
+    Ok(())
+}
+
+async fn link(
+    engine: &Engine,
+    listing_id: Uuid,
+    sku: &Sku,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    match engine
+        .ledger
+        .listing(listing_id, ListingCommand::Link { sku: sku.clone() }, meta)
+        .await
+    {
+        Ok(()) | Err(LedgerError::Rejected(ListingError::AlreadyLinked { .. })) => Ok(()),
+        Err(LedgerError::Rejected(refused)) => {
+            tracing::warn!(%listing_id, %refused, "a found listing could not be linked");
+            Ok(())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn create_imported(
+    engine: &Engine,
+    sku: &Sku,
+    platform: Platform,
+    external_id: &str,
+    snapshot: &riff_domain::listing::ExternalSnapshot,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    let ImportDecision::Create {
+        details,
+        price,
+        quantity,
+        ..
+    } = decide_import(platform, snapshot, None, &[], engine.currency)
+    else {
+        return Ok(());
+    };
+    let command = ProductCommand::Create {
+        sku: sku.clone(),
+        details,
+        price,
+        quantity,
+        source: ProductSource::Imported {
+            platform,
+            external_id: external_id.to_owned(),
+        },
+    };
+    match engine.ledger.product(sku, command, meta).await {
+        Ok(()) | Err(LedgerError::Rejected(ProductError::AlreadyExists { .. })) => Ok(()),
+        Err(LedgerError::Rejected(refused)) => {
+            tracing::warn!(%sku, %refused, "an imported product was refused");
+            Ok(())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The snapshot a found listing was detected with.
+async fn first_snapshot(
+    engine: &Engine,
+    listing_id: Uuid,
+) -> Result<Option<riff_domain::listing::ExternalSnapshot>, SyncError> {
+    let id = listing_id.to_string();
+    let events = log::events_of(&engine.db, &[("listing", id.as_str())]).await?;
+    for stored in events {
+        if let RecordedEvent::Listing(ListingEvent::ExternallyDetected { snapshot, .. }) =
+            stored.decode()?.event
+        {
+            return Ok(Some(snapshot));
+        }
+    }
+    Ok(None)
+}
+
+/// Every product still for sale, as import candidates.
+async fn candidates(engine: &Engine) -> Result<Vec<Candidate>, SyncError> {
+    Ok(inventory::active(&engine.db)
+        .await?
+        .into_iter()
+        .filter_map(|item| {
+            let details = ProductDetails::parse(ProductDetailsInput {
+                title: item.title,
+                brand: item.brand,
+                model: item.model,
+                year: item.year.map(|y| y.to_string()),
+                finish: item.finish,
+                category: item.category,
+                condition: item.condition,
+                description: item.description,
+            })
+            .ok()?;
+            Some(Candidate {
+                sku: Sku::parse(&item.sku).ok()?,
+                details,
+            })
+        })
+        .collect())
+}
