@@ -371,7 +371,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
             }
         }
     });
-    let settings: Vec<(String, String)> = (0..13)
+    let settings: Vec<(String, String)> = (0..14)
         .map(|_| {
             settings
                 .recv_timeout(Duration::from_secs(20))

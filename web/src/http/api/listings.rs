@@ -39,6 +39,12 @@ pub(crate) async fn publish(
         Some(value) => PlatformAttributes::from_json(platform, value)
             .map_err(|message| ApiError::invalid("attributes", message))?,
     };
+    if !state.engine.platforms.contains_key(&platform) {
+        return Err(ApiError::Conflict(format!(
+            "{} is not configured; set its credentials (README, Configuration) and restart Riff",
+            platform.display_name()
+        )));
+    }
     let sku =
         Sku::parse(&sku).map_err(|_| ApiError::NotFound(format!("no product has SKU {sku}")))?;
     let product = state.ledger.load_product(&sku).await?;
