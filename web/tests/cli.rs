@@ -342,20 +342,10 @@ fn platforms_scan_says_which_setting_to_fix() {
     assert!(String::from_utf8_lossy(&vr.stderr).contains("VR_USERNAME"));
 }
 
-#[test]
-fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
-    let dir = WorkDir::new();
-    std::fs::write(
-        dir.0.join("seed.json"),
-        r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
-                     {"title": "Listed by hand", "price": "45.00"}],
-            "reverb": [{"sku": "VOX-1", "title": "Vox AC15", "price": "650.00", "quantity": 2}],
-            "shopify": [{"sku": "BOSS-1", "title": "Boss DS-1", "price": "45.00"},
-                        {"sku": "EHX-1", "title": "Big Muff", "price": "69.00"},
-                        {"title": "Made in the Shopify admin", "price": "10.00"}],
-            "vr": [{"sku": "GRE-1", "brand": "Gretsch", "title": "White Falcon", "price": "3500.00"}]}"#,
-    )
-    .expect("a seed file");
+/// Starts `riff sim` with `seed` (JSON) and returns it with the settings it
+/// printed.
+fn start_sim(dir: &WorkDir, seed: &str) -> (std::process::Child, Vec<(String, String)>) {
+    std::fs::write(dir.0.join("seed.json"), seed).expect("a seed file");
     let mut sim = riff(&dir.0)
         .args(["sim", "--bind", "127.0.0.1:0", "--seed", "seed.json"])
         .stdout(Stdio::piped())
@@ -379,6 +369,22 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
         })
         .collect();
     assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
+    (sim, settings)
+}
+
+#[test]
+fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
+    let dir = WorkDir::new();
+    let (mut sim, settings) = start_sim(
+        &dir,
+        r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
+                     {"title": "Listed by hand", "price": "45.00"}],
+            "reverb": [{"sku": "VOX-1", "title": "Vox AC15", "price": "650.00", "quantity": 2}],
+            "shopify": [{"sku": "BOSS-1", "title": "Boss DS-1", "price": "45.00"},
+                        {"sku": "EHX-1", "title": "Big Muff", "price": "69.00"},
+                        {"title": "Made in the Shopify admin", "price": "10.00"}],
+            "vr": [{"sku": "GRE-1", "brand": "Gretsch", "title": "White Falcon", "price": "3500.00"}]}"#,
+    );
 
     for (platform, listings) in [("ebay", 2), ("reverb", 1), ("shopify", 3), ("vr", 1)] {
         let out = riff(&dir.0)
@@ -400,4 +406,79 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
     }
     let status = stop_with_sigterm(&mut sim);
     assert!(status.success());
+}
+
+#[test]
+fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
+    let dir = WorkDir::new();
+    let (mut sim, settings) = start_sim(
+        &dir,
+        r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG Standard", "price": "899.00"}],
+            "reverb": [{"sku": "GIB-1", "title": "Gibson SG Standard", "price": "899.00"},
+                       {"title": "Vox AC15 amplifier", "price": "650.00"}],
+            "shopify": [{"sku": "GIB-1", "title": "Gibson SG Standard", "price": "899.00"}],
+            "vr": [{"sku": "GIB-1", "brand": "Gibson", "title": "SG Standard", "price": "899.00"}]}"#,
+    );
+    let sync = |extra: &[(&str, &str)]| {
+        riff(&dir.0)
+            .args(["sync", "--json"])
+            .envs(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(extra.iter().copied())
+            .output()
+            .expect("riff runs")
+    };
+    let first = sync(&[]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).expect("JSON");
+    assert!(report["run_id"].is_string());
+    for platform in ["ebay", "reverb", "shopify", "vr"] {
+        let p = &report["platforms"][platform];
+        for field in [
+            "requests",
+            "listings",
+            "sales",
+            "detected",
+            "ended_elsewhere",
+        ] {
+            assert!(p[field].is_u64(), "{platform}.{field} in {report}");
+        }
+        assert_eq!(p["errors"], serde_json::json!([]), "{report}");
+    }
+    assert_eq!(report["platforms"]["reverb"]["detected"], 2);
+    for field in ["published", "revised", "ended", "failed"] {
+        assert_eq!(report["effects"][field], 0, "{report}");
+    }
+
+    // eBay's token is refused; the others still sync, and the exit code says
+    // something needs fixing.
+    let second = sync(&[
+        ("EBAY_OAUTH_TOKEN", "v^1.1#revoked"),
+        ("EBAY_REFRESH_TOKEN", "v^1.1#revoked-too"),
+    ]);
+    assert_eq!(second.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&second.stdout).expect("JSON");
+    let errors = report["platforms"]["ebay"]["errors"].to_string();
+    assert!(errors.to_lowercase().contains("token"), "{report}");
+    assert_eq!(
+        report["platforms"]["reverb"]["errors"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        report["platforms"]["reverb"]["detected"], 0,
+        "nothing twice"
+    );
+
+    let products = riff(&dir.0)
+        .args(["export", "csv"])
+        .envs(settings.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("riff runs");
+    let csv = String::from_utf8_lossy(&products.stdout);
+    assert_eq!(csv.lines().count(), 3, "a header and two products: {csv}");
+    assert!(stop_with_sigterm(&mut sim).success());
 }
