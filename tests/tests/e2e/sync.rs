@@ -303,7 +303,7 @@ async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend:
     let again = sync_and_settle(&app).await;
     assert_eq!(again["status"], "succeeded");
     let page: Value = app
-        .get(&format!("/api/events?after={}&limit=1000", events_before))
+        .get(&format!("/api/events?after={events_before}&limit=1000"))
         .await
         .json()
         .await
@@ -574,7 +574,7 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
         StatusCode::OK
     );
     let page: Value = app
-        .get(&format!("/api/events?after=0&limit=1000"))
+        .get("/api/events?after=0&limit=1000")
         .await
         .json()
         .await
