@@ -612,3 +612,114 @@ on_both_backends!(
     a_sale_still_ends_everything_when_every_third_call_fails,
     webhooks_that_do_not_verify_change_nothing,
 );
+
+async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    let mut body = guitar("PEDAL-3", "Boss DS-1 Distortion");
+    body["quantity"] = json!(3);
+    app.create_product(&body).await;
+    let p = list_everywhere(&app, "PEDAL-3").await;
+    let id = |platform| {
+        listing(&p, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (ebay_id, reverb_id) = (id(Platform::Ebay), id(Platform::Reverb));
+    assert_eq!(sims.reverb().listing(&reverb_id).unwrap().inventory, 3);
+
+    // One unit goes on eBay: the others now offer two, eBay stays up.
+    buy(&sims, Platform::Ebay, &ebay_id);
+    eventually("Reverb offering two", Duration::from_secs(30), || async {
+        (sims.reverb().listing(&reverb_id).unwrap().inventory == 2).then_some(())
+    })
+    .await;
+    let p = product(&app, "PEDAL-3").await;
+    assert_eq!(p["quantity"], 2);
+    assert_eq!(p["status"], "active");
+    assert_eq!(listing(&p, Platform::Ebay)["status"], "live");
+
+    // A price change reaches every live listing.
+    let response = app
+        .patch("/api/products/PEDAL-3", &json!({"price": "59.00"}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    eventually(
+        "the new price on Reverb and eBay",
+        Duration::from_secs(30),
+        || async {
+            let reverb = sims.reverb().listing(&reverb_id).unwrap().price;
+            let ebay = sims.ebay().listing(&ebay_id).unwrap().price;
+            (reverb == rust_decimal::Decimal::new(5_900, 2)
+                && ebay == rust_decimal::Decimal::new(5_900, 2))
+            .then_some(())
+        },
+    )
+    .await;
+
+    // The last two go on Reverb: everything else ends.
+    buy(&sims, Platform::Reverb, &reverb_id);
+    eventually("one left", Duration::from_secs(30), || async {
+        (product(&app, "PEDAL-3").await["quantity"] == 1).then_some(())
+    })
+    .await;
+    buy(&sims, Platform::Reverb, &reverb_id);
+    let p = eventually("all ended", Duration::from_secs(30), || async {
+        let p = product(&app, "PEDAL-3").await;
+        [Platform::Ebay, Platform::Shopify, Platform::Vr]
+            .iter()
+            .all(|pl| listing(&p, *pl)["status"] == "ended")
+            .then_some(p)
+    })
+    .await;
+    assert_eq!(p["status"], "sold");
+    assert_eq!(p["quantity"], 0);
+    assert_eq!(listing(&p, Platform::Reverb)["status"], "sold");
+}
+
+async fn a_listing_ended_on_the_platform_is_ended_not_sold(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = quiet_shop(backend, &sims).await;
+    app.create_product(&guitar("GONE-1", "Fender Telecaster"))
+        .await;
+    let p = list_everywhere(&app, "GONE-1").await;
+    // The owner ends it on Reverb's own site.
+    let reverb = app.marketplaces.adapter(Platform::Reverb).unwrap();
+    reverb
+        .end(
+            listing(&p, Platform::Reverb)["external_id"]
+                .as_str()
+                .unwrap(),
+            riff_domain::listing::EndReason::Manual,
+        )
+        .await
+        .unwrap();
+
+    let run = sync_and_settle(&app).await;
+    assert_eq!(run["reports"]["reverb"]["ended_elsewhere"], 1, "{run}");
+    assert_eq!(run["reports"]["reverb"]["sales"], 0, "{run}");
+    let p = product(&app, "GONE-1").await;
+    assert_eq!(listing(&p, Platform::Reverb)["status"], "ended");
+    assert_eq!(p["status"], "active", "an ended listing is not a sale");
+    for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {
+        assert_eq!(listing(&p, platform)["status"], "live");
+    }
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let text = metrics.text().await.unwrap();
+    for name in [
+        "riff_events_appended",
+        "riff_projection_lag_events",
+        "riff_outbox_depth",
+        "riff_marketplace_requests_total{platform=\"reverb\"}",
+        "riff_last_successful_sync_timestamp_seconds{platform=\"reverb\"}",
+        "riff_sale_to_ended_seconds_bucket",
+    ] {
+        assert!(text.contains(name), "{name} missing from\n{text}");
+    }
+}
+
+on_both_backends!(
+    a_stocked_item_updates_its_other_listings_until_the_last_unit_sells,
+    a_listing_ended_on_the_platform_is_ended_not_sold,
+);
