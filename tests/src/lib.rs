@@ -156,6 +156,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         database_url: database_url.to_owned(),
         bind: "127.0.0.1:0".parse().expect("a valid address"),
         api_token: token.map(Secret::new),
+        admin_password: Some(Secret::new(ADMIN_PASSWORD)),
         currency: Currency::GBP,
         platform_priority: PlatformPriority::default(),
         // Tests start their syncs themselves.
@@ -165,6 +166,9 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         marketplaces: Marketplaces::default(),
     }
 }
+
+/// The `admin` user's password in every test app.
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
 
 /// Spawns Riff on a fresh database of `backend`, with [`TOKEN`].
 pub async fn spawn_app(backend: Backend) -> TestApp {

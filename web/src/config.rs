@@ -31,6 +31,11 @@ pub struct Config {
     #[arg(long, env = "RIFF_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub api_token: Option<Secret>,
 
+    /// The password of the `admin` user created on first start when there
+    /// is no user yet; generated and printed once when unset.
+    #[arg(long, env = "RIFF_ADMIN_PASSWORD", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub admin_password: Option<Secret>,
+
     /// The shop's currency: prices without one are in it.
     #[arg(long, env = "RIFF_CURRENCY", default_value = "GBP", value_parser = parse_currency, global = true)]
     pub currency: Currency,

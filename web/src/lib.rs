@@ -12,6 +12,8 @@
 //! - [`auth`]: the API token.
 //! - [`cli`]: the `riff` subcommands; [`scan`] and [`sim`] implement two.
 
+pub mod actions;
+pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -32,6 +32,14 @@ async fn main() -> anyhow::Result<()> {
                      Send it as `Authorization: Bearer <token>`, or set RIFF_API_TOKEN to choose your own."
                 );
             }
+            if let Some(password) = &app.generated_admin_password {
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "Log in at http://{} as admin with the password (shown only this once):\n\n    {password}\n\n\
+                     Set RIFF_ADMIN_PASSWORD to choose it, or add people with `riff user add NAME`.",
+                    app.local_addr()
+                );
+            }
             tracing::info!(address = %app.local_addr(), "riff is listening");
             app.run_until_stopped(shutdown_signal())
                 .await

@@ -12,7 +12,9 @@ use riff_projections::{view, Db, ProjectionError, Projector};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::admin::users;
 use crate::auth::ApiToken;
+use crate::config::Secret;
 use crate::config::Config;
 use crate::http;
 use crate::http::webhooks::WebhookSecrets;
@@ -42,6 +44,9 @@ pub struct Application {
     schedule: Schedule,
     /// The API token, when Riff generated it on this start: shown once.
     pub generated_token: Option<String>,
+    /// The `admin` password, when Riff generated it on this start: shown
+    /// once.
+    pub generated_admin_password: Option<String>,
 }
 
 impl Application {
@@ -57,6 +62,10 @@ impl Application {
         let (token, generated_token) = ApiToken::load(config.api_token.as_ref(), &db)
             .await
             .map_err(StartupError::Database)?;
+        let generated_admin_password =
+            users::ensure_admin(&db, config.admin_password.as_ref().map(Secret::expose))
+                .await
+                .map_err(|e| StartupError::Settings(format!("RIFF_ADMIN_PASSWORD: {e}")))?;
         let projector = Arc::new(
             Projector::new(db.clone(), view::all())
                 .await
@@ -92,6 +101,8 @@ impl Application {
             engine,
             metrics,
             webhooks: Arc::new(WebhookSecrets::from(&config.marketplaces)),
+            login_throttle: Arc::new(crate::admin::Throttle::default()),
+            secure_cookies: config.public_url().starts_with("https://"),
             token: Arc::new(token),
             currency: config.currency,
             priority: Arc::new(config.platform_priority.clone()),
@@ -101,6 +112,7 @@ impl Application {
             state,
             schedule,
             generated_token,
+            generated_admin_password,
         })
     }
 
@@ -137,7 +149,8 @@ impl Application {
             stopped.clone(),
         ));
         let db = self.state.db.clone();
-        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(
+        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(
             async move {
                 shutdown.await;
                 let _ = stop.send(true);

@@ -27,6 +27,10 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub metrics: Arc<Metrics>,
     pub webhooks: Arc<WebhookSecrets>,
+    /// Login attempts, limited per address and per user name.
+    pub login_throttle: Arc<crate::admin::Throttle>,
+    /// Session cookies are `Secure` when Riff is served over HTTPS.
+    pub secure_cookies: bool,
     pub token: Arc<ApiToken>,
     pub currency: Currency,
     pub priority: Arc<PlatformPriority>,

@@ -1,9 +1,9 @@
 //! Routes. `/api` needs the bearer token; `/healthz`, `/metrics` and
 //! `/webhooks/*` (verified per platform) do not.
 
-mod api;
+pub(crate) mod api;
 mod health;
-mod json;
+pub(crate) mod json;
 mod metrics;
 pub mod webhooks;
 
@@ -18,6 +18,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let api = api::router().layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
+        .merge(crate::admin::router(&state))
         .nest("/api", api)
         .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))

@@ -6,13 +6,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::value::{Platform, Sku};
-use riff_domain::{EventMetadata, ListingCommand, ListingStatus, Source};
-use riff_projections::view::listing_index;
+use riff_domain::value::Platform;
+use riff_domain::{EventMetadata, Source};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::actions;
 use crate::error::ApiError;
 use axum::body::Bytes;
 
@@ -39,47 +39,8 @@ pub(crate) async fn publish(
         Some(value) => PlatformAttributes::from_json(platform, value)
             .map_err(|message| ApiError::invalid("attributes", message))?,
     };
-    if !state.engine.platforms.contains_key(&platform) {
-        return Err(ApiError::Conflict(format!(
-            "{} is not configured; set its credentials (README, Configuration) and restart Riff",
-            platform.display_name()
-        )));
-    }
-    let sku =
-        Sku::parse(&sku).map_err(|_| ApiError::NotFound(format!("no product has SKU {sku}")))?;
-    let product = state.ledger.load_product(&sku).await?;
-    if product.sku.is_none() {
-        return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
-    }
-    // One listing per platform: a second would sell the item twice.
-    if let Some(open) = listing_index::of_product(&state.db, sku.as_str())
-        .await?
-        .into_iter()
-        .find(|l| {
-            l.platform == platform
-                && !matches!(
-                    l.status,
-                    ListingStatus::Ended | ListingStatus::Sold | ListingStatus::Failed
-                )
-        })
-    {
-        return Err(ApiError::Conflict(format!(
-            "{sku} already has a {} listing on {} ({}); end it before listing it again",
-            open.status.as_str(),
-            platform.display_name(),
-            open.listing_id
-        )));
-    }
-    let listing_id = Uuid::new_v4();
-    let command = ListingCommand::Request {
-        listing_id,
-        sku: sku.clone(),
-        product_status: product.status,
-        attributes,
-    };
     let meta = EventMetadata::new("api", Source::Api);
-    state.ledger.listing(listing_id, command, &meta).await?;
-    state.projector.nudge();
+    let listing_id = actions::request_listing(&state, &sku, platform, attributes, &meta).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"listing_id": listing_id, "status": "pending"})),
@@ -115,14 +76,9 @@ pub(crate) async fn end(
     let listing_id =
         Uuid::parse_str(&id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))?;
     let meta = EventMetadata::new("api", Source::Api);
-    state
-        .ledger
-        .listing(listing_id, ListingCommand::RequestEnd { reason }, &meta)
-        .await?;
-    state.projector.nudge();
-    let listing = state.ledger.load_listing(listing_id).await?;
+    let status = actions::end_listing(&state, listing_id, reason, &meta).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"listing_id": listing_id, "status": listing.status.as_str()})),
+        Json(json!({"listing_id": listing_id, "status": status.as_str()})),
     ))
 }

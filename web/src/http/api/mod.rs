@@ -2,10 +2,10 @@
 
 mod audit;
 mod events;
-mod export;
+pub(crate) mod export;
 mod flags;
 mod listings;
-mod products;
+pub(crate) mod products;
 mod sales;
 mod settings;
 mod sync;

@@ -53,23 +53,23 @@ fn parse_at(raw: &str) -> Result<At, ApiError> {
 }
 
 /// The list's query string, as typed.
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(crate) struct ListParams {
-    q: Option<String>,
-    brand: Option<String>,
-    category: Option<String>,
-    condition: Option<String>,
-    status: Option<String>,
+    pub(crate) q: Option<String>,
+    pub(crate) brand: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) condition: Option<String>,
+    pub(crate) status: Option<String>,
     /// Listed on this platform (a listing pending, live or ending).
-    platform: Option<String>,
+    pub(crate) platform: Option<String>,
     /// Not listed on this platform.
-    not_platform: Option<String>,
-    min_price: Option<String>,
-    max_price: Option<String>,
-    sort: Option<String>,
-    order: Option<String>,
-    page: Option<u32>,
-    per_page: Option<u32>,
+    pub(crate) not_platform: Option<String>,
+    pub(crate) min_price: Option<String>,
+    pub(crate) max_price: Option<String>,
+    pub(crate) sort: Option<String>,
+    pub(crate) order: Option<String>,
+    pub(crate) page: Option<u32>,
+    pub(crate) per_page: Option<u32>,
 }
 
 /// The most products one page may hold.

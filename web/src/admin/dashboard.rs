@@ -1,0 +1,135 @@
+//! `/`: the shop at a glance — what is for sale where, what needs the
+//! owner, what sold, how the marketplaces last synced, what just happened.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use riff_domain::settings::DropdownField;
+use riff_domain::value::Platform;
+use riff_projections::view::audit::{self, AuditQuery};
+use riff_projections::view::sales::{self, SalesQuery};
+use riff_projections::view::settings::dropdown_sort;
+use riff_projections::view::{flags, inventory, sync_runs};
+
+use super::layout::{self, badge};
+use super::session::Session;
+use super::Failure;
+use crate::state::AppState;
+
+pub(crate) async fn show(State(state): State<AppState>, session: Session) -> Result<Response, Failure> {
+    let orders = dropdown_sort(&state.db).await?;
+    let facets = inventory::facets(&state.db, &orders).await?;
+    let counts = |field: DropdownField| {
+        facets
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, values)| values.clone())
+            .unwrap_or_default()
+    };
+    let open_flags = flags::list(&state.db, Some("open"), None).await?;
+    let recent_sales = sales::report(&state.db, &SalesQuery::default()).await?;
+    let synced = sync_runs::platforms(&state.db).await?;
+    let activity = audit::search(
+        &state.db,
+        &AuditQuery {
+            limit: 1000,
+            ..AuditQuery::default()
+        },
+    )
+    .await?;
+    let activity: Vec<_> = activity.iter().rev().take(12).collect();
+    let body = html! {
+        h1 { "Dashboard" }
+        section.cards {
+            @for value in counts(DropdownField::Status) {
+                a.card href=(format!("/inventory?status={}", value.value)) {
+                    div.n { (value.count) }
+                    div { (value.value) }
+                }
+            }
+            a.card href="/flags" {
+                div.n { (open_flags.len()) }
+                div { "open flags" }
+            }
+        }
+        h2 { "Listed on" }
+        section.cards {
+            @for value in counts(DropdownField::Platform) {
+                a.card href=(format!("/inventory?platform={}", value.value)) {
+                    div.n { (value.count) }
+                    div { (platform_name(&value.value)) }
+                }
+            }
+        }
+        h2 { "Last sync" }
+        @if synced.is_empty() {
+            p { "No sync has run yet. " a href="/sync" { "Sync now" } }
+        } @else {
+            table.stack {
+                thead { tr { th { "Platform" } th { "Last sync" } th { "Last success" } th { "Outcome" } } }
+                tbody {
+                    @for p in &synced {
+                        tr {
+                            td data-label="Platform" { (platform_name(&p.platform)) }
+                            td data-label="Last sync" { (p.last_synced_at) }
+                            td data-label="Last success" { (p.last_success_at.as_deref().unwrap_or("never")) }
+                            td data-label="Outcome" {
+                                @match &p.last_error {
+                                    Some(error) => span.error { (error) },
+                                    None => (badge("succeeded")),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Needs you" }
+        @if open_flags.is_empty() {
+            p { "Nothing to review." }
+        } @else {
+            ul {
+                @for flag in open_flags.iter().take(5) {
+                    li {
+                        (badge(&flag.kind)) " "
+                        @if let Some(sku) = &flag.sku { a href=(format!("/products/{sku}")) { (sku) } ": " }
+                        (flag.message)
+                    }
+                }
+            }
+            a href="/flags" { "All flags" }
+        }
+        h2 { "Recent sales" }
+        @if recent_sales.items.is_empty() {
+            p { "No sales yet." }
+        } @else {
+            table.stack {
+                thead { tr { th { "Sold" } th { "SKU" } th { "Where" } th.num { "Price" } th { "Status" } } }
+                tbody {
+                    @for sale in recent_sales.items.iter().take(8) {
+                        tr {
+                            td data-label="Sold" { (sale.sold_at) }
+                            td data-label="SKU" { a href=(format!("/products/{}", sale.sku)) { (sale.sku) } }
+                            td data-label="Where" { (platform_name(&sale.platform)) }
+                            td.num data-label="Price" { (sale.price) " " (sale.currency) }
+                            td data-label="Status" { (badge(&sale.status)) }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Recent activity" }
+        ul {
+            @for entry in activity {
+                li { small { (entry.recorded_at) } " " (entry.summary) }
+            }
+        }
+    };
+    Ok(layout::page("Dashboard", "/", &session, body).into_response())
+}
+
+/// A platform's own name ("Vintage & Rare"), or the text as it is.
+pub(crate) fn platform_name(raw: &str) -> String {
+    raw.parse::<Platform>()
+        .map_or_else(|_| raw.to_owned(), |p| p.display_name().to_owned())
+}

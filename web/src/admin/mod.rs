@@ -1,0 +1,81 @@
+//! The admin site: server-rendered pages (maud) for the shop owner.
+//!
+//! Everything shown comes from the views; everything changed goes through
+//! the same commands as the API. Every page needs a session except the
+//! login page, the static assets and the media files (which marketplaces
+//! fetch). Every state-changing form carries the session's CSRF token. Pages
+//! work without JavaScript: every action is a plain form post.
+
+mod assets;
+mod dashboard;
+mod form;
+mod inventory;
+mod layout;
+mod login;
+mod security;
+pub mod session;
+mod throttle;
+pub mod users;
+
+use axum::middleware;
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+
+pub use throttle::Throttle;
+
+use crate::state::AppState;
+
+/// A page that could not be made: logged in full, shown as an apology.
+pub struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl axum::response::IntoResponse for Failure {
+    fn into_response(self) -> axum::response::Response {
+        tracing::error!(error = %self.0, "a page failed");
+        (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            maud::html! {
+                h1 { "Something went wrong" }
+                p { "Riff could not show this page. Try again in a moment; if it keeps happening, the server's log says why." }
+            },
+        )
+            .into_response()
+    }
+}
+
+/// Every route that needs a session, with its handler. The session check
+/// is applied to all of them at once, and the suite requests each one
+/// without a session: a route added here cannot be left unprotected.
+pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(dashboard::show)),
+        ("/inventory", get(inventory::show)),
+        ("/inventory/export.csv", get(inventory::export)),
+        ("/inventory/bulk", post(inventory::bulk)),
+        ("/logout", post(login::logout)),
+    ]
+}
+
+/// The paths of [`protected_routes`], for tests.
+pub fn protected_paths() -> Vec<&'static str> {
+    protected_routes().into_iter().map(|(path, _)| path).collect()
+}
+
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let protected = protected_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), session::require));
+    Router::new()
+        .route("/login", get(login::show).post(login::submit))
+        .route(assets::CSS_PATH, get(assets::css))
+        .merge(protected)
+        .layer(middleware::from_fn(security::headers))
+}
