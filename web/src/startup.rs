@@ -14,8 +14,8 @@ use tokio::sync::watch;
 
 use crate::admin::users;
 use crate::auth::ApiToken;
-use crate::config::Secret;
 use crate::config::Config;
+use crate::config::Secret;
 use crate::http;
 use crate::http::webhooks::WebhookSecrets;
 use crate::ledger::Ledger;
@@ -150,12 +150,10 @@ impl Application {
         ));
         let db = self.state.db.clone();
         let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, app).with_graceful_shutdown(
-            async move {
-                shutdown.await;
-                let _ = stop.send(true);
-            },
-        );
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
         let served = server.await;
         let _ = projector_task.await;
         let _ = leader_task.await;

@@ -5,6 +5,7 @@
 // macro turns into tests, so clippy cannot see they are tests.
 #![allow(clippy::unwrap_used)]
 
+mod admin;
 mod auth;
 mod events;
 mod inventory;

@@ -16,7 +16,10 @@ use super::session::Session;
 use super::Failure;
 use crate::state::AppState;
 
-pub(crate) async fn show(State(state): State<AppState>, session: Session) -> Result<Response, Failure> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, Failure> {
     let orders = dropdown_sort(&state.db).await?;
     let facets = inventory::facets(&state.db, &orders).await?;
     let counts = |field: DropdownField| {

@@ -31,14 +31,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let body = Bytes::from_request(request, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let token: Token = serde_html_form::from_bytes(&body).map_err(|_| super::session::forbidden())?;
-        session.check(token.csrf_token.as_deref())?;
-        serde_html_form::from_bytes(&body).map(CsrfForm).map_err(|e| {
-            (
-                StatusCode::BAD_REQUEST,
-                format!("the form could not be read: {e}"),
-            )
-                .into_response()
-        })
+        let token: Token =
+            serde_html_form::from_bytes(&body).map_err(|_| super::session::forbidden())?;
+        session
+            .check(token.csrf_token.as_deref())
+            .map_err(IntoResponse::into_response)?;
+        serde_html_form::from_bytes(&body)
+            .map(CsrfForm)
+            .map_err(|e| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    format!("the form could not be read: {e}"),
+                )
+                    .into_response()
+            })
     }
 }

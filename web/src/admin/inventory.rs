@@ -152,7 +152,13 @@ pub(crate) async fn show(
     Ok(layout::page("Inventory", "/inventory", &session, body).into_response())
 }
 
-fn dropdown(name: &str, label: &str, options: &[FacetValue], chosen: Option<&str>, platforms: bool) -> Markup {
+fn dropdown(
+    name: &str,
+    label: &str,
+    options: &[FacetValue],
+    chosen: Option<&str>,
+    platforms: bool,
+) -> Markup {
     html! {
         div {
             label for=(name) { (label) }
@@ -170,14 +176,18 @@ fn dropdown(name: &str, label: &str, options: &[FacetValue], chosen: Option<&str
 }
 
 fn sort_link(params: &ListParams, column: &str) -> String {
-    let ascending = params.sort.as_deref() == Some(column) && params.order.as_deref() != Some("desc");
+    let ascending =
+        params.sort.as_deref() == Some(column) && params.order.as_deref() != Some("desc");
     let next = ListParams {
         sort: Some(column.to_owned()),
         order: Some(if ascending { "desc" } else { "asc" }.to_owned()),
         page: None,
         ..params.clone()
     };
-    format!("/inventory?{}", serde_html_form::to_string(&next).unwrap_or_default())
+    format!(
+        "/inventory?{}",
+        serde_html_form::to_string(&next).unwrap_or_default()
+    )
 }
 
 fn page_link(params: &ListParams, page: u32) -> String {
@@ -185,7 +195,10 @@ fn page_link(params: &ListParams, page: u32) -> String {
         page: Some(page),
         ..params.clone()
     };
-    format!("/inventory?{}", serde_html_form::to_string(&next).unwrap_or_default())
+    format!(
+        "/inventory?{}",
+        serde_html_form::to_string(&next).unwrap_or_default()
+    )
 }
 
 /// `/inventory/export.csv`: the CSV of the same filters, for a logged-in
@@ -258,7 +271,11 @@ pub(crate) async fn bulk(
             Err(error) => refused.push(format!("{sku}: {error}")),
         }
     }
-    let verb = if form.action == "publish" { "Publishing" } else { "Ending" };
+    let verb = if form.action == "publish" {
+        "Publishing"
+    } else {
+        "Ending"
+    };
     let mut notice = format!("{verb} {done} on {}.", platform.display_name());
     if !refused.is_empty() {
         notice.push_str(&format!(" Not done: {}", refused.join("; ")));

@@ -157,7 +157,8 @@ pub(crate) async fn submit(
     }
     match session::start(&state.db, &credentials.username, state.secure_cookies).await {
         Ok(cookie) => (
-            jar.remove(Cookie::build(LOGIN_CSRF).path("/login")).add(cookie),
+            jar.remove(Cookie::build(LOGIN_CSRF).path("/login"))
+                .add(cookie),
             Redirect::to(&next),
         )
             .into_response(),

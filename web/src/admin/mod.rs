@@ -63,7 +63,10 @@ pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 /// The paths of [`protected_routes`], for tests.
 pub fn protected_paths() -> Vec<&'static str> {
-    protected_routes().into_iter().map(|(path, _)| path).collect()
+    protected_routes()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
 }
 
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
@@ -72,7 +75,10 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
         })
-        .layer(middleware::from_fn_with_state(state.clone(), session::require));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::require,
+        ));
     Router::new()
         .route("/login", get(login::show).post(login::submit))
         .route(assets::CSS_PATH, get(assets::css))

@@ -113,7 +113,12 @@ pub async fn find(db: &Db, jar: &CookieJar) -> Result<Option<Session>, Projectio
 
 /// Lets a request through only with a session; otherwise to `/login`,
 /// remembering where the user was going.
-pub async fn require(State(state): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
+pub async fn require(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    mut request: Request,
+    next: Next,
+) -> Response {
     match find(&state.db, &jar).await {
         Ok(Some(session)) => {
             request.extensions_mut().insert(session);
@@ -164,15 +169,26 @@ impl Session {
     /// Checks a form's CSRF token against the session's, in constant time.
     ///
     /// # Errors
-    /// `403` when it is missing or wrong: the request must change nothing.
-    pub fn check(&self, given: Option<&str>) -> Result<(), Response> {
+    /// [`Forbidden`] when it is missing or wrong: the request must change
+    /// nothing.
+    pub fn check(&self, given: Option<&str>) -> Result<(), Forbidden> {
         use subtle::ConstantTimeEq;
         let given = given.unwrap_or_default().as_bytes();
         if given.ct_eq(self.csrf_token.as_bytes()).into() {
             Ok(())
         } else {
-            Err(forbidden())
+            Err(Forbidden)
         }
+    }
+}
+
+/// A form without the session's CSRF token: answered `403`.
+#[derive(Debug)]
+pub struct Forbidden;
+
+impl IntoResponse for Forbidden {
+    fn into_response(self) -> Response {
+        forbidden()
     }
 }
 

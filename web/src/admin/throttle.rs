@@ -18,15 +18,23 @@ pub struct Throttle {
 impl Throttle {
     /// How long until `key` may try again; `None` when it may now.
     pub fn wait(&self, key: &str) -> Option<Duration> {
-        let failures = self.failures.lock().expect("the throttle's lock is never poisoned");
+        let failures = self
+            .failures
+            .lock()
+            .expect("the throttle's lock is never poisoned");
         let (count, since) = failures.get(key)?;
         let elapsed = since.elapsed();
         (*count >= FAILURES && elapsed < WINDOW).then(|| WINDOW - elapsed)
     }
 
     pub fn failed(&self, key: &str) {
-        let mut failures = self.failures.lock().expect("the throttle's lock is never poisoned");
-        let entry = failures.entry(key.to_owned()).or_insert((0, Instant::now()));
+        let mut failures = self
+            .failures
+            .lock()
+            .expect("the throttle's lock is never poisoned");
+        let entry = failures
+            .entry(key.to_owned())
+            .or_insert((0, Instant::now()));
         if entry.1.elapsed() >= WINDOW {
             *entry = (0, Instant::now());
         }
