@@ -1,9 +1,11 @@
 //! Commands that both the JSON API and the admin pages give, written once:
 //! the two front doors must not disagree about what is allowed.
 
+use cqrs_es::Aggregate;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::value::{Platform, Sku};
-use riff_domain::{EventMetadata, ListingCommand, ListingStatus};
+use riff_domain::{EventMetadata, Listing, ListingCommand, ListingStatus, Product, ProductCommand};
+use riff_projections::view::flags::{self, FlagRow};
 use riff_projections::view::listing_index;
 use uuid::Uuid;
 
@@ -81,4 +83,91 @@ pub async fn end_listing(
         .await?;
     state.projector.nudge();
     Ok(state.ledger.load_listing(listing_id).await?.status)
+}
+
+/// Closes a flag with a note (who and when come from `meta`), and waits
+/// until the flags view shows it.
+///
+/// # Errors
+/// `404` unknown flag; `409` already resolved; the store failed.
+pub async fn resolve_flag(
+    state: &AppState,
+    id: i64,
+    note: String,
+    meta: &EventMetadata,
+) -> Result<FlagRow, ApiError> {
+    let flag = flags::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
+    let sequence = u64::try_from(flag.sequence).unwrap_or_default();
+    if flag.aggregate_type == Product::TYPE {
+        let sku = Sku::parse(&flag.aggregate_id)?;
+        state
+            .ledger
+            .product(&sku, ProductCommand::ResolveFlag { sequence, note }, meta)
+            .await?;
+        state
+            .caught_up_with(Product::TYPE, &flag.aggregate_id)
+            .await?;
+    } else {
+        let listing = Uuid::parse_str(&flag.aggregate_id).map_err(|e| {
+            ApiError::Internal(format!(
+                "flag {id} names listing {}: {e}",
+                flag.aggregate_id
+            ))
+        })?;
+        state
+            .ledger
+            .listing(
+                listing,
+                ListingCommand::ResolveFlag { sequence, note },
+                meta,
+            )
+            .await?;
+        state
+            .caught_up_with(Listing::TYPE, &flag.aggregate_id)
+            .await?;
+    }
+    flags::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))
+}
+
+/// Links a listing found on a platform to a product; its sales then count
+/// on the product (the sale saga records them).
+///
+/// # Errors
+/// `404` unknown product; `409` the listing is linked to another one.
+pub async fn link_listing(
+    state: &AppState,
+    listing_id: Uuid,
+    sku: &str,
+    meta: &EventMetadata,
+) -> Result<(), ApiError> {
+    let unknown = || ApiError::NotFound(format!("no product has SKU {sku}"));
+    let sku = Sku::parse(sku).map_err(|_| unknown())?;
+    if state.ledger.load_product(&sku).await?.sku.is_none() {
+        return Err(unknown());
+    }
+    state
+        .ledger
+        .listing(listing_id, ListingCommand::Link { sku }, meta)
+        .await?;
+    state.projector.nudge();
+    Ok(())
+}
+
+/// Makes a new product of a listing found on a platform (the owner's
+/// answer to "this looks like a duplicate": it is not), and links it.
+///
+/// # Errors
+/// The listing is not one found on a platform, or is linked already.
+pub async fn import_listing(
+    state: &AppState,
+    listing_id: Uuid,
+    meta: &EventMetadata,
+) -> Result<Sku, ApiError> {
+    crate::sync::sagas::import_as_new(&state.engine, listing_id, meta)
+        .await
+        .map_err(|e| ApiError::Conflict(e.to_string()))
 }

@@ -103,6 +103,11 @@ impl Application {
             webhooks: Arc::new(WebhookSecrets::from(&config.marketplaces)),
             login_throttle: Arc::new(crate::admin::Throttle::default()),
             secure_cookies: config.public_url().starts_with("https://"),
+            schedule_text: if config.sync_times.trim().is_empty() {
+                "never by itself (RIFF_SYNC_TIMES is empty); use Sync now".into()
+            } else {
+                format!("at {} ({})", config.sync_times, config.timezone).into()
+            },
             token: Arc::new(token),
             currency: config.currency,
             priority: Arc::new(config.platform_priority.clone()),

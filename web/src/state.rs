@@ -29,6 +29,8 @@ pub struct AppState {
     pub webhooks: Arc<WebhookSecrets>,
     /// Login attempts, limited per address and per user name.
     pub login_throttle: Arc<crate::admin::Throttle>,
+    /// When reconciles run by themselves, in words.
+    pub schedule_text: Arc<str>,
     /// Session cookies are `Secure` when Riff is served over HTTPS.
     pub secure_cookies: bool,
     pub token: Arc<ApiToken>,

@@ -253,3 +253,139 @@ on_both_backends!(
     what_users_and_marketplaces_typed_is_shown_as_text,
     the_inventory_page_filters_and_exports_what_it_shows,
 );
+
+async fn every_page_renders_for_a_logged_in_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("PAGE-1", "Gretsch White Falcon"))
+        .await;
+    let client = browser();
+    log_in(&app, &client).await;
+    for (path, expect) in [
+        ("/", "Dashboard"),
+        ("/inventory", "PAGE-1"),
+        ("/flags", "Flags"),
+        ("/sales", "Sales"),
+        ("/audit", "Created PAGE-1"),
+        ("/sync", "Sync now"),
+        ("/settings", "Inventory dropdowns"),
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(expect), "{path} lacks {expect:?}");
+    }
+}
+
+async fn an_in_store_sale_shows_in_the_sales_chart(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("CHART-1", "Martin D-28")).await;
+    let response = app
+        .post(
+            "/api/products/CHART-1/sales",
+            &serde_json::json!({"channel": "shop", "order_ref": "TILL-9",
+                                "sold_at": "2026-11-25T10:30:00Z", "price": "2499.00"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let client = browser();
+    log_in(&app, &client).await;
+    let html = client
+        .get(app.url("/sales"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("2026-11"),
+        "a chart by month"
+    );
+    assert!(html.contains("TILL-9"));
+}
+
+async fn a_found_listing_can_be_linked_from_the_flags_page(backend: Backend) {
+    use riff_domain::listing::ExternalSnapshot;
+    use riff_domain::value::Platform;
+    use riff_domain::{EventMetadata, ListingCommand, Source};
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("LINK-1", "Fender Jazzmaster"))
+        .await;
+    let db = app.database.connect().await;
+    let ledger = riff_web::ledger::Ledger::new(&db);
+    let id = uuid::Uuid::new_v4();
+    let meta = EventMetadata::new("test", Source::Cli);
+    ledger
+        .listing(
+            id,
+            ListingCommand::Detect {
+                listing_id: id,
+                platform: Platform::Reverb,
+                external_id: "7001".into(),
+                snapshot: ExternalSnapshot {
+                    sku: None,
+                    title: "Jazzmaster".into(),
+                    price: None,
+                    quantity: Some(1),
+                    url: None,
+                    raw: serde_json::json!({}),
+                },
+                detected_at: chrono::Utc::now(),
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    ledger
+        .listing(
+            id,
+            ListingCommand::HoldImport {
+                reason: "no price".into(),
+            },
+            &meta,
+        )
+        .await
+        .unwrap();
+    app.settle().await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+    let html = client
+        .get(app.url("/flags"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = html.find("/flags/").unwrap();
+    let flag_id: String = html[at + 7..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let linked = client
+        .post(app.url(&format!("/flags/{flag_id}/link")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("listing_id", &id.to_string()),
+            ("sku", "LINK-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(linked.status(), StatusCode::SEE_OTHER);
+    let product: serde_json::Value = app.get("/api/products/LINK-1").await.json().await.unwrap();
+    assert_eq!(product["listings"][0]["external_id"], "7001");
+    let open: serde_json::Value = app
+        .get("/api/flags?status=open")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["items"], serde_json::json!([]));
+}
+
+on_both_backends!(
+    every_page_renders_for_a_logged_in_user,
+    an_in_store_sale_shows_in_the_sales_chart,
+    a_found_listing_can_be_linked_from_the_flags_page,
+);

@@ -7,13 +7,18 @@
 //! work without JavaScript: every action is a plain form post.
 
 mod assets;
+mod audit;
 mod dashboard;
+mod flags;
 mod form;
 mod inventory;
 mod layout;
 mod login;
+mod sales;
 mod security;
 pub mod session;
+mod settings;
+mod sync;
 mod throttle;
 pub mod users;
 
@@ -57,6 +62,15 @@ pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/inventory", get(inventory::show)),
         ("/inventory/export.csv", get(inventory::export)),
         ("/inventory/bulk", post(inventory::bulk)),
+        ("/flags", get(flags::show)),
+        ("/flags/{id}/resolve", post(flags::resolve)),
+        ("/flags/{id}/link", post(flags::link)),
+        ("/flags/{id}/import", post(flags::import)),
+        ("/sales", get(sales::show)),
+        ("/audit", get(audit::show)),
+        ("/sync", get(sync::show).post(sync::start)),
+        ("/settings", get(settings::show)),
+        ("/settings/dropdown-sort", post(settings::set_dropdown_sort)),
         ("/logout", post(login::logout)),
     ]
 }

@@ -278,6 +278,9 @@ pub enum SyncError {
     Database(#[from] ProjectionError),
     #[error("the event store failed: {0}")]
     Store(String),
+    /// What the owner asked for cannot be done; the message says why.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl<E: std::error::Error> From<crate::ledger::LedgerError<E>> for SyncError {

@@ -272,6 +272,49 @@ async fn listing_command(
     }
 }
 
+/// The owner's "import it anyway" for a held listing: a new product with a
+/// generated SKU, made from what the platform showed, linked.
+///
+/// # Errors
+/// The listing was not found on a platform, is linked already, or the
+/// store failed.
+pub async fn import_as_new(
+    engine: &Engine,
+    listing_id: Uuid,
+    meta: &riff_domain::EventMetadata,
+) -> Result<Sku, SyncError> {
+    let listing = engine.ledger.load_listing(listing_id).await?;
+    let (Some(platform), Some(external_id)) = (listing.platform, listing.external_id.clone())
+    else {
+        return Err(SyncError::Refused(
+            "this listing was not found on a platform".into(),
+        ));
+    };
+    if let Some(sku) = listing.sku {
+        return Err(SyncError::Refused(format!(
+            "this listing is linked to {sku} already"
+        )));
+    }
+    let Some(snapshot) = first_snapshot(engine, listing_id).await? else {
+        return Err(SyncError::Refused(
+            "this listing was not found on a platform".into(),
+        ));
+    };
+    if let ImportDecision::Unpriced { reason } =
+        decide_import(platform, &snapshot, None, &[], engine.currency)
+    {
+        return Err(SyncError::Refused(format!(
+            "it cannot be imported: {reason}"
+        )));
+    }
+    let sku = Sku::generated(engine.db.next_counter("sku").await?);
+    link(engine, listing_id, &sku, meta).await?;
+    create_imported(engine, &sku, platform, &external_id, &snapshot, meta).await?;
+    record_sales(engine, &sku, listing.sales.iter(), meta).await?;
+    engine.projector.nudge();
+    Ok(sku)
+}
+
 /// The import saga: link, hold for the owner, or make a new product.
 async fn import(
     engine: &Engine,

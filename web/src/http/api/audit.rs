@@ -14,37 +14,42 @@ use crate::error::ApiError;
 use crate::http::json::ApiQuery;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(crate) struct Params {
-    after: Option<i64>,
-    sku: Option<String>,
-    event_type: Option<String>,
-    actor: Option<String>,
-    source: Option<String>,
-    correlation_id: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    limit: Option<i64>,
+    pub(crate) after: Option<i64>,
+    pub(crate) sku: Option<String>,
+    pub(crate) event_type: Option<String>,
+    pub(crate) actor: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) correlation_id: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) limit: Option<i64>,
 }
 
 #[derive(Serialize)]
 pub(crate) struct Entry {
     #[serde(flatten)]
-    row: AuditRow,
-    payload: serde_json::Value,
-    metadata: serde_json::Value,
+    pub(crate) row: AuditRow,
+    pub(crate) payload: serde_json::Value,
+    pub(crate) metadata: serde_json::Value,
 }
 
 #[derive(Serialize)]
 pub(crate) struct Page {
-    events: Vec<Entry>,
-    last_position: i64,
+    pub(crate) events: Vec<Entry>,
+    pub(crate) last_position: i64,
 }
 
 pub(crate) async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Json<Page>, ApiError> {
+    page(&state, p).await.map(Json)
+}
+
+/// One page of the audit: what the API answers and the audit page shows.
+pub(crate) async fn page(state: &AppState, p: Params) -> Result<Page, ApiError> {
     let after = p.after.unwrap_or(0);
     if after < 0 {
         return Err(ApiError::invalid(
@@ -89,8 +94,8 @@ pub(crate) async fn search(
             }
         })
         .collect();
-    Ok(Json(Page {
+    Ok(Page {
         events,
         last_position,
-    }))
+    })
 }

@@ -3,14 +3,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use cqrs_es::Aggregate;
-use riff_domain::value::Sku;
-use riff_domain::{EventMetadata, Listing, ListingCommand, Product, ProductCommand, Source};
+use riff_domain::{EventMetadata, Source};
 use riff_projections::view::flags::{self, FlagRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use uuid::Uuid;
 
+use crate::actions;
 use crate::error::ApiError;
 use crate::http::json::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -54,43 +52,7 @@ pub(crate) async fn resolve(
             ))
         }
     };
-    let flag = flags::get(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
-    let sequence = u64::try_from(flag.sequence).unwrap_or_default();
     let meta = EventMetadata::new("api", Source::Api);
-    if flag.aggregate_type == Product::TYPE {
-        let sku = Sku::parse(&flag.aggregate_id)?;
-        state
-            .ledger
-            .product(&sku, ProductCommand::ResolveFlag { sequence, note }, &meta)
-            .await?;
-    } else {
-        let listing = Uuid::parse_str(&flag.aggregate_id).map_err(|e| {
-            ApiError::Internal(format!(
-                "flag {id} names listing {}: {e}",
-                flag.aggregate_id
-            ))
-        })?;
-        state
-            .ledger
-            .listing(
-                listing,
-                ListingCommand::ResolveFlag { sequence, note },
-                &meta,
-            )
-            .await?;
-    }
-    let aggregate_type = if flag.aggregate_type == Product::TYPE {
-        Product::TYPE
-    } else {
-        Listing::TYPE
-    };
-    state
-        .caught_up_with(aggregate_type, &flag.aggregate_id)
-        .await?;
-    let resolved = flags::get(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
+    let resolved = actions::resolve_flag(&state, id, note, &meta).await?;
     Ok(Json(resolved))
 }

@@ -1,12 +1,12 @@
 //! The JSON API under `/api`.
 
-mod audit;
+pub(crate) mod audit;
 mod events;
 pub(crate) mod export;
 mod flags;
 mod listings;
 pub(crate) mod products;
-mod sales;
+pub(crate) mod sales;
 mod settings;
 mod sync;
 

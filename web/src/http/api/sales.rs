@@ -6,23 +6,29 @@ use axum::Json;
 use riff_domain::value::SaleChannel;
 use riff_projections::view::sales::{self, SalesQuery, SalesReport};
 use riff_projections::view::timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::http::json::ApiQuery;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(crate) struct Params {
-    from: Option<String>,
-    to: Option<String>,
-    platform: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) platform: Option<String>,
 }
 
 pub(crate) async fn report(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Json<SalesReport>, ApiError> {
+    select(&state, &p).await.map(Json)
+}
+
+/// The sales report for the filters: what the API answers and the sales
+/// page shows.
+pub(crate) async fn select(state: &AppState, p: &Params) -> Result<SalesReport, ApiError> {
     let platform = match p.platform.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => Some(
             raw.parse::<SaleChannel>()
@@ -35,7 +41,7 @@ pub(crate) async fn report(
         to: time_bound("to", p.to.as_deref())?,
         platform: platform.map(|c| c.as_str().to_owned()),
     };
-    Ok(Json(sales::report(&state.db, &query).await?))
+    Ok(sales::report(&state.db, &query).await?)
 }
 
 /// Accepts an RFC 3339 time or a date (`2026-11-01`, meaning its midnight,

@@ -1,0 +1,182 @@
+//! `/flags`: the review queue, by kind, with what each kind needs — link a
+//! found listing to a product, import it as a new one, or resolve with a
+//! note.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use riff_domain::{EventMetadata, Source};
+use riff_projections::view::flags::{self, FlagRow};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::dashboard::platform_name;
+use super::form::CsrfForm;
+use super::layout::{self, badge, csrf};
+use super::session::Session;
+use super::Failure;
+use crate::actions;
+use crate::state::AppState;
+
+/// The kinds, in the order the queue shows them, with what they mean.
+const KINDS: [(&str, &str); 8] = [
+    ("sale_conflict", "Sold twice"),
+    ("likely_duplicate", "Looks like a product you have"),
+    ("import_held", "Found, not imported"),
+    ("imported", "Imported: check the details"),
+    ("end_failed", "Could not end"),
+    ("publish_failed", "Could not publish"),
+    ("revise_failed", "Could not update"),
+    ("status_drifted", "Differs on the platform"),
+];
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Filter {
+    status: Option<String>,
+    notice: Option<String>,
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Query(filter): Query<Filter>,
+) -> Result<Response, Failure> {
+    let status = match filter.status.as_deref() {
+        Some("resolved") => "resolved",
+        _ => "open",
+    };
+    let all = flags::list(&state.db, Some(status), None).await?;
+    let body = html! {
+        h1 { "Flags" }
+        (layout::notice(filter.notice.as_deref()))
+        p {
+            @if status == "open" { "Open · " a href="/flags?status=resolved" { "Resolved" } }
+            @else { a href="/flags" { "Open" } " · Resolved" }
+        }
+        @if all.is_empty() {
+            p { "Nothing here." }
+        }
+        @for (kind, heading) in KINDS {
+            @let of_kind: Vec<&FlagRow> = all.iter().filter(|f| f.kind == kind).collect();
+            @if !of_kind.is_empty() {
+                h2 { (heading) " (" (of_kind.len()) ")" }
+                @for flag in of_kind { (card(flag, &session)) }
+            }
+        }
+    };
+    Ok(layout::page("Flags", "/flags", &session, body).into_response())
+}
+
+fn card(flag: &FlagRow, session: &Session) -> Markup {
+    let listing = (flag.aggregate_type == "listing").then_some(flag.aggregate_id.as_str());
+    html! {
+        article.card id=(format!("flag-{}", flag.id)) {
+            p {
+                (badge(&flag.kind)) " "
+                @if let Some(sku) = &flag.sku { a href=(format!("/products/{sku}")) { (sku) } " · " }
+                @if let Some(platform) = &flag.platform { (platform_name(platform)) " " }
+                @if let Some(id) = &flag.external_id { code { (id) } }
+                " · " small { (flag.raised_at) }
+            }
+            p { (flag.message) }
+            @if flag.status == "open" {
+                div.actions {
+                    @if let (Some(listing), true) = (listing, flag.sku.is_none()) {
+                        form method="post" action=(format!("/flags/{}/link", flag.id)) {
+                            (csrf(session))
+                            input type="hidden" name="listing_id" value=(listing);
+                            label { "Link to SKU " input name="sku" required size="14"; }
+                            button type="submit" { "Link" }
+                        }
+                        form method="post" action=(format!("/flags/{}/import", flag.id)) {
+                            (csrf(session))
+                            input type="hidden" name="listing_id" value=(listing);
+                            button.secondary type="submit" { "Import as new product" }
+                        }
+                    }
+                    form method="post" action=(format!("/flags/{}/resolve", flag.id)) {
+                        (csrf(session))
+                        label { "Note " input name="note" required placeholder="what you did"; }
+                        button.secondary type="submit" { "Resolve" }
+                    }
+                }
+            } @else {
+                p { small { "Resolved " (flag.resolved_at.as_deref().unwrap_or("")) " by " (flag.resolved_by.as_deref().unwrap_or("")) ": " (flag.note.as_deref().unwrap_or("")) } }
+            }
+        }
+    }
+}
+
+fn back(notice: &str) -> Response {
+    let query = serde_html_form::to_string([("notice", notice)]).unwrap_or_default();
+    Redirect::to(&format!("/flags?{query}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Resolve {
+    note: String,
+}
+
+pub(crate) async fn resolve(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Resolve>,
+) -> Response {
+    let note = form.note.trim().to_owned();
+    if note.is_empty() {
+        return back("Say in the note how the flag was dealt with.");
+    }
+    let meta = EventMetadata::new(session.user, Source::Web);
+    match actions::resolve_flag(&state, id, note, &meta).await {
+        Ok(_) => back("Flag resolved."),
+        Err(error) => back(&error.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Link {
+    listing_id: Uuid,
+    sku: String,
+}
+
+pub(crate) async fn link(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Link>,
+) -> Response {
+    let meta = EventMetadata::new(session.user, Source::Web);
+    let sku = form.sku.trim().to_owned();
+    if let Err(error) = actions::link_listing(&state, form.listing_id, &sku, &meta).await {
+        return back(&error.to_string());
+    }
+    let note = format!("linked to {sku}");
+    match actions::resolve_flag(&state, id, note, &meta).await {
+        Ok(_) => back(&format!("Linked to {sku}.")),
+        Err(error) => back(&error.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Import {
+    listing_id: Uuid,
+}
+
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Import>,
+) -> Response {
+    let meta = EventMetadata::new(session.user, Source::Web);
+    let sku = match actions::import_listing(&state, form.listing_id, &meta).await {
+        Ok(sku) => sku,
+        Err(error) => return back(&error.to_string()),
+    };
+    let note = format!("imported as {sku}");
+    match actions::resolve_flag(&state, id, note, &meta).await {
+        Ok(_) => back(&format!("Imported as {sku}.")),
+        Err(error) => back(&error.to_string()),
+    }
+}
