@@ -25,6 +25,11 @@ use sqlx::AnyConnection;
 use crate::log::{Envelope, RecordedEvent};
 
 /// A view fed by the projector.
+///
+/// What a view keeps about one product or listing must follow from that
+/// aggregate's own events alone: a replay hands them over aggregate by
+/// aggregate rather than in log order (`crate::replay`). Settings, sync-run
+/// and delivery events always arrive in log order.
 #[async_trait]
 pub trait View: Send + Sync {
     /// The checkpoint's key; never change it for an existing view.
