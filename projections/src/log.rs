@@ -5,18 +5,22 @@
 //! can no longer be overtaken: no event will ever commit at or below the last
 //! position it returns. That is what makes "read after my checkpoint" safe.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use cqrs_es::persist::SerializedEvent;
+use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use cqrs_es::Aggregate;
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use riff_domain::delivery::{Delivery, DeliveryEvent};
 use riff_domain::{
     upcast, EventMetadata, Listing, ListingEvent, Product, ProductEvent, Settings, SettingsEvent,
     SyncRun, SyncRunEvent,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::db::StorePool;
 use crate::{Backend, Db, ProjectionError};
 
 /// An event as stored, with its place in the log.
@@ -90,15 +94,7 @@ impl StoredEvent {
             event_version: self.event_version.clone(),
             message,
         };
-        let event = match self.aggregate_type.as_str() {
-            Product::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Product),
-            Listing::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Listing),
-            Settings::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Settings),
-            SyncRun::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::SyncRun),
-            Delivery::TYPE => serde_json::from_value(upcast.payload).map(RecordedEvent::Delivery),
-            other => return Err(undecodable(format!("unknown aggregate type {other:?}"))),
-        }
-        .map_err(|e| undecodable(e.to_string()))?;
+        let event = event_from(&self.aggregate_type, upcast.payload).map_err(undecodable)?;
         let metadata = serde_json::from_value(self.metadata.clone())
             .ok()
             .and_then(|map| EventMetadata::from_map(&map).ok());
@@ -111,6 +107,208 @@ impl StoredEvent {
             event,
         })
     }
+}
+
+/// Decodes a payload of today's shape into the event of its aggregate type.
+fn event_from<'de, D>(aggregate_type: &str, payload: D) -> Result<RecordedEvent, String>
+where
+    D: serde::Deserializer<'de>,
+{
+    match aggregate_type {
+        Product::TYPE => ProductEvent::deserialize(payload).map(RecordedEvent::Product),
+        Listing::TYPE => ListingEvent::deserialize(payload).map(RecordedEvent::Listing),
+        Settings::TYPE => SettingsEvent::deserialize(payload).map(RecordedEvent::Settings),
+        SyncRun::TYPE => SyncRunEvent::deserialize(payload).map(RecordedEvent::SyncRun),
+        Delivery::TYPE => DeliveryEvent::deserialize(payload).map(RecordedEvent::Delivery),
+        other => return Err(format!("unknown aggregate type {other:?}")),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The metadata Riff writes, or `None` for a map it cannot read (events
+/// appended by hand, by an older Riff).
+fn metadata_from(metadata: &str) -> Option<EventMetadata> {
+    serde_json::from_str::<HashMap<String, String>>(metadata)
+        .ok()
+        .and_then(|map| EventMetadata::from_map(&map).ok())
+}
+
+/// An event row as a replay reads it: payload and metadata still text.
+struct RawEvent {
+    position: i64,
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    event_type: String,
+    event_version: String,
+    payload: String,
+    metadata: String,
+    recorded_at: DateTime<Utc>,
+}
+
+impl RawEvent {
+    /// Decodes the payload text straight into the typed event. Only an
+    /// event of an old version goes through a `serde_json::Value` and the
+    /// upcasters, exactly as [`StoredEvent::decode`] does.
+    fn decode(self, upcasters: &[Box<dyn EventUpcaster>]) -> Result<Envelope, ProjectionError> {
+        let undecodable = |message: String| ProjectionError::Undecodable {
+            position: self.position,
+            event_type: self.event_type.clone(),
+            event_version: self.event_version.clone(),
+            message,
+        };
+        let old = upcasters
+            .iter()
+            .any(|u| u.can_upcast(&self.event_type, &self.event_version));
+        let event = if old {
+            let payload =
+                serde_json::from_str(&self.payload).map_err(|e| undecodable(e.to_string()))?;
+            let upcast = upcast::upcast(SerializedEvent {
+                aggregate_id: self.aggregate_id.clone(),
+                sequence: usize::try_from(self.sequence).unwrap_or_default(),
+                aggregate_type: self.aggregate_type.clone(),
+                event_type: self.event_type.clone(),
+                event_version: self.event_version.clone(),
+                payload,
+                metadata: serde_json::Value::Null,
+            });
+            event_from(&self.aggregate_type, upcast.payload)
+        } else {
+            let mut payload = serde_json::Deserializer::from_str(&self.payload);
+            event_from(&self.aggregate_type, &mut payload)
+                .and_then(|event| payload.end().map(|()| event).map_err(|e| e.to_string()))
+        }
+        .map_err(undecodable)?;
+        Ok(Envelope {
+            position: self.position,
+            metadata: metadata_from(&self.metadata),
+            aggregate_id: self.aggregate_id,
+            sequence: self.sequence,
+            recorded_at: self.recorded_at,
+            event,
+        })
+    }
+}
+
+/// Which events [`for_replay`] reads, and in what order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReplayPart {
+    /// Products and listings, each aggregate's events together and in
+    /// sequence: the order of the events table's primary key.
+    Grouped,
+    /// Every other aggregate type, in log order.
+    Rest,
+}
+
+impl ReplayPart {
+    /// The query that reads this part, on `backend`: the same columns as
+    /// [`read_after`]'s, and the recorded time as the store's own type.
+    fn sql(self, backend: Backend) -> &'static str {
+        macro_rules! select {
+            ($columns:literal, $part:literal) => {
+                concat!(
+                    "select position, aggregate_type, aggregate_id, sequence, event_type, ",
+                    $columns,
+                    " from events where position <= $1 and aggregate_type ",
+                    $part
+                )
+            };
+        }
+        match (backend, self) {
+            (Backend::Postgres, Self::Grouped) => select!(
+                "event_version, payload::text, metadata::text, recorded_at",
+                "in ('product', 'listing') order by aggregate_type, aggregate_id, sequence"
+            ),
+            (Backend::Postgres, Self::Rest) => select!(
+                "event_version, payload::text, metadata::text, recorded_at",
+                "not in ('product', 'listing') order by position"
+            ),
+            (Backend::Sqlite, Self::Grouped) => select!(
+                "event_version, payload, metadata, recorded_at",
+                "in ('product', 'listing') order by aggregate_type, aggregate_id, sequence"
+            ),
+            (Backend::Sqlite, Self::Rest) => select!(
+                "event_version, payload, metadata, recorded_at",
+                "not in ('product', 'listing') order by position"
+            ),
+        }
+    }
+}
+
+/// An events row of [`ReplayPart::sql`], typed for each backend.
+type PgRawRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+);
+type SqliteRawRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// Every event at or below `bound` of one part of the log, decoded, as one
+/// streamed query on the event store's typed pool: no paging, and no
+/// conversion through sqlx's `Any` driver.
+pub(crate) fn for_replay(
+    store: &StorePool,
+    bound: i64,
+    part: ReplayPart,
+) -> BoxStream<'_, Result<Envelope, ProjectionError>> {
+    let upcasters = upcast::upcasters();
+    let rows: BoxStream<'_, Result<RawEvent, ProjectionError>> = match store {
+        StorePool::Postgres(pool) => sqlx::query_as::<_, PgRawRow>(part.sql(Backend::Postgres))
+            .bind(bound)
+            .fetch(pool)
+            .map_err(ProjectionError::from)
+            .map_ok(|r| RawEvent {
+                position: r.0,
+                aggregate_type: r.1,
+                aggregate_id: r.2,
+                sequence: r.3,
+                event_type: r.4,
+                event_version: r.5,
+                payload: r.6,
+                metadata: r.7,
+                recorded_at: r.8,
+            })
+            .boxed(),
+        StorePool::Sqlite(pool) => sqlx::query_as::<_, SqliteRawRow>(part.sql(Backend::Sqlite))
+            .bind(bound)
+            .fetch(pool)
+            .map_err(ProjectionError::from)
+            .and_then(|r| async move {
+                let recorded_at = DateTime::parse_from_rfc3339(&r.8)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+                    .with_timezone(&Utc);
+                Ok(RawEvent {
+                    position: r.0,
+                    aggregate_type: r.1,
+                    aggregate_id: r.2,
+                    sequence: r.3,
+                    event_type: r.4,
+                    event_version: r.5,
+                    payload: r.6,
+                    metadata: r.7,
+                    recorded_at,
+                })
+            })
+            .boxed(),
+    };
+    rows.and_then(move |raw| futures::future::ready(raw.decode(&upcasters)))
+        .boxed()
 }
 
 /// The highest position a reader may go up to now: every event at or below

@@ -10,14 +10,50 @@
 //!
 //! A replay only reads the log and writes views: it never runs a saga and
 //! never calls a marketplace.
+//!
+//! # Why it is fast
+//!
+//! The projector applies the log in position order, a batch at a time, and
+//! must load every product or listing a batch touches before folding the
+//! batch into it. A replay does not read in position order. It reads the
+//! products' and listings' events *grouped by aggregate* (the events
+//! table's primary key order), in one streamed query, and hands the views
+//! batches that never split an aggregate's history. Every aggregate in a
+//! batch then starts with its creation, so a view has nothing to load: it
+//! folds each row in memory and writes it once. Memory stays bounded by the
+//! batch, whatever the length of the log.
+//!
+//! That is only correct because a view's rows for one product or listing
+//! depend on that aggregate's events alone, never on another's, or on how
+//! the aggregates' events interleave. The other aggregate types (settings,
+//! sync runs, deliveries) have views that do depend on the order across
+//! aggregates (the latest sync per platform), so they are replayed after,
+//! in log order. A view that comes to depend on another aggregate's events
+//! must say so here.
+//!
+//! Reading and decoding run in a task of their own, a couple of batches
+//! ahead of the views' writes, so that on two cores the decoding overlaps
+//! the database's work.
 
+use std::mem::discriminant;
 use std::sync::Arc;
 
-use crate::log;
-use crate::view::View;
-use crate::{Db, ProjectionError};
+use futures::TryStreamExt;
+use tokio::sync::mpsc;
 
-const BATCH: i64 = 2000;
+use crate::db::StorePool;
+use crate::log::{self, Envelope, ReplayPart};
+use crate::view::View;
+use crate::{Backend, Db, ProjectionError};
+
+/// Events per batch handed to the views (a little more, so as not to split
+/// an aggregate). Larger batches make fewer, fuller statements; the batch
+/// is all a replay holds in memory, with the two read ahead.
+const BATCH: usize = 5000;
+
+/// An aggregate with a history longer than this is split across batches
+/// after all; the views then load its row, as the projector does.
+const LONGEST: usize = 4 * BATCH;
 
 /// What a replay did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +83,15 @@ pub async fn rebuild(
     let total = u64::try_from(total).unwrap_or_default();
 
     let mut tx = db.views.begin().await?;
+    if db.backend() == Backend::Postgres {
+        // The view pool plans every statement for its arguments (see
+        // `Db::connect`); the replay's inserts are the same few statements
+        // thousands of times, with thousands of arguments each, for which
+        // one generic plan does as well. Only for this transaction.
+        sqlx::query("set local plan_cache_mode = auto")
+            .execute(&mut *tx)
+            .await?;
+    }
     for view in views {
         // Lock the checkpoint first: a projector elsewhere now waits for us.
         sqlx::query(
@@ -62,28 +107,37 @@ pub async fn rebuild(
                 .await?;
         }
     }
-    let (mut after, mut done) = (0, 0u64);
-    progress(0, total);
-    loop {
-        let batch = log::read_after(db, after, BATCH).await?;
-        let batch: Vec<_> = batch.into_iter().filter(|e| e.position <= bound).collect();
-        let Some(last) = batch.last().map(|e| e.position) else {
-            break;
-        };
-        let envelopes = batch
-            .iter()
-            .map(log::StoredEvent::decode)
-            .collect::<Result<Vec<_>, _>>()?;
-        for view in views {
-            view.apply_batch(&mut tx, &envelopes).await?;
+
+    // Two batches in flight: one being decoded, one waiting.
+    let (sender, mut batches) = mpsc::channel(2);
+    let store = db.store.clone();
+    let reader = tokio::spawn(async move {
+        if let Err(error) = read(&store, bound, &sender).await {
+            // The receiver is gone only if the replay already failed.
+            let _ = sender.send(Err(error)).await;
         }
-        after = last;
+    });
+    let (mut done, mut position) = (0u64, 0);
+    progress(0, total);
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        for view in views {
+            view.apply_batch(&mut tx, &batch).await?;
+        }
         done += batch.len() as u64;
+        // The grouped part is not in log order: the views stand at the
+        // newest position read, wherever it came.
+        position = batch.iter().map(|e| e.position).fold(position, i64::max);
         progress(done, total);
+    }
+    if let Err(failed) = reader.await {
+        if failed.is_panic() {
+            std::panic::resume_unwind(failed.into_panic());
+        }
     }
     for view in views {
         sqlx::query("update projection_checkpoints set position = $1 where view = $2")
-            .bind(after)
+            .bind(position)
             .bind(view.name())
             .execute(&mut *tx)
             .await?;
@@ -91,6 +145,46 @@ pub async fn rebuild(
     tx.commit().await?;
     Ok(Replayed {
         events: done,
-        position: after,
+        position,
     })
+}
+
+/// Reads the log up to `bound` for a replay and sends it on in batches: the
+/// grouped part in batches that end between two aggregates, the rest in
+/// log order.
+async fn read(
+    store: &StorePool,
+    bound: i64,
+    sender: &mpsc::Sender<Result<Vec<Envelope>, ProjectionError>>,
+) -> Result<(), ProjectionError> {
+    for part in [ReplayPart::Grouped, ReplayPart::Rest] {
+        let mut events = log::for_replay(store, bound, part);
+        let mut batch: Vec<Envelope> = Vec::with_capacity(BATCH);
+        while let Some(event) = events.try_next().await? {
+            let full = match (part, batch.last()) {
+                (_, None) => false,
+                (ReplayPart::Rest, Some(_)) => batch.len() >= BATCH,
+                (ReplayPart::Grouped, Some(last)) => {
+                    let next_aggregate = last.aggregate_id != event.aggregate_id
+                        || discriminant(&last.event) != discriminant(&event.event);
+                    (batch.len() >= BATCH && next_aggregate) || batch.len() >= LONGEST
+                }
+            };
+            if full {
+                let next = Vec::with_capacity(BATCH);
+                if sender
+                    .send(Ok(std::mem::replace(&mut batch, next)))
+                    .await
+                    .is_err()
+                {
+                    return Ok(());
+                }
+            }
+            batch.push(event);
+        }
+        if !batch.is_empty() && sender.send(Ok(batch)).await.is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
 }

@@ -28,8 +28,14 @@ use uuid::Uuid;
 
 /// Each product has a creation, two price changes and two listings
 /// (requested, listed); every other one sells on the first platform, which
-/// ends the other: 7 or 11 events, 9 on average.
-const PRODUCTS: usize = 111_112;
+/// ends the other: 7 or 11 events, 9 on average. `RIFF_REPLAY_PRODUCTS`
+/// sets another number, for a quicker look.
+fn products() -> usize {
+    std::env::var("RIFF_REPLAY_PRODUCTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(111_112)
+}
 
 #[tokio::main]
 async fn main() {
@@ -165,10 +171,10 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
 }
 
 async fn seed(db: &Db) -> usize {
-    let mut total = 0;
+    let (mut total, products) = (0, products());
     for stage in 0..11 {
-        for start in (0..PRODUCTS).step_by(20_000) {
-            let events: Vec<BulkEvent> = (start..(start + 20_000).min(PRODUCTS))
+        for start in (0..products).step_by(20_000) {
+            let events: Vec<BulkEvent> = (start..(start + 20_000).min(products))
                 .flat_map(|n| history(stage, n))
                 .collect();
             total += events.len();

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, touched, View};
+use super::{creates_listing, placeholders, timestamp, to_load, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -45,7 +45,11 @@ impl View for Audit {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let listing_ids = touched(envelopes, |e| matches!(e, RecordedEvent::Listing(_)));
+        let listing_ids = to_load(
+            envelopes,
+            |e| matches!(e, RecordedEvent::Listing(_)),
+            creates_listing,
+        );
         let mut listings: HashMap<String, (Option<String>, String)> = HashMap::new();
         for chunk in listing_ids.chunks(CHUNK) {
             let sql = format!(

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{rows_by_key, timestamp, touched, upsert_sql, View};
+use super::{rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -44,12 +44,19 @@ impl View for Inventory {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let touched = touched(envelopes, |e| matches!(e, RecordedEvent::Product(_)));
-        if touched.is_empty() {
+        let product = |e: &RecordedEvent| matches!(e, RecordedEvent::Product(_));
+        if !envelopes.iter().any(|e| product(&e.event)) {
             return Ok(());
         }
+        let created = |e: &RecordedEvent| {
+            matches!(
+                e,
+                RecordedEvent::Product(ProductEvent::ProductCreated { .. })
+            )
+        };
+        let to_load = to_load(envelopes, product, created);
         let mut rows: HashMap<String, StockRow> = HashMap::new();
-        for row in rows_by_key(conn, "inventory", "sku", &touched).await? {
+        for row in rows_by_key(conn, "inventory", "sku", &to_load).await? {
             let row = StockRow::from_row(&row)?;
             rows.insert(row.sku.clone(), row);
         }
@@ -67,9 +74,10 @@ impl View for Inventory {
             };
             row.apply(event, envelope);
         }
-        let rows: Vec<StockRow> = rows.into_values().collect();
-        for chunk in rows.chunks(CHUNK) {
-            upsert(conn, chunk).await?;
+        for (rows, existing) in split_loaded(rows.into_values(), &to_load, |r| &r.sku) {
+            for chunk in rows.chunks(CHUNK) {
+                upsert(conn, chunk, existing).await?;
+            }
         }
         Ok(())
     }
@@ -180,7 +188,11 @@ impl StockRow {
 }
 
 /// Writes folded rows back, new or changed, in one statement.
-async fn upsert(conn: &mut AnyConnection, rows: &[StockRow]) -> Result<(), sqlx::Error> {
+async fn upsert(
+    conn: &mut AnyConnection,
+    rows: &[StockRow],
+    existing: bool,
+) -> Result<(), sqlx::Error> {
     const COLUMNS: [&str; 18] = [
         "sku",
         "title",
@@ -201,7 +213,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[StockRow]) -> Result<(), sqlx:
         "created_at",
         "updated_at",
     ];
-    let sql = upsert_sql(conn, "inventory", &COLUMNS, rows.len());
+    let sql = upsert_sql(conn, "inventory", &COLUMNS, rows.len(), existing);
     let mut query = sqlx::query(&sql);
     for row in rows {
         let d = &row.details;

@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{rows_by_key, timestamp, touched, upsert_sql, View};
+use super::{creates_listing, rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -50,12 +50,13 @@ impl View for ListingIndex {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let touched = touched(envelopes, |e| matches!(e, RecordedEvent::Listing(_)));
-        if touched.is_empty() {
+        let listing = |e: &RecordedEvent| matches!(e, RecordedEvent::Listing(_));
+        if !envelopes.iter().any(|e| listing(&e.event)) {
             return Ok(());
         }
+        let to_load = to_load(envelopes, listing, creates_listing);
         let mut rows: HashMap<String, IndexedListing> = HashMap::new();
-        for row in rows_by_key(conn, "listing_index", "listing_id", &touched).await? {
+        for row in rows_by_key(conn, "listing_index", "listing_id", &to_load).await? {
             let row = IndexedListing::from_row(&row)?;
             rows.insert(row.listing_id.clone(), row);
         }
@@ -64,9 +65,10 @@ impl View for ListingIndex {
                 step(&mut rows, envelope, event);
             }
         }
-        let rows: Vec<IndexedListing> = rows.into_values().collect();
-        for chunk in rows.chunks(CHUNK) {
-            upsert(conn, chunk).await?;
+        for (rows, existing) in split_loaded(rows.into_values(), &to_load, |r| &r.listing_id) {
+            for chunk in rows.chunks(CHUNK) {
+                upsert(conn, chunk, existing).await?;
+            }
         }
         Ok(())
     }
@@ -248,7 +250,11 @@ impl IndexedListing {
     }
 }
 
-async fn upsert(conn: &mut AnyConnection, rows: &[IndexedListing]) -> Result<(), sqlx::Error> {
+async fn upsert(
+    conn: &mut AnyConnection,
+    rows: &[IndexedListing],
+    existing: bool,
+) -> Result<(), sqlx::Error> {
     const COLUMNS: [&str; 13] = [
         "listing_id",
         "platform",
@@ -264,7 +270,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[IndexedListing]) -> Result<(),
         "end_reason",
         "end_requested_at",
     ];
-    let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len());
+    let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len(), existing);
     let mut query = sqlx::query(&sql);
     for row in rows {
         query = query

@@ -14,15 +14,22 @@ pub mod sales;
 pub mod settings;
 pub mod sync_runs;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use riff_domain::ListingEvent;
 use sqlx::AnyConnection;
 
 use crate::log::{Envelope, RecordedEvent};
 
 /// A view fed by the projector.
+///
+/// What a view keeps about one product or listing must follow from that
+/// aggregate's own events alone: a replay hands them over aggregate by
+/// aggregate rather than in log order (`crate::replay`). Settings, sync-run
+/// and delivery events always arrive in log order.
 #[async_trait]
 pub trait View: Send + Sync {
     /// The checkpoint's key; never change it for an existing view.
@@ -78,20 +85,36 @@ pub(crate) fn placeholders(conn: &AnyConnection, n: usize, first: usize) -> Stri
     }
 }
 
-/// The distinct ids of the aggregates whose events `wanted` picks out of a
-/// batch, sorted: what a batch-folding view loads once each.
-pub(crate) fn touched(
+/// The distinct ids, sorted, of the aggregates whose events `wanted` picks
+/// out of a batch and whose rows may exist already: what a batch-folding
+/// view loads, once each. An aggregate whose first event in the batch
+/// `creates` it has no row yet (a creation is an aggregate's first event),
+/// so it is not loaded; a replay hands views whole histories and so loads
+/// nothing at all.
+pub(crate) fn to_load(
     envelopes: &[Envelope],
     wanted: impl Fn(&RecordedEvent) -> bool,
+    creates: impl Fn(&RecordedEvent) -> bool,
 ) -> Vec<&str> {
+    let mut seen = HashSet::new();
     let mut ids: Vec<&str> = envelopes
         .iter()
-        .filter(|e| wanted(&e.event))
+        .filter(|e| wanted(&e.event) && seen.insert(e.aggregate_id.as_str()) && !creates(&e.event))
         .map(|e| e.aggregate_id.as_str())
         .collect();
     ids.sort_unstable();
-    ids.dedup();
     ids
+}
+
+/// Whether a listing event is the listing's first: Riff requested it, or
+/// found it on a platform.
+pub(crate) fn creates_listing(event: &RecordedEvent) -> bool {
+    matches!(
+        event,
+        RecordedEvent::Listing(
+            ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. }
+        )
+    )
 }
 
 /// The rows of `table` whose `key` is one of `ids`, as raw rows, a few
@@ -117,13 +140,17 @@ pub(crate) async fn rows_by_key(
     Ok(rows)
 }
 
-/// `insert into table (columns) values (…), (…) on conflict (first column)
-/// do update set` every other column: a multi-row upsert of `rows` rows.
+/// `insert into table (columns) values (…), (…)` of `rows` rows. Rows that
+/// may exist already (`existing`) are upserted: `on conflict (first column)
+/// do update set` every other column. Rows that cannot exist yet — their
+/// aggregate was created in this batch — are plainly inserted, which spares
+/// the database a look for a conflict that cannot happen.
 pub(crate) fn upsert_sql(
     conn: &AnyConnection,
     table: &str,
     columns: &[&str],
     rows: usize,
+    existing: bool,
 ) -> String {
     let values: Vec<String> = (0..rows)
         .map(|i| {
@@ -133,17 +160,36 @@ pub(crate) fn upsert_sql(
             )
         })
         .collect();
-    let updates: Vec<String> = columns[1..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    format!(
-        "insert into {table} ({}) values {} on conflict ({}) do update set {}",
+    let mut sql = format!(
+        "insert into {table} ({}) values {}",
         columns.join(", "),
-        values.join(", "),
-        columns[0],
-        updates.join(", ")
-    )
+        values.join(", ")
+    );
+    if existing {
+        let updates: Vec<String> = columns[1..]
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        sql.push_str(&format!(
+            " on conflict ({}) do update set {}",
+            columns[0],
+            updates.join(", ")
+        ));
+    }
+    sql
+}
+
+/// Splits a batch's folded rows into those that were loaded (and may need
+/// an upsert) and those created in the batch (a plain insert), by key.
+pub(crate) fn split_loaded<R>(
+    rows: impl IntoIterator<Item = R>,
+    loaded: &[&str],
+    key: impl Fn(&R) -> &str,
+) -> [(Vec<R>, bool); 2] {
+    let (existing, fresh) = rows
+        .into_iter()
+        .partition(|row| loaded.binary_search(&key(row)).is_ok());
+    [(existing, true), (fresh, false)]
 }
 
 /// Timestamps are stored as RFC 3339 text in UTC with a fixed number of

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{rows_by_key, timestamp, touched, upsert_sql, View};
+use super::{creates_listing, rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -41,21 +41,23 @@ impl View for ProductListings {
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let touched = touched(envelopes, |e| matches!(e, RecordedEvent::Listing(_)));
-        if touched.is_empty() {
+        let listing = |e: &RecordedEvent| matches!(e, RecordedEvent::Listing(_));
+        if !envelopes.iter().any(|e| listing(&e.event)) {
             return Ok(());
         }
+        let to_load = to_load(envelopes, listing, creates_listing);
         let mut rows: HashMap<String, ListingRow> = HashMap::new();
-        for row in rows_by_key(conn, "product_listings", "listing_id", &touched).await? {
+        for row in rows_by_key(conn, "product_listings", "listing_id", &to_load).await? {
             let row = ListingRow::from_row(&row)?;
             rows.insert(row.listing_id.clone(), row);
         }
         for envelope in envelopes {
             step(&mut rows, envelope);
         }
-        let rows: Vec<ListingRow> = rows.into_values().collect();
-        for chunk in rows.chunks(CHUNK) {
-            upsert(conn, chunk).await?;
+        for (rows, existing) in split_loaded(rows.into_values(), &to_load, |r| &r.listing_id) {
+            for chunk in rows.chunks(CHUNK) {
+                upsert(conn, chunk, existing).await?;
+            }
         }
         Ok(())
     }
@@ -111,7 +113,11 @@ pub(crate) fn step(rows: &mut HashMap<String, ListingRow>, envelope: &Envelope) 
     row.updated_at = timestamp(envelope.recorded_at);
 }
 
-async fn upsert(conn: &mut AnyConnection, rows: &[ListingRow]) -> Result<(), sqlx::Error> {
+async fn upsert(
+    conn: &mut AnyConnection,
+    rows: &[ListingRow],
+    existing: bool,
+) -> Result<(), sqlx::Error> {
     const COLUMNS: [&str; 8] = [
         "listing_id",
         "sku",
@@ -122,7 +128,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[ListingRow]) -> Result<(), sql
         "last_outcome",
         "updated_at",
     ];
-    let sql = upsert_sql(conn, "product_listings", &COLUMNS, rows.len());
+    let sql = upsert_sql(conn, "product_listings", &COLUMNS, rows.len(), existing);
     let mut query = sqlx::query(&sql);
     for row in rows {
         query = query

@@ -1,7 +1,7 @@
 //! The sales view: every sale of every product, oversells included, and the
 //! totals a shop owner looks at.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use riff_domain::policy::Sale;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, View};
+use super::{placeholders, timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -32,45 +32,112 @@ impl View for Sales {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        let RecordedEvent::Product(event) = &envelope.event else {
-            return Ok(());
-        };
-        let sku = envelope.aggregate_id.as_str();
-        match event {
-            ProductEvent::ProductSold { sale, .. } => record(conn, sku, sale, "sold").await,
-            ProductEvent::SaleConflictDetected { winner, loser, .. } => {
-                if let Some(winner) = winner {
-                    record(conn, sku, winner, "sold").await?;
+        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+    }
+
+    /// Collects the batch's sales in memory — a sale recorded twice keeps
+    /// its first figures and takes its latest status, as the upsert does —
+    /// and writes them a few hundred per statement.
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        let mut sales = SalesBatch::default();
+        for envelope in envelopes {
+            let RecordedEvent::Product(event) = &envelope.event else {
+                continue;
+            };
+            let sku = envelope.aggregate_id.as_str();
+            match event {
+                ProductEvent::ProductSold { sale, .. } => sales.record(sku, sale, "sold"),
+                ProductEvent::SaleConflictDetected { winner, loser, .. } => {
+                    if let Some(winner) = winner {
+                        sales.record(sku, winner, "sold");
+                    }
+                    sales.record(sku, loser, "conflict");
                 }
-                record(conn, sku, loser, "conflict").await
+                _ => {}
             }
-            _ => Ok(()),
+        }
+        for chunk in sales.rows.chunks(CHUNK) {
+            upsert(conn, chunk).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows per statement: 9 columns × 500 stays under both backends' limits.
+const CHUNK: usize = 500;
+
+/// A sale about to be written.
+struct SaleRecord<'a> {
+    sku: &'a str,
+    sale: &'a Sale,
+    status: &'static str,
+}
+
+/// A batch's sales, each (product, channel, order) once, in the order
+/// first seen.
+#[derive(Default)]
+struct SalesBatch<'a> {
+    rows: Vec<SaleRecord<'a>>,
+    index: HashMap<(&'a str, &'a str, &'a str), usize>,
+}
+
+impl<'a> SalesBatch<'a> {
+    fn record(&mut self, sku: &'a str, sale: &'a Sale, status: &'static str) {
+        let key = (sku, sale.channel.as_str(), sale.order_ref.as_str());
+        match self.index.get(&key) {
+            Some(&i) => self.rows[i].status = status,
+            None => {
+                self.index.insert(key, self.rows.len());
+                self.rows.push(SaleRecord { sku, sale, status });
+            }
         }
     }
 }
 
-async fn record(
-    conn: &mut AnyConnection,
-    sku: &str,
-    sale: &Sale,
-    status: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into sales (sku, channel, order_ref, sold_at, price_minor, currency, quantity, \
-         status, month) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+async fn upsert(conn: &mut AnyConnection, sales: &[SaleRecord<'_>]) -> Result<(), sqlx::Error> {
+    const COLUMNS: [&str; 9] = [
+        "sku",
+        "channel",
+        "order_ref",
+        "sold_at",
+        "price_minor",
+        "currency",
+        "quantity",
+        "status",
+        "month",
+    ];
+    let values: Vec<String> = (0..sales.len())
+        .map(|i| {
+            format!(
+                "({})",
+                placeholders(conn, COLUMNS.len(), i * COLUMNS.len() + 1)
+            )
+        })
+        .collect();
+    let sql = format!(
+        "insert into sales ({}) values {} \
          on conflict (sku, channel, order_ref) do update set status = excluded.status",
-    )
-    .bind(sku)
-    .bind(sale.channel.as_str())
-    .bind(&sale.order_ref)
-    .bind(timestamp(sale.sold_at))
-    .bind(sale.price.minor_units())
-    .bind(sale.price.currency.as_str())
-    .bind(i64::from(sale.quantity))
-    .bind(status)
-    .bind(sale.sold_at.format("%Y-%m").to_string())
-    .execute(conn)
-    .await?;
+        COLUMNS.join(", "),
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for SaleRecord { sku, sale, status } in sales {
+        query = query
+            .bind(*sku)
+            .bind(sale.channel.as_str())
+            .bind(&sale.order_ref)
+            .bind(timestamp(sale.sold_at))
+            .bind(sale.price.minor_units())
+            .bind(sale.price.currency.as_str())
+            .bind(i64::from(sale.quantity))
+            .bind(*status)
+            .bind(sale.sold_at.format("%Y-%m").to_string());
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 
