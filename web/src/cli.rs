@@ -52,6 +52,9 @@ pub enum Command {
     /// Export data.
     #[command(subcommand)]
     Export(Export),
+    /// People who may log in to the admin pages.
+    #[command(subcommand)]
+    User(User),
     /// Run simulated marketplaces (eBay, Reverb and Shopify so far) on one port, and
     /// print the settings that point Riff at them. Stops on Ctrl-C.
     Sim {
@@ -84,6 +87,16 @@ pub enum Platforms {
         /// How many days of sales to read.
         #[arg(long, default_value_t = 30)]
         sales_days: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum User {
+    /// Add a user. Asks for the password twice (or reads one line from
+    /// standard input when it is not a terminal, for scripts).
+    Add {
+        /// Letters, digits, '.', '-' or '_'.
+        name: String,
     },
 }
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use riff_projections::view::inventory::{InventoryQuery, SortColumn};
 use riff_projections::{replay, view, Db};
-use riff_web::cli::{Cli, Command, CsvExport, Export, Platforms};
+use riff_web::cli::{Cli, Command, CsvExport, Export, Platforms, User};
 use riff_web::startup::{shutdown_signal, Application};
 use riff_web::telemetry;
 
@@ -59,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Replay { views } => replay_views(&cli.config.database_url, &views).await?,
+        Command::User(User::Add { name }) => add_user(&cli.config.database_url, &name).await?,
         Command::Export(Export::Csv(export)) => {
             export_csv(&cli.config.database_url, export).await?
         }
@@ -81,6 +82,29 @@ async fn open(database_url: &str) -> anyhow::Result<Db> {
         .context("cannot open the database at DATABASE_URL")?;
     db.migrate().await.context("migrations failed")?;
     Ok(db)
+}
+
+async fn add_user(database_url: &str, name: &str) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))
+            .context("cannot read the password")?;
+        let again = rpassword::prompt_password("Again: ").context("cannot read the password")?;
+        if first != again {
+            anyhow::bail!("the two passwords differ; nothing was changed");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    let db = open(database_url).await?;
+    riff_web::admin::users::add(&db, name, &password).await?;
+    println!("{name} can log in now.");
+    Ok(())
 }
 
 async fn replay_views(database_url: &str, names: &[String]) -> anyhow::Result<()> {

@@ -482,3 +482,32 @@ fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
     assert_eq!(csv.lines().count(), 3, "a header and two products: {csv}");
     assert!(stop_with_sigterm(&mut sim).success());
 }
+
+#[test]
+fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
+    use std::io::Write as _;
+    let dir = WorkDir::new();
+    let add = |name: &str, password: &str| {
+        let mut child = riff(&dir.0)
+            .args(["user", "add", name])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("riff runs");
+        writeln!(child.stdin.take().expect("stdin"), "{password}").expect("written");
+        child.wait_with_output().expect("riff ends")
+    };
+    let ok = add("ana", "a long enough password");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let short = add("ben", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least"));
+    let twice = add("ana", "another long password");
+    assert!(!twice.status.success());
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already a user"));
+}
