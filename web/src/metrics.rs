@@ -18,12 +18,18 @@ use riff_projections::{log, Db, ProjectionError, Projector};
 
 type Labels = Vec<(String, String)>;
 
+/// How many sale-to-ended latencies the dashboard summarises.
+const RECENT: usize = 100;
+
 fn platform_label(platform: Platform) -> Labels {
     vec![("platform".to_owned(), platform.as_str().to_owned())]
 }
 
 pub struct Metrics {
     registry: Registry,
+    /// The last latencies, for the dashboard's figure (the histogram has
+    /// only buckets).
+    recent: std::sync::Mutex<std::collections::VecDeque<Duration>>,
     requests: Family<Labels, Counter>,
     retries: Family<Labels, Counter>,
     sale_to_ended: Histogram,
@@ -81,6 +87,7 @@ impl Default for Metrics {
         );
         Self {
             registry,
+            recent: std::sync::Mutex::default(),
             requests,
             retries,
             sale_to_ended,
@@ -105,6 +112,32 @@ impl Metrics {
 
     pub fn sale_to_ended(&self, latency: Duration) {
         self.sale_to_ended.observe(latency.as_secs_f64());
+        let mut recent = self
+            .recent
+            .lock()
+            .expect("the metrics lock is never poisoned");
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(latency);
+    }
+
+    /// The median and the slowest of the last sales' time to end the other
+    /// listings, and how many that is; `None` before the first.
+    pub fn recent_sale_to_ended(&self) -> Option<(Duration, Duration, usize)> {
+        let mut recent: Vec<Duration> = self
+            .recent
+            .lock()
+            .expect("the metrics lock is never poisoned")
+            .iter()
+            .copied()
+            .collect();
+        recent.sort_unstable();
+        Some((
+            *recent.get(recent.len() / 2)?,
+            *recent.last()?,
+            recent.len(),
+        ))
     }
 
     pub fn outbox_depth(&self, depth: usize) {

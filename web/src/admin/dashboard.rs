@@ -32,10 +32,13 @@ pub(crate) async fn show(
     let open_flags = flags::list(&state.db, Some("open"), None).await?;
     let recent_sales = sales::report(&state.db, &SalesQuery::default()).await?;
     let synced = sync_runs::platforms(&state.db).await?;
+    // The newest events: the audit pages forward from a position.
+    let head = riff_projections::log::safe_position(&state.db).await?;
     let activity = audit::search(
         &state.db,
         &AuditQuery {
-            limit: 1000,
+            after: (head - 12).max(0),
+            limit: 12,
             ..AuditQuery::default()
         },
     )
@@ -63,6 +66,14 @@ pub(crate) async fn show(
                     div { (platform_name(&value.value)) }
                 }
             }
+        }
+        h2 { "Sale to ended elsewhere" }
+        @match state.metrics.recent_sale_to_ended() {
+            Some((median, slowest, n)) => p {
+                "Over the last " (n) " listings ended because the item sold elsewhere: median "
+                (format!("{:.1} s", median.as_secs_f64())) ", slowest " (format!("{:.1} s", slowest.as_secs_f64())) "."
+            },
+            None => p { "No listing has been ended for a sale elsewhere since Riff started." },
         }
         h2 { "Last sync" }
         @if synced.is_empty() {
