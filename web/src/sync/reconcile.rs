@@ -156,8 +156,8 @@ pub async fn run(
     Ok(summary)
 }
 
-/// Diffs one platform's scan and appends the changes. A listing is found
-/// ended on the platform only if it was in `up_before`.
+/// Diffs one platform's scan and appends the changes. A listing's status
+/// in the scan counts only if the listing was in `up_before`.
 async fn apply(
     engine: &Engine,
     platform: Platform,
@@ -180,10 +180,22 @@ async fn apply(
         ..PlatformReport::default()
     };
     for change in diff(scan, &known, platform, now) {
-        if let Change::EndedElsewhere { listing_id } = &change {
-            if !up_before.contains(listing_id) {
-                continue;
-            }
+        // What only a listing's status in the scan shows (ended, or sold
+        // with no order line) is news only if Riff believed the listing up
+        // before the scan: a listing published while the scan ran may look
+        // ended, or half-made and sold out, in it. An order line is a fact
+        // whenever it is read.
+        let from_status = match &change {
+            Change::EndedElsewhere { listing_id } => Some(listing_id),
+            Change::Sold {
+                listing_id,
+                order_ref,
+                ..
+            } if !scan.sales.iter().any(|sale| sale.order_ref == *order_ref) => Some(listing_id),
+            _ => None,
+        };
+        if from_status.is_some_and(|listing_id| !up_before.contains(listing_id)) {
+            continue;
         }
         let (listing_id, command) = match change {
             Change::Detected { listing_id, remote } => {
