@@ -161,6 +161,9 @@ async fn ending_a_live_listing_ends_it_and_ending_it_again_says_already_ended() 
         simulator.listing(&published.external_id).unwrap().status,
         SimStatus::Ended
     );
+    // Both calls reached eBay, and are counted against the item.
+    assert_eq!(simulator.end_requests(&published.external_id), 2);
+    assert_eq!(simulator.end_requests("999"), 0);
     assert_eq!(
         client.get(&published.external_id).await.unwrap().status,
         RemoteStatus::Ended

@@ -144,6 +144,8 @@ async fn ending_twice_says_already_ended_and_so_does_revising_after() {
 
     assert_eq!(again, Err(PortError::AlreadyEnded));
     assert_eq!(revise, Err(PortError::AlreadyEnded));
+    // Both end calls reached Reverb; the update is not an end.
+    assert_eq!(simulator.end_requests(&published.external_id), 2);
     assert_eq!(
         simulator.listing(&published.external_id).unwrap().state,
         SimState::Ended

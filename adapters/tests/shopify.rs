@@ -169,6 +169,9 @@ async fn ending_archives_and_ending_twice_or_revising_after_says_already_ended()
         Err(PortError::AlreadyEnded)
     );
     assert_eq!(client.get(&item).await.unwrap().status, RemoteStatus::Ended);
+    // One archiving productUpdate: the second end read the status and
+    // stopped, and the revise's productUpdate archives nothing.
+    assert_eq!(simulator.end_requests(&item), 1);
 }
 
 #[tokio::test]

@@ -201,6 +201,7 @@ async fn ending_deletes_the_item_and_ending_it_again_is_already_ended() {
         client.get(&published.external_id).await,
         Err(PortError::NotFound)
     );
+    assert_eq!(simulator.end_requests(&published.external_id), 2);
 }
 
 #[tokio::test]
@@ -215,6 +216,8 @@ async fn ending_an_item_sold_elsewhere_marks_it_sold_once() {
         Err(PortError::AlreadyEnded)
     );
     assert_eq!(client.get(&id).await.unwrap().status, RemoteStatus::Sold);
+    // Both mark-sold calls reached V&R.
+    assert_eq!(simulator.end_requests(&id), 2);
 }
 
 #[tokio::test]

@@ -88,6 +88,12 @@ pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
 /// # Errors
 /// The database failed.
 pub async fn run_due(engine: &Engine) -> Result<EffectCounts, SyncError> {
+    // The work is read from the listing index, which must first show every
+    // outcome already in the log: a process killed after appending a
+    // publish's outcome but before projecting it leaves the listing
+    // looking pending, and publishing it again makes a second listing when
+    // the first has sold meanwhile.
+    engine.projector.run_until_idle().await?;
     let work = listing_index::awaiting_effects(&engine.db).await?;
     engine.metrics.outbox_depth(work.len());
     let known = attempts::all(&engine.db).await?;

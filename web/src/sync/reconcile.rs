@@ -7,7 +7,7 @@
 //! several platforms in one run, the highest-priority platform's listing is
 //! detected first and the import saga builds the product from its details.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration as Days, Utc};
 use riff_domain::listing::{EndedBy, ExternalSnapshot};
@@ -15,7 +15,7 @@ use riff_domain::policy::{diff, Change};
 use riff_domain::port::{PortError, RemoteListing, Scan};
 use riff_domain::sync_run::{PlatformReport, Trigger};
 use riff_domain::value::Platform;
-use riff_domain::{ListingCommand, ListingError, Source, SyncRunCommand};
+use riff_domain::{ListingCommand, ListingError, ListingStatus, Source, SyncRunCommand};
 use riff_projections::view::{listing_index, sync_runs};
 use serde::Serialize;
 use uuid::Uuid;
@@ -81,6 +81,20 @@ pub async fn run(
         .into_iter()
         .map(|p| (p.platform, p.last_success_at))
         .collect();
+    // What Riff believed was up on the platforms before the scans looked.
+    // Only these can be found gone: a listing published while its
+    // platform's scan ran is missing from that scan, yet live.
+    engine.projector.run_until_idle().await?;
+    let mut up_before = HashSet::new();
+    for platform in &order {
+        for listing in listing_index::on_platform(&engine.db, *platform).await? {
+            if listing.external_id.is_some()
+                && matches!(listing.status, ListingStatus::Live | ListingStatus::Ending)
+            {
+                up_before.insert(listing.id());
+            }
+        }
+    }
     let scans = futures::future::join_all(order.iter().map(|platform| {
         let since = sales_since(last_success.get(platform.as_str()).cloned().flatten());
         async move {
@@ -107,7 +121,7 @@ pub async fn run(
         let report = match scan {
             Ok(scan) => {
                 engine.metrics.requests(platform, scan.requests);
-                apply(engine, platform, &scan, &meta).await?
+                apply(engine, platform, &scan, &up_before, &meta).await?
             }
             Err(error) => PlatformReport {
                 errors: vec![error],
@@ -142,11 +156,13 @@ pub async fn run(
     Ok(summary)
 }
 
-/// Diffs one platform's scan and appends the changes.
+/// Diffs one platform's scan and appends the changes. A listing's status
+/// in the scan counts only if the listing was in `up_before`.
 async fn apply(
     engine: &Engine,
     platform: Platform,
     scan: &Scan,
+    up_before: &HashSet<Uuid>,
     meta: &riff_domain::EventMetadata,
 ) -> Result<PlatformReport, SyncError> {
     // The index must include everything appended so far (an earlier
@@ -164,6 +180,23 @@ async fn apply(
         ..PlatformReport::default()
     };
     for change in diff(scan, &known, platform, now) {
+        // What only a listing's status in the scan shows (ended, or sold
+        // with no order line) is news only if Riff believed the listing up
+        // before the scan: a listing published while the scan ran may look
+        // ended, or half-made and sold out, in it. An order line is a fact
+        // whenever it is read.
+        let from_status = match &change {
+            Change::EndedElsewhere { listing_id } => Some(listing_id),
+            Change::Sold {
+                listing_id,
+                order_ref,
+                ..
+            } if !scan.sales.iter().any(|sale| sale.order_ref == *order_ref) => Some(listing_id),
+            _ => None,
+        };
+        if from_status.is_some_and(|listing_id| !up_before.contains(listing_id)) {
+            continue;
+        }
         let (listing_id, command) = match change {
             Change::Detected { listing_id, remote } => {
                 report.detected += 1;

@@ -13,6 +13,7 @@
 //! A sale POSTs the `FixedPriceTransaction` Platform Notification to the
 //! [`WebhookTarget`], if one is set.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::State as AxumState;
@@ -105,6 +106,8 @@ struct Inner {
     /// Trading requests naming a call that changes listings (Add*,
     /// Revise*, Relist*, End*) since start, faulted ones included.
     write_requests: u32,
+    /// EndFixedPriceItem requests per ItemID, faulted ones included.
+    end_requests: HashMap<String, u32>,
     webhook: Option<WebhookTarget>,
 }
 
@@ -147,6 +150,7 @@ impl EbaySimulator {
                 requests: 0,
                 injected: 0,
                 write_requests: 0,
+                end_requests: HashMap::new(),
                 webhook: None,
             })),
         }
@@ -246,6 +250,12 @@ impl EbaySimulator {
         self.lock().write_requests
     }
 
+    /// EndFixedPriceItem requests naming this item since start, refused and
+    /// faulted ones included: more than one means it was ended twice.
+    pub fn end_requests(&self, item_id: &str) -> u32 {
+        self.lock().end_requests.get(item_id).copied().unwrap_or(0)
+    }
+
     /// Listings with this SKU, whatever their status: more than one means
     /// something was published twice.
     pub fn listings_with_sku(&self, sku: &str) -> usize {
@@ -312,6 +322,11 @@ async fn trading(
         .any(|verb| call.starts_with(verb))
     {
         inner.write_requests += 1;
+    }
+    if call == "EndFixedPriceItem" {
+        if let Ok(request) = wire::from_xml::<EndFixedPriceItemRequest>(&body) {
+            *inner.end_requests.entry(request.item_id).or_default() += 1;
+        }
     }
     match inner.due_fault() {
         Some(Fault::RateLimited { retry_after_secs }) => {

@@ -61,6 +61,8 @@ struct Inner {
     requests: u32,
     /// POST, PUT and DELETE requests since start, faulted ones included.
     write_requests: u32,
+    /// `PUT …/state/end` requests per listing id, faulted ones included.
+    end_requests: HashMap<String, u32>,
     injected: usize,
     webhook: Option<WebhookTarget>,
 }
@@ -82,6 +84,7 @@ impl ReverbSimulator {
                 faults: None,
                 requests: 0,
                 write_requests: 0,
+                end_requests: HashMap::new(),
                 injected: 0,
                 webhook: None,
             })),
@@ -186,6 +189,13 @@ impl ReverbSimulator {
     /// faulted ones included: the requests that may change Reverb.
     pub fn write_requests(&self) -> u32 {
         self.lock().write_requests
+    }
+
+    /// `PUT /api/my/listings/{id}/state/end` requests naming this listing
+    /// since start, refused and faulted ones included: more than one means
+    /// it was ended twice.
+    pub fn end_requests(&self, id: &str) -> u32 {
+        self.lock().end_requests.get(id).copied().unwrap_or(0)
     }
 
     /// Listings with this SKU, whatever their state: more than one means
@@ -338,6 +348,7 @@ async fn end_listing(
     Json(_reason): Json<EndBody>,
 ) -> Response {
     sim.count_write();
+    *sim.lock().end_requests.entry(id.clone()).or_default() += 1;
     let mut inner = match sim.admit(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,

@@ -10,6 +10,7 @@
 //! A sale POSTs the `orders/create` webhook to the [`WebhookTarget`], if
 //! one is set.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -99,6 +100,9 @@ struct Inner {
     requests: u32,
     /// Mutation requests received since start, faulted ones included.
     write_requests: u32,
+    /// `productUpdate`s setting status ARCHIVED, per product GID, faulted
+    /// ones included.
+    end_requests: HashMap<String, u32>,
     injected: usize,
     webhook: Option<WebhookTarget>,
 }
@@ -128,6 +132,7 @@ impl ShopifySimulator {
                 fail_once: None,
                 requests: 0,
                 write_requests: 0,
+                end_requests: HashMap::new(),
                 injected: 0,
                 webhook: None,
             })),
@@ -276,6 +281,13 @@ impl ShopifySimulator {
         self.lock().write_requests
     }
 
+    /// `productUpdate` mutations archiving this product (its GID) since
+    /// start, refused and faulted ones included: archiving is how Riff ends
+    /// a Shopify listing, so more than one means it was ended twice.
+    pub fn end_requests(&self, gid: &str) -> u32 {
+        self.lock().end_requests.get(gid).copied().unwrap_or(0)
+    }
+
     /// Products whose variant has this SKU, whatever their status: more
     /// than one means something was published twice.
     pub fn listings_with_sku(&self, sku: &str) -> usize {
@@ -365,6 +377,15 @@ async fn graphql(
         .is_some_and(|r| r.query.trim_start().starts_with("mutation"))
     {
         inner.write_requests += 1;
+    }
+    if let Some(archived) = parsed
+        .as_ref()
+        .filter(|_| name.as_deref() == Some(operation::PRODUCT_UPDATE))
+        .and_then(|r| variables::<ProductVars>(r).ok())
+        .filter(|v| v.product.status.as_deref() == Some("ARCHIVED"))
+        .and_then(|v| v.product.id)
+    {
+        *inner.end_requests.entry(archived).or_default() += 1;
     }
     let due = inner.faults.as_ref().and_then(|plan| {
         let due =

@@ -9,7 +9,7 @@
 //! `text/html`. Before a request reaches the in-memory V&R, the server may
 //! fail it on purpose ([`FaultPlan`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::{Path, State as AxumState};
@@ -76,6 +76,8 @@ struct Inner {
     /// Item form posts and mark-sold/delete AJAX calls since start,
     /// faulted ones included.
     write_requests: u32,
+    /// Mark-sold and delete AJAX calls per item id, faulted ones included.
+    end_requests: HashMap<String, u32>,
     injected: usize,
     logins: u32,
 }
@@ -108,6 +110,7 @@ impl VrSimulator {
                 maintenance: false,
                 requests: 0,
                 write_requests: 0,
+                end_requests: HashMap::new(),
                 injected: 0,
                 logins: 0,
             })),
@@ -213,6 +216,18 @@ impl VrSimulator {
     /// Counts a request that may change the seller's items.
     fn count_write(&self) {
         self.lock().write_requests += 1;
+    }
+
+    /// Counts a call that takes an item off sale (mark sold, delete).
+    fn count_end(&self, id: &str) {
+        *self.lock().end_requests.entry(id.to_owned()).or_default() += 1;
+    }
+
+    /// Mark-sold and delete AJAX calls naming this item since start, refused
+    /// and faulted ones included: the ways Riff ends a V&R listing, so more
+    /// than one means it was ended twice.
+    pub fn end_requests(&self, id: &str) -> u32 {
+        self.lock().end_requests.get(id).copied().unwrap_or(0)
     }
 
     pub fn listing(&self, id: &str) -> Option<SimItem> {
@@ -523,6 +538,7 @@ async fn mark_as_sold(
     Form(form): Form<ProductIdForm>,
 ) -> Response {
     sim.count_write();
+    sim.count_end(&form.product_id);
     let mut inner = match sim.ajax(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -541,6 +557,7 @@ async fn delete_item(
     Form(form): Form<ProductIdForm>,
 ) -> Response {
     sim.count_write();
+    sim.count_end(&form.product_id);
     let mut inner = match sim.ajax(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
