@@ -10,11 +10,13 @@
 //! - [`http`]: the routes: `/api` (bearer token), `/healthz`.
 //! - [`platforms`]: the marketplaces' settings and the adapters they build.
 //! - [`auth`]: the API token.
-//! - [`cli`]: the `riff` subcommands; [`scan`] and [`sim`] implement two.
+//! - [`cli`]: the `riff` subcommands; [`scan`], [`sim`] and [`demo`]
+//!   implement three.
 
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod http;
