@@ -49,12 +49,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Try Riff with no setup: a music-gear shop of some fifty items in a fresh
-    /// SQLite database, the four marketplaces simulated in-process with the
-    /// shop listed on them, a first sync, and simulated buyers who buy a
-    /// random live item every --sale-every seconds so that you can watch
-    /// the sale end the other listings. Prints the URL and the API token;
-    /// Ctrl-C or SIGTERM stops it.
+    /// Try Riff with no setup: a seeded shop, simulated marketplaces and
+    /// buyers.
+    ///
+    /// A music-gear shop of some fifty items in a fresh SQLite database, the
+    /// four marketplaces simulated in-process with the shop listed on them,
+    /// a first sync, and simulated buyers who buy a random live item every
+    /// --sale-every seconds so that you can watch the sale end the other
+    /// listings. Prints the URL and the API token; Ctrl-C or SIGTERM stops
+    /// it.
     Demo {
         /// Keep the shop in this SQLite file, which must not exist yet
         /// (default: a temporary one, deleted on exit).
