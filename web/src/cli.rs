@@ -49,6 +49,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Try Riff with no setup: a seeded shop, simulated marketplaces and
+    /// buyers.
+    ///
+    /// A music-gear shop of some fifty items in a fresh SQLite database, the
+    /// four marketplaces simulated in-process with the shop listed on them,
+    /// a first sync, and simulated buyers who buy a random live item every
+    /// --sale-every seconds so that you can watch the sale end the other
+    /// listings. Prints the URL and the API token; Ctrl-C or SIGTERM stops
+    /// it.
+    Demo {
+        /// Keep the shop in this SQLite file, which must not exist yet
+        /// (default: a temporary one, deleted on exit).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Where to listen (default: 127.0.0.1:8000, or a free port when
+        /// that is taken). Port 0 picks a free port; the URL printed has it.
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<std::net::SocketAddr>,
+        /// Seconds between simulated sales.
+        #[arg(long, value_name = "SECS", default_value_t = 45, value_parser = clap::value_parser!(u64).range(1..))]
+        sale_every: u64,
+    },
     /// Export data.
     #[command(subcommand)]
     Export(Export),

@@ -10,13 +10,15 @@
 //! - [`http`]: the routes: `/api` (bearer token), `/healthz`.
 //! - [`platforms`]: the marketplaces' settings and the adapters they build.
 //! - [`auth`]: the API token.
-//! - [`cli`]: the `riff` subcommands; [`scan`] and [`sim`] implement two.
+//! - [`cli`]: the `riff` subcommands; [`scan`], [`sim`] and [`demo`]
+//!   implement three.
 
 pub mod actions;
 pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod http;

@@ -63,6 +63,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(Export::Csv(export)) => {
             export_csv(&cli.config.database_url, export).await?
         }
+        Command::Demo {
+            db,
+            bind,
+            sale_every,
+        } => {
+            let options = riff_web::demo::DemoOptions {
+                db,
+                bind,
+                sale_every: std::time::Duration::from_secs(sale_every),
+            };
+            riff_web::demo::run(options, &cli.config).await?;
+        }
         Command::Sim { bind, seed } => {
             let simulators = riff_web::sim::Simulators::new(seed.as_deref())?;
             simulators.run(bind, shutdown_signal()).await?;
