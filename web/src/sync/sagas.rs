@@ -72,16 +72,38 @@ pub async fn run_until_idle(engine: &Engine) -> Result<usize, SyncError> {
         }
         // Reactions read the views; they must show at least this batch.
         engine.projector.run_until_idle().await?;
+        let mut round = Round::default();
         for stored in &batch {
-            let envelope = stored.decode()?;
-            react(engine, &envelope).await?;
-            checkpoint::save(&engine.db, READER, envelope.position).await?;
+            react(engine, &stored.decode()?, &mut round).await?;
+        }
+        // Once per batch: a crash before this repeats the batch's reactions,
+        // which the aggregates make harmless.
+        if let Some(last) = batch.last() {
+            checkpoint::save(&engine.db, READER, last.position).await?;
         }
         total += batch.len();
     }
 }
 
-async fn react(engine: &Engine, envelope: &Envelope) -> Result<(), SyncError> {
+/// What one batch's reactions share: the products a found listing is
+/// compared with, read once per batch (not once per listing, which made
+/// adopting a large shop quadratic) and kept up to date with the products
+/// the batch itself creates.
+#[derive(Default)]
+struct Round {
+    candidates: Option<Vec<Candidate>>,
+}
+
+impl Round {
+    async fn candidates(&mut self, engine: &Engine) -> Result<&mut Vec<Candidate>, SyncError> {
+        if self.candidates.is_none() {
+            self.candidates = Some(candidates(engine).await?);
+        }
+        Ok(self.candidates.get_or_insert_with(Vec::new))
+    }
+}
+
+async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Result<(), SyncError> {
     let cause = Some(format!("{}/{}", envelope.aggregate_id, envelope.sequence));
     let meta = {
         let origin = envelope.metadata.as_ref();
@@ -107,7 +129,7 @@ async fn react(engine: &Engine, envelope: &Envelope) -> Result<(), SyncError> {
             }
         }
         RecordedEvent::Listing(ListingEvent::ExternallyDetected { .. }) => {
-            import(engine, listing_uuid(id), &meta).await?;
+            import(engine, listing_uuid(id), &meta, round).await?;
         }
         RecordedEvent::Product(ProductEvent::ProductSold { sale, remaining }) => {
             after_sale(engine, id, sale, *remaining, &meta).await?;
@@ -320,6 +342,7 @@ async fn import(
     engine: &Engine,
     listing_id: Uuid,
     meta: &riff_domain::EventMetadata,
+    round: &mut Round,
 ) -> Result<(), SyncError> {
     let mut meta = meta.clone();
     meta.source = Source::Import;
@@ -348,14 +371,18 @@ async fn import(
         }
         _ => None,
     };
-    let candidates = candidates(engine).await?;
-    let decision = decide_import(
-        platform,
-        &snapshot,
-        same_sku.as_ref(),
-        &candidates,
-        engine.currency,
-    );
+    // With the SKU's product at hand the answer is a link: no need to
+    // compare with every other product.
+    let decision = match &same_sku {
+        Some(_) => decide_import(platform, &snapshot, same_sku.as_ref(), &[], engine.currency),
+        None => decide_import(
+            platform,
+            &snapshot,
+            None,
+            round.candidates(engine).await?,
+            engine.currency,
+        ),
+    };
     match decision {
         ImportDecision::Link { sku } => {
             link(engine, listing_id, &sku, &meta).await?;
@@ -378,7 +405,7 @@ async fn import(
             )
             .await?;
         }
-        ImportDecision::Create { sku, .. } => {
+        ImportDecision::Create { sku, details, .. } => {
             let sku = match sku {
                 Some(sku) => sku,
                 None => Sku::generated(engine.db.next_counter("sku").await?),
@@ -388,10 +415,13 @@ async fn import(
             link(engine, listing_id, &sku, &meta).await?;
             create_imported(engine, &sku, platform, &external_id, &snapshot, &meta).await?;
             record_sales(engine, &sku, listing.sales.iter(), &meta).await?;
+            // The next found listing of this batch is compared with it too.
+            round
+                .candidates(engine)
+                .await?
+                .push(Candidate { sku, details });
         }
     }
-    // The next found listing must be compared with this one's product.
-    engine.projector.run_until_idle().await?;
     Ok(())
 }
 
