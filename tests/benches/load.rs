@@ -1,0 +1,227 @@
+//! Reads under load: the inventory list, the audit search and the admin
+//! pages at 50,000 products and a million events, hit by concurrent
+//! clients over loopback (issues 5 and 7).
+//!
+//! ```sh
+//! cargo bench -p riff-tests --bench load -- postgres   # or sqlite
+//! ```
+//!
+//! `LOAD_CLIENTS` (default 8) clients send requests back to back for
+//! `LOAD_SECS` (default 10) per endpoint; the table gives the latency of
+//! every answer (all must be `200`) and the throughput.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use riff_domain::product::ProductSource;
+use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
+use riff_domain::ProductEvent;
+use riff_projections::{view, Backend, Projector, RecordedEvent};
+use riff_tests::{bulk_append, config, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN};
+use riff_web::startup::Application;
+
+const PRODUCTS: usize = 50_000;
+/// Twenty events a product: a million in all.
+const EVENTS_PER_PRODUCT: i64 = 20;
+const BRANDS: [&str; 6] = ["Gibson", "Fender", "Gretsch", "Vox", "Boss", "Martin"];
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let backend = match std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        Some(b) if b == "sqlite" => Backend::Sqlite,
+        _ => Backend::Postgres,
+    };
+    let clients = env("LOAD_CLIENTS", 8) as usize;
+    let secs = env("LOAD_SECS", 10);
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let started = Instant::now();
+    seed(&db).await;
+    Projector::new(db.clone(), view::all())
+        .await
+        .unwrap()
+        .run_until_idle()
+        .await
+        .unwrap();
+    println!(
+        "seeded {PRODUCTS} products, {} events, views built in {:.0} s",
+        PRODUCTS as i64 * EVENTS_PER_PRODUCT,
+        started.elapsed().as_secs_f64()
+    );
+
+    let app = Application::build(&config(&database.url, Some(TOKEN)))
+        .await
+        .unwrap();
+    let base = format!("http://{}", app.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let browser = log_in(&base).await;
+    let api = reqwest::Client::new();
+
+    println!("\n{backend:?}, {clients} clients, {secs} s each, loopback\n");
+    println!("| endpoint | requests/s | p50 ms | p99 ms |");
+    println!("| --- | ---: | ---: | ---: |");
+    let endpoints: [(&str, bool); 8] = [
+        ("/api/products", true),
+        ("/api/products?brand=gibson&sort=price&order=desc", true),
+        ("/api/products?q=model%201234", true),
+        ("/api/audit?sku=BENCH-012345", true),
+        ("/api/audit?event_type=PriceChanged&after=900000", true),
+        ("/inventory", false),
+        (
+            "/inventory?brand=Fender&sort=price&order=desc&page=20",
+            false,
+        ),
+        ("/products/BENCH-012345", false),
+    ];
+    for (path, with_token) in endpoints {
+        let client = if with_token {
+            api.clone()
+        } else {
+            browser.clone()
+        };
+        let (rate, p50, p99) =
+            hammer(&client, &format!("{base}{path}"), with_token, clients, secs).await;
+        println!("| `{path}` | {rate:.0} | {p50:.1} | {p99:.1} |");
+    }
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+/// A cookie-keeping client logged in as admin.
+async fn log_in(base: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let field = "name=\"csrf_token\" value=\"";
+    let at = page.find(field).unwrap() + field.len();
+    let token: String = page[at..].chars().take_while(|c| *c != '"').collect();
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "admin"),
+            ("password", ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "logged in");
+    client
+}
+
+/// `clients` tasks request `url` back to back for `secs`; returns the rate
+/// and the p50 and p99 in milliseconds.
+async fn hammer(
+    client: &reqwest::Client,
+    url: &str,
+    with_token: bool,
+    clients: usize,
+    secs: u64,
+) -> (f64, f64, f64) {
+    let until = Instant::now() + Duration::from_secs(secs);
+    let url: Arc<str> = url.into();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let client = client.clone();
+            let url = url.clone();
+            tokio::spawn(async move {
+                let mut times = vec![];
+                while Instant::now() < until {
+                    let started = Instant::now();
+                    let mut request = client.get(&*url);
+                    if with_token {
+                        request = request.bearer_auth(TOKEN);
+                    }
+                    let response = request.send().await.unwrap();
+                    assert!(
+                        response.status().is_success(),
+                        "{url}: {}",
+                        response.status()
+                    );
+                    response.bytes().await.unwrap();
+                    times.push(started.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times = vec![];
+    for task in tasks {
+        times.extend(task.await.unwrap());
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    (
+        times.len() as f64 / secs as f64,
+        at(0.50).as_secs_f64() * 1000.0,
+        at(0.99).as_secs_f64() * 1000.0,
+    )
+}
+
+fn details(n: usize) -> ProductDetails {
+    let brand = BRANDS[n % BRANDS.len()];
+    ProductDetails::parse(ProductDetailsInput {
+        title: format!("{brand} model {n}"),
+        brand: brand.into(),
+        model: format!("Model {n}"),
+        year: Some((1950 + n % 70).to_string()),
+        finish: Some("Sunburst".into()),
+        category: ["Electric Guitars", "Amps", "Pedals"][n % 3].into(),
+        condition: ["mint", "excellent", "good"][n % 3].into(),
+        description: None,
+    })
+    .unwrap()
+}
+
+/// Fifty thousand products with twenty events each, interleaved as a
+/// shop's log is: creations first, then price changes round the shop.
+async fn seed(db: &riff_projections::Db) {
+    let gbp = |pounds: i64| Money::parse_price(&pounds.to_string(), Currency::GBP).unwrap();
+    for sequence in 1..=EVENTS_PER_PRODUCT {
+        let mut events: Vec<BulkEvent> = Vec::with_capacity(PRODUCTS);
+        for n in 0..PRODUCTS {
+            let event = if sequence == 1 {
+                ProductEvent::ProductCreated {
+                    sku: Sku::parse(&format!("BENCH-{n:06}")).unwrap(),
+                    details: details(n),
+                    price: gbp(100 + (n % 5000) as i64),
+                    quantity: 1,
+                    source: ProductSource::Manual,
+                }
+            } else {
+                ProductEvent::PriceChanged {
+                    previous: gbp(100 + sequence),
+                    price: gbp(101 + sequence),
+                }
+            };
+            events.push((
+                "product",
+                format!("BENCH-{n:06}"),
+                sequence,
+                RecordedEvent::Product(event),
+            ));
+        }
+        bulk_append(db, &events).await;
+    }
+}
