@@ -344,6 +344,24 @@ pub async fn request_listing(
     Ok(listing_id)
 }
 
+/// Asks for a listing to be ended; the effects worker ends it.
+///
+/// # Errors
+/// `404` unknown listing; the store failed.
+pub async fn end_listing(
+    state: &AppState,
+    listing_id: Uuid,
+    reason: EndReason,
+    meta: &EventMetadata,
+) -> Result<ListingStatus, ApiError> {
+    state
+        .ledger
+        .listing(listing_id, ListingCommand::RequestEnd { reason }, meta)
+        .await?;
+    state.projector.nudge();
+    Ok(state.ledger.load_listing(listing_id).await?.status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,22 +412,4 @@ mod tests {
         assert_eq!(revision.expected_version, Some(7));
         assert_eq!(revision.quantity, Some(1));
     }
-}
-
-/// Asks for a listing to be ended; the effects worker ends it.
-///
-/// # Errors
-/// `404` unknown listing; the store failed.
-pub async fn end_listing(
-    state: &AppState,
-    listing_id: Uuid,
-    reason: EndReason,
-    meta: &EventMetadata,
-) -> Result<ListingStatus, ApiError> {
-    state
-        .ledger
-        .listing(listing_id, ListingCommand::RequestEnd { reason }, meta)
-        .await?;
-    state.projector.nudge();
-    Ok(state.ledger.load_listing(listing_id).await?.status)
 }

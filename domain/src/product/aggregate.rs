@@ -296,7 +296,7 @@ impl Product {
 /// Puts `media` in `order`; anything `order` does not name keeps its place
 /// after the named ones (the aggregate refuses such an order, but a view
 /// folding the log must never lose media).
-pub fn reorder_media(media: &mut Vec<Media>, order: &[uuid::Uuid]) {
+pub fn reorder_media(media: &mut [Media], order: &[uuid::Uuid]) {
     media.sort_by_key(|m| order.iter().position(|id| *id == m.id).unwrap_or(usize::MAX));
 }
 
