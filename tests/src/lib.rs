@@ -163,7 +163,9 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         sync_times: String::new(),
         timezone: "Europe/London".to_owned(),
         public_url: None,
+        media_dir: std::env::temp_dir().join(format!("riff-test-media-{}", Uuid::new_v4())),
         marketplaces: Marketplaces::default(),
+        dropbox: riff_web::config::DropboxSettings::default(),
     }
 }
 

@@ -3,14 +3,294 @@
 
 use cqrs_es::Aggregate;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::value::{Platform, Sku};
-use riff_domain::{EventMetadata, Listing, ListingCommand, ListingStatus, Product, ProductCommand};
+use riff_domain::policy::Sale;
+use riff_domain::product::{ProductSource, Revision};
+use riff_domain::value::{
+    Currency, InvalidValue, Money, Platform, ProductDetails, ProductDetailsInput, Sku,
+};
+use riff_domain::{
+    EventMetadata, Listing, ListingCommand, ListingStatus, Product, ProductCommand, ProductError,
+};
 use riff_projections::view::flags::{self, FlagRow};
-use riff_projections::view::listing_index;
+use riff_projections::view::{inventory, listing_index, sales};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::ledger::LedgerError;
 use crate::state::AppState;
+
+/// A generated SKU can clash with one typed by hand (`RIFF-000042`); the
+/// next number is tried, this many times.
+const SKU_ATTEMPTS: u32 = 20;
+
+/// No shop stocks a million of one line; more is a typo.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+
+/// A product to create, checked.
+#[derive(Debug, Clone)]
+pub struct NewProduct {
+    /// `None`: Riff numbers it (`RIFF-000042`).
+    pub sku: Option<Sku>,
+    pub details: ProductDetails,
+    pub price: Money,
+    pub quantity: u32,
+}
+
+/// Creates a product and waits until the views show it.
+///
+/// # Errors
+/// `409` the SKU exists; the store failed.
+pub async fn create_product(
+    state: &AppState,
+    new: NewProduct,
+    meta: &EventMetadata,
+) -> Result<Sku, ApiError> {
+    let create = |sku: Sku| ProductCommand::Create {
+        sku,
+        details: new.details.clone(),
+        price: new.price,
+        quantity: new.quantity,
+        source: ProductSource::Manual,
+    };
+    let sku = match new.sku.clone() {
+        Some(sku) => {
+            state
+                .ledger
+                .product(&sku, create(sku.clone()), meta)
+                .await?;
+            sku
+        }
+        None => {
+            let mut attempt = 0;
+            loop {
+                let sku = Sku::generated(state.db.next_counter("sku").await?);
+                match state.ledger.product(&sku, create(sku.clone()), meta).await {
+                    Ok(()) => break sku,
+                    Err(LedgerError::Rejected(ProductError::AlreadyExists { .. }))
+                        if attempt < SKU_ATTEMPTS =>
+                    {
+                        attempt += 1;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+    };
+    state.caught_up_with(Product::TYPE, sku.as_str()).await?;
+    Ok(sku)
+}
+
+/// Runs any product command (a revision, media changes) and waits until
+/// the views show it.
+///
+/// # Errors
+/// The product's refusal; the store failed.
+pub async fn change_product(
+    state: &AppState,
+    sku: &Sku,
+    command: ProductCommand,
+    meta: &EventMetadata,
+) -> Result<(), ApiError> {
+    state.ledger.product(sku, command, meta).await?;
+    state.caught_up_with(Product::TYPE, sku.as_str()).await?;
+    Ok(())
+}
+
+/// What recording a sale came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaleRecorded {
+    /// The sale took units.
+    Sold,
+    /// The item had already sold: an oversell to resolve (flagged).
+    Conflict,
+    /// This order was known already; nothing changed.
+    AlreadyRecorded,
+}
+
+impl SaleRecorded {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sold => "sold",
+            Self::Conflict => "conflict",
+            Self::AlreadyRecorded => "already_recorded",
+        }
+    }
+}
+
+/// Records a sale on a product (first sale wins) and waits until the views
+/// show it; the sale saga then ends the product's other listings.
+///
+/// # Errors
+/// `404` unknown product; the store failed.
+pub async fn record_sale(
+    state: &AppState,
+    sku: &Sku,
+    sale: Sale,
+    meta: &EventMetadata,
+) -> Result<SaleRecorded, ApiError> {
+    let before = state.ledger.load_product(sku).await?.version;
+    let (channel, order_ref) = (sale.channel, sale.order_ref.clone());
+    let command = ProductCommand::RecordSale {
+        sale,
+        priority: (*state.priority).clone(),
+    };
+    change_product(state, sku, command, meta).await?;
+    if state.ledger.load_product(sku).await?.version == before {
+        return Ok(SaleRecorded::AlreadyRecorded);
+    }
+    Ok(
+        match sales::status_of(&state.db, sku.as_str(), channel.as_str(), &order_ref).await? {
+            Some(s) if s == "conflict" => SaleRecorded::Conflict,
+            _ => SaleRecorded::Sold,
+        },
+    )
+}
+
+/// A SKU from a path: one that cannot be a SKU names no product.
+///
+/// # Errors
+/// `404`.
+pub fn sku_in_path(raw: &str) -> Result<Sku, ApiError> {
+    Sku::parse(raw).map_err(|_| ApiError::NotFound(format!("no product has SKU {raw}")))
+}
+
+/// A product's fields as typed in a form: all text, so that a form that is
+/// refused can be shown again exactly as the user left it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProductInput {
+    #[serde(default)]
+    pub sku: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub brand: String,
+    #[serde(default)]
+    pub model: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub finish: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub condition: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub price: String,
+    #[serde(default)]
+    pub quantity: String,
+}
+
+/// Every field that was refused, by name, with what to type instead.
+pub type FieldErrors = Vec<(String, String)>;
+
+fn blank_is_none(raw: &str) -> Option<String> {
+    Some(raw.to_owned()).filter(|s| !s.trim().is_empty())
+}
+
+impl ProductInput {
+    /// The input of an existing product, for its edit form.
+    pub fn of(item: &inventory::InventoryItem) -> Self {
+        Self {
+            sku: item.sku.clone(),
+            title: item.title.clone(),
+            brand: item.brand.clone(),
+            model: item.model.clone(),
+            year: item.year.map(|y| y.to_string()).unwrap_or_default(),
+            finish: item.finish.clone().unwrap_or_default(),
+            category: item.category.clone(),
+            condition: item.condition.clone(),
+            description: item.description.clone().unwrap_or_default(),
+            price: item.price.clone(),
+            quantity: item.quantity.to_string(),
+        }
+    }
+
+    fn details(&self) -> Result<ProductDetails, InvalidValue> {
+        ProductDetails::parse(ProductDetailsInput {
+            title: self.title.clone(),
+            brand: self.brand.clone(),
+            model: self.model.clone(),
+            year: blank_is_none(&self.year),
+            finish: blank_is_none(&self.finish),
+            category: self.category.clone(),
+            condition: self.condition.clone(),
+            description: blank_is_none(&self.description),
+        })
+    }
+
+    fn quantity(&self) -> Result<u32, InvalidValue> {
+        let raw = self.quantity.trim();
+        if raw.is_empty() {
+            return Ok(1);
+        }
+        match raw.parse::<u32>() {
+            Ok(q) if q <= MAX_QUANTITY => Ok(q),
+            _ => Err(InvalidValue {
+                field: "quantity",
+                message: format!("must be a whole number from 0 to {MAX_QUANTITY}"),
+            }),
+        }
+    }
+
+    /// The product to create, or every field that is wrong (each part is
+    /// checked, so the user sees all of them at once).
+    ///
+    /// # Errors
+    /// The refused fields.
+    pub fn to_new(&self, currency: Currency) -> Result<NewProduct, FieldErrors> {
+        let sku = blank_is_none(&self.sku).map(|s| Sku::parse(&s)).transpose();
+        let details = self.details();
+        let price = Money::parse_price(&self.price, currency);
+        let quantity = self.quantity();
+        match (sku, details, price, quantity) {
+            (Ok(sku), Ok(details), Ok(price), Ok(quantity)) => Ok(NewProduct {
+                sku,
+                details,
+                price,
+                quantity,
+            }),
+            (sku, details, price, quantity) => Err(collect([
+                sku.err(),
+                details.err(),
+                price.err(),
+                quantity.err(),
+            ])),
+        }
+    }
+
+    /// A revision of every editable field, checked against `version` (the
+    /// one the form was made from).
+    ///
+    /// # Errors
+    /// The refused fields.
+    pub fn to_revision(&self, currency: Currency, version: u64) -> Result<Revision, FieldErrors> {
+        let details = self.details();
+        let price = Money::parse_price(&self.price, currency);
+        let quantity = self.quantity();
+        match (details, price, quantity) {
+            (Ok(details), Ok(price), Ok(quantity)) => Ok(Revision {
+                details: Some(details),
+                price: Some(price),
+                quantity: Some(quantity),
+                expected_version: Some(version),
+            }),
+            (details, price, quantity) => {
+                Err(collect([None, details.err(), price.err(), quantity.err()]))
+            }
+        }
+    }
+}
+
+fn collect<const N: usize>(errors: [Option<InvalidValue>; N]) -> FieldErrors {
+    errors
+        .into_iter()
+        .flatten()
+        .map(|e| (e.field.to_owned(), e.message))
+        .collect()
+}
 
 /// Asks for `sku` to be put on `platform`; the effects worker publishes it.
 ///
@@ -170,4 +450,56 @@ pub async fn import_listing(
     crate::sync::sagas::import_as_new(&state.engine, listing_id, meta)
         .await
         .map_err(|e| ApiError::Conflict(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed() -> ProductInput {
+        ProductInput {
+            title: "Fender Telecaster".into(),
+            brand: "Fender".into(),
+            model: "Telecaster".into(),
+            year: "1972".into(),
+            category: "Electric Guitars".into(),
+            condition: "good".into(),
+            price: "899.50".into(),
+            ..ProductInput::default()
+        }
+    }
+
+    #[test]
+    fn a_typed_product_is_checked_into_a_new_one() {
+        let new = typed().to_new(Currency::GBP).unwrap();
+        assert_eq!(new.sku, None, "a blank SKU is numbered by Riff");
+        assert_eq!(new.quantity, 1, "a blank quantity is one");
+        assert_eq!(new.price.to_string(), "899.50 GBP");
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let input = ProductInput {
+            title: " ".into(),
+            price: "cheap".into(),
+            quantity: "-1".into(),
+            ..typed()
+        };
+        let fields: Vec<String> = input
+            .to_new(Currency::GBP)
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, ["title", "price", "quantity"]);
+        let revision = input.to_revision(Currency::GBP, 3).unwrap_err();
+        assert_eq!(revision.len(), 3);
+    }
+
+    #[test]
+    fn a_revision_carries_the_version_it_was_made_from() {
+        let revision = typed().to_revision(Currency::GBP, 7).unwrap();
+        assert_eq!(revision.expected_version, Some(7));
+        assert_eq!(revision.quantity, Some(1));
+    }
 }

@@ -3,6 +3,9 @@
 //! and has a default that works out of the box with the embedded store.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use riff_adapters::dropbox::{DropboxClient, DropboxConfig, DropboxError, DropboxRefresh};
 
 pub use riff_adapters::Secret;
 use riff_domain::policy::PlatformPriority;
@@ -69,8 +72,93 @@ pub struct Config {
     #[arg(long, env = "RIFF_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Where uploaded product images are kept, each file named by the
+    /// SHA-256 of its bytes; served at /media/<sha256>.
+    #[arg(long, env = "RIFF_MEDIA_DIR", default_value = "./media", global = true)]
+    pub media_dir: PathBuf,
+
     #[command(flatten)]
     pub marketplaces: crate::platforms::Marketplaces,
+
+    #[command(flatten)]
+    pub dropbox: DropboxSettings,
+}
+
+const DROPBOX_API_URL: &str = "https://api.dropboxapi.com";
+
+/// The shop's Dropbox, for picking product pictures from a folder. Off
+/// without an access token or a refresh token.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DropboxSettings {
+    /// The Dropbox API root (also its OAuth root).
+    #[arg(long, env = "DROPBOX_API_URL", default_value = DROPBOX_API_URL, global = true)]
+    pub dropbox_api_url: String,
+    /// A Dropbox access token (short-lived; with the three settings below
+    /// Riff renews it by itself).
+    #[arg(long, env = "DROPBOX_ACCESS_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub dropbox_access_token: Option<Secret>,
+    /// The refresh token of an offline authorisation of the app.
+    #[arg(long, env = "DROPBOX_REFRESH_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub dropbox_refresh_token: Option<Secret>,
+    /// The Dropbox app's key.
+    #[arg(long, env = "DROPBOX_APP_KEY", global = true)]
+    pub dropbox_app_key: Option<String>,
+    /// The Dropbox app's secret.
+    #[arg(long, env = "DROPBOX_APP_SECRET", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub dropbox_app_secret: Option<Secret>,
+}
+
+impl Default for DropboxSettings {
+    /// Dropbox off.
+    fn default() -> Self {
+        Self {
+            dropbox_api_url: DROPBOX_API_URL.to_owned(),
+            dropbox_access_token: None,
+            dropbox_refresh_token: None,
+            dropbox_app_key: None,
+            dropbox_app_secret: None,
+        }
+    }
+}
+
+impl DropboxSettings {
+    /// The client, when Dropbox is configured.
+    ///
+    /// # Errors
+    /// A refresh token without the app's key and secret, naming them; or
+    /// the HTTP client could not be built.
+    pub fn client(&self) -> Result<Option<DropboxClient>, String> {
+        let refresh = match (
+            &self.dropbox_refresh_token,
+            &self.dropbox_app_key,
+            &self.dropbox_app_secret,
+        ) {
+            (Some(token), Some(key), Some(secret)) => Some(DropboxRefresh {
+                refresh_token: token.clone(),
+                app_key: key.clone(),
+                app_secret: secret.clone(),
+                oauth_url: self.dropbox_api_url.clone(),
+            }),
+            (Some(_), _, _) => {
+                return Err(
+                    "DROPBOX_REFRESH_TOKEN needs DROPBOX_APP_KEY and DROPBOX_APP_SECRET too".into(),
+                )
+            }
+            _ => None,
+        };
+        if self.dropbox_access_token.is_none() && refresh.is_none() {
+            return Ok(None);
+        }
+        let config = DropboxConfig {
+            api_url: self.dropbox_api_url.clone(),
+            access_token: self.dropbox_access_token.clone(),
+            refresh,
+            ..DropboxConfig::new(None)
+        };
+        DropboxClient::new(config)
+            .map(Some)
+            .map_err(|e: DropboxError| format!("Dropbox: {e}"))
+    }
 }
 
 impl Config {
@@ -113,6 +201,16 @@ mod tests {
     fn a_secret_never_shows_in_debug_output() {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?}"), "[redacted]");
+    }
+
+    #[test]
+    fn dropbox_is_off_without_a_token_and_a_lone_refresh_token_is_refused() {
+        assert!(DropboxSettings::default().client().unwrap().is_none());
+        let lone = DropboxSettings {
+            dropbox_refresh_token: Some(Secret::new("r")),
+            ..DropboxSettings::default()
+        };
+        assert!(lone.client().unwrap_err().contains("DROPBOX_APP_KEY"));
     }
 
     #[test]

@@ -132,7 +132,8 @@ impl From<LedgerError<ProductError>> for ApiError {
                 ProductError::AlreadyExists { .. }
                 | ProductError::StaleVersion { .. }
                 | ProductError::Archived
-                | ProductError::FlagNotOpen { .. } => Self::Conflict(rule.to_string()),
+                | ProductError::FlagNotOpen { .. }
+                | ProductError::MediaOrderMismatch => Self::Conflict(rule.to_string()),
                 ProductError::EmptySale => Self::invalid("quantity", rule.to_string()),
                 ProductError::CurrencyMismatch { .. } => Self::invalid("price", rule.to_string()),
             },

@@ -23,6 +23,7 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod ledger;
+pub mod media;
 pub mod metrics;
 pub mod platforms;
 pub mod scan;

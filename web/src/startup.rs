@@ -77,6 +77,13 @@ impl Application {
         if let Some(problem) = problems.first() {
             return Err(StartupError::Settings(problem.to_string()));
         }
+        let media = crate::media::MediaStore::new(&config.media_dir)
+            .map_err(|e| StartupError::Settings(format!("RIFF_MEDIA_DIR: {e}")))?;
+        let dropbox = config
+            .dropbox
+            .client()
+            .map_err(StartupError::Settings)?
+            .map(Arc::new);
         let metrics = Arc::new(Metrics::default());
         let ledger = Arc::new(Ledger::new(&db));
         let engine = Arc::new(Engine::new(
@@ -111,6 +118,8 @@ impl Application {
             token: Arc::new(token),
             currency: config.currency,
             priority: Arc::new(config.platform_priority.clone()),
+            media: Arc::new(media),
+            dropbox,
         };
         Ok(Self {
             listener,

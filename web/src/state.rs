@@ -36,6 +36,10 @@ pub struct AppState {
     pub token: Arc<ApiToken>,
     pub currency: Currency,
     pub priority: Arc<PlatformPriority>,
+    /// Product images kept under `RIFF_MEDIA_DIR`.
+    pub media: Arc<crate::media::MediaStore>,
+    /// The shop's Dropbox, when configured.
+    pub dropbox: Option<Arc<riff_adapters::dropbox::DropboxClient>>,
 }
 
 impl AppState {

@@ -125,6 +125,7 @@ impl Aggregate for Product {
             }
             ProductEvent::MediaAttached { media } => self.media.push(media),
             ProductEvent::MediaRemoved { media_id } => self.media.retain(|m| m.id != media_id),
+            ProductEvent::MediaReordered { order } => reorder_media(&mut self.media, &order),
             ProductEvent::ProductSold { sale, remaining } => {
                 self.sales.push(sale);
                 self.set_remaining(remaining);
@@ -227,6 +228,21 @@ impl Product {
                 }
                 Ok(vec![ProductEvent::MediaRemoved { media_id }])
             }
+            ProductCommand::ReorderMedia { order } => {
+                let mut given = order.clone();
+                given.sort_unstable();
+                given.dedup();
+                let mut attached: Vec<_> = self.media.iter().map(|m| m.id).collect();
+                let current = attached.clone();
+                attached.sort_unstable();
+                if given.len() != order.len() || given != attached {
+                    return Err(ProductError::MediaOrderMismatch);
+                }
+                if order == current {
+                    return Ok(vec![]);
+                }
+                Ok(vec![ProductEvent::MediaReordered { order }])
+            }
             ProductCommand::Archive { reason } => {
                 Ok(vec![ProductEvent::ProductArchived { reason }])
             }
@@ -275,6 +291,18 @@ impl Product {
         self.quantity = remaining;
         self.status = self.status.after_sale(remaining);
     }
+}
+
+/// Puts `media` in `order`; anything `order` does not name keeps its place
+/// after the named ones (the aggregate refuses such an order, but a view
+/// folding the log must never lose media).
+pub fn reorder_media(media: &mut [Media], order: &[uuid::Uuid]) {
+    media.sort_by_key(|m| {
+        order
+            .iter()
+            .position(|id| *id == m.id)
+            .unwrap_or(usize::MAX)
+    });
 }
 
 /// The aggregate tests are the rulebook: each names a rule a shop owner would
@@ -602,6 +630,72 @@ mod tests {
             ])
             .when(ProductCommand::RemoveMedia { media_id: media.id })
             .then_expect_events(vec![ProductEvent::MediaRemoved { media_id: media.id }]);
+    }
+
+    fn youtube(id: &str) -> Media {
+        Media {
+            id: Uuid::new_v4(),
+            kind: MediaKind::YouTube {
+                video_id: id.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn media_are_reordered_when_every_one_is_named_once() {
+        let (a, b, c) = (
+            youtube("aaaaaaaaaaa"),
+            youtube("bbbbbbbbbbb"),
+            youtube("ccccccccccc"),
+        );
+        let given = vec![
+            created(1),
+            ProductEvent::MediaAttached { media: a.clone() },
+            ProductEvent::MediaAttached { media: b.clone() },
+            ProductEvent::MediaAttached { media: c.clone() },
+        ];
+        ProductTest::with(())
+            .given(given.clone())
+            .when(ProductCommand::ReorderMedia {
+                order: vec![b.id, a.id, c.id],
+            })
+            .then_expect_events(vec![ProductEvent::MediaReordered {
+                order: vec![b.id, a.id, c.id],
+            }]);
+        ProductTest::with(())
+            .given(given.clone())
+            .when(ProductCommand::ReorderMedia {
+                order: vec![a.id, b.id, c.id],
+            })
+            .then_expect_events(vec![]);
+        for wrong in [
+            vec![b.id, a.id],
+            vec![b.id, a.id, c.id, c.id],
+            vec![b.id, a.id, a.id],
+            vec![b.id, a.id, Uuid::new_v4()],
+        ] {
+            ProductTest::with(())
+                .given(given.clone())
+                .when(ProductCommand::ReorderMedia { order: wrong })
+                .then_expect_error(ProductError::MediaOrderMismatch);
+        }
+    }
+
+    #[test]
+    fn a_reorder_puts_the_media_in_the_new_order() {
+        let (a, b) = (youtube("aaaaaaaaaaa"), youtube("bbbbbbbbbbb"));
+        let mut product = Product::default();
+        for e in [
+            created(1),
+            ProductEvent::MediaAttached { media: a.clone() },
+            ProductEvent::MediaAttached { media: b.clone() },
+            ProductEvent::MediaReordered {
+                order: vec![b.id, a.id],
+            },
+        ] {
+            product.apply(e);
+        }
+        assert_eq!(product.media, vec![b, a]);
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub enum ProductCommand {
     RemoveMedia {
         media_id: Uuid,
     },
+    /// Put the product's media in this order: every attached id, once.
+    ReorderMedia {
+        order: Vec<Uuid>,
+    },
     /// Record a sale from any channel. The priority breaks exact ties.
     RecordSale {
         sale: Sale,

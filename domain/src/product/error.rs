@@ -19,6 +19,9 @@ pub enum ProductError {
     Archived,
     #[error("the product has no media with that id; reload the page")]
     MediaNotFound,
+    /// A new order must name every attached medium once, and nothing else.
+    #[error("the new order does not list the product's media exactly once each; reload the page")]
+    MediaOrderMismatch,
     #[error(
         "there is no open flag from event {sequence} of this product; it may be resolved already"
     )]

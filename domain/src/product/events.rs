@@ -35,6 +35,11 @@ pub enum ProductEvent {
     MediaRemoved {
         media_id: Uuid,
     },
+    /// The media, all of them, in their new order (the first is the main
+    /// picture on every marketplace).
+    MediaReordered {
+        order: Vec<Uuid>,
+    },
     /// A sale that took units. `remaining` is what is left on hand; zero
     /// means sold out.
     ProductSold {
@@ -68,6 +73,7 @@ impl DomainEvent for ProductEvent {
             Self::QuantityAdjusted { .. } => "QuantityAdjusted",
             Self::MediaAttached { .. } => "MediaAttached",
             Self::MediaRemoved { .. } => "MediaRemoved",
+            Self::MediaReordered { .. } => "MediaReordered",
             Self::ProductSold { .. } => "ProductSold",
             Self::SaleConflictDetected { .. } => "SaleConflictDetected",
             Self::ProductArchived { .. } => "ProductArchived",

@@ -6,7 +6,7 @@ mod commands;
 mod error;
 mod events;
 
-pub use aggregate::{Product, ProductStatus};
+pub use aggregate::{reorder_media, Product, ProductStatus};
 pub use commands::{ProductCommand, ProductSource, Revision};
 pub use error::ProductError;
 pub use events::ProductEvent;

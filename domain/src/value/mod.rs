@@ -10,7 +10,7 @@ mod sku;
 
 pub use condition::Condition;
 pub use details::{ProductDetails, ProductDetailsInput};
-pub use media::{Media, MediaKind};
+pub use media::{youtube_id, ImageFormat, Media, MediaKind};
 pub use money::{Currency, Money};
 pub use platform::{Platform, SaleChannel};
 pub use sku::Sku;

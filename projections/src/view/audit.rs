@@ -281,6 +281,7 @@ fn product_summary(event: &ProductEvent) -> String {
         }
         ProductEvent::MediaAttached { .. } => "Media attached".into(),
         ProductEvent::MediaRemoved { .. } => "Media removed".into(),
+        ProductEvent::MediaReordered { .. } => "Media reordered".into(),
         ProductEvent::ProductSold { sale, remaining } => format!(
             "Sold on {} (order {}) for {}, {remaining} left",
             sale.channel, sale.order_ref, sale.price

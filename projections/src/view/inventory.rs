@@ -148,6 +148,9 @@ impl StockRow {
             }
             ProductEvent::MediaAttached { media } => self.media.push(media.clone()),
             ProductEvent::MediaRemoved { media_id } => self.media.retain(|m| m.id != *media_id),
+            ProductEvent::MediaReordered { order } => {
+                riff_domain::product::reorder_media(&mut self.media, order);
+            }
             ProductEvent::ProductArchived { .. } => self.status = ProductStatus::Archived,
         }
     }

@@ -6,7 +6,7 @@ use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp, ADMIN_PA
 
 /// A browser-like client: keeps cookies, does not follow redirects (so the
 /// tests see them).
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -15,7 +15,7 @@ fn browser() -> Client {
 }
 
 /// The value of a hidden `csrf_token` field in a page.
-fn csrf_in(html: &str) -> String {
+pub(crate) fn csrf_in(html: &str) -> String {
     let at = html
         .find("name=\"csrf_token\"")
         .expect("a csrf_token field");
@@ -26,7 +26,7 @@ fn csrf_in(html: &str) -> String {
 }
 
 /// Logs `client` in as admin and returns the session's CSRF token.
-async fn log_in(app: &TestApp, client: &Client) -> String {
+pub(crate) async fn log_in(app: &TestApp, client: &Client) -> String {
     let page = client.get(app.url("/login")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let token = csrf_in(&page.text().await.unwrap());

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin;
+mod admin_products;
 mod auth;
 mod events;
 mod inventory;

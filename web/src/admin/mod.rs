@@ -14,6 +14,7 @@ mod form;
 mod inventory;
 mod layout;
 mod login;
+mod products;
 mod sales;
 mod security;
 pub mod session;
@@ -57,7 +58,7 @@ impl axum::response::IntoResponse for Failure {
 /// is applied to all of them at once, and the suite requests each one
 /// without a session: a route added here cannot be left unprotected.
 pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![
+    let mut routes = vec![
         ("/", get(dashboard::show)),
         ("/inventory", get(inventory::show)),
         ("/inventory/export.csv", get(inventory::export)),
@@ -72,7 +73,9 @@ pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/settings", get(settings::show)),
         ("/settings/dropdown-sort", post(settings::set_dropdown_sort)),
         ("/logout", post(login::logout)),
-    ]
+    ];
+    routes.extend(products::routes());
+    routes
 }
 
 /// The paths of [`protected_routes`], for tests.
@@ -96,6 +99,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/login", get(login::show).post(login::submit))
         .route(assets::CSS_PATH, get(assets::css))
+        .route("/media/{sha256}", get(products::media::serve))
         .merge(protected)
         .layer(middleware::from_fn(security::headers))
 }

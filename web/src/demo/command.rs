@@ -65,6 +65,9 @@ pub async fn run(options: DemoOptions, settings: &Config) -> Result<(), DemoErro
         sync_times: String::new(),
         timezone: settings.timezone.clone(),
         public_url: None,
+        // Pictures live beside the shop's database, and go with it.
+        media_dir: store.path.with_file_name("media"),
+        dropbox: crate::config::DropboxSettings::default(),
         marketplaces,
     };
     let app = build(&mut config, options.bind).await?;

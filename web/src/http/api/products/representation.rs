@@ -19,10 +19,6 @@ impl ProductJson {
     pub(super) fn new(item: InventoryItem, listings: Vec<ListingRow>) -> Self {
         Self { item, listings }
     }
-
-    pub(super) fn version(&self) -> u64 {
-        u64::try_from(self.item.version).unwrap_or_default()
-    }
 }
 
 /// Attaches each product's listings, with one query for all of them.

@@ -5,16 +5,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use cqrs_es::Aggregate;
 use riff_domain::policy::Sale;
-use riff_domain::value::{SaleChannel, Sku};
-use riff_domain::{EventMetadata, Product, ProductCommand, Source};
-use riff_projections::view::sales;
+use riff_domain::value::SaleChannel;
+use riff_domain::{EventMetadata, Source};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::body::Fields;
 use super::representation::{self, ProductJson};
+use crate::actions::{self, SaleRecorded};
 use crate::error::ApiError;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -50,38 +49,26 @@ pub(crate) async fn record_sale(
         .price(state.currency)?
         .ok_or_else(|| ApiError::invalid("price", "is required"))?;
     let quantity = fields.quantity()?.unwrap_or(1);
-    let sku =
-        Sku::parse(&sku).map_err(|_| ApiError::NotFound(format!("no product has SKU {sku}")))?;
-
-    let before = state.ledger.load_product(&sku).await?.version;
+    let sku = actions::sku_in_path(&sku)?;
     let sale = Sale {
         channel,
-        order_ref: order_ref.clone(),
+        order_ref,
         sold_at,
         price,
         quantity,
     };
-    let command = ProductCommand::RecordSale {
-        sale,
-        priority: (*state.priority).clone(),
-    };
     let meta = EventMetadata::new("api", Source::Api);
-    state.ledger.product(&sku, command, &meta).await?;
-    state.caught_up_with(Product::TYPE, sku.as_str()).await?;
+    let recorded = actions::record_sale(&state, &sku, sale, &meta).await?;
     let product = representation::one(&state.db, sku.as_str()).await?;
-    if product.version() == before {
-        return Ok((
-            StatusCode::OK,
-            Json(Recorded {
-                status: "already_recorded",
-                product,
-            }),
-        ));
-    }
-    let status =
-        match sales::status_of(&state.db, sku.as_str(), channel.as_str(), &order_ref).await? {
-            Some(s) if s == "conflict" => "conflict",
-            _ => "sold",
-        };
-    Ok((StatusCode::CREATED, Json(Recorded { status, product })))
+    let code = match recorded {
+        SaleRecorded::AlreadyRecorded => StatusCode::OK,
+        SaleRecorded::Sold | SaleRecorded::Conflict => StatusCode::CREATED,
+    };
+    Ok((
+        code,
+        Json(Recorded {
+            status: recorded.as_str(),
+            product,
+        }),
+    ))
 }

@@ -2,14 +2,14 @@
 
 use axum::extract::State;
 use axum::Json;
-use cqrs_es::Aggregate;
 use riff_domain::product::Revision;
-use riff_domain::value::{ProductDetails, Sku};
-use riff_domain::{EventMetadata, Product, ProductCommand, Source};
+use riff_domain::value::ProductDetails;
+use riff_domain::{EventMetadata, ProductCommand, Source};
 use serde_json::Value;
 
 use super::body::{Fields, PRODUCT_FIELDS};
 use super::representation::{self, ProductJson};
+use crate::actions;
 use crate::error::ApiError;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -36,8 +36,7 @@ pub(crate) async fn update(
         .chain(["expected_version"])
         .collect();
     let fields = Fields::new(body, &allowed)?;
-    let sku =
-        Sku::parse(&sku).map_err(|_| ApiError::NotFound(format!("no product has SKU {sku}")))?;
+    let sku = actions::sku_in_path(&sku)?;
     let product = state.ledger.load_product(&sku).await?;
     let Some(current) = product.details else {
         return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
@@ -88,10 +87,6 @@ pub(crate) async fn update(
         expected_version: fields.version("expected_version")?,
     };
     let meta = EventMetadata::new("api", Source::Api);
-    state
-        .ledger
-        .product(&sku, ProductCommand::Revise(revision), &meta)
-        .await?;
-    state.caught_up_with(Product::TYPE, sku.as_str()).await?;
+    actions::change_product(&state, &sku, ProductCommand::Revise(revision), &meta).await?;
     Ok(Json(representation::one(&state.db, sku.as_str()).await?))
 }

@@ -1,0 +1,478 @@
+//! The product pages over HTTP: create and edit through the forms (a
+//! refused field keeps what was typed), media (upload checked by content,
+//! served publicly, by URL, YouTube, reorder, remove), a sale at the
+//! counter, publishing from the product page, and "as of".
+
+use std::time::Duration;
+
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, Response, StatusCode};
+use riff_tests::{
+    guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase,
+};
+use riff_web::sim::Simulators;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::admin::{browser, log_in};
+
+/// A real 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+/// The value of the hidden field `name` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("a {name} field"));
+    let rest = &html[at..];
+    let start = rest.find("value=\"").unwrap() + 7;
+    let end = rest[start..].find('"').unwrap();
+    rest[start..start + end].to_owned()
+}
+
+async fn post_form(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+    client.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+/// Follows a redirect answer and returns the page it leads to.
+async fn follow(app: &TestApp, client: &Client, response: Response) -> String {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    page(app, client, &location).await
+}
+
+async fn page(app: &TestApp, client: &Client, path: &str) -> String {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.text().await.unwrap()
+}
+
+async fn product(app: &TestApp, sku: &str) -> Value {
+    app.get(&format!("/api/products/{sku}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+    assert!(page(&app, &client, "/products/new")
+        .await
+        .contains("name=\"condition\""));
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("sku", "FORM-1"),
+        ("title", "Fender Telecaster Custom"),
+        ("brand", "Fender"),
+        ("model", "Telecaster"),
+        ("year", "1972"),
+        ("finish", "Black"),
+        ("category", "Electric Guitars"),
+        ("condition", "very-good"),
+        ("description", "Plays beautifully."),
+        ("price", "twelve hundred"),
+        ("quantity", "1"),
+    ];
+    let refused = post_form(&app, &client, "/products/new", &fields).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("id=\"price-error\""),
+        "the error is next to the price"
+    );
+    assert!(
+        html.contains("value=\"twelve hundred\""),
+        "the bad price is kept"
+    );
+    assert!(
+        html.contains("value=\"Fender Telecaster Custom\""),
+        "the other fields are kept"
+    );
+    assert!(
+        html.contains("<option value=\"very-good\" selected>"),
+        "{html}"
+    );
+    assert!(html.contains("Plays beautifully."));
+    assert_eq!(
+        app.get("/api/products/FORM-1").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    fields.retain(|(name, _)| *name != "price");
+    fields.push(("price", "1499.00"));
+    let created = post_form(&app, &client, "/products/new", &fields).await;
+    let shown = follow(&app, &client, created).await;
+    assert!(shown.contains("Fender Telecaster Custom") && shown.contains("Product created."));
+    assert_eq!(product(&app, "FORM-1").await["price"], "1499.00");
+
+    let edit = page(&app, &client, "/products/FORM-1/edit").await;
+    let version = hidden(&edit, "expected_version");
+    let mut edited = fields.clone();
+    edited.retain(|(name, _)| !["price", "sku"].contains(name));
+    edited.extend([("price", "1299.00"), ("expected_version", version.as_str())]);
+    let saved = post_form(&app, &client, "/products/FORM-1/edit", &edited).await;
+    assert!(follow(&app, &client, saved).await.contains("Saved."));
+    let now = product(&app, "FORM-1").await;
+    assert_eq!(now["price"], "1299.00");
+    assert_eq!(now["finish"], "Black");
+
+    // The same form again is stale: it was made from an older version.
+    let stale = post_form(&app, &client, "/products/FORM-1/edit", &edited).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(stale.text().await.unwrap().contains("reload"));
+
+    // As of the creation, the price was the first one.
+    let history: Value = app
+        .get("/api/products/FORM-1/history")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created_at = history["events"][0]["position"].as_i64().unwrap();
+    let then = page(&app, &client, &format!("/products/FORM-1?at={created_at}")).await;
+    assert!(then.contains("As of"), "clearly marked");
+    assert!(
+        then.contains("<td class=\"price\">1499.00 GBP</td>"),
+        "{then}"
+    );
+    let today = page(&app, &client, "/products/FORM-1").await;
+    assert!(today.contains("<td class=\"price\">1299.00 GBP</td>"));
+    assert!(
+        today.contains("Price changed from"),
+        "the history shows the change"
+    );
+    assert!(today.contains(">admin<"), "and who made it");
+}
+
+async fn upload(app: &TestApp, client: &Client, csrf: &str, name: &str, bytes: &[u8]) -> Response {
+    let form = Form::new().text("csrf_token", csrf.to_owned()).part(
+        "file",
+        Part::bytes(bytes.to_vec())
+            .file_name(name.to_owned())
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    client
+        .post(app.url("/products/PIC-1/media/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn media(product: &Value) -> Vec<Value> {
+    product["media"].as_array().cloned().unwrap_or_default()
+}
+
+async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("PIC-1", "Gibson ES-335")).await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+
+    let sha = Sha256::digest(PNG)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let uploaded = upload(&app, &client, &csrf, "tiny.png", PNG).await;
+    let edit = follow(&app, &client, uploaded).await;
+    assert!(
+        edit.contains(&format!("src=\"/media/{sha}\"")),
+        "in the gallery"
+    );
+    let shown = page(&app, &client, "/products/PIC-1").await;
+    assert!(shown.contains(&format!("src=\"/media/{sha}\"")));
+
+    // Served to anyone (marketplaces have no session), for ever.
+    let served = Client::new()
+        .get(app.url(&format!("/media/{sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(served.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    let missing = Client::new()
+        .get(app.url(&format!("/media/{}", "0".repeat(64))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // A ".png" that is not an image is refused, and nothing is recorded.
+    let before = app.log_length().await;
+    let fake = upload(
+        &app,
+        &client,
+        &csrf,
+        "guitar.png",
+        b"<html>not a picture</html>",
+    )
+    .await;
+    assert!(follow(&app, &client, fake)
+        .await
+        .contains("not a JPEG, PNG or WebP image"));
+    assert_eq!(app.log_length().await, before);
+    // Nor is an upload without the session's token.
+    let forged = upload(&app, &client, "forged", "tiny.png", PNG).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // A YouTube link embeds with the privacy-enhanced player.
+    let video = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/youtube",
+        &[
+            ("csrf_token", &csrf),
+            ("youtube", "https://youtu.be/dQw4w9WgXcQ?t=10"),
+        ],
+    )
+    .await;
+    let edit = follow(&app, &client, video).await;
+    assert!(edit.contains("src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""));
+    let bad = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/youtube",
+        &[("csrf_token", &csrf), ("youtube", "https://vimeo.com/1234")],
+    )
+    .await;
+    assert!(follow(&app, &client, bad)
+        .await
+        .contains("is not a YouTube video"));
+
+    // By address: fetched and kept under its digest (here, Riff's own copy).
+    let by_url = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/url",
+        &[
+            ("csrf_token", &csrf),
+            ("url", &app.url(&format!("/media/{sha}"))),
+        ],
+    )
+    .await;
+    assert!(follow(&app, &client, by_url)
+        .await
+        .contains("Image fetched and added."));
+    let bad_url = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/url",
+        &[("csrf_token", &csrf), ("url", "file:///etc/passwd")],
+    )
+    .await;
+    assert!(follow(&app, &client, bad_url).await.contains("only http"));
+
+    let now = media(&product(&app, "PIC-1").await);
+    assert_eq!(now.len(), 3);
+    assert_eq!(now[0]["kind"]["sha256"], sha.as_str());
+    assert_eq!(now[1]["kind"]["video_id"], "dQw4w9WgXcQ");
+    assert_eq!(
+        now[2]["kind"]["sha256"],
+        sha.as_str(),
+        "the same bytes are the same file"
+    );
+
+    // Move the video to the front, then remove the first picture.
+    let video_id = now[1]["id"].as_str().unwrap().to_owned();
+    let moved = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/move",
+        &[
+            ("csrf_token", &csrf),
+            ("media_id", &video_id),
+            ("direction", "up"),
+        ],
+    )
+    .await;
+    assert!(follow(&app, &client, moved).await.contains("Media moved."));
+    let now = media(&product(&app, "PIC-1").await);
+    assert_eq!(now[0]["id"], video_id.as_str());
+    let picture = now[1]["id"].as_str().unwrap().to_owned();
+    let removed = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/remove",
+        &[("csrf_token", &csrf), ("media_id", &picture)],
+    )
+    .await;
+    assert!(follow(&app, &client, removed)
+        .await
+        .contains("Media removed."));
+    let now = media(&product(&app, "PIC-1").await);
+    assert_eq!(now.len(), 2);
+    assert_eq!(now[0]["id"], video_id.as_str());
+    let history: Value = app
+        .get("/api/products/PIC-1/history")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"MediaReordered") && types.contains(&"MediaRemoved"),
+        "{types:?}"
+    );
+
+    let edit = page(&app, &client, "/products/PIC-1/edit").await;
+    assert!(edit.contains("Dropbox is not configured"));
+}
+
+async fn a_sale_at_the_counter_is_recorded_from_the_product_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("TILL-1", "Martin D-28")).await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+    let shown = page(&app, &client, "/products/TILL-1").await;
+    let sold_at = hidden(&shown, "sold_at");
+    assert!(!sold_at.is_empty(), "sold at defaults to now");
+    let sale = post_form(
+        &app,
+        &client,
+        "/products/TILL-1/sale",
+        &[
+            ("csrf_token", &csrf),
+            ("order_ref", "TILL-0042"),
+            ("price", "1450.00"),
+            ("quantity", "1"),
+            ("sold_at", &sold_at),
+        ],
+    )
+    .await;
+    let shown = follow(&app, &client, sale).await;
+    assert!(shown.contains("Sale TILL-0042 recorded"), "{shown}");
+    let now = product(&app, "TILL-1").await;
+    assert_eq!(now["status"], "sold");
+    assert_eq!(now["quantity"], 0);
+    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    assert!(sales.to_string().contains("TILL-0042"), "{sales}");
+    let bad = post_form(
+        &app,
+        &client,
+        "/products/TILL-1/sale",
+        &[
+            ("csrf_token", &csrf),
+            ("order_ref", "TILL-0043"),
+            ("price", "free"),
+        ],
+    )
+    .await;
+    assert!(follow(&app, &client, bad).await.contains("price"));
+}
+
+async fn publishing_from_the_product_page_needs_a_configured_platform(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("PUB-0", "Gretsch White Falcon"))
+        .await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+    let refused = post_form(
+        &app,
+        &client,
+        "/products/PUB-0/publish",
+        &[("csrf_token", &csrf), ("platform", "reverb")],
+    )
+    .await;
+    assert!(follow(&app, &client, refused)
+        .await
+        .contains("not configured"));
+    drop(app);
+
+    let sims = Simulators::new(None).unwrap();
+    let settings = sims.spawn().await.unwrap();
+    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    app.create_product(&guitar("PUB-1", "Gretsch White Falcon"))
+        .await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+    let shown = page(&app, &client, "/products/PUB-1").await;
+    assert!(
+        shown.contains("<legend>Reverb</legend>"),
+        "each platform has its fieldset"
+    );
+    let publish = post_form(
+        &app,
+        &client,
+        "/products/PUB-1/publish",
+        &[
+            ("csrf_token", &csrf),
+            ("platform", "reverb"),
+            ("make", "Gretsch"),
+            ("categories", "e57deb7a-382b-4e18-a008-67d4fbcb2879"),
+        ],
+    )
+    .await;
+    assert!(follow(&app, &client, publish)
+        .await
+        .contains("Publishing on Reverb"));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let listing = loop {
+        let p = product(&app, "PUB-1").await;
+        let live = p["listings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["platform"] == "reverb" && l["status"] == "live")
+            .cloned();
+        if let Some(listing) = live {
+            break listing;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the listing never went live: {p}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let shown = page(&app, &client, "/products/PUB-1").await;
+    assert!(shown.contains("<span class=\"badge live\">live</span>"));
+    assert!(shown.contains(listing["external_id"].as_str().unwrap()));
+    // The attributes typed went with the listing.
+    let history: Value = app
+        .get("/api/products/PUB-1/history")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(history
+        .to_string()
+        .contains("e57deb7a-382b-4e18-a008-67d4fbcb2879"));
+    // And it can be ended from the same row.
+    let listing_id = listing["listing_id"].as_str().unwrap();
+    let end = post_form(
+        &app,
+        &client,
+        "/products/PUB-1/end",
+        &[("csrf_token", &csrf), ("listing_id", listing_id)],
+    )
+    .await;
+    assert!(follow(&app, &client, end)
+        .await
+        .contains("Ending the Reverb listing."));
+}
+
+on_both_backends!(
+    a_product_is_created_and_edited_through_the_forms,
+    images_are_checked_kept_served_and_ordered,
+    a_sale_at_the_counter_is_recorded_from_the_product_page,
+    publishing_from_the_product_page_needs_a_configured_platform,
+);

@@ -1,0 +1,221 @@
+//! `/products/new` and `/products/{sku}/edit`: the product's fields, with
+//! each refused field's message beside it and everything the user typed
+//! kept (`422`); the edit page also manages the media.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use riff_domain::value::Condition;
+use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_projections::view::inventory;
+use serde::Deserialize;
+
+use super::media::{self, MediaQuery};
+use super::{back_to, not_found, Notice};
+use crate::actions::{self, FieldErrors, ProductInput};
+use crate::admin::form::CsrfForm;
+use crate::admin::layout::{self, csrf};
+use crate::admin::session::Session;
+use crate::admin::Failure;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub(crate) async fn new_form(session: Session) -> Response {
+    let body = form_page(&session, None, &ProductInput::default(), &[], None);
+    layout::page("New product", "/products/new", &session, body).into_response()
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    CsrfForm(input): CsrfForm<ProductInput>,
+) -> Result<Response, Failure> {
+    let refused = |errors: FieldErrors, status: StatusCode, note: Option<String>| {
+        let body = form_page(&session, None, &input, &errors, note.as_deref());
+        (
+            status,
+            layout::page("New product", "/products/new", &session, body),
+        )
+            .into_response()
+    };
+    let new = match input.to_new(state.currency) {
+        Ok(new) => new,
+        Err(errors) => return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, None)),
+    };
+    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    match actions::create_product(&state, new, &meta).await {
+        Ok(sku) => Ok(back_to(&format!("/products/{sku}"), "Product created.")),
+        Err(error) => rejected(error, refused),
+    }
+}
+
+/// The edit form: the fields, and the version they were loaded at (a
+/// stale save is refused rather than overwriting someone else's).
+#[derive(Deserialize)]
+pub(crate) struct EditForm {
+    #[serde(flatten)]
+    input: ProductInput,
+    #[serde(default)]
+    expected_version: String,
+}
+
+pub(crate) async fn edit_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    Query(notice): Query<Notice>,
+    Query(query): Query<MediaQuery>,
+) -> Result<Response, Failure> {
+    let Some(item) = inventory::get(&state.db, &sku).await? else {
+        return Ok(not_found(&session, &sku));
+    };
+    let body = html! {
+        (layout::notice(notice.notice.as_deref()))
+        (form_page(&session, Some(&item), &ProductInput::of(&item), &[], None))
+        (media::manage(&state, &session, &item, &query).await)
+    };
+    Ok(layout::page(&format!("Edit {sku}"), "/inventory", &session, body).into_response())
+}
+
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> Result<Response, Failure> {
+    let Some(item) = inventory::get(&state.db, &sku).await? else {
+        return Ok(not_found(&session, &sku));
+    };
+    let input = ProductInput {
+        sku: item.sku.clone(),
+        ..form.input
+    };
+    // A missing or garbled version counts as stale: better a reload than
+    // a silent overwrite.
+    let version = form
+        .expected_version
+        .trim()
+        .parse::<u64>()
+        .unwrap_or(u64::MAX);
+    let refused = |errors: FieldErrors, status: StatusCode, note: Option<String>| {
+        let body = form_page(&session, Some(&item), &input, &errors, note.as_deref());
+        (
+            status,
+            layout::page(&format!("Edit {sku}"), "/inventory", &session, body),
+        )
+            .into_response()
+    };
+    let revision = match input.to_revision(state.currency, version) {
+        Ok(revision) => revision,
+        Err(errors) => return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, None)),
+    };
+    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let product = actions::sku_in_path(&sku)?;
+    match actions::change_product(&state, &product, ProductCommand::Revise(revision), &meta).await {
+        Ok(()) => Ok(back_to(&format!("/products/{sku}"), "Saved.")),
+        Err(error) => rejected(error, refused),
+    }
+}
+
+/// A command's refusal shown on the form: a field's next to it (`422`),
+/// anything else above the form (`409`).
+fn rejected(
+    error: ApiError,
+    refused: impl FnOnce(FieldErrors, StatusCode, Option<String>) -> Response,
+) -> Result<Response, Failure> {
+    Ok(match error {
+        ApiError::Invalid { field, message } => refused(
+            vec![(field, message)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ),
+        ApiError::Internal(cause) => return Err(Failure::from(cause)),
+        ApiError::NotFound(message) => refused(vec![], StatusCode::NOT_FOUND, Some(message)),
+        other => refused(vec![], StatusCode::CONFLICT, Some(other.to_string())),
+    })
+}
+
+/// The product form, new (`item` is `None`) or editing `item`.
+fn form_page(
+    session: &Session,
+    item: Option<&inventory::InventoryItem>,
+    input: &ProductInput,
+    errors: &[(String, String)],
+    note: Option<&str>,
+) -> Markup {
+    let action = item.map_or_else(
+        || "/products/new".to_owned(),
+        |i| format!("/products/{}/edit", i.sku),
+    );
+    let error = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    };
+    let text = |name: &str, label: &str, value: &str, required: bool| {
+        let message = error(name);
+        html! {
+            div.field {
+                label for=(name) { (label) @if required { " *" } }
+                input id=(name) name=(name) value=(value)
+                    aria-invalid=[message.as_ref().map(|_| "true")]
+                    aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
+                @if let Some(message) = message {
+                    p.error id=(format!("{name}-error")) { (label) " " (message) }
+                }
+            }
+        }
+    };
+    html! {
+        @match item {
+            Some(item) => {
+                h1 { "Edit " (item.sku) }
+                p { a href=(format!("/products/{}", item.sku)) { "← Back to the product" } }
+            }
+            None => h1 { "New product" },
+        }
+        @if let Some(note) = note { p.error role="alert" { (note) } }
+        @if !errors.is_empty() {
+            p.error role="alert" { "Some fields need fixing; see below." }
+        }
+        form method="post" action=(action) {
+            (csrf(session))
+            @if let Some(item) = item {
+                input type="hidden" name="expected_version" value=(item.version);
+                p { "SKU " code { (item.sku) } " (a SKU never changes)" }
+            } @else {
+                (text("sku", "SKU (blank: Riff numbers it)", &input.sku, false))
+            }
+            (text("title", "Title", &input.title, true))
+            (text("brand", "Brand", &input.brand, true))
+            (text("model", "Model", &input.model, true))
+            (text("year", "Year", &input.year, false))
+            (text("finish", "Finish", &input.finish, false))
+            (text("category", "Category", &input.category, true))
+            div.field {
+                label for="condition" { "Condition *" }
+                select id="condition" name="condition" {
+                    option value="" { "Choose…" }
+                    @for condition in Condition::ALL {
+                        option value=(condition.as_str()) selected[input.condition == condition.as_str()] { (condition.as_str()) }
+                    }
+                }
+                @if let Some(message) = error("condition") {
+                    p.error id="condition-error" { "Condition " (message) }
+                }
+            }
+            div.field {
+                label for="description" { "Description" }
+                textarea id="description" name="description" rows="6" { (input.description) }
+                @if let Some(message) = error("description") {
+                    p.error id="description-error" { "Description " (message) }
+                }
+            }
+            (text("price", "Price", &input.price, true))
+            (text("quantity", "Quantity (blank: 1)", &input.quantity, false))
+            button type="submit" { @if item.is_some() { "Save" } @else { "Create" } }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The product page's small forms: publish (with the platform's own
+//! attributes), end, retry, and a sale at the counter. Each answers with a
+//! redirect back to the product and a notice of what happened.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use riff_domain::listing::EndReason;
+use riff_domain::policy::Sale;
+use riff_domain::value::{Money, Platform, SaleChannel};
+use riff_domain::{EventMetadata, Source};
+use riff_projections::view::listing_index;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{attributes, outcome};
+use crate::actions::{self, SaleRecorded};
+use crate::admin::form::CsrfForm;
+use crate::admin::session::Session;
+use crate::admin::Failure;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn meta(session: &Session) -> EventMetadata {
+    EventMetadata::new(session.user.clone(), Source::Web)
+}
+
+/// `POST /products/{sku}/publish` `platform` and its attributes.
+pub(crate) async fn publish(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, Failure> {
+    let result = async {
+        let platform: Platform = form
+            .get("platform")
+            .map(String::as_str)
+            .unwrap_or_default()
+            .parse()?;
+        let attributes = attributes::from_form(platform, &form)
+            .map_err(|message| ApiError::invalid("attributes", message))?;
+        actions::request_listing(&state, &sku, platform, attributes, &meta(&session)).await?;
+        Ok(format!(
+            "Publishing on {}: the listing shows live once {} confirms it.",
+            platform.display_name(),
+            platform.display_name()
+        ))
+    }
+    .await;
+    outcome(&format!("/products/{sku}"), result)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EndForm {
+    #[serde(default)]
+    listing_id: String,
+}
+
+/// `POST /products/{sku}/end` `listing_id`: one of this product's listings.
+pub(crate) async fn end(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    CsrfForm(form): CsrfForm<EndForm>,
+) -> Result<Response, Failure> {
+    let result = async {
+        let unknown = || {
+            ApiError::NotFound("that listing is not one of this product's; reload the page".into())
+        };
+        let id = Uuid::parse_str(form.listing_id.trim()).map_err(|_| unknown())?;
+        let listing = listing_index::get(&state.db, id)
+            .await?
+            .ok_or_else(unknown)?;
+        if listing.sku.as_deref() != Some(sku.as_str()) {
+            return Err(unknown());
+        }
+        actions::end_listing(&state, id, EndReason::Manual, &meta(&session)).await?;
+        Ok(format!(
+            "Ending the {} listing.",
+            listing.platform.display_name()
+        ))
+    }
+    .await;
+    outcome(&format!("/products/{sku}"), result)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SaleForm {
+    #[serde(default)]
+    order_ref: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    sold_at: String,
+    #[serde(default)]
+    quantity: String,
+}
+
+/// `POST /products/{sku}/sale`: a sale in the shop, the same command as
+/// `POST /api/products/{sku}/sales` with channel `shop`.
+pub(crate) async fn sale(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    CsrfForm(form): CsrfForm<SaleForm>,
+) -> Result<Response, Failure> {
+    let result = async {
+        let order_ref = form.order_ref.trim();
+        if order_ref.is_empty() {
+            return Err(ApiError::invalid(
+                "order ref",
+                "is required (the till receipt number)",
+            ));
+        }
+        let price = Money::parse_price(&form.price, state.currency)?;
+        let sold_at = match form.sold_at.trim() {
+            "" => Utc::now(),
+            raw => parse_time(raw).ok_or_else(|| {
+                ApiError::invalid(
+                    "sold at",
+                    "must be a date and time such as 2026-11-25T10:30",
+                )
+            })?,
+        };
+        let quantity = match form.quantity.trim() {
+            "" => 1,
+            raw => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|q| (1..=actions::MAX_QUANTITY).contains(q))
+                .ok_or_else(|| {
+                    ApiError::invalid("quantity", "must be a whole number, 1 or more")
+                })?,
+        };
+        let sale = Sale {
+            channel: SaleChannel::Shop,
+            order_ref: order_ref.to_owned(),
+            sold_at,
+            price,
+            quantity,
+        };
+        let product = actions::sku_in_path(&sku)?;
+        Ok(
+            match actions::record_sale(&state, &product, sale, &meta(&session)).await? {
+                SaleRecorded::Sold => {
+                    format!("Sale {order_ref} recorded; the other listings are being ended.")
+                }
+                SaleRecorded::Conflict => format!(
+                "Sale {order_ref} recorded as a conflict: the item had already sold. See the flags."
+            ),
+                SaleRecorded::AlreadyRecorded => format!("Sale {order_ref} was already recorded."),
+            },
+        )
+    }
+    .await;
+    outcome(&format!("/products/{sku}"), result)
+}
+
+/// A moment as a form gives it: RFC 3339, or a browser's
+/// `datetime-local` value (`2026-11-25T10:30`, seconds optional), read as
+/// UTC.
+pub(super) fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&Utc));
+    }
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+    .map(|t| t.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_form_s_time_is_read_as_utc() {
+        let expected = Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
+        for raw in [
+            "2026-11-25T10:30",
+            "2026-11-25T10:30:00",
+            " 2026-11-25 10:30 ",
+            "2026-11-25T10:30:00Z",
+            "2026-11-25T11:30:00+01:00",
+        ] {
+            assert_eq!(parse_time(raw), Some(expected), "{raw}");
+        }
+        assert_eq!(parse_time("yesterday"), None);
+        assert_eq!(parse_time("2026-13-01T10:00"), None);
+    }
+}

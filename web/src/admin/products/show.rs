@@ -1,0 +1,310 @@
+//! `/products/{sku}`: the product — details, media, where it is listed
+//! (with publish, end and retry), a sale at the counter, its open flags and
+//! its history — now, or `?at=` as it was at a moment or log position.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use maud::{html, Markup};
+use riff_domain::value::Platform;
+use riff_projections::timeline::{self, At};
+use riff_projections::view::audit::{self, AuditQuery};
+use riff_projections::view::flags;
+use riff_projections::view::inventory::{self, InventoryItem};
+use riff_projections::view::product_listings::{self, ListingRow};
+use riff_projections::{log, Envelope};
+use serde::Deserialize;
+
+use super::listings::parse_time;
+use super::{attributes, media, not_found};
+use crate::admin::dashboard::platform_name;
+use crate::admin::layout::{self, badge, csrf};
+use crate::admin::session::Session;
+use crate::admin::Failure;
+use crate::state::AppState;
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ShowQuery {
+    /// A time (RFC 3339 or `2026-11-25T10:30`, UTC) or a log position.
+    at: Option<String>,
+    notice: Option<String>,
+}
+
+/// What `?at=` names.
+fn parse_at(raw: &str) -> Result<At, String> {
+    let raw = raw.trim();
+    if let Ok(position) = raw.parse::<i64>() {
+        return Ok(At::Position(position));
+    }
+    parse_time(raw)
+        .map(At::Time)
+        .ok_or_else(|| "“As of” takes a date and time such as 2026-11-25T10:30 (UTC) or a log position such as 42.".into())
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response, Failure> {
+    let Some(now) = inventory::get(&state.db, &sku).await? else {
+        return Ok(not_found(&session, &sku));
+    };
+    let raw_at = query.at.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let mut at_problem = None;
+    let mut as_of = None;
+    if let Some(raw) = raw_at {
+        match parse_at(raw) {
+            Ok(at) => match timeline::product_as_of(&state.db, &sku, at).await? {
+                Some(then) => as_of = Some(then),
+                None => at_problem = Some(format!("{sku} did not exist yet at {raw}.")),
+            },
+            Err(problem) => at_problem = Some(problem),
+        }
+    }
+    let (item, listings) = match as_of {
+        Some(then) => then,
+        None => {
+            let listings = product_listings::of_products(&state.db, &[sku.as_str()]).await?;
+            (now, listings)
+        }
+    };
+    let past = raw_at.filter(|_| at_problem.is_none());
+    let open_flags: Vec<_> = flags::list(&state.db, Some("open"), None)
+        .await?
+        .into_iter()
+        .filter(|f| f.sku.as_deref() == Some(sku.as_str()))
+        .collect();
+    let history = history(&state, &sku, &listings).await?;
+    let body = html! {
+        (layout::notice(query.notice.as_deref()))
+        h1 { (item.title) " " small { code { (item.sku) } } }
+        @if let Some(at) = past {
+            p.notice.as-of role="status" {
+                strong { "As of " (at) } ": the product as it was then. "
+                a href=(format!("/products/{sku}")) { "Back to now" }
+            }
+        }
+        @if let Some(problem) = &at_problem { p.error role="alert" { (problem) } }
+        form.filters method="get" action=(format!("/products/{sku}")) {
+            div {
+                label for="at" { "As of (UTC time, or a log position)" }
+                input id="at" name="at" value=(raw_at.unwrap_or_default()) placeholder="2026-11-25T10:30";
+            }
+            button.secondary type="submit" { "Show" }
+        }
+        @if past.is_none() {
+            p.actions { a.button href=(format!("/products/{sku}/edit")) { "Edit" } }
+        }
+        (details(&item))
+        h2 { "Pictures and video" }
+        (media::gallery(&media::of(&item)))
+        h2 { "Marketplaces" }
+        (marketplaces(&state, &session, &item, &listings, past.is_none()))
+        @if past.is_none() {
+            h2 { "Record an in-store sale" }
+            (sale_form(&session, &item))
+        }
+        h2 { "Open flags" }
+        @if open_flags.is_empty() {
+            p { "None." }
+        } @else {
+            ul {
+                @for flag in &open_flags {
+                    li { (badge(&flag.kind)) " " (flag.message) " " small { (flag.raised_at) } }
+                }
+            }
+        }
+        h2 { "History" }
+        (history)
+    };
+    Ok(layout::page(&item.title, "/inventory", &session, body).into_response())
+}
+
+fn details(item: &InventoryItem) -> Markup {
+    html! {
+        table.details {
+            tbody {
+                tr { th { "Status" } td { (badge(&item.status)) } }
+                tr { th { "Price" } td.price { (item.price) " " (item.currency) } }
+                tr { th { "Quantity" } td { (item.quantity) } }
+                tr { th { "Brand" } td { (item.brand) } }
+                tr { th { "Model" } td { (item.model) } }
+                tr { th { "Year" } td { (item.year.map(|y| y.to_string()).unwrap_or_default()) } }
+                tr { th { "Finish" } td { (item.finish.clone().unwrap_or_default()) } }
+                tr { th { "Category" } td { (item.category) } }
+                tr { th { "Condition" } td { (item.condition) } }
+                tr { th { "Version" } td { (item.version) " (updated " (item.updated_at) ")" } }
+            }
+        }
+        @if let Some(description) = &item.description {
+            h2 { "Description" }
+            pre { (description) }
+        }
+    }
+}
+
+/// One row per platform: its latest listing of the product, and what can
+/// be done.
+fn marketplaces(
+    state: &AppState,
+    session: &Session,
+    item: &InventoryItem,
+    listings: &[ListingRow],
+    actions: bool,
+) -> Markup {
+    let sku = &item.sku;
+    html! {
+        table.stack {
+            thead { tr { th { "Platform" } th { "Status" } th { "External id" } th { "Last outcome" } @if actions { th { "Actions" } } } }
+            tbody {
+                @for platform in Platform::ALL {
+                    @let latest = listings.iter().rfind(|l| l.platform == platform.as_str());
+                    @let configured = state.engine.platforms.contains_key(&platform);
+                    tr data-platform=(platform.as_str()) {
+                        td data-label="Platform" { (platform_name(platform.as_str())) }
+                        td data-label="Status" {
+                            @match latest {
+                                Some(l) => (badge(&l.status)),
+                                None => "not listed",
+                            }
+                        }
+                        td data-label="External id" {
+                            @if let Some(l) = latest {
+                                @match (&l.external_id, &l.url) {
+                                    (Some(id), Some(url)) => a href=(url) rel="noopener noreferrer" target="_blank" { (id) },
+                                    (Some(id), None) => (id),
+                                    (None, Some(url)) => a href=(url) rel="noopener noreferrer" target="_blank" { "listing" },
+                                    (None, None) => "",
+                                }
+                            }
+                        }
+                        td data-label="Last outcome" { (latest.map(|l| l.last_outcome.as_str()).unwrap_or_default()) }
+                        @if actions {
+                            td data-label="Actions" {
+                                @let open = latest.filter(|l| matches!(l.status.as_str(), "pending" | "live" | "ending"));
+                                @if let Some(l) = open {
+                                    @if l.status != "ending" {
+                                        form method="post" action=(format!("/products/{sku}/end")) {
+                                            (csrf(session))
+                                            input type="hidden" name="listing_id" value=(l.listing_id);
+                                            button.secondary type="submit" { "End" }
+                                        }
+                                    }
+                                } @else if item.status == "active" {
+                                    form method="post" action=(format!("/products/{sku}/publish")) {
+                                        (csrf(session))
+                                        input type="hidden" name="platform" value=(platform.as_str());
+                                        (attributes::fieldset(platform))
+                                        button type="submit" {
+                                            @if latest.is_some_and(|l| l.status == "failed") { "Retry" } @else { "Publish" }
+                                        }
+                                        @if !configured { " " small { "(not configured)" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sale_form(session: &Session, item: &InventoryItem) -> Markup {
+    let sku = &item.sku;
+    let now = Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+    html! {
+        form method="post" action=(format!("/products/{sku}/sale")) {
+            (csrf(session))
+            div.field {
+                label for="order_ref" { "Order / receipt number" }
+                input id="order_ref" name="order_ref" required;
+            }
+            div.field {
+                label for="sale-price" { "Price" }
+                input id="sale-price" name="price" value=(item.price) required;
+            }
+            div.field {
+                label for="sale-quantity" { "Quantity" }
+                input id="sale-quantity" name="quantity" value="1";
+            }
+            div.field {
+                label for="sold_at" { "Sold at (UTC)" }
+                input id="sold_at" name="sold_at" type="datetime-local" value=(now);
+            }
+            button type="submit" { "Record sale" }
+        }
+    }
+}
+
+/// Every event of the product and its listings, oldest first, with who did
+/// it, how, what it belonged to, and the audit's summary.
+async fn history(state: &AppState, sku: &str, listings: &[ListingRow]) -> Result<Markup, Failure> {
+    let mut aggregates = vec![("product", sku)];
+    aggregates.extend(listings.iter().map(|l| ("listing", l.listing_id.as_str())));
+    let envelopes: Vec<Envelope> = log::events_of(&state.db, &aggregates)
+        .await?
+        .iter()
+        .map(log::StoredEvent::decode)
+        .collect::<Result<_, _>>()?;
+    let summaries: HashMap<i64, String> = audit::search(
+        &state.db,
+        &AuditQuery {
+            sku: Some(sku.to_owned()),
+            limit: 100_000,
+            ..AuditQuery::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|row| (row.position, row.summary))
+    .collect();
+    Ok(html! {
+        table.stack.history {
+            thead { tr { th { "When" } th { "What" } th { "Who" } th { "Source" } th { "Correlation / cause" } th {} } }
+            tbody {
+                @for e in &envelopes {
+                    tr {
+                        td data-label="When" { small { (e.recorded_at.format("%Y-%m-%d %H:%M:%S")) } }
+                        td data-label="What" {
+                            (summaries.get(&e.position).cloned().unwrap_or_else(|| e.event_type()))
+                        }
+                        td data-label="Who" { (e.metadata.as_ref().map(|m| m.actor.as_str()).unwrap_or("—")) }
+                        td data-label="Source" { (e.metadata.as_ref().map(|m| m.source.as_str()).unwrap_or("—")) }
+                        td data-label="Correlation / cause" {
+                            @if let Some(m) = &e.metadata {
+                                small {
+                                    code title=(m.correlation_id) { (m.correlation_id.to_string().get(..8).unwrap_or_default()) }
+                                    @if let Some(cause) = &m.causation_id { " ← " code { (cause) } }
+                                }
+                            }
+                        }
+                        td { a href=(format!("/products/{sku}?at={}", e.position)) { "as of here" } }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn as_of_takes_a_position_or_a_time() {
+        assert_eq!(parse_at(" 42 "), Ok(At::Position(42)));
+        assert_eq!(
+            parse_at("2026-11-25T10:30"),
+            Ok(At::Time(
+                Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap()
+            ))
+        );
+        assert!(parse_at("last week").is_err());
+    }
+}
