@@ -723,3 +723,58 @@ on_both_backends!(
     a_stocked_item_updates_its_other_listings_until_the_last_unit_sells,
     a_listing_ended_on_the_platform_is_ended_not_sold,
 );
+
+fn requests(sims: &Simulators) -> u32 {
+    sims.ebay().requests()
+        + sims.reverb().requests()
+        + sims.shopify().requests()
+        + sims.vr().requests()
+}
+
+async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    app.create_product(&guitar("REPLAY-1", "Gibson Flying V"))
+        .await;
+    app.create_product(&guitar("REPLAY-2", "Gibson Explorer"))
+        .await;
+    list_everywhere(&app, "REPLAY-1").await;
+    let p = list_everywhere(&app, "REPLAY-2").await;
+    // A history with every kind of work in it: publishes, a sale, ends.
+    buy(
+        &sims,
+        Platform::Reverb,
+        listing(&p, Platform::Reverb)["external_id"]
+            .as_str()
+            .unwrap(),
+    );
+    eventually(
+        "the sale to end the others",
+        Duration::from_secs(30),
+        || async {
+            let p = product(&app, "REPLAY-2").await;
+            (listing(&p, Platform::Ebay)["status"] == "ended").then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
+
+    let before = requests(&sims);
+    let log_before = app.log_length().await;
+    let db = app.database.connect().await;
+    riff_projections::replay::rebuild(&db, &riff_projections::view::all(), |_, _| {})
+        .await
+        .unwrap();
+    db.close().await;
+    // Long enough for any loop that a rebuilt view set off to act.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(requests(&sims), before, "a replay called a marketplace");
+    assert_eq!(
+        app.log_length().await,
+        log_before,
+        "a replay appended events"
+    );
+    let p = product(&app, "REPLAY-2").await;
+    assert_eq!(listing(&p, Platform::Reverb)["status"], "sold");
+}
+
+on_both_backends!(a_replay_while_riff_runs_calls_no_marketplace);
