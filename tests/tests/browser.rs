@@ -434,6 +434,206 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
         .await;
     assert_eq!(browser.text("p.notice").await, "Ending 1 on Reverb.");
     browser.wait_for_text("/inventory", row, "ended").await;
+
+    // The product page has one row per platform with its own Publish.
+    browser.goto("/products/PUB-2").await;
+    let shopify = "tr[data-platform='shopify']";
+    browser
+        .click_and_wait(&format!(
+            "{shopify} form[action$='/publish'] button[type=submit]"
+        ))
+        .await;
+    browser
+        .wait_for_text(
+            "/products/PUB-2",
+            &format!("{shopify} td[data-label='Status']"),
+            "live",
+        )
+        .await;
+    let link = browser
+        .find(&format!("{shopify} td[data-label='External id'] a"))
+        .await;
+    assert!(
+        link.attr("href")
+            .await
+            .expect("href")
+            .is_some_and(|h| h.starts_with("http")),
+        "the live listing links to the platform"
+    );
+    assert_eq!(sims.shopify().listings_with_sku("PUB-2"), 1);
+    browser.close().await;
+}
+
+/// A 1×1 PNG, the smallest picture a browser can upload.
+const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_is_created_and_given_an_uploaded_picture() {
+    use base64::Engine as _;
+    let app = spawn_app(Backend::Postgres).await;
+    let picture = std::env::temp_dir().join(format!("riff-browser-{}.png", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &picture,
+        base64::engine::general_purpose::STANDARD
+            .decode(PIXEL_PNG)
+            .expect("a PNG"),
+    )
+    .expect("write the picture");
+    let browser = Browser::open(&app).await;
+    browser.log_in().await;
+
+    browser
+        .click_and_wait("header.top a[href='/products/new']")
+        .await;
+    for (field, value) in [
+        ("#sku", "NEW-1"),
+        ("#title", "Gibson Les Paul Junior 1957"),
+        ("#brand", "Gibson"),
+        ("#model", "Les Paul Junior"),
+        ("#year", "1957"),
+        ("#category", "Electric Guitars"),
+        ("#price", "3250.00"),
+    ] {
+        browser.type_into(field, value).await;
+    }
+    browser
+        .find("#condition")
+        .await
+        .select_by_value("very-good")
+        .await
+        .expect("choose a condition");
+    browser
+        .click_and_wait("main form button[type=submit]")
+        .await;
+    assert_eq!(
+        browser.location().await.split('?').next(),
+        Some("/products/NEW-1")
+    );
+    assert!(browser
+        .text("h1")
+        .await
+        .contains("Gibson Les Paul Junior 1957"));
+
+    browser
+        .click_and_wait("a.button[href='/products/NEW-1/edit']")
+        .await;
+    browser
+        .find("#file")
+        .await
+        .send_keys(&picture.display().to_string())
+        .await
+        .expect("choose the file");
+    browser
+        .click_and_wait("form[action$='/media/upload'] button[type=submit]")
+        .await;
+    assert_eq!(browser.text("p.notice").await, "Image added.");
+    let _ = std::fs::remove_file(&picture);
+
+    // The product page shows it, served by Riff and decoded by the browser.
+    browser.goto("/products/NEW-1").await;
+    let image = browser.find(".gallery img").await;
+    let src = image.attr("src").await.expect("src").unwrap_or_default();
+    assert!(src.starts_with("/media/"), "{src}");
+    let reference = serde_json::to_value(&image).expect("an element reference");
+    let loaded = eventually("the picture to load", || async {
+        let width = browser
+            .client
+            .execute(
+                "const i = arguments[0]; i.scrollIntoView(); return i.complete ? i.naturalWidth : 0;",
+                vec![reference.clone()],
+            )
+            .await
+            .ok()?;
+        (width.as_u64() > Some(0)).then_some(width)
+    })
+    .await;
+    assert_eq!(loaded, 1, "the 1×1 picture");
+    let stored = product(&app, "NEW-1").await;
+    assert_eq!(stored["condition"], "very-good", "{stored}");
+    assert_eq!(
+        stored["media"].as_array().map(Vec::len),
+        Some(1),
+        "{stored}"
+    );
+    browser.close().await;
+}
+
+/// Lists `sku` on all four simulated platforms through the API and waits
+/// until every listing is live.
+async fn list_everywhere(app: &TestApp, sku: &str) {
+    use riff_domain::value::Platform;
+    for platform in Platform::ALL {
+        let response = app
+            .post(
+                &format!("/api/products/{sku}/listings"),
+                &json!({"platform": platform.as_str()}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    eventually("every listing live", || async {
+        let p = product(app, sku).await;
+        let live = p["listings"]
+            .as_array()
+            .is_some_and(|ls| ls.len() == 4 && ls.iter().all(|l| l["status"] == "live"));
+        live.then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_in_store_sale_ends_the_listings_everywhere() {
+    let (app, _sims) = shop().await;
+    app.create_product(&guitar("TILL-1", "Gibson J-45 1964"))
+        .await;
+    list_everywhere(&app, "TILL-1").await;
+    let browser = Browser::open(&app).await;
+    browser.log_in().await;
+
+    browser.goto("/products/TILL-1").await;
+    browser.type_into("#order_ref", "RECEIPT-0042").await;
+    browser
+        .click_and_wait("form[action$='/sale'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .text("p.notice")
+            .await
+            .contains("RECEIPT-0042 recorded"),
+        "{}",
+        browser.text("p.notice").await
+    );
+    // Every row comes to show its listing ended, and the product sold.
+    for platform in ["ebay", "reverb", "shopify", "vr"] {
+        browser
+            .wait_for_text(
+                "/products/TILL-1",
+                &format!("tr[data-platform='{platform}'] td[data-label='Status']"),
+                "ended",
+            )
+            .await;
+    }
+    assert!(browser.text("table.details").await.contains("sold"));
+    assert!(
+        browser
+            .find_all("form[action$='/publish'], form[action$='/end']")
+            .await
+            .is_empty(),
+        "a sold item offers neither publish nor end"
+    );
+    // And the simulated marketplaces agree.
+    for platform in riff_domain::value::Platform::ALL {
+        let adapter = app.marketplaces.adapter(platform).expect("configured");
+        let scan = adapter.scan(chrono::Utc::now()).await.expect("a scan");
+        assert!(
+            !scan
+                .listings
+                .iter()
+                .any(|l| l.sku.as_deref() == Some("TILL-1")
+                    && l.status == riff_domain::port::RemoteStatus::Live),
+            "TILL-1 is still live on {platform}"
+        );
+    }
     browser.close().await;
 }
 
@@ -669,9 +869,21 @@ async fn the_audit_log_is_browsed_filtered_and_opened() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_width_window_still_shows_every_action() {
-    let app = spawn_app(Backend::Postgres).await;
+    let (app, _sims) = shop().await;
     app.create_product(&guitar("PHONE-1", "Fender Precision Bass 1962"))
         .await;
+    // Live on Reverb, so that its row offers End and the others Publish.
+    let response = app
+        .post(
+            "/api/products/PHONE-1/listings",
+            &json!({"platform": "reverb"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    eventually("the Reverb listing live", || async {
+        (product(&app, "PHONE-1").await["listings"][0]["status"] == "live").then_some(())
+    })
+    .await;
     let browser = Browser::open(&app).await;
     browser
         .client
@@ -704,5 +916,31 @@ async fn a_phone_width_window_still_shows_every_action() {
     ] {
         browser.assert_usable(action).await;
     }
+
+    browser.goto("/products/PHONE-1").await;
+    browser.assert_no_sideways_scroll().await;
+    for action in [
+        "header.top form.logout button",
+        "a.button[href='/products/PHONE-1/edit']",
+        "tr[data-platform='reverb'] form[action$='/end'] button[type=submit]",
+        "tr[data-platform='ebay'] form[action$='/publish'] button[type=submit]",
+        "tr[data-platform='shopify'] form[action$='/publish'] button[type=submit]",
+        "tr[data-platform='vr'] form[action$='/publish'] button[type=submit]",
+        "#order_ref",
+        "form[action$='/sale'] button[type=submit]",
+    ] {
+        browser.assert_usable(action).await;
+    }
+    // With a platform's optional attributes unfolded, too.
+    browser
+        .find("tr[data-platform='ebay'] details summary")
+        .await
+        .click()
+        .await
+        .expect("unfold eBay's attributes");
+    browser.assert_no_sideways_scroll().await;
+    browser
+        .assert_usable("tr[data-platform='ebay'] form[action$='/publish'] button[type=submit]")
+        .await;
     browser.close().await;
 }
