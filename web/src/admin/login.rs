@@ -65,10 +65,16 @@ fn form(token: &str, next: &str, username: &str, error: Option<&str>) -> Markup 
     )
 }
 
+/// A fresh login token and the cookie that carries it.
 fn login_cookie(secure: bool) -> (Cookie<'static>, String) {
     let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    login_cookie_for(token, secure)
+}
+
+/// The cookie carrying `token`.
+fn login_cookie_for(token: String, secure: bool) -> (Cookie<'static>, String) {
     let cookie = Cookie::build((LOGIN_CSRF, token.clone()))
         .path("/login")
         .http_only(true)
@@ -83,7 +89,15 @@ pub(crate) async fn show(
     jar: CookieJar,
     Query(next): Query<Next>,
 ) -> impl IntoResponse {
-    let (cookie, token) = login_cookie(state.secure_cookies);
+    // The browser's token when it has one: a second load of this page (a
+    // second tab, or the browser fetching `/favicon.ico`, which is sent
+    // here) must not make the form already shown stale.
+    let (cookie, token) = match jar.get(LOGIN_CSRF).map(|c| c.value().to_owned()) {
+        Some(token) if token.len() == 48 && token.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            login_cookie_for(token, state.secure_cookies)
+        }
+        _ => login_cookie(state.secure_cookies),
+    };
     let next = safe_next(next.next.as_deref()).to_owned();
     (jar.add(cookie), form(&token, &next, "", None))
 }
