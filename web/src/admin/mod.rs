@@ -98,6 +98,12 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         ));
     Router::new()
         .route("/login", get(login::show).post(login::submit))
+        // Browsers ask for it on every page; Riff has none, and sending
+        // them to /login would only churn the login page's token.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NOT_FOUND }),
+        )
         .route(assets::CSS_PATH, get(assets::css))
         .route("/media/{sha256}", get(products::media::serve))
         .merge(protected)
