@@ -33,7 +33,8 @@ pub enum Command {
     /// complete. Never calls a marketplace.
     Replay {
         /// A view to rebuild (repeatable): inventory, product_listings,
-        /// flags, sales, audit. Default: all.
+        /// flags, sales, audit, settings, listing_index, sync_runs.
+        /// Default: all.
         #[arg(long = "view")]
         views: Vec<String>,
     },
@@ -77,7 +78,7 @@ pub enum Command {
     /// People who may log in to the admin pages.
     #[command(subcommand)]
     User(User),
-    /// Run simulated marketplaces (eBay, Reverb and Shopify so far) on one port, and
+    /// Run simulated marketplaces (eBay, Reverb, Shopify and V&R) on one port, and
     /// print the settings that point Riff at them. Stops on Ctrl-C.
     Sim {
         /// Where the simulators listen.
