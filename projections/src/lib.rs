@@ -8,6 +8,7 @@
 //! - [`runner`]: the projector that tails the log from each view's stored
 //!   checkpoint and applies events, checkpoint and view rows in one
 //!   transaction.
+//! - [`counts`]: inventory counts kept until the views move.
 //! - [`replay`]: rebuilds views from position zero, in one transaction.
 //! - [`timeline`]: a product as it was at any earlier moment.
 //! - [`view`]: the views, one file each, owning their tables, how events
@@ -17,6 +18,7 @@
 //! sqlx's `Any` driver; only the log reader needs backend-specific SQL.
 
 pub mod checkpoint;
+pub mod counts;
 pub mod db;
 mod error;
 pub mod log;

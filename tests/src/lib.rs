@@ -116,8 +116,17 @@ impl TestDatabase {
     }
 }
 
+/// Where a test app on `database_url` keeps its images: one folder per
+/// database, so that a restarted app finds them and the database's clean-up
+/// removes them.
+fn media_dir(database_url: &str) -> PathBuf {
+    let name = database_url.rsplit('/').next().unwrap_or(database_url);
+    std::env::temp_dir().join(format!("riff-test-media-{name}"))
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(media_dir(&self.url));
         match &self.cleanup {
             Cleanup::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -163,7 +172,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         sync_times: String::new(),
         timezone: "Europe/London".to_owned(),
         public_url: None,
-        media_dir: std::env::temp_dir().join(format!("riff-test-media-{}", Uuid::new_v4())),
+        media_dir: media_dir(database_url),
         marketplaces: Marketplaces::default(),
         dropbox: riff_web::config::DropboxSettings::default(),
     }

@@ -69,13 +69,13 @@ pub async fn write_csv<W: Write>(
     };
     let mut written = 0;
     loop {
-        let page = inventory::list(db, &page_query).await?;
-        if page.items.is_empty() {
+        let items = inventory::page(db, &page_query).await?;
+        if items.is_empty() {
             break;
         }
-        let skus: Vec<&str> = page.items.iter().map(|i| i.sku.as_str()).collect();
+        let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
         let listings = product_listings::of_products(db, &skus).await?;
-        for item in &page.items {
+        for item in &items {
             let mut record = vec![
                 item.sku.clone(),
                 item.title.clone(),

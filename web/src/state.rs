@@ -27,6 +27,8 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub metrics: Arc<Metrics>,
     pub webhooks: Arc<WebhookSecrets>,
+    /// Inventory totals and dropdown counts, kept until the views move.
+    pub counts: Arc<riff_projections::counts::CountCache>,
     /// Login attempts, limited per address and per user name.
     pub login_throttle: Arc<crate::admin::Throttle>,
     /// When reconciles run by themselves, in words.

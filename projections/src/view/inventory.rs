@@ -411,96 +411,100 @@ impl Default for InventoryQuery {
     }
 }
 
-/// One page of the list and how many products match in all.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InventoryPage {
-    pub items: Vec<InventoryItem>,
-    pub total: i64,
+/// The `where` clause of a query, with its arguments in order.
+struct Filter {
+    sql: String,
+    args: Vec<String>,
 }
 
-/// Lists products.
+impl Filter {
+    fn of(query: &InventoryQuery) -> Self {
+        let mut conditions = vec![];
+        let mut args: Vec<String> = vec![];
+        if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            args.push(format!("%{}%", escape_like(&q.trim().to_lowercase())));
+            conditions.push(format!("search like ${} escape '\\'", args.len()));
+        }
+        for (column, value) in [
+            ("brand", &query.brand),
+            ("category", &query.category),
+            ("condition", &query.condition),
+            ("status", &query.status),
+        ] {
+            if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                args.push(value.trim().to_lowercase());
+                conditions.push(format!("lower({column}) = ${}", args.len()));
+            }
+        }
+        for (platform, negate) in [(&query.listed_on, ""), (&query.not_listed_on, "not ")] {
+            if let Some(platform) = platform.as_deref().filter(|v| !v.trim().is_empty()) {
+                args.push(platform.trim().to_lowercase());
+                conditions.push(format!(
+                    "{negate}exists (select 1 from product_listings l where l.sku = inventory.sku \
+                     and l.platform = ${} and l.status in {LISTING_UP})",
+                    args.len()
+                ));
+            }
+        }
+        // Prices are numbers the API parsed: safe to write into the SQL.
+        if let Some(min) = query.min_price_minor {
+            conditions.push(format!("price_minor >= {min}"));
+        }
+        if let Some(max) = query.max_price_minor {
+            conditions.push(format!("price_minor <= {max}"));
+        }
+        let sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("where {}", conditions.join(" and "))
+        };
+        Self { sql, args }
+    }
+}
+
+/// One page of products, read in order from an index where one fits.
 ///
 /// # Errors
 /// The database could not be read.
-pub async fn list(db: &Db, query: &InventoryQuery) -> Result<InventoryPage, ProjectionError> {
-    let mut conditions = vec![];
-    let mut args: Vec<String> = vec![];
-    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        args.push(format!("%{}%", escape_like(&q.trim().to_lowercase())));
-        conditions.push(format!("search like ${} escape '\\'", args.len()));
-    }
-    for (column, value) in [
-        ("brand", &query.brand),
-        ("category", &query.category),
-        ("condition", &query.condition),
-        ("status", &query.status),
-    ] {
-        if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
-            args.push(value.trim().to_lowercase());
-            conditions.push(format!("lower({column}) = ${}", args.len()));
-        }
-    }
-    for (platform, negate) in [(&query.listed_on, ""), (&query.not_listed_on, "not ")] {
-        if let Some(platform) = platform.as_deref().filter(|v| !v.trim().is_empty()) {
-            args.push(platform.trim().to_lowercase());
-            conditions.push(format!(
-                "{negate}exists (select 1 from product_listings l where l.sku = inventory.sku \
-                 and l.platform = ${} and l.status in {LISTING_UP})",
-                args.len()
-            ));
-        }
-    }
-    // Prices are numbers the API parsed: safe to write into the SQL.
-    if let Some(min) = query.min_price_minor {
-        conditions.push(format!("price_minor >= {min}"));
-    }
-    if let Some(max) = query.max_price_minor {
-        conditions.push(format!("price_minor <= {max}"));
-    }
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("where {}", conditions.join(" and "))
-    };
-
+pub async fn page(db: &Db, query: &InventoryQuery) -> Result<Vec<InventoryItem>, ProjectionError> {
+    let filter = Filter::of(query);
     let direction = if query.descending { "desc" } else { "asc" };
     let per_page = i64::from(query.per_page);
     let offset = i64::from(query.page.saturating_sub(1)) * per_page;
-    // With a filter the matching rows are scanned anyway, so the total is
-    // counted in the same scan (a window over the filtered rows). Without
-    // one, the page is read in order straight from an index and the total
-    // is a plain count.
-    let total_column = if conditions.is_empty() {
-        ""
-    } else {
-        ", count(*) over () as total"
-    };
-    let list_sql = format!(
-        "select *{total_column} from inventory {filter} \
+    let sql = format!(
+        "select * from inventory {filter} \
          order by {column} {direction}, sku {direction} limit {per_page} offset {offset}",
+        filter = filter.sql,
         column = query.sort.column(),
     );
-    let mut list = sqlx::query(&list_sql);
-    for arg in &args {
+    let mut list = sqlx::query(&sql);
+    for arg in &filter.args {
         list = list.bind(arg);
     }
-    let rows = list.fetch_all(&db.views).await?;
-    let total: i64 = match rows.first() {
-        Some(row) if !conditions.is_empty() => row.try_get("total")?,
-        _ => {
-            let count_sql = format!("select count(*) from inventory {filter}");
-            let mut count = sqlx::query_scalar(&count_sql);
-            for arg in &args {
-                count = count.bind(arg);
-            }
-            count.fetch_one(&db.views).await?
-        }
-    };
-    let items = rows
+    Ok(list
+        .fetch_all(&db.views)
+        .await?
         .iter()
         .map(InventoryItem::from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(InventoryPage { items, total })
+        .collect::<Result<_, _>>()?)
+}
+
+/// How many products match the filters of `query`, on every page.
+///
+/// This visits every matching row, so it costs far more than a page at
+/// tens of thousands of products: callers that serve many requests keep
+/// the answer in a [`crate::counts::CountCache`].
+///
+/// # Errors
+/// The database could not be read.
+pub async fn count(db: &Db, query: &InventoryQuery) -> Result<i64, ProjectionError> {
+    let filter = Filter::of(query);
+    let sql = format!("select count(*) from inventory {}", filter.sql);
+    let mut count = sqlx::query_scalar(&sql);
+    for arg in &filter.args {
+        count = count.bind(arg);
+    }
+    Ok(count.fetch_one(&db.views).await?)
 }
 
 /// One product, if it exists.
@@ -525,17 +529,17 @@ pub struct FacetValue {
     pub count: i64,
 }
 
-/// The options of every filter dropdown with their product counts, each
-/// ordered as the shop chose (most products first, or A to Z).
+/// The options of each filter dropdown with their product counts, in no
+/// particular order (see [`order_facets`]).
+///
+/// Five `group by`s over every product: callers that serve many requests
+/// keep the answer in a [`crate::counts::CountCache`].
 ///
 /// # Errors
 /// The database could not be read.
-pub async fn facets(
-    db: &Db,
-    orders: &[(DropdownField, DropdownOrder)],
-) -> Result<Vec<(DropdownField, Vec<FacetValue>)>, ProjectionError> {
+pub async fn facets(db: &Db) -> Result<Vec<(DropdownField, Vec<FacetValue>)>, ProjectionError> {
     let mut all = vec![];
-    for (field, order) in orders {
+    for field in DropdownField::ALL {
         let sql = match field {
             DropdownField::Platform => format!(
                 "select platform as v, count(distinct sku) as n from product_listings \
@@ -546,7 +550,7 @@ pub async fn facets(
                 other.as_str()
             ),
         };
-        let mut values: Vec<FacetValue> = sqlx::query(&sql)
+        let values: Vec<FacetValue> = sqlx::query(&sql)
             .fetch_all(&db.views)
             .await?
             .iter()
@@ -557,17 +561,36 @@ pub async fn facets(
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
-        match order {
-            DropdownOrder::Count => values.sort_by(|a, b| {
-                b.count
-                    .cmp(&a.count)
-                    .then_with(|| a.value.to_lowercase().cmp(&b.value.to_lowercase()))
-            }),
-            DropdownOrder::Alpha => values.sort_by_key(|v| v.value.to_lowercase()),
-        }
-        all.push((*field, values));
+        all.push((field, values));
     }
     Ok(all)
+}
+
+/// Each dropdown's options in the order the shop chose for it (most
+/// products first, or A to Z), for the fields asked for.
+pub fn order_facets(
+    facets: &[(DropdownField, Vec<FacetValue>)],
+    orders: &[(DropdownField, DropdownOrder)],
+) -> Vec<(DropdownField, Vec<FacetValue>)> {
+    orders
+        .iter()
+        .map(|(field, order)| {
+            let mut values = facets
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, values)| values.clone())
+                .unwrap_or_default();
+            match order {
+                DropdownOrder::Count => values.sort_by(|a, b| {
+                    b.count
+                        .cmp(&a.count)
+                        .then_with(|| a.value.to_lowercase().cmp(&b.value.to_lowercase()))
+                }),
+                DropdownOrder::Alpha => values.sort_by_key(|v| v.value.to_lowercase()),
+            }
+            (*field, values)
+        })
+        .collect()
 }
 
 /// `%` and `_` typed by a user are literal characters, not wildcards.

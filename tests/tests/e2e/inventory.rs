@@ -14,6 +14,7 @@ use uuid::Uuid;
 on_both_backends!(
     filters_by_platform_and_price,
     dropdowns_count_products_in_the_chosen_order,
+    counts_follow_every_change,
 );
 
 /// Three Gibsons, one Fender; two listed on Reverb, one on eBay.
@@ -154,4 +155,58 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Totals and dropdown counts are kept between requests; a change to the
+/// inventory must show in the very next answer all the same.
+async fn counts_follow_every_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    seed(&app).await;
+    let total = |query: &'static str| {
+        let app = &app;
+        async move {
+            let page: Value = app
+                .get(&format!("/api/products?{query}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            page["total"].as_i64().unwrap()
+        }
+    };
+    let facets = || async {
+        let facets: Value = app.get("/api/inventory/facets").await.json().await.unwrap();
+        facets
+    };
+    assert_eq!(total("").await, 4);
+    assert_eq!(total("brand=fender").await, 1);
+    assert_eq!(
+        facets().await["brand"][1],
+        json!({"value": "Fender", "count": 1})
+    );
+
+    let mut body = guitar("F-2", "Another guitar");
+    body["brand"] = json!("Fender");
+    app.create_product(&body).await;
+    assert_eq!(total("").await, 5);
+    assert_eq!(total("brand=fender").await, 2);
+    assert_eq!(total("brand=fender&page=2&per_page=1").await, 2, "any page");
+    assert_eq!(
+        facets().await["brand"][1],
+        json!({"value": "Fender", "count": 2})
+    );
+
+    let sale = app
+        .post(
+            "/api/products/F-2/sales",
+            &json!({"channel": "shop", "order_ref": "till-1", "sold_at": "2026-11-25T10:00:00Z", "price": "900"}),
+        )
+        .await;
+    assert!(sale.status().is_success(), "{}", sale.status());
+    app.settle().await;
+    assert_eq!(total("status=sold").await, 1);
+    assert_eq!(
+        facets().await["status"],
+        json!([{"value": "active", "count": 4}, {"value": "sold", "count": 1}])
+    );
 }

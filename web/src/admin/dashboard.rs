@@ -21,7 +21,7 @@ pub(crate) async fn show(
     session: Session,
 ) -> Result<Response, Failure> {
     let orders = dropdown_sort(&state.db).await?;
-    let facets = inventory::facets(&state.db, &orders).await?;
+    let facets = state.counts.facets(&state.db, &orders).await?;
     let counts = |field: DropdownField| {
         facets
             .iter()

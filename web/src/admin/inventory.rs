@@ -57,11 +57,12 @@ pub(crate) async fn show(
             .into_response())
         }
     };
-    let page = inventory::list(&state.db, &query).await?;
-    let skus: Vec<&str> = page.items.iter().map(|i| i.sku.as_str()).collect();
+    let items = inventory::page(&state.db, &query).await?;
+    let total = state.counts.total(&state.db, &query).await?;
+    let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
     let listings = product_listings::of_products(&state.db, &skus).await?;
     let orders = dropdown_sort(&state.db).await?;
-    let facets = inventory::facets(&state.db, &orders).await?;
+    let facets = state.counts.facets(&state.db, &orders).await?;
     let options = |field: DropdownField| -> Vec<FacetValue> {
         facets
             .iter()
@@ -74,7 +75,7 @@ pub(crate) async fn show(
         ..params.clone()
     })
     .unwrap_or_default();
-    let pages = (page.total + i64::from(query.per_page) - 1) / i64::from(query.per_page);
+    let pages = (total + i64::from(query.per_page) - 1) / i64::from(query.per_page);
     let body = html! {
         h1 { "Inventory" }
         (layout::notice(notice.notice.as_deref()))
@@ -94,7 +95,7 @@ pub(crate) async fn show(
             a href="/inventory" { "Clear" }
             a.button href=(format!("/inventory/export.csv?{query_string}")) { "Export CSV" }
         }
-        p { (page.total) " products" }
+        p { (total) " products" }
         form method="post" action="/inventory/bulk" {
             (csrf(&session))
             table.stack {
@@ -108,7 +109,7 @@ pub(crate) async fn show(
                     }
                 }
                 tbody {
-                    @for item in &page.items {
+                    @for item in &items {
                         tr {
                             td { input type="checkbox" name="sku" value=(item.sku) aria-label=(format!("Select {}", item.sku)); }
                             td data-label="SKU" { a href=(format!("/products/{}", item.sku)) { (item.sku) } }

@@ -67,7 +67,7 @@ pub(crate) struct Facets(BTreeMap<&'static str, Vec<FacetValue>>);
 /// Every dropdown's options with their counts, in the configured order.
 pub(crate) async fn facets(State(state): State<AppState>) -> Result<Json<Facets>, ApiError> {
     let orders = dropdown_sort(&state.db).await?;
-    let all = inventory::facets(&state.db, &orders).await?;
+    let all = state.counts.facets(&state.db, &orders).await?;
     Ok(Json(Facets(
         all.into_iter().map(|(f, v)| (f.as_str(), v)).collect(),
     )))

@@ -164,10 +164,10 @@ pub(crate) async fn list(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<ProductList>, ApiError> {
     let query = InventoryQuery::try_from(params)?;
-    let page = inventory::list(&state.db, &query).await?;
+    let items = inventory::page(&state.db, &query).await?;
     Ok(Json(ProductList {
-        items: representation::with_listings(&state.db, page.items).await?,
-        total: page.total,
+        items: representation::with_listings(&state.db, items).await?,
+        total: state.counts.total(&state.db, &query).await?,
         page: query.page,
         per_page: query.per_page,
     }))
