@@ -16,7 +16,7 @@ use reqwest::{Client, Response, StatusCode};
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::Db;
-use riff_web::config::{Config, Secret};
+use riff_web::config::{Config, DropboxSettings, Secret};
 use riff_web::platforms::Marketplaces;
 use riff_web::startup::Application;
 use serde_json::Value;
@@ -37,6 +37,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// The marketplaces it talks to (none by default).
     pub marketplaces: Marketplaces,
+    /// The shop's Dropbox (none by default); set it, then `restart`.
+    pub dropbox: DropboxSettings,
     running: Option<Running>,
 }
 
@@ -174,7 +176,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         public_url: None,
         media_dir: media_dir(database_url),
         marketplaces: Marketplaces::default(),
-        dropbox: riff_web::config::DropboxSettings::default(),
+        dropbox: DropboxSettings::default(),
     }
 }
 
@@ -198,6 +200,7 @@ pub async fn spawn_app_with(database: TestDatabase, marketplaces: Marketplaces) 
         client: Client::new(),
         database,
         marketplaces,
+        dropbox: DropboxSettings::default(),
         running: None,
     };
     app.start().await;
@@ -209,6 +212,7 @@ impl TestApp {
         init_logs();
         let mut config = config(&self.database.url, Some(TOKEN));
         config.marketplaces = self.marketplaces.clone();
+        config.dropbox = self.dropbox.clone();
         let application = Application::build(&config)
             .await
             .expect("the application starts");

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
+use riff_adapters::dropbox::DropboxSimulator;
 use riff_tests::{
     guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase,
 };
+use riff_web::config::Secret;
 use riff_web::sim::Simulators;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -473,6 +475,70 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
 on_both_backends!(
     a_product_is_created_and_edited_through_the_forms,
     images_are_checked_kept_served_and_ordered,
+    a_dropbox_picture_is_copied_in_and_served,
     a_sale_at_the_counter_is_recorded_from_the_product_page,
     publishing_from_the_product_page_needs_a_configured_platform,
 );
+
+/// A picture picked from the shop's Dropbox is copied into Riff, so that it
+/// is served, and sent to the marketplaces, like an upload.
+async fn a_dropbox_picture_is_copied_in_and_served(backend: Backend) {
+    let dropbox = DropboxSimulator::new("dropbox-token");
+    dropbox.add_image("/Stock/PIC-1/front.png", PNG.to_vec());
+    let mut app = spawn_app(backend).await;
+    app.dropbox.dropbox_api_url = dropbox.spawn().await.unwrap();
+    app.dropbox.dropbox_access_token = Some(Secret::new("dropbox-token"));
+    app.restart().await;
+    app.create_product(&guitar("PIC-1", "Gibson ES-335")).await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+
+    let edit = page(
+        &app,
+        &client,
+        "/products/PIC-1/edit?dropbox_folder=/Stock/PIC-1",
+    )
+    .await;
+    assert!(
+        edit.contains("front.png"),
+        "the folder's pictures are listed"
+    );
+    let path = hidden(&edit, "path");
+    assert_eq!(path, "/Stock/PIC-1/front.png");
+    let added = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/dropbox",
+        &[("csrf_token", &csrf), ("path", &path)],
+    )
+    .await;
+    let edit = follow(&app, &client, added).await;
+    assert!(edit.contains("copied into Riff"), "{edit}");
+    let sha = Sha256::digest(PNG)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    assert!(
+        edit.contains(&format!("src=\"/media/{sha}\"")),
+        "in the gallery"
+    );
+    let served = Client::new()
+        .get(app.url(&format!("/media/{sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+
+    // A picture moved away in Dropbox meanwhile: said so, nothing added.
+    let gone = post_form(
+        &app,
+        &client,
+        "/products/PIC-1/media/dropbox",
+        &[("csrf_token", &csrf), ("path", "/Stock/PIC-1/back.png")],
+    )
+    .await;
+    let edit = follow(&app, &client, gone).await;
+    assert!(edit.contains("Dropbox has nothing at"), "{edit}");
+    assert_eq!(media(&product(&app, "PIC-1").await).len(), 1);
+}

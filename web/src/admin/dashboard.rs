@@ -9,7 +9,7 @@ use riff_domain::value::Platform;
 use riff_projections::view::audit::{self, AuditQuery};
 use riff_projections::view::sales::{self, SalesQuery};
 use riff_projections::view::settings::dropdown_sort;
-use riff_projections::view::{flags, inventory, sync_runs};
+use riff_projections::view::{flags, sync_runs};
 
 use super::layout::{self, badge};
 use super::session::Session;

@@ -6,7 +6,10 @@
 //! with an `error_summary`, 401 for a bad or expired token, 429 with
 //! `Retry-After`, 400 as plain text. Paths compare in lower case, as on
 //! Dropbox. A listing is snapshotted when it starts; each page hands out a
-//! new cursor, and an unknown cursor is a 409 `reset` (§5.2).
+//! new cursor, and an unknown cursor is a 409 `reset` (§5.2). A temporary
+//! link points back at the simulator itself (`GET /cd/0/get/{id}/file`,
+//! the path shape of Dropbox's content host), which serves the bytes of a
+//! file seeded with [`DropboxSimulator::add_image`].
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -14,11 +17,13 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::rejection::FormRejection;
+use axum::extract::Path;
 use axum::extract::State as AxumState;
+use axum::http::header::HOST;
 use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -68,6 +73,8 @@ struct Listing {
 struct Inner {
     /// Files by lower-case path, with the path as given.
     files: BTreeMap<String, (String, u64)>,
+    /// The bytes of the files seeded with them, by lower-case path.
+    contents: HashMap<String, Vec<u8>>,
     /// Folders by lower-case path, with the path as given; parents of seeded
     /// files are added too.
     folders: BTreeMap<String, String>,
@@ -100,6 +107,7 @@ impl DropboxSimulator {
         Self {
             inner: Arc::new(Mutex::new(Inner {
                 files: BTreeMap::new(),
+                contents: HashMap::new(),
                 folders: BTreeMap::new(),
                 token: access_token.to_owned(),
                 expired: BTreeSet::new(),
@@ -128,6 +136,7 @@ impl DropboxSimulator {
             .route(route::LIST_FOLDER_CONTINUE, post(list_folder_continue))
             .route(route::GET_TEMPORARY_LINK, post(get_temporary_link))
             .route(route::TOKEN, post(token))
+            .route("/cd/0/get/{id}/file", get(content))
             .with_state(self.clone())
     }
 
@@ -174,6 +183,12 @@ impl DropboxSimulator {
         inner
             .files
             .insert(path.to_lowercase(), (path.to_owned(), size));
+    }
+
+    /// A file at `path` whose temporary link serves `bytes`.
+    pub fn add_image(&self, path: &str, bytes: Vec<u8>) {
+        self.add_file(path, bytes.len() as u64);
+        self.lock().contents.insert(path.to_lowercase(), bytes);
     }
 
     /// The access token in use expires now: requests with it get 401
@@ -414,8 +429,12 @@ async fn get_temporary_link(
     }
     match inner.file(&key) {
         Some(file) => {
+            let host = headers.get(HOST).and_then(|v| v.to_str().ok()).map_or_else(
+                || "https://sim.dl.dropboxusercontent.com".to_owned(),
+                |host| format!("http://{host}"),
+            );
             let link = format!(
-                "https://sim.dl.dropboxusercontent.com/cd/0/get/{}/file",
+                "{host}/cd/0/get/{}/file",
                 file.id.as_deref().unwrap_or("id").trim_start_matches("id:")
             );
             Json(TemporaryLink {
@@ -425,6 +444,22 @@ async fn get_temporary_link(
             .into_response()
         }
         None => conflict("path/not_found"),
+    }
+}
+
+/// A temporary link's download: the bytes of a file seeded with content,
+/// found by its id.
+async fn content(AxumState(sim): AxumState<DropboxSimulator>, Path(id): Path<String>) -> Response {
+    let inner = sim.lock();
+    let found = inner.files.keys().find(|key| {
+        inner
+            .file(key)
+            .and_then(|f| f.id)
+            .is_some_and(|file_id| file_id.trim_start_matches("id:") == id)
+    });
+    match found.and_then(|key| inner.contents.get(key)) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => (StatusCode::NOT_FOUND, "no such link").into_response(),
     }
 }
 

@@ -188,7 +188,9 @@ pub(crate) struct DropboxPick {
 }
 
 /// `POST /products/{sku}/media/dropbox`: a picture from the shop's Dropbox,
-/// kept as its path.
+/// copied into Riff through a temporary link and kept like an upload, so
+/// that the marketplaces are sent it with the others and it stays even if
+/// the file is moved in Dropbox.
 pub(crate) async fn add_dropbox(
     State(state): State<AppState>,
     session: Session,
@@ -196,9 +198,9 @@ pub(crate) async fn add_dropbox(
     CsrfForm(form): CsrfForm<DropboxPick>,
 ) -> Result<Response, Failure> {
     let result = async {
-        if state.dropbox.is_none() {
+        let Some(client) = &state.dropbox else {
             return Err(ApiError::Conflict(DROPBOX_OFF.into()));
-        }
+        };
         let path = form.path.trim();
         if !path.starts_with('/') {
             return Err(ApiError::invalid(
@@ -206,16 +208,16 @@ pub(crate) async fn add_dropbox(
                 "choose a picture from the folder",
             ));
         }
-        attach(
-            &state,
-            &session,
-            &sku,
-            MediaKind::Dropbox {
-                path: path.to_owned(),
-            },
-        )
-        .await?;
-        Ok("Dropbox picture added.".to_owned())
+        let link = client.temporary_link(path).await.map_err(|error| {
+            if error.is_retryable() {
+                ApiError::Busy(error.to_string())
+            } else {
+                ApiError::Conflict(error.to_string())
+            }
+        })?;
+        let kind = state.media.fetch(&link).await.map_err(refused)?;
+        attach(&state, &session, &sku, kind).await?;
+        Ok("Dropbox picture copied into Riff and added.".to_owned())
     }
     .await;
     outcome(&edit_page(&sku), result)

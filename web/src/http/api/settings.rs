@@ -8,7 +8,7 @@ use axum::Json;
 use cqrs_es::Aggregate;
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
-use riff_projections::view::inventory::{self, FacetValue};
+use riff_projections::view::inventory::FacetValue;
 use riff_projections::view::settings::dropdown_sort;
 use serde::Serialize;
 use serde_json::Value;
