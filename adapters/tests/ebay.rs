@@ -469,10 +469,17 @@ async fn the_simulator_answers_get_orders_by_its_time_filters() {
         .await
         .unwrap();
 
-    for refused in [&unfiltered, &too_wide] {
+    for (refused, code) in [(&unfiltered, "10009"), (&too_wide, "37")] {
         assert!(refused.contains("<Ack>Failure</Ack>"), "{refused}");
-        assert!(refused.contains("<ErrorCode>37</ErrorCode>"), "{refused}");
+        assert!(
+            refused.contains(&format!("<ErrorCode>{code}</ErrorCode>")),
+            "{refused}"
+        );
     }
+    assert!(
+        unfiltered.contains("<Value>CreateTimeFrom</Value>"),
+        "{unfiltered}"
+    );
     for found in [&created, &days] {
         let page: GetOrdersResponse = wire::from_xml(found).unwrap();
         assert_eq!(page.ack, "Success");

@@ -517,7 +517,8 @@ impl State {
 
 /// The time window of a GetOrders request, by the reference's rules
 /// (GetOrdersRequestType): `NumberOfDays` wins over `CreateTime*`, which
-/// win over `ModTime*`; one of them is required; a missing end is now (or,
+/// win over `ModTime*`; one of them is required (error 10009 naming
+/// `CreateTimeFrom`, as eBay answers); a missing end is now (or,
 /// for ModTime, 30 days after the start if that is sooner). A window that
 /// starts more than 90 days back, or a ModTime window wider than 30 days,
 /// is refused. Simulated orders never change after they are made, so
@@ -553,10 +554,7 @@ fn order_window(
         }
         ("ModTimeFrom", from, to)
     } else {
-        return Err(orders_input(
-            "CreateTimeFrom",
-            "is missing: give CreateTimeFrom, ModTimeFrom or NumberOfDays",
-        ));
+        return Err(missing("CreateTimeFrom"));
     };
     if from < oldest {
         return Err(orders_input(
@@ -565,6 +563,23 @@ fn order_window(
         ));
     }
     Ok((from, to))
+}
+
+/// Error 10009 as eBay words it, the field also as parameter 0 (§1.8).
+fn missing(field: &str) -> Refusal {
+    Box::new(ErrorType {
+        error_parameters: vec![ErrorParameter {
+            param_id: "0".into(),
+            value: Some(field.into()),
+        }],
+        ..*error(
+            code::MISSING_FIELD,
+            &format!("No <{field}> exists or <{field}> is specified as an empty tag."),
+            &format!(
+                "No <{field}> exists or <{field}> is specified as an empty tag in the request."
+            ),
+        )
+    })
 }
 
 fn orders_input(field: &str, problem: &str) -> Refusal {
