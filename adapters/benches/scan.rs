@@ -1,6 +1,7 @@
 //! Scan benchmarks: requests and time for a full scan of 10,000 live
-//! listings against each simulator, and parse throughput of a 200-item
-//! GetMyeBaySelling page. Prints Markdown.
+//! listings against each simulator (on eBay with 250 sales beside them, read
+//! through GetOrders), and parse throughput of a 200-item GetMyeBaySelling
+//! page. Prints Markdown.
 //!
 //! ```sh
 //! cargo bench -p riff-adapters --bench scan
@@ -18,10 +19,13 @@ use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
 use riff_adapters::Secret;
-use riff_domain::port::Marketplace;
+use riff_domain::port::{Marketplace, Scan};
 use rust_decimal::Decimal;
 
 const LISTINGS: usize = 10_000;
+
+/// eBay sales in the last day: three GetOrders pages of 100.
+const EBAY_SALES: usize = 250;
 
 #[tokio::main]
 async fn main() {
@@ -42,13 +46,23 @@ async fn main() {
             1,
         );
     }
+    for n in 0..EBAY_SALES {
+        let sold = ebay.seed_listing(&format!("E-S{n:04}"), "Sold", Decimal::new(5_000, 2), 1);
+        ebay.record_sale(
+            &sold,
+            1,
+            chrono::Utc::now() - chrono::Duration::minutes(n as i64),
+        )
+        .unwrap();
+    }
     let base = ebay.spawn().await.unwrap();
     let client = EbayClient::new(EbayConfig::new(
         format!("{base}{API_PATH}"),
         Secret::new(config.token.as_str()),
     ))
     .unwrap();
-    report("eBay (GetMyeBaySelling)", 200, &client).await;
+    let scan = report("eBay (ActiveList + GetOrders)", 200, &client).await;
+    assert_eq!(scan.sales.len(), EBAY_SALES);
 
     let reverb = ReverbSimulator::new("bench");
     for n in 0..LISTINGS {
@@ -83,7 +97,7 @@ async fn main() {
     parse_throughput(&ebay, &config.token).await;
 }
 
-async fn report(name: &str, page_size: u32, client: &dyn Marketplace) {
+async fn report(name: &str, page_size: u32, client: &dyn Marketplace) -> Scan {
     let started = Instant::now();
     let scan = client
         .scan(chrono::Utc::now() - chrono::Duration::days(30))
@@ -91,12 +105,14 @@ async fn report(name: &str, page_size: u32, client: &dyn Marketplace) {
         .unwrap();
     let secs = started.elapsed().as_secs_f64();
     assert_eq!(scan.listings.len(), LISTINGS);
+
     println!(
         "| {name} | {} | {page_size} | {} | {:.0} | {secs:.2} |",
         scan.listings.len(),
         scan.requests,
         scan.listings.len() as f64 / f64::from(scan.requests)
     );
+    scan
 }
 
 /// Fetches one 200-item ActiveList page from the simulator, as eBay would

@@ -11,6 +11,7 @@ use riff_adapters::ebay::simulator::{
     Fault, FaultPlan, SimStatus, WebhookTarget, API_PATH, OAUTH_PATH,
 };
 use riff_adapters::ebay::webhook::{self, soap_action_event};
+use riff_adapters::ebay::wire::{self, GetOrdersResponse};
 use riff_adapters::ebay::EbayNotifyIds;
 use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator, OAuthRefresh};
 use riff_adapters::http::RetryPolicy;
@@ -332,6 +333,162 @@ async fn a_scan_leaves_out_sales_before_the_time_asked_for() {
     let refs: Vec<_> = scan.sales.iter().map(|s| s.order_ref.clone()).collect();
     assert_eq!(refs, [recent]);
     assert!(scan.listings.is_empty());
+}
+
+/// Nine sales over six listings, one of them stocked and sold three times,
+/// read through GetOrders at its page sizes 1, 2 and 100 (its maximum).
+#[tokio::test]
+async fn every_sale_is_read_once_through_get_orders_at_page_sizes_1_2_and_100() {
+    let (simulator, client) = start(false).await;
+    let mut expected = Vec::new();
+    let stocked = simulator.seed_listing("RIFF-000100", "Strings", pounds(8), 5);
+    for n in 0..3 {
+        let at = Utc::now() - Duration::hours(3 * n + 1);
+        expected.push(simulator.record_sale(&stocked, 1, at).unwrap());
+    }
+    for n in 1..=5 {
+        let item = simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Guitar {n}"),
+            pounds(100 * n),
+            1,
+        );
+        let at = Utc::now() - Duration::minutes(7 * n);
+        expected.push(simulator.record_sale(&item, 1, at).unwrap());
+    }
+    let late = simulator.add_external_listing("Listed by hand on eBay", pounds(50));
+    expected.push(simulator.record_sale(&late, 1, Utc::now()).unwrap());
+    expected.sort();
+
+    let mut scans = Vec::new();
+    for (page_size, order_pages) in [(1, 9), (2, 5), (100, 1)] {
+        simulator.set_page_size(page_size);
+        let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
+
+        let refs: Vec<_> = scan.sales.iter().map(|s| s.order_ref.clone()).collect();
+        assert_eq!(refs, expected, "page size {page_size}");
+        assert_eq!(
+            scan.requests,
+            1 + order_pages,
+            "one page for the strings, the only listing left live"
+        );
+        scans.push(scan);
+    }
+    assert_eq!(scans[0].sales, scans[1].sales);
+    assert_eq!(scans[0].sales, scans[2].sales);
+    let by_hand = scans[0]
+        .sales
+        .iter()
+        .find(|s| s.external_id == late)
+        .unwrap();
+    assert_eq!(by_hand.sku, None);
+    assert_eq!(
+        by_hand.price,
+        Money::parse_price("50", Currency::GBP).unwrap()
+    );
+}
+
+/// The sim refuses a ModTime window wider than 30 days or reaching past 90
+/// days, as GetOrders does; a scan from further back still completes.
+#[tokio::test]
+async fn sales_from_long_ago_are_read_window_by_window_back_to_ninety_days() {
+    let (simulator, client) = start(false).await;
+    let mut refs = Vec::new();
+    for days in [100, 40, 10, 0] {
+        let item = simulator.seed_listing(
+            &format!("RIFF-{:06}", 500 + days),
+            &format!("Sold {days} days ago"),
+            pounds(100),
+            1,
+        );
+        let at = Utc::now() - Duration::days(days) - Duration::minutes(5);
+        refs.push(simulator.record_sale(&item, 1, at).unwrap());
+    }
+
+    let since_45 = sorted(client.scan(Utc::now() - Duration::days(45)).await.unwrap());
+    let since_200 = sorted(client.scan(Utc::now() - Duration::days(200)).await.unwrap());
+
+    let mut within_90 = refs[1..].to_vec();
+    within_90.sort();
+    let read =
+        |scan: &Scan| -> Vec<String> { scan.sales.iter().map(|s| s.order_ref.clone()).collect() };
+    assert_eq!(read(&since_45), within_90);
+    assert_eq!(since_45.requests, 1 + 2, "one listings page, two windows");
+    assert_eq!(read(&since_200), within_90, "eBay has nothing older");
+    assert_eq!(
+        since_200.requests,
+        1 + 3,
+        "one listings page, three windows"
+    );
+}
+
+/// GetOrders as eBay's reference has it: one time filter required, a
+/// ModTime window of 30 days at most, `HasMoreOrders` and the page.
+#[tokio::test]
+async fn the_simulator_answers_get_orders_by_its_time_filters() {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.unwrap();
+    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    let line = simulator.record_sale(&item, 1, Utc::now()).unwrap();
+    let http = reqwest::Client::new();
+    let send = |filter: String| {
+        http.post(format!("{base}{API_PATH}"))
+            .header("X-EBAY-API-CALL-NAME", "GetOrders")
+            .header("X-EBAY-API-SITEID", "3")
+            .header("X-EBAY-API-COMPATIBILITY-LEVEL", "1423")
+            .header("X-EBAY-API-IAF-TOKEN", "v^1.1#sim-access-0")
+            .body(format!(
+                r#"<?xml version="1.0" encoding="utf-8"?>
+<GetOrdersRequest xmlns="urn:ebay:apis:eBLBaseComponents"><OrderRole>Seller</OrderRole>{filter}</GetOrdersRequest>"#
+            ))
+            .send()
+    };
+    let at = |days: i64| wire::timestamp(Utc::now() - Duration::days(days));
+
+    let unfiltered = send(String::new()).await.unwrap().text().await.unwrap();
+    let too_wide = send(format!(
+        "<ModTimeFrom>{}</ModTimeFrom><ModTimeTo>{}</ModTimeTo>",
+        at(40),
+        at(0)
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    let created = send(format!("<CreateTimeFrom>{}</CreateTimeFrom>", at(60)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let days = send("<NumberOfDays>3</NumberOfDays>".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    for (refused, code) in [(&unfiltered, "10009"), (&too_wide, "37")] {
+        assert!(refused.contains("<Ack>Failure</Ack>"), "{refused}");
+        assert!(
+            refused.contains(&format!("<ErrorCode>{code}</ErrorCode>")),
+            "{refused}"
+        );
+    }
+    assert!(
+        unfiltered.contains("<Value>CreateTimeFrom</Value>"),
+        "{unfiltered}"
+    );
+    for found in [&created, &days] {
+        let page: GetOrdersResponse = wire::from_xml(found).unwrap();
+        assert_eq!(page.ack, "Success");
+        assert_eq!(page.has_more_orders, Some(false));
+        let order = &page.order_array.unwrap().order[0];
+        assert_eq!(order.order_status.as_deref(), Some("Completed"));
+        let lines = &order.transaction_array.as_ref().unwrap().transaction;
+        assert_eq!(lines[0].order_line_item_id.as_deref(), Some(line.as_str()));
+    }
 }
 
 #[tokio::test]

@@ -522,6 +522,73 @@ async fn a_publish_that_failed_after_creating_the_product_is_finished_by_the_ret
     assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
 }
 
+/// The crash test's case: a publish that completed on Shopify but whose
+/// answer was lost, a buyer who bought the guitar before the retry, and the
+/// retry, which must not offer it again.
+#[tokio::test]
+async fn a_retried_publish_never_restocks_what_sold_after_the_lost_answer_and_the_sale_is_scanned()
+{
+    let (simulator, client) = start().await;
+    let request = request("RIFF-000123", "1962 Strat", "24999");
+    let lost = client.publish(&request).await.unwrap();
+    let order = simulator.buy(&lost.external_id).unwrap();
+    let writes = simulator.write_requests();
+
+    let retried = client.publish(&request).await.unwrap();
+
+    assert_eq!(retried.external_id, lost.external_id);
+    assert_eq!(simulator.write_requests(), writes, "nothing written");
+    let product = simulator.product(&lost.external_id).unwrap();
+    assert_eq!(product.inventory, 0, "still sold");
+    assert_eq!(product.locations.get(LOCATION), Some(&0));
+    let scan = client.scan(Utc::now() - Duration::days(1)).await.unwrap();
+    let listing = scan
+        .listings
+        .iter()
+        .find(|l| l.external_id == lost.external_id)
+        .unwrap();
+    assert_eq!(listing.status, RemoteStatus::Sold);
+    let sales: Vec<_> = scan
+        .sales
+        .iter()
+        .filter(|s| s.external_id == lost.external_id)
+        .collect();
+    assert_eq!(sales.len(), 1);
+    assert_eq!(sales[0].sku.as_deref(), Some("RIFF-000123"));
+    let line = simulator
+        .orders()
+        .into_iter()
+        .find(|o| format!("gid://shopify/Order/{}", o.id) == order)
+        .unwrap()
+        .line_item_id;
+    assert_eq!(sales[0].order_ref, format!("gid://shopify/LineItem/{line}"));
+}
+
+/// A purchase that lands after the retry found no order but before it
+/// writes the quantity: the compare-and-set refuses the write.
+#[tokio::test]
+async fn a_purchase_between_the_retrys_check_and_its_write_is_not_restocked() {
+    let (simulator, client) = start().await;
+    let mut request = request("RIFF-000124", "Boss DS-1", "45");
+    request.quantity = 2;
+    let lost = client.publish(&request).await.unwrap();
+    // Riff restocked before retrying, so the retry has a write to make.
+    request.quantity = 3;
+    simulator
+        .buy_before(operation::SET_QTY, &lost.external_id)
+        .unwrap();
+
+    let retried = client.publish(&request).await.unwrap();
+
+    assert_eq!(retried.external_id, lost.external_id);
+    let product = simulator.product(&lost.external_id).unwrap();
+    assert_eq!(product.inventory, 1, "two less the one bought, not three");
+    assert_eq!(simulator.orders().len(), 1);
+    let scan = client.scan(Utc::now() - Duration::days(1)).await.unwrap();
+    assert_eq!(scan.sales.len(), 1);
+    assert_eq!(scan.sales[0].external_id, lost.external_id);
+}
+
 #[tokio::test]
 async fn publishing_again_with_the_same_listing_id_returns_the_same_product_and_writes_nothing() {
     let (simulator, client) = start().await;

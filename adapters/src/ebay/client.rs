@@ -1,7 +1,8 @@
 //! [`EbayClient`]: the Marketplace port over eBay's Trading API.
 //!
 //! Each port method is one Trading call (or, for a scan, a run of
-//! `GetMyeBaySelling` pages). Every call goes through [`EbayClient::call`],
+//! `GetMyeBaySelling` pages for the live listings and of `GetOrders` pages
+//! for the sales). Every call goes through [`EbayClient::call`],
 //! which sends the headers, reads the envelope, and, when eBay refuses the
 //! token and a refresh token is configured, renews the token once and sends
 //! the call again. A refused token means eBay did not act on the call, so
@@ -18,7 +19,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{PoisonError, RwLock};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use riff_domain::listing::attributes::EbayAttributes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
@@ -35,10 +36,10 @@ use super::error::{check, Rejection};
 use super::wire::{
     self, AddFixedPriceItemRequest, AddFixedPriceItemResponse, Amount, Category,
     EndFixedPriceItemRequest, EndFixedPriceItemResponse, Envelope, GetItemRequest, GetItemResponse,
-    GetMyeBaySellingRequest, GetMyeBaySellingResponse, Item, ItemSpecifics, ItemToList,
-    ListCustomization, NameValueList, Pagination, PaymentProfile, PictureDetails, ReturnProfile,
-    ReviseFixedPriceItemRequest, ReviseFixedPriceItemResponse, SellerProfiles, ShippingProfile,
-    TokenError, TokenResponse, Transaction,
+    GetMyeBaySellingRequest, GetMyeBaySellingResponse, GetOrdersRequest, GetOrdersResponse, Item,
+    ItemSpecifics, ItemToList, ListCustomization, NameValueList, Order, Pagination, PaymentProfile,
+    PictureDetails, ReturnProfile, ReviseFixedPriceItemRequest, ReviseFixedPriceItemResponse,
+    SellerProfiles, ShippingProfile, TokenError, TokenResponse, Transaction,
 };
 use crate::http::{self, RetryPolicy};
 use crate::Secret;
@@ -54,8 +55,27 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 /// ceiling in anchors C.1.
 const MAX_PAGES: u32 = 1_000;
 
-/// How far back GetMyeBaySelling's SoldList reaches (`DurationInDays`, 0–60).
-const MAX_SOLD_DAYS: i64 = 60;
+/// The largest page GetOrders serves (`EntriesPerPage`; §1.8).
+pub const MAX_ORDERS_PAGE_SIZE: u32 = 100;
+
+/// GetOrders never returns an order older than 90 days, and refuses a
+/// window that starts before then (GetOrdersRequestType). Sales asked for
+/// from further back are read from an hour inside that limit, so that
+/// neither the time the request takes nor eBay's clock running ahead of
+/// Riff's pushes the start over it.
+const MAX_ORDER_AGE_DAYS: i64 = 90;
+
+/// The widest `ModTimeFrom`–`ModTimeTo` window one GetOrders request may
+/// ask for (eBay's GetOrders reference, as its .NET SDK quotes it: "The
+/// maximum date range that may be specified with the ModTimeFrom and
+/// ModTimeTo fields is 30 days"); a longer span is read window by window.
+const MAX_MOD_WINDOW_DAYS: i64 = 30;
+
+/// Orders in these states are not sales: the purchase was undone
+/// (OrderStatusCodeType). Every other state, `Active` (bought, not yet
+/// paid) included, is a sale, as a SoldList entry was: the listing's stock
+/// went down when the buyer committed.
+const NOT_SOLD: [&str; 2] = ["Cancelled", "Inactive"];
 
 /// Everything the client needs to reach eBay as the shop.
 #[derive(Debug, Clone)]
@@ -73,7 +93,8 @@ pub struct EbayConfig {
     /// `X-EBAY-API-COMPATIBILITY-LEVEL`: the schema release the documents
     /// follow.
     pub compatibility_level: u32,
-    /// `EntriesPerPage` for scans; at most [`MAX_PAGE_SIZE`].
+    /// `EntriesPerPage` for scans; at most [`MAX_PAGE_SIZE`] for listings
+    /// and [`MAX_ORDERS_PAGE_SIZE`] for orders.
     pub page_size: u32,
     /// The shop-wide fields every new listing carries.
     pub listing: ListingDefaults,
@@ -302,36 +323,54 @@ impl EbayClient {
             .await
     }
 
-    /// One page of one list of GetMyeBaySelling.
-    async fn selling_page(
+    /// One page of GetMyeBaySelling's ActiveList.
+    async fn active_page(
         &self,
-        list: List,
         page_number: u32,
-        sold_days: u32,
         requests: &AtomicU32,
     ) -> Result<GetMyeBaySellingResponse, PortError> {
-        let customization = ListCustomization {
-            include: true,
-            sort: match list {
-                List::Active => Some("TimeLeft".into()),
-                List::Sold => None,
-            },
-            duration_in_days: match list {
-                List::Active => None,
-                List::Sold => Some(sold_days),
-            },
-            pagination: Some(Pagination {
-                entries_per_page: self.config.page_size.clamp(1, MAX_PAGE_SIZE),
-                page_number,
-            }),
-        };
         let request = GetMyeBaySellingRequest {
             xmlns: wire::NAMESPACE.to_owned(),
             detail_level: Some("ReturnAll".into()),
-            active_list: matches!(list, List::Active).then(|| customization.clone()),
-            sold_list: matches!(list, List::Sold).then_some(customization),
+            active_list: Some(ListCustomization {
+                include: true,
+                sort: Some("TimeLeft".into()),
+                duration_in_days: None,
+                pagination: Some(Pagination {
+                    entries_per_page: self.config.page_size.clamp(1, MAX_PAGE_SIZE),
+                    page_number,
+                }),
+            }),
+            sold_list: None,
         };
         self.read("GetMyeBaySelling", &request, requests).await
+    }
+
+    /// One page of the shop's orders changed between `from` and `to`
+    /// (§1.8): creating an order changes it, so every sale made in the
+    /// window is among them.
+    async fn orders_page(
+        &self,
+        (from, to): (DateTime<Utc>, DateTime<Utc>),
+        page_number: u32,
+        requests: &AtomicU32,
+    ) -> Result<GetOrdersResponse, PortError> {
+        let request = GetOrdersRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            detail_level: Some("ReturnAll".into()),
+            create_time_from: None,
+            create_time_to: None,
+            order_role: Some("Seller".into()),
+            order_status: Some("All".into()),
+            pagination: Some(Pagination {
+                entries_per_page: self.config.page_size.clamp(1, MAX_ORDERS_PAGE_SIZE),
+                page_number,
+            }),
+            mod_time_from: Some(wire::timestamp(from)),
+            mod_time_to: Some(wire::timestamp(to)),
+            number_of_days: None,
+        };
+        self.read("GetOrders", &request, requests).await
     }
 
     fn item_url(&self, item_id: &str, given: Option<&str>) -> Option<String> {
@@ -418,13 +457,6 @@ impl EbayClient {
     }
 }
 
-/// The two lists of GetMyeBaySelling a scan reads.
-#[derive(Debug, Clone, Copy)]
-enum List {
-    Active,
-    Sold,
-}
-
 #[async_trait]
 impl Marketplace for EbayClient {
     fn platform(&self) -> Platform {
@@ -504,6 +536,12 @@ impl Marketplace for EbayClient {
             .map_err(Rejection::into_port)
     }
 
+    /// Live listings come from GetMyeBaySelling's ActiveList, sales from
+    /// GetOrders. SoldList is not read: GetOrders reaches further back (90
+    /// days against 60), says which orders were cancelled, and names each
+    /// line by the same `OrderLineItemID`, so a sale recorded from a SoldList
+    /// scan before keeps its `order_ref`. A listing that sold out leaves the
+    /// ActiveList; its sale comes from its order line.
     #[tracing::instrument(skip(self))]
     async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
         let requests = AtomicU32::new(0);
@@ -512,7 +550,7 @@ impl Marketplace for EbayClient {
         let mut seen = HashSet::new();
         let mut page = 1;
         loop {
-            let response = self.selling_page(List::Active, page, 0, &requests).await?;
+            let response = self.active_page(page, &requests).await?;
             let list = response.active_list.unwrap_or_default();
             for item in list.item_array.unwrap_or_default().item {
                 // A listing that moves between pages while we read them may
@@ -526,35 +564,26 @@ impl Marketplace for EbayClient {
             }
         }
 
-        let days = sold_days(sales_since, Utc::now());
         let mut sales = Vec::new();
         let mut seen = HashSet::new();
-        let mut page = 1;
-        loop {
-            let response = self.selling_page(List::Sold, page, days, &requests).await?;
-            let fallback_time = response.timestamp.as_deref();
-            let list = response.sold_list.unwrap_or_default();
-            for entry in list
-                .order_transaction_array
-                .unwrap_or_default()
-                .order_transaction
-            {
-                let lines = entry.transaction.into_iter().chain(
-                    entry
-                        .order
-                        .and_then(|o| o.transaction_array)
-                        .map(|a| a.transaction)
-                        .unwrap_or_default(),
-                );
-                for line in lines {
-                    let sale = sale(&line, fallback_time)?;
-                    if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
-                        sales.push(sale);
+        for window in order_windows(sales_since, Utc::now()) {
+            let mut page = 1;
+            loop {
+                let response = self.orders_page(window, page, &requests).await?;
+                let orders = response.order_array.as_ref().map_or(&[][..], |a| &a.order);
+                for order in orders {
+                    for sale in order_sales(order, response.timestamp.as_deref())? {
+                        // An order changed in the window may have been made
+                        // before it; and one changed twice while we page
+                        // may come again.
+                        if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
+                            sales.push(sale);
+                        }
                     }
                 }
-            }
-            if !next_page(&mut page, list.pagination_result.as_ref())? {
-                break;
+                if !more_orders(&mut page, &response)? {
+                    break;
+                }
             }
         }
 
@@ -598,18 +627,58 @@ fn next_page(
     Ok(true)
 }
 
-/// `DurationInDays` that covers everything since `since`: whole days,
-/// rounded up, within SoldList's 1–60.
-fn sold_days(since: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
-    let seconds = (now - since).num_seconds().max(0);
-    let days = (seconds + 86_399) / 86_400;
-    if days > MAX_SOLD_DAYS {
+/// Whether another GetOrders page follows, advancing `page` if so.
+/// `HasMoreOrders` decides; without it, `TotalNumberOfPages` does. A page
+/// that promises more but holds no orders would be followed for ever.
+fn more_orders(page: &mut u32, response: &GetOrdersResponse) -> Result<bool, PortError> {
+    let total = response
+        .pagination_result
+        .as_ref()
+        .map_or(0, |p| p.total_number_of_pages);
+    if !response.has_more_orders.unwrap_or(*page < total) {
+        return Ok(false);
+    }
+    let empty = response
+        .order_array
+        .as_ref()
+        .is_none_or(|a| a.order.is_empty());
+    if empty || *page >= MAX_PAGES {
+        return Err(PortError::Protocol(format!(
+            "eBay says more orders follow page {page} of GetOrders, but {}",
+            if empty {
+                "that page held none".to_owned()
+            } else {
+                format!("Riff follows at most {MAX_PAGES} pages")
+            }
+        )));
+    }
+    *page += 1;
+    Ok(true)
+}
+
+/// The `ModTimeFrom`–`ModTimeTo` windows that cover `since` to `now`,
+/// oldest first, none wider than [`MAX_MOD_WINDOW_DAYS`]. Neighbours share
+/// their boundary; an order changed exactly then comes twice and is kept
+/// once. Nothing from before [`MAX_ORDER_AGE_DAYS`] ago is asked for: eBay
+/// would refuse the window, and has no older orders to give.
+fn order_windows(since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let oldest = now - Duration::days(MAX_ORDER_AGE_DAYS) + Duration::hours(1);
+    if since < oldest {
         tracing::warn!(
-            days,
-            "eBay's SoldList reaches back only {MAX_SOLD_DAYS} days; older sales are not scanned"
+            %since,
+            "eBay keeps orders for {MAX_ORDER_AGE_DAYS} days; older sales are not scanned"
         );
     }
-    u32::try_from(days.clamp(1, MAX_SOLD_DAYS)).unwrap_or(1)
+    let mut from = since.clamp(oldest, now);
+    let mut windows = Vec::new();
+    loop {
+        let to = (from + Duration::days(MAX_MOD_WINDOW_DAYS)).min(now);
+        windows.push((from, to));
+        if to >= now {
+            return windows;
+        }
+        from = to;
+    }
 }
 
 /// eBay's `UUID` for a listing: its id as 32 upper-case hex digits, no
@@ -647,8 +716,36 @@ fn money(amount: &Amount) -> Result<Money, PortError> {
     Money::price(value, currency).map_err(|e| PortError::Protocol(format!("eBay price: {e}")))
 }
 
-/// One sold order line as a [`RemoteSale`]. `fallback_time` is the
-/// response's own `Timestamp`, used when the line carries no time at all.
+/// The sales of one GetOrders order: one per line, none if the order was
+/// cancelled. A line's time is its own `CreatedDate`, else the order's
+/// creation or payment, else `response_time`, the response's `Timestamp`.
+fn order_sales(order: &Order, response_time: Option<&str>) -> Result<Vec<RemoteSale>, PortError> {
+    if let Some(status) = order
+        .order_status
+        .as_deref()
+        .filter(|s| NOT_SOLD.contains(s))
+    {
+        tracing::debug!(order = ?order.order_id, status, "an undone eBay order is not a sale");
+        return Ok(Vec::new());
+    }
+    let fallback = order
+        .created_time
+        .as_deref()
+        .or(order.paid_time.as_deref())
+        .or(response_time);
+    order
+        .transaction_array
+        .as_ref()
+        .map_or(&[][..], |a| &a.transaction)
+        .iter()
+        .map(|line| sale(line, fallback))
+        .collect()
+}
+
+/// One order line as a [`RemoteSale`]. Its `order_ref` is eBay's
+/// `OrderLineItemID` (`<ItemID>-<TransactionID>`, or made so from the two
+/// when eBay leaves it out), which names the line the same way in every
+/// call that reports it.
 fn sale(line: &Transaction, fallback_time: Option<&str>) -> Result<RemoteSale, PortError> {
     let item = line
         .item
@@ -677,22 +774,26 @@ fn sale(line: &Transaction, fallback_time: Option<&str>) -> Result<RemoteSale, P
         .map_err(|e| PortError::Protocol(format!("sale {order_ref} time {time:?}: {e}")))?
         .with_timezone(&Utc);
     let quantity = line.quantity_purchased.unwrap_or(1);
-    let price = match &line.total_price {
-        Some(total) => money(total)?,
-        None => {
-            let unit = item
-                .selling_status
-                .as_ref()
-                .and_then(|s| s.current_price.as_ref())
-                .ok_or_else(|| PortError::Protocol(format!("sale {order_ref} has no price")))?;
-            let unit = money(unit)?;
-            Money::price(unit.amount * Decimal::from(quantity), unit.currency)
-                .map_err(|e| PortError::Protocol(format!("sale {order_ref} price: {e}")))?
-        }
-    };
+    let unit = line
+        .transaction_price
+        .as_ref()
+        .ok_or_else(|| PortError::Protocol(format!("sale {order_ref} has no price")))?;
+    let unit = money(unit)?;
+    let price = Money::price(unit.amount * Decimal::from(quantity), unit.currency)
+        .map_err(|e| PortError::Protocol(format!("sale {order_ref} price: {e}")))?;
+    // A listing with variations sells a variation, whose SKU names what
+    // was sold more exactly than the listing's own.
+    let sku = [
+        line.variation.as_ref().and_then(|v| v.sku.as_ref()),
+        item.sku.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|s| !s.is_empty())
+    .cloned();
     Ok(RemoteSale {
         external_id: item.item_id.clone(),
-        sku: item.sku.clone().filter(|s| !s.is_empty()),
+        sku,
         order_ref,
         sold_at,
         price,
@@ -759,12 +860,25 @@ mod tests {
     }
 
     #[test]
-    fn sold_days_round_up_and_stay_within_what_ebay_serves() {
+    fn order_windows_cover_the_span_thirty_days_at_most_and_no_further_back_than_ninety() {
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
-        assert_eq!(sold_days(now, now), 1);
-        assert_eq!(sold_days(now - chrono::Duration::hours(25), now), 2);
-        assert_eq!(sold_days(now - chrono::Duration::days(400), now), 60);
-        assert_eq!(sold_days(now + chrono::Duration::days(1), now), 1);
+        let day = chrono::Duration::days(1);
+        assert_eq!(order_windows(now - day, now), [(now - day, now)]);
+        assert_eq!(order_windows(now, now), [(now, now)]);
+        assert_eq!(order_windows(now + day, now), [(now, now)]);
+        assert_eq!(
+            order_windows(now - day * 45, now),
+            [(now - day * 45, now - day * 15), (now - day * 15, now)]
+        );
+        let oldest = now - day * 90 + chrono::Duration::hours(1);
+        assert_eq!(
+            order_windows(now - day * 400, now),
+            [
+                (oldest, oldest + day * 30),
+                (oldest + day * 30, oldest + day * 60),
+                (oldest + day * 60, now)
+            ]
+        );
     }
 
     #[test]
@@ -793,21 +907,53 @@ mod tests {
     }
 
     #[test]
-    fn a_sale_without_a_line_total_is_priced_from_the_unit_price() {
-        let line: Transaction = wire::from_xml(
-            r#"<Transaction><Item><ItemID>5</ItemID><SellingStatus>
-               <CurrentPrice currencyID="GBP">12.5</CurrentPrice></SellingStatus></Item>
+    fn a_line_is_priced_per_unit_and_timed_by_its_order_when_it_has_no_date() {
+        let order: Order = wire::from_xml(
+            r#"<Order><OrderID>01-12345-67890</OrderID><OrderStatus>Completed</OrderStatus>
+               <CreatedTime>2026-03-01T18:00:00.000Z</CreatedTime>
+               <TransactionArray><Transaction><Item><ItemID>5</ItemID><SKU>RIFF-1</SKU></Item>
                <QuantityPurchased>2</QuantityPurchased><TransactionID>9</TransactionID>
-               </Transaction>"#,
+               <TransactionPrice currencyID="GBP">12.5</TransactionPrice>
+               <Variation><SKU>RIFF-1-RED</SKU></Variation>
+               </Transaction></TransactionArray></Order>"#,
         )
         .unwrap();
-        let sale = sale(&line, Some("2026-03-01T18:00:00.000Z")).unwrap();
+        let sales = order_sales(&order, Some("2026-03-02T09:00:00.000Z")).unwrap();
+        assert_eq!(sales.len(), 1);
+        let sale = &sales[0];
         assert_eq!(sale.order_ref, "5-9");
         assert_eq!(sale.price.amount.to_string(), "25.00");
         assert_eq!(sale.quantity, 2);
+        assert_eq!(sale.sku.as_deref(), Some("RIFF-1-RED"));
         assert_eq!(
             sale.sold_at,
             Utc.with_ymd_and_hms(2026, 3, 1, 18, 0, 0).unwrap()
         );
+    }
+
+    #[test]
+    fn a_cancelled_order_is_no_sale_and_a_line_without_a_price_is_refused() {
+        let order = |status: &str, price: &str| -> Order {
+            wire::from_xml(&format!(
+                r#"<Order><OrderStatus>{status}</OrderStatus><TransactionArray><Transaction>
+                   <CreatedDate>2026-03-01T18:00:00.000Z</CreatedDate><Item><ItemID>5</ItemID></Item>
+                   <OrderLineItemID>5-9</OrderLineItemID>{price}</Transaction></TransactionArray>
+                   </Order>"#
+            ))
+            .unwrap()
+        };
+        let priced = r#"<TransactionPrice currencyID="GBP">10.0</TransactionPrice>"#;
+        assert_eq!(
+            order_sales(&order("Cancelled", priced), None),
+            Ok(Vec::new())
+        );
+        assert_eq!(
+            order_sales(&order("Active", priced), None).unwrap().len(),
+            1
+        );
+        assert!(matches!(
+            order_sales(&order("Completed", ""), None),
+            Err(PortError::Protocol(_))
+        ));
     }
 }

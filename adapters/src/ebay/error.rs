@@ -38,6 +38,11 @@ pub mod code {
     /// A field is missing or has a value eBay does not accept. Used by the
     /// simulator for every content check; eBay itself has many more codes.
     pub const INVALID_INPUT: &str = "37";
+    /// A required field is absent or empty: "No <X> exists or <X> is
+    /// specified as an empty tag in the request.", `X` also in
+    /// `ErrorParameters` (GetOrders without a time filter names
+    /// `CreateTimeFrom`; §1.8).
+    pub const MISSING_FIELD: &str = "10009";
 }
 
 /// Why a call was refused, before it becomes a [`PortError`]: the two cases

@@ -18,7 +18,7 @@
 //! one genuine notification could attach its header and timestamp to a body
 //! of their own making within those ten minutes. Treat a verified
 //! notification as a hint to look, never as the sale itself: the sync
-//! engine confirms with a scan (GetMyeBaySelling) before acting, as eBay's
+//! engine confirms with a scan (GetOrders) before acting, as eBay's
 //! guide also advises ("use API calls to confirm the data received").
 
 use base64::Engine as _;

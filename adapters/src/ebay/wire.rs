@@ -15,6 +15,7 @@
 //! reads them, so that a surprising document is a [`PortError::Protocol`],
 //! never a panic.
 
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,12 @@ pub fn from_xml<T: DeserializeOwned>(body: &str) -> Result<T, PortError> {
         let start: String = body.chars().take(200).collect();
         PortError::Protocol(format!("unreadable eBay XML ({e}): {start}"))
     })
+}
+
+/// eBay's time form, `2026-03-01T12:00:01.000Z`: UTC with milliseconds, as
+/// every sample in §1 writes it.
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// The local name of a document's root element, so that the simulator can
@@ -238,6 +245,26 @@ response! {
     }
 }
 
+response! {
+    /// GetOrdersResponse (§1.8; GetOrdersResponseType.html): one page of
+    /// orders. `HasMoreOrders` says whether another page follows; the
+    /// element order is that of a real 2021 response (§1.8).
+    GetOrdersResponse {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pagination_result: Option<PaginationResult>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        has_more_orders: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order_array: Option<OrderArray>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        orders_per_page: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        page_number: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        returned_order_count_actual: Option<u32>,
+    }
+}
+
 /// An item as responses describe it (ItemType, trimmed to what Riff reads;
 /// §1.6 ActiveList sample and §1.7 GetItem).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,13 +377,39 @@ pub struct OrderTransaction {
     pub order: Option<Order>,
 }
 
+/// `OrderArray` of GetOrders (OrderArrayType; §1.8).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrderArray {
+    #[serde(default)]
+    pub order: Vec<Order>,
+}
+
+/// An order (OrderType): a combined order in SoldList, every order in
+/// GetOrders, which adds its status and times (§1.8).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Order {
     #[serde(rename = "OrderID", default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// `Active` (not paid yet), `Completed` (paid), `Shipped`,
+    /// `CancelPending`, `Cancelled`, … (OrderStatusCodeType).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_array: Option<TransactionArray>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_time: Option<String>,
+    /// The order id in the format eBay moved to in 2019; GetOrders sends
+    /// both, and the same value in each line.
+    #[serde(
+        rename = "ExtendedOrderID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub extended_order_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -382,6 +435,14 @@ pub struct Transaction {
         skip_serializing_if = "Option::is_none"
     )]
     pub transaction_id: Option<String>,
+    /// GetOrders' price of one unit of the line, before shipping and tax
+    /// (TransactionType: "consider this value the per-unit price").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_price: Option<Amount>,
+    /// The variation bought, for a listing with variations; its SKU is the
+    /// one the seller gave that variation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variation: Option<Variation>,
     #[serde(
         rename = "OrderLineItemID",
         default,
@@ -396,6 +457,12 @@ pub struct Transaction {
     pub paid_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_price: Option<Amount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variation {
+    #[serde(rename = "SKU", default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -578,6 +645,39 @@ pub struct GetMyeBaySellingRequest {
     pub sold_list: Option<ListCustomization>,
 }
 
+/// GetOrdersRequest (§1.8; GetOrdersRequestType.html), fields in the
+/// schema's order. Unless orders are named by id, exactly one time filter
+/// is required: `CreateTimeFrom`/`To` (orders created in the window), or
+/// `ModTimeFrom`/`To` (orders changed in it, creation included), or
+/// `NumberOfDays`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetOrdersRequest {
+    #[serde(rename = "@xmlns", default = "namespace")]
+    pub xmlns: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time_to: Option<String>,
+    /// `Seller` for the orders of the shop's own listings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_role: Option<String>,
+    /// `All` (the default), `Active`, `Completed`, `Cancelled`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_status: Option<String>,
+    /// `EntriesPerPage` at most 100 for GetOrders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mod_time_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mod_time_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_days: Option<u32>,
+}
+
 /// ItemListCustomizationType: which list, how sorted, which page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -757,6 +857,188 @@ mod tests {
     <PaginationResult><TotalNumberOfPages>1</TotalNumberOfPages><TotalNumberOfEntries>2</TotalNumberOfEntries></PaginationResult>
   </SoldList>
 </GetMyeBaySellingResponse>"#;
+
+    /// §1.8: a GetOrders page in the element order of a real response
+    /// (skuvault-integrations/ebayAccess test fixture, 2021, trimmed of
+    /// shipping, tax and buyer details), with a second order for a
+    /// variation and a `HasMoreOrders` of true.
+    const GET_ORDERS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents">
+  <Timestamp>2026-03-02T09:00:00.501Z</Timestamp>
+  <Ack>Success</Ack>
+  <Version>1423</Version>
+  <Build>E1423_CORE_APIXO_19220561_R1</Build>
+  <PaginationResult><TotalNumberOfPages>2</TotalNumberOfPages><TotalNumberOfEntries>3</TotalNumberOfEntries></PaginationResult>
+  <HasMoreOrders>true</HasMoreOrders>
+  <OrderArray>
+    <Order>
+      <OrderID>12-07431-77381</OrderID>
+      <OrderStatus>Completed</OrderStatus>
+      <AdjustmentAmount currencyID="GBP">0.0</AdjustmentAmount>
+      <AmountPaid currencyID="GBP">1200.0</AmountPaid>
+      <CheckoutStatus><eBayPaymentStatus>NoPaymentFailure</eBayPaymentStatus><LastModifiedTime>2026-03-01T18:05:10.000Z</LastModifiedTime><Status>Complete</Status></CheckoutStatus>
+      <CreatedTime>2026-03-01T18:00:00.000Z</CreatedTime>
+      <Subtotal currencyID="GBP">1200.0</Subtotal>
+      <Total currencyID="GBP">1200.0</Total>
+      <TransactionArray>
+        <Transaction>
+          <Buyer><Email>buyer@example.com</Email></Buyer>
+          <CreatedDate>2026-03-01T18:00:00.000Z</CreatedDate>
+          <Item><ItemID>110551234568</ItemID><Site>UK</Site><Title>Amp</Title><SKU>RIFF-10000124</SKU></Item>
+          <QuantityPurchased>1</QuantityPurchased>
+          <Status><PaymentHoldStatus>None</PaymentHoldStatus></Status>
+          <TransactionID>2812345678001</TransactionID>
+          <TransactionPrice currencyID="GBP">1200.0</TransactionPrice>
+          <OrderLineItemID>110551234568-2812345678001</OrderLineItemID>
+          <ExtendedOrderID>12-07431-77381</ExtendedOrderID>
+        </Transaction>
+      </TransactionArray>
+      <BuyerUserID>buyer_123</BuyerUserID>
+      <PaidTime>2026-03-01T18:00:01.000Z</PaidTime>
+      <CancelStatus>NotApplicable</CancelStatus>
+      <ExtendedOrderID>12-07431-77381</ExtendedOrderID>
+    </Order>
+    <Order>
+      <OrderID>12-07431-77382</OrderID>
+      <OrderStatus>Active</OrderStatus>
+      <CreatedTime>2026-03-01T19:00:00.000Z</CreatedTime>
+      <TransactionArray>
+        <Transaction>
+          <CreatedDate>2026-03-01T19:00:00.000Z</CreatedDate>
+          <Item><ItemID>110551234569</ItemID><Title>Strings</Title></Item>
+          <QuantityPurchased>3</QuantityPurchased>
+          <TransactionID>2812345678002</TransactionID>
+          <TransactionPrice currencyID="GBP">8.5</TransactionPrice>
+          <Variation><SKU>RIFF-10000125-10</SKU><VariationTitle>Strings[10s]</VariationTitle></Variation>
+          <OrderLineItemID>110551234569-2812345678002</OrderLineItemID>
+        </Transaction>
+      </TransactionArray>
+    </Order>
+  </OrderArray>
+  <OrdersPerPage>2</OrdersPerPage>
+  <PageNumber>1</PageNumber>
+  <ReturnedOrderCountActual>2</ReturnedOrderCountActual>
+</GetOrdersResponse>"#;
+
+    #[test]
+    fn a_get_orders_page_reads_its_orders_lines_and_whether_more_follow() {
+        let r: GetOrdersResponse = from_xml(GET_ORDERS).unwrap();
+        assert_eq!(r.ack(), "Success");
+        assert_eq!(r.has_more_orders, Some(true));
+        assert_eq!(r.page_number, Some(1));
+        assert_eq!(r.pagination_result.unwrap().total_number_of_pages, 2);
+        let orders = r.order_array.unwrap().order;
+        assert_eq!(orders.len(), 2);
+        let paid = &orders[0];
+        assert_eq!(paid.order_id.as_deref(), Some("12-07431-77381"));
+        assert_eq!(paid.extended_order_id.as_deref(), Some("12-07431-77381"));
+        assert_eq!(paid.order_status.as_deref(), Some("Completed"));
+        assert_eq!(paid.paid_time.as_deref(), Some("2026-03-01T18:00:01.000Z"));
+        let line = &paid.transaction_array.as_ref().unwrap().transaction[0];
+        assert_eq!(
+            line.order_line_item_id.as_deref(),
+            Some("110551234568-2812345678001")
+        );
+        assert_eq!(
+            line.item.as_ref().unwrap().sku.as_deref(),
+            Some("RIFF-10000124")
+        );
+        assert_eq!(
+            line.transaction_price,
+            Some(Amount {
+                currency_id: "GBP".into(),
+                value: "1200.0".into()
+            })
+        );
+        let unpaid = &orders[1].transaction_array.as_ref().unwrap().transaction[0];
+        assert_eq!(unpaid.quantity_purchased, Some(3));
+        assert_eq!(
+            unpaid.variation.as_ref().unwrap().sku.as_deref(),
+            Some("RIFF-10000125-10")
+        );
+    }
+
+    #[test]
+    fn a_get_orders_warning_keeps_its_orders_and_a_failure_carries_no_orders() {
+        let warning = GET_ORDERS.replace(
+            "<Ack>Success</Ack>",
+            "<Ack>Warning</Ack><Errors><ShortMessage>Deprecated field.</ShortMessage>\
+             <LongMessage>A field in the request is deprecated.</LongMessage>\
+             <ErrorCode>21926</ErrorCode><SeverityCode>Warning</SeverityCode>\
+             <ErrorClassification>RequestError</ErrorClassification></Errors>",
+        );
+        let r: GetOrdersResponse = from_xml(&warning).unwrap();
+        assert_eq!(r.ack(), "Warning");
+        assert_eq!(r.errors()[0].severity_code.as_deref(), Some("Warning"));
+        assert_eq!(r.order_array.unwrap().order.len(), 2);
+
+        let r: GetOrdersResponse = from_xml(
+            r#"<GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents">
+               <Timestamp>2026-03-02T09:00:00.000Z</Timestamp><Ack>Failure</Ack>
+               <Errors><ShortMessage>Input data is invalid.</ShortMessage>
+               <LongMessage>Input data for tag &lt;ModTimeTo&gt; is invalid or missing.</LongMessage>
+               <ErrorCode>37</ErrorCode><SeverityCode>Error</SeverityCode>
+               <ErrorClassification>RequestError</ErrorClassification></Errors>
+               <Version>1423</Version></GetOrdersResponse>"#,
+        )
+        .unwrap();
+        assert_eq!(r.ack(), "Failure");
+        assert_eq!(r.errors()[0].error_code, "37");
+        assert_eq!(r.order_array, None);
+        assert_eq!(r.has_more_orders, None);
+    }
+
+    #[test]
+    fn a_truncated_or_malformed_get_orders_page_is_a_protocol_error() {
+        let cut = &GET_ORDERS[..GET_ORDERS.len() * 2 / 3];
+        let bad_flag = GET_ORDERS.replace(
+            "<HasMoreOrders>true</HasMoreOrders>",
+            "<HasMoreOrders>perhaps</HasMoreOrders>",
+        );
+        let bad_quantity = GET_ORDERS.replace(
+            "<QuantityPurchased>3</QuantityPurchased>",
+            "<QuantityPurchased>-3</QuantityPurchased>",
+        );
+        for body in [
+            cut,
+            &bad_flag,
+            &bad_quantity,
+            "<GetOrdersResponse><OrderArray>",
+        ] {
+            let result = from_xml::<GetOrdersResponse>(body);
+            assert!(
+                matches!(result, Err(PortError::Protocol(_))),
+                "{body:?} gave {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_get_orders_request_is_written_in_the_schemas_order() {
+        let request = GetOrdersRequest {
+            xmlns: namespace(),
+            detail_level: Some("ReturnAll".into()),
+            create_time_from: None,
+            create_time_to: None,
+            order_role: Some("Seller".into()),
+            order_status: Some("All".into()),
+            pagination: Some(Pagination {
+                entries_per_page: 100,
+                page_number: 1,
+            }),
+            mod_time_from: Some("2026-02-23T00:00:00.000Z".into()),
+            mod_time_to: Some("2026-03-02T00:00:00.000Z".into()),
+            number_of_days: None,
+        };
+        let xml = to_xml("GetOrdersRequest", &request).unwrap();
+        assert!(
+            xml.contains(
+                r#"<GetOrdersRequest xmlns="urn:ebay:apis:eBLBaseComponents"><DetailLevel>ReturnAll</DetailLevel><OrderRole>Seller</OrderRole><OrderStatus>All</OrderStatus><Pagination><EntriesPerPage>100</EntriesPerPage><PageNumber>1</PageNumber></Pagination><ModTimeFrom>2026-02-23T00:00:00.000Z</ModTimeFrom><ModTimeTo>2026-03-02T00:00:00.000Z</ModTimeTo></GetOrdersRequest>"#
+            ),
+            "{xml}"
+        );
+        assert_eq!(from_xml::<GetOrdersRequest>(&xml).unwrap(), request);
+    }
 
     #[test]
     fn a_success_response_reads_its_item_id_and_skips_fees() {

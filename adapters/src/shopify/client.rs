@@ -7,10 +7,11 @@
 //! the tag `riff-listing:{listing id}`, and a publish first looks for a
 //! product with its listing's tag: one found was made by an earlier attempt
 //! whose answer, or whose later steps, were lost, and the publish finishes
-//! it instead of creating another. A product with the request's SKU and no
-//! such tag (made before tagging, or by hand) is returned as it is. Reads
-//! are retried by [`RetryPolicy`] and pace themselves by the cost bucket
-//! each response reports (§3.2).
+//! it instead of creating another, without putting back stock a buyer has
+//! taken since (see `ShopifyClient::finish`). A product with the request's
+//! SKU and no such tag (made before tagging, or by hand) is returned as it
+//! is. Reads are retried by [`RetryPolicy`] and pace themselves by the cost
+//! bucket each response reports (§3.2).
 
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -35,10 +36,10 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::wire::{
-    self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventorySetQuantitiesInput, LineItem,
-    MutationData, MutationPayload, Order, OrdersData, PageVars, Product, ProductData, ProductInput,
-    ProductVars, ProductsData, QuantityInput, QuantityVars, ThrottleStatus, UserError, Variant,
-    VariantInput, VariantsVars,
+    self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventoryLevelData,
+    InventorySetQuantitiesInput, LevelVars, LineItem, MutationData, MutationPayload, Order,
+    OrdersData, PageVars, Product, ProductData, ProductInput, ProductVars, ProductsData,
+    QuantityInput, QuantityVars, ThrottleStatus, UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
 use crate::Secret;
@@ -248,14 +249,26 @@ impl ShopifyClient {
         variables: &V,
         requests: &AtomicU32,
     ) -> Result<MutationPayload, PortError> {
-        let mut data: MutationData = self.send(query, variables, requests).await?;
-        let payload = data.remove(field).flatten().ok_or_else(|| {
-            PortError::Protocol(format!("Shopify's answer has no {field} payload"))
-        })?;
+        let payload = self.mutation(query, field, variables, requests).await?;
         match user_error(&payload.user_errors) {
             Some(error) => Err(error),
             None => Ok(payload),
         }
+    }
+
+    /// A mutation, sent once; its payload, `userErrors` and all, for a
+    /// caller that expects one of them.
+    async fn mutation<V: Serialize + Sync>(
+        &self,
+        query: &str,
+        field: &str,
+        variables: &V,
+        requests: &AtomicU32,
+    ) -> Result<MutationPayload, PortError> {
+        let mut data: MutationData = self.send(query, variables, requests).await?;
+        data.remove(field)
+            .flatten()
+            .ok_or_else(|| PortError::Protocol(format!("Shopify's answer has no {field} payload")))
     }
 
     /// Every page of a connection (§3.3), following `endCursor` while
@@ -356,6 +369,101 @@ impl ShopifyClient {
         Ok((product, data.shop.currency_code))
     }
 
+    /// Finishes a product an earlier attempt at this publish made, never
+    /// putting stock back that a buyer has taken.
+    ///
+    /// The earlier attempt may have stopped after creating the product,
+    /// after its price and SKU, or after everything with only its answer
+    /// lost. In that last case the product has been for sale since, and may
+    /// have sold: its stock is then below the request's, and setting the
+    /// request's quantity would offer a sold guitar again. So the orders
+    /// made since the product was are read first, and if any has a line for
+    /// it (cancelled or not: its stock is Shopify's to put back), nothing is
+    /// written. The publish then answers with the product as it stands:
+    /// live, with a sale. The caller records the listing as published, the
+    /// next scan reads the order like any other sale, and the sale ends the
+    /// listings elsewhere. With no sale, the steps are repeated, the
+    /// quantity compare-and-set against the level read just before (§3.4
+    /// (d)), so that a purchase landing between the look at the orders and
+    /// the write makes Shopify refuse the write rather than restock.
+    async fn finish(
+        &self,
+        product: &Product,
+        request: &PublishRequest,
+        attributes: &ShopifyAttributes,
+        requests: &AtomicU32,
+    ) -> Result<(), PortError> {
+        if self.has_sold(product, requests).await? {
+            tracing::info!(
+                id = %product.id,
+                "the product an earlier publish made has sold since; its stock is left as the sale left it"
+            );
+            return Ok(());
+        }
+        tracing::info!(id = %product.id, "finishing the product an earlier publish made");
+        self.set_variant(product, request, attributes, Stock::UnlessChanged, requests)
+            .await
+    }
+
+    /// Whether an order made since `product` was has a line for it.
+    /// Shopify's `orders` search has no filter by product, so the orders
+    /// made since are read and their lines checked.
+    async fn has_sold(&self, product: &Product, requests: &AtomicU32) -> Result<bool, PortError> {
+        let created = product.created_at.as_deref().ok_or_else(|| {
+            PortError::Protocol(format!(
+                "Shopify did not say when product {} was made",
+                product.id
+            ))
+        })?;
+        let orders = self
+            .all_pages(
+                wire::ORDERS,
+                format!("created_at:>='{created}'"),
+                requests,
+                |page: OrdersData| (page.orders.nodes, page.orders.page_info),
+            )
+            .await?;
+        Ok(orders
+            .iter()
+            .flat_map(|order| &order.line_items.nodes)
+            .any(|line| line.product.as_ref().is_some_and(|p| p.id == product.id)))
+    }
+
+    /// The quantity available at `location` now, or `None` where the item
+    /// is not stocked.
+    async fn available(
+        &self,
+        item: &str,
+        location: &str,
+        requests: &AtomicU32,
+    ) -> Result<Option<i64>, PortError> {
+        let variables = LevelVars {
+            id: item.to_owned(),
+            location_id: location.to_owned(),
+        };
+        let data: InventoryLevelData = self
+            .read(wire::INVENTORY_LEVEL, &variables, requests)
+            .await?;
+        let stock = data.inventory_item.ok_or_else(|| {
+            PortError::Protocol(format!("Shopify does not know inventory item {item}"))
+        })?;
+        stock
+            .inventory_level
+            .map(|level| {
+                level
+                    .quantities
+                    .iter()
+                    .find(|q| q.name == "available")
+                    .map(|q| q.quantity)
+                    .ok_or_else(|| {
+                        PortError::Protocol(format!(
+                            "Shopify sent no available quantity for item {item} at {location}"
+                        ))
+                    })
+            })
+            .transpose()
+    }
+
     /// Price and SKU on the product's one variant, then its quantity at the
     /// location when there is one (§3.4 (b), (d)).
     async fn set_variant(
@@ -363,6 +471,7 @@ impl ShopifyClient {
         product: &Product,
         request: &PublishRequest,
         attributes: &ShopifyAttributes,
+        stock: Stock,
         requests: &AtomicU32,
     ) -> Result<(), PortError> {
         let variant = first_variant(product).ok_or_else(|| {
@@ -394,30 +503,55 @@ impl ShopifyClient {
         let (Some(location), Some(item)) = (location, variant.inventory_item.as_ref()) else {
             return Ok(());
         };
-        // Riff owns the quantity it publishes, so it sets it outright; the
-        // compare-and-set of §3.4 (d) is for decrements racing a sale.
+        let compare_quantity = match stock {
+            Stock::Set => None,
+            Stock::UnlessChanged => self.available(&item.id, location, requests).await?,
+        };
         let variables = QuantityVars {
             input: InventorySetQuantitiesInput {
                 name: "available".into(),
                 reason: "correction".into(),
-                ignore_compare_quantity: true,
+                ignore_compare_quantity: compare_quantity.is_none(),
                 quantities: vec![QuantityInput {
                     inventory_item_id: item.id.clone(),
                     location_id: location.clone(),
                     quantity: i64::from(request.quantity),
-                    compare_quantity: None,
+                    compare_quantity,
                 }],
             },
         };
-        self.mutate(
-            wire::SET_QTY,
-            "inventorySetQuantities",
-            &variables,
-            requests,
-        )
-        .await
-        .map(drop)
+        let payload = self
+            .mutation(
+                wire::SET_QTY,
+                "inventorySetQuantities",
+                &variables,
+                requests,
+            )
+            .await?;
+        let stale = payload
+            .user_errors
+            .iter()
+            .any(|e| e.code.as_deref() == Some("COMPARE_QUANTITY_STALE"));
+        if compare_quantity.is_some() && stale {
+            tracing::info!(
+                id = %product.id,
+                "the stock changed while Riff finished the product (a purchase); it is left as it is"
+            );
+            return Ok(());
+        }
+        user_error(&payload.user_errors).map_or(Ok(()), Err)
     }
+}
+
+/// How [`ShopifyClient::set_variant`] sets the quantity at the location.
+#[derive(Debug, Clone, Copy)]
+enum Stock {
+    /// Outright: Riff owns the quantity it publishes, on a product it has
+    /// just made or on a revise.
+    Set,
+    /// Only if the level is still what it was just before: when finishing
+    /// an earlier attempt, whose product may be selling meanwhile.
+    UnlessChanged,
 }
 
 #[async_trait]
@@ -426,14 +560,17 @@ impl Marketplace for ShopifyClient {
         Platform::Shopify
     }
 
+    /// A product tagged for this listing is an earlier attempt's: it is
+    /// returned, finished if it is not (see `ShopifyClient::finish`), and
+    /// returned as it stands if it has sold meanwhile, so that a retried
+    /// publish never restocks what a buyer took.
     #[tracing::instrument(skip_all, fields(sku = %request.sku, listing_id = %request.listing_id))]
     async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError> {
         let attributes = shopify_attributes(request)?;
         let requests = AtomicU32::new(0);
         if let Some(earlier) = self.find_by_listing(request.listing_id, &requests).await? {
             if !is_complete(&earlier, request) {
-                tracing::info!(id = %earlier.id, "finishing the product an earlier publish made");
-                self.set_variant(&earlier, request, attributes, &requests)
+                self.finish(&earlier, request, attributes, &requests)
                     .await?;
             }
             return Ok(published(earlier));
@@ -455,7 +592,7 @@ impl Marketplace for ShopifyClient {
         let product = payload.product.ok_or_else(|| {
             PortError::Protocol("Shopify created a product but did not return it".into())
         })?;
-        self.set_variant(&product, request, attributes, &requests)
+        self.set_variant(&product, request, attributes, Stock::Set, &requests)
             .await?;
         Ok(published(product))
     }
@@ -477,7 +614,7 @@ impl Marketplace for ShopifyClient {
             &requests,
         )
         .await?;
-        self.set_variant(&product, request, attributes, &requests)
+        self.set_variant(&product, request, attributes, Stock::Set, &requests)
             .await
     }
 

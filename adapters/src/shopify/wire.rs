@@ -20,6 +20,7 @@ pub mod operation {
     pub const PRODUCTS: &str = "Products";
     pub const PRODUCT: &str = "Product";
     pub const ORDERS: &str = "Orders";
+    pub const INVENTORY_LEVEL: &str = "InventoryLevel";
 }
 
 /// §3.4 (a): creates the product and its one default variant.
@@ -47,18 +48,19 @@ inventoryAdjustmentGroup { createdAt reason changes { name delta } } \
 userErrors { field message code } } }";
 
 /// §3.3: a page of products matching a search; `shop.currencyCode` because
-/// a variant's `price` carries no currency.
+/// a variant's `price` carries no currency, `createdAt` because orders for
+/// a product are looked for from then on.
 pub const PRODUCTS: &str = "query Products($first: Int!, $after: String, $query: String) { \
 shop { currencyCode } \
 products(first: $first, after: $after, query: $query) { \
-nodes { id title status tags onlineStoreUrl \
+nodes { id title status tags onlineStoreUrl createdAt \
 variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } \
 pageInfo { hasNextPage endCursor } } }";
 
 /// One product by GID, with the same fields as a [`PRODUCTS`] node.
 pub const PRODUCT: &str = "query Product($id: ID!) { \
 shop { currencyCode } \
-product(id: $id) { id title status tags onlineStoreUrl \
+product(id: $id) { id title status tags onlineStoreUrl createdAt \
 variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } }";
 
 /// §3.3 "Orders": a page of orders with their line items.
@@ -68,6 +70,14 @@ nodes { id name createdAt displayFinancialStatus \
 lineItems(first: 50) { nodes { id sku quantity product { id } \
 originalUnitPriceSet { shopMoney { amount currencyCode } } } pageInfo { hasNextPage } } } \
 pageInfo { hasNextPage endCursor } } }";
+
+/// §3.4 (d): the quantity available at one location now, read to set a new
+/// one compare-and-set (`inventoryItem.inventoryLevel(locationId:)`,
+/// `InventoryLevel.quantities(names:)`; `inventoryLevel` is null where the
+/// item is not stocked).
+pub const INVENTORY_LEVEL: &str = "query InventoryLevel($id: ID!, $locationId: ID!) { \
+inventoryItem(id: $id) { inventoryLevel(locationId: $locationId) { \
+quantities(names: [\"available\"]) { name quantity } } } }";
 
 /// §3.1: every request's body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -188,6 +198,10 @@ pub struct Product {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_store_url: Option<String>,
+    /// When the product was made (`DateTime`); read by the queries, not by
+    /// the mutations' payloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<Connection<Variant>>,
 }
@@ -239,6 +253,40 @@ pub struct ProductData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrdersData {
     pub orders: Connection<Order>,
+}
+
+/// The `data` of [`INVENTORY_LEVEL`]; `inventoryItem` is null for an
+/// unknown item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryLevelData {
+    pub inventory_item: Option<InventoryItemLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryItemLevel {
+    pub inventory_level: Option<InventoryLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryLevel {
+    pub quantities: Vec<InventoryQuantity>,
+}
+
+/// `InventoryQuantity`: one named quantity (`available`, `on_hand`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryQuantity {
+    pub name: String,
+    pub quantity: i64,
+}
+
+/// Variables of [`INVENTORY_LEVEL`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LevelVars {
+    pub id: String,
+    pub location_id: String,
 }
 
 /// §3.3 "Orders".
@@ -485,6 +533,39 @@ mod tests {
         let line = &order.line_items.nodes[0];
         assert_eq!(line.product, None, "a deleted product reads as null");
         assert_eq!(line.original_unit_price_set.shop_money.amount, "24999.00");
+    }
+
+    #[test]
+    fn an_inventory_level_reads_its_available_quantity_or_null_where_not_stocked() {
+        let text = r#"{ "data": { "inventoryItem": { "inventoryLevel": {
+            "quantities": [ { "name": "available", "quantity": 2 } ] } } },
+          "extensions": { "cost": { "requestedQueryCost": 3, "actualQueryCost": 3,
+            "throttleStatus": { "maximumAvailable": 2000.0, "currentlyAvailable": 1997, "restoreRate": 100.0 } } } }"#;
+        let response: GraphqlResponse<InventoryLevelData> = parse(text).unwrap();
+        let level = response
+            .data
+            .unwrap()
+            .inventory_item
+            .unwrap()
+            .inventory_level;
+        assert_eq!(
+            level.unwrap().quantities,
+            vec![InventoryQuantity {
+                name: "available".into(),
+                quantity: 2
+            }]
+        );
+        let unstocked: GraphqlResponse<InventoryLevelData> =
+            parse(r#"{ "data": { "inventoryItem": { "inventoryLevel": null } } }"#).unwrap();
+        assert_eq!(
+            unstocked
+                .data
+                .unwrap()
+                .inventory_item
+                .unwrap()
+                .inventory_level,
+            None
+        );
     }
 
     #[test]

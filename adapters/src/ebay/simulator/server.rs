@@ -31,8 +31,8 @@ use tokio::net::TcpListener;
 use super::super::error::code;
 use super::super::wire::{
     self, AddFixedPriceItemRequest, BareResponse, EndFixedPriceItemRequest, ErrorType,
-    GetItemRequest, GetMyeBaySellingRequest, ReviseFixedPriceItemRequest, TokenError,
-    TokenResponse,
+    GetItemRequest, GetMyeBaySellingRequest, GetOrdersRequest, ReviseFixedPriceItemRequest,
+    TokenError, TokenResponse,
 };
 use super::state::{error, timestamp, Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
@@ -51,8 +51,9 @@ pub struct SimConfig {
     pub refresh_token: String,
     pub client_id: String,
     pub client_secret: String,
-    /// The most entries one GetMyeBaySelling page holds; lower it to make a
-    /// handful of listings span several pages.
+    /// The most entries one GetMyeBaySelling or GetOrders page holds (each
+    /// also within its call's own maximum, 200 and 100); lower it to make a
+    /// handful of listings or orders span several pages.
     pub page_size: u32,
 }
 
@@ -277,7 +278,7 @@ impl EbaySimulator {
         self.lock().state.items.values().cloned().collect()
     }
 
-    /// Changes the most entries a GetMyeBaySelling page holds.
+    /// Changes the most entries a GetMyeBaySelling or GetOrders page holds.
     pub fn set_page_size(&self, page_size: u32) {
         self.lock().state.page_size = page_size;
     }
@@ -426,6 +427,13 @@ fn answer(
             let request: GetMyeBaySellingRequest = parse(body)?;
             let response = state
                 .my_ebay_selling(request.active_list.as_ref(), request.sold_list.as_ref())
+                .acknowledged("Success", now);
+            wire::to_xml(&root, &response)
+        }
+        "GetOrders" => {
+            let request: GetOrdersRequest = parse(body)?;
+            let response = state
+                .orders(&request, Utc::now())?
                 .acknowledged("Success", now);
             wire::to_xml(&root, &response)
         }

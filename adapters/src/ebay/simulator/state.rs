@@ -14,10 +14,10 @@ use rust_decimal::Decimal;
 use super::super::error::code;
 use super::super::wire::{
     AddFixedPriceItemResponse, Amount, Buyer, EndFixedPriceItemResponse, ErrorParameter, ErrorType,
-    GetItemResponse, GetMyeBaySellingResponse, Item, ItemArray, ItemToList, ListCustomization,
-    ListingDetails, OrderTransaction, OrderTransactionArray, PaginatedItemArray,
-    PaginatedOrderTransactionArray, PaginationResult, ReviseFixedPriceItemResponse, SellingStatus,
-    Transaction,
+    GetItemResponse, GetMyeBaySellingResponse, GetOrdersRequest, GetOrdersResponse, Item,
+    ItemArray, ItemToList, ListCustomization, ListingDetails, Order, OrderArray, OrderTransaction,
+    OrderTransactionArray, PaginatedItemArray, PaginatedOrderTransactionArray, Pagination,
+    PaginationResult, ReviseFixedPriceItemResponse, SellingStatus, Transaction, TransactionArray,
 };
 
 /// An eBay error for the response's `Errors`; boxed, as it is large and
@@ -26,6 +26,12 @@ pub(super) type Refusal = Box<ErrorType>;
 
 /// The first ItemID the simulator hands out; eBay's are twelve digits.
 const FIRST_ITEM_ID: u64 = 110_000_000_001;
+
+/// GetOrders keeps orders this long (GetOrdersRequestType).
+const ORDER_AGE_DAYS: i64 = 90;
+
+/// The widest ModTime window GetOrders accepts (§1.8).
+const MOD_WINDOW_DAYS: i64 = 30;
 
 /// Where a simulated listing stands (ListingStatusCodeType).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,13 +78,20 @@ impl SimListing {
     }
 }
 
-/// One order line, as a buyer's purchase leaves it.
+/// One order line, as a buyer's purchase leaves it. Each purchase is an
+/// order of its own, paid at once and never changed after, so the order's
+/// creation, payment and last change are all `sold_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimSale {
     pub item_id: String,
     pub transaction_id: String,
     pub order_line_item_id: String,
+    /// In eBay's `NN-NNNNN-NNNNN` form.
+    pub order_id: String,
     pub quantity: u32,
+    /// The price of one unit when it sold, in `currency`.
+    pub price: Decimal,
+    pub currency: String,
     pub sold_at: DateTime<Utc>,
 }
 
@@ -89,6 +102,7 @@ pub(super) struct State {
     pub(super) items: BTreeMap<u64, SimListing>,
     next_item_id: u64,
     next_transaction_id: u64,
+    next_order: u64,
     /// UUID → ItemID, for error 488.
     uuids: HashMap<String, String>,
     pub(super) sales: Vec<SimSale>,
@@ -100,7 +114,8 @@ pub(super) struct State {
     /// rather than "invalid" (931).
     pub(super) expired_tokens: HashSet<String>,
     pub(super) tokens_issued: u32,
-    /// The most entries a GetMyeBaySelling page holds, whatever is asked.
+    /// The most entries a GetMyeBaySelling or GetOrders page holds, whatever
+    /// is asked.
     pub(super) page_size: u32,
 }
 
@@ -110,6 +125,7 @@ impl State {
             items: BTreeMap::new(),
             next_item_id: FIRST_ITEM_ID,
             next_transaction_id: 2_812_345_678_001,
+            next_order: 1_234_567,
             uuids: HashMap::new(),
             sales: Vec::new(),
             tokens: HashSet::from([token]),
@@ -154,8 +170,8 @@ impl State {
         self.items.get_mut(&item_id.parse().ok()?)
     }
 
-    /// A buyer buys `quantity` units: the sale joins SoldList, and the item
-    /// leaves ActiveList when none are left.
+    /// A buyer buys `quantity` units: the sale joins SoldList and GetOrders,
+    /// and the item leaves ActiveList when none are left.
     pub(super) fn sell(
         &mut self,
         item_id: &str,
@@ -177,12 +193,18 @@ impl State {
         if listing.available() == 0 {
             listing.status = SimStatus::Completed;
         }
+        let (price, currency) = (listing.price, listing.currency.clone());
         self.next_transaction_id += 1;
+        let order = self.next_order;
+        self.next_order += 1;
         let sale = SimSale {
             item_id: item_id.to_owned(),
             transaction_id: transaction_id.to_string(),
             order_line_item_id: format!("{item_id}-{transaction_id}"),
+            order_id: format!("12-{:05}-{:05}", order / 100_000, order % 100_000),
             quantity,
+            price,
+            currency,
             sold_at,
         };
         let reference = sale.order_line_item_id.clone();
@@ -325,7 +347,7 @@ impl State {
                 .values()
                 .filter(|l| l.status == SimStatus::Active)
                 .collect();
-            let (page, pagination) = self.page(&live, c);
+            let (page, pagination) = self.page(&live, c.pagination, 200);
             PaginatedItemArray {
                 item_array: Some(ItemArray {
                     item: page.iter().map(|l| wire_item(l)).collect(),
@@ -337,7 +359,7 @@ impl State {
             let days = i64::from(c.duration_in_days.unwrap_or(31).min(60));
             let since = Utc::now() - Duration::days(days);
             let recent: Vec<_> = self.sales.iter().filter(|s| s.sold_at >= since).collect();
-            let (page, pagination) = self.page(&recent, c);
+            let (page, pagination) = self.page(&recent, c.pagination, 200);
             PaginatedOrderTransactionArray {
                 order_transaction_array: Some(OrderTransactionArray {
                     order_transaction: page
@@ -358,17 +380,53 @@ impl State {
         }
     }
 
+    /// GetOrders (§1.8): the page asked for of the seller's orders in the
+    /// request's time window, oldest change first (`SortingOrder`'s default).
+    pub(super) fn orders(
+        &self,
+        request: &GetOrdersRequest,
+        now: DateTime<Utc>,
+    ) -> Result<GetOrdersResponse, Refusal> {
+        let (from, to) = order_window(request, now)?;
+        // The simulated shop only sells, and every order is paid.
+        let wanted = request.order_role.as_deref() != Some("Buyer")
+            && matches!(
+                request.order_status.as_deref(),
+                None | Some("All" | "Completed")
+            );
+        let mut matching: Vec<_> = self
+            .sales
+            .iter()
+            .filter(|s| wanted && s.sold_at >= from && s.sold_at <= to)
+            .collect();
+        matching.sort_by_key(|s| s.sold_at);
+        let (page, pagination) = self.page(&matching, request.pagination, 100);
+        let number = request.pagination.map_or(1, |p| p.page_number.max(1));
+        Ok(GetOrdersResponse {
+            has_more_orders: Some(number < pagination.total_number_of_pages),
+            pagination_result: Some(pagination),
+            order_array: Some(OrderArray {
+                order: page.iter().map(|sale| self.wire_order(sale)).collect(),
+            }),
+            orders_per_page: Some(request.pagination.map_or(25, |p| p.entries_per_page)),
+            page_number: Some(number),
+            returned_order_count_actual: Some(u32::try_from(page.len()).unwrap_or(u32::MAX)),
+            ..GetOrdersResponse::default()
+        })
+    }
+
     /// The requested page of `entries`: `EntriesPerPage` defaults to 25 and
-    /// is capped at 200 (PaginationType) and at the simulator's page size.
+    /// is capped at the call's `max` (PaginationType) and at the simulator's
+    /// page size.
     fn page<'a, T>(
         &self,
         entries: &'a [T],
-        customization: &ListCustomization,
+        pagination: Option<Pagination>,
+        max: u32,
     ) -> (&'a [T], PaginationResult) {
-        let (per_page, number) = customization
-            .pagination
-            .map_or((25, 1), |p| (p.entries_per_page, p.page_number));
-        let per_page = per_page.clamp(1, 200).min(self.page_size.max(1)) as usize;
+        let (per_page, number) =
+            pagination.map_or((25, 1), |p| (p.entries_per_page, p.page_number));
+        let per_page = per_page.clamp(1, max).min(self.page_size.max(1)) as usize;
         let number = number.max(1) as usize;
         let total = entries.len();
         let start = (number - 1).saturating_mul(per_page).min(total);
@@ -389,22 +447,13 @@ impl State {
             .parse()
             .ok()
             .and_then(|id: u64| self.items.get(&id));
-        let (item, total) = match listing {
-            Some(listing) => (
-                wire_item(listing),
-                Some(Amount {
-                    currency_id: listing.currency.clone(),
-                    value: (listing.price * Decimal::from(sale.quantity)).to_string(),
-                }),
-            ),
-            None => (
-                Item {
-                    item_id: sale.item_id.clone(),
-                    ..Item::default()
-                },
-                None,
-            ),
-        };
+        let item = listing.map_or_else(
+            || Item {
+                item_id: sale.item_id.clone(),
+                ..Item::default()
+            },
+            wire_item,
+        );
         Transaction {
             buyer: Some(Buyer {
                 user_id: "sim_buyer".into(),
@@ -420,9 +469,125 @@ impl State {
             order_line_item_id: Some(sale.order_line_item_id.clone()),
             created_date: Some(timestamp(sale.sold_at)),
             paid_time: Some(timestamp(sale.sold_at)),
-            total_price: total,
+            total_price: Some(Amount {
+                currency_id: sale.currency.clone(),
+                value: (sale.price * Decimal::from(sale.quantity)).to_string(),
+            }),
+            ..Transaction::default()
         }
     }
+
+    /// A purchase as GetOrders shows it: an order of one line, the line
+    /// priced per unit (the 2021 sample of §1.8, trimmed).
+    fn wire_order(&self, sale: &SimSale) -> Order {
+        let listing = sale
+            .item_id
+            .parse()
+            .ok()
+            .and_then(|id: u64| self.items.get(&id));
+        let line = Transaction {
+            created_date: Some(timestamp(sale.sold_at)),
+            item: Some(Item {
+                item_id: sale.item_id.clone(),
+                sku: listing.and_then(|l| l.sku.clone()),
+                title: listing.map(|l| l.title.clone()),
+                ..Item::default()
+            }),
+            quantity_purchased: Some(sale.quantity),
+            transaction_id: Some(sale.transaction_id.clone()),
+            transaction_price: Some(Amount {
+                currency_id: sale.currency.clone(),
+                value: sale.price.to_string(),
+            }),
+            order_line_item_id: Some(sale.order_line_item_id.clone()),
+            ..Transaction::default()
+        };
+        Order {
+            order_id: Some(sale.order_id.clone()),
+            order_status: Some("Completed".into()),
+            created_time: Some(timestamp(sale.sold_at)),
+            transaction_array: Some(TransactionArray {
+                transaction: vec![line],
+            }),
+            paid_time: Some(timestamp(sale.sold_at)),
+            extended_order_id: Some(sale.order_id.clone()),
+        }
+    }
+}
+
+/// The time window of a GetOrders request, by the reference's rules
+/// (GetOrdersRequestType): `NumberOfDays` wins over `CreateTime*`, which
+/// win over `ModTime*`; one of them is required (error 10009 naming
+/// `CreateTimeFrom`, as eBay answers); a missing end is now (or,
+/// for ModTime, 30 days after the start if that is sooner). A window that
+/// starts more than 90 days back, or a ModTime window wider than 30 days,
+/// is refused. Simulated orders never change after they are made, so
+/// "modified in the window" is "made in the window".
+fn order_window(
+    request: &GetOrdersRequest,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Refusal> {
+    let time = |field: &str, value: &Option<String>| -> Result<Option<DateTime<Utc>>, Refusal> {
+        value
+            .as_deref()
+            .map(|v| {
+                DateTime::parse_from_rfc3339(v)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| orders_input(field, "is not a dateTime"))
+            })
+            .transpose()
+    };
+    let oldest = now - Duration::days(ORDER_AGE_DAYS);
+    let (field, from, to) = if let Some(days) = request.number_of_days {
+        ("NumberOfDays", now - Duration::days(i64::from(days)), now)
+    } else if let Some(from) = time("CreateTimeFrom", &request.create_time_from)? {
+        let to = time("CreateTimeTo", &request.create_time_to)?.unwrap_or(now);
+        ("CreateTimeFrom", from, to)
+    } else if let Some(from) = time("ModTimeFrom", &request.mod_time_from)? {
+        let latest = from + Duration::days(MOD_WINDOW_DAYS);
+        let to = time("ModTimeTo", &request.mod_time_to)?.unwrap_or_else(|| now.min(latest));
+        if to > latest {
+            return Err(orders_input(
+                "ModTimeTo",
+                "is more than 30 days after ModTimeFrom",
+            ));
+        }
+        ("ModTimeFrom", from, to)
+    } else {
+        return Err(missing("CreateTimeFrom"));
+    };
+    if from < oldest {
+        return Err(orders_input(
+            field,
+            "reaches more than 90 days into the past",
+        ));
+    }
+    Ok((from, to))
+}
+
+/// Error 10009 as eBay words it, the field also as parameter 0 (§1.8).
+fn missing(field: &str) -> Refusal {
+    Box::new(ErrorType {
+        error_parameters: vec![ErrorParameter {
+            param_id: "0".into(),
+            value: Some(field.into()),
+        }],
+        ..*error(
+            code::MISSING_FIELD,
+            &format!("No <{field}> exists or <{field}> is specified as an empty tag."),
+            &format!(
+                "No <{field}> exists or <{field}> is specified as an empty tag in the request."
+            ),
+        )
+    })
+}
+
+fn orders_input(field: &str, problem: &str) -> Refusal {
+    error(
+        code::INVALID_INPUT,
+        "Input data is invalid.",
+        &format!("Input data for tag <{field}> is invalid or missing: it {problem}."),
+    )
 }
 
 /// A listing in the shape of the §1.6 ActiveList sample.
@@ -452,10 +617,7 @@ fn wire_item(listing: &SimListing) -> Item {
     }
 }
 
-/// eBay's timestamp form, `2026-03-01T12:00:01.000Z`.
-pub(super) fn timestamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
+pub(super) use super::super::wire::timestamp;
 
 pub(super) fn error(code: &str, short: &str, long: &str) -> Refusal {
     Box::new(ErrorType {

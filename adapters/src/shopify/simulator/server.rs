@@ -29,7 +29,8 @@ use tokio::net::TcpListener;
 
 use super::super::wire::{
     operation, Cost, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest, GraphqlResponse,
-    IdVars, MutationPayload, PageVars, ProductVars, QuantityVars, ThrottleStatus, VariantsVars,
+    IdVars, LevelVars, MutationPayload, PageVars, ProductVars, QuantityVars, ThrottleStatus,
+    VariantsVars,
 };
 use super::state::{shop, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
@@ -97,6 +98,9 @@ struct Inner {
     faults: Option<FaultPlan>,
     /// A fault for the next request of one operation, then none.
     fail_once: Option<(String, Fault)>,
+    /// A product (its id) a buyer buys one unit of just before the next
+    /// request of one operation is answered.
+    buy_before: Option<(String, u64)>,
     requests: u32,
     /// Mutation requests received since start, faulted ones included.
     write_requests: u32,
@@ -130,6 +134,7 @@ impl ShopifySimulator {
                 },
                 faults: None,
                 fail_once: None,
+                buy_before: None,
                 requests: 0,
                 write_requests: 0,
                 end_requests: HashMap::new(),
@@ -273,6 +278,21 @@ impl ShopifySimulator {
     /// mutations.
     pub fn fail_once(&self, operation: &str, fault: Fault) {
         self.lock().fail_once = Some((operation.to_owned(), fault));
+    }
+
+    /// A buyer buys one unit of the product `gid` just before the next
+    /// request of `operation` is answered, wherever it falls: to land a
+    /// purchase between two steps of a publish.
+    ///
+    /// # Errors
+    /// `gid` is not a product GID.
+    pub fn buy_before(&self, operation: &str, gid: &str) -> Result<(), ControlError> {
+        let id = gid
+            .strip_prefix("gid://shopify/Product/")
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| ControlError(format!("{gid:?} is not a product GID")))?;
+        self.lock().buy_before = Some((operation.to_owned(), id));
+        Ok(())
     }
 
     /// GraphQL mutations received since start, refused and faulted ones
@@ -426,6 +446,14 @@ async fn graphql(
     let Some(name) = name else {
         return query_error("Parse error: no operation name".into());
     };
+    if let Some((_, id)) = inner
+        .buy_before
+        .take_if(|(operation, _)| *operation == name)
+    {
+        if let Err(refused) = inner.state.sell(id, 1, Utc::now()) {
+            tracing::debug!(refused, "the planned purchase could not be made");
+        }
+    }
     run_operation(&mut inner, &request, &name)
 }
 
@@ -501,6 +529,10 @@ fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str)
                 json!({ "shop": to_value(&shop()), "product": to_value(&product) }),
                 2.0,
             )
+        }),
+        operation::INVENTORY_LEVEL => variables::<LevelVars>(request).map(|v| {
+            let item = inner.state.inventory_level(&v);
+            (json!({ "inventoryItem": to_value(&item) }), 2.0)
         }),
         operation::ORDERS => variables::<PageVars>(request).map(|v| {
             let orders = inner.state.orders(&v, page_size);

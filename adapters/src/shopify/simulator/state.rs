@@ -12,8 +12,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::super::wire::{
-    Connection, IdRef, InventorySetQuantitiesInput, LineItem, MoneyBag, MoneyV2, MutationPayload,
-    Order, PageInfo, PageVars, Product, ProductInput, Shop, UserError, Variant, VariantsVars,
+    Connection, IdRef, InventoryItemLevel, InventoryLevel, InventoryQuantity,
+    InventorySetQuantitiesInput, LevelVars, LineItem, MoneyBag, MoneyV2, MutationPayload, Order,
+    PageInfo, PageVars, Product, ProductInput, Shop, UserError, Variant, VariantsVars,
 };
 
 /// The first numeric id the simulator hands out, of the size Shopify's are.
@@ -71,6 +72,7 @@ pub struct SimProduct {
     pub locations: BTreeMap<String, i64>,
     /// How many `productUpdate`s changed it.
     pub revisions: u32,
+    pub created_at: DateTime<Utc>,
 }
 
 impl SimProduct {
@@ -223,12 +225,15 @@ impl State {
                 inventory,
                 locations: BTreeMap::new(),
                 revisions: 0,
+                created_at: Utc::now(),
             },
         );
         id
     }
 
-    /// A buyer buys `quantity` units: a paid order of one line appears.
+    /// A buyer buys `quantity` units: a paid order of one line appears, and
+    /// the units leave the first location that has them (a product seeded
+    /// without locations has only its total).
     pub(super) fn sell(
         &mut self,
         id: u64,
@@ -249,6 +254,13 @@ impl State {
             ));
         }
         product.inventory -= i64::from(quantity);
+        if let Some(stocked) = product
+            .locations
+            .values_mut()
+            .find(|q| **q >= i64::from(quantity))
+        {
+            *stocked -= i64::from(quantity);
+        }
         let order_id = self.next();
         let line_item_id = self.next();
         self.orders.insert(
@@ -485,6 +497,31 @@ impl State {
         self.products.get(&id).map(wire_product)
     }
 
+    /// `inventoryItem(id).inventoryLevel(locationId).quantities(names:
+    /// ["available"])`: `None` for an unknown item. Every location stocks
+    /// every item here, as `inventorySetQuantities` accepts any, at 0 until
+    /// a quantity is set.
+    pub(super) fn inventory_level(&self, vars: &LevelVars) -> Option<InventoryItemLevel> {
+        let item = gid_number(&vars.id, "InventoryItem")?;
+        let product = self
+            .products
+            .values()
+            .find(|p| p.inventory_item_id == item)?;
+        let level = gid_number(&vars.location_id, "Location").map(|_| InventoryLevel {
+            quantities: vec![InventoryQuantity {
+                name: "available".into(),
+                quantity: product
+                    .locations
+                    .get(&vars.location_id)
+                    .copied()
+                    .unwrap_or(0),
+            }],
+        });
+        Some(InventoryItemLevel {
+            inventory_level: level,
+        })
+    }
+
     /// `orders(first, after, query)` (§3.3), with `created_at:>='…'`.
     pub(super) fn orders(&self, variables: &PageVars, page_size: u32) -> Connection<Order> {
         let since = variables
@@ -590,6 +627,11 @@ fn wire_product(product: &SimProduct) -> Product {
         tags: product.tags.clone(),
         online_store_url: (product.status == SimStatus::Active)
             .then(|| format!("https://riff-sim.myshopify.com/products/{}", product.id)),
+        created_at: Some(
+            product
+                .created_at
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
+        ),
         variants: Some(Connection {
             nodes: vec![wire_variant(product)],
             page_info: None,
