@@ -109,6 +109,7 @@ impl Application {
             metrics,
             webhooks: Arc::new(WebhookSecrets::from(&config.marketplaces)),
             login_throttle: Arc::new(crate::admin::Throttle::default()),
+            zone: schedule.zone(),
             counts: Arc::new(riff_projections::counts::CountCache::new()),
             secure_cookies: config.public_url().starts_with("https://"),
             schedule_text: if config.sync_times.trim().is_empty() {

@@ -31,6 +31,9 @@ pub struct AppState {
     pub counts: Arc<riff_projections::counts::CountCache>,
     /// Login attempts, limited per address and per user name.
     pub login_throttle: Arc<crate::admin::Throttle>,
+    /// The shop's time zone (`RIFF_TIMEZONE`): pages show times in it and
+    /// forms read them in it.
+    pub zone: chrono_tz::Tz,
     /// When reconciles run by themselves, in words.
     pub schedule_text: Arc<str>,
     /// Session cookies are `Secure` when Riff is served over HTTPS.

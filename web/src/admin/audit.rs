@@ -5,8 +5,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+use super::layout::{self, when_text};
 use super::session::Session;
-use super::{layout, Failure};
+use super::Failure;
 use crate::http::api::audit::{page, Params};
 use crate::state::AppState;
 
@@ -60,7 +61,7 @@ pub(crate) async fn show(
                 @for entry in &found.events {
                     details.card {
                         summary {
-                            small { "#" (entry.row.position) " · " (entry.row.recorded_at) } " "
+                            small { "#" (entry.row.position) " · " (when_text(&entry.row.recorded_at, state.zone)) } " "
                             (entry.row.summary)
                         }
                         p {

@@ -11,7 +11,7 @@ use riff_projections::view::sales::{self, SalesQuery};
 use riff_projections::view::settings::dropdown_sort;
 use riff_projections::view::{flags, sync_runs};
 
-use super::layout::{self, badge};
+use super::layout::{self, badge, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::state::AppState;
@@ -85,7 +85,7 @@ pub(crate) async fn show(
                     @for p in &synced {
                         tr {
                             td data-label="Platform" { (platform_name(&p.platform)) }
-                            td data-label="Last sync" { (p.last_synced_at) }
+                            td data-label="Last sync" { (when_text(&p.last_synced_at, state.zone)) }
                             td data-label="Last success" { (p.last_success_at.as_deref().unwrap_or("never")) }
                             td data-label="Outcome" {
                                 @match &p.last_error {
@@ -122,7 +122,7 @@ pub(crate) async fn show(
                 tbody {
                     @for sale in recent_sales.items.iter().take(8) {
                         tr {
-                            td data-label="Sold" { (sale.sold_at) }
+                            td data-label="Sold" { (when_text(&sale.sold_at, state.zone)) }
                             td data-label="SKU" { a href=(format!("/products/{}", sale.sku)) { (sale.sku) } }
                             td data-label="Where" { (platform_name(&sale.platform)) }
                             td.num data-label="Price" { (sale.price) " " (sale.currency) }
@@ -135,7 +135,7 @@ pub(crate) async fn show(
         h2 { "Recent activity" }
         ul {
             @for entry in activity {
-                li { small { (entry.recorded_at) } " " (entry.summary) }
+                li { small { (when_text(&entry.recorded_at, state.zone)) } " " (entry.summary) }
             }
         }
     };

@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono_tz::Tz;
 use maud::{html, Markup};
 use riff_domain::{EventMetadata, Source};
 use riff_projections::view::flags::{self, FlagRow};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 use super::dashboard::platform_name;
 use super::form::CsrfForm;
-use super::layout::{self, badge, csrf};
+use super::layout::{self, badge, csrf, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::actions;
@@ -60,14 +61,14 @@ pub(crate) async fn show(
             @let of_kind: Vec<&FlagRow> = all.iter().filter(|f| f.kind == kind).collect();
             @if !of_kind.is_empty() {
                 h2 { (heading) " (" (of_kind.len()) ")" }
-                @for flag in of_kind { (card(flag, &session)) }
+                @for flag in of_kind { (card(flag, &session, state.zone)) }
             }
         }
     };
     Ok(layout::page("Flags", "/flags", &session, body).into_response())
 }
 
-fn card(flag: &FlagRow, session: &Session) -> Markup {
+fn card(flag: &FlagRow, session: &Session, zone: Tz) -> Markup {
     let listing = (flag.aggregate_type == "listing").then_some(flag.aggregate_id.as_str());
     html! {
         article.card id=(format!("flag-{}", flag.id)) {
@@ -76,7 +77,7 @@ fn card(flag: &FlagRow, session: &Session) -> Markup {
                 @if let Some(sku) = &flag.sku { a href=(format!("/products/{sku}")) { (sku) } " · " }
                 @if let Some(platform) = &flag.platform { (platform_name(platform)) " " }
                 @if let Some(id) = &flag.external_id { code { (id) } }
-                " · " small { (flag.raised_at) }
+                " · " small { (when_text(&flag.raised_at, zone)) }
             }
             p { (flag.message) }
             @if flag.status == "open" {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::dashboard::platform_name;
 use super::form::CsrfForm;
-use super::layout::{self, badge, csrf};
+use super::layout::{self, badge, csrf, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::actions;
@@ -118,7 +118,7 @@ pub(crate) async fn show(
                             td data-label="Category" { (item.category) }
                             td.num data-label="Price" { (item.price) " " (item.currency) }
                             td data-label="Status" { (badge(&item.status)) }
-                            td data-label="Updated" { small { (item.updated_at.get(..16).unwrap_or(&item.updated_at)) } }
+                            td data-label="Updated" { small { (when_text(&item.updated_at, state.zone)) } }
                             td data-label="Listings" {
                                 @for listing in listings.iter().filter(|l| l.sku.as_deref() == Some(item.sku.as_str())) {
                                     span title=(listing.last_outcome) { (platform_name(&listing.platform)) " " (badge(&listing.status)) } " "

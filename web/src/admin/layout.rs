@@ -2,6 +2,8 @@
 //! happened. Everything put into a page goes through maud, which escapes
 //! it: a product titled `<script>` shows as text.
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use maud::{html, Markup, DOCTYPE};
 
 use super::session::Session;
@@ -86,4 +88,24 @@ pub(crate) fn notice(text: Option<&str>) -> Markup {
 /// A status badge, coloured by class.
 pub(crate) fn badge(status: &str) -> Markup {
     html! { span class=(format!("badge {status}")) { (status) } }
+}
+
+/// A moment in the shop's time zone, to the minute: what the owner reads
+/// on the clock on the wall. The exact UTC time is kept in the markup.
+pub(crate) fn when(at: DateTime<Utc>, zone: Tz) -> Markup {
+    let local = at.with_timezone(&zone);
+    html! {
+        time datetime=(at.to_rfc3339()) title=(local.format("%Y-%m-%d %H:%M:%S %Z")) {
+            (local.format("%Y-%m-%d %H:%M"))
+        }
+    }
+}
+
+/// [`when`] for a time the views keep as RFC 3339 text; shown as it is if
+/// it is not one.
+pub(crate) fn when_text(raw: &str, zone: Tz) -> Markup {
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => when(at.with_timezone(&Utc), zone),
+        Err(_) => html! { (raw) },
+    }
 }

@@ -10,7 +10,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::dashboard::platform_name;
-use super::layout::{self, badge};
+use super::layout::{self, badge, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::http::api::sales::{select, Params};
@@ -71,7 +71,7 @@ pub(crate) async fn show(
             tbody {
                 @for sale in &report.items {
                     tr {
-                        td data-label="Sold" { (sale.sold_at) }
+                        td data-label="Sold" { (when_text(&sale.sold_at, state.zone)) }
                         td data-label="SKU" { a href=(format!("/products/{}", sale.sku)) { (sale.sku) } }
                         td data-label="Where" { (platform_name(&sale.platform)) }
                         td data-label="Order" { code { (sale.order_ref) } }

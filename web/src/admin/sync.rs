@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::dashboard::platform_name;
 use super::form::CsrfForm;
-use super::layout::{self, badge, csrf};
+use super::layout::{self, badge, csrf, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::state::AppState;
@@ -53,7 +53,7 @@ pub(crate) async fn show(
                 @for run in &runs {
                     @for (platform, report) in &run.reports {
                         tr {
-                            td data-label="Started" { (run.started_at) }
+                            td data-label="Started" { (when_text(&run.started_at, state.zone)) }
                             td data-label="Trigger" { (run.trigger) }
                             td data-label="Status" { (badge(run.status)) }
                             td data-label="Platform" { (platform_name(platform)) }
@@ -66,7 +66,7 @@ pub(crate) async fn show(
                         }
                     }
                     @if run.reports.is_empty() {
-                        tr { td { (run.started_at) } td { (run.trigger) } td { (badge(run.status)) } td colspan="7" { "…" } }
+                        tr { td { (when_text(&run.started_at, state.zone)) } td { (run.trigger) } td { (badge(run.status)) } td colspan="7" { "…" } }
                     }
                 }
             }

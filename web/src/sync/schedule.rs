@@ -44,6 +44,12 @@ impl Schedule {
         })
     }
 
+    /// The shop's time zone, for everything else that shows or reads a
+    /// time of day.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
     /// The first scheduled moment after `now`. A local time that does not
     /// exist on a day (the spring clock change) is skipped that day; one
     /// that happens twice (autumn) runs at its first occurrence.

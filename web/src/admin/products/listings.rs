@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use riff_domain::listing::EndReason;
 use riff_domain::policy::Sale;
 use riff_domain::value::{Money, Platform, SaleChannel};
@@ -118,10 +119,13 @@ pub(crate) async fn sale(
         let price = Money::parse_price(&form.price, state.currency)?;
         let sold_at = match form.sold_at.trim() {
             "" => Utc::now(),
-            raw => parse_time(raw).ok_or_else(|| {
+            raw => parse_time(raw, state.zone).ok_or_else(|| {
                 ApiError::invalid(
                     "sold at",
-                    "must be a date and time such as 2026-11-25T10:30",
+                    format!(
+                        "must be a date and time such as 2026-11-25T10:30 ({})",
+                        state.zone
+                    ),
                 )
             })?,
         };
@@ -160,9 +164,11 @@ pub(crate) async fn sale(
 }
 
 /// A moment as a form gives it: RFC 3339, or a browser's
-/// `datetime-local` value (`2026-11-25T10:30`, seconds optional), read as
-/// UTC.
-pub(super) fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+/// `datetime-local` value (`2026-11-25T10:30`, seconds optional), read in
+/// the shop's time zone, as the owner reads the clock. A time the clocks
+/// skip (the spring change) is not one; a time they pass twice (autumn) is
+/// its first occurrence.
+pub(super) fn parse_time(raw: &str, zone: Tz) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Some(t.with_timezone(&Utc));
@@ -175,18 +181,20 @@ pub(super) fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
     ]
     .iter()
     .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
-    .map(|t| t.and_utc())
+    .and_then(|t| zone.from_local_datetime(&t).earliest())
+    .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
+    use chrono_tz::Europe::London;
 
     use super::*;
 
     #[test]
-    fn a_form_s_time_is_read_as_utc() {
-        let expected = Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
+    fn a_form_s_time_is_read_on_the_shop_s_clock() {
+        // November: London is on UTC.
+        let winter = Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
         for raw in [
             "2026-11-25T10:30",
             "2026-11-25T10:30:00",
@@ -194,9 +202,19 @@ mod tests {
             "2026-11-25T10:30:00Z",
             "2026-11-25T11:30:00+01:00",
         ] {
-            assert_eq!(parse_time(raw), Some(expected), "{raw}");
+            assert_eq!(parse_time(raw, London), Some(winter), "{raw}");
         }
-        assert_eq!(parse_time("yesterday"), None);
-        assert_eq!(parse_time("2026-13-01T10:00"), None);
+        // July: 10:30 on a London clock is 09:30 UTC.
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 9, 30, 0).unwrap();
+        assert_eq!(parse_time("2026-07-01T10:30", London), Some(summer));
+        // 01:30 on 29 March 2026 never happened in London; 01:30 on 25
+        // October happened twice, and the first is meant.
+        assert_eq!(parse_time("2026-03-29T01:30", London), None);
+        assert_eq!(
+            parse_time("2026-10-25T01:30", London),
+            Some(Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap())
+        );
+        assert_eq!(parse_time("yesterday", London), None);
+        assert_eq!(parse_time("2026-13-01T10:00", London), None);
     }
 }

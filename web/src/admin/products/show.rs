@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use chrono_tz::Tz;
 use maud::{html, Markup};
 use riff_domain::value::Platform;
 use riff_projections::timeline::{self, At};
@@ -20,27 +21,31 @@ use serde::Deserialize;
 use super::listings::parse_time;
 use super::{attributes, media, not_found};
 use crate::admin::dashboard::platform_name;
-use crate::admin::layout::{self, badge, csrf};
+use crate::admin::layout::{self, badge, csrf, when, when_text};
 use crate::admin::session::Session;
 use crate::admin::Failure;
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub(crate) struct ShowQuery {
-    /// A time (RFC 3339 or `2026-11-25T10:30`, UTC) or a log position.
+    /// A time (RFC 3339, or `2026-11-25T10:30` in the shop's time zone) or
+    /// a log position.
     at: Option<String>,
     notice: Option<String>,
 }
 
 /// What `?at=` names.
-fn parse_at(raw: &str) -> Result<At, String> {
+fn parse_at(raw: &str, zone: Tz) -> Result<At, String> {
     let raw = raw.trim();
     if let Ok(position) = raw.parse::<i64>() {
         return Ok(At::Position(position));
     }
-    parse_time(raw)
-        .map(At::Time)
-        .ok_or_else(|| "“As of” takes a date and time such as 2026-11-25T10:30 (UTC) or a log position such as 42.".into())
+    parse_time(raw, zone).map(At::Time).ok_or_else(|| {
+        format!(
+            "“As of” takes a date and time such as 2026-11-25T10:30 ({zone} time) or a log \
+             position such as 42."
+        )
+    })
 }
 
 pub(crate) async fn show(
@@ -56,7 +61,7 @@ pub(crate) async fn show(
     let mut at_problem = None;
     let mut as_of = None;
     if let Some(raw) = raw_at {
-        match parse_at(raw) {
+        match parse_at(raw, state.zone) {
             Ok(at) => match timeline::product_as_of(&state.db, &sku, at).await? {
                 Some(then) => as_of = Some(then),
                 None => at_problem = Some(format!("{sku} did not exist yet at {raw}.")),
@@ -90,7 +95,7 @@ pub(crate) async fn show(
         @if let Some(problem) = &at_problem { p.error role="alert" { (problem) } }
         form.filters method="get" action=(format!("/products/{sku}")) {
             div {
-                label for="at" { "As of (UTC time, or a log position)" }
+                label for="at" { "As of (" (state.zone) " time, or a log position)" }
                 input id="at" name="at" value=(raw_at.unwrap_or_default()) placeholder="2026-11-25T10:30";
             }
             button.secondary type="submit" { "Show" }
@@ -98,14 +103,14 @@ pub(crate) async fn show(
         @if past.is_none() {
             p.actions { a.button href=(format!("/products/{sku}/edit")) { "Edit" } }
         }
-        (details(&item))
+        (details(&item, state.zone))
         h2 { "Pictures and video" }
         (media::gallery(&media::of(&item)))
         h2 { "Marketplaces" }
         (marketplaces(&state, &session, &item, &listings, past.is_none()))
         @if past.is_none() {
             h2 { "Record an in-store sale" }
-            (sale_form(&session, &item))
+            (sale_form(&session, &item, state.zone))
         }
         h2 { "Open flags" }
         @if open_flags.is_empty() {
@@ -113,7 +118,7 @@ pub(crate) async fn show(
         } @else {
             ul {
                 @for flag in &open_flags {
-                    li { (badge(&flag.kind)) " " (flag.message) " " small { (flag.raised_at) } }
+                    li { (badge(&flag.kind)) " " (flag.message) " " small { (when_text(&flag.raised_at, state.zone)) } }
                 }
             }
         }
@@ -123,7 +128,7 @@ pub(crate) async fn show(
     Ok(layout::page(&item.title, "/inventory", &session, body).into_response())
 }
 
-fn details(item: &InventoryItem) -> Markup {
+fn details(item: &InventoryItem, zone: Tz) -> Markup {
     html! {
         table.details {
             tbody {
@@ -136,7 +141,7 @@ fn details(item: &InventoryItem) -> Markup {
                 tr { th { "Finish" } td { (item.finish.clone().unwrap_or_default()) } }
                 tr { th { "Category" } td { (item.category) } }
                 tr { th { "Condition" } td { (item.condition) } }
-                tr { th { "Version" } td { (item.version) " (updated " (item.updated_at) ")" } }
+                tr { th { "Version" } td { (item.version) " (updated " (when_text(&item.updated_at, zone)) ")" } }
             }
         }
         @if let Some(description) = &item.description {
@@ -213,9 +218,12 @@ fn marketplaces(
     }
 }
 
-fn sale_form(session: &Session, item: &InventoryItem) -> Markup {
+fn sale_form(session: &Session, item: &InventoryItem, zone: Tz) -> Markup {
     let sku = &item.sku;
-    let now = Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+    let now = Utc::now()
+        .with_timezone(&zone)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
     html! {
         form method="post" action=(format!("/products/{sku}/sale")) {
             (csrf(session))
@@ -232,7 +240,7 @@ fn sale_form(session: &Session, item: &InventoryItem) -> Markup {
                 input id="sale-quantity" name="quantity" value="1";
             }
             div.field {
-                label for="sold_at" { "Sold at (UTC)" }
+                label for="sold_at" { "Sold at (" (zone) " time)" }
                 input id="sold_at" name="sold_at" type="datetime-local" value=(now);
             }
             button type="submit" { "Record sale" }
@@ -268,7 +276,7 @@ async fn history(state: &AppState, sku: &str, listings: &[ListingRow]) -> Result
             tbody {
                 @for e in &envelopes {
                     tr {
-                        td data-label="When" { small { (e.recorded_at.format("%Y-%m-%d %H:%M:%S")) } }
+                        td data-label="When" { small { (when(e.recorded_at, state.zone)) } }
                         td data-label="What" {
                             (summaries.get(&e.position).cloned().unwrap_or_else(|| e.event_type()))
                         }
@@ -293,18 +301,19 @@ async fn history(state: &AppState, sku: &str, listings: &[ListingRow]) -> Result
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use chrono_tz::Europe::London;
 
     use super::*;
 
     #[test]
     fn as_of_takes_a_position_or_a_time() {
-        assert_eq!(parse_at(" 42 "), Ok(At::Position(42)));
+        assert_eq!(parse_at(" 42 ", London), Ok(At::Position(42)));
         assert_eq!(
-            parse_at("2026-11-25T10:30"),
+            parse_at("2026-11-25T10:30", London),
             Ok(At::Time(
                 Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap()
             ))
         );
-        assert!(parse_at("last week").is_err());
+        assert!(parse_at("last week", London).is_err());
     }
 }
