@@ -219,9 +219,10 @@ async fn drive(
     let outcome = visit(&session.client, config, base_url, username, password).await;
     let user_agent = session.user_agent().await;
     session.close().await;
+    let cookies = outcome?;
     Ok(Clearance {
         user_agent: user_agent?,
-        cookies: outcome?,
+        cookies,
     })
 }
 
@@ -354,6 +355,7 @@ impl Driver {
             .process_group(0)
             .spawn()
             .map_err(|e| missing(format!("{}: {e}", config.chromedriver.display())))?;
+        // Wrapped at once, so that a return below stops it (Drop).
         let mut driver = Self::Local {
             child,
             url: format!("http://127.0.0.1:{port}"),

@@ -252,7 +252,9 @@ impl VrClient {
     ) -> Result<(), PortError> {
         if *cleared {
             return Err(PortError::Auth(
-                "Vintage & Rare still answers with a Cloudflare challenge after headless                  Chromium passed it; pass it in a browser, then set VR_COOKIES to its cookies                  and VR_USER_AGENT to its User-Agent"
+                "Vintage & Rare still answers with a Cloudflare challenge after headless \
+                 Chromium passed it; pass it in a browser, then set VR_COOKIES to its cookies \
+                 and VR_USER_AGENT to its User-Agent"
                     .into(),
             ));
         }
