@@ -1,7 +1,17 @@
 //! The V&R adapter against the V&R simulator, over a real socket on
-//! 127.0.0.1. Each test starts its own simulator. Retries are immediate and
-//! injected 429s carry `Retry-After: 0`.
+//! 127.0.0.1. Each test starts its own simulator, and a picture host when
+//! it publishes pictures. Retries are immediate and injected 429s carry
+//! `Retry-After: 0`.
+//!
+//! The tests in `browser` pass the simulator's Cloudflare challenge in
+//! headless Chromium: they need Debian's `chromium` and `chromium-driver`
+//! and fail, never skip, without them. Run only those with
+//! `cargo nextest run -p riff-adapters --test vr browser::`.
 
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
 use chrono::Utc;
 use riff_adapters::http::RetryPolicy;
 use riff_adapters::vr::simulator::{CreateReply, Fault, FaultPlan};
@@ -12,10 +22,44 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
 use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 const USER: &str = "riff-shop";
 const PASSWORD: &str = "sim-vr-password";
+
+/// A PNG and a JPEG as far as their signatures go, which is all that is
+/// checked on either side.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-front-of-the-guitar";
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF-back-of-the-guitar";
+
+/// Serves pictures and failures on 127.0.0.1; returns its base URL.
+async fn picture_host() -> String {
+    let router = Router::new()
+        .route(
+            "/front.png",
+            get(|| async { ([(header::CONTENT_TYPE, "image/png")], PNG) }),
+        )
+        .route(
+            "/back",
+            get(|| async { ([(header::CONTENT_TYPE, "image/jpeg")], JPEG) }),
+        )
+        .route("/notes.txt", get(|| async { "not a picture" }))
+        .route(
+            "/broken.jpg",
+            get(|| async { StatusCode::INTERNAL_SERVER_ERROR.into_response() }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
 
 async fn start() -> (VrSimulator, VrClient) {
     let simulator = VrSimulator::new(USER, PASSWORD);
@@ -45,7 +89,7 @@ fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
         },
         price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
         quantity: 1,
-        picture_urls: vec!["https://example.com/1.jpg".into()],
+        picture_urls: Vec::new(),
         attributes: PlatformAttributes::Vr(VrAttributes {
             category: Some("51".into()),
             sub_category: Some("67".into()),
@@ -328,7 +372,7 @@ async fn scans_with_every_third_request_failing_still_read_everything() {
 }
 
 #[tokio::test]
-async fn a_harvested_clearance_cookie_passes_cloudflare() {
+async fn a_harvested_clearance_passes_cloudflare_only_with_its_user_agent() {
     let simulator = VrSimulator::new(USER, PASSWORD);
     let base = simulator.spawn().await.unwrap();
     simulator.seed_listing(
@@ -337,16 +381,165 @@ async fn a_harvested_clearance_cookie_passes_cloudflare() {
         "Stratocaster",
         Decimal::new(999, 0),
     );
-    simulator.set_cloudflare(Some("harvested-clearance"));
-    let mut config = VrConfig::new(&base, USER, Secret::new(PASSWORD));
-    config.cookies = Some(Secret::new("cf_clearance=harvested-clearance"));
-    let cleared = VrClient::new(config).unwrap();
+    simulator.set_challenge(true);
+    let browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36";
+    let harvested = |user_agent: Option<&str>| {
+        let mut config = VrConfig::new(&base, USER, Secret::new(PASSWORD));
+        config.cookies = Some(Secret::new(format!(
+            "cf_clearance={}; __cf_bm=other",
+            simulator.clearance_for(browser)
+        )));
+        config.user_agent = user_agent.map(str::to_owned);
+        VrClient::new(config).unwrap()
+    };
 
-    let scan = cleared.scan(Utc::now()).await.unwrap();
-    let refused = client(&base, PASSWORD).scan(Utc::now()).await;
+    let scan = harvested(Some(browser)).scan(Utc::now()).await.unwrap();
+    let other_agent = harvested(None).scan(Utc::now()).await;
+    let no_cookies = client(&base, PASSWORD).scan(Utc::now()).await;
 
     assert_eq!(scan.listings.len(), 1);
-    assert!(matches!(refused, Err(PortError::Auth(m)) if m.contains("VR_COOKIES")));
+    assert!(
+        matches!(&other_agent, Err(PortError::Auth(m)) if m.contains("VR_USER_AGENT")),
+        "{other_agent:?}"
+    );
+    assert!(
+        matches!(&no_cookies, Err(PortError::Auth(m))
+            if m.contains("VR_COOKIES") && m.contains("VR_BROWSER")),
+        "{no_cookies:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_challenge_page_sets_its_cookie_by_script_so_plain_http_stays_out() {
+    let simulator = VrSimulator::new(USER, PASSWORD);
+    let base = simulator.spawn().await.unwrap();
+    simulator.set_challenge(true);
+    let http = reqwest::Client::new();
+
+    let page = http.get(format!("{base}/")).send().await.unwrap();
+
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert_eq!(page.headers()["cf-mitigated"], "challenge");
+    assert!(page.headers().get(header::SET_COOKIE).is_none());
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<script>") && html.contains("document.cookie"));
+    assert!(html.contains("Just a moment..."));
+}
+
+#[tokio::test]
+async fn harvested_cookies_that_are_not_a_cookie_header_are_refused_at_once() {
+    let mut config = VrConfig::new("http://127.0.0.1:9", USER, Secret::new(PASSWORD));
+    config.cookies = Some(Secret::new("cf_clearance"));
+
+    let error = VrClient::new(config).unwrap_err();
+
+    assert!(
+        matches!(&error, PortError::Auth(m) if m.contains("VR_COOKIES")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn publishing_uploads_the_pictures_as_files_of_the_multipart_item_form() {
+    let (simulator, client) = start().await;
+    let pictures = picture_host().await;
+    let mut request = request("RIFF-000150", "Stratocaster", "24999");
+    request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
+
+    let published = client.publish(&request).await.unwrap();
+
+    let item = simulator.listing(&published.external_id).unwrap();
+    let sent: Vec<_> = item
+        .images
+        .iter()
+        .map(|i| {
+            (
+                i.field.as_str(),
+                i.file_name.as_str(),
+                i.content_type.as_str(),
+                i.size,
+                i.sha256.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            (
+                "upload_file_box_1",
+                "picture-1.png",
+                "image/png",
+                PNG.len(),
+                sha256(PNG)
+            ),
+            (
+                "upload_file_box_2",
+                "picture-2.jpg",
+                "image/jpeg",
+                JPEG.len(),
+                sha256(JPEG)
+            ),
+        ]
+    );
+    assert_eq!(item.sku.as_deref(), Some("RIFF-000150"));
+}
+
+#[tokio::test]
+async fn revising_uploads_the_pictures_again() {
+    let (simulator, client) = start().await;
+    let pictures = picture_host().await;
+    let mut request = request("RIFF-000151", "Stratocaster", "24999");
+    request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
+    let published = client.publish(&request).await.unwrap();
+
+    request.picture_urls = vec![format!("{pictures}/back")];
+    client
+        .revise(&published.external_id, &request)
+        .await
+        .unwrap();
+
+    let item = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(item.revisions, 1);
+    assert_eq!(item.images.len(), 1);
+    assert_eq!(item.images[0].sha256, sha256(JPEG));
+}
+
+#[tokio::test]
+async fn a_picture_that_cannot_be_sent_stops_the_publish_before_the_form_is_posted() {
+    let (simulator, client) = start().await;
+    let pictures = picture_host().await;
+
+    for (path, refused) in [
+        ("/notes.txt", true),
+        ("/missing.jpg", true),
+        ("/broken.jpg", false),
+    ] {
+        let mut request = request("RIFF-000152", "Stratocaster", "24999");
+        request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}{path}")];
+
+        let error = client.publish(&request).await.unwrap_err();
+
+        if refused {
+            assert!(
+                matches!(&error, PortError::Validation { field: Some(f), message }
+                    if f == "pictures" && message.contains(path)),
+                "{path}: {error:?}"
+            );
+        } else {
+            assert!(
+                matches!(error, PortError::Transient(_)),
+                "{path}: {error:?}"
+            );
+        }
+    }
+    let mut request = request("RIFF-000152", "Stratocaster", "24999");
+    request.picture_urls = vec!["file:///etc/passwd".into()];
+    assert!(matches!(
+        client.publish(&request).await,
+        Err(PortError::Validation { .. })
+    ));
+    assert_eq!(simulator.write_requests(), 0);
+    assert!(simulator.listings().is_empty());
 }
 
 #[tokio::test]
@@ -386,4 +579,122 @@ async fn a_retried_publish_finds_its_item_and_only_the_first_posts_the_form() {
     assert_eq!(again, first);
     assert_eq!(simulator.listings_with_sku("RIFF-000126"), 1);
     assert_eq!(simulator.write_requests(), 1, "one add-item form post");
+}
+
+/// Behind the simulator's Cloudflare challenge, in headless Chromium.
+mod browser {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use riff_adapters::vr::BrowserConfig;
+
+    use super::*;
+
+    /// `config` with the browser path as `VR_BROWSER=auto` sets it, after
+    /// checking that the browser is there, to say what to install if not.
+    /// A missing `chromedriver` fails the test with the adapter's own
+    /// message.
+    fn with_browser(mut config: VrConfig, timeout: Duration) -> VrClient {
+        assert!(
+            Path::new("/usr/bin/chromium").exists(),
+            "/usr/bin/chromium is missing: install it with \
+             `apt-get install chromium chromium-driver`"
+        );
+        config.retry = RetryPolicy::immediate(5);
+        config.browser = Some(BrowserConfig {
+            timeout,
+            ..BrowserConfig::default()
+        });
+        VrClient::new(config).expect("the HTTP client builds")
+    }
+
+    fn browser_client(base: &str, password: &str, timeout: Duration) -> VrClient {
+        with_browser(VrConfig::new(base, USER, Secret::new(password)), timeout)
+    }
+
+    #[tokio::test]
+    async fn behind_the_challenge_the_browser_logs_in_and_publish_scan_and_end_work() {
+        let simulator = VrSimulator::new(USER, PASSWORD);
+        let base = simulator.spawn().await.unwrap();
+        let pictures = picture_host().await;
+        let seeded =
+            simulator.seed_listing("RIFF-000160", "Gibson", "Les Paul", Decimal::new(1200, 0));
+        simulator.set_challenge(true);
+        let mut config = VrConfig::new(&base, USER, Secret::new(PASSWORD));
+        // Harvested long ago: no longer passes, so the browser is needed.
+        config.cookies = Some(Secret::new("cf_clearance=expired"));
+        let cleared = with_browser(config, Duration::from_secs(60));
+        let mut request = request("RIFF-000161", "Stratocaster", "24999");
+        request.picture_urls = vec![format!("{pictures}/front.png")];
+
+        let published = cleared.publish(&request).await.unwrap();
+        let scan = sorted(cleared.scan(Utc::now()).await.unwrap());
+        cleared
+            .end(&seeded, EndReason::SoldElsewhere)
+            .await
+            .unwrap();
+
+        assert_eq!(simulator.logins(), 1, "one login, in the browser");
+        let item = simulator.listing(&published.external_id).unwrap();
+        assert_eq!(item.sku.as_deref(), Some("RIFF-000161"));
+        assert_eq!(item.images.len(), 1);
+        assert_eq!(item.images[0].sha256, sha256(PNG));
+        let ids: Vec<_> = scan
+            .listings
+            .iter()
+            .map(|l| l.external_id.clone())
+            .collect();
+        assert_eq!(ids, vec![seeded.clone(), published.external_id.clone()]);
+        assert!(simulator.listing(&seeded).unwrap().sold);
+        // A plain client is still turned away.
+        assert!(matches!(
+            client(&base, PASSWORD).scan(Utc::now()).await,
+            Err(PortError::Auth(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_login_refused_in_the_browser_is_an_auth_error_naming_the_settings() {
+        let simulator = VrSimulator::new(USER, PASSWORD);
+        let base = simulator.spawn().await.unwrap();
+        simulator.set_challenge(true);
+
+        let error = browser_client(&base, "wrong", Duration::from_secs(60))
+            .scan(Utc::now())
+            .await
+            .unwrap_err();
+
+        let PortError::Auth(message) = error else {
+            panic!("expected Auth, got {error:?}");
+        };
+        assert!(
+            message.contains("VR_USERNAME") && message.contains("VR_PASSWORD"),
+            "{message}"
+        );
+        assert_eq!(simulator.logins(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_challenge_that_never_clears_is_given_up_after_the_timeout() {
+        let simulator = VrSimulator::new(USER, PASSWORD);
+        let base = simulator.spawn().await.unwrap();
+        simulator.set_faults(Some(FaultPlan {
+            every: 1,
+            faults: vec![Fault::CloudflareChallenge],
+        }));
+
+        let error = browser_client(&base, PASSWORD, Duration::from_secs(3))
+            .scan(Utc::now())
+            .await
+            .unwrap_err();
+
+        let PortError::Auth(message) = error else {
+            panic!("expected Auth, got {error:?}");
+        };
+        assert!(
+            message.contains("challenge was still shown after 3s")
+                && message.contains("VR_COOKIES"),
+            "{message}"
+        );
+    }
 }

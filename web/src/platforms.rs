@@ -7,7 +7,7 @@ use std::sync::Arc;
 use riff_adapters::ebay::{EbayClient, EbayConfig, OAuthRefresh};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig};
-use riff_adapters::vr::{VrClient, VrConfig};
+use riff_adapters::vr::{BrowserConfig, VrClient, VrConfig};
 use riff_adapters::Secret;
 use riff_domain::port::{Marketplace, PortError};
 use riff_domain::value::Platform;
@@ -87,6 +87,19 @@ pub struct Marketplaces {
     /// for when V&R's Cloudflare front challenges Riff.
     #[arg(long, env = "VR_COOKIES", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub vr_cookies: Option<Secret>,
+    /// The User-Agent of the browser VR_COOKIES came from: Cloudflare's
+    /// clearance holds only for it.
+    #[arg(long, env = "VR_USER_AGENT", global = true)]
+    pub vr_user_agent: Option<String>,
+    /// auto: when Cloudflare challenges and VR_COOKIES do not pass, headless
+    /// Chromium passes the challenge and logs in; off: a challenge is an
+    /// error.
+    #[arg(long, env = "VR_BROWSER", value_enum, default_value_t = VrBrowser::Auto, global = true)]
+    pub vr_browser: VrBrowser,
+    /// A running WebDriver (http://…) for that browser; without it Riff
+    /// starts `chromedriver` (Debian's chromium-driver) on the loopback.
+    #[arg(long, env = "VR_WEBDRIVER_URL", global = true)]
+    pub vr_webdriver_url: Option<String>,
     /// The Reverb personal access token; Reverb is off without it.
     #[arg(long, env = "REVERB_API_TOKEN", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub reverb_api_token: Option<Secret>,
@@ -103,6 +116,14 @@ pub struct Marketplaces {
     /// which are refused without all three.
     #[arg(long, env = "EBAY_DEV_ID", hide_env_values = true, value_parser = parse_secret, global = true)]
     pub ebay_dev_id: Option<Secret>,
+}
+
+/// Whether V&R's adapter may pass a Cloudflare challenge in headless
+/// Chromium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VrBrowser {
+    Auto,
+    Off,
 }
 
 impl Default for Marketplaces {
@@ -126,6 +147,9 @@ impl Default for Marketplaces {
             vr_username: None,
             vr_password: None,
             vr_cookies: None,
+            vr_user_agent: None,
+            vr_browser: VrBrowser::Auto,
+            vr_webdriver_url: None,
             reverb_webhook_secret: None,
             shopify_webhook_secret: None,
             ebay_dev_id: None,
@@ -244,6 +268,14 @@ impl Marketplaces {
                     secret(&self.vr_password, "VR_PASSWORD")?,
                 );
                 config.cookies.clone_from(&self.vr_cookies);
+                config.user_agent = self.vr_user_agent.clone().filter(|u| !u.trim().is_empty());
+                config.browser = (self.vr_browser == VrBrowser::Auto).then(|| BrowserConfig {
+                    webdriver_url: self
+                        .vr_webdriver_url
+                        .clone()
+                        .filter(|u| !u.trim().is_empty()),
+                    ..BrowserConfig::default()
+                });
                 Ok(Arc::new(VrClient::new(config).map_err(invalid)?))
             }
         }

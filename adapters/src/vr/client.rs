@@ -1,9 +1,10 @@
 //! [`VrClient`]: the Marketplace port over the Vintage & Rare website (§4).
 //!
-//! Every call runs in a logged-in cookie session (`PHPSESSID`). The session
-//! is made on first use and made again, once per call, when V&R sends a
-//! request back to its login page or refuses it with 401/403; a login V&R
-//! refuses is an [`PortError::Auth`] naming `VR_USERNAME`/`VR_PASSWORD`.
+//! Every call runs in a logged-in cookie session (`PHPSESSID`, kept in a
+//! cookie jar). The session is made on first use and made again, once per
+//! call, when V&R sends a request back to its login page or refuses it with
+//! 401/403; a login V&R refuses is an [`PortError::Auth`] naming
+//! `VR_USERNAME`/`VR_PASSWORD`.
 //!
 //! Reads are the inventory CSV export, fetched whole and retried by
 //! [`RetryPolicy`]. Writes are the add/edit item form and the AJAX calls,
@@ -11,24 +12,34 @@
 //! in the export first, and finds a new item's id there when the create
 //! answer does not carry it (§4.4).
 //!
-//! The item form is sent url-encoded with the fields Riff fills. V&R's own
-//! page posts it as `multipart/form-data` (§4.1) because it carries image
-//! files; uploading images, and the multipart body with them, is not built.
+//! The item form goes as `multipart/form-data`, as V&R's own page posts it
+//! (§4.1), with the listing's pictures fetched from their URLs and attached
+//! as files (`upload_file_box_1…N`, fetched by `pictures`). An edit sends
+//! the whole set again.
 //!
-//! Cloudflare: a challenge (403 with `cf-mitigated: challenge`, §4.1) can
-//! only be passed with a `cf_clearance` cookie harvested in a real browser,
-//! given here as `VR_COOKIES`. Harvesting it with a headless browser, as RIFF
-//! did with Selenium, is not built yet; until it is, a challenge is an
-//! `Auth` error telling the user to refresh `VR_COOKIES`.
+//! Cloudflare: a challenge (403 with `cf-mitigated: challenge`, §4.1) is
+//! first met with the cookies of `VR_COOKIES`, harvested from a browser and
+//! sent with `VR_USER_AGENT` (Cloudflare ties `cf_clearance` to the browser's
+//! User-Agent). When those are missing or no longer pass, and the browser
+//! path is on ([`VrConfig::browser`]), headless Chromium passes the
+//! challenge and logs in ([`super::browser`]); its cookies go into the jar,
+//! its User-Agent on every later request, and the request is tried again,
+//! once. With the browser path off, a challenge is an `Auth` error saying
+//! which settings to set.
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use reqwest::header::{HeaderMap, COOKIE, LOCATION, REFERER, SET_COOKIE};
-use reqwest::{RequestBuilder, StatusCode};
+use reqwest::cookie::Jar;
+use reqwest::header::{
+    HeaderMap, HeaderValue, CONTENT_TYPE, LOCATION, REFERER, SET_COOKIE, USER_AGENT,
+};
+use reqwest::multipart::{Form, Part};
+use reqwest::{RequestBuilder, StatusCode, Url};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
     Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteStatus, Scan,
@@ -37,6 +48,8 @@ use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
 use tokio::sync::Mutex;
 
+use super::browser::{self, BrowserConfig};
+use super::pictures::{self, Picture};
 use super::wire::{self, ExportRow, ItemForm, LoginForm, ProductIdForm};
 use crate::http::{self, RetryPolicy};
 use crate::Secret;
@@ -45,6 +58,9 @@ use crate::Secret;
 /// allowed 180 seconds (§4.1 "CSV download").
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(180);
 
+/// The item form carries up to twenty pictures of up to 10 MB each.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
+
 /// Any other page or form answers within this.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -52,6 +68,9 @@ const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 const EXPORT_PAGE: &str = "/instruments/export_inventory";
 const EXPORT_CSV: &str = "/instruments/export_inventory/export_inventory";
 const ITEM_FORM: &str = "/instruments/add_edit_item";
+
+/// Names Riff in V&R's logs until a browser's User-Agent is needed.
+const RIFF_USER_AGENT: &str = concat!("riff/", env!("CARGO_PKG_VERSION"));
 
 /// Everything the client needs to act as the shop on V&R.
 #[derive(Debug, Clone)]
@@ -63,8 +82,14 @@ pub struct VrConfig {
     /// `VR_PASSWORD`.
     pub password: Secret,
     /// `VR_COOKIES`: a `Cookie` header value harvested from a browser that
-    /// passed Cloudflare (`cf_clearance=…; …`), sent with every request.
+    /// passed Cloudflare (`cf_clearance=…; …`), put in the cookie jar.
     pub cookies: Option<Secret>,
+    /// `VR_USER_AGENT`: the User-Agent of the browser `cookies` came from;
+    /// without it Riff names itself.
+    pub user_agent: Option<String>,
+    /// `VR_BROWSER`: how to pass a Cloudflare challenge in headless
+    /// Chromium; `None` (`off`) makes a challenge an `Auth` error.
+    pub browser: Option<BrowserConfig>,
     /// The account's currency, in which the export's prices are written.
     pub currency: Currency,
     /// Retries for reads.
@@ -72,12 +97,15 @@ pub struct VrConfig {
 }
 
 impl VrConfig {
+    /// Plain HTTP only: no harvested cookies, no browser path.
     pub fn new(base_url: impl Into<String>, username: impl Into<String>, password: Secret) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             username: username.into(),
             password,
             cookies: None,
+            user_agent: None,
+            browser: None,
             currency: Currency::GBP,
             retry: RetryPolicy::default(),
         }
@@ -88,11 +116,37 @@ impl VrConfig {
 #[derive(Debug)]
 pub struct VrClient {
     config: VrConfig,
+    /// Sends V&R the jar's cookies; follows no redirect.
     http: reqwest::Client,
-    /// The `PHPSESSID` of the current session, once logged in. Held for a
-    /// whole exchange: V&R issues a fresh session at every login (§4.1), so
-    /// two calls re-logging in at once would end each other's session.
-    session: Mutex<Option<String>>,
+    /// Fetches pictures from wherever they are, without V&R's cookies.
+    pictures: reqwest::Client,
+    jar: Arc<Jar>,
+    /// `base_url`, parsed, which the jar's cookies belong to.
+    site: Url,
+    /// Held for a whole exchange: V&R issues a fresh session at every login
+    /// (§4.1), so two calls re-logging in at once would end each other's
+    /// session; and only one browser should pass one challenge.
+    session: Mutex<Session>,
+}
+
+#[derive(Debug)]
+struct Session {
+    /// Whether the jar holds a `PHPSESSID` V&R accepted.
+    logged_in: bool,
+    /// The browser's, once one passed Cloudflare for Riff.
+    user_agent: Option<String>,
+}
+
+/// What V&R, or Cloudflare in front of it, answered.
+#[derive(Debug)]
+enum Sent {
+    /// Cloudflare's challenge, not V&R.
+    Challenged,
+    Page {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: String,
+    },
 }
 
 /// A non-failed answer: V&R says most things with a 200 page or a redirect.
@@ -105,19 +159,48 @@ struct Reply {
 
 impl VrClient {
     /// # Errors
-    /// Only if the HTTP client cannot be built.
+    /// [`PortError::Auth`] when `base_url` is not a URL or `cookies` is not a
+    /// `Cookie` header value; otherwise only if the HTTP client cannot be
+    /// built.
     pub fn new(config: VrConfig) -> Result<Self, PortError> {
+        let site = Url::parse(&config.base_url).map_err(|e| {
+            PortError::Auth(format!(
+                "VR_BASE_URL {:?} is not a URL ({e}); set it to the site's root",
+                config.base_url
+            ))
+        })?;
+        let jar = Arc::new(Jar::default());
+        if let Some(cookies) = &config.cookies {
+            for (name, value) in parse_cookie_header(cookies.expose())? {
+                jar.add_cookie_str(&format!("{name}={value}; Path=/"), &site);
+            }
+        }
+        let unbuilt = |e: reqwest::Error| {
+            PortError::Transient(format!("could not build the HTTP client: {e}"))
+        };
         // Redirects are not followed: a create's 302 carries the new id, and
         // a redirect to the login page is how a lapsed session shows (§4.1).
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("riff/", env!("CARGO_PKG_VERSION")))
+            .user_agent(RIFF_USER_AGENT)
+            .cookie_provider(Arc::clone(&jar))
             .build()
-            .map_err(|e| PortError::Transient(format!("could not build the HTTP client: {e}")))?;
+            .map_err(unbuilt)?;
+        let pictures = reqwest::Client::builder()
+            .user_agent(RIFF_USER_AGENT)
+            .build()
+            .map_err(unbuilt)?;
+        let session = Session {
+            logged_in: false,
+            user_agent: config.user_agent.clone(),
+        };
         Ok(Self {
             config,
             http,
-            session: Mutex::new(None),
+            pictures,
+            jar,
+            site,
+            session: Mutex::new(session),
         })
     }
 
@@ -125,28 +208,18 @@ impl VrClient {
         format!("{}{path}", self.config.base_url)
     }
 
-    /// The `Cookie` header: the session and the harvested cookies.
-    fn cookie_header(&self, session: Option<&str>) -> Option<String> {
-        let mut parts = Vec::new();
-        if let Some(harvested) = &self.config.cookies {
-            parts.push(harvested.expose().to_owned());
-        }
-        if let Some(id) = session {
-            parts.push(format!("PHPSESSID={id}"));
-        }
-        (!parts.is_empty()).then(|| parts.join("; "))
-    }
-
-    /// Sends one request with the cookies and reads the whole answer.
+    /// Sends one request with the session's User-Agent (the jar adds the
+    /// cookies) and reads the whole answer. Counts the request: the
+    /// browser's own requests are not counted.
     async fn send(
         &self,
         request: RequestBuilder,
-        session: Option<&str>,
+        session: &Session,
         requests: &AtomicU32,
-    ) -> Result<(StatusCode, HeaderMap, String), PortError> {
+    ) -> Result<Sent, PortError> {
         requests.fetch_add(1, Ordering::Relaxed);
-        let request = match self.cookie_header(session) {
-            Some(cookie) => request.header(COOKIE, cookie),
+        let request = match &session.user_agent {
+            Some(user_agent) => request.header(USER_AGENT, user_agent),
             None => request,
         };
         let response = request
@@ -155,23 +228,72 @@ impl VrClient {
             .map_err(|e| http::transport_error(&e))?;
         let status = response.status();
         let headers = response.headers().clone();
+        if is_challenge(status, &headers) {
+            return Ok(Sent::Challenged);
+        }
         let body = response
             .text()
             .await
             .map_err(|e| http::transport_error(&e))?;
-        if is_challenge(status, &headers) {
+        Ok(Sent::Page {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Gets past Cloudflare's challenge in headless Chromium, which also
+    /// logs in; once per call (`cleared`), since a second challenge means
+    /// the browser's clearance does not work for this client.
+    async fn pass_challenge(
+        &self,
+        session: &mut Session,
+        cleared: &mut bool,
+    ) -> Result<(), PortError> {
+        if *cleared {
             return Err(PortError::Auth(
-                "Vintage & Rare answered with a Cloudflare challenge; pass it in a browser, \
-                 copy its cookies (cf_clearance) and set VR_COOKIES"
+                "Vintage & Rare still answers with a Cloudflare challenge after headless \
+                 Chromium passed it; pass it in a browser, then set VR_COOKIES to its cookies \
+                 and VR_USER_AGENT to its User-Agent"
                     .into(),
             ));
         }
-        Ok((status, headers, body))
+        let Some(browser) = &self.config.browser else {
+            return Err(PortError::Auth(challenge_advice(
+                self.config.cookies.is_some(),
+            )));
+        };
+        tracing::info!("Cloudflare challenged the V&R client; passing it in headless Chromium");
+        let clearance = browser::clear_and_log_in(
+            browser,
+            &self.config.base_url,
+            &self.config.username,
+            &self.config.password,
+        )
+        .await?;
+        for (name, value) in &clearance.cookies {
+            self.jar
+                .add_cookie_str(&format!("{name}={}; Path=/", value.expose()), &self.site);
+        }
+        tracing::info!(
+            cookies = clearance.cookies.len(),
+            "headless Chromium passed Cloudflare and logged in to V&R"
+        );
+        session.user_agent = Some(clearance.user_agent);
+        session.logged_in = true;
+        *cleared = true;
+        Ok(())
     }
 
     /// `POST /do_login` (§4.1): success is a page offering to log out, or a
-    /// redirect to the account; the session is the `PHPSESSID` it sets.
-    async fn login(&self, requests: &AtomicU32) -> Result<String, PortError> {
+    /// redirect to the account, with a fresh `PHPSESSID` (which the jar
+    /// keeps). Challenged, it is the browser that logs in.
+    async fn login(
+        &self,
+        session: &mut Session,
+        cleared: &mut bool,
+        requests: &AtomicU32,
+    ) -> Result<(), PortError> {
         let form = LoginForm {
             username: self.config.username.clone(),
             pass: self.config.password.expose().to_owned(),
@@ -182,7 +304,14 @@ impl VrClient {
             .post(self.url("/do_login"))
             .timeout(PAGE_TIMEOUT)
             .form(&form);
-        let (status, headers, body) = self.send(request, None, requests).await?;
+        let (status, headers, body) = match self.send(request, session, requests).await? {
+            Sent::Challenged => return self.pass_challenge(session, cleared).await,
+            Sent::Page {
+                status,
+                headers,
+                body,
+            } => (status, headers, body),
+        };
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
             return Err(http::status_error(status, &headers));
         }
@@ -191,35 +320,49 @@ impl VrClient {
             .and_then(|l| l.to_str().ok())
             .is_some_and(|l| l.contains("/account"));
         let welcomed = body.contains("Logout") || body.contains("Sign out");
-        let session = headers
+        let new_session = headers
             .get_all(SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix("PHPSESSID="))
-            .map(|c| c.split(';').next().unwrap_or_default().to_owned());
-        match session {
-            Some(id) if welcomed || to_account => Ok(id),
-            _ => Err(PortError::Auth(
+            .any(|c| c.starts_with("PHPSESSID="));
+        if new_session && (welcomed || to_account) {
+            session.logged_in = true;
+            Ok(())
+        } else {
+            Err(PortError::Auth(
                 "Vintage & Rare refused the login; check VR_USERNAME and VR_PASSWORD".into(),
-            )),
+            ))
         }
     }
 
     /// One request in a logged-in session, logging in first if need be and
-    /// once more if V&R says the session has lapsed. `build` makes the
-    /// request afresh for each try.
+    /// once more if V&R says the session has lapsed, and passing a
+    /// Cloudflare challenge once. `build` makes the request afresh for each
+    /// try.
     async fn exchange<F>(&self, build: F, requests: &AtomicU32) -> Result<Reply, PortError>
     where
         F: Fn() -> RequestBuilder + Send + Sync,
     {
         let mut session = self.session.lock().await;
         let mut fresh = false;
-        if session.is_none() {
-            *session = Some(self.login(requests).await?);
+        let mut cleared = false;
+        if !session.logged_in {
+            self.login(&mut session, &mut cleared, requests).await?;
             fresh = true;
         }
         loop {
-            let (status, headers, body) = self.send(build(), session.as_deref(), requests).await?;
+            let (status, headers, body) = match self.send(build(), &session, requests).await? {
+                Sent::Challenged => {
+                    self.pass_challenge(&mut session, &mut cleared).await?;
+                    fresh = true;
+                    continue;
+                }
+                Sent::Page {
+                    status,
+                    headers,
+                    body,
+                } => (status, headers, body),
+            };
             let location = headers
                 .get(LOCATION)
                 .and_then(|l| l.to_str().ok())
@@ -229,7 +372,7 @@ impl VrClient {
             let refused = matches!(status.as_u16(), 401 | 403);
             if to_login || refused {
                 if fresh {
-                    *session = None;
+                    session.logged_in = false;
                     return Err(PortError::Auth(format!(
                         "Vintage & Rare refused a logged-in request (HTTP {status}); check \
                          VR_USERNAME and VR_PASSWORD, and VR_COOKIES if the site is behind \
@@ -237,7 +380,8 @@ impl VrClient {
                     )));
                 }
                 tracing::info!("the V&R session lapsed; logging in again");
-                *session = Some(self.login(requests).await?);
+                session.logged_in = false;
+                self.login(&mut session, &mut cleared, requests).await?;
                 fresh = true;
                 continue;
             }
@@ -324,11 +468,13 @@ impl VrClient {
         ))
     }
 
-    /// Submits the add or edit form; the new id when the answer carries it.
+    /// Submits the add or edit form with its pictures; the new id when the
+    /// answer carries it.
     async fn submit(
         &self,
         path: &str,
         form: &ItemForm,
+        pictures: &[Picture],
         requests: &AtomicU32,
     ) -> Result<Option<String>, PortError> {
         let reply = self
@@ -337,8 +483,8 @@ impl VrClient {
                     self.http
                         .post(self.url(path))
                         .header(REFERER, self.url(path))
-                        .timeout(PAGE_TIMEOUT)
-                        .form(form)
+                        .timeout(UPLOAD_TIMEOUT)
+                        .multipart(item_body(form, pictures))
                 },
                 requests,
             )
@@ -446,10 +592,11 @@ impl Marketplace for VrClient {
             return Ok(self.published(&existing.product_id));
         }
         let mut form = item_form(request)?;
+        let pictures = pictures::fetch_all(&self.pictures, &request.picture_urls).await?;
         let (unique_id, version) = self.form_tokens(ITEM_FORM, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;
-        if let Some(id) = self.submit(ITEM_FORM, &form, &requests).await? {
+        if let Some(id) = self.submit(ITEM_FORM, &form, &pictures, &requests).await? {
             return Ok(self.published(&id));
         }
         // §4.4: created without an id; the SKU finds it in a fresh export.
@@ -468,10 +615,13 @@ impl Marketplace for VrClient {
         let requests = AtomicU32::new(0);
         let path = format!("{ITEM_FORM}/{}", id_segment(external_id)?);
         let mut form = item_form(request)?;
+        let pictures = pictures::fetch_all(&self.pictures, &request.picture_urls).await?;
         let (unique_id, version) = self.form_tokens(&path, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;
-        self.submit(&path, &form, &requests).await.map(drop)
+        self.submit(&path, &form, &pictures, &requests)
+            .await
+            .map(drop)
     }
 
     #[tracing::instrument(skip(self))]
@@ -545,6 +695,66 @@ fn is_challenge(status: StatusCode, headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("challenge"))
 }
 
+/// What to do about a challenge when the browser path is off.
+fn challenge_advice(harvested: bool) -> String {
+    if harvested {
+        "Vintage & Rare answered with a Cloudflare challenge although VR_COOKIES is set: its \
+         cf_clearance has expired or belongs to another User-Agent than VR_USER_AGENT; harvest \
+         both again from a browser, or set VR_BROWSER=auto to pass the challenge in headless \
+         Chromium"
+            .into()
+    } else {
+        "Vintage & Rare answered with a Cloudflare challenge; set VR_BROWSER=auto to pass it in \
+         headless Chromium, or pass it in a browser and set VR_COOKIES to its cookies \
+         (cf_clearance=…) and VR_USER_AGENT to its User-Agent"
+            .into()
+    }
+}
+
+/// The name–value pairs of a `Cookie` header value (`a=1; b=2`), as
+/// `VR_COOKIES` holds them.
+///
+/// # Errors
+/// [`PortError::Auth`] naming the position of a pair without a name or an
+/// `=`; the values are credentials and are not repeated.
+fn parse_cookie_header(header: &str) -> Result<Vec<(&str, &str)>, PortError> {
+    header
+        .split(';')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .enumerate()
+        .map(|(n, pair)| match pair.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => Ok((name.trim(), value.trim())),
+            _ => Err(PortError::Auth(format!(
+                "VR_COOKIES must be a Cookie header value, name=value pairs separated by `;` \
+                 as a browser sends them; pair {} is not",
+                n + 1
+            ))),
+        })
+        .collect()
+}
+
+/// The item form as `multipart/form-data` (§4.1 "create"): the text fields,
+/// then each picture as a file under `upload_file_box_<n>`.
+fn item_body(form: &ItemForm, pictures: &[Picture]) -> Form {
+    let mut body = Form::new();
+    for (name, value) in form.fields() {
+        body = body.text(name, value.to_owned());
+    }
+    for (n, picture) in pictures.iter().enumerate() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(picture.format.content_type()),
+        );
+        let part = Part::stream_with_length(picture.bytes.clone(), picture.bytes.len() as u64)
+            .file_name(picture.file_name.clone())
+            .headers(headers);
+        body = body.part(wire::picture_field(n + 1), part);
+    }
+    body
+}
+
 /// V&R item ids are numbers.
 fn is_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
@@ -608,6 +818,22 @@ mod tests {
         headers.insert("cf-mitigated", "challenge".parse().unwrap());
         assert!(is_challenge(StatusCode::FORBIDDEN, &headers));
         assert!(!is_challenge(StatusCode::OK, &headers));
+    }
+
+    #[test]
+    fn harvested_cookies_are_read_as_a_cookie_header() {
+        assert_eq!(
+            parse_cookie_header("cf_clearance=a.b-c=; __cf_bm=x ;").unwrap(),
+            vec![("cf_clearance", "a.b-c="), ("__cf_bm", "x")]
+        );
+        assert_eq!(parse_cookie_header("").unwrap(), Vec::new());
+        for bad in ["cf_clearance", "=value", "a=1; secret-value"] {
+            let Err(PortError::Auth(message)) = parse_cookie_header(bad) else {
+                panic!("{bad:?} was accepted");
+            };
+            assert!(message.contains("VR_COOKIES"), "{message}");
+            assert!(!message.contains("secret-value"), "{message}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What goes over the wire to Vintage & Rare: the inventory CSV export
-//! (§4.2) and the url-encoded bodies of the login form, the add/edit item
-//! form (§4.1 "Add/edit form fields") and the AJAX calls (§4.1 "AJAX
-//! endpoints").
+//! (§4.2), the url-encoded bodies of the login form and the AJAX calls
+//! (§4.1 "AJAX endpoints"), and the fields of the add/edit item form (§4.1
+//! "Add/edit form fields"), which goes as `multipart/form-data` with the
+//! pictures as file parts.
 //!
 //! The export is read by header name, after V&R's own normalisation
 //! (lowercase, spaces to `_`), so a reordered or extended template still
@@ -170,10 +171,31 @@ pub struct LoginForm {
     pub open_where: String,
 }
 
-/// The add/edit item form, as Riff fills it (§4.1 "Add/edit form fields").
-/// Shipping rows, images and the YouTube upload are not sent yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// The most pictures the item form takes: its file inputs run from
+/// `upload_file_box_1` to `upload_file_box_20` (§4.1 "Add/edit form fields").
+pub const MAX_PICTURES: usize = 20;
+
+/// The name of the item form's file input for the `n`th picture, from 1.
+/// RIFF recorded these names (`upload_file_box_1…N`); V&R's own page names
+/// its inputs the same way.
+pub fn picture_field(n: usize) -> String {
+    format!("upload_file_box_{n}")
+}
+
+/// The number of a picture's file input (`upload_file_box_3` → 3), when the
+/// name is one.
+pub fn picture_number(field: &str) -> Option<usize> {
+    field
+        .strip_prefix("upload_file_box_")?
+        .parse()
+        .ok()
+        .filter(|n| (1..=MAX_PICTURES).contains(n))
+}
+
+/// The text fields of the add/edit item form, as Riff fills them (§4.1
+/// "Add/edit form fields"); the pictures go beside them as file parts.
+/// Shipping rows and the YouTube upload are not sent yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemForm {
     /// The brand; V&R's field name, not a person's name.
     pub recipient_name: String,
@@ -194,6 +216,53 @@ pub struct ItemForm {
     pub unique_id: String,
     /// Scraped from the form page's hidden input and sent back.
     pub version: String,
+}
+
+impl ItemForm {
+    /// Every field under its form name, in the page's order, for the
+    /// multipart body.
+    pub fn fields(&self) -> [(&'static str, &str); 14] {
+        [
+            ("recipient_name", &self.recipient_name),
+            ("model_name", &self.model_name),
+            ("year", &self.year),
+            ("decade", &self.decade),
+            ("finish_color", &self.finish_color),
+            ("item_desc", &self.item_desc),
+            ("price", &self.price),
+            ("external_id", &self.external_id),
+            ("categ_level_0", &self.categ_level_0),
+            ("categ_level_1", &self.categ_level_1),
+            ("available_for_shipment", &self.available_for_shipment),
+            ("show_vat", &self.show_vat),
+            ("unique_id", &self.unique_id),
+            ("version", &self.version),
+        ]
+    }
+
+    /// Sets the field named `name`, as a form post names it; `false` for a
+    /// name Riff does not fill (the page has more inputs than Riff sends).
+    pub fn set(&mut self, name: &str, value: String) -> bool {
+        let field = match name {
+            "recipient_name" => &mut self.recipient_name,
+            "model_name" => &mut self.model_name,
+            "year" => &mut self.year,
+            "decade" => &mut self.decade,
+            "finish_color" => &mut self.finish_color,
+            "item_desc" => &mut self.item_desc,
+            "price" => &mut self.price,
+            "external_id" => &mut self.external_id,
+            "categ_level_0" => &mut self.categ_level_0,
+            "categ_level_1" => &mut self.categ_level_1,
+            "available_for_shipment" => &mut self.available_for_shipment,
+            "show_vat" => &mut self.show_vat,
+            "unique_id" => &mut self.unique_id,
+            "version" => &mut self.version,
+            _ => return false,
+        };
+        *field = value;
+        true
+    }
 }
 
 /// The body of every AJAX call on one item (§4.1 "AJAX endpoints").
@@ -273,6 +342,32 @@ Gibson,Guitars>Electric solid body,123457,RIFF-10000124,Les Paul,1200,1000,\"<p>
                 matches!(parse_export(body), Err(PortError::Protocol(_))),
                 "{body:?}"
             );
+        }
+    }
+
+    #[test]
+    fn every_item_form_field_reads_back_under_its_own_name() {
+        let mut form = ItemForm::default();
+        for (n, (name, _)) in ItemForm::default().fields().iter().enumerate() {
+            assert!(form.set(name, format!("value {n}")), "{name}");
+        }
+        for (n, (name, value)) in form.fields().iter().enumerate() {
+            assert_eq!(*value, format!("value {n}"), "{name}");
+        }
+        assert!(!form.set("shipping_fees_fee[]", "10".into()));
+    }
+
+    #[test]
+    fn picture_inputs_are_numbered_from_one_to_twenty() {
+        assert_eq!(picture_field(1), "upload_file_box_1");
+        assert_eq!(picture_number("upload_file_box_20"), Some(20));
+        for name in [
+            "upload_file_box_0",
+            "upload_file_box_21",
+            "upload_file_box_x",
+            "price",
+        ] {
+            assert_eq!(picture_number(name), None, "{name}");
         }
     }
 

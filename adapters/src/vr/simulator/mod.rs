@@ -2,10 +2,11 @@
 //! session, the inventory export page and CSV, the add/edit item form and
 //! the AJAX calls, over real HTTP, backed by in-memory items, with controls
 //! for tests and demos (seed items, items made by hand without a SKU, sales,
-//! how a create answers, injected faults).
+//! how a create answers, injected faults, a Cloudflare challenge that only
+//! a browser passes).
 
 mod server;
 mod state;
 
 pub use server::{ControlError, CreateReply, Fault, FaultPlan, VrSimulator};
-pub use state::SimItem;
+pub use state::{SimImage, SimItem};

@@ -1,28 +1,43 @@
 //! The simulator's HTTP face and its test controls.
 //!
-//! The routes of §4.1 as §4.3 specifies them: `POST /do_login` sets
-//! `PHPSESSID` and answers a page with `Logout` (without it for wrong
-//! credentials); pages without a live session redirect to `/login`, AJAX
-//! calls answer 401; the CSV needs the export page as `Referer`; a create
-//! answers a 302 with the id or a 200 "published and live" without it
-//! ([`CreateReply`]); AJAX answers are `true`, `false` or empty, as
-//! `text/html`. Before a request reaches the in-memory V&R, the server may
-//! fail it on purpose ([`FaultPlan`]).
+//! The routes of §4.1 as §4.3 specifies them: the home page and `/login`
+//! carry the login form; `POST /do_login` sets `PHPSESSID` and answers a
+//! page with `Logout` (without it for wrong credentials); pages without a
+//! live session redirect to `/login`, AJAX calls answer 401; the CSV needs
+//! the export page as `Referer`; the item form is read as
+//! `multipart/form-data` with its pictures; a create answers a 302 with the
+//! id or a 200 "published and live" without it ([`CreateReply`]); AJAX
+//! answers are `true`, `false` or empty, as `text/html`. Before a request
+//! reaches the in-memory V&R, the server may fail it on purpose
+//! ([`FaultPlan`]) or answer with Cloudflare's challenge
+//! ([`VrSimulator::set_challenge`]).
+//!
+//! The challenge is one a plain HTTP client cannot pass: the page's script
+//! computes `cf_clearance` from a value derived from the request's
+//! User-Agent and reloads. The cookie passes only with that User-Agent, as
+//! Cloudflare's clearance does. The simulator sends no
+//! Content-Security-Policy, so the inline script runs.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use axum::extract::{Path, State as AxumState};
-use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, REFERER, RETRY_AFTER, SET_COOKIE};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State as AxumState};
+use axum::http::header::{
+    CONTENT_TYPE, COOKIE, LOCATION, REFERER, RETRY_AFTER, SET_COOKIE, USER_AGENT,
+};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 use super::super::wire::{self, ItemForm, LoginForm, ProductIdForm};
-use super::state::{SimItem, State};
+use super::state::{SimImage, SimItem, State};
+
+/// Twenty pictures of up to 10 MB, and the fields.
+const ITEM_FORM_LIMIT: usize = 210 * 1024 * 1024;
 
 /// A failure the simulator injects instead of answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +49,8 @@ pub enum Fault {
     /// Every session ends before the request is handled, as when V&R
     /// expires a `PHPSESSID`.
     SessionExpired,
-    /// Cloudflare's challenge page: 403 with `cf-mitigated: challenge`.
+    /// Cloudflare's challenge page (403 with `cf-mitigated: challenge`),
+    /// whatever cookie the request carries: a challenge never passed.
     CloudflareChallenge,
 }
 
@@ -68,8 +84,11 @@ struct Inner {
     next_session: u64,
     create_reply: CreateReply,
     faults: Option<FaultPlan>,
-    /// Cloudflare mode (§4.3): the `cf_clearance` value that passes.
-    clearance: Option<String>,
+    /// Cloudflare mode (§4.3): requests need a `cf_clearance` earned for
+    /// their User-Agent.
+    challenge: bool,
+    /// Keys the clearance values, so that they cannot be guessed.
+    clearance_key: String,
     /// V&R's nightly maintenance window (§4.1: down 03:00–05:00 UTC).
     maintenance: bool,
     requests: u32,
@@ -106,7 +125,8 @@ impl VrSimulator {
                 next_session: 1,
                 create_reply: CreateReply::Redirect,
                 faults: None,
-                clearance: None,
+                challenge: false,
+                clearance_key: uuid::Uuid::new_v4().simple().to_string(),
                 maintenance: false,
                 requests: 0,
                 write_requests: 0,
@@ -125,14 +145,25 @@ impl VrSimulator {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", get(home))
+            .route("/login", get(login_page))
             .route("/do_login", post(login))
             .route("/instruments/export_inventory", get(export_page))
             .route(
                 "/instruments/export_inventory/export_inventory",
                 get(export_csv),
             )
-            .route("/instruments/add_edit_item", get(add_form).post(create))
-            .route("/instruments/add_edit_item/{id}", get(edit_form).post(edit))
+            .route(
+                "/instruments/add_edit_item",
+                get(add_form)
+                    .post(create)
+                    .layer(DefaultBodyLimit::max(ITEM_FORM_LIMIT)),
+            )
+            .route(
+                "/instruments/add_edit_item/{id}",
+                get(edit_form)
+                    .post(edit)
+                    .layer(DefaultBodyLimit::max(ITEM_FORM_LIMIT)),
+            )
             .route("/ajax/mark_as_sold/{cache_buster}", post(mark_as_sold))
             .route("/ajax/delete_item", post(delete_item))
             .with_state(self.clone())
@@ -164,7 +195,7 @@ impl VrSimulator {
             price: price.to_string(),
             ..ItemForm::default()
         };
-        self.lock().state.create(&form).to_string()
+        self.lock().state.create(&form, Vec::new()).to_string()
     }
 
     /// Lists an item the way a seller does on the site without Riff: no SKU.
@@ -257,10 +288,18 @@ impl VrSimulator {
         inner.injected = 0;
     }
 
-    /// Turns Cloudflare mode on: every request without the cookie
-    /// `cf_clearance={clearance}` gets the challenge. `None` turns it off.
-    pub fn set_cloudflare(&self, clearance: Option<&str>) {
-        self.lock().clearance = clearance.map(str::to_owned);
+    /// Turns Cloudflare mode on or off. While on, every request without a
+    /// `cf_clearance` earned with its own User-Agent gets the challenge:
+    /// 403, `cf-mitigated: challenge`, and a page whose script sets the
+    /// cookie and reloads.
+    pub fn set_challenge(&self, on: bool) {
+        self.lock().challenge = on;
+    }
+
+    /// The `cf_clearance` a browser with `user_agent` earns by running the
+    /// challenge: what an operator would harvest by hand for `VR_COOKIES`.
+    pub fn clearance_for(&self, user_agent: &str) -> String {
+        clearance(&self.lock().challenge_seed(user_agent))
     }
 
     /// While on, every request gets 503, as during V&R's maintenance.
@@ -308,24 +347,18 @@ impl VrSimulator {
                     ))
                 }
                 Fault::CloudflareChallenge => {
-                    return Err(Box::new(
-                        (
-                            StatusCode::FORBIDDEN,
-                            [("cf-mitigated", "challenge")],
-                            Html("<html><title>Just a moment...</title></html>"),
-                        )
-                            .into_response(),
-                    ))
+                    return Err(Box::new(challenge(
+                        &inner.challenge_seed(&user_agent(headers)),
+                    )))
                 }
                 Fault::SessionExpired => inner.sessions.clear(),
             }
         }
-        let cleared = inner
-            .clearance
-            .as_ref()
-            .is_none_or(|value| cookie(headers, "cf_clearance").as_ref() == Some(value));
-        if !cleared {
-            return Err(Box::new(challenge()));
+        if inner.challenge {
+            let seed = inner.challenge_seed(&user_agent(headers));
+            if cookie(headers, "cf_clearance") != Some(clearance(&seed)) {
+                return Err(Box::new(challenge(&seed)));
+            }
         }
         if inner.maintenance {
             return Err(Box::new(
@@ -362,6 +395,52 @@ impl VrSimulator {
     }
 }
 
+impl Inner {
+    /// What the challenge page gives its script for this User-Agent.
+    fn challenge_seed(&self, user_agent: &str) -> String {
+        let digest = Sha256::new()
+            .chain_update(self.clearance_key.as_bytes())
+            .chain_update([0])
+            .chain_update(user_agent.as_bytes())
+            .finalize();
+        hex::encode(&digest[..16])
+    }
+}
+
+/// The request's User-Agent, empty without one.
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The clearance the challenge's script computes from `seed`: each hex
+/// digit `d` at position `i` becomes `(7d + i) mod 16`. [`CHALLENGE_SCRIPT`]
+/// does the same in JavaScript.
+fn clearance(seed: &str) -> String {
+    seed.chars()
+        .zip(0u32..)
+        .map(|(c, i)| {
+            let digit = c.to_digit(16).unwrap_or(0);
+            char::from_digit((digit * 7 + i) % 16, 16).unwrap_or('0')
+        })
+        .collect()
+}
+
+/// The challenge's script: [`clearance`] of the seed into `cf_clearance`,
+/// then a reload, after a pause as Cloudflare's checks take.
+const CHALLENGE_SCRIPT: &str = r#"
+const seed = document.getElementById("challenge-running").dataset.seed;
+let value = "";
+for (let i = 0; i < seed.length; i++) {
+    value += ((parseInt(seed[i], 16) * 7 + i) % 16).toString(16);
+}
+document.cookie = "cf_clearance=" + value + "; path=/; SameSite=Lax";
+setTimeout(function () { location.reload(); }, 300);
+"#;
+
 /// The value of the cookie `name` among the request's cookies.
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     let prefix = format!("{name}=");
@@ -374,15 +453,28 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Cloudflare's challenge page (§4.1, §4.3).
-fn challenge() -> Response {
+/// Cloudflare's challenge page (§4.1, §4.3) for the User-Agent `seed`
+/// was derived from.
+fn challenge(seed: &str) -> Response {
     (
         StatusCode::FORBIDDEN,
         [("cf-mitigated", "challenge")],
-        Html("<html><title>Just a moment...</title></html>"),
+        Html(format!(
+            "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>\
+             <div id=\"challenge-running\" data-seed=\"{seed}\">Checking your browser \
+             before accessing www.vintageandrare.com.</div>\
+             <noscript>Enable JavaScript and cookies to continue.</noscript>\
+             <script>{CHALLENGE_SCRIPT}</script></body></html>"
+        )),
     )
         .into_response()
 }
+
+/// The login box V&R has in every page's header (§4.1 "login").
+const LOGIN_FORM: &str = "<form action=\"/do_login\" method=\"post\">\
+     <input type=\"text\" name=\"username\"><input type=\"password\" name=\"pass\">\
+     <input type=\"hidden\" name=\"open_where\" value=\"header\">\
+     <button type=\"submit\">Log in</button></form>";
 
 /// An AJAX answer (§4.3): the literal text, as `text/html`.
 fn ajax_answer(done: bool, success_text: &'static str) -> Response {
@@ -406,7 +498,21 @@ fn form_page(item: Option<&SimItem>, unique_id: u64) -> Response {
 
 async fn home(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
     match sim.admit(&headers) {
-        Ok(_) => Html("<html><body>Vintage &amp; Rare</body></html>").into_response(),
+        Ok(_) => Html(format!(
+            "<html><head><title>Vintage &amp; Rare</title></head><body>\
+             <header>{LOGIN_FORM}</header><h1>Vintage &amp; Rare</h1></body></html>"
+        ))
+        .into_response(),
+        Err(response) => *response,
+    }
+}
+
+async fn login_page(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
+    match sim.admit(&headers) {
+        Ok(_) => Html(format!(
+            "<html><head><title>Log in</title></head><body>{LOGIN_FORM}</body></html>"
+        ))
+        .into_response(),
         Err(response) => *response,
     }
 }
@@ -467,12 +573,54 @@ async fn add_form(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) ->
     }
 }
 
+/// Reads the item form's fields and pictures (§4.1 "create"): text parts
+/// by name, file parts under `upload_file_box_<n>`; other parts, as the
+/// page's inputs Riff does not fill, are ignored.
+async fn read_item_form(
+    mut multipart: Multipart,
+) -> Result<(ItemForm, Vec<SimImage>), Box<Response>> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        Box::new((e.status(), e.body_text()).into_response())
+    };
+    let mut form = ItemForm::default();
+    let mut images = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if wire::picture_number(&name).is_some() && field.file_name().is_some() {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let content_type = field.content_type().unwrap_or_default().to_owned();
+            let mut digest = Sha256::new();
+            let mut size = 0;
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                size += chunk.len();
+                digest.update(&chunk);
+            }
+            images.push(SimImage {
+                field: name,
+                file_name,
+                content_type,
+                size,
+                sha256: hex::encode(digest.finalize()),
+            });
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            form.set(&name, value);
+        }
+    }
+    images.sort_by_key(|image| wire::picture_number(&image.field));
+    Ok((form, images))
+}
+
 async fn create(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
-    Form(form): Form<ItemForm>,
+    multipart: Multipart,
 ) -> Response {
     sim.count_write();
+    let (form, images) = match read_item_form(multipart).await {
+        Ok(read) => read,
+        Err(response) => return *response,
+    };
     let mut inner = match sim.page(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -481,7 +629,7 @@ async fn create(
         return Html("<html><body>Please fill in brand, model and price.</body></html>")
             .into_response();
     }
-    let id = inner.state.create(&form);
+    let id = inner.state.create(&form, images);
     match inner.create_reply {
         CreateReply::Redirect => (
             StatusCode::FOUND,
@@ -514,14 +662,18 @@ async fn edit(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Path(id): Path<u64>,
-    Form(form): Form<ItemForm>,
+    multipart: Multipart,
 ) -> Response {
     sim.count_write();
+    let (form, images) = match read_item_form(multipart).await {
+        Ok(read) => read,
+        Err(response) => return *response,
+    };
     let mut inner = match sim.page(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
     };
-    if inner.state.edit(id, &form) {
+    if inner.state.edit(id, &form, images) {
         (
             StatusCode::FOUND,
             [(LOCATION, format!("/instruments/add_edit_item/{id}"))],

@@ -11,6 +11,19 @@ use super::super::wire::{ExportRow, ItemForm};
 /// digits).
 const FIRST_ITEM_ID: u64 = 123_456;
 
+/// A picture as the item form uploaded it: what a test needs to tell that
+/// it arrived whole, not the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimImage {
+    /// The form's file input, `upload_file_box_<n>`.
+    pub field: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: usize,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+}
+
 /// One item as the simulated V&R holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimItem {
@@ -26,6 +39,8 @@ pub struct SimItem {
     pub finish: String,
     pub description: String,
     pub sold: bool,
+    /// The pictures of the last form that sent any, in input order.
+    pub images: Vec<SimImage>,
     /// Deleted items leave the export.
     pub deleted: bool,
     /// How many edits changed it.
@@ -53,7 +68,12 @@ impl SimItem {
         }
     }
 
-    fn apply(&mut self, form: &ItemForm) {
+    /// Takes the form's fields, and its pictures when it sent any (an edit
+    /// without files keeps the item's pictures).
+    fn apply(&mut self, form: &ItemForm, images: Vec<SimImage>) {
+        if !images.is_empty() {
+            self.images = images;
+        }
         self.sku = Some(form.external_id.clone()).filter(|s| !s.is_empty());
         self.brand.clone_from(&form.recipient_name);
         self.model.clone_from(&form.model_name);
@@ -81,7 +101,7 @@ impl State {
     }
 
     /// Adds an item and returns its id.
-    pub(super) fn create(&mut self, form: &ItemForm) -> u64 {
+    pub(super) fn create(&mut self, form: &ItemForm, images: Vec<SimImage>) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         let mut item = SimItem {
@@ -95,10 +115,11 @@ impl State {
             finish: String::new(),
             description: String::new(),
             sold: false,
+            images: Vec::new(),
             deleted: false,
             revisions: 0,
         };
-        item.apply(form);
+        item.apply(form, images);
         self.items.insert(id, item);
         id
     }
@@ -109,10 +130,10 @@ impl State {
     }
 
     /// Replaces an unsold item's fields; `false` if there is none.
-    pub(super) fn edit(&mut self, id: u64, form: &ItemForm) -> bool {
+    pub(super) fn edit(&mut self, id: u64, form: &ItemForm, images: Vec<SimImage>) -> bool {
         match self.live_or_sold(id) {
             Some(item) if !item.sold => {
-                item.apply(form);
+                item.apply(form, images);
                 item.revisions += 1;
                 true
             }

@@ -1,0 +1,117 @@
+//! The listing's pictures for V&R's item form. V&R takes pictures as file
+//! uploads in the form itself (§4.1: `upload_file_box_1…N`), not as URLs the
+//! site fetches, as eBay, Reverb and Shopify do; so Riff fetches each URL
+//! and sends the bytes.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
+use riff_domain::port::PortError;
+use riff_domain::value::ImageFormat;
+
+use super::wire::MAX_PICTURES;
+use crate::http;
+
+/// The largest picture sent; Riff's own uploads stop at the same size.
+const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// A picture host that has not answered in this long is not going to.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// One picture, ready to go in the form.
+#[derive(Debug, Clone)]
+pub(super) struct Picture {
+    /// `picture-<n>.<ext>`: Riff's own names, so that nothing from a URL
+    /// reaches the multipart headers.
+    pub(super) file_name: String,
+    pub(super) format: ImageFormat,
+    pub(super) bytes: Bytes,
+}
+
+/// Fetches the first [`MAX_PICTURES`] of `urls`, in order.
+///
+/// # Errors
+/// [`PortError::Transient`] when a host cannot be reached or fails (5xx,
+/// 429), so the write can be tried again; [`PortError::Validation`] naming
+/// the URL when it is not http(s), is refused (4xx), is larger than 10 MB,
+/// or is not a JPEG, PNG or WebP picture.
+pub(super) async fn fetch_all(
+    client: &reqwest::Client,
+    urls: &[String],
+) -> Result<Vec<Picture>, PortError> {
+    if urls.len() > MAX_PICTURES {
+        tracing::warn!(
+            pictures = urls.len(),
+            "V&R takes {MAX_PICTURES} pictures; the rest are not sent"
+        );
+    }
+    let mut pictures = Vec::new();
+    for (n, url) in urls.iter().take(MAX_PICTURES).enumerate() {
+        let bytes = fetch(client, url).await?;
+        let format = ImageFormat::sniff(&bytes)
+            .ok_or_else(|| refused(url, "is not a JPEG, PNG or WebP picture".into()))?;
+        pictures.push(Picture {
+            file_name: format!("picture-{}.{}", n + 1, format.extension()),
+            format,
+            bytes,
+        });
+    }
+    Ok(pictures)
+}
+
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<Bytes, PortError> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| refused(url, format!("is not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(refused(url, "is not an http(s) address".into()));
+    }
+    let unreachable = |e: &reqwest::Error| {
+        PortError::Transient(format!("the picture {url} could not be fetched: {e}"))
+    };
+    let mut response = client
+        .get(parsed)
+        .timeout(FETCH_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| unreachable(&e))?;
+    let status = response.status();
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        return Err(match http::status_error(status, response.headers()) {
+            PortError::Transient(detail) => {
+                PortError::Transient(format!("the picture {url} could not be fetched: {detail}"))
+            }
+            other => other,
+        });
+    }
+    if !status.is_success() {
+        return Err(refused(url, format!("answered HTTP {status}")));
+    }
+    let too_big = || {
+        refused(
+            url,
+            format!("is larger than {} MB", MAX_BYTES / 1024 / 1024),
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_BYTES as u64)
+    {
+        return Err(too_big());
+    }
+    let mut bytes = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(&e))? {
+        if bytes.len() + chunk.len() > MAX_BYTES {
+            return Err(too_big());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes.freeze())
+}
+
+fn refused(url: &str, why: String) -> PortError {
+    PortError::Validation {
+        field: Some("pictures".into()),
+        message: format!("the picture {url} {why}"),
+    }
+}
