@@ -100,7 +100,8 @@ async fn an_empty_folder_lists_no_images() {
 #[tokio::test]
 async fn a_temporary_link_is_returned_for_a_file() {
     let (simulator, base) = start().await;
-    simulator.add_file("/Inventory/RIFF-10000123/front.jpg", 7212);
+    let jpeg = b"\xFF\xD8\xFF\xE0 a picture".to_vec();
+    simulator.add_image("/Inventory/RIFF-10000123/front.jpg", jpeg.clone());
     let client = client(config(&base, false));
 
     let path = &client
@@ -110,8 +111,10 @@ async fn a_temporary_link_is_returned_for_a_file() {
         .path;
     let link = client.temporary_link(path).await.unwrap();
 
-    assert!(link.starts_with("https://"), "{link}");
     assert!(link.ends_with("/file"), "{link}");
+    let fetched = reqwest::get(&link).await.unwrap();
+    assert_eq!(fetched.status(), reqwest::StatusCode::OK, "{link}");
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), jpeg.as_slice());
 }
 
 #[tokio::test]

@@ -566,7 +566,7 @@ impl Marketplace for EbayClient {
 
         let mut sales = Vec::new();
         let mut seen = HashSet::new();
-        for window in order_windows(sales_since, Utc::now()) {
+        for window in order_windows(sales_since, up_to_millisecond(Utc::now())) {
             let mut page = 1;
             loop {
                 let response = self.orders_page(window, page, &requests).await?;
@@ -654,6 +654,16 @@ fn more_orders(page: &mut u32, response: &GetOrdersResponse) -> Result<bool, Por
     }
     *page += 1;
     Ok(true)
+}
+
+/// `at` rounded up to eBay's timestamp precision (milliseconds): a window
+/// ending "now" written with the milliseconds cut would end just before an
+/// order changed in the scan's own millisecond, leaving it out.
+fn up_to_millisecond(at: DateTime<Utc>) -> DateTime<Utc> {
+    match at.timestamp_subsec_nanos() % 1_000_000 {
+        0 => at,
+        past => at + Duration::nanoseconds(i64::from(1_000_000 - past)),
+    }
 }
 
 /// The `ModTimeFrom`–`ModTimeTo` windows that cover `since` to `now`,
