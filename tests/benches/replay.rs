@@ -238,5 +238,18 @@ async fn run(backend: Backend) {
         rate / raw,
         peak.load(Ordering::Relaxed).saturating_sub(baseline) as f64 / 1024.0
     );
+    if std::env::var_os("RIFF_REPLAY_EACH").is_some() {
+        for view in view::all() {
+            let started = Instant::now();
+            replay::rebuild(&db, std::slice::from_ref(&view), |_, _| {})
+                .await
+                .unwrap();
+            println!(
+                "|   {} alone | | | | | {:.1} | |",
+                view.name(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
     db.close().await;
 }

@@ -29,6 +29,10 @@ impl View for Audit {
         &["audit", "audit_listings"]
     }
 
+    fn insert_only(&self) -> &'static [&'static str] {
+        &["audit"]
+    }
+
     async fn apply(
         &self,
         conn: &mut AnyConnection,

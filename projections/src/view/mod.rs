@@ -35,8 +35,16 @@ pub trait View: Send + Sync {
     /// The checkpoint's key; never change it for an existing view.
     fn name(&self) -> &'static str;
 
-    /// The tables the view owns: what a replay empties before rebuilding.
+    /// The tables the view owns: what a replay rebuilds.
     fn tables(&self) -> &'static [&'static str];
+
+    /// Those of [`View::tables`] the view only ever inserts into, never
+    /// reading or upserting a row by its key: a replay fills them without
+    /// their keys and builds the keys once, over the full table, which
+    /// costs far less than a million scattered index inserts.
+    fn insert_only(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// Applies one event, inside the projector's transaction.
     async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;

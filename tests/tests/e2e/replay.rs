@@ -231,3 +231,65 @@ proptest! {
         incremental_equals_replay(Backend::Sqlite, ops)?;
     }
 }
+
+/// Every index and key of the views' tables, as the database describes
+/// them, sorted; and any schema a replay may have left behind.
+async fn schema(db: &Db, backend: Backend) -> Vec<String> {
+    let sql = match backend {
+        Backend::Postgres => {
+            "select tablename || ': ' || indexdef from pg_indexes \
+             where schemaname = current_schema() \
+             union all select 'schema ' || nspname from pg_namespace where nspname = 'riff_replay'"
+        }
+        Backend::Sqlite => {
+            "select tbl_name || ': ' || name || ' ' || coalesce(sql, '') \
+             from sqlite_master where type = 'index'"
+        }
+    };
+    let mut all: Vec<String> = sqlx::query_scalar(sql).fetch_all(&db.views).await.unwrap();
+    all.sort();
+    all
+}
+
+fn a_replay_keeps_every_index(backend: Backend) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let database = TestDatabase::new(backend).await;
+        let db = database.connect().await;
+        let ledger = Ledger::new(&db);
+        let projector = Projector::new(db.clone(), view::all()).await.unwrap();
+        for n in 0..3 {
+            run(&db, &ledger, &projector, Op::Create(n)).await;
+        }
+        projector.run_until_idle().await.unwrap();
+        let before = schema(&db, backend).await;
+        assert!(
+            before.iter().any(|i| i.contains("audit_by_sku")),
+            "{before:?}"
+        );
+        let projected = dump(&db).await;
+
+        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+        assert_eq!(schema(&db, backend).await, before);
+        assert_eq!(dump(&db).await, projected);
+        // The projector carries on into the swapped-in tables.
+        run(&db, &ledger, &projector, Op::Create(3)).await;
+        projector.run_until_idle().await.unwrap();
+        let skus: Vec<String> = sqlx::query_scalar("select sku from inventory order by sku")
+            .fetch_all(&db.views)
+            .await
+            .unwrap();
+        assert_eq!(skus, ["P0", "P1", "P2", "P3"]);
+        db.close().await;
+    });
+}
+
+#[test]
+fn on_postgres_a_replay_keeps_every_index_and_key() {
+    a_replay_keeps_every_index(Backend::Postgres);
+}
+
+#[test]
+fn on_sqlite_a_replay_keeps_every_index_and_key() {
+    a_replay_keeps_every_index(Backend::Sqlite);
+}

@@ -1,8 +1,9 @@
 //! Replay: rebuild views from position zero.
 //!
-//! The rebuild runs in **one transaction**: the views' rows are emptied,
-//! every event up to the log's safe position is applied again, and the
-//! checkpoints are set — then it commits. Until that commit every other
+//! The rebuild runs in **one transaction**: fresh tables are filled with
+//! every event up to the log's safe position, swapped in for the views'
+//! tables, and the checkpoints set — then it commits ([`fresh`] says how
+//! on each backend). Until that commit every other
 //! reader keeps seeing the old, complete view (PostgreSQL's MVCC, SQLite's
 //! WAL snapshot), so a running `riff serve` never shows a half-built view
 //! and keeps answering. Its projector waits on the locked checkpoint rows
@@ -41,6 +42,9 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use tokio::sync::mpsc;
 
+mod fresh;
+
+use self::fresh::Fresh;
 use crate::db::StorePool;
 use crate::log::{self, Envelope, ReplayPart};
 use crate::view::View;
@@ -93,7 +97,8 @@ pub async fn rebuild(
             .await?;
     }
     for view in views {
-        // Lock the checkpoint first: a projector elsewhere now waits for us.
+        // Lock the checkpoints first: a projector, or another replay, now
+        // waits for us.
         sqlx::query(
             "insert into projection_checkpoints (view, position) values ($1, 0) \
              on conflict (view) do update set position = 0",
@@ -101,12 +106,8 @@ pub async fn rebuild(
         .bind(view.name())
         .execute(&mut *tx)
         .await?;
-        for table in view.tables() {
-            sqlx::query(&format!("delete from {table}"))
-                .execute(&mut *tx)
-                .await?;
-        }
     }
+    let fresh = Fresh::prepare(&mut tx, db.backend(), views).await?;
 
     // Two batches in flight: one being decoded, one waiting.
     let (sender, mut batches) = mpsc::channel(2);
@@ -135,6 +136,7 @@ pub async fn rebuild(
             std::panic::resume_unwind(failed.into_panic());
         }
     }
+    fresh.swap(&mut tx).await?;
     for view in views {
         sqlx::query("update projection_checkpoints set position = $1 where view = $2")
             .bind(position)
