@@ -8,10 +8,12 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use sqlx::any::AnyPoolOptions;
+use sqlx::pool::PoolConnectionMetadata;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AnyPool, Executor, PgPool, SqlitePool};
+use sqlx::{AnyPool, Connection, Executor, PgPool, SqlitePool};
 
 use crate::ProjectionError;
 
@@ -51,6 +53,26 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// A pool waits this long for a free connection before the request fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A PostgreSQL connection idle for longer than this is pinged before the
+/// pool hands it out, and replaced if the server has gone away (a restart,
+/// a dropped idle connection). sqlx pings on every hand-out by default:
+/// that is a round trip before each statement, as many as a webhook's whole
+/// append, for connections that were in use a moment ago and are alive.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// The check [`PING_IF_IDLE_FOR`] describes, as the pools' `before_acquire`.
+fn ping_if_idle<C: Connection>(
+    conn: &mut C,
+    meta: PoolConnectionMetadata,
+) -> BoxFuture<'_, Result<bool, sqlx::Error>> {
+    Box::pin(async move {
+        if meta.idle_for >= PING_IF_IDLE_FOR {
+            conn.ping().await?;
+        }
+        Ok(true)
+    })
+}
+
 impl Db {
     /// Connects to `postgres://…` or `sqlite://…`, creating a SQLite file
     /// that does not exist yet.
@@ -66,11 +88,15 @@ impl Db {
             let store = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
+                .before_acquire(ping_if_idle)
                 .connect_with(options)
                 .await?;
             let views = AnyPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
+                .before_acquire(ping_if_idle)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // The inventory filters' selectivity varies wildly (a

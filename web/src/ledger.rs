@@ -6,11 +6,17 @@
 //! append N+1: the store's primary key lets one win and the other fails with
 //! a conflict. The loser is not lost — it is run again on the fresh state, a
 //! few times, before the caller is told to try again.
+//!
+//! Webhook deliveries skip cqrs-es: a delivery has one event, so loading it
+//! first would only ask the question the events table's key answers anyway
+//! (see [`Ledger::delivery`]).
 
 use std::time::Duration;
 
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
-use cqrs_es::{Aggregate, AggregateContext, AggregateError, CqrsFramework, EventStore};
+use cqrs_es::{
+    Aggregate, AggregateContext, AggregateError, CqrsFramework, DomainEvent, EventStore,
+};
 use postgres_es::PostgresEventRepository;
 use riff_domain::delivery::{Delivery, DeliveryError, Receive};
 use riff_domain::settings::SettingsError;
@@ -27,6 +33,15 @@ use uuid::Uuid;
 
 /// How often a command that lost a race is run again on fresh state.
 const CONFLICT_RETRIES: u32 = 8;
+
+/// postgres-es's and sqlite-es's append of one event, for the appends made
+/// without them.
+const INSERT_EVENT_POSTGRES: &str = "insert into events \
+     (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+     values ($1, $2, $3, $4, $5, $6, $7)";
+const INSERT_EVENT_SQLITE: &str = "insert into events \
+     (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+     values (?, ?, ?, ?, ?, ?, ?)";
 
 /// Why a command was not carried out.
 #[derive(Debug, thiserror::Error)]
@@ -48,14 +63,12 @@ enum Frameworks {
         listings: Cqrs<Listing, PostgresEventRepository>,
         settings: Cqrs<Settings, PostgresEventRepository>,
         runs: Cqrs<SyncRun, PostgresEventRepository>,
-        deliveries: Cqrs<Delivery, PostgresEventRepository>,
     },
     Sqlite {
         products: Cqrs<Product, SqliteEventRepository>,
         listings: Cqrs<Listing, SqliteEventRepository>,
         settings: Cqrs<Settings, SqliteEventRepository>,
         runs: Cqrs<SyncRun, SqliteEventRepository>,
-        deliveries: Cqrs<Delivery, SqliteEventRepository>,
     },
 }
 
@@ -125,6 +138,8 @@ where
 /// The ledger: where every change to Riff's data is appended.
 pub struct Ledger {
     frameworks: Frameworks,
+    /// The store's own pool, for the deliveries appended without cqrs-es.
+    store: StorePool,
 }
 
 impl Ledger {
@@ -135,17 +150,18 @@ impl Ledger {
                 listings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
                 settings: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
                 runs: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
-                deliveries: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
             },
             StorePool::Sqlite(pool) => Frameworks::Sqlite {
                 products: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
                 listings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
                 settings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
                 runs: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
-                deliveries: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
             },
         };
-        Self { frameworks }
+        Self {
+            frameworks,
+            store: db.store.clone(),
+        }
     }
 
     /// Runs a product command: its events are appended, or nothing is.
@@ -223,6 +239,16 @@ impl Ledger {
 
     /// Records a webhook delivery as it arrived; a repeated one is refused.
     ///
+    /// One autocommitted `INSERT` of the delivery's event at sequence 1, with
+    /// the columns and metadata that postgres-es and sqlite-es write, so the
+    /// projector, the sagas and the audit history read the same row either
+    /// way. The events table's primary key is the de-duplication: of two
+    /// appends of one delivery, however close, one commits and the other
+    /// fails on the key (on PostgreSQL after waiting for the first to commit
+    /// or roll back), and is told [`DeliveryError::AlreadyReceived`]. When
+    /// this returns `Ok` the event is committed with the server's durability
+    /// settings, like any other append.
+    ///
     /// # Errors
     /// [`DeliveryError::AlreadyReceived`], or the store failed.
     pub async fn delivery(
@@ -231,9 +257,42 @@ impl Ledger {
         meta: &EventMetadata,
     ) -> Result<(), LedgerError<DeliveryError>> {
         let id = Delivery::id(command.platform, &command.delivery_id);
-        match &self.frameworks {
-            Frameworks::Postgres { deliveries, .. } => deliveries.execute(&id, command, meta).await,
-            Frameworks::Sqlite { deliveries, .. } => deliveries.execute(&id, command, meta).await,
+        let event = Delivery::receive(command);
+        let unwritable = |e: serde_json::Error| LedgerError::Store(e.to_string());
+        // The same values, bound the same way, as the stores' own appends.
+        let payload = serde_json::to_value(&event).map_err(unwritable)?;
+        let metadata = serde_json::to_value(meta.to_map()).map_err(unwritable)?;
+        let (event_type, event_version) = (event.event_type(), event.event_version());
+        let appended = match &self.store {
+            StorePool::Postgres(pool) => sqlx::query(INSERT_EVENT_POSTGRES)
+                .bind(Delivery::TYPE)
+                .bind(&id)
+                .bind(Delivery::FIRST_SEQUENCE)
+                .bind(&event_type)
+                .bind(&event_version)
+                .bind(&payload)
+                .bind(&metadata)
+                .execute(pool)
+                .await
+                .map(drop),
+            StorePool::Sqlite(pool) => sqlx::query(INSERT_EVENT_SQLITE)
+                .bind(Delivery::TYPE)
+                .bind(&id)
+                .bind(Delivery::FIRST_SEQUENCE)
+                .bind(&event_type)
+                .bind(&event_version)
+                .bind(&payload)
+                .bind(&metadata)
+                .execute(pool)
+                .await
+                .map(drop),
+        };
+        match appended {
+            Ok(()) => Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(LedgerError::Rejected(DeliveryError::AlreadyReceived))
+            }
+            Err(e) => Err(LedgerError::Store(e.to_string())),
         }
     }
 

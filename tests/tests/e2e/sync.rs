@@ -605,12 +605,103 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
     );
 }
 
+/// A platform that retries a delivery before the first try was answered
+/// sends it twice at once: one append wins on the log's key, every try is
+/// acknowledged, and the one row is what a ledger command would have
+/// written.
+async fn a_delivery_sent_many_times_at_once_is_recorded_once(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let mut settings = sims.spawn().await.unwrap();
+    Simulators::accept_webhooks(&mut settings);
+    let secret = settings
+        .shopify_webhook_secret
+        .as_ref()
+        .unwrap()
+        .expose()
+        .to_owned();
+    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    let body = br##"{"id": 820982911946154508, "name": "#9999"}"##;
+    let signature = shopify_signature(&secret, body);
+    let tries = (0..16).map(|_| {
+        let request = app
+            .client
+            .post(app.url("/webhooks/shopify"))
+            .header("X-Shopify-Topic", "orders/create")
+            .header("X-Shopify-Event-Id", "twice-at-once")
+            .header("X-Shopify-Hmac-Sha256", signature.clone())
+            .body(body.to_vec());
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    });
+    let answers = futures::future::join_all(tries).await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == StatusCode::OK),
+        "{answers:?}"
+    );
+    let received = answers
+        .iter()
+        .filter(|(_, text)| text == "received")
+        .count();
+    assert_eq!(received, 1, "{answers:?}");
+
+    let page: Value = app
+        .get("/api/events?after=0&limit=1000")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let deliveries: Vec<&Value> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["aggregate_type"] == "delivery")
+        .collect();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let row = deliveries[0];
+    assert_eq!(row["aggregate_id"], "shopify:twice-at-once");
+    assert_eq!(row["sequence"], 1);
+    assert_eq!(row["event_type"], "WebhookReceived");
+    assert_eq!(row["event_version"], "1.0.0");
+    let event = &row["payload"]["WebhookReceived"];
+    assert_eq!(event["platform"], "shopify");
+    assert_eq!(event["topic"], "orders/create");
+    assert_eq!(event["body"], std::str::from_utf8(body).unwrap());
+    assert_eq!(row["metadata"]["actor"], "shopify");
+    assert_eq!(row["metadata"]["source"], "webhook");
+    let correlation = row["metadata"]["correlation_id"].as_str().unwrap();
+    assert!(uuid::Uuid::parse_str(correlation).is_ok(), "{correlation}");
+
+    // The projector decodes it like any other event: the audit shows it.
+    let summary = eventually(
+        "the delivery in the audit",
+        Duration::from_secs(10),
+        || async {
+            let audit: Value = app
+                .get("/api/audit?event_type=WebhookReceived")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let events = audit["events"].as_array().cloned().unwrap_or_default();
+            (events.len() == 1).then(|| events[0]["summary"].clone())
+        },
+    )
+    .await;
+    assert_eq!(
+        summary,
+        "Webhook orders/create from Shopify received (delivery twice-at-once) by shopify via webhook"
+    );
+}
+
 on_both_backends!(
     adopting_a_shop_imports_each_item_once_and_links_every_listing,
     a_listing_made_on_a_platform_is_imported_or_linked,
     the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in,
     a_sale_still_ends_everything_when_every_third_call_fails,
     webhooks_that_do_not_verify_change_nothing,
+    a_delivery_sent_many_times_at_once_is_recorded_once,
 );
 
 async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(backend: Backend) {

@@ -41,11 +41,19 @@ const READER: &str = "saga:main";
 const BATCH: i64 = 200;
 
 /// Reacts to the log until `stop`.
+///
+/// The next batch is read at once when this one was full (a backlog) or
+/// when its reactions ran commands (a sale's `ProductSold` follows its
+/// `SoldOn`, and the ends follow that). Otherwise the loop waits for the
+/// next poll, so that a stream of webhook deliveries, whose reaction is
+/// only a reconcile request that the leader coalesces anyway, is read a
+/// poll's worth at a time: read one by one, each delivery cost a projector
+/// run and a checkpoint write, on the cores that answer the webhooks.
 pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
     loop {
-        let pause = match run_until_idle(engine).await {
-            Ok(0) => std::time::Duration::from_millis(50),
-            Ok(_) => continue,
+        let pause = match run_once(engine).await {
+            Ok(batch) if batch.full || batch.acted => continue,
+            Ok(_) => std::time::Duration::from_millis(50),
             Err(error) => {
                 tracing::error!(%error, "the sagas stopped on an error; retrying in 5 s");
                 std::time::Duration::from_secs(5)
@@ -65,24 +73,46 @@ pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
 pub async fn run_until_idle(engine: &Engine) -> Result<usize, SyncError> {
     let mut total = 0;
     loop {
-        let from = checkpoint::load(&engine.db, READER).await?;
-        let batch = log::read_after(&engine.db, from, BATCH).await?;
-        if batch.is_empty() {
+        let batch = run_once(engine).await?;
+        if batch.read == 0 {
             return Ok(total);
         }
-        // Reactions read the views; they must show at least this batch.
-        engine.projector.run_until_idle().await?;
-        let mut round = Round::default();
-        for stored in &batch {
-            react(engine, &stored.decode()?, &mut round).await?;
-        }
-        // Once per batch: a crash before this repeats the batch's reactions,
-        // which the aggregates make harmless.
-        if let Some(last) = batch.last() {
-            checkpoint::save(&engine.db, READER, last.position).await?;
-        }
-        total += batch.len();
+        total += batch.read;
     }
+}
+
+/// What one batch was.
+struct Batch {
+    /// Events read.
+    read: usize,
+    /// As many as a batch holds: more may be waiting.
+    full: bool,
+    /// Some reaction ran a command, whose events the sagas may react to.
+    acted: bool,
+}
+
+/// Reacts to the next batch of events after the checkpoint.
+async fn run_once(engine: &Engine) -> Result<Batch, SyncError> {
+    let from = checkpoint::load(&engine.db, READER).await?;
+    let events = log::read_after(&engine.db, from, BATCH).await?;
+    let mut batch = Batch {
+        read: events.len(),
+        full: i64::try_from(events.len()).is_ok_and(|n| n >= BATCH),
+        acted: false,
+    };
+    let Some(last) = events.last() else {
+        return Ok(batch);
+    };
+    // Reactions read the views; they must show at least this batch.
+    engine.projector.run_until_idle().await?;
+    let mut round = Round::default();
+    for stored in &events {
+        batch.acted |= react(engine, &stored.decode()?, &mut round).await?;
+    }
+    // Once per batch: a crash before this repeats the batch's reactions,
+    // which the aggregates make harmless.
+    checkpoint::save(&engine.db, READER, last.position).await?;
+    Ok(batch)
 }
 
 /// What one batch's reactions share: the products a found listing is
@@ -103,7 +133,9 @@ impl Round {
     }
 }
 
-async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Result<(), SyncError> {
+/// Reacts to one event; returns whether the reaction may have appended
+/// events (ran a command), which the sagas should read without waiting.
+async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Result<bool, SyncError> {
     let cause = Some(format!("{}/{}", envelope.aggregate_id, envelope.sequence));
     let meta = {
         let origin = envelope.metadata.as_ref();
@@ -154,10 +186,11 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
             ..
         }) => {
             engine.request_sync(Some(*platform), Trigger::Webhook);
+            return Ok(false);
         }
-        _ => {}
+        _ => return Ok(false),
     }
-    Ok(())
+    Ok(true)
 }
 
 fn listing_uuid(id: &str) -> Uuid {
