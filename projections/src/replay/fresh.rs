@@ -33,6 +33,10 @@ use crate::Backend;
 /// The schema PostgreSQL builds fresh tables in.
 const SCHEMA: &str = "riff_replay";
 
+/// SQLite's page cache while a replay builds indexes: 256 MiB, in the
+/// negative KiB that `pragma cache_size` takes.
+const SQLITE_CACHE: i64 = -262_144;
+
 /// The replay's tables, ready to be filled, and what completes them.
 pub(super) struct Fresh {
     backend: Backend,
@@ -42,6 +46,8 @@ pub(super) struct Fresh {
     /// What completes the fresh tables once they are full: their secondary
     /// indexes, and the keys of insert-only tables (PostgreSQL).
     indexes: Vec<String>,
+    /// The connection's page cache size before the replay (SQLite).
+    cache_size: i64,
 }
 
 impl Fresh {
@@ -57,6 +63,7 @@ impl Fresh {
             live: String::new(),
             tables: views.iter().flat_map(|v| v.tables()).copied().collect(),
             indexes: vec![],
+            cache_size: 0,
         };
         let insert_only: Vec<&str> = views
             .iter()
@@ -79,6 +86,9 @@ impl Fresh {
             .fetch_one(&mut *conn)
             .await?;
         execute(conn, &format!("create schema {SCHEMA}")).await?;
+        // Room to sort a million rows in memory when the indexes are built,
+        // rather than in temporary files; for this transaction only.
+        execute(conn, "set local maintenance_work_mem = '256MB'").await?;
         for table in &self.tables {
             let live = format!("{}.{table}", self.live);
             execute(
@@ -131,6 +141,12 @@ impl Fresh {
     }
 
     async fn prepare_sqlite(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        // Room to sort a million rows in memory when the indexes are built;
+        // the connection's own cache size is put back at the swap.
+        self.cache_size = sqlx::query_scalar("pragma cache_size")
+            .fetch_one(&mut *conn)
+            .await?;
+        execute(conn, &format!("pragma cache_size = {SQLITE_CACHE}")).await?;
         for table in &self.tables {
             // Indexes behind a table's keys have no SQL and stay.
             let indexes = sqlx::query(
@@ -155,6 +171,9 @@ impl Fresh {
     pub(super) async fn swap(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         for create in &self.indexes {
             execute(conn, create).await?;
+        }
+        if self.backend == Backend::Sqlite {
+            execute(conn, &format!("pragma cache_size = {}", self.cache_size)).await?;
         }
         if self.backend == Backend::Postgres {
             for table in &self.tables {
