@@ -6,6 +6,8 @@
 //! cargo bench -p riff-tests --bench replay              # both backends
 //! cargo bench -p riff-tests --bench replay -- sqlite    # or postgres
 //! ```
+//!
+//! `RIFF_REPLAY_EACH=1` also times each view replayed on its own.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

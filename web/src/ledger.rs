@@ -35,13 +35,10 @@ use uuid::Uuid;
 const CONFLICT_RETRIES: u32 = 8;
 
 /// postgres-es's and sqlite-es's append of one event, for the appends made
-/// without them.
-const INSERT_EVENT_POSTGRES: &str = "insert into events \
+/// without them. SQLite reads `$1` as the first parameter too.
+const INSERT_EVENT: &str = "insert into events \
      (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
      values ($1, $2, $3, $4, $5, $6, $7)";
-const INSERT_EVENT_SQLITE: &str = "insert into events \
-     (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
-     values (?, ?, ?, ?, ?, ?, ?)";
 
 /// Why a command was not carried out.
 #[derive(Debug, thiserror::Error)]
@@ -263,29 +260,25 @@ impl Ledger {
         let payload = serde_json::to_value(&event).map_err(unwritable)?;
         let metadata = serde_json::to_value(meta.to_map()).map_err(unwritable)?;
         let (event_type, event_version) = (event.event_type(), event.event_version());
+        // The pools' types differ; the statement and its values do not.
+        macro_rules! append {
+            ($pool:expr) => {
+                sqlx::query(INSERT_EVENT)
+                    .bind(Delivery::TYPE)
+                    .bind(&id)
+                    .bind(Delivery::FIRST_SEQUENCE)
+                    .bind(&event_type)
+                    .bind(&event_version)
+                    .bind(&payload)
+                    .bind(&metadata)
+                    .execute($pool)
+                    .await
+                    .map(drop)
+            };
+        }
         let appended = match &self.store {
-            StorePool::Postgres(pool) => sqlx::query(INSERT_EVENT_POSTGRES)
-                .bind(Delivery::TYPE)
-                .bind(&id)
-                .bind(Delivery::FIRST_SEQUENCE)
-                .bind(&event_type)
-                .bind(&event_version)
-                .bind(&payload)
-                .bind(&metadata)
-                .execute(pool)
-                .await
-                .map(drop),
-            StorePool::Sqlite(pool) => sqlx::query(INSERT_EVENT_SQLITE)
-                .bind(Delivery::TYPE)
-                .bind(&id)
-                .bind(Delivery::FIRST_SEQUENCE)
-                .bind(&event_type)
-                .bind(&event_version)
-                .bind(&payload)
-                .bind(&metadata)
-                .execute(pool)
-                .await
-                .map(drop),
+            StorePool::Postgres(pool) => append!(pool),
+            StorePool::Sqlite(pool) => append!(pool),
         };
         match appended {
             Ok(()) => Ok(()),
