@@ -777,3 +777,32 @@ async fn only_add_revise_and_end_calls_count_as_writes() {
         "two AddFixedPriceItem (the second refused as a duplicate), one revise, one end"
     );
 }
+
+#[tokio::test]
+async fn reading_sales_alone_gives_the_scans_sales_without_reading_a_listing() {
+    let (simulator, client) = start(false).await;
+    let mut ids = Vec::new();
+    for n in 1..=6 {
+        ids.push(simulator.seed_listing(
+            &format!("RIFF-00010{n}"),
+            &format!("Guitar {n}"),
+            pounds(100),
+            1,
+        ));
+    }
+    simulator
+        .record_sale(&ids[2], 1, Utc::now() - Duration::hours(1))
+        .unwrap();
+    simulator.set_page_size(2);
+    let since = Utc::now() - Duration::days(1);
+    let scan = client.scan(since).await.unwrap();
+    let before = simulator.requests();
+
+    let sales = client.sales(since).await.unwrap();
+
+    assert_eq!(sales.sales, scan.sales);
+    assert_eq!(sales.sales.len(), 1);
+    assert_eq!(sales.sales[0].external_id, ids[2]);
+    assert_eq!(sales.requests, 1, "one page of orders and no listing read");
+    assert_eq!(simulator.requests() - before, 1);
+}

@@ -382,3 +382,32 @@ async fn a_retried_publish_finds_its_listing_by_sku_and_writes_nothing_more() {
     assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
     assert_eq!(simulator.write_requests(), 1, "one POST /listings");
 }
+
+#[tokio::test]
+async fn reading_sales_alone_gives_the_scans_sales_without_reading_a_listing() {
+    let (simulator, client) = start().await;
+    let mut ids = Vec::new();
+    for n in 1..=6 {
+        ids.push(simulator.seed_listing(
+            &format!("RIFF-00010{n}"),
+            &format!("Guitar {n}"),
+            pounds(100),
+            1,
+        ));
+    }
+    simulator
+        .record_sale(&ids[2], 1, Utc::now() - Duration::hours(1))
+        .unwrap();
+    simulator.set_page_size(2);
+    let since = Utc::now() - Duration::days(1);
+    let scan = client.scan(since).await.unwrap();
+    let before = simulator.requests();
+
+    let sales = client.sales(since).await.unwrap();
+
+    assert_eq!(sales.sales, scan.sales);
+    assert_eq!(sales.sales.len(), 1);
+    assert_eq!(sales.sales[0].external_id, ids[2]);
+    assert_eq!(sales.requests, 1, "one page of orders and no listing read");
+    assert_eq!(simulator.requests() - before, 1);
+}

@@ -63,6 +63,14 @@ pub trait Marketplace: Send + Sync {
     /// half a scan would take the missing listings for ended ones.
     async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError>;
 
+    /// Reads every sale made since `sales_since`, following every page, and
+    /// nothing else: what a webhook's targeted reconcile needs to record a
+    /// sale at once, whatever the size of the shop.
+    ///
+    /// # Errors
+    /// Any [`PortError`]; like a scan, all or nothing.
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError>;
+
     /// Reads one listing as the platform shows it now.
     ///
     /// # Errors
@@ -140,15 +148,40 @@ pub struct RemoteSale {
     pub quantity: u32,
 }
 
-/// The result of a [`Marketplace::scan`].
+/// What a reconcile compares with the listings Riff knows on one platform:
+/// the result of a [`Marketplace::scan`], or a targeted look made of
+/// [`Marketplace::sales`] and [`Marketplace::get`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scan {
-    /// Every live listing, each exactly once.
+    /// The listings read, each exactly once: every live one for a
+    /// [`Coverage::Complete`] scan.
     pub listings: Vec<RemoteListing>,
     /// Every sale since the time asked for, each exactly once.
     pub sales: Vec<RemoteSale>,
     /// HTTP requests the scan made, retries included, so that a sync run can
     /// report what it cost against the platform's call limits.
+    pub requests: u32,
+    pub coverage: Coverage,
+}
+
+/// How much of a platform a [`Scan`]'s listings cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// Every live listing on the platform: one that is missing has gone.
+    Complete,
+    /// Only the listings looked up one by one (those a webhook's sales
+    /// name): a missing listing says nothing, so nothing is found ended
+    /// for being missing. It must hold every listing its sales name, or a
+    /// stocked item's sale would be taken for its last unit.
+    Partial,
+}
+
+/// The result of a [`Marketplace::sales`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sales {
+    /// Every sale since the time asked for, each exactly once.
+    pub sales: Vec<RemoteSale>,
+    /// HTTP requests made, retries included.
     pub requests: u32,
 }
 

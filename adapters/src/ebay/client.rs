@@ -24,8 +24,8 @@ use reqwest::StatusCode;
 use riff_domain::listing::attributes::EbayAttributes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale, RemoteStatus,
-    Scan,
+    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
+    RemoteStatus, Sales, Scan,
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -545,50 +545,21 @@ impl Marketplace for EbayClient {
     #[tracing::instrument(skip(self))]
     async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
         let requests = AtomicU32::new(0);
-
-        let mut listings = Vec::new();
-        let mut seen = HashSet::new();
-        let mut page = 1;
-        loop {
-            let response = self.active_page(page, &requests).await?;
-            let list = response.active_list.unwrap_or_default();
-            for item in list.item_array.unwrap_or_default().item {
-                // A listing that moves between pages while we read them may
-                // appear twice; the first sighting is kept.
-                if seen.insert(item.item_id.clone()) {
-                    listings.push(self.listing_from_item(&item));
-                }
-            }
-            if !next_page(&mut page, list.pagination_result.as_ref())? {
-                break;
-            }
-        }
-
-        let mut sales = Vec::new();
-        let mut seen = HashSet::new();
-        for window in order_windows(sales_since, up_to_millisecond(Utc::now())) {
-            let mut page = 1;
-            loop {
-                let response = self.orders_page(window, page, &requests).await?;
-                let orders = response.order_array.as_ref().map_or(&[][..], |a| &a.order);
-                for order in orders {
-                    for sale in order_sales(order, response.timestamp.as_deref())? {
-                        // An order changed in the window may have been made
-                        // before it; and one changed twice while we page
-                        // may come again.
-                        if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
-                            sales.push(sale);
-                        }
-                    }
-                }
-                if !more_orders(&mut page, &response)? {
-                    break;
-                }
-            }
-        }
-
+        let listings = self.active_listings(&requests).await?;
+        let sales = self.sales_since(sales_since, &requests).await?;
         Ok(Scan {
             listings,
+            sales,
+            requests: requests.into_inner(),
+            coverage: Coverage::Complete,
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        let requests = AtomicU32::new(0);
+        let sales = self.sales_since(sales_since, &requests).await?;
+        Ok(Sales {
             sales,
             requests: requests.into_inner(),
         })
@@ -606,6 +577,61 @@ impl Marketplace for EbayClient {
             .item
             .ok_or_else(|| PortError::Protocol("GetItem succeeded without an Item".into()))?;
         Ok(self.listing_from_item(&item))
+    }
+}
+
+impl EbayClient {
+    /// Every listing in the seller's ActiveList, each once.
+    async fn active_listings(&self, requests: &AtomicU32) -> Result<Vec<RemoteListing>, PortError> {
+        let mut listings = Vec::new();
+        let mut seen = HashSet::new();
+        let mut page = 1;
+        loop {
+            let response = self.active_page(page, requests).await?;
+            let list = response.active_list.unwrap_or_default();
+            for item in list.item_array.unwrap_or_default().item {
+                // A listing that moves between pages while we read them may
+                // appear twice; the first sighting is kept.
+                if seen.insert(item.item_id.clone()) {
+                    listings.push(self.listing_from_item(&item));
+                }
+            }
+            if !next_page(&mut page, list.pagination_result.as_ref())? {
+                break;
+            }
+        }
+        Ok(listings)
+    }
+
+    /// Every order line sold since `sales_since`, each once.
+    async fn sales_since(
+        &self,
+        sales_since: DateTime<Utc>,
+        requests: &AtomicU32,
+    ) -> Result<Vec<RemoteSale>, PortError> {
+        let mut sales = Vec::new();
+        let mut seen = HashSet::new();
+        for window in order_windows(sales_since, up_to_millisecond(Utc::now())) {
+            let mut page = 1;
+            loop {
+                let response = self.orders_page(window, page, requests).await?;
+                let orders = response.order_array.as_ref().map_or(&[][..], |a| &a.order);
+                for order in orders {
+                    for sale in order_sales(order, response.timestamp.as_deref())? {
+                        // An order changed in the window may have been made
+                        // before it; and one changed twice while we page
+                        // may come again.
+                        if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
+                            sales.push(sale);
+                        }
+                    }
+                }
+                if !more_orders(&mut page, &response)? {
+                    break;
+                }
+            }
+        }
+        Ok(sales)
     }
 }
 

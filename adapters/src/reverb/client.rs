@@ -15,8 +15,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{Method, StatusCode};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale, RemoteStatus,
-    Scan,
+    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
+    RemoteStatus, Sales, Scan,
 };
 use riff_domain::value::{Condition, Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -257,13 +257,44 @@ impl Marketplace for ReverbClient {
     #[tracing::instrument(skip(self))]
     async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
         let requests = AtomicU32::new(0);
+        let listings = self.live_listings(&requests).await?;
+        let sales = self.sales_since(sales_since, &requests).await?;
+        Ok(Scan {
+            listings,
+            sales,
+            requests: requests.into_inner(),
+            coverage: Coverage::Complete,
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        let requests = AtomicU32::new(0);
+        let sales = self.sales_since(sales_since, &requests).await?;
+        Ok(Sales {
+            sales,
+            requests: requests.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let url = self.url(&format!("/listings/{}", path_segment(external_id)?));
+        let listing: Listing = self.read(&url, &AtomicU32::new(0)).await?;
+        Ok(remote_listing(&listing))
+    }
+}
+
+impl ReverbClient {
+    /// Every live listing, each once.
+    async fn live_listings(&self, requests: &AtomicU32) -> Result<Vec<RemoteListing>, PortError> {
         let per_page = self.config.page_size.max(1);
         let first = format!(
             "{}?state=live&page=1&per_page={per_page}",
             self.url("/my/listings")
         );
         let found = self
-            .all_pages(first, &requests, |page: ListingsPage| {
+            .all_pages(first, requests, |page: ListingsPage| {
                 let next = page.links.next.as_ref().map(|h| h.href.clone());
                 (page.into_listings(), next)
             })
@@ -274,14 +305,23 @@ impl Marketplace for ReverbClient {
             .filter(|l| seen.insert(l.id.to_string()))
             .map(|l| remote_listing(&l))
             .collect();
+        Ok(listings)
+    }
 
+    /// Every order sold since `sales_since`, each once.
+    async fn sales_since(
+        &self,
+        sales_since: DateTime<Utc>,
+        requests: &AtomicU32,
+    ) -> Result<Vec<RemoteSale>, PortError> {
+        let per_page = self.config.page_size.max(1);
         let first = format!(
             "{}?updated_start_date={}&page=1&per_page={per_page}",
             self.url("/my/orders/selling/all"),
             form_encode(&sales_since.to_rfc3339_opts(SecondsFormat::Secs, true))
         );
         let orders = self
-            .all_pages(first, &requests, |page: OrdersPage| {
+            .all_pages(first, requests, |page: OrdersPage| {
                 let next = page.links.next.as_ref().map(|h| h.href.clone());
                 (page.orders, next)
             })
@@ -297,19 +337,7 @@ impl Marketplace for ReverbClient {
                 sales.push(sale);
             }
         }
-
-        Ok(Scan {
-            listings,
-            sales,
-            requests: requests.into_inner(),
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
-        let url = self.url(&format!("/listings/{}", path_segment(external_id)?));
-        let listing: Listing = self.read(&url, &AtomicU32::new(0)).await?;
-        Ok(remote_listing(&listing))
+        Ok(sales)
     }
 }
 

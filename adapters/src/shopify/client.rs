@@ -25,8 +25,8 @@ use reqwest::StatusCode;
 use riff_domain::listing::attributes::ShopifyAttributes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale, RemoteStatus,
-    Scan,
+    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
+    RemoteStatus, Sales, Scan,
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -650,11 +650,41 @@ impl Marketplace for ShopifyClient {
     #[tracing::instrument(skip(self))]
     async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
         let requests = AtomicU32::new(0);
+        let listings = self.products(&requests).await?;
+        let sales = self.sales_since(sales_since, &requests).await?;
+        Ok(Scan {
+            listings,
+            sales,
+            requests: requests.into_inner(),
+            coverage: Coverage::Complete,
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        let requests = AtomicU32::new(0);
+        let sales = self.sales_since(sales_since, &requests).await?;
+        Ok(Sales {
+            sales,
+            requests: requests.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let (product, currency) = self.product(external_id, &AtomicU32::new(0)).await?;
+        Ok(remote_listing(&product, &currency))
+    }
+}
+
+impl ShopifyClient {
+    /// Every active or archived product, each once.
+    async fn products(&self, requests: &AtomicU32) -> Result<Vec<RemoteListing>, PortError> {
         let products = self
             .all_pages(
                 wire::PRODUCTS,
                 "status:active OR status:archived".into(),
-                &requests,
+                requests,
                 |page: ProductsData| {
                     let currency = page.shop.currency_code;
                     let info = page.products.page_info;
@@ -674,13 +704,21 @@ impl Marketplace for ShopifyClient {
             .filter(|(p, _)| seen.insert(p.id.clone()))
             .map(|(p, currency)| remote_listing(&p, &currency))
             .collect();
+        Ok(listings)
+    }
 
+    /// Every order line paid for since `sales_since`, each once.
+    async fn sales_since(
+        &self,
+        sales_since: DateTime<Utc>,
+        requests: &AtomicU32,
+    ) -> Result<Vec<RemoteSale>, PortError> {
         let since = sales_since.to_rfc3339_opts(SecondsFormat::Secs, true);
         let orders = self
             .all_pages(
                 wire::ORDERS,
                 format!("created_at:>='{since}'"),
-                &requests,
+                requests,
                 |page: OrdersData| (page.orders.nodes, page.orders.page_info),
             )
             .await?;
@@ -697,18 +735,7 @@ impl Marketplace for ShopifyClient {
                 }
             }
         }
-
-        Ok(Scan {
-            listings,
-            sales,
-            requests: requests.into_inner(),
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
-        let (product, currency) = self.product(external_id, &AtomicU32::new(0)).await?;
-        Ok(remote_listing(&product, &currency))
+        Ok(sales)
     }
 }
 

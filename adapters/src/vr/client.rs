@@ -42,7 +42,8 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{RequestBuilder, StatusCode, Url};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteStatus, Scan,
+    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteStatus,
+    Sales, Scan,
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -664,6 +665,16 @@ impl Marketplace for VrClient {
             listings,
             sales: Vec::new(),
             requests: requests.into_inner(),
+            coverage: Coverage::Complete,
+        })
+    }
+
+    /// None, without a request: V&R has no orders feed and sends no
+    /// webhooks, so its sales are found only by a scan (as sold listings).
+    async fn sales(&self, _sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        Ok(Sales {
+            sales: Vec::new(),
+            requests: 0,
         })
     }
 

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::listing::ListingStatus;
-use crate::port::{RemoteListing, RemoteSale, RemoteStatus, Scan};
+use crate::port::{Coverage, RemoteListing, RemoteSale, RemoteStatus, Scan};
 use crate::value::{Money, Platform, Sku};
 
 /// The namespace of [`detected_listing_id`]'s UUIDs. Changing it would make
@@ -180,10 +180,12 @@ pub fn diff(
         }
     }
     for k in known.iter().filter(|k| k.believed_up()) {
-        if let Some(external_id) = &k.external_id {
-            if !view.listed(external_id) && !view.has_sale(external_id) {
-                out.end(k.listing_id);
-            }
+        let Some(external_id) = &k.external_id else {
+            continue;
+        };
+        let gone = scan.coverage == Coverage::Complete && !view.listed(external_id);
+        if gone && !view.has_sale(external_id) {
+            out.end(k.listing_id);
         }
     }
 
@@ -216,6 +218,29 @@ pub fn diff(
     }
 
     out.into_vec()
+}
+
+/// The listings a targeted reconcile must look up, one by one, to turn
+/// `sales` into a [`Coverage::Partial`] scan: each listing with a sale not
+/// yet recorded, once, in sale order. Whether such a listing is still live
+/// with units left decides whether its sale was the last unit, and a
+/// listing Riff has never seen is detected from its own record.
+pub fn to_look_up(sales: &[RemoteSale], known: &[KnownListing]) -> Vec<String> {
+    let recorded: HashMap<&str, &[String]> = known
+        .iter()
+        .filter_map(|k| Some((k.external_id.as_deref()?, k.orders.as_slice())))
+        .collect();
+    let mut seen = HashSet::new();
+    sales
+        .iter()
+        .filter(|sale| {
+            !recorded
+                .get(sale.external_id.as_str())
+                .is_some_and(|orders| orders.contains(&sale.order_ref))
+        })
+        .filter(|sale| seen.insert(sale.external_id.as_str()))
+        .map(|sale| sale.external_id.clone())
+        .collect()
 }
 
 /// The scan and the known listings, indexed by the platform's external id.
@@ -467,6 +492,15 @@ mod tests {
             listings,
             sales,
             requests: 1,
+            coverage: Coverage::Complete,
+        }
+    }
+
+    /// A targeted look: `listings` looked up one by one.
+    fn partial(listings: Vec<RemoteListing>, sales: Vec<RemoteSale>) -> Scan {
+        Scan {
+            coverage: Coverage::Partial,
+            ..scan(listings, sales)
         }
     }
 
@@ -724,6 +758,57 @@ mod tests {
         };
         let s = scan(vec![], vec![]);
         assert_eq!(run(&s, &[known(1, "A"), ending]), vec![ended(1), ended(2)]);
+    }
+
+    #[test]
+    fn a_targeted_look_ends_nothing_for_being_missing_from_it() {
+        let s = partial(vec![], vec![]);
+        assert_eq!(run(&s, &[known(1, "A"), known(2, "B")]), vec![]);
+    }
+
+    #[test]
+    fn a_targeted_look_records_its_sale_and_what_it_looked_up() {
+        let s = partial(
+            vec![with_status(remote(1, "A"), RemoteStatus::Sold)],
+            vec![sale("A", "R-1")],
+        );
+        let ended_b = partial(
+            vec![with_status(remote(2, "B"), RemoteStatus::Ended)],
+            vec![],
+        );
+        let known = [known(1, "A"), known(2, "B"), known(3, "C")];
+        assert_eq!(run(&s, &known), vec![sold(1, "R-1", true)]);
+        assert_eq!(run(&ended_b, &known), vec![ended(2)]);
+    }
+
+    #[test]
+    fn a_targeted_look_keeps_a_stocked_item_with_units_left_up() {
+        let stocked = RemoteListing {
+            quantity: Some(2),
+            ..remote(1, "A")
+        };
+        let s = partial(vec![stocked], vec![sale("A", "R-1")]);
+        assert_eq!(run(&s, &[known(1, "A")]), vec![sold(1, "R-1", false)]);
+    }
+
+    #[test]
+    fn only_listings_with_sales_not_yet_recorded_are_looked_up_once_each() {
+        let recorded = KnownListing {
+            orders: vec!["R-1".into()],
+            ..known(1, "A")
+        };
+        let sales = [
+            sale("A", "R-1"),
+            sale("B", "R-2"),
+            sale("UNKNOWN", "R-3"),
+            sale("B", "R-4"),
+            sale("A", "R-5"),
+        ];
+        assert_eq!(
+            to_look_up(&sales, &[recorded, known(2, "B")]),
+            vec!["B", "UNKNOWN", "A"]
+        );
+        assert_eq!(to_look_up(&[], &[known(2, "B")]), Vec::<String>::new());
     }
 
     #[test]

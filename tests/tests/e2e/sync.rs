@@ -174,6 +174,82 @@ async fn a_sale_anywhere_ends_the_listings_everywhere_else(backend: Backend) {
 
 on_both_backends!(a_sale_anywhere_ends_the_listings_everywhere_else);
 
+/// A webhook's run reads the platform's recent sales and the listing that
+/// sold, not the whole store: a sale is acted on in seconds however many
+/// products the store has, and nothing it did not look at is taken for
+/// ended or imported.
+async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    for sku in ["BIG-1", "BIG-2"] {
+        app.create_product(&guitar(sku, &format!("Gibson ES-335 {sku}")))
+            .await;
+    }
+    let sold = list_everywhere(&app, "BIG-1").await;
+    list_everywhere(&app, "BIG-2").await;
+    // A store Riff has not adopted yet, read one product per page: a scan
+    // would take a request per product and import every one of them.
+    for n in 0..20 {
+        sims.shopify().seed_listing(
+            &format!("STORE-{n:02}"),
+            &format!("Boss pedal {n}"),
+            rust_decimal::Decimal::new(99, 0),
+            1,
+        );
+    }
+    sims.shopify().set_page_size(1);
+    let before = sims.shopify().requests();
+
+    let shopify_id = listing(&sold, Platform::Shopify)["external_id"]
+        .as_str()
+        .unwrap();
+    buy(&sims, Platform::Shopify, shopify_id);
+    eventually(
+        "BIG-1 ended everywhere but Shopify",
+        Duration::from_secs(30),
+        || async {
+            let p = product(&app, "BIG-1").await;
+            let done = [Platform::Ebay, Platform::Reverb, Platform::Vr]
+                .iter()
+                .all(|pl| listing(&p, *pl)["status"] == "ended");
+            (done && listing(&p, Platform::Shopify)["status"] == "sold").then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
+
+    let runs: Value = app.get("/api/sync/runs").await.json().await.unwrap();
+    let webhook_runs: Vec<&Value> = runs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|run| run["trigger"] == "webhook")
+        .collect();
+    assert_eq!(webhook_runs.len(), 1, "{runs}");
+    let report = &webhook_runs[0]["reports"]["shopify"];
+    assert_eq!(webhook_runs[0]["platforms"], json!(["shopify"]), "{runs}");
+    assert_eq!(report["sales"], 1, "{report}");
+    assert_eq!(report["listings"], 1, "only the sold listing: {report}");
+    assert_eq!(report["detected"], 0, "{report}");
+    assert_eq!(report["ended_elsewhere"], 0, "{report}");
+    assert!(report["requests"].as_u64().unwrap() <= 3, "{report}");
+    assert!(
+        sims.shopify().requests() - before <= 3,
+        "the orders and one product were read, not the store"
+    );
+    let kept = product(&app, "BIG-2").await;
+    for platform in Platform::ALL {
+        assert_eq!(listing(&kept, platform)["status"], "live", "{kept}");
+    }
+    let products: Value = app.get("/api/products").await.json().await.unwrap();
+    assert_eq!(
+        products["items"].as_array().unwrap().len(),
+        2,
+        "nothing imported"
+    );
+}
+
+on_both_backends!(a_webhook_reads_the_sale_not_the_whole_store);
+
 /// Riff with the four simulators and no webhooks: syncs happen only when
 /// a test starts one, so it controls what is seen in which order.
 async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {

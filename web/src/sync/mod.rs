@@ -193,15 +193,15 @@ impl Engine {
                 request = requests.recv() => {
                     let Some(request) = request else { break };
                     // Webhooks come in bursts (a sale, then its payment, …):
-                    // one run answers every request already waiting.
-                    let mut platforms = self.chosen(request.platform);
+                    // the runs answer every request already waiting.
+                    let mut waiting = vec![request];
                     while let Ok(more) = requests.try_recv() {
-                        platforms.extend(self.chosen(more.platform));
+                        waiting.push(more);
                     }
-                    platforms.sort();
-                    platforms.dedup();
-                    if let Err(error) = reconcile::run(&self, request.run_id, request.trigger, &platforms).await {
-                        tracing::error!(%error, run_id = %request.run_id, "the sync run failed");
+                    for run in batch(&waiting, |platform| self.chosen(platform)) {
+                        if let Err(error) = reconcile::run(&self, run.run_id, run.trigger, &run.platforms).await {
+                            tracing::error!(%error, run_id = %run.run_id, "the sync run failed");
+                        }
                     }
                 }
             }
@@ -265,6 +265,44 @@ impl Engine {
     }
 }
 
+/// One reconcile run to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Run {
+    run_id: Uuid,
+    trigger: Trigger,
+    platforms: Vec<Platform>,
+}
+
+/// The runs that answer every waiting request: first one scan of every
+/// platform any request wants scanned, then one targeted look
+/// ([`reconcile::Look::Sales`]) at the platforms only webhooks asked
+/// about — a scan reads the sales too. Each run takes the id and trigger of
+/// its first request; `chosen` says which platforms a request covers.
+fn batch(waiting: &[SyncRequest], chosen: impl Fn(Option<Platform>) -> Vec<Platform>) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for look in [reconcile::Look::Everything, reconcile::Look::Sales] {
+        let group: Vec<_> = waiting
+            .iter()
+            .filter(|r| reconcile::Look::for_trigger(r.trigger) == look)
+            .collect();
+        let Some(first) = group.first() else {
+            continue;
+        };
+        let mut platforms: Vec<Platform> = group.iter().flat_map(|r| chosen(r.platform)).collect();
+        platforms.sort();
+        platforms.dedup();
+        platforms.retain(|p| !runs.iter().any(|run| run.platforms.contains(p)));
+        if !platforms.is_empty() {
+            runs.push(Run {
+                run_id: first.run_id,
+                trigger: first.trigger,
+                platforms,
+            });
+        }
+    }
+    runs
+}
+
 /// Completes once `stop` says to stop (or its sender is gone).
 pub(crate) async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
@@ -286,5 +324,75 @@ pub enum SyncError {
 impl<E: std::error::Error> From<crate::ledger::LedgerError<E>> for SyncError {
     fn from(error: crate::ledger::LedgerError<E>) -> Self {
         Self::Store(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(n: u128, platform: Option<Platform>, trigger: Trigger) -> SyncRequest {
+        SyncRequest {
+            run_id: Uuid::from_u128(n),
+            platform,
+            trigger,
+        }
+    }
+
+    fn all(platform: Option<Platform>) -> Vec<Platform> {
+        platform.map_or_else(|| Platform::ALL.to_vec(), |p| vec![p])
+    }
+
+    #[test]
+    fn a_burst_of_webhooks_is_one_targeted_look_at_their_platforms() {
+        let waiting = [
+            request(1, Some(Platform::Shopify), Trigger::Webhook),
+            request(2, Some(Platform::Ebay), Trigger::Webhook),
+            request(3, Some(Platform::Shopify), Trigger::Webhook),
+        ];
+        assert_eq!(
+            batch(&waiting, all),
+            vec![Run {
+                run_id: Uuid::from_u128(1),
+                trigger: Trigger::Webhook,
+                platforms: vec![Platform::Ebay, Platform::Shopify],
+            }]
+        );
+    }
+
+    #[test]
+    fn a_scan_waiting_behind_a_webhook_is_still_a_scan_and_covers_its_sales() {
+        let waiting = [
+            request(1, Some(Platform::Shopify), Trigger::Webhook),
+            request(2, Some(Platform::Reverb), Trigger::Webhook),
+            request(3, Some(Platform::Shopify), Trigger::Schedule),
+        ];
+        assert_eq!(
+            batch(&waiting, all),
+            vec![
+                Run {
+                    run_id: Uuid::from_u128(3),
+                    trigger: Trigger::Schedule,
+                    platforms: vec![Platform::Shopify],
+                },
+                Run {
+                    run_id: Uuid::from_u128(1),
+                    trigger: Trigger::Webhook,
+                    platforms: vec![Platform::Reverb],
+                },
+            ]
+        );
+        let everything = [
+            request(1, Some(Platform::Shopify), Trigger::Webhook),
+            request(2, None, Trigger::Schedule),
+        ];
+        assert_eq!(
+            batch(&everything, all),
+            vec![Run {
+                run_id: Uuid::from_u128(2),
+                trigger: Trigger::Schedule,
+                platforms: Platform::ALL.to_vec(),
+            }]
+        );
     }
 }

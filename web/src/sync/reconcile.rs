@@ -1,6 +1,12 @@
 //! One reconcile run: scan each platform, diff the scan against the listing
 //! index (`policy::diff`, pure), and append what changed.
 //!
+//! A run a webhook asked for looks instead of scanning: it reads the
+//! platform's recent sales and looks up only the listings those sales name
+//! ([`Look::Sales`]), so that a sale is recorded, and the product's other
+//! listings ended, in seconds whatever the size of the shop. Only a full
+//! scan can show a listing gone; the schedule runs those.
+//!
 //! Scans run side by side; a platform whose scan fails is reported with
 //! what to fix and the others go on. Changes are appended platform by
 //! platform in priority order, so that when one item is first seen on
@@ -11,8 +17,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration as Days, Utc};
 use riff_domain::listing::{EndedBy, ExternalSnapshot};
-use riff_domain::policy::{diff, Change};
-use riff_domain::port::{PortError, RemoteListing, Scan};
+use riff_domain::policy::{diff, to_look_up, Change, KnownListing};
+use riff_domain::port::{Coverage, Marketplace, PortError, RemoteListing, Sales, Scan};
 use riff_domain::sync_run::{PlatformReport, Trigger};
 use riff_domain::value::Platform;
 use riff_domain::{ListingCommand, ListingError, ListingStatus, Source, SyncRunCommand};
@@ -28,6 +34,26 @@ const FIRST_SALES_WINDOW_DAYS: i64 = 30;
 /// Later scans read sales from the last successful one, with this margin
 /// for sales the platform reports late.
 const SALES_OVERLAP_DAYS: i64 = 2;
+
+/// What a run reads from each platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// Every live listing and the recent sales: [`Marketplace::scan`].
+    Everything,
+    /// The recent sales and the listings they name, one by one: a targeted
+    /// reconcile, for a webhook that says something sold.
+    Sales,
+}
+
+impl Look {
+    /// A webhook's run is targeted; every other run scans.
+    pub fn for_trigger(trigger: Trigger) -> Self {
+        match trigger {
+            Trigger::Webhook => Self::Sales,
+            Trigger::Schedule | Trigger::Manual | Trigger::Cli => Self::Everything,
+        }
+    }
+}
 
 /// What a run found, per platform.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -85,24 +111,36 @@ pub async fn run(
     // Only these can be found gone: a listing published while its
     // platform's scan ran is missing from that scan, yet live.
     engine.projector.run_until_idle().await?;
+    let look = Look::for_trigger(trigger);
     let mut up_before = HashSet::new();
+    let mut known_before = BTreeMap::new();
     for platform in &order {
-        for listing in listing_index::on_platform(&engine.db, *platform).await? {
+        let listings = listing_index::on_platform(&engine.db, *platform).await?;
+        for listing in &listings {
             if listing.external_id.is_some()
                 && matches!(listing.status, ListingStatus::Live | ListingStatus::Ending)
             {
                 up_before.insert(listing.id());
             }
         }
+        if look == Look::Sales {
+            let known: Vec<_> = listings
+                .iter()
+                .map(listing_index::IndexedListing::known)
+                .collect();
+            known_before.insert(*platform, known);
+        }
     }
     let scans = futures::future::join_all(order.iter().map(|platform| {
         let since = sales_since(last_success.get(platform.as_str()).cloned().flatten());
+        let known = known_before.get(platform).map_or(&[][..], Vec::as_slice);
         async move {
             let result = match engine.platforms.get(platform) {
-                Some(adapter) => adapter
-                    .scan(since)
-                    .await
-                    .map_err(|e| describe(*platform, &e)),
+                Some(adapter) => match look {
+                    Look::Everything => adapter.scan(since).await,
+                    Look::Sales => sales_and_their_listings(adapter.as_ref(), since, known).await,
+                }
+                .map_err(|e| describe(*platform, &e)),
                 None => Err(format!(
                     "{} is not configured; set its credentials (see README, Configuration)",
                     platform.display_name()
@@ -268,6 +306,37 @@ async fn apply(
         }
     }
     Ok(report)
+}
+
+/// A targeted look at one platform: its sales since `since`, and each
+/// listing with a sale Riff has not recorded, read one by one. All or
+/// nothing, like a scan.
+async fn sales_and_their_listings(
+    adapter: &dyn Marketplace,
+    since: DateTime<Utc>,
+    known: &[KnownListing],
+) -> Result<Scan, PortError> {
+    let Sales {
+        sales,
+        mut requests,
+    } = adapter.sales(since).await?;
+    let mut listings = Vec::new();
+    for external_id in to_look_up(&sales, known) {
+        requests += 1;
+        match adapter.get(&external_id).await {
+            Ok(listing) => listings.push(listing),
+            // Deleted on the platform after it sold: the sale stands, and
+            // with no listing left it took the last unit.
+            Err(PortError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(Scan {
+        listings,
+        sales,
+        requests,
+        coverage: Coverage::Partial,
+    })
 }
 
 /// A listing found on a platform, as its detection records it.
