@@ -55,21 +55,37 @@ pub trait Marketplace: Send + Sync {
     /// records that as ended by the platform rather than as a failure.
     async fn end(&self, external_id: &str, reason: EndReason) -> Result<(), PortError>;
 
-    /// Reads every live listing and every sale made since `sales_since`,
-    /// following every page, for a reconcile run.
+    /// Reads every live listing (and, where the platform keeps them in the
+    /// same list, the ended ones), following every page.
     ///
     /// # Errors
-    /// Any [`PortError`]. A scan is all or nothing: a reconcile that acted on
-    /// half a scan would take the missing listings for ended ones.
-    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError>;
+    /// Any [`PortError`]. All or nothing: a reconcile that acted on half a
+    /// list would take the missing listings for ended ones.
+    async fn listings(&self) -> Result<Listings, PortError>;
 
     /// Reads every sale made since `sales_since`, following every page, and
     /// nothing else: what a webhook's targeted reconcile needs to record a
     /// sale at once, whatever the size of the shop.
     ///
     /// # Errors
-    /// Any [`PortError`]; like a scan, all or nothing.
+    /// Any [`PortError`]; all or nothing.
     async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError>;
+
+    /// Reads every live listing and every sale made since `sales_since`,
+    /// for a full reconcile run.
+    ///
+    /// # Errors
+    /// Any [`PortError`] from either read.
+    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
+        let listings = self.listings().await?;
+        let sales = self.sales(sales_since).await?;
+        Ok(Scan {
+            listings: listings.listings,
+            sales: sales.sales,
+            requests: listings.requests + sales.requests,
+            coverage: Coverage::Complete,
+        })
+    }
 
     /// Reads one listing as the platform shows it now.
     ///
@@ -174,6 +190,15 @@ pub enum Coverage {
     /// for being missing. It must hold every listing its sales name, or a
     /// stocked item's sale would be taken for its last unit.
     Partial,
+}
+
+/// The result of a [`Marketplace::listings`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listings {
+    /// Each listing exactly once.
+    pub listings: Vec<RemoteListing>,
+    /// HTTP requests made, retries included.
+    pub requests: u32,
 }
 
 /// The result of a [`Marketplace::sales`].

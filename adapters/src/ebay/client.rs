@@ -24,8 +24,8 @@ use reqwest::StatusCode;
 use riff_domain::listing::attributes::EbayAttributes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
-    RemoteStatus, Sales, Scan,
+    Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
+    RemoteStatus, Sales,
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -536,53 +536,12 @@ impl Marketplace for EbayClient {
             .map_err(Rejection::into_port)
     }
 
-    /// Live listings come from GetMyeBaySelling's ActiveList, sales from
-    /// GetOrders. SoldList is not read: GetOrders reaches further back (90
-    /// days against 60), says which orders were cancelled, and names each
-    /// line by the same `OrderLineItemID`, so a sale recorded from a SoldList
-    /// scan before keeps its `order_ref`. A listing that sold out leaves the
-    /// ActiveList; its sale comes from its order line.
+    /// Live listings come from GetMyeBaySelling's ActiveList. A listing
+    /// that sold out leaves it; its sale comes from its order line.
     #[tracing::instrument(skip(self))]
-    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
-        let requests = AtomicU32::new(0);
-        let listings = self.active_listings(&requests).await?;
-        let sales = self.sales_since(sales_since, &requests).await?;
-        Ok(Scan {
-            listings,
-            sales,
-            requests: requests.into_inner(),
-            coverage: Coverage::Complete,
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
-        let requests = AtomicU32::new(0);
-        let sales = self.sales_since(sales_since, &requests).await?;
-        Ok(Sales {
-            sales,
-            requests: requests.into_inner(),
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
-        let request = GetItemRequest {
-            xmlns: wire::NAMESPACE.to_owned(),
-            item_id: external_id.to_owned(),
-            detail_level: Some("ReturnAll".into()),
-        };
-        let response: GetItemResponse = self.read("GetItem", &request, &AtomicU32::new(0)).await?;
-        let item = response
-            .item
-            .ok_or_else(|| PortError::Protocol("GetItem succeeded without an Item".into()))?;
-        Ok(self.listing_from_item(&item))
-    }
-}
-
-impl EbayClient {
-    /// Every listing in the seller's ActiveList, each once.
-    async fn active_listings(&self, requests: &AtomicU32) -> Result<Vec<RemoteListing>, PortError> {
+    async fn listings(&self) -> Result<Listings, PortError> {
+        let counter = AtomicU32::new(0);
+        let requests = &counter;
         let mut listings = Vec::new();
         let mut seen = HashSet::new();
         let mut page = 1;
@@ -600,15 +559,20 @@ impl EbayClient {
                 break;
             }
         }
-        Ok(listings)
+        Ok(Listings {
+            listings,
+            requests: counter.into_inner(),
+        })
     }
 
-    /// Every order line sold since `sales_since`, each once.
-    async fn sales_since(
-        &self,
-        sales_since: DateTime<Utc>,
-        requests: &AtomicU32,
-    ) -> Result<Vec<RemoteSale>, PortError> {
+    /// Sales come from GetOrders. SoldList is not read: GetOrders reaches
+    /// further back (90 days against 60), says which orders were cancelled,
+    /// and names each line by the same `OrderLineItemID`, so a sale recorded
+    /// from a SoldList scan before keeps its `order_ref`.
+    #[tracing::instrument(skip(self))]
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        let counter = AtomicU32::new(0);
+        let requests = &counter;
         let mut sales = Vec::new();
         let mut seen = HashSet::new();
         for window in order_windows(sales_since, up_to_millisecond(Utc::now())) {
@@ -631,7 +595,24 @@ impl EbayClient {
                 }
             }
         }
-        Ok(sales)
+        Ok(Sales {
+            sales,
+            requests: counter.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let request = GetItemRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            item_id: external_id.to_owned(),
+            detail_level: Some("ReturnAll".into()),
+        };
+        let response: GetItemResponse = self.read("GetItem", &request, &AtomicU32::new(0)).await?;
+        let item = response
+            .item
+            .ok_or_else(|| PortError::Protocol("GetItem succeeded without an Item".into()))?;
+        Ok(self.listing_from_item(&item))
     }
 }
 

@@ -15,8 +15,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{Method, StatusCode};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
-    RemoteStatus, Sales, Scan,
+    Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
+    RemoteStatus, Sales,
 };
 use riff_domain::value::{Condition, Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -255,39 +255,9 @@ impl Marketplace for ReverbClient {
     }
 
     #[tracing::instrument(skip(self))]
-    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
-        let requests = AtomicU32::new(0);
-        let listings = self.live_listings(&requests).await?;
-        let sales = self.sales_since(sales_since, &requests).await?;
-        Ok(Scan {
-            listings,
-            sales,
-            requests: requests.into_inner(),
-            coverage: Coverage::Complete,
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
-        let requests = AtomicU32::new(0);
-        let sales = self.sales_since(sales_since, &requests).await?;
-        Ok(Sales {
-            sales,
-            requests: requests.into_inner(),
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
-        let url = self.url(&format!("/listings/{}", path_segment(external_id)?));
-        let listing: Listing = self.read(&url, &AtomicU32::new(0)).await?;
-        Ok(remote_listing(&listing))
-    }
-}
-
-impl ReverbClient {
-    /// Every live listing, each once.
-    async fn live_listings(&self, requests: &AtomicU32) -> Result<Vec<RemoteListing>, PortError> {
+    async fn listings(&self) -> Result<Listings, PortError> {
+        let counter = AtomicU32::new(0);
+        let requests = &counter;
         let per_page = self.config.page_size.max(1);
         let first = format!(
             "{}?state=live&page=1&per_page={per_page}",
@@ -305,15 +275,16 @@ impl ReverbClient {
             .filter(|l| seen.insert(l.id.to_string()))
             .map(|l| remote_listing(&l))
             .collect();
-        Ok(listings)
+        Ok(Listings {
+            listings,
+            requests: counter.into_inner(),
+        })
     }
 
-    /// Every order sold since `sales_since`, each once.
-    async fn sales_since(
-        &self,
-        sales_since: DateTime<Utc>,
-        requests: &AtomicU32,
-    ) -> Result<Vec<RemoteSale>, PortError> {
+    #[tracing::instrument(skip(self))]
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        let counter = AtomicU32::new(0);
+        let requests = &counter;
         let per_page = self.config.page_size.max(1);
         let first = format!(
             "{}?updated_start_date={}&page=1&per_page={per_page}",
@@ -337,7 +308,17 @@ impl ReverbClient {
                 sales.push(sale);
             }
         }
-        Ok(sales)
+        Ok(Sales {
+            sales,
+            requests: counter.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let url = self.url(&format!("/listings/{}", path_segment(external_id)?));
+        let listing: Listing = self.read(&url, &AtomicU32::new(0)).await?;
+        Ok(remote_listing(&listing))
     }
 }
 

@@ -25,8 +25,8 @@ use reqwest::StatusCode;
 use riff_domain::listing::attributes::ShopifyAttributes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
-    RemoteStatus, Sales, Scan,
+    Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
+    RemoteStatus, Sales,
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -648,38 +648,9 @@ impl Marketplace for ShopifyClient {
     /// Active products are the live listings; archived ones are reported
     /// as ended, so a reconcile sees what was archived in the admin.
     #[tracing::instrument(skip(self))]
-    async fn scan(&self, sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
-        let requests = AtomicU32::new(0);
-        let listings = self.products(&requests).await?;
-        let sales = self.sales_since(sales_since, &requests).await?;
-        Ok(Scan {
-            listings,
-            sales,
-            requests: requests.into_inner(),
-            coverage: Coverage::Complete,
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
-        let requests = AtomicU32::new(0);
-        let sales = self.sales_since(sales_since, &requests).await?;
-        Ok(Sales {
-            sales,
-            requests: requests.into_inner(),
-        })
-    }
-
-    #[tracing::instrument(skip(self))]
-    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
-        let (product, currency) = self.product(external_id, &AtomicU32::new(0)).await?;
-        Ok(remote_listing(&product, &currency))
-    }
-}
-
-impl ShopifyClient {
-    /// Every active or archived product, each once.
-    async fn products(&self, requests: &AtomicU32) -> Result<Vec<RemoteListing>, PortError> {
+    async fn listings(&self) -> Result<Listings, PortError> {
+        let counter = AtomicU32::new(0);
+        let requests = &counter;
         let products = self
             .all_pages(
                 wire::PRODUCTS,
@@ -704,15 +675,16 @@ impl ShopifyClient {
             .filter(|(p, _)| seen.insert(p.id.clone()))
             .map(|(p, currency)| remote_listing(&p, &currency))
             .collect();
-        Ok(listings)
+        Ok(Listings {
+            listings,
+            requests: counter.into_inner(),
+        })
     }
 
-    /// Every order line paid for since `sales_since`, each once.
-    async fn sales_since(
-        &self,
-        sales_since: DateTime<Utc>,
-        requests: &AtomicU32,
-    ) -> Result<Vec<RemoteSale>, PortError> {
+    #[tracing::instrument(skip(self))]
+    async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
+        let counter = AtomicU32::new(0);
+        let requests = &counter;
         let since = sales_since.to_rfc3339_opts(SecondsFormat::Secs, true);
         let orders = self
             .all_pages(
@@ -735,7 +707,16 @@ impl ShopifyClient {
                 }
             }
         }
-        Ok(sales)
+        Ok(Sales {
+            sales,
+            requests: counter.into_inner(),
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
+        let (product, currency) = self.product(external_id, &AtomicU32::new(0)).await?;
+        Ok(remote_listing(&product, &currency))
     }
 }
 

@@ -42,8 +42,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{RequestBuilder, StatusCode, Url};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
-    Coverage, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteStatus,
-    Sales, Scan,
+    Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteStatus, Sales,
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
@@ -650,7 +649,7 @@ impl Marketplace for VrClient {
     }
 
     #[tracing::instrument(skip(self))]
-    async fn scan(&self, _sales_since: DateTime<Utc>) -> Result<Scan, PortError> {
+    async fn listings(&self) -> Result<Listings, PortError> {
         let requests = AtomicU32::new(0);
         let rows = self.export(&requests).await?;
         let mut seen = std::collections::HashSet::new();
@@ -659,18 +658,15 @@ impl Marketplace for VrClient {
             .filter(|row| seen.insert(row.product_id.clone()))
             .map(|row| self.remote_listing(row))
             .collect();
-        // V&R has no orders feed (§4.2): a sale shows only as a listing
-        // whose `product sold` is `yes`, reported as `RemoteStatus::Sold`.
-        Ok(Scan {
+        Ok(Listings {
             listings,
-            sales: Vec::new(),
             requests: requests.into_inner(),
-            coverage: Coverage::Complete,
         })
     }
 
-    /// None, without a request: V&R has no orders feed and sends no
-    /// webhooks, so its sales are found only by a scan (as sold listings).
+    /// None, without a request: V&R has no orders feed (§4.2) and sends no
+    /// webhooks. A sale shows only in [`Marketplace::listings`], as a
+    /// listing whose `product sold` is `yes` (`RemoteStatus::Sold`).
     async fn sales(&self, _sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
         Ok(Sales {
             sales: Vec::new(),
