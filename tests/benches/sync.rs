@@ -12,7 +12,9 @@
 //!
 //! Parts: `sales`, `webhooks` (run on the shop `sales` leaves behind, so
 //! `webhooks` implies `sales`), `reconcile`. Environment: `SYNC_BENCH_SALES`
-//! (default 200), `SYNC_BENCH_LISTINGS` (per platform, default 10000),
+//! (default 200), `SYNC_BENCH_STORE` (more products in the Shopify store,
+//! adopted before the sales, default 0), `SYNC_BENCH_LISTINGS` (per
+//! platform, default 10000),
 //! `SYNC_BENCH_SETTLE_SECS` (how long the import may run before it is
 //! stopped and its rate reported, default 300), `SYNC_BENCH_CLIENTS`
 //! (default 16), `SYNC_BENCH_LOAD_SECS` (default 10).
@@ -165,8 +167,58 @@ fn off_sale_on_sim(sims: &Simulators, platform: Platform, external_id: &str) -> 
     }
 }
 
+/// Before the sales: `SYNC_BENCH_STORE` more products in the Shopify store,
+/// adopted by one reconcile, so that the sales run against a large shop.
+async fn large_store(app: &TestApp, sims: &Simulators) {
+    let store = env("SYNC_BENCH_STORE", 0);
+    if store == 0 {
+        return;
+    }
+    for n in 0..store {
+        sims.shopify().seed_listing(
+            &format!("STORE-{n:05}"),
+            &format!("Boss pedal {n}"),
+            Decimal::new(99, 0),
+            1,
+        );
+    }
+    let started = Instant::now();
+    let response = app.post("/api/sync", &json!({"platform": "shopify"})).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let run_id = response.json::<Value>().await.unwrap()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let run = loop {
+        let response = app.get(&format!("/api/sync/runs/{run_id}")).await;
+        if response.status() == StatusCode::OK {
+            let run: Value = response.json().await.unwrap();
+            if run["status"] != "running" {
+                break run;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let scanned = started.elapsed().as_secs_f64();
+    // The imports it caused: done when the log stops growing.
+    let (mut last, mut calm) = (0, 0);
+    while calm < 3 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let length = app.log_length().await;
+        calm = if length == last { calm + 1 } else { 0 };
+        last = length;
+    }
+    println!(
+        "- large store: {store} more products in the Shopify store, adopted by one reconcile ({:.1} s, {} requests) and its imports (all done after {:.1} s)\n",
+        scanned,
+        run["reports"]["shopify"]["requests"],
+        started.elapsed().as_secs_f64()
+    );
+}
+
 /// Part 1: sale (by webhook) to every other listing ended, one sale at a time.
 async fn sales(app: &TestApp, sims: &Simulators) {
+    large_store(app, sims).await;
     let n = env("SYNC_BENCH_SALES", 200) as usize;
     let skus: Vec<String> = (0..n).map(|i| format!("BENCH-{i:04}")).collect();
     let started = Instant::now();

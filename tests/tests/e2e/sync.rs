@@ -250,6 +250,76 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
 
 on_both_backends!(a_webhook_reads_the_sale_not_the_whole_store);
 
+/// A full reconcile that takes its time (V&R down for maintenance, its scan
+/// retrying) does not hold up a webhook's sale: the look at eBay runs
+/// beside it.
+async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    app.create_product(&guitar("SLOW-1", "Gretsch White Falcon"))
+        .await;
+    let p = list_everywhere(&app, "SLOW-1").await;
+    sims.vr().set_maintenance(true);
+    let response = app.post("/api/sync", &json!({})).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let run_id = response.json::<Value>().await.unwrap()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let status = |run_id: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&format!("/api/sync/runs/{run_id}")).await;
+            if response.status() != StatusCode::OK {
+                return None;
+            }
+            Some(response.json::<Value>().await.unwrap()["status"].clone())
+        }
+    };
+    eventually(
+        "the full reconcile to start",
+        Duration::from_secs(10),
+        || status(run_id.clone()),
+    )
+    .await;
+
+    buy(
+        &sims,
+        Platform::Ebay,
+        listing(&p, Platform::Ebay)["external_id"].as_str().unwrap(),
+    );
+    eventually(
+        "the sale recorded and Reverb and Shopify ended",
+        Duration::from_secs(20),
+        || async {
+            let p = product(&app, "SLOW-1").await;
+            let done = p["status"] == "sold"
+                && [Platform::Reverb, Platform::Shopify]
+                    .iter()
+                    .all(|pl| listing(&p, *pl)["status"] == "ended");
+            done.then_some(())
+        },
+    )
+    .await;
+    assert_eq!(
+        status(run_id.clone()).await,
+        Some(json!("running")),
+        "the full reconcile is still reading V&R"
+    );
+
+    sims.vr().set_maintenance(false);
+    eventually(
+        "the V&R listing ended once V&R is back",
+        Duration::from_secs(60),
+        || async {
+            let p = product(&app, "SLOW-1").await;
+            (listing(&p, Platform::Vr)["status"] == "ended").then_some(())
+        },
+    )
+    .await;
+}
+
+on_both_backends!(a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile);
+
 /// Riff with the four simulators and no webhooks: syncs happen only when
 /// a test starts one, so it controls what is seen in which order.
 async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {

@@ -86,9 +86,13 @@ pub struct Engine {
     pub metrics: Arc<Metrics>,
     /// Public addresses of the product images, for the platforms to fetch.
     pub public_url: String,
-    /// One reconcile at a time: two would both see a new listing and both
+    /// One full scan at a time: two would both see a new listing and both
     /// try to import it (harmless, the second is refused, but wasteful).
-    reconciling: Mutex<()>,
+    scanning: Mutex<()>,
+    /// One targeted look at a time, beside any scan: a sale must not wait
+    /// minutes for the scan of a large store, and what both append is
+    /// appended once (a known order is ignored, a detected id is taken).
+    looking: Mutex<()>,
     requests: mpsc::UnboundedSender<SyncRequest>,
     pending: Mutex<Option<mpsc::UnboundedReceiver<SyncRequest>>>,
 }
@@ -118,7 +122,8 @@ impl Engine {
             retry: RetryPolicy::default(),
             metrics,
             public_url,
-            reconciling: Mutex::new(()),
+            scanning: Mutex::new(()),
+            looking: Mutex::new(()),
             requests,
             pending: Mutex::new(Some(pending)),
         }
@@ -187,6 +192,9 @@ impl Engine {
             tokio::spawn(async move { times.run(&engine, stop).await })
         };
         let mut stopping = stop.clone();
+        // Full scans run beside the loop, so that webhooks' targeted looks
+        // are not held up by the scan of a large store.
+        let mut scans = tokio::task::JoinSet::new();
         loop {
             tokio::select! {
                 () = self::stopped(&mut stopping) => break,
@@ -199,17 +207,30 @@ impl Engine {
                         waiting.push(more);
                     }
                     for run in batch(&waiting, |platform| self.chosen(platform)) {
-                        if let Err(error) = reconcile::run(&self, run.run_id, run.trigger, &run.platforms).await {
-                            tracing::error!(%error, run_id = %run.run_id, "the sync run failed");
+                        if reconcile::Look::for_trigger(run.trigger) == reconcile::Look::Everything {
+                            let engine = self.clone();
+                            scans.spawn(async move { engine.reconcile(run).await });
+                        } else {
+                            self.reconcile(run).await;
                         }
                     }
+                    while scans.try_join_next().is_some() {}
                 }
             }
         }
+        scans.join_all().await;
         for task in [sagas, effects, scheduled] {
             let _ = task.await;
         }
         *self.pending.lock().await = Some(requests);
+    }
+
+    /// Makes one run the loop decided on; a failure is logged, and the
+    /// next run starts afresh.
+    async fn reconcile(&self, run: Run) {
+        if let Err(error) = reconcile::run(self, run.run_id, run.trigger, &run.platforms).await {
+            tracing::error!(%error, run_id = %run.run_id, "the sync run failed");
+        }
     }
 
     /// Reconciles, then carries out everything the run caused — imports,

@@ -80,7 +80,11 @@ pub async fn run(
     trigger: Trigger,
     platforms: &[Platform],
 ) -> Result<RunSummary, SyncError> {
-    let _one_at_a_time = engine.reconciling.lock().await;
+    let look = Look::for_trigger(trigger);
+    let _one_at_a_time = match look {
+        Look::Everything => engine.scanning.lock().await,
+        Look::Sales => engine.looking.lock().await,
+    };
     let meta = Engine::meta(Source::Reconcile, run_id, None);
     let mut order: Vec<Platform> = engine
         .priority
@@ -111,7 +115,6 @@ pub async fn run(
     // Only these can be found gone: a listing published while its
     // platform's scan ran is missing from that scan, yet live.
     engine.projector.run_until_idle().await?;
-    let look = Look::for_trigger(trigger);
     let mut up_before = HashSet::new();
     let mut known_before = BTreeMap::new();
     for platform in &order {
