@@ -325,6 +325,7 @@ async fn sales_and_their_listings(
     } = adapter.sales(since).await?;
     let mut listings = Vec::new();
     for external_id in to_look_up(&sales, known) {
+        // One per look-up; a `get` does not report its retries.
         requests += 1;
         match adapter.get(&external_id).await {
             Ok(listing) => listings.push(listing),
