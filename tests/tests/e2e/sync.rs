@@ -246,6 +246,13 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
         2,
         "nothing imported"
     );
+    // Only a full reconcile shows a platform synced.
+    let synced = "riff_last_successful_sync_timestamp_seconds{platform=\"shopify\"}";
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(!metrics.contains(synced), "{metrics}");
+    sync_and_settle(&app).await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains(synced), "{metrics}");
 }
 
 on_both_backends!(a_webhook_reads_the_sale_not_the_whole_store);
