@@ -25,7 +25,7 @@ pub mod http;
 pub mod reverb;
 pub mod secret;
 pub mod shopify;
-mod simulator;
+pub mod simulator;
 pub mod vr;
 pub mod webhook;
 

@@ -1,8 +1,12 @@
 //! What every simulator shares: serving its router on a free loopback port
-//! in the background, for tests, demos and benchmarks, and delivering
-//! webhooks the way the platforms do ([`delivery`]).
+//! in the background, for tests, demos and benchmarks, delivering
+//! webhooks the way the platforms do ([`delivery`]), and injecting faults
+//! ([`FaultPlan`]).
 
 pub(crate) mod delivery;
+mod faults;
+
+pub use faults::FaultPlan;
 
 use axum::Router;
 use tokio::net::TcpListener;

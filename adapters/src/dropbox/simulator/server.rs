@@ -46,13 +46,9 @@ pub enum Fault {
     Malformed,
 }
 
-/// Every `every`th API request fails with the next fault of `faults`, in
-/// turn. The OAuth route is not counted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FaultPlan {
-    pub every: u32,
-    pub faults: Vec<Fault>,
-}
+/// Which API requests fail, and how (see [`crate::simulator::FaultPlan`]);
+/// the OAuth route is not counted.
+pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
 
 /// The app and refresh token the OAuth route accepts.
 #[derive(Debug, Clone)]
@@ -243,10 +239,7 @@ impl Inner {
     /// The fault due on this request, if any; counts the request.
     fn fault(&mut self) -> Option<Fault> {
         self.requests += 1;
-        let plan = self.faults.as_ref()?;
-        let due =
-            plan.every > 0 && !plan.faults.is_empty() && self.requests.is_multiple_of(plan.every);
-        let fault = due.then(|| plan.faults[self.injected % plan.faults.len()])?;
+        let fault = self.faults.as_ref()?.due(self.requests, self.injected)?;
         self.injected += 1;
         Some(fault)
     }

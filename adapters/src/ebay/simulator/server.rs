@@ -81,13 +81,8 @@ pub enum Fault {
     ExpiredToken,
 }
 
-/// Which requests fail: every `every`th Trading request (the 3rd, 6th, … for
-/// 3) fails with the next fault of `faults`, in turn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FaultPlan {
-    pub every: u32,
-    pub faults: Vec<Fault>,
-}
+/// Which Trading requests fail, and how (see [`crate::simulator::FaultPlan`]).
+pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
 
 /// Why a test control refused: the test asked for something the simulated
 /// eBay cannot do (selling an ended item, say).
@@ -114,11 +109,7 @@ struct Inner {
 
 impl Inner {
     fn due_fault(&mut self) -> Option<Fault> {
-        let plan = self.faults.as_ref()?;
-        if plan.every == 0 || plan.faults.is_empty() || !self.requests.is_multiple_of(plan.every) {
-            return None;
-        }
-        let fault = plan.faults[self.injected % plan.faults.len()];
+        let fault = self.faults.as_ref()?.due(self.requests, self.injected)?;
         self.injected += 1;
         Some(fault)
     }

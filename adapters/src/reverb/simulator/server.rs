@@ -38,12 +38,8 @@ pub enum Fault {
     ServerError,
 }
 
-/// Every `every`th request fails with the next fault of `faults`, in turn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FaultPlan {
-    pub every: u32,
-    pub faults: Vec<Fault>,
-}
+/// Which requests fail, and how (see [`crate::simulator::FaultPlan`]).
+pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
 
 /// Why a test control refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -246,12 +242,10 @@ impl ReverbSimulator {
     fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
         let mut inner = self.lock();
         inner.requests += 1;
-        let due = inner.faults.as_ref().and_then(|plan| {
-            let due = plan.every > 0
-                && !plan.faults.is_empty()
-                && inner.requests.is_multiple_of(plan.every);
-            due.then(|| plan.faults[inner.injected % plan.faults.len()])
-        });
+        let due = inner
+            .faults
+            .as_ref()
+            .and_then(|plan| plan.due(inner.requests, inner.injected));
         if let Some(fault) = due {
             inner.injected += 1;
             return Err(Box::new(match fault {
