@@ -540,13 +540,12 @@ impl Marketplace for EbayClient {
     /// that sold out leaves it; its sale comes from its order line.
     #[tracing::instrument(skip(self))]
     async fn listings(&self) -> Result<Listings, PortError> {
-        let counter = AtomicU32::new(0);
-        let requests = &counter;
+        let requests = AtomicU32::new(0);
         let mut listings = Vec::new();
         let mut seen = HashSet::new();
         let mut page = 1;
         loop {
-            let response = self.active_page(page, requests).await?;
+            let response = self.active_page(page, &requests).await?;
             let list = response.active_list.unwrap_or_default();
             for item in list.item_array.unwrap_or_default().item {
                 // A listing that moves between pages while we read them may
@@ -561,7 +560,7 @@ impl Marketplace for EbayClient {
         }
         Ok(Listings {
             listings,
-            requests: counter.into_inner(),
+            requests: requests.into_inner(),
         })
     }
 
@@ -571,14 +570,13 @@ impl Marketplace for EbayClient {
     /// from a SoldList scan before keeps its `order_ref`.
     #[tracing::instrument(skip(self))]
     async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
-        let counter = AtomicU32::new(0);
-        let requests = &counter;
+        let requests = AtomicU32::new(0);
         let mut sales = Vec::new();
         let mut seen = HashSet::new();
         for window in order_windows(sales_since, up_to_millisecond(Utc::now())) {
             let mut page = 1;
             loop {
-                let response = self.orders_page(window, page, requests).await?;
+                let response = self.orders_page(window, page, &requests).await?;
                 let orders = response.order_array.as_ref().map_or(&[][..], |a| &a.order);
                 for order in orders {
                     for sale in order_sales(order, response.timestamp.as_deref())? {
@@ -597,7 +595,7 @@ impl Marketplace for EbayClient {
         }
         Ok(Sales {
             sales,
-            requests: counter.into_inner(),
+            requests: requests.into_inner(),
         })
     }
 

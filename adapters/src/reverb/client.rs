@@ -256,15 +256,14 @@ impl Marketplace for ReverbClient {
 
     #[tracing::instrument(skip(self))]
     async fn listings(&self) -> Result<Listings, PortError> {
-        let counter = AtomicU32::new(0);
-        let requests = &counter;
+        let requests = AtomicU32::new(0);
         let per_page = self.config.page_size.max(1);
         let first = format!(
             "{}?state=live&page=1&per_page={per_page}",
             self.url("/my/listings")
         );
         let found = self
-            .all_pages(first, requests, |page: ListingsPage| {
+            .all_pages(first, &requests, |page: ListingsPage| {
                 let next = page.links.next.as_ref().map(|h| h.href.clone());
                 (page.into_listings(), next)
             })
@@ -277,14 +276,13 @@ impl Marketplace for ReverbClient {
             .collect();
         Ok(Listings {
             listings,
-            requests: counter.into_inner(),
+            requests: requests.into_inner(),
         })
     }
 
     #[tracing::instrument(skip(self))]
     async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
-        let counter = AtomicU32::new(0);
-        let requests = &counter;
+        let requests = AtomicU32::new(0);
         let per_page = self.config.page_size.max(1);
         let first = format!(
             "{}?updated_start_date={}&page=1&per_page={per_page}",
@@ -292,7 +290,7 @@ impl Marketplace for ReverbClient {
             form_encode(&sales_since.to_rfc3339_opts(SecondsFormat::Secs, true))
         );
         let orders = self
-            .all_pages(first, requests, |page: OrdersPage| {
+            .all_pages(first, &requests, |page: OrdersPage| {
                 let next = page.links.next.as_ref().map(|h| h.href.clone());
                 (page.orders, next)
             })
@@ -310,7 +308,7 @@ impl Marketplace for ReverbClient {
         }
         Ok(Sales {
             sales,
-            requests: counter.into_inner(),
+            requests: requests.into_inner(),
         })
     }
 

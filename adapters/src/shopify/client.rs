@@ -649,13 +649,12 @@ impl Marketplace for ShopifyClient {
     /// as ended, so a reconcile sees what was archived in the admin.
     #[tracing::instrument(skip(self))]
     async fn listings(&self) -> Result<Listings, PortError> {
-        let counter = AtomicU32::new(0);
-        let requests = &counter;
+        let requests = AtomicU32::new(0);
         let products = self
             .all_pages(
                 wire::PRODUCTS,
                 "status:active OR status:archived".into(),
-                requests,
+                &requests,
                 |page: ProductsData| {
                     let currency = page.shop.currency_code;
                     let info = page.products.page_info;
@@ -677,20 +676,19 @@ impl Marketplace for ShopifyClient {
             .collect();
         Ok(Listings {
             listings,
-            requests: counter.into_inner(),
+            requests: requests.into_inner(),
         })
     }
 
     #[tracing::instrument(skip(self))]
     async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
-        let counter = AtomicU32::new(0);
-        let requests = &counter;
+        let requests = AtomicU32::new(0);
         let since = sales_since.to_rfc3339_opts(SecondsFormat::Secs, true);
         let orders = self
             .all_pages(
                 wire::ORDERS,
                 format!("created_at:>='{since}'"),
-                requests,
+                &requests,
                 |page: OrdersData| (page.orders.nodes, page.orders.page_info),
             )
             .await?;
@@ -709,7 +707,7 @@ impl Marketplace for ShopifyClient {
         }
         Ok(Sales {
             sales,
-            requests: counter.into_inner(),
+            requests: requests.into_inner(),
         })
     }
 
