@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //!
+//! - [`audit`]: the log itself, searched and summarised for a reader.
 //! - [`db`]: the database handle — one per process, for either backend.
 //! - [`log`]: reads the global event log by position, never past an event
 //!   that could still appear below it.
@@ -17,6 +18,7 @@
 //! Views are written with the same SQL for PostgreSQL and SQLite, through
 //! sqlx's `Any` driver; only the log reader needs backend-specific SQL.
 
+pub mod audit;
 pub mod checkpoint;
 pub mod counts;
 pub mod db;

@@ -328,7 +328,7 @@ pub async fn safe_position(db: &Db) -> Result<i64, ProjectionError> {
 }
 
 /// The columns of an events query, as text both backends return alike.
-fn columns(backend: Backend) -> &'static str {
+pub(crate) fn columns(backend: Backend) -> &'static str {
     match backend {
         Backend::Postgres => {
             "position, aggregate_type, aggregate_id, sequence, event_type, event_version, \
@@ -446,7 +446,7 @@ pub async fn last_position_of(
     .await?)
 }
 
-fn stored_event(row: &AnyRow) -> Result<StoredEvent, ProjectionError> {
+pub(crate) fn stored_event(row: &AnyRow) -> Result<StoredEvent, ProjectionError> {
     let json = |col: &str| -> Result<serde_json::Value, sqlx::Error> {
         let text: String = row.try_get(col)?;
         serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))

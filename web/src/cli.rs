@@ -33,7 +33,8 @@ pub enum Command {
     /// complete. Never calls a marketplace.
     Replay {
         /// A view to rebuild (repeatable): inventory, product_listings,
-        /// flags, sales, audit, settings, listing_index, sync_runs.
+        /// flags, sales, settings, listing_index, sync_runs. (The audit is
+        /// the log itself: nothing to rebuild.)
         /// Default: all.
         #[arg(long = "view")]
         views: Vec<String>,

@@ -4,14 +4,13 @@
 //!
 //! Emptying the live tables and refilling them, as a replay once did, keeps
 //! every index up to date through every insert: at a million events the
-//! audit's four indexes and the inventory's fourteen cost more than the
-//! rows themselves, and the old rows' deletion is written to disk as well.
+//! inventory's fourteen indexes cost more than its rows themselves, and the
+//! old rows' deletion is written to disk as well.
 //! An index built once over a full table is a sort and a write.
 //!
 //! - **PostgreSQL**: the fresh tables are made in a schema of their own,
 //!   `riff_replay`, with the live tables' columns and keys (the keys are
-//!   what the views' upserts stand on; an insert-only table gets its key
-//!   at the end, with the indexes). The replay's transaction puts that
+//!   what the views' upserts stand on). The replay's transaction puts that
 //!   schema first on its `search_path`, so the views' own SQL fills the
 //!   fresh tables unchanged. At the swap the secondary indexes are built,
 //!   the tables analysed (the planner then knows their size at once), the
@@ -44,7 +43,7 @@ pub(super) struct Fresh {
     live: String,
     tables: Vec<&'static str>,
     /// What completes the fresh tables once they are full: their secondary
-    /// indexes, and the keys of insert-only tables (PostgreSQL).
+    /// indexes.
     indexes: Vec<String>,
     /// The connection's page cache size before the replay (SQLite).
     cache_size: i64,
@@ -65,23 +64,14 @@ impl Fresh {
             indexes: vec![],
             cache_size: 0,
         };
-        let insert_only: Vec<&str> = views
-            .iter()
-            .flat_map(|v| v.insert_only())
-            .copied()
-            .collect();
         match backend {
-            Backend::Postgres => fresh.prepare_postgres(conn, &insert_only).await?,
+            Backend::Postgres => fresh.prepare_postgres(conn).await?,
             Backend::Sqlite => fresh.prepare_sqlite(conn).await?,
         }
         Ok(fresh)
     }
 
-    async fn prepare_postgres(
-        &mut self,
-        conn: &mut AnyConnection,
-        insert_only: &[&str],
-    ) -> Result<(), sqlx::Error> {
+    async fn prepare_postgres(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         self.live = sqlx::query_scalar("select quote_ident(current_schema())")
             .fetch_one(&mut *conn)
             .await?;
@@ -98,8 +88,8 @@ impl Fresh {
                 ),
             )
             .await?;
-            // Keys first, where the views' `on conflict` and lookups need
-            // them while filling; last, for insert-only tables.
+            // Keys first: the views' `on conflict` and lookups need them
+            // while filling.
             let keys = sqlx::query(
                 "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
                  where conrelid = $1::regclass and contype in ('p', 'u')",
@@ -109,13 +99,11 @@ impl Fresh {
             .await?;
             for key in &keys {
                 let (name, definition): (String, String) = (key.try_get(0)?, key.try_get(1)?);
-                let add =
-                    format!("alter table {SCHEMA}.{table} add constraint {name} {definition}");
-                if insert_only.contains(table) {
-                    self.indexes.push(add);
-                } else {
-                    execute(conn, &add).await?;
-                }
+                execute(
+                    conn,
+                    &format!("alter table {SCHEMA}.{table} add constraint {name} {definition}"),
+                )
+                .await?;
             }
             // `pg_get_indexdef` always names the table with its schema.
             let indexes: Vec<String> = sqlx::query_scalar(

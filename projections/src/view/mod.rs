@@ -5,7 +5,6 @@
 //! (`$1` placeholders, `on conflict`, no backend-only types): one
 //! implementation, two backends.
 
-pub mod audit;
 pub mod flags;
 pub mod inventory;
 pub mod listing_index;
@@ -38,14 +37,6 @@ pub trait View: Send + Sync {
     /// The tables the view owns: what a replay rebuilds.
     fn tables(&self) -> &'static [&'static str];
 
-    /// Those of [`View::tables`] the view only ever inserts into, never
-    /// reading or upserting a row by its key: a replay fills them without
-    /// their keys and builds the keys once, over the full table, which
-    /// costs far less than a million scattered index inserts.
-    fn insert_only(&self) -> &'static [&'static str] {
-        &[]
-    }
-
     /// Applies one event, inside the projector's transaction.
     async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
 
@@ -70,7 +61,6 @@ pub fn all() -> Vec<Arc<dyn View>> {
         Arc::new(product_listings::ProductListings),
         Arc::new(flags::Flags),
         Arc::new(sales::Sales),
-        Arc::new(audit::Audit),
         Arc::new(settings::ShopSettings),
         Arc::new(listing_index::ListingIndex),
         Arc::new(sync_runs::SyncRuns),

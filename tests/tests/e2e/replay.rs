@@ -264,7 +264,9 @@ fn a_replay_keeps_every_index(backend: Backend) {
         projector.run_until_idle().await.unwrap();
         let before = schema(&db, backend).await;
         assert!(
-            before.iter().any(|i| i.contains("audit_by_sku")),
+            before
+                .iter()
+                .any(|i| i.contains("inventory_by_lower_brand")),
             "{before:?}"
         );
         let projected = dump(&db).await;

@@ -440,6 +440,21 @@ async fn the_audit_trail_is_searchable_and_readable(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(future["events"], json!([]));
+    let count = |query: &'static str| {
+        let app = &app;
+        async move {
+            let found: Value = app.get(query).await.json().await.unwrap();
+            found["events"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("/api/audit?from=2000-01-01&to=2100-01-01").await, 3);
+    assert_eq!(count("/api/audit?to=2000-01-01").await, 0);
+    assert_eq!(count("/api/audit?actor=api&source=api").await, 3);
+    assert_eq!(count("/api/audit?actor=someone-else").await, 0);
+    assert_eq!(
+        count("/api/audit?sku=AUD-1&event_type=PriceChanged").await,
+        1
+    );
     let paged: Value = app.get("/api/audit?limit=2").await.json().await.unwrap();
     let next: Value = app
         .get(&format!("/api/audit?after={}", paged["last_position"]))

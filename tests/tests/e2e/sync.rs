@@ -495,6 +495,31 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     let reverb = listing(&known, Platform::Reverb);
     assert_eq!(reverb["external_id"], linked.as_str());
     assert_eq!(reverb["status"], "live");
+    // The audit tells the listing's whole story under the product, from
+    // the moment it was found, before it was linked.
+    let story: Value = app
+        .get("/api/audit?sku=KNOWN-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let summaries: Vec<&str> = story["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    let found = format!("Found on Reverb as {linked}");
+    assert!(
+        summaries.iter().any(|s| s.starts_with(&found)),
+        "{summaries:?}"
+    );
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.starts_with("Reverb listing linked to KNOWN-1")),
+        "{summaries:?}"
+    );
     let products: Value = app.get("/api/products").await.json().await.unwrap();
     let items = products["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{products}");

@@ -61,13 +61,13 @@ pub(crate) async fn show(
                 @for entry in &found.events {
                     details.card {
                         summary {
-                            small { "#" (entry.row.position) " · " (when_text(&entry.row.recorded_at, state.zone)) } " "
-                            (entry.row.summary)
+                            small { "#" (entry.position) " · " (when_text(&entry.recorded_at, state.zone)) } " "
+                            (entry.summary)
                         }
                         p {
-                            "Event " code { (entry.row.event_type) } " of " (entry.row.aggregate_type) " " code { (entry.row.aggregate_id) }
-                            @if let Some(sku) = &entry.row.sku { " · " a href=(format!("/products/{sku}")) { (sku) } }
-                            @if let Some(c) = &entry.row.correlation_id { " · " a href=(format!("/audit?correlation_id={c}")) { "everything from this request" } }
+                            "Event " code { (entry.event_type) } " of " (entry.aggregate_type) " " code { (entry.aggregate_id) }
+                            @if let Some(sku) = &entry.sku { " · " a href=(format!("/products/{sku}")) { (sku) } }
+                            @if let Some(c) = &entry.correlation_id { " · " a href=(format!("/audit?correlation_id={c}")) { "everything from this request" } }
                         }
                         h3 { "Payload" }
                         pre { (serde_json::to_string_pretty(&entry.payload).unwrap_or_default()) }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use riff_domain::settings::DropdownField;
 use riff_domain::value::Platform;
-use riff_projections::view::audit::{self, AuditQuery};
+use riff_projections::audit::{self, AuditQuery};
 use riff_projections::view::sales::{self, SalesQuery};
 use riff_projections::view::settings::dropdown_sort;
 use riff_projections::view::{flags, sync_runs};

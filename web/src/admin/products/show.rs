@@ -10,8 +10,8 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use maud::{html, Markup};
 use riff_domain::value::Platform;
+use riff_projections::audit;
 use riff_projections::timeline::{self, At};
-use riff_projections::view::audit::{self, AuditQuery};
 use riff_projections::view::flags;
 use riff_projections::view::inventory::{self, InventoryItem};
 use riff_projections::view::product_listings::{self, ListingRow};
@@ -258,18 +258,10 @@ async fn history(state: &AppState, sku: &str, listings: &[ListingRow]) -> Result
         .iter()
         .map(log::StoredEvent::decode)
         .collect::<Result<_, _>>()?;
-    let summaries: HashMap<i64, String> = audit::search(
-        &state.db,
-        &AuditQuery {
-            sku: Some(sku.to_owned()),
-            limit: 100_000,
-            ..AuditQuery::default()
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|row| (row.position, row.summary))
-    .collect();
+    let platforms: HashMap<&str, Platform> = listings
+        .iter()
+        .filter_map(|l| Some((l.listing_id.as_str(), l.platform.parse().ok()?)))
+        .collect();
     Ok(html! {
         table.stack.history {
             thead { tr { th { "When" } th { "What" } th { "Who" } th { "Source" } th { "Correlation / cause" } th {} } }
@@ -278,7 +270,7 @@ async fn history(state: &AppState, sku: &str, listings: &[ListingRow]) -> Result
                     tr {
                         td data-label="When" { small { (when(e.recorded_at, state.zone)) } }
                         td data-label="What" {
-                            (summaries.get(&e.position).cloned().unwrap_or_else(|| e.event_type()))
+                            (audit::summary(e, platforms.get(e.aggregate_id.as_str()).copied()))
                         }
                         td data-label="Who" { (e.metadata.as_ref().map(|m| m.actor.as_str()).unwrap_or("—")) }
                         td data-label="Source" { (e.metadata.as_ref().map(|m| m.source.as_str()).unwrap_or("—")) }

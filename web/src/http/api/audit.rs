@@ -1,12 +1,9 @@
 //! `GET /api/audit`: the whole log, searchable, each event with its
 //! metadata, payload and a readable one-line summary; paged by position.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::Json;
-use riff_projections::log;
-use riff_projections::view::audit::{self, AuditQuery, AuditRow};
+use riff_projections::audit::{self, AuditQuery, AuditRow};
 use serde::{Deserialize, Serialize};
 
 use super::sales::time_bound;
@@ -28,16 +25,8 @@ pub(crate) struct Params {
 }
 
 #[derive(Serialize)]
-pub(crate) struct Entry {
-    #[serde(flatten)]
-    pub(crate) row: AuditRow,
-    pub(crate) payload: serde_json::Value,
-    pub(crate) metadata: serde_json::Value,
-}
-
-#[derive(Serialize)]
 pub(crate) struct Page {
-    pub(crate) events: Vec<Entry>,
+    pub(crate) events: Vec<AuditRow>,
     pub(crate) last_position: i64,
 }
 
@@ -72,28 +61,8 @@ pub(crate) async fn page(state: &AppState, p: Params) -> Result<Page, ApiError> 
         to: time_bound("to", p.to.as_deref())?,
         limit,
     };
-    let rows = audit::search(&state.db, &query).await?;
-    let positions: Vec<i64> = rows.iter().map(|r| r.position).collect();
-    let mut stored: HashMap<i64, log::StoredEvent> = log::at_positions(&state.db, &positions)
-        .await?
-        .into_iter()
-        .map(|e| (e.position, e))
-        .collect();
-    let last_position = rows.last().map_or(after, |r| r.position);
-    let events = rows
-        .into_iter()
-        .map(|row| {
-            let event = stored.remove(&row.position);
-            Entry {
-                payload: event
-                    .as_ref()
-                    .map(|e| e.payload.clone())
-                    .unwrap_or_default(),
-                metadata: event.map(|e| e.metadata).unwrap_or_default(),
-                row,
-            }
-        })
-        .collect();
+    let events = audit::search(&state.db, &query).await?;
+    let last_position = events.last().map_or(after, |e| e.position);
     Ok(Page {
         events,
         last_position,
