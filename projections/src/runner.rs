@@ -9,6 +9,10 @@
 //! the first statement of a batch locks the view's checkpoint row and reads
 //! it afresh, so two projectors never apply the same event twice — the
 //! second waits, then skips what the first applied.
+//!
+//! A replay on PostgreSQL swaps in its tables with the checkpoints at its
+//! own position, which may be behind the projector's: the projector then
+//! applies the events after it again, to the new tables (`crate::replay`).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -110,6 +114,7 @@ impl Projector {
             .collect::<Result<Vec<Envelope>, _>>()?;
 
         let mut tx = self.db.views.begin().await?;
+        let mut reached = last;
         for view in &self.views {
             // Locks the checkpoint row until commit: another projector on the
             // same database waits here, then sees how far this one got.
@@ -120,6 +125,14 @@ impl Projector {
             .bind(view.name())
             .fetch_one(&mut *tx)
             .await?;
+            if checkpoint < from {
+                // A replay swapped in its tables after this batch was read,
+                // and the view now stands before the batch's start: the
+                // events in between are not in hand. The next batch is read
+                // from the replay's position.
+                reached = reached.min(checkpoint);
+                continue;
+            }
             let unseen = envelopes.partition_point(|e| e.position <= checkpoint);
             view.apply_batch(&mut tx, &envelopes[unseen..]).await?;
             if last > checkpoint {
@@ -131,7 +144,7 @@ impl Projector {
             }
         }
         tx.commit().await?;
-        self.applied.send_replace(last);
+        self.applied.send_replace(reached);
         Ok(Outcome::Worked(envelopes.len()))
     }
 

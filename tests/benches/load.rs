@@ -83,12 +83,15 @@ async fn main() {
     println!("\n{backend:?}, {clients} clients, {secs} s each, loopback\n");
     println!("| endpoint | requests/s | p50 ms | p99 ms |");
     println!("| --- | ---: | ---: | ---: |");
-    let endpoints: [(&str, bool); 8] = [
+    let endpoints: [(&str, bool); 10] = [
         ("/api/products", true),
         ("/api/products?brand=gibson&sort=price&order=desc", true),
         ("/api/products?q=model%201234", true),
         ("/api/audit?sku=BENCH-012345", true),
         ("/api/audit?event_type=PriceChanged&after=900000", true),
+        ("/api/audit?source=cli&after=500000", true),
+        // Nobody by that name: the whole log is searched and nothing found.
+        ("/api/audit?actor=nobody", true),
         ("/inventory", false),
         (
             "/inventory?brand=Fender&sort=price&order=desc&page=20",

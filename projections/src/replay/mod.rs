@@ -1,13 +1,11 @@
 //! Replay: rebuild views from position zero.
 //!
-//! The rebuild runs in **one transaction**: fresh tables are filled with
-//! every event up to the log's safe position, swapped in for the views'
-//! tables, and the checkpoints set — then it commits ([`fresh`] says how
-//! on each backend). Until that commit every other
-//! reader keeps seeing the old, complete view (PostgreSQL's MVCC, SQLite's
-//! WAL snapshot), so a running `riff serve` never shows a half-built view
-//! and keeps answering. Its projector waits on the locked checkpoint rows
-//! and carries on from where the replay stopped.
+//! A replay fills fresh tables with every event up to the log's safe
+//! position and puts them in place of the views' tables, with the views'
+//! checkpoints, in one transaction — how depends on the backend
+//! ([`postgres`], [`sqlite`]). Until that commit every reader keeps seeing
+//! the old, complete views, so a running `riff serve` never shows a
+//! half-built view and keeps answering.
 //!
 //! A replay only reads the log and writes views: it never runs a saga and
 //! never calls a marketplace.
@@ -41,10 +39,11 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
-mod fresh;
+mod postgres;
+mod sqlite;
 
-use self::fresh::Fresh;
 use crate::db::StorePool;
 use crate::log::{self, Envelope, ReplayPart};
 use crate::view::View;
@@ -77,78 +76,78 @@ pub struct Replayed {
 pub async fn rebuild(
     db: &Db,
     views: &[Arc<dyn View>],
-    mut progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64),
 ) -> Result<Replayed, ProjectionError> {
-    let bound = log::safe_position(db).await?;
-    let total: i64 = sqlx::query_scalar("select count(*) from events where position <= $1")
-        .bind(bound)
-        .fetch_one(&db.views)
-        .await?;
-    let total = u64::try_from(total).unwrap_or_default();
+    match db.backend() {
+        Backend::Postgres => postgres::rebuild(db, views, progress).await,
+        Backend::Sqlite => sqlite::rebuild(db, views, progress).await,
+    }
+}
 
-    let mut tx = db.views.begin().await?;
-    if db.backend() == Backend::Postgres {
-        // The view pool plans every statement for its arguments (see
-        // `Db::connect`); the replay's inserts are the same few statements
-        // thousands of times, with thousands of arguments each, for which
-        // one generic plan does as well. Only for this transaction.
-        sqlx::query("set local plan_cache_mode = auto")
-            .execute(&mut *tx)
+/// The log a replay reads: its bound, how many events lie at or below it,
+/// and the batches, read and decoded ahead in a task of their own.
+struct Log {
+    total: u64,
+    batches: mpsc::Receiver<Result<Vec<Envelope>, ProjectionError>>,
+    reader: JoinHandle<()>,
+    /// How far the batches received so far reach.
+    done: u64,
+    position: i64,
+}
+
+impl Log {
+    /// Starts reading the log up to its safe position now.
+    async fn open(db: &Db) -> Result<Self, ProjectionError> {
+        let bound = log::safe_position(db).await?;
+        let total: i64 = sqlx::query_scalar("select count(*) from events where position <= $1")
+            .bind(bound)
+            .fetch_one(&db.views)
             .await?;
+        // Two batches in flight: one being decoded, one waiting.
+        let (sender, batches) = mpsc::channel(2);
+        let store = db.store.clone();
+        let reader = tokio::spawn(async move {
+            if let Err(error) = read(&store, bound, &sender).await {
+                // The receiver is gone only if the replay already failed.
+                let _ = sender.send(Err(error)).await;
+            }
+        });
+        Ok(Self {
+            total: u64::try_from(total).unwrap_or_default(),
+            batches,
+            reader,
+            done: 0,
+            position: 0,
+        })
     }
-    for view in views {
-        // Lock the checkpoints first: a projector, or another replay, now
-        // waits for us.
-        sqlx::query(
-            "insert into projection_checkpoints (view, position) values ($1, 0) \
-             on conflict (view) do update set position = 0",
-        )
-        .bind(view.name())
-        .execute(&mut *tx)
-        .await?;
-    }
-    let fresh = Fresh::prepare(&mut tx, db.backend(), views).await?;
 
-    // Two batches in flight: one being decoded, one waiting.
-    let (sender, mut batches) = mpsc::channel(2);
-    let store = db.store.clone();
-    let reader = tokio::spawn(async move {
-        if let Err(error) = read(&store, bound, &sender).await {
-            // The receiver is gone only if the replay already failed.
-            let _ = sender.send(Err(error)).await;
-        }
-    });
-    let (mut done, mut position) = (0u64, 0);
-    progress(0, total);
-    while let Some(batch) = batches.recv().await {
-        let batch = batch?;
-        for view in views {
-            view.apply_batch(&mut tx, &batch).await?;
-        }
-        done += batch.len() as u64;
+    /// The next batch, or `None` once the log up to the bound is read.
+    async fn next(&mut self) -> Result<Option<Vec<Envelope>>, ProjectionError> {
+        let Some(batch) = self.batches.recv().await.transpose()? else {
+            return Ok(None);
+        };
+        self.done += batch.len() as u64;
         // The grouped part is not in log order: the views stand at the
         // newest position read, wherever it came.
-        position = batch.iter().map(|e| e.position).fold(position, i64::max);
-        progress(done, total);
+        self.position = batch
+            .iter()
+            .map(|e| e.position)
+            .fold(self.position, i64::max);
+        Ok(Some(batch))
     }
-    if let Err(failed) = reader.await {
-        if failed.is_panic() {
-            std::panic::resume_unwind(failed.into_panic());
+
+    /// What the replay read, once every batch has been taken.
+    async fn finish(self) -> Replayed {
+        if let Err(failed) = self.reader.await {
+            if failed.is_panic() {
+                std::panic::resume_unwind(failed.into_panic());
+            }
+        }
+        Replayed {
+            events: self.done,
+            position: self.position,
         }
     }
-    fresh.swap(&mut tx).await?;
-    for view in views {
-        sqlx::query("update projection_checkpoints set position = $1 where view = $2")
-            .bind(position)
-            .bind(view.name())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(Replayed {
-        events: done,
-        position,
-    })
 }
 
 /// Reads the log up to `bound` for a replay and sends it on in batches: the

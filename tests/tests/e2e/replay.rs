@@ -295,3 +295,63 @@ fn on_postgres_a_replay_keeps_every_index_and_key() {
 fn on_sqlite_a_replay_keeps_every_index_and_key() {
     a_replay_keeps_every_index(Backend::Sqlite);
 }
+
+/// Products are created and projected while replays run one after another:
+/// whatever a swap lands on, the projector carries on from the replay's
+/// position and misses nothing.
+fn a_projector_running_through_replays_misses_nothing(backend: Backend) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let database = TestDatabase::new(backend).await;
+        let db = database.connect().await;
+        let ledger = Ledger::new(&db);
+        let projector = Projector::new(db.clone(), view::all()).await.unwrap();
+        let writing = std::sync::atomic::AtomicBool::new(true);
+        let still_writing = || writing.load(std::sync::atomic::Ordering::SeqCst);
+        let mut replays = 0;
+        tokio::join!(
+            async {
+                for n in 0..120 {
+                    run(&db, &ledger, &projector, Op::Create(n)).await;
+                }
+                writing.store(false, std::sync::atomic::Ordering::SeqCst);
+            },
+            async {
+                while still_writing() {
+                    projector.run_once().await.unwrap();
+                }
+            },
+            async {
+                while still_writing() {
+                    replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+                    replays += 1;
+                }
+            },
+        );
+        assert!(replays > 1, "the replays ran while products were written");
+        projector.run_until_idle().await.unwrap();
+        let live = dump(&db).await;
+        let count: i64 = sqlx::query_scalar("select count(*) from inventory")
+            .fetch_one(&db.views)
+            .await
+            .unwrap();
+        assert_eq!(count, 120);
+        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+        assert_eq!(dump(&db).await, live);
+        db.close().await;
+    });
+}
+
+#[test]
+fn on_postgres_a_projector_running_through_replays_misses_nothing() {
+    a_projector_running_through_replays_misses_nothing(Backend::Postgres);
+}
+
+#[test]
+fn on_sqlite_a_projector_running_through_replays_misses_nothing() {
+    a_projector_running_through_replays_misses_nothing(Backend::Sqlite);
+}

@@ -62,8 +62,10 @@ pub async fn lead(engine: Arc<Engine>, schedule: Schedule, mut stop: watch::Rece
 }
 
 /// The advisory lock's key: "riff" in ASCII, so that it is recognisable in
-/// `pg_locks`.
-const LEADER_KEY: i64 = 0x7269_6666;
+/// `pg_locks`, and 1. In the two-integer form: single-bigint keys are the
+/// log's position floors (`migrations/postgres/0001_events.sql`), and a
+/// leader's lock among them would hold the log's safe position down.
+const LEADER_KEY: (i32, i32) = (0x7269_6666, 1);
 
 /// Proof of leadership, for as long as it is held.
 pub struct Leadership {
@@ -86,8 +88,9 @@ impl Leadership {
                     .await
                     .map_err(ProjectionError::from)?
                     .detach();
-                let acquired: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
-                    .bind(LEADER_KEY)
+                let acquired: bool = sqlx::query_scalar("select pg_try_advisory_lock($1, $2)")
+                    .bind(LEADER_KEY.0)
+                    .bind(LEADER_KEY.1)
                     .fetch_one(&mut connection)
                     .await
                     .map_err(ProjectionError::from)?;

@@ -1,0 +1,280 @@
+//! PostgreSQL: every view fills fresh tables of its own, on a connection of
+//! its own, all at once; one short transaction then swaps them in.
+//!
+//! - **Fresh tables.** They are made in a schema of their own,
+//!   `riff_replay`, with the live tables' columns and keys (what the views'
+//!   upserts stand on) but none of their secondary indexes, and committed
+//!   empty. Readers never look there.
+//! - **Filling, in parallel.** Each view gets every batch and fills its
+//!   tables in its own transaction, whose `search_path` puts `riff_replay`
+//!   first, so the views' own SQL writes the fresh tables unchanged. The
+//!   views only ever read and write their own tables, so they cannot see
+//!   each other's work half done. On one connection the views' statements
+//!   would run one after the other, each waiting for the server; on one
+//!   each they overlap, and with the decoding.
+//! - **Indexes once, two at a time.** A view whose tables are full
+//!   commits them, and their secondary indexes are built (an index built
+//!   over a full table is a sort and a write; kept up to date through every
+//!   insert it costs more than the rows) and the tables analysed, so that
+//!   the planner knows them at once. Each index is a transaction of its
+//!   own, two running at any moment, one per core, whichever view they
+//!   belong to: the inventory alone has fourteen, and built one after the
+//!   other they would keep one core busy long after the rest is done.
+//! - **The swap.** One transaction locks the views' checkpoints (a
+//!   projector in the middle of a batch finishes it first, and the next
+//!   waits), drops the live tables, moves the fresh ones into their place
+//!   and sets the checkpoints to where the replay stopped. Readers see the
+//!   old tables until that commit and the new ones after it. Until the swap
+//!   the projector goes on applying new events to the old tables; after it,
+//!   it applies them again to the new ones, from the replay's position.
+//!
+//! One replay at a time, under a session advisory lock. A replay that
+//! failed or was killed leaves `riff_replay` behind: the next drops it.
+
+use std::sync::Arc;
+
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+
+use super::{Log, Replayed};
+use crate::log::Envelope;
+use crate::view::{self, View};
+use crate::{Db, ProjectionError};
+
+/// The schema fresh tables are built in.
+const SCHEMA: &str = "riff_replay";
+
+/// The replay's advisory lock, in the two-integer form that Riff's own
+/// locks use (single-bigint keys are the log's position floors): "riff"
+/// in ASCII, and 2.
+const LOCK: (i32, i32) = (0x7269_6666, 2);
+
+/// Indexes built at once: one per core of the machine this was measured
+/// on (BENCHMARKS.md); more only make them wait for each other.
+const BUILDERS: usize = 2;
+
+pub(super) async fn rebuild(
+    db: &Db,
+    views: &[Arc<dyn View>],
+    progress: impl FnMut(u64, u64),
+) -> Result<Replayed, ProjectionError> {
+    // Detached from the pool: closing it (or the process dying) releases
+    // the lock; a pooled connection would keep it.
+    let mut lock = db.views.acquire().await?.detach();
+    sqlx::query("select pg_advisory_lock($1, $2)")
+        .bind(LOCK.0)
+        .bind(LOCK.1)
+        .execute(&mut lock)
+        .await?;
+    let replayed = build_and_swap(db, &mut lock, views, progress).await;
+    if replayed.is_err() {
+        // Nothing live was touched; the fresh tables are of no use.
+        let _ = execute(
+            &mut lock,
+            &format!("drop schema if exists {SCHEMA} cascade"),
+        )
+        .await;
+    }
+    let _ = lock.close().await;
+    replayed
+}
+
+async fn build_and_swap(
+    db: &Db,
+    conn: &mut AnyConnection,
+    views: &[Arc<dyn View>],
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Replayed, ProjectionError> {
+    let live: String = sqlx::query_scalar("select quote_ident(current_schema())")
+        .fetch_one(&mut *conn)
+        .await?;
+    execute(conn, &format!("drop schema if exists {SCHEMA} cascade")).await?;
+    execute(conn, &format!("create schema {SCHEMA}")).await?;
+    let mut fills = JoinSet::new();
+    let mut senders = vec![];
+    for view in views {
+        let mut completion = prepare(conn, &live, view.tables()).await?;
+        completion.extend(
+            view.tables()
+                .iter()
+                .map(|table| format!("analyze {SCHEMA}.{table}")),
+        );
+        let (sender, batches) = mpsc::channel(2);
+        senders.push(sender);
+        let (pool, view, live) = (db.views.clone(), Arc::clone(view), live.clone());
+        fills.spawn(async move {
+            fill(&pool, view.as_ref(), &live, batches).await?;
+            Ok(completion)
+        });
+    }
+
+    let mut log = Log::open(db).await?;
+    progress(0, log.total);
+    'read: while let Some(batch) = log.next().await? {
+        let batch = Arc::new(batch);
+        for sender in &senders {
+            if sender.send(Arc::clone(&batch)).await.is_err() {
+                // A view's fill has failed: its error is below.
+                break 'read;
+            }
+        }
+        progress(log.done, log.total);
+    }
+    drop(senders);
+    // Returning early drops the other tasks, which aborts them: their
+    // transactions roll back.
+    let builders = Arc::new(Semaphore::new(BUILDERS));
+    let mut builds = JoinSet::new();
+    while let Some(filled) = fills.join_next().await {
+        for statement in joined(filled)? {
+            let (pool, builders) = (db.views.clone(), Arc::clone(&builders));
+            builds.spawn(async move {
+                let _turn = builders.acquire().await;
+                complete(&pool, &statement).await
+            });
+        }
+    }
+    while let Some(built) = builds.join_next().await {
+        joined(built)?;
+    }
+    let replayed = log.finish().await;
+    swap(db, &live, views, replayed.position).await?;
+    Ok(replayed)
+}
+
+/// Makes empty, index-less stand-ins for `tables` in [`SCHEMA`], and
+/// returns what will complete them: their secondary indexes.
+async fn prepare(
+    conn: &mut AnyConnection,
+    live: &str,
+    tables: &[&str],
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut indexes = vec![];
+    for table in tables {
+        let live = format!("{live}.{table}");
+        execute(
+            conn,
+            &format!("create table {SCHEMA}.{table} (like {live} including all excluding indexes)"),
+        )
+        .await?;
+        let keys = sqlx::query(
+            "select conname::text, pg_get_constraintdef(oid) from pg_constraint \
+             where conrelid = $1::regclass and contype in ('p', 'u')",
+        )
+        .bind(&live)
+        .fetch_all(&mut *conn)
+        .await?;
+        for key in &keys {
+            let (name, definition): (String, String) = (key.try_get(0)?, key.try_get(1)?);
+            execute(
+                conn,
+                &format!("alter table {SCHEMA}.{table} add constraint {name} {definition}"),
+            )
+            .await?;
+        }
+        // `pg_get_indexdef` always names the table with its schema.
+        let found: Vec<String> = sqlx::query_scalar(
+            "select pg_get_indexdef(indexrelid) from pg_index \
+             where indrelid = $1::regclass and not exists \
+             (select 1 from pg_constraint where conindid = indexrelid)",
+        )
+        .bind(&live)
+        .fetch_all(&mut *conn)
+        .await?;
+        let (on_live, on_fresh) = (format!(" ON {live} "), format!(" ON {SCHEMA}.{table} "));
+        indexes.extend(
+            found
+                .into_iter()
+                .map(|create| create.replacen(&on_live, &on_fresh, 1)),
+        );
+    }
+    Ok(indexes)
+}
+
+/// One view's part: applies every batch to its fresh tables and commits.
+async fn fill(
+    pool: &AnyPool,
+    view: &dyn View,
+    live: &str,
+    mut batches: mpsc::Receiver<Arc<Vec<Envelope>>>,
+) -> Result<(), ProjectionError> {
+    let mut tx = pool.begin().await?;
+    // The view pool plans every statement for its arguments (see
+    // `Db::connect`); a replay's inserts are the same few statements
+    // thousands of times, for which one generic plan does as well.
+    execute(
+        &mut tx,
+        &format!("set local search_path = {SCHEMA}, {live}"),
+    )
+    .await?;
+    execute(&mut tx, "set local plan_cache_mode = auto").await?;
+    while let Some(batch) = batches.recv().await {
+        view.apply_batch(&mut tx, &batch).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Builds an index of a full fresh table, or analyses one.
+async fn complete(pool: &AnyPool, statement: &str) -> Result<(), ProjectionError> {
+    let mut tx = pool.begin().await?;
+    // Room to sort a full table in memory rather than in temporary files.
+    execute(&mut tx, "set local maintenance_work_mem = '256MB'").await?;
+    execute(&mut tx, statement).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A finished task's result; a task that panicked panics here too.
+fn joined<T>(
+    finished: Result<Result<T, ProjectionError>, tokio::task::JoinError>,
+) -> Result<T, ProjectionError> {
+    match finished {
+        Ok(result) => result,
+        Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+    }
+}
+
+/// Puts the fresh tables in place of the live ones and the checkpoints at
+/// `position`, in one transaction.
+async fn swap(
+    db: &Db,
+    live: &str,
+    views: &[Arc<dyn View>],
+    position: i64,
+) -> Result<(), ProjectionError> {
+    let mut tx = db.views.begin().await?;
+    // In the projector's order of views, so that the two never wait for
+    // each other's locks in turn.
+    let order: Vec<&str> = view::all().iter().map(|v| v.name()).collect();
+    let mut names: Vec<&str> = views.iter().map(|v| v.name()).collect();
+    names.sort_by_key(|name| order.iter().position(|o| o == name));
+    for name in names {
+        sqlx::query(
+            "insert into projection_checkpoints (view, position) values ($1, $2) \
+             on conflict (view) do update set position = excluded.position",
+        )
+        .bind(name)
+        .bind(position)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for table in views.iter().flat_map(|v| v.tables()) {
+        execute(&mut tx, &format!("drop table {live}.{table}")).await?;
+        execute(
+            &mut tx,
+            &format!("alter table {SCHEMA}.{table} set schema {live}"),
+        )
+        .await?;
+    }
+    execute(&mut tx, &format!("drop schema {SCHEMA}")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Runs one statement unprepared: each is run once, and none belongs in
+/// the connection's statement cache.
+async fn execute(conn: &mut AnyConnection, sql: &str) -> Result<(), sqlx::Error> {
+    conn.execute(sql).await.map(drop)
+}
