@@ -81,9 +81,22 @@ pub async fn search(db: &Db, query: &AuditQuery) -> Result<Vec<AuditRow>, Projec
         sql.push_str(&clause.replace("{}", &format!("${}", binds.len() + 2)));
     };
     if let Some(sku) = given(&query.sku) {
+        // The product's events and its listings', each found by the
+        // primary key. Written for each planner: PostgreSQL turns the
+        // first into a join, SQLite the second into one index search per
+        // side of the `or`; each scans the whole log with the other's.
         filter(
-            "(e.aggregate_type, e.aggregate_id) in (select 'product', {} \
-             union all select 'listing', listing_id from listing_index where sku = {})",
+            match db.backend() {
+                Backend::Postgres => {
+                    "(e.aggregate_type, e.aggregate_id) in (select 'product', {} \
+                     union all select 'listing', listing_id from listing_index where sku = {})"
+                }
+                Backend::Sqlite => {
+                    "((e.aggregate_type = 'product' and e.aggregate_id = {}) \
+                     or (e.aggregate_type = 'listing' and e.aggregate_id in \
+                     (select listing_id from listing_index where sku = {})))"
+                }
+            },
             sku,
         );
     }
