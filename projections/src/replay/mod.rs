@@ -45,7 +45,7 @@ mod postgres;
 mod sqlite;
 
 use crate::db::StorePool;
-use crate::log::{self, Envelope, ReplayPart};
+use crate::log::{self, Envelope, ReplayPart, ReplaySource};
 use crate::view::View;
 use crate::{Backend, Db, ProjectionError};
 
@@ -158,8 +158,9 @@ async fn read(
     bound: i64,
     sender: &mpsc::Sender<Result<Vec<Envelope>, ProjectionError>>,
 ) -> Result<(), ProjectionError> {
+    let mut source = ReplaySource::open(store).await?;
     for part in [ReplayPart::Grouped, ReplayPart::Rest] {
-        let mut events = log::for_replay(store, bound, part);
+        let mut events = log::for_replay(&mut source, bound, part);
         let mut batch: Vec<Envelope> = Vec::with_capacity(BATCH);
         while let Some(event) = events.try_next().await? {
             let full = match (part, batch.last()) {
@@ -187,5 +188,5 @@ async fn read(
             return Ok(());
         }
     }
-    Ok(())
+    source.close().await
 }
