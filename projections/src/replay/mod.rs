@@ -38,6 +38,7 @@ use std::mem::discriminant;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
+use sqlx::{AnyConnection, Executor};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -189,4 +190,10 @@ async fn read(
         }
     }
     source.close().await
+}
+
+/// Runs one statement unprepared: each is run once, and none belongs in
+/// the connection's statement cache.
+async fn execute(conn: &mut AnyConnection, sql: &str) -> Result<(), sqlx::Error> {
+    conn.execute(sql).await.map(drop)
 }

@@ -33,11 +33,11 @@
 
 use std::sync::Arc;
 
-use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 
-use super::{Log, Replayed};
+use super::{execute, Log, Replayed};
 use crate::log::Envelope;
 use crate::view::{self, View};
 use crate::{Db, ProjectionError};
@@ -271,10 +271,4 @@ async fn swap(
     execute(&mut tx, &format!("drop schema {SCHEMA}")).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Runs one statement unprepared: each is run once, and none belongs in
-/// the connection's statement cache.
-async fn execute(conn: &mut AnyConnection, sql: &str) -> Result<(), sqlx::Error> {
-    conn.execute(sql).await.map(drop)
 }

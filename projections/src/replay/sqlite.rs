@@ -11,9 +11,9 @@
 
 use std::sync::Arc;
 
-use sqlx::{AnyConnection, Executor, Row};
+use sqlx::Row;
 
-use super::{Log, Replayed};
+use super::{execute, Log, Replayed};
 use crate::view::View;
 use crate::{Db, ProjectionError};
 
@@ -82,10 +82,4 @@ pub(super) async fn rebuild(
     }
     tx.commit().await?;
     Ok(replayed)
-}
-
-/// Runs one statement unprepared: each is run once, and none belongs in
-/// the connection's statement cache.
-async fn execute(conn: &mut AnyConnection, sql: &str) -> Result<(), sqlx::Error> {
-    conn.execute(sql).await.map(drop)
 }

@@ -55,6 +55,22 @@ fn listing(product: &Value, platform: Platform) -> &Value {
         .unwrap_or(&Value::Null)
 }
 
+/// Waits until the listing of `sku` on `platform` has `status`.
+async fn listing_reaches(
+    app: &TestApp,
+    sku: &str,
+    platform: Platform,
+    status: &str,
+    within: Duration,
+) {
+    let what = format!("{sku} {status} on {platform}");
+    eventually(&what, within, || async {
+        let p = product(app, sku).await;
+        (listing(&p, platform)["status"] == status).then_some(())
+    })
+    .await;
+}
+
 /// Lists `sku` on all four platforms and waits until every listing is live.
 async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
     for platform in Platform::ALL {
@@ -314,13 +330,12 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
     );
 
     sims.vr().set_maintenance(false);
-    eventually(
-        "the V&R listing ended once V&R is back",
+    listing_reaches(
+        &app,
+        "SLOW-1",
+        Platform::Vr,
+        "ended",
         Duration::from_secs(60),
-        || async {
-            let p = product(&app, "SLOW-1").await;
-            (listing(&p, Platform::Vr)["status"] == "ended").then_some(())
-        },
     )
     .await;
 }
@@ -1016,13 +1031,12 @@ async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
             .as_str()
             .unwrap(),
     );
-    eventually(
-        "the sale to end the others",
+    listing_reaches(
+        &app,
+        "REPLAY-2",
+        Platform::Ebay,
+        "ended",
         Duration::from_secs(30),
-        || async {
-            let p = product(&app, "REPLAY-2").await;
-            (listing(&p, Platform::Ebay)["status"] == "ended").then_some(())
-        },
     )
     .await;
     quiesce(&app).await;
