@@ -8,6 +8,10 @@
 //! insert costs more than the rows themselves. Nobody sees the tables
 //! without their indexes, or half full. The cost: the replay holds
 //! SQLite's one write lock throughout, so appends wait meanwhile.
+//!
+//! A full-text index over a view's table ([`SEARCH`]) is kept current by
+//! the table's triggers; the replay drops those too, and rebuilds the
+//! index from the full table once, as it does the b-tree indexes.
 
 use std::sync::Arc;
 
@@ -21,6 +25,11 @@ use crate::{Db, ProjectionError};
 /// KiB that `pragma cache_size` takes — room to sort a million rows in
 /// memory.
 const CACHE: i64 = -262_144;
+
+/// The FTS5 indexes the SQLite migrations keep over a view's table, by
+/// table: external-content indexes that hold no text of their own, so a
+/// `rebuild` reads it back from the table.
+const SEARCH: &[(&str, &str)] = &[("inventory", "inventory_search")];
 
 pub(super) async fn rebuild(
     db: &Db,
@@ -42,21 +51,29 @@ pub(super) async fn rebuild(
         .fetch_one(&mut *tx)
         .await?;
     execute(&mut tx, &format!("pragma cache_size = {CACHE}")).await?;
-    let mut indexes = vec![];
-    for table in views.iter().flat_map(|v| v.tables()) {
-        // Indexes behind a table's keys have no SQL and stay.
-        let found = sqlx::query(
-            "select name, sql from sqlite_master \
-             where type = 'index' and tbl_name = $1 and sql is not null",
-        )
-        .bind(*table)
-        .fetch_all(&mut *tx)
-        .await?;
-        for index in &found {
-            let (name, create): (String, String) = (index.try_get(0)?, index.try_get(1)?);
-            execute(&mut tx, &format!("drop index \"{name}\"")).await?;
-            indexes.push(create);
+    let tables: Vec<&str> = views.iter().flat_map(|v| v.tables()).copied().collect();
+    // Made again once the tables are full: indexes first, then the
+    // triggers, which must not fire for the replay's own rows.
+    let mut recreate = vec![];
+    for kind in ["index", "trigger"] {
+        for table in &tables {
+            // Indexes behind a table's keys have no SQL and stay.
+            let found = sqlx::query(
+                "select name, sql from sqlite_master \
+                 where type = $1 and tbl_name = $2 and sql is not null",
+            )
+            .bind(kind)
+            .bind(*table)
+            .fetch_all(&mut *tx)
+            .await?;
+            for object in &found {
+                let (name, create): (String, String) = (object.try_get(0)?, object.try_get(1)?);
+                execute(&mut tx, &format!("drop {kind} \"{name}\"")).await?;
+                recreate.push(create);
+            }
         }
+    }
+    for table in &tables {
         execute(&mut tx, &format!("delete from {table}")).await?;
     }
 
@@ -69,8 +86,15 @@ pub(super) async fn rebuild(
     }
     let replayed = log.finish().await;
 
-    for create in &indexes {
+    for create in &recreate {
         execute(&mut tx, create).await?;
+    }
+    for (_, search) in SEARCH.iter().filter(|(table, _)| tables.contains(table)) {
+        execute(
+            &mut tx,
+            &format!("insert into {search} ({search}) values ('rebuild')"),
+        )
+        .await?;
     }
     execute(&mut tx, &format!("pragma cache_size = {cache_size}")).await?;
     for view in views {

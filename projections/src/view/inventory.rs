@@ -14,7 +14,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::{rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
 use crate::log::{Envelope, RecordedEvent};
-use crate::{Db, ProjectionError};
+use crate::{Backend, Db, ProjectionError};
 
 pub struct Inventory;
 
@@ -418,12 +418,26 @@ struct Filter {
 }
 
 impl Filter {
-    fn of(query: &InventoryQuery) -> Self {
+    fn of(query: &InventoryQuery, backend: Backend) -> Self {
         let mut conditions = vec![];
         let mut args: Vec<String> = vec![];
         if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            args.push(format!("%{}%", escape_like(&q.trim().to_lowercase())));
-            conditions.push(format!("search like ${} escape '\\'", args.len()));
+            let q = q.trim().to_lowercase();
+            if backend == Backend::Sqlite && q.chars().count() >= 3 {
+                // FTS5's trigram index (migrations/sqlite/0010): a quoted
+                // phrase matches anywhere in the text, as `like` does.
+                args.push(format!("\"{}\"", q.replace('"', "\"\"")));
+                conditions.push(format!(
+                    "inventory.rowid in (select rowid from inventory_search \
+                     where inventory_search match ${})",
+                    args.len()
+                ));
+            } else {
+                // PostgreSQL's trigram index serves this `like`; on SQLite
+                // a query too short for a trigram scans.
+                args.push(format!("%{}%", escape_like(&q)));
+                conditions.push(format!("search like ${} escape '\\'", args.len()));
+            }
         }
         for (column, value) in [
             ("brand", &query.brand),
@@ -464,19 +478,32 @@ impl Filter {
 
 /// One page of products, read in order from an index where one fits.
 ///
+/// On SQLite the page's rows are picked first and read after: a filter
+/// that keeps thousands of products, sorted by another column, would
+/// otherwise read every one of them whole into the sort, where picking
+/// needs only what the filter's index holds (migrations/sqlite/0011).
+///
 /// # Errors
 /// The database could not be read.
 pub async fn page(db: &Db, query: &InventoryQuery) -> Result<Vec<InventoryItem>, ProjectionError> {
-    let filter = Filter::of(query);
+    let filter = Filter::of(query, db.backend());
     let direction = if query.descending { "desc" } else { "asc" };
+    let order = format!(
+        "order by {column} {direction}, sku {direction}",
+        column = query.sort.column()
+    );
     let per_page = i64::from(query.per_page);
     let offset = i64::from(query.page.saturating_sub(1)) * per_page;
-    let sql = format!(
-        "select * from inventory {filter} \
-         order by {column} {direction}, sku {direction} limit {per_page} offset {offset}",
-        filter = filter.sql,
-        column = query.sort.column(),
+    let pick = format!(
+        "from inventory {filter} {order} limit {per_page} offset {offset}",
+        filter = filter.sql
     );
+    let sql = match db.backend() {
+        Backend::Postgres => format!("select * {pick}"),
+        Backend::Sqlite => {
+            format!("select * from inventory where rowid in (select rowid {pick}) {order}")
+        }
+    };
     let mut list = sqlx::query(&sql);
     for arg in &filter.args {
         list = list.bind(arg);
@@ -498,7 +525,7 @@ pub async fn page(db: &Db, query: &InventoryQuery) -> Result<Vec<InventoryItem>,
 /// # Errors
 /// The database could not be read.
 pub async fn count(db: &Db, query: &InventoryQuery) -> Result<i64, ProjectionError> {
-    let filter = Filter::of(query);
+    let filter = Filter::of(query, db.backend());
     let sql = format!("select count(*) from inventory {}", filter.sql);
     let mut count = sqlx::query_scalar(&sql);
     for arg in &filter.args {

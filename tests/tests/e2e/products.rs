@@ -387,6 +387,30 @@ async fn the_free_text_search_matches_sku_title_brand_and_model(backend: Backend
         search("%25").await.is_empty(),
         "a % is literal, not a wildcard"
     );
+    assert_eq!(
+        search("sg").await,
+        ["A-2"],
+        "two letters, too few for a trigram, still match"
+    );
+
+    let mut burst = guitar("A-6", "Gibson Les Paul '59 \"Burst\", Ré-issue");
+    burst["model"] = json!("Standard");
+    app.create_product(&burst).await;
+    assert_eq!(search("%22burst%22").await, ["A-6"], "quotes are text");
+    assert_eq!(
+        search("R%C3%89-ISSUE").await,
+        ["A-6"],
+        "any case, any script"
+    );
+    assert_eq!(search("'59").await, ["A-6"]);
+
+    app.patch(
+        "/api/products/A-6",
+        &json!({"title": "Gibson Les Paul Goldtop"}),
+    )
+    .await;
+    assert!(search("burst").await.is_empty(), "the old title is gone");
+    assert_eq!(search("goldtop").await, ["A-6"], "the new one is found");
 }
 
 async fn bad_list_parameters_are_refused_by_name(backend: Backend) {

@@ -238,6 +238,22 @@ proptest! {
 }
 
 /// The SKUs in the inventory view, in order.
+/// What the inventory's free-text search finds, by SKU.
+async fn found(db: &Db, q: &str) -> Vec<String> {
+    let query = view::inventory::InventoryQuery {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    let mut skus: Vec<String> = view::inventory::page(db, &query)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|item| item.sku)
+        .collect();
+    skus.sort();
+    skus
+}
+
 async fn skus(db: &Db) -> Vec<String> {
     sqlx::query_scalar("select sku from inventory order by sku")
         .fetch_all(&db.views)
@@ -245,7 +261,8 @@ async fn skus(db: &Db) -> Vec<String> {
         .unwrap()
 }
 
-/// Every index and key of the views' tables, as the database describes
+/// Every index and key of the views' tables (and on SQLite the triggers
+/// that keep the inventory's search index), as the database describes
 /// them, sorted; and any schema a replay may have left behind.
 async fn schema(db: &Db, backend: Backend) -> Vec<String> {
     let sql = match backend {
@@ -256,7 +273,7 @@ async fn schema(db: &Db, backend: Backend) -> Vec<String> {
         }
         Backend::Sqlite => {
             "select tbl_name || ': ' || name || ' ' || coalesce(sql, '') \
-             from sqlite_master where type = 'index'"
+             from sqlite_master where type in ('index', 'trigger')"
         }
     };
     let mut all: Vec<String> = sqlx::query_scalar(sql).fetch_all(&db.views).await.unwrap();
@@ -296,10 +313,12 @@ fn a_replay_keeps_every_index(backend: Backend) {
         replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
         assert_eq!(schema(&db, backend).await, before);
         assert_eq!(dump(&db).await, projected);
+        assert_eq!(found(&db, "ÉDITION").await, ["P0", "P1", "P2"]);
         // The projector carries on into the swapped-in tables.
         run(&db, &ledger, &projector, Op::Create(3)).await;
         projector.run_until_idle().await.unwrap();
         assert_eq!(skus(&db).await, ["P0", "P1", "P2", "P3"]);
+        assert_eq!(found(&db, "guitar 3").await, ["P3"], "searchable at once");
         db.close().await;
     });
 }
