@@ -12,7 +12,8 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
+use super::fold::{fold, upsert_sql, Folded};
+use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Backend, Db, ProjectionError};
 
@@ -36,56 +37,27 @@ impl View for Inventory {
         self.apply_batch(conn, std::slice::from_ref(envelope)).await
     }
 
-    /// Folds the batch in memory — load each touched product once, apply
-    /// its events, write it back once — so that a replay costs a few
-    /// statements per thousand events rather than one per event.
+    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let product = |e: &RecordedEvent| matches!(e, RecordedEvent::Product(_));
-        if !envelopes.iter().any(|e| product(&e.event)) {
-            return Ok(());
-        }
-        let created = |e: &RecordedEvent| {
-            matches!(
-                e,
-                RecordedEvent::Product(ProductEvent::ProductCreated { .. })
-            )
-        };
-        let to_load = to_load(envelopes, product, created);
-        let mut rows: HashMap<String, StockRow> = HashMap::new();
-        for row in rows_by_key(conn, "inventory", "sku", &to_load).await? {
-            let row = StockRow::from_row(&row)?;
-            rows.insert(row.sku.clone(), row);
-        }
-        for envelope in envelopes {
-            let RecordedEvent::Product(event) = &envelope.event else {
-                continue;
-            };
-            let sku = envelope.aggregate_id.as_str();
-            if let Some(created) = StockRow::created(sku, event, envelope) {
-                rows.insert(sku.to_owned(), created);
-                continue;
-            }
-            let Some(row) = rows.get_mut(sku) else {
-                return Err(sqlx::Error::RowNotFound);
-            };
-            row.apply(event, envelope);
-        }
-        for (rows, existing) in split_loaded(rows.into_values(), &to_load, |r| &r.sku) {
-            for chunk in rows.chunks(CHUNK) {
-                upsert(conn, chunk, existing).await?;
-            }
-        }
-        Ok(())
+        fold::<StockRow>(
+            conn,
+            envelopes,
+            |e| matches!(e, RecordedEvent::Product(_)),
+            |e| {
+                matches!(
+                    e,
+                    RecordedEvent::Product(ProductEvent::ProductCreated { .. })
+                )
+            },
+            StockRow::step,
+        )
+        .await
     }
 }
-
-/// Rows per statement: 18 columns × 500 stays under SQLite's and
-/// PostgreSQL's limits on bound parameters.
-const CHUNK: usize = 500;
 
 /// An inventory row while a batch is folded into it.
 struct StockRow {
@@ -127,6 +99,21 @@ impl StockRow {
         })
     }
 
+    /// How one product event changes the inventory's rows.
+    fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error> {
+        let RecordedEvent::Product(event) = &envelope.event else {
+            return Ok(());
+        };
+        let sku = envelope.aggregate_id.as_str();
+        if let Some(created) = Self::created(sku, event, envelope) {
+            rows.insert(sku.to_owned(), created);
+            return Ok(());
+        }
+        let row = rows.get_mut(sku).ok_or(sqlx::Error::RowNotFound)?;
+        row.apply(event, envelope);
+        Ok(())
+    }
+
     fn apply(&mut self, event: &ProductEvent, envelope: &Envelope) {
         self.version = envelope.sequence;
         self.updated_at = timestamp(envelope.recorded_at);
@@ -154,96 +141,6 @@ impl StockRow {
             ProductEvent::ProductArchived { .. } => self.status = ProductStatus::Archived,
         }
     }
-
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
-        let decode = |e: riff_domain::value::InvalidValue| sqlx::Error::Decode(Box::new(e));
-        let media: String = row.try_get("media")?;
-        let year: Option<i64> = row.try_get("year")?;
-        Ok(Self {
-            sku: row.try_get("sku")?,
-            details: ProductDetails {
-                title: row.try_get("title")?,
-                brand: row.try_get("brand")?,
-                model: row.try_get("model")?,
-                year: year.and_then(|y| u16::try_from(y).ok()),
-                finish: row.try_get("finish")?,
-                category: row.try_get("category")?,
-                condition: row
-                    .try_get::<String, _>("condition")?
-                    .parse()
-                    .map_err(decode)?,
-                description: row.try_get("description")?,
-            },
-            price_minor: row.try_get("price_minor")?,
-            currency: row.try_get("currency")?,
-            quantity: row.try_get("quantity")?,
-            status: match row.try_get::<String, _>("status")?.as_str() {
-                "sold" => ProductStatus::Sold,
-                "archived" => ProductStatus::Archived,
-                _ => ProductStatus::Active,
-            },
-            version: row.try_get("version")?,
-            media: serde_json::from_str(&media).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-        })
-    }
-}
-
-/// Writes folded rows back, new or changed, in one statement.
-async fn upsert(
-    conn: &mut AnyConnection,
-    rows: &[StockRow],
-    existing: bool,
-) -> Result<(), sqlx::Error> {
-    const COLUMNS: [&str; 18] = [
-        "sku",
-        "title",
-        "brand",
-        "model",
-        "year",
-        "finish",
-        "category",
-        "condition",
-        "description",
-        "price_minor",
-        "currency",
-        "quantity",
-        "status",
-        "version",
-        "media",
-        "search",
-        "created_at",
-        "updated_at",
-    ];
-    let sql = upsert_sql(conn, "inventory", &COLUMNS, rows.len(), existing);
-    let mut query = sqlx::query(&sql);
-    for row in rows {
-        let d = &row.details;
-        let media =
-            serde_json::to_string(&row.media).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        query = query
-            .bind(row.sku.clone())
-            .bind(d.title.clone())
-            .bind(d.brand.clone())
-            .bind(d.model.clone())
-            .bind(d.year.map(i64::from))
-            .bind(d.finish.clone())
-            .bind(d.category.clone())
-            .bind(d.condition.as_str())
-            .bind(d.description.clone())
-            .bind(row.price_minor)
-            .bind(row.currency.clone())
-            .bind(row.quantity)
-            .bind(row.status.as_str())
-            .bind(row.version)
-            .bind(media)
-            .bind(search_text(&row.sku, d))
-            .bind(row.created_at.clone())
-            .bind(row.updated_at.clone());
-    }
-    query.execute(conn).await?;
-    Ok(())
 }
 
 fn search_text(sku: &str, details: &ProductDetails) -> String {
@@ -641,4 +538,103 @@ pub async fn active(db: &Db) -> Result<Vec<InventoryItem>, ProjectionError> {
             .map(InventoryItem::from_row)
             .collect::<Result<_, _>>()?,
     )
+}
+
+impl Folded for StockRow {
+    const TABLE: &'static str = "inventory";
+    const KEY: &'static str = "sku";
+    const CHUNK: usize = 500;
+
+    fn key(&self) -> &str {
+        &self.sku
+    }
+
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let decode = |e: riff_domain::value::InvalidValue| sqlx::Error::Decode(Box::new(e));
+        let media: String = row.try_get("media")?;
+        let year: Option<i64> = row.try_get("year")?;
+        Ok(Self {
+            sku: row.try_get("sku")?,
+            details: ProductDetails {
+                title: row.try_get("title")?,
+                brand: row.try_get("brand")?,
+                model: row.try_get("model")?,
+                year: year.and_then(|y| u16::try_from(y).ok()),
+                finish: row.try_get("finish")?,
+                category: row.try_get("category")?,
+                condition: row
+                    .try_get::<String, _>("condition")?
+                    .parse()
+                    .map_err(decode)?,
+                description: row.try_get("description")?,
+            },
+            price_minor: row.try_get("price_minor")?,
+            currency: row.try_get("currency")?,
+            quantity: row.try_get("quantity")?,
+            status: match row.try_get::<String, _>("status")?.as_str() {
+                "sold" => ProductStatus::Sold,
+                "archived" => ProductStatus::Archived,
+                _ => ProductStatus::Active,
+            },
+            version: row.try_get("version")?,
+            media: serde_json::from_str(&media).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        rows: &[Self],
+        existing: bool,
+    ) -> Result<(), sqlx::Error> {
+        const COLUMNS: [&str; 18] = [
+            "sku",
+            "title",
+            "brand",
+            "model",
+            "year",
+            "finish",
+            "category",
+            "condition",
+            "description",
+            "price_minor",
+            "currency",
+            "quantity",
+            "status",
+            "version",
+            "media",
+            "search",
+            "created_at",
+            "updated_at",
+        ];
+        let sql = upsert_sql(conn, "inventory", &COLUMNS, rows.len(), existing);
+        let mut query = sqlx::query(&sql);
+        for row in rows {
+            let d = &row.details;
+            let media =
+                serde_json::to_string(&row.media).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            query = query
+                .bind(row.sku.clone())
+                .bind(d.title.clone())
+                .bind(d.brand.clone())
+                .bind(d.model.clone())
+                .bind(d.year.map(i64::from))
+                .bind(d.finish.clone())
+                .bind(d.category.clone())
+                .bind(d.condition.as_str())
+                .bind(d.description.clone())
+                .bind(row.price_minor)
+                .bind(row.currency.clone())
+                .bind(row.quantity)
+                .bind(row.status.as_str())
+                .bind(row.version)
+                .bind(media)
+                .bind(search_text(&row.sku, d))
+                .bind(row.created_at.clone())
+                .bind(row.updated_at.clone());
+        }
+        query.execute(conn).await?;
+        Ok(())
+    }
 }

@@ -19,7 +19,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{creates_listing, rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
+use super::fold::{creates_listing, fold, upsert_sql, Folded};
+use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -43,39 +44,27 @@ impl View for ListingIndex {
         self.apply_batch(conn, std::slice::from_ref(envelope)).await
     }
 
-    /// Loads each touched listing once, folds the batch into it and writes
-    /// it back once.
+    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let listing = |e: &RecordedEvent| matches!(e, RecordedEvent::Listing(_));
-        if !envelopes.iter().any(|e| listing(&e.event)) {
-            return Ok(());
-        }
-        let to_load = to_load(envelopes, listing, creates_listing);
-        let mut rows: HashMap<String, IndexedListing> = HashMap::new();
-        for row in rows_by_key(conn, "listing_index", "listing_id", &to_load).await? {
-            let row = IndexedListing::from_row(&row)?;
-            rows.insert(row.listing_id.clone(), row);
-        }
-        for envelope in envelopes {
-            if let RecordedEvent::Listing(event) = &envelope.event {
-                step(&mut rows, envelope, event);
-            }
-        }
-        for (rows, existing) in split_loaded(rows.into_values(), &to_load, |r| &r.listing_id) {
-            for chunk in rows.chunks(CHUNK) {
-                upsert(conn, chunk, existing).await?;
-            }
-        }
-        Ok(())
+        fold::<IndexedListing>(
+            conn,
+            envelopes,
+            |e| matches!(e, RecordedEvent::Listing(_)),
+            creates_listing,
+            |rows, envelope| {
+                if let RecordedEvent::Listing(event) = &envelope.event {
+                    step(rows, envelope, event);
+                }
+                Ok(())
+            },
+        )
+        .await
     }
 }
-
-/// Rows per statement, well under both backends' parameter limits.
-const CHUNK: usize = 400;
 
 /// One listing as the sync engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,52 +173,6 @@ impl IndexedListing {
         }
     }
 
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
-        let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
-            index: column.to_owned(),
-            source: e.into(),
-        };
-        let platform: String = row.try_get("platform")?;
-        let status: String = row.try_get("status")?;
-        let price_minor: Option<i64> = row.try_get("published_price_minor")?;
-        let currency: Option<String> = row.try_get("published_currency")?;
-        let published_price = match (price_minor, currency) {
-            (Some(minor), Some(currency)) => {
-                let currency = Currency::parse(&currency)
-                    .map_err(|e| decode("published_currency", e.to_string()))?;
-                Some(Money {
-                    amount: Decimal::new(minor, 2),
-                    currency,
-                })
-            }
-            _ => None,
-        };
-        let quantity: Option<i64> = row.try_get("published_quantity")?;
-        let orders: String = row.try_get("orders")?;
-        let drift: String = row.try_get("drift")?;
-        let end_reason: Option<String> = row.try_get("end_reason")?;
-        Ok(Self {
-            listing_id: row.try_get("listing_id")?,
-            platform: platform
-                .parse()
-                .map_err(|e: riff_domain::value::InvalidValue| decode("platform", e.to_string()))?,
-            external_id: row.try_get("external_id")?,
-            sku: row.try_get("sku")?,
-            status: serde_json::from_value(serde_json::Value::String(status))
-                .map_err(|e| decode("status", e.to_string()))?,
-            published_price,
-            published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
-            revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
-            orders: serde_json::from_str(&orders).map_err(|e| decode("orders", e.to_string()))?,
-            drift: serde_json::from_str(&drift).map_err(|e| decode("drift", e.to_string()))?,
-            end_reason: end_reason
-                .map(|r| serde_json::from_value(serde_json::Value::String(r)))
-                .transpose()
-                .map_err(|e| decode("end_reason", e.to_string()))?,
-            end_requested_at: row.try_get("end_requested_at")?,
-        })
-    }
-
     /// The listing's aggregate id.
     pub fn id(&self) -> Uuid {
         Uuid::parse_str(&self.listing_id).expect("listing ids are UUIDs")
@@ -248,53 +191,6 @@ impl IndexedListing {
             reported_drift: self.drift.clone(),
         }
     }
-}
-
-async fn upsert(
-    conn: &mut AnyConnection,
-    rows: &[IndexedListing],
-    existing: bool,
-) -> Result<(), sqlx::Error> {
-    const COLUMNS: [&str; 13] = [
-        "listing_id",
-        "platform",
-        "external_id",
-        "sku",
-        "status",
-        "published_price_minor",
-        "published_currency",
-        "published_quantity",
-        "revise_pending",
-        "orders",
-        "drift",
-        "end_reason",
-        "end_requested_at",
-    ];
-    let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len(), existing);
-    let mut query = sqlx::query(&sql);
-    for row in rows {
-        query = query
-            .bind(row.listing_id.clone())
-            .bind(row.platform.as_str())
-            .bind(row.external_id.clone())
-            .bind(row.sku.clone())
-            .bind(row.status.as_str())
-            .bind(row.published_price.map(|p| p.minor_units()))
-            .bind(row.published_price.map(|p| p.currency.as_str().to_owned()))
-            .bind(row.published_quantity.map(i64::from))
-            .bind(i64::from(row.revise_pending))
-            .bind(serde_json::to_string(&row.orders).expect("strings serialise"))
-            .bind(serde_json::to_string(&row.drift).expect("strings serialise"))
-            .bind(row.end_reason.map(|r| {
-                serde_json::to_value(r)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            }))
-            .bind(row.end_requested_at.clone());
-    }
-    query.execute(conn).await?;
-    Ok(())
 }
 
 async fn select(
@@ -356,4 +252,107 @@ pub async fn awaiting_effects(db: &Db) -> Result<Vec<IndexedListing>, Projection
         &[],
     )
     .await
+}
+
+impl Folded for IndexedListing {
+    const TABLE: &'static str = "listing_index";
+    const KEY: &'static str = "listing_id";
+    const CHUNK: usize = 400;
+
+    fn key(&self) -> &str {
+        &self.listing_id
+    }
+
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let decode = |column: &str, e: String| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: e.into(),
+        };
+        let platform: String = row.try_get("platform")?;
+        let status: String = row.try_get("status")?;
+        let price_minor: Option<i64> = row.try_get("published_price_minor")?;
+        let currency: Option<String> = row.try_get("published_currency")?;
+        let published_price = match (price_minor, currency) {
+            (Some(minor), Some(currency)) => {
+                let currency = Currency::parse(&currency)
+                    .map_err(|e| decode("published_currency", e.to_string()))?;
+                Some(Money {
+                    amount: Decimal::new(minor, 2),
+                    currency,
+                })
+            }
+            _ => None,
+        };
+        let quantity: Option<i64> = row.try_get("published_quantity")?;
+        let orders: String = row.try_get("orders")?;
+        let drift: String = row.try_get("drift")?;
+        let end_reason: Option<String> = row.try_get("end_reason")?;
+        Ok(Self {
+            listing_id: row.try_get("listing_id")?,
+            platform: platform
+                .parse()
+                .map_err(|e: riff_domain::value::InvalidValue| decode("platform", e.to_string()))?,
+            external_id: row.try_get("external_id")?,
+            sku: row.try_get("sku")?,
+            status: serde_json::from_value(serde_json::Value::String(status))
+                .map_err(|e| decode("status", e.to_string()))?,
+            published_price,
+            published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
+            revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
+            orders: serde_json::from_str(&orders).map_err(|e| decode("orders", e.to_string()))?,
+            drift: serde_json::from_str(&drift).map_err(|e| decode("drift", e.to_string()))?,
+            end_reason: end_reason
+                .map(|r| serde_json::from_value(serde_json::Value::String(r)))
+                .transpose()
+                .map_err(|e| decode("end_reason", e.to_string()))?,
+            end_requested_at: row.try_get("end_requested_at")?,
+        })
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        rows: &[Self],
+        existing: bool,
+    ) -> Result<(), sqlx::Error> {
+        const COLUMNS: [&str; 13] = [
+            "listing_id",
+            "platform",
+            "external_id",
+            "sku",
+            "status",
+            "published_price_minor",
+            "published_currency",
+            "published_quantity",
+            "revise_pending",
+            "orders",
+            "drift",
+            "end_reason",
+            "end_requested_at",
+        ];
+        let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len(), existing);
+        let mut query = sqlx::query(&sql);
+        for row in rows {
+            query = query
+                .bind(row.listing_id.clone())
+                .bind(row.platform.as_str())
+                .bind(row.external_id.clone())
+                .bind(row.sku.clone())
+                .bind(row.status.as_str())
+                .bind(row.published_price.map(|p| p.minor_units()))
+                .bind(row.published_price.map(|p| p.currency.as_str().to_owned()))
+                .bind(row.published_quantity.map(i64::from))
+                .bind(i64::from(row.revise_pending))
+                .bind(serde_json::to_string(&row.orders).expect("strings serialise"))
+                .bind(serde_json::to_string(&row.drift).expect("strings serialise"))
+                .bind(row.end_reason.map(|r| {
+                    serde_json::to_value(r)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                }))
+                .bind(row.end_requested_at.clone());
+        }
+        query.execute(conn).await?;
+        Ok(())
+    }
 }

@@ -5,6 +5,8 @@
 //! (`$1` placeholders, `on conflict`, no backend-only types): one
 //! implementation, two backends.
 
+mod fold;
+
 pub mod flags;
 pub mod inventory;
 pub mod listing_index;
@@ -13,15 +15,13 @@ pub mod sales;
 pub mod settings;
 pub mod sync_runs;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
-use riff_domain::ListingEvent;
 use sqlx::AnyConnection;
 
-use crate::log::{Envelope, RecordedEvent};
+use crate::log::Envelope;
 
 /// A view fed by the projector.
 ///
@@ -81,113 +81,6 @@ pub(crate) fn placeholders(conn: &AnyConnection, n: usize, first: usize) -> Stri
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// The distinct ids, sorted, of the aggregates whose events `wanted` picks
-/// out of a batch and whose rows may exist already: what a batch-folding
-/// view loads, once each. An aggregate whose first event in the batch
-/// `creates` it has no row yet (a creation is an aggregate's first event),
-/// so it is not loaded; a replay hands views whole histories and so loads
-/// nothing at all.
-pub(crate) fn to_load(
-    envelopes: &[Envelope],
-    wanted: impl Fn(&RecordedEvent) -> bool,
-    creates: impl Fn(&RecordedEvent) -> bool,
-) -> Vec<&str> {
-    let mut seen = HashSet::new();
-    let mut ids: Vec<&str> = envelopes
-        .iter()
-        .filter(|e| wanted(&e.event) && seen.insert(e.aggregate_id.as_str()) && !creates(&e.event))
-        .map(|e| e.aggregate_id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-/// Whether a listing event is the listing's first: Riff requested it, or
-/// found it on a platform.
-pub(crate) fn creates_listing(event: &RecordedEvent) -> bool {
-    matches!(
-        event,
-        RecordedEvent::Listing(
-            ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. }
-        )
-    )
-}
-
-/// The rows of `table` whose `key` is one of `ids`, as raw rows, a few
-/// hundred per query.
-pub(crate) async fn rows_by_key(
-    conn: &mut AnyConnection,
-    table: &str,
-    key: &str,
-    ids: &[&str],
-) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-    let mut rows = vec![];
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "select * from {table} where {key} in ({})",
-            placeholders(conn, chunk.len(), 1)
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
-    }
-    Ok(rows)
-}
-
-/// `insert into table (columns) values (…), (…)` of `rows` rows. Rows that
-/// may exist already (`existing`) are upserted: `on conflict (first column)
-/// do update set` every other column. Rows that cannot exist yet — their
-/// aggregate was created in this batch — are plainly inserted, which spares
-/// the database a look for a conflict that cannot happen.
-pub(crate) fn upsert_sql(
-    conn: &AnyConnection,
-    table: &str,
-    columns: &[&str],
-    rows: usize,
-    existing: bool,
-) -> String {
-    let values: Vec<String> = (0..rows)
-        .map(|i| {
-            format!(
-                "({})",
-                placeholders(conn, columns.len(), i * columns.len() + 1)
-            )
-        })
-        .collect();
-    let mut sql = format!(
-        "insert into {table} ({}) values {}",
-        columns.join(", "),
-        values.join(", ")
-    );
-    if existing {
-        let updates: Vec<String> = columns[1..]
-            .iter()
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect();
-        sql.push_str(&format!(
-            " on conflict ({}) do update set {}",
-            columns[0],
-            updates.join(", ")
-        ));
-    }
-    sql
-}
-
-/// Splits a batch's folded rows into those that were loaded (and may need
-/// an upsert) and those created in the batch (a plain insert), by key.
-pub(crate) fn split_loaded<R>(
-    rows: impl IntoIterator<Item = R>,
-    loaded: &[&str],
-    key: impl Fn(&R) -> &str,
-) -> [(Vec<R>, bool); 2] {
-    let (existing, fresh) = rows
-        .into_iter()
-        .partition(|row| loaded.binary_search(&key(row)).is_ok());
-    [(existing, true), (fresh, false)]
 }
 
 /// Timestamps are stored as RFC 3339 text in UTC with a fixed number of

@@ -10,7 +10,8 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{creates_listing, rows_by_key, split_loaded, timestamp, to_load, upsert_sql, View};
+use super::fold::{creates_listing, fold, upsert_sql, Folded};
+use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -34,37 +35,25 @@ impl View for ProductListings {
         self.apply_batch(conn, std::slice::from_ref(envelope)).await
     }
 
-    /// Loads each touched listing once, folds the batch into it with
-    /// [`step`], and writes it back once.
+    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        let listing = |e: &RecordedEvent| matches!(e, RecordedEvent::Listing(_));
-        if !envelopes.iter().any(|e| listing(&e.event)) {
-            return Ok(());
-        }
-        let to_load = to_load(envelopes, listing, creates_listing);
-        let mut rows: HashMap<String, ListingRow> = HashMap::new();
-        for row in rows_by_key(conn, "product_listings", "listing_id", &to_load).await? {
-            let row = ListingRow::from_row(&row)?;
-            rows.insert(row.listing_id.clone(), row);
-        }
-        for envelope in envelopes {
-            step(&mut rows, envelope);
-        }
-        for (rows, existing) in split_loaded(rows.into_values(), &to_load, |r| &r.listing_id) {
-            for chunk in rows.chunks(CHUNK) {
-                upsert(conn, chunk, existing).await?;
-            }
-        }
-        Ok(())
+        fold::<ListingRow>(
+            conn,
+            envelopes,
+            |e| matches!(e, RecordedEvent::Listing(_)),
+            creates_listing,
+            |rows, envelope| {
+                step(rows, envelope);
+                Ok(())
+            },
+        )
+        .await
     }
 }
-
-/// Rows per statement, well under both backends' parameter limits.
-const CHUNK: usize = 500;
 
 /// How one listing event changes the listings it concerns. The view and
 /// time travel (`crate::timeline`) both fold with it.
@@ -111,38 +100,6 @@ pub(crate) fn step(rows: &mut HashMap<String, ListingRow>, envelope: &Envelope) 
     }
     row.last_outcome = outcome(event);
     row.updated_at = timestamp(envelope.recorded_at);
-}
-
-async fn upsert(
-    conn: &mut AnyConnection,
-    rows: &[ListingRow],
-    existing: bool,
-) -> Result<(), sqlx::Error> {
-    const COLUMNS: [&str; 8] = [
-        "listing_id",
-        "sku",
-        "platform",
-        "status",
-        "external_id",
-        "url",
-        "last_outcome",
-        "updated_at",
-    ];
-    let sql = upsert_sql(conn, "product_listings", &COLUMNS, rows.len(), existing);
-    let mut query = sqlx::query(&sql);
-    for row in rows {
-        query = query
-            .bind(row.listing_id.clone())
-            .bind(row.sku.clone())
-            .bind(row.platform.clone())
-            .bind(row.status.clone())
-            .bind(row.external_id.clone())
-            .bind(row.url.clone())
-            .bind(row.last_outcome.clone())
-            .bind(row.updated_at.clone());
-    }
-    query.execute(conn).await?;
-    Ok(())
 }
 
 /// What happened, in the words the product page shows.
@@ -205,19 +162,6 @@ impl ListingRow {
             updated_at: String::new(),
         }
     }
-
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            listing_id: row.try_get("listing_id")?,
-            sku: row.try_get("sku")?,
-            platform: row.try_get("platform")?,
-            status: row.try_get("status")?,
-            external_id: row.try_get("external_id")?,
-            url: row.try_get("url")?,
-            last_outcome: row.try_get("last_outcome")?,
-            updated_at: row.try_get("updated_at")?,
-        })
-    }
 }
 
 /// The listings of the given products, by platform.
@@ -243,4 +187,59 @@ pub async fn of_products(db: &Db, skus: &[&str]) -> Result<Vec<ListingRow>, Proj
         .iter()
         .map(ListingRow::from_row)
         .collect::<Result<_, _>>()?)
+}
+
+impl Folded for ListingRow {
+    const TABLE: &'static str = "product_listings";
+    const KEY: &'static str = "listing_id";
+    const CHUNK: usize = 500;
+
+    fn key(&self) -> &str {
+        &self.listing_id
+    }
+
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            listing_id: row.try_get("listing_id")?,
+            sku: row.try_get("sku")?,
+            platform: row.try_get("platform")?,
+            status: row.try_get("status")?,
+            external_id: row.try_get("external_id")?,
+            url: row.try_get("url")?,
+            last_outcome: row.try_get("last_outcome")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        rows: &[Self],
+        existing: bool,
+    ) -> Result<(), sqlx::Error> {
+        const COLUMNS: [&str; 8] = [
+            "listing_id",
+            "sku",
+            "platform",
+            "status",
+            "external_id",
+            "url",
+            "last_outcome",
+            "updated_at",
+        ];
+        let sql = upsert_sql(conn, "product_listings", &COLUMNS, rows.len(), existing);
+        let mut query = sqlx::query(&sql);
+        for row in rows {
+            query = query
+                .bind(row.listing_id.clone())
+                .bind(row.sku.clone())
+                .bind(row.platform.clone())
+                .bind(row.status.clone())
+                .bind(row.external_id.clone())
+                .bind(row.url.clone())
+                .bind(row.last_outcome.clone())
+                .bind(row.updated_at.clone());
+        }
+        query.execute(conn).await?;
+        Ok(())
+    }
 }

@@ -1,0 +1,175 @@
+//! Folding a batch in memory: how the inventory, the product listings and
+//! the listing index apply events. Each keeps one row per product or
+//! listing, loads the rows a batch touches once, folds the batch's events
+//! into them and writes each back once, in multi-row statements — a few
+//! statements per thousand events rather than one per event.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+
+use riff_domain::ListingEvent;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use super::placeholders;
+use crate::log::{Envelope, RecordedEvent};
+
+/// One row of a batch-folding view: what follows one aggregate.
+pub(crate) trait Folded: Sized + Send + Sync {
+    /// The view's table, and the column that holds the aggregate's id.
+    const TABLE: &'static str;
+    const KEY: &'static str;
+    /// Rows per statement: the table's columns times this must stay under
+    /// SQLite's and PostgreSQL's limits on bound parameters.
+    const CHUNK: usize;
+
+    fn key(&self) -> &str;
+
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error>;
+
+    /// Writes `rows` back in one statement: upserted if they may exist
+    /// already (`existing`), else plainly inserted (see [`upsert_sql`]).
+    fn write(
+        conn: &mut AnyConnection,
+        rows: &[Self],
+        existing: bool,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+}
+
+/// Applies a batch to a view of [`Folded`] rows: the events `wanted` picks
+/// out are folded by `step` into the rows of their aggregates — loaded
+/// first, unless the batch `creates` them — and every touched row is
+/// written back once.
+pub(crate) async fn fold<R: Folded>(
+    conn: &mut AnyConnection,
+    envelopes: &[Envelope],
+    wanted: impl Fn(&RecordedEvent) -> bool + Send + Sync,
+    creates: impl Fn(&RecordedEvent) -> bool + Send + Sync,
+    step: impl Fn(&mut HashMap<String, R>, &Envelope) -> Result<(), sqlx::Error> + Send + Sync,
+) -> Result<(), sqlx::Error> {
+    if !envelopes.iter().any(|e| wanted(&e.event)) {
+        return Ok(());
+    }
+    let to_load = to_load(envelopes, &wanted, creates);
+    let mut rows: HashMap<String, R> = HashMap::new();
+    for row in rows_by_key(conn, R::TABLE, R::KEY, &to_load).await? {
+        let row = R::from_row(&row)?;
+        rows.insert(row.key().to_owned(), row);
+    }
+    for envelope in envelopes.iter().filter(|e| wanted(&e.event)) {
+        step(&mut rows, envelope)?;
+    }
+    for (rows, existing) in split_loaded(rows.into_values(), &to_load, R::key) {
+        for chunk in rows.chunks(R::CHUNK) {
+            R::write(conn, chunk, existing).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The distinct ids, sorted, of the aggregates whose events `wanted` picks
+/// out of a batch and whose rows may exist already: what a batch-folding
+/// view loads, once each. An aggregate whose first event in the batch
+/// `creates` it has no row yet (a creation is an aggregate's first event),
+/// so it is not loaded; a replay hands views whole histories and so loads
+/// nothing at all.
+fn to_load(
+    envelopes: &[Envelope],
+    wanted: impl Fn(&RecordedEvent) -> bool,
+    creates: impl Fn(&RecordedEvent) -> bool,
+) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    let mut ids: Vec<&str> = envelopes
+        .iter()
+        .filter(|e| wanted(&e.event) && seen.insert(e.aggregate_id.as_str()) && !creates(&e.event))
+        .map(|e| e.aggregate_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Whether a listing event is the listing's first: Riff requested it, or
+/// found it on a platform.
+pub(crate) fn creates_listing(event: &RecordedEvent) -> bool {
+    matches!(
+        event,
+        RecordedEvent::Listing(
+            ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. }
+        )
+    )
+}
+
+/// The rows of `table` whose `key` is one of `ids`, as raw rows, a few
+/// hundred per query.
+async fn rows_by_key(
+    conn: &mut AnyConnection,
+    table: &str,
+    key: &str,
+    ids: &[&str],
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let mut rows = vec![];
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "select * from {table} where {key} in ({})",
+            placeholders(conn, chunk.len(), 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
+/// `insert into table (columns) values (…), (…)` of `rows` rows. Rows that
+/// may exist already (`existing`) are upserted: `on conflict (first column)
+/// do update set` every other column. Rows that cannot exist yet — their
+/// aggregate was created in this batch — are plainly inserted, which spares
+/// the database a look for a conflict that cannot happen.
+pub(crate) fn upsert_sql(
+    conn: &AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: usize,
+    existing: bool,
+) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|i| {
+            format!(
+                "({})",
+                placeholders(conn, columns.len(), i * columns.len() + 1)
+            )
+        })
+        .collect();
+    let mut sql = format!(
+        "insert into {table} ({}) values {}",
+        columns.join(", "),
+        values.join(", ")
+    );
+    if existing {
+        let updates: Vec<String> = columns[1..]
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        sql.push_str(&format!(
+            " on conflict ({}) do update set {}",
+            columns[0],
+            updates.join(", ")
+        ));
+    }
+    sql
+}
+
+/// Splits a batch's folded rows into those that were loaded (and may need
+/// an upsert) and those created in the batch (a plain insert), by key.
+fn split_loaded<R>(
+    rows: impl IntoIterator<Item = R>,
+    loaded: &[&str],
+    key: impl Fn(&R) -> &str,
+) -> [(Vec<R>, bool); 2] {
+    let (existing, fresh) = rows
+        .into_iter()
+        .partition(|row| loaded.binary_search(&key(row)).is_ok());
+    [(existing, true), (fresh, false)]
+}
