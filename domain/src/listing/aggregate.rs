@@ -296,16 +296,21 @@ impl Listing {
                     sold_out,
                 }])
             }
+            // A listing waits for the owner once: a second hold (the
+            // import saga racing the owner, or run again after a crash)
+            // would put the same listing on the review queue twice.
             ListingCommand::SuspectDuplicate { of, reason } => match &self.sku {
                 Some(existing) => Err(ListingError::AlreadyLinked {
                     sku: existing.clone(),
                 }),
+                None if self.held => Ok(vec![]),
                 None => Ok(vec![ListingEvent::DuplicateSuspected { of, reason }]),
             },
             ListingCommand::HoldImport { reason } => match &self.sku {
                 Some(existing) => Err(ListingError::AlreadyLinked {
                     sku: existing.clone(),
                 }),
+                None if self.held => Ok(vec![]),
                 None => Ok(vec![ListingEvent::ImportHeld { reason }]),
             },
             ListingCommand::Link { sku } => match &self.sku {
@@ -657,6 +662,52 @@ mod tests {
             .given(vec![detected, ListingEvent::LinkedToProduct { sku: sku() }])
             .when(suspect())
             .then_expect_error(ListingError::AlreadyLinked { sku: sku() });
+    }
+
+    #[test]
+    fn a_listing_is_held_for_the_owner_only_once() {
+        let detected = ListingEvent::ExternallyDetected {
+            listing_id: id(),
+            platform: Platform::Reverb,
+            external_id: "7001".into(),
+            snapshot: ExternalSnapshot {
+                sku: None,
+                title: "Jazzmaster".into(),
+                price: None,
+                quantity: Some(1),
+                url: None,
+                raw: serde_json::json!({}),
+            },
+            detected_at: at(0),
+        };
+        let held = ListingEvent::ImportHeld {
+            reason: "no price".into(),
+        };
+        let suspected = ListingEvent::DuplicateSuspected {
+            of: sku(),
+            reason: "same title".into(),
+        };
+        for first in [held.clone(), suspected] {
+            ListingTest::with(())
+                .given(vec![detected.clone(), first.clone()])
+                .when(ListingCommand::HoldImport {
+                    reason: "no price".into(),
+                })
+                .then_expect_events(vec![]);
+            ListingTest::with(())
+                .given(vec![detected.clone(), first])
+                .when(ListingCommand::SuspectDuplicate {
+                    of: sku(),
+                    reason: "same title".into(),
+                })
+                .then_expect_events(vec![]);
+        }
+        ListingTest::with(())
+            .given(vec![detected])
+            .when(ListingCommand::HoldImport {
+                reason: "no price".into(),
+            })
+            .then_expect_events(vec![held]);
     }
 
     #[test]
