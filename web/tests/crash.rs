@@ -579,6 +579,17 @@ fn something_to_buy(
     let mut candidates = vec![];
     for platform in Platform::ALL {
         for (sku, id) in shop.live_on(platform) {
+            // A product Riff has just made on Shopify is active before its
+            // stock is set, and a buyer cannot buy it until then.
+            if platform == Platform::Shopify
+                && shop
+                    .sims
+                    .shopify()
+                    .product(&id)
+                    .is_none_or(|p| p.inventory < 1)
+            {
+                continue;
+            }
             if let Some(sku) = sku.filter(|s| skus.contains(s) && !bought.contains_key(s)) {
                 candidates.push((sku, platform, id));
             }
