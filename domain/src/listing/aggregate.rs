@@ -370,6 +370,24 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap()
     }
 
+    /// A listing found on `platform` as `external_id`, with no price.
+    fn found(platform: Platform, external_id: &str, title: &str) -> ListingEvent {
+        ListingEvent::ExternallyDetected {
+            listing_id: id(),
+            platform,
+            external_id: external_id.into(),
+            snapshot: ExternalSnapshot {
+                sku: None,
+                title: title.into(),
+                price: None,
+                quantity: Some(1),
+                url: None,
+                raw: serde_json::json!({}),
+            },
+            detected_at: at(0),
+        }
+    }
+
     fn requested() -> ListingEvent {
         ListingEvent::ListingRequested {
             listing_id: id(),
@@ -543,20 +561,7 @@ mod tests {
 
     #[test]
     fn a_detected_listing_links_to_one_product_only() {
-        let detected = ListingEvent::ExternallyDetected {
-            listing_id: id(),
-            platform: Platform::Ebay,
-            external_id: "1100".into(),
-            snapshot: ExternalSnapshot {
-                sku: None,
-                title: "Boss DS-1".into(),
-                price: None,
-                quantity: Some(1),
-                url: None,
-                raw: serde_json::json!({}),
-            },
-            detected_at: at(0),
-        };
+        let detected = found(Platform::Ebay, "1100", "Boss DS-1");
         ListingTest::with(())
             .given(vec![detected.clone()])
             .when(ListingCommand::Link { sku: sku() })
@@ -633,20 +638,7 @@ mod tests {
 
     #[test]
     fn a_suspected_duplicate_is_only_recorded_while_unlinked() {
-        let detected = ListingEvent::ExternallyDetected {
-            listing_id: id(),
-            platform: Platform::Ebay,
-            external_id: "1100".into(),
-            snapshot: ExternalSnapshot {
-                sku: None,
-                title: "Fender Stratocaster 1962".into(),
-                price: None,
-                quantity: Some(1),
-                url: None,
-                raw: serde_json::json!({}),
-            },
-            detected_at: at(0),
-        };
+        let detected = found(Platform::Ebay, "1100", "Fender Stratocaster 1962");
         let suspect = || ListingCommand::SuspectDuplicate {
             of: sku(),
             reason: "same title".into(),
@@ -666,20 +658,7 @@ mod tests {
 
     #[test]
     fn a_listing_is_held_for_the_owner_only_once() {
-        let detected = ListingEvent::ExternallyDetected {
-            listing_id: id(),
-            platform: Platform::Reverb,
-            external_id: "7001".into(),
-            snapshot: ExternalSnapshot {
-                sku: None,
-                title: "Jazzmaster".into(),
-                price: None,
-                quantity: Some(1),
-                url: None,
-                raw: serde_json::json!({}),
-            },
-            detected_at: at(0),
-        };
+        let detected = found(Platform::Reverb, "7001", "Jazzmaster");
         let held = ListingEvent::ImportHeld {
             reason: "no price".into(),
         };
