@@ -5,8 +5,6 @@
 //! can no longer be overtaken: no event will ever commit at or below the last
 //! position it returns. That is what makes "read after my checkpoint" safe.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use cqrs_es::Aggregate;
@@ -128,63 +126,87 @@ where
 }
 
 /// The metadata Riff writes, or `None` for a map it cannot read (events
-/// appended by hand, by an older Riff).
+/// appended by hand, by an older Riff). cqrs-es stores it as a map of
+/// strings whose keys are [`EventMetadata`]'s fields, so it is read
+/// straight into one: a replay reads a million of them.
 fn metadata_from(metadata: &str) -> Option<EventMetadata> {
-    serde_json::from_str::<HashMap<String, String>>(metadata)
-        .ok()
-        .and_then(|map| EventMetadata::from_map(&map).ok())
+    serde_json::from_str(metadata).ok()
 }
 
-/// An event row as a replay reads it: payload and metadata still text.
-struct RawEvent {
+/// An event row as a replay reads it: payload and metadata still text,
+/// every text borrowed from the row rather than copied out of it.
+struct RawEvent<'r> {
     position: i64,
-    aggregate_type: String,
-    aggregate_id: String,
+    aggregate_type: &'r str,
+    aggregate_id: &'r str,
     sequence: i64,
-    event_type: String,
-    event_version: String,
-    payload: String,
-    metadata: String,
+    event_type: &'r str,
+    event_version: &'r str,
+    payload: &'r str,
+    metadata: &'r str,
     recorded_at: DateTime<Utc>,
 }
 
-impl RawEvent {
+impl<'r> RawEvent<'r> {
+    /// The columns of [`ReplayPart::sql`], the recorded time aside: it is a
+    /// timestamp on PostgreSQL and text on SQLite. Unchecked: the query
+    /// names and types every column itself.
+    fn from_row<R>(row: &'r R, recorded_at: DateTime<Utc>) -> Result<Self, sqlx::Error>
+    where
+        R: Row,
+        usize: sqlx::ColumnIndex<R>,
+        &'r str: sqlx::Decode<'r, R::Database>,
+        i64: sqlx::Decode<'r, R::Database>,
+    {
+        Ok(Self {
+            position: row.try_get_unchecked(0)?,
+            aggregate_type: row.try_get_unchecked(1)?,
+            aggregate_id: row.try_get_unchecked(2)?,
+            sequence: row.try_get_unchecked(3)?,
+            event_type: row.try_get_unchecked(4)?,
+            event_version: row.try_get_unchecked(5)?,
+            payload: row.try_get_unchecked(6)?,
+            metadata: row.try_get_unchecked(7)?,
+            recorded_at,
+        })
+    }
+
     /// Decodes the payload text straight into the typed event. Only an
     /// event of an old version goes through a `serde_json::Value` and the
     /// upcasters, exactly as [`StoredEvent::decode`] does.
-    fn decode(self, upcasters: &[Box<dyn EventUpcaster>]) -> Result<Envelope, ProjectionError> {
+    fn decode(&self, upcasters: &[Box<dyn EventUpcaster>]) -> Result<Envelope, ProjectionError> {
         let undecodable = |message: String| ProjectionError::Undecodable {
             position: self.position,
-            event_type: self.event_type.clone(),
-            event_version: self.event_version.clone(),
+            event_type: self.event_type.to_owned(),
+            event_version: self.event_version.to_owned(),
             message,
         };
         let old = upcasters
             .iter()
-            .any(|u| u.can_upcast(&self.event_type, &self.event_version));
+            .any(|u| u.can_upcast(self.event_type, self.event_version));
         let event = if old {
             let payload =
-                serde_json::from_str(&self.payload).map_err(|e| undecodable(e.to_string()))?;
+                serde_json::from_str(self.payload).map_err(|e| undecodable(e.to_string()))?;
             let upcast = upcast::upcast(SerializedEvent {
-                aggregate_id: self.aggregate_id.clone(),
+                aggregate_id: self.aggregate_id.to_owned(),
                 sequence: usize::try_from(self.sequence).unwrap_or_default(),
-                aggregate_type: self.aggregate_type.clone(),
-                event_type: self.event_type.clone(),
-                event_version: self.event_version.clone(),
+                aggregate_type: self.aggregate_type.to_owned(),
+                event_type: self.event_type.to_owned(),
+                event_version: self.event_version.to_owned(),
                 payload,
                 metadata: serde_json::Value::Null,
             });
-            event_from(&self.aggregate_type, upcast.payload)
+            event_from(self.aggregate_type, upcast.payload)
         } else {
-            let mut payload = serde_json::Deserializer::from_str(&self.payload);
-            event_from(&self.aggregate_type, &mut payload)
+            let mut payload = serde_json::Deserializer::from_str(self.payload);
+            event_from(self.aggregate_type, &mut payload)
                 .and_then(|event| payload.end().map(|()| event).map_err(|e| e.to_string()))
         }
         .map_err(undecodable)?;
         Ok(Envelope {
             position: self.position,
-            metadata: metadata_from(&self.metadata),
-            aggregate_id: self.aggregate_id,
+            metadata: metadata_from(self.metadata),
+            aggregate_id: self.aggregate_id.to_owned(),
             sequence: self.sequence,
             recorded_at: self.recorded_at,
             event,
@@ -237,30 +259,6 @@ impl ReplayPart {
     }
 }
 
-/// An events row of [`ReplayPart::sql`], typed for each backend.
-type PgRawRow = (
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-);
-type SqliteRawRow = (
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
-
 /// Where a replay reads the log, on the event store's typed driver.
 pub(crate) enum ReplaySource {
     /// A connection of the replay's own, on which PostgreSQL never sorts.
@@ -304,47 +302,38 @@ pub(crate) fn for_replay(
     part: ReplayPart,
 ) -> BoxStream<'_, Result<Envelope, ProjectionError>> {
     let upcasters = upcast::upcasters();
-    let rows: BoxStream<'_, Result<RawEvent, ProjectionError>> = match source {
-        ReplaySource::Postgres(conn) => sqlx::query_as::<_, PgRawRow>(part.sql(Backend::Postgres))
+    match source {
+        ReplaySource::Postgres(conn) => sqlx::query(part.sql(Backend::Postgres))
             .bind(bound)
             .fetch(conn)
             .map_err(ProjectionError::from)
-            .map_ok(|r| RawEvent {
-                position: r.0,
-                aggregate_type: r.1,
-                aggregate_id: r.2,
-                sequence: r.3,
-                event_type: r.4,
-                event_version: r.5,
-                payload: r.6,
-                metadata: r.7,
-                recorded_at: r.8,
+            .and_then(move |row| {
+                let decoded = row
+                    .try_get_unchecked(8)
+                    .and_then(|at| RawEvent::from_row(&row, at))
+                    .map_err(ProjectionError::from)
+                    .and_then(|raw| raw.decode(&upcasters));
+                futures::future::ready(decoded)
             })
             .boxed(),
-        ReplaySource::Sqlite(pool) => sqlx::query_as::<_, SqliteRawRow>(part.sql(Backend::Sqlite))
+        ReplaySource::Sqlite(pool) => sqlx::query(part.sql(Backend::Sqlite))
             .bind(bound)
             .fetch(&*pool)
             .map_err(ProjectionError::from)
-            .and_then(|r| async move {
-                let recorded_at = DateTime::parse_from_rfc3339(&r.8)
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
-                    .with_timezone(&Utc);
-                Ok(RawEvent {
-                    position: r.0,
-                    aggregate_type: r.1,
-                    aggregate_id: r.2,
-                    sequence: r.3,
-                    event_type: r.4,
-                    event_version: r.5,
-                    payload: r.6,
-                    metadata: r.7,
-                    recorded_at,
-                })
+            .and_then(move |row| {
+                let decoded = row
+                    .try_get_unchecked::<&str, _>(8)
+                    .and_then(|at| {
+                        DateTime::parse_from_rfc3339(at)
+                            .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+                    })
+                    .and_then(|at| RawEvent::from_row(&row, at.with_timezone(&Utc)))
+                    .map_err(ProjectionError::from)
+                    .and_then(|raw| raw.decode(&upcasters));
+                futures::future::ready(decoded)
             })
             .boxed(),
-    };
-    rows.and_then(move |raw| futures::future::ready(raw.decode(&upcasters)))
-        .boxed()
+    }
 }
 
 /// The highest position a reader may go up to now: every event at or below
@@ -501,4 +490,28 @@ pub(crate) fn stored_event(row: &AnyRow) -> Result<StoredEvent, ProjectionError>
             .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
             .with_timezone(&Utc),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use riff_domain::Source;
+
+    use super::*;
+
+    #[test]
+    fn metadata_is_read_from_the_string_map_cqrs_es_stores() {
+        let mut meta = EventMetadata::new("ana", Source::Webhook);
+        meta.causation_id = Some("listing/abc/3".into());
+        let stored = serde_json::to_string(&meta.to_map()).unwrap();
+        assert_eq!(metadata_from(&stored), Some(meta));
+    }
+
+    #[test]
+    fn metadata_riff_cannot_read_is_none() {
+        let mut map = EventMetadata::new("ana", Source::Cli).to_map();
+        map.remove("source");
+        assert_eq!(metadata_from(&serde_json::to_string(&map).unwrap()), None);
+        assert_eq!(metadata_from(r#"{"actor": "ana", "source": "fax"}"#), None);
+        assert_eq!(metadata_from("{}"), None);
+    }
 }
