@@ -43,8 +43,8 @@ fn products() -> usize {
 async fn main() {
     let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     println!("## Replay benchmark\n");
-    println!("| backend | events | raw scan events/s | replay events/s | replay ÷ raw | replay s | peak RSS growth MiB |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| backend | events | raw scan events/s | replay events/s | replay ÷ raw | replay s | peak RSS growth MiB | CPU s: replay + server |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for backend in [Backend::Postgres, Backend::Sqlite] {
         if only.as_deref().is_some_and(|o| o != backend.as_str()) {
             continue;
@@ -201,6 +201,45 @@ async fn settle(db: &Db, backend: Backend) {
     }
 }
 
+/// This process's CPU time and the PostgreSQL server's, in seconds so far.
+/// The machine's speed varies from run to run; the CPU time a replay costs
+/// varies much less.
+fn cpu_now() -> (f64, f64) {
+    let server: u64 = std::fs::read_dir("/proc")
+        .map(|processes| {
+            processes
+                .flatten()
+                .map(|p| p.path())
+                .filter(|p| {
+                    std::fs::read_to_string(p.join("comm"))
+                        .is_ok_and(|c| c.trim_end() == "postgres")
+                })
+                .map(|p| cpu_ticks(&p))
+                .sum()
+        })
+        .unwrap_or_default();
+    let own = cpu_ticks(std::path::Path::new("/proc/self"));
+    // Linux reports these in USER_HZ, 100 a second on every architecture.
+    (own as f64 / 100.0, server as f64 / 100.0)
+}
+
+/// The user and system time of a process and of its children that have
+/// exited (a server's closed connections): `/proc/[pid]/stat` fields 14–17.
+fn cpu_ticks(process: &std::path::Path) -> u64 {
+    let stat = std::fs::read_to_string(process.join("stat")).unwrap_or_default();
+    // Counted from field 3, after the parenthesised name.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    fields
+        .get(11..15)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum()
+}
+
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -244,28 +283,36 @@ async fn run(backend: Backend) {
             }
         })
     };
+    let cpu_before = cpu_now();
     let started = Instant::now();
     let replayed = replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
     let secs = started.elapsed().as_secs_f64();
+    let cpu_after = cpu_now();
     sampler.abort();
     assert_eq!(replayed.events as usize, events);
     let rate = events as f64 / secs;
     println!(
-        "| {} | {events} | {raw:.0} | {rate:.0} | {:.2} | {secs:.1} | {:.0} |",
+        "| {} | {events} | {raw:.0} | {rate:.0} | {:.2} | {secs:.1} | {:.0} | {:.1} + {:.1} |",
         backend.as_str(),
         rate / raw,
-        peak.load(Ordering::Relaxed).saturating_sub(baseline) as f64 / 1024.0
+        peak.load(Ordering::Relaxed).saturating_sub(baseline) as f64 / 1024.0,
+        cpu_after.0 - cpu_before.0,
+        cpu_after.1 - cpu_before.1,
     );
     if std::env::var_os("RIFF_REPLAY_EACH").is_some() {
         for view in view::all() {
+            let cpu_before = cpu_now();
             let started = Instant::now();
             replay::rebuild(&db, std::slice::from_ref(&view), |_, _| {})
                 .await
                 .unwrap();
+            let cpu_after = cpu_now();
             println!(
-                "|   {} alone | | | | | {:.1} | |",
+                "|   {} alone | | | | | {:.1} | | {:.1} + {:.1} |",
                 view.name(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                cpu_after.0 - cpu_before.0,
+                cpu_after.1 - cpu_before.1,
             );
         }
     }
