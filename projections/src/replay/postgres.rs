@@ -12,14 +12,21 @@
 //!   each other's work half done. On one connection the views' statements
 //!   would run one after the other, each waiting for the server; on one
 //!   each they overlap, and with the decoding.
+//! - **`COPY` for new rows.** The views that fold rows in memory (the
+//!   inventory, product listings, listing index) hand the rows a batch
+//!   creates to the replay instead of inserting them ([`View::replay_batch`]),
+//!   and the replay sends them with `COPY` on a second connection, on the
+//!   typed driver: PostgreSQL takes them several times faster than as
+//!   multi-row inserts.
 //! - **Indexes once, two at a time.** A view whose tables are full
 //!   commits them, and their secondary indexes are built (an index built
 //!   over a full table is a sort and a write; kept up to date through every
-//!   insert it costs more than the rows) and the tables analysed, so that
-//!   the planner knows them at once. Each index is a transaction of its
-//!   own, two running at any moment, one per core, whichever view they
-//!   belong to: the inventory alone has fourteen, and built one after the
-//!   other they would keep one core busy long after the rest is done.
+//!   insert it costs more than the rows), GIN first, and then each table is
+//!   analysed, so that the planner knows it at once. Each index is a
+//!   transaction of its own, two running at any moment, one per core,
+//!   whichever view they belong to: the inventory alone has eight, and
+//!   built one after the other they would keep one core busy long after the
+//!   rest is done.
 //! - **The swap.** One transaction locks the views' checkpoints (a
 //!   projector in the middle of a batch finishes it first, and the next
 //!   waits), drops the live tables, moves the fresh ones into their place
@@ -33,13 +40,15 @@
 
 use std::sync::Arc;
 
+use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 
 use super::{execute, Log, Replayed};
+use crate::db::StorePool;
 use crate::log::Envelope;
-use crate::view::{self, View};
+use crate::view::{self, CopyRows, View};
 use crate::{Db, ProjectionError};
 
 /// The schema fresh tables are built in.
@@ -94,17 +103,12 @@ async fn build_and_swap(
     let mut fills = JoinSet::new();
     let mut senders = vec![];
     for view in views {
-        let mut completion = prepare(conn, &live, view.tables()).await?;
-        completion.extend(
-            view.tables()
-                .iter()
-                .map(|table| format!("analyze {SCHEMA}.{table}")),
-        );
+        let completion = prepare(conn, &live, view.tables()).await?;
         let (sender, batches) = mpsc::channel(2);
         senders.push(sender);
-        let (pool, view, live) = (db.views.clone(), Arc::clone(view), live.clone());
+        let (db, view, live) = (db.clone(), Arc::clone(view), live.clone());
         fills.spawn(async move {
-            fill(&pool, view.as_ref(), &live, batches).await?;
+            fill(&db, view.as_ref(), &live, batches).await?;
             Ok(completion)
         });
     }
@@ -127,12 +131,8 @@ async fn build_and_swap(
     let builders = Arc::new(Semaphore::new(BUILDERS));
     let mut builds = JoinSet::new();
     while let Some(filled) = fills.join_next().await {
-        for statement in joined(filled)? {
-            let (pool, builders) = (db.views.clone(), Arc::clone(&builders));
-            builds.spawn(async move {
-                let _turn = builders.acquire().await;
-                complete(&pool, &statement).await
-            });
+        for table in joined(filled)? {
+            builds.spawn(table.complete(db.views.clone(), Arc::clone(&builders)));
         }
     }
     while let Some(built) = builds.join_next().await {
@@ -143,14 +143,47 @@ async fn build_and_swap(
     Ok(replayed)
 }
 
+/// What completes a filled fresh table: its secondary indexes, then
+/// statistics for the planner.
+struct Completion {
+    table: String,
+    indexes: Vec<String>,
+}
+
+impl Completion {
+    /// Builds the indexes, each when one of the `builders` is free, and
+    /// analyses the table once they are all built. (`analyze` also gathers
+    /// statistics on the indexes' expressions, and would wait for every
+    /// build on its table anyway, holding a builder while it did.)
+    async fn complete(
+        self,
+        pool: AnyPool,
+        builders: Arc<Semaphore>,
+    ) -> Result<(), ProjectionError> {
+        let mut builds = JoinSet::new();
+        for index in self.indexes {
+            let (pool, builders) = (pool.clone(), Arc::clone(&builders));
+            builds.spawn(async move {
+                let _turn = builders.acquire().await;
+                complete(&pool, &index).await
+            });
+        }
+        while let Some(built) = builds.join_next().await {
+            joined(built)?;
+        }
+        let _turn = builders.acquire().await;
+        complete(&pool, &format!("analyze {SCHEMA}.{}", self.table)).await
+    }
+}
+
 /// Makes empty, index-less stand-ins for `tables` in [`SCHEMA`], and
-/// returns what will complete them: their secondary indexes.
+/// returns what will complete them.
 async fn prepare(
     conn: &mut AnyConnection,
     live: &str,
     tables: &[&str],
-) -> Result<Vec<String>, sqlx::Error> {
-    let mut indexes = vec![];
+) -> Result<Vec<Completion>, sqlx::Error> {
+    let mut completions = vec![];
     for table in tables {
         let live = format!("{live}.{table}");
         execute(
@@ -173,33 +206,48 @@ async fn prepare(
             )
             .await?;
         }
-        // `pg_get_indexdef` always names the table with its schema.
+        // `pg_get_indexdef` always names the table with its schema. A GIN
+        // index (the inventory's text search) takes several times as long
+        // to build as a B-tree: those start first, so that they do not
+        // finish alone at the end.
         let found: Vec<String> = sqlx::query_scalar(
             "select pg_get_indexdef(indexrelid) from pg_index \
+             join pg_class index on index.oid = indexrelid join pg_am am on am.oid = index.relam \
              where indrelid = $1::regclass and not exists \
-             (select 1 from pg_constraint where conindid = indexrelid)",
+             (select 1 from pg_constraint where conindid = indexrelid) \
+             order by am.amname <> 'gin', index.relname",
         )
         .bind(&live)
         .fetch_all(&mut *conn)
         .await?;
         let (on_live, on_fresh) = (format!(" ON {live} "), format!(" ON {SCHEMA}.{table} "));
-        indexes.extend(
-            found
+        completions.push(Completion {
+            table: (*table).to_owned(),
+            indexes: found
                 .into_iter()
-                .map(|create| create.replacen(&on_live, &on_fresh, 1)),
-        );
+                .map(|create| create.replacen(&on_live, &on_fresh, 1))
+                .collect(),
+        });
     }
-    Ok(indexes)
+    Ok(completions)
 }
 
 /// One view's part: applies every batch to its fresh tables and commits.
+///
+/// The rows a batch creates, where the view hands them over, go in with
+/// `COPY` on a second connection, on the event store's typed driver (sqlx's
+/// `Any` driver has no `COPY`), right after the batch. Each `COPY` commits
+/// on its own, so a later batch that loads one of those rows (an aggregate
+/// whose history was split across batches) sees it; nothing else reads
+/// the fresh tables until the swap.
 async fn fill(
-    pool: &AnyPool,
+    db: &Db,
     view: &dyn View,
     live: &str,
     mut batches: mpsc::Receiver<Arc<Vec<Envelope>>>,
 ) -> Result<(), ProjectionError> {
-    let mut tx = pool.begin().await?;
+    let mut copier = Copier::new(db);
+    let mut tx = db.views.begin().await?;
     // The view pool plans every statement for its arguments (see
     // `Db::connect`); a replay's inserts are the same few statements
     // thousands of times, for which one generic plan does as well.
@@ -209,11 +257,65 @@ async fn fill(
     )
     .await?;
     execute(&mut tx, "set local plan_cache_mode = auto").await?;
+    let mut rows = CopyRows::default();
     while let Some(batch) = batches.recv().await {
-        view.apply_batch(&mut tx, &batch).await?;
+        view.replay_batch(&mut tx, &mut rows, &batch).await?;
+        copier.send(&mut rows).await?;
     }
     tx.commit().await?;
-    Ok(())
+    copier.close().await
+}
+
+/// The connection a view's fill sends its `COPY` rows on, opened with the
+/// first rows: most views have none.
+struct Copier {
+    options: PgConnectOptions,
+    conn: Option<PgConnection>,
+}
+
+impl Copier {
+    fn new(db: &Db) -> Self {
+        let StorePool::Postgres(pool) = &db.store else {
+            unreachable!("a PostgreSQL replay has a PostgreSQL store");
+        };
+        // Each `COPY` commits; none need wait for its WAL to reach the disk.
+        // Only the swap makes the fresh tables matter, and its commit
+        // flushes everything written before it; a crash before it leaves
+        // tables the next replay drops.
+        let options = (*pool.connect_options())
+            .clone()
+            .options([("synchronous_commit", "off")]);
+        Self {
+            options,
+            conn: None,
+        }
+    }
+
+    /// Sends the rows gathered in `rows` into the fresh tables.
+    async fn send(&mut self, rows: &mut CopyRows) -> Result<(), ProjectionError> {
+        for table in rows.take() {
+            let conn = match &mut self.conn {
+                Some(conn) => conn,
+                None => self
+                    .conn
+                    .insert(PgConnection::connect_with(&self.options).await?),
+            };
+            let mut copy = conn.copy_in_raw(&table.statement(SCHEMA)).await?;
+            if let Err(error) = copy.send(table.data.into_bytes()).await {
+                let _ = copy.abort(error.to_string()).await;
+                return Err(error.into());
+            }
+            copy.finish().await?;
+        }
+        Ok(())
+    }
+
+    async fn close(self) -> Result<(), ProjectionError> {
+        if let Some(conn) = self.conn {
+            conn.close().await?;
+        }
+        Ok(())
+    }
 }
 
 /// Builds an index of a full fresh table, or analyses one.

@@ -2,23 +2,27 @@
 //! the listing index apply events. Each keeps one row per product or
 //! listing, loads the rows a batch touches once, folds the batch's events
 //! into them and writes each back once, in multi-row statements — a few
-//! statements per thousand events rather than one per event.
+//! statements per thousand events rather than one per event. In a
+//! PostgreSQL replay the rows a batch creates go to `COPY` instead
+//! ([`CopyRows`]).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 
 use riff_domain::ListingEvent;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-use super::placeholders;
+use super::copy::CopyRows;
+use super::{insert_sql, placeholders};
 use crate::log::{Envelope, RecordedEvent};
 
 /// One row of a batch-folding view: what follows one aggregate.
 pub(crate) trait Folded: Sized + Send + Sync {
-    /// The view's table, and the column that holds the aggregate's id.
+    /// The view's table.
     const TABLE: &'static str;
-    const KEY: &'static str;
+    /// Its columns, the first being the aggregate's id (the primary key).
+    const COLUMNS: &'static [&'static str];
     /// Rows per statement: the table's columns times this must stay under
     /// SQLite's and PostgreSQL's limits on bound parameters.
     const CHUNK: usize;
@@ -27,21 +31,45 @@ pub(crate) trait Folded: Sized + Send + Sync {
 
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error>;
 
-    /// Writes `rows` back in one statement: upserted if they may exist
-    /// already (`existing`), else plainly inserted (see [`upsert_sql`]).
-    fn write(
-        conn: &mut AnyConnection,
-        rows: &[Self],
-        existing: bool,
-    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+    /// The row's values, one per column of [`Self::COLUMNS`], in order.
+    fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// One value of a folded row, as the SQL and the `COPY` writers both take
+/// it. Nulls are typed: PostgreSQL will not put a text null in a bigint
+/// column.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Text(Option<Cow<'a, str>>),
+    Int(Option<i64>),
+}
+
+impl<'a> Cell<'a> {
+    pub(crate) fn text(text: &'a str) -> Self {
+        Self::Text(Some(Cow::Borrowed(text)))
+    }
+
+    pub(crate) fn owned(text: String) -> Self {
+        Self::Text(Some(Cow::Owned(text)))
+    }
+
+    pub(crate) fn opt_text(text: Option<&'a str>) -> Self {
+        Self::Text(text.map(Cow::Borrowed))
+    }
+
+    pub(crate) fn int(n: i64) -> Self {
+        Self::Int(Some(n))
+    }
 }
 
 /// Applies a batch to a view of [`Folded`] rows: the events `wanted` picks
 /// out are folded by `step` into the rows of their aggregates — loaded
 /// first, unless the batch `creates` them — and every touched row is
-/// written back once.
+/// written back once. Rows the batch creates go to `copy` when there is one
+/// (a PostgreSQL replay), else into the table with the others.
 pub(crate) async fn fold<R: Folded>(
     conn: &mut AnyConnection,
+    mut copy: Option<&mut CopyRows>,
     envelopes: &[Envelope],
     wanted: impl Fn(&RecordedEvent) -> bool + Send + Sync,
     creates: impl Fn(&RecordedEvent) -> bool + Send + Sync,
@@ -52,7 +80,7 @@ pub(crate) async fn fold<R: Folded>(
     }
     let to_load = to_load(envelopes, &wanted, creates);
     let mut rows: HashMap<String, R> = HashMap::new();
-    for row in rows_by_key(conn, R::TABLE, R::KEY, &to_load).await? {
+    for row in rows_by_key(conn, R::TABLE, R::COLUMNS[0], &to_load).await? {
         let row = R::from_row(&row)?;
         rows.insert(row.key().to_owned(), row);
     }
@@ -60,10 +88,39 @@ pub(crate) async fn fold<R: Folded>(
         step(&mut rows, envelope)?;
     }
     for (rows, existing) in split_loaded(rows.into_values(), &to_load, R::key) {
-        for chunk in rows.chunks(R::CHUNK) {
-            R::write(conn, chunk, existing).await?;
+        match copy.as_deref_mut() {
+            Some(copy) if !existing => {
+                for row in &rows {
+                    copy.push(R::TABLE, R::COLUMNS, &row.cells());
+                }
+            }
+            _ => {
+                for chunk in rows.chunks(R::CHUNK) {
+                    write(conn, chunk, existing).await?;
+                }
+            }
         }
     }
+    Ok(())
+}
+
+/// Writes `rows` in one statement: upserted if they may exist already
+/// (`existing`), else plainly inserted (see [`upsert_sql`]).
+async fn write<R: Folded>(
+    conn: &mut AnyConnection,
+    rows: &[R],
+    existing: bool,
+) -> Result<(), sqlx::Error> {
+    let sql = upsert_sql(conn, R::TABLE, R::COLUMNS, rows.len(), existing);
+    let cells: Vec<Cell<'_>> = rows.iter().flat_map(R::cells).collect();
+    let mut query = sqlx::query(&sql);
+    for cell in &cells {
+        query = match cell {
+            Cell::Text(text) => query.bind(text.as_deref()),
+            Cell::Int(n) => query.bind(*n),
+        };
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 
@@ -127,26 +184,14 @@ async fn rows_by_key(
 /// do update set` every other column. Rows that cannot exist yet — their
 /// aggregate was created in this batch — are plainly inserted, which spares
 /// the database a look for a conflict that cannot happen.
-pub(crate) fn upsert_sql(
+fn upsert_sql(
     conn: &AnyConnection,
     table: &str,
     columns: &[&str],
     rows: usize,
     existing: bool,
 ) -> String {
-    let values: Vec<String> = (0..rows)
-        .map(|i| {
-            format!(
-                "({})",
-                placeholders(conn, columns.len(), i * columns.len() + 1)
-            )
-        })
-        .collect();
-    let mut sql = format!(
-        "insert into {table} ({}) values {}",
-        columns.join(", "),
-        values.join(", ")
-    );
+    let mut sql = insert_sql(conn, table, columns, rows);
     if existing {
         let updates: Vec<String> = columns[1..]
             .iter()
@@ -162,14 +207,36 @@ pub(crate) fn upsert_sql(
 }
 
 /// Splits a batch's folded rows into those that were loaded (and may need
-/// an upsert) and those created in the batch (a plain insert), by key.
+/// an upsert) and those created in the batch (a plain insert), by key, each
+/// in the order of their keys: a table's primary key then takes them one
+/// after the other rather than scattered (in a replay, batch after batch,
+/// at its end).
 fn split_loaded<R>(
     rows: impl IntoIterator<Item = R>,
     loaded: &[&str],
     key: impl Fn(&R) -> &str,
 ) -> [(Vec<R>, bool); 2] {
-    let (existing, fresh) = rows
+    let (mut existing, mut fresh): (Vec<R>, Vec<R>) = rows
         .into_iter()
         .partition(|row| loaded.binary_search(&key(row)).is_ok());
+    existing.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+    fresh.sort_unstable_by(|a, b| key(a).cmp(key(b)));
     [(existing, true), (fresh, false)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_split_by_whether_they_were_loaded_each_in_key_order() {
+        let rows = ["d", "a", "c", "b", "e"].map(String::from);
+        let [(existing, upsert), (fresh, insert)] =
+            split_loaded(rows, &["b", "d"], |row: &String| row.as_str());
+        assert_eq!((existing, upsert), (vec!["b".to_owned(), "d".into()], true));
+        assert_eq!(
+            (fresh, insert),
+            (vec!["a".to_owned(), "c".into(), "e".into()], false)
+        );
+    }
 }

@@ -12,7 +12,8 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::fold::{fold, upsert_sql, Folded};
+use super::fold::{fold, Cell, Folded};
+use super::CopyRows;
 use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Backend, Db, ProjectionError};
@@ -37,26 +38,44 @@ impl View for Inventory {
         self.apply_batch(conn, std::slice::from_ref(envelope)).await
     }
 
-    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        fold::<StockRow>(
-            conn,
-            envelopes,
-            |e| matches!(e, RecordedEvent::Product(_)),
-            |e| {
-                matches!(
-                    e,
-                    RecordedEvent::Product(ProductEvent::ProductCreated { .. })
-                )
-            },
-            StockRow::step,
-        )
-        .await
+        fold_batch(conn, None, envelopes).await
     }
+
+    async fn replay_batch(
+        &self,
+        conn: &mut AnyConnection,
+        copy: &mut CopyRows,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        fold_batch(conn, Some(copy), envelopes).await
+    }
+}
+
+/// Folds the batch into its rows in memory (`super::fold`).
+async fn fold_batch(
+    conn: &mut AnyConnection,
+    copy: Option<&mut CopyRows>,
+    envelopes: &[Envelope],
+) -> Result<(), sqlx::Error> {
+    fold::<StockRow>(
+        conn,
+        copy,
+        envelopes,
+        |e| matches!(e, RecordedEvent::Product(_)),
+        |e| {
+            matches!(
+                e,
+                RecordedEvent::Product(ProductEvent::ProductCreated { .. })
+            )
+        },
+        StockRow::step,
+    )
+    .await
 }
 
 /// An inventory row while a batch is folded into it.
@@ -542,7 +561,26 @@ pub async fn active(db: &Db) -> Result<Vec<InventoryItem>, ProjectionError> {
 
 impl Folded for StockRow {
     const TABLE: &'static str = "inventory";
-    const KEY: &'static str = "sku";
+    const COLUMNS: &'static [&'static str] = &[
+        "sku",
+        "title",
+        "brand",
+        "model",
+        "year",
+        "finish",
+        "category",
+        "condition",
+        "description",
+        "price_minor",
+        "currency",
+        "quantity",
+        "status",
+        "version",
+        "media",
+        "search",
+        "created_at",
+        "updated_at",
+    ];
     const CHUNK: usize = 500;
 
     fn key(&self) -> &str {
@@ -583,58 +621,27 @@ impl Folded for StockRow {
         })
     }
 
-    async fn write(
-        conn: &mut AnyConnection,
-        rows: &[Self],
-        existing: bool,
-    ) -> Result<(), sqlx::Error> {
-        const COLUMNS: [&str; 18] = [
-            "sku",
-            "title",
-            "brand",
-            "model",
-            "year",
-            "finish",
-            "category",
-            "condition",
-            "description",
-            "price_minor",
-            "currency",
-            "quantity",
-            "status",
-            "version",
-            "media",
-            "search",
-            "created_at",
-            "updated_at",
-        ];
-        let sql = upsert_sql(conn, "inventory", &COLUMNS, rows.len(), existing);
-        let mut query = sqlx::query(&sql);
-        for row in rows {
-            let d = &row.details;
-            let media =
-                serde_json::to_string(&row.media).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            query = query
-                .bind(row.sku.clone())
-                .bind(d.title.clone())
-                .bind(d.brand.clone())
-                .bind(d.model.clone())
-                .bind(d.year.map(i64::from))
-                .bind(d.finish.clone())
-                .bind(d.category.clone())
-                .bind(d.condition.as_str())
-                .bind(d.description.clone())
-                .bind(row.price_minor)
-                .bind(row.currency.clone())
-                .bind(row.quantity)
-                .bind(row.status.as_str())
-                .bind(row.version)
-                .bind(media)
-                .bind(search_text(&row.sku, d))
-                .bind(row.created_at.clone())
-                .bind(row.updated_at.clone());
-        }
-        query.execute(conn).await?;
-        Ok(())
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let d = &self.details;
+        vec![
+            Cell::text(&self.sku),
+            Cell::text(&d.title),
+            Cell::text(&d.brand),
+            Cell::text(&d.model),
+            Cell::Int(d.year.map(i64::from)),
+            Cell::opt_text(d.finish.as_deref()),
+            Cell::text(&d.category),
+            Cell::text(d.condition.as_str()),
+            Cell::opt_text(d.description.as_deref()),
+            Cell::int(self.price_minor),
+            Cell::text(&self.currency),
+            Cell::int(self.quantity),
+            Cell::text(self.status.as_str()),
+            Cell::int(self.version),
+            Cell::owned(serde_json::to_string(&self.media).expect("media serialises")),
+            Cell::owned(search_text(&self.sku, d)),
+            Cell::text(&self.created_at),
+            Cell::text(&self.updated_at),
+        ]
     }
 }

@@ -7,6 +7,7 @@
 //! (pending publishes, pending ends, pending updates). All of it is folded
 //! from the log, so a replay rebuilds it like any other view.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -19,7 +20,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::fold::{creates_listing, fold, upsert_sql, Folded};
+use super::fold::{creates_listing, fold, Cell, Folded};
+use super::CopyRows;
 use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
@@ -44,26 +46,44 @@ impl View for ListingIndex {
         self.apply_batch(conn, std::slice::from_ref(envelope)).await
     }
 
-    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        fold::<IndexedListing>(
-            conn,
-            envelopes,
-            |e| matches!(e, RecordedEvent::Listing(_)),
-            creates_listing,
-            |rows, envelope| {
-                if let RecordedEvent::Listing(event) = &envelope.event {
-                    step(rows, envelope, event);
-                }
-                Ok(())
-            },
-        )
-        .await
+        fold_batch(conn, None, envelopes).await
     }
+
+    async fn replay_batch(
+        &self,
+        conn: &mut AnyConnection,
+        copy: &mut CopyRows,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        fold_batch(conn, Some(copy), envelopes).await
+    }
+}
+
+/// Folds the batch into its rows in memory (`super::fold`).
+async fn fold_batch(
+    conn: &mut AnyConnection,
+    copy: Option<&mut CopyRows>,
+    envelopes: &[Envelope],
+) -> Result<(), sqlx::Error> {
+    fold::<IndexedListing>(
+        conn,
+        copy,
+        envelopes,
+        |e| matches!(e, RecordedEvent::Listing(_)),
+        creates_listing,
+        |rows, envelope| {
+            if let RecordedEvent::Listing(event) = &envelope.event {
+                step(rows, envelope, event);
+            }
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// One listing as the sync engine sees it.
@@ -256,7 +276,21 @@ pub async fn awaiting_effects(db: &Db) -> Result<Vec<IndexedListing>, Projection
 
 impl Folded for IndexedListing {
     const TABLE: &'static str = "listing_index";
-    const KEY: &'static str = "listing_id";
+    const COLUMNS: &'static [&'static str] = &[
+        "listing_id",
+        "platform",
+        "external_id",
+        "sku",
+        "status",
+        "published_price_minor",
+        "published_currency",
+        "published_quantity",
+        "revise_pending",
+        "orders",
+        "drift",
+        "end_reason",
+        "end_requested_at",
+    ];
     const CHUNK: usize = 400;
 
     fn key(&self) -> &str {
@@ -309,50 +343,28 @@ impl Folded for IndexedListing {
         })
     }
 
-    async fn write(
-        conn: &mut AnyConnection,
-        rows: &[Self],
-        existing: bool,
-    ) -> Result<(), sqlx::Error> {
-        const COLUMNS: [&str; 13] = [
-            "listing_id",
-            "platform",
-            "external_id",
-            "sku",
-            "status",
-            "published_price_minor",
-            "published_currency",
-            "published_quantity",
-            "revise_pending",
-            "orders",
-            "drift",
-            "end_reason",
-            "end_requested_at",
-        ];
-        let sql = upsert_sql(conn, "listing_index", &COLUMNS, rows.len(), existing);
-        let mut query = sqlx::query(&sql);
-        for row in rows {
-            query = query
-                .bind(row.listing_id.clone())
-                .bind(row.platform.as_str())
-                .bind(row.external_id.clone())
-                .bind(row.sku.clone())
-                .bind(row.status.as_str())
-                .bind(row.published_price.map(|p| p.minor_units()))
-                .bind(row.published_price.map(|p| p.currency.as_str().to_owned()))
-                .bind(row.published_quantity.map(i64::from))
-                .bind(i64::from(row.revise_pending))
-                .bind(serde_json::to_string(&row.orders).expect("strings serialise"))
-                .bind(serde_json::to_string(&row.drift).expect("strings serialise"))
-                .bind(row.end_reason.map(|r| {
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::text(&self.listing_id),
+            Cell::text(self.platform.as_str()),
+            Cell::opt_text(self.external_id.as_deref()),
+            Cell::opt_text(self.sku.as_deref()),
+            Cell::text(self.status.as_str()),
+            Cell::Int(self.published_price.map(|p| p.minor_units())),
+            Cell::opt_text(self.published_price.as_ref().map(|p| p.currency.as_str())),
+            Cell::Int(self.published_quantity.map(i64::from)),
+            Cell::int(i64::from(self.revise_pending)),
+            Cell::owned(serde_json::to_string(&self.orders).expect("strings serialise")),
+            Cell::owned(serde_json::to_string(&self.drift).expect("strings serialise")),
+            Cell::Text(self.end_reason.map(|r| {
+                Cow::Owned(
                     serde_json::to_value(r)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                }))
-                .bind(row.end_requested_at.clone());
-        }
-        query.execute(conn).await?;
-        Ok(())
+                        .unwrap_or_default(),
+                )
+            })),
+            Cell::opt_text(self.end_requested_at.as_deref()),
+        ]
     }
 }

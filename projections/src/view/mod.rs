@@ -5,7 +5,10 @@
 //! (`$1` placeholders, `on conflict`, no backend-only types): one
 //! implementation, two backends.
 
+mod copy;
 mod fold;
+
+pub use copy::{CopyRows, CopyTable};
 
 pub mod flags;
 pub mod inventory;
@@ -15,6 +18,7 @@ pub mod sales;
 pub mod settings;
 pub mod sync_runs;
 
+use std::fmt::Write;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -52,6 +56,19 @@ pub trait View: Send + Sync {
         }
         Ok(())
     }
+
+    /// Applies a batch of a PostgreSQL replay, into fresh tables. A view
+    /// may hand the rows the batch creates to `copy` rather than insert
+    /// them: the replay sends them with `COPY` after the batch. The others
+    /// it writes as [`View::apply_batch`] does.
+    async fn replay_batch(
+        &self,
+        conn: &mut AnyConnection,
+        _copy: &mut CopyRows,
+        events: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        self.apply_batch(conn, events).await
+    }
 }
 
 /// Every view Riff keeps.
@@ -73,13 +90,44 @@ pub fn all() -> Vec<Arc<dyn View>> {
 /// — `$1` is a name to SQLite — which makes binding quadratic; plain `?` are
 /// anonymous and bound in order. PostgreSQL only knows `$1`.
 pub(crate) fn placeholders(conn: &AnyConnection, n: usize, first: usize) -> String {
-    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-        vec!["?"; n].join(", ")
-    } else {
-        (first..first + n)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let mut sql = String::new();
+    push_placeholders(&mut sql, is_sqlite(conn), n, first);
+    sql
+}
+
+/// `insert into table (columns) values (…), (…)` of `rows` rows, with
+/// [`placeholders`], written into one string: a replay's statements have
+/// thousands of them.
+pub(crate) fn insert_sql(
+    conn: &AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: usize,
+) -> String {
+    let sqlite = is_sqlite(conn);
+    let mut sql = format!("insert into {table} ({}) values ", columns.join(", "));
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        push_placeholders(&mut sql, sqlite, columns.len(), row * columns.len() + 1);
+        sql.push(')');
+    }
+    sql
+}
+
+fn is_sqlite(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("sqlite")
+}
+
+fn push_placeholders(sql: &mut String, sqlite: bool, n: usize, first: usize) {
+    for i in first..first + n {
+        if i > first {
+            sql.push_str(", ");
+        }
+        if sqlite {
+            sql.push('?');
+        } else {
+            let _ = write!(sql, "${i}");
+        }
     }
 }
 

@@ -10,7 +10,8 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::fold::{creates_listing, fold, upsert_sql, Folded};
+use super::fold::{creates_listing, fold, Cell, Folded};
+use super::CopyRows;
 use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
@@ -35,24 +36,42 @@ impl View for ProductListings {
         self.apply_batch(conn, std::slice::from_ref(envelope)).await
     }
 
-    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
     ) -> Result<(), sqlx::Error> {
-        fold::<ListingRow>(
-            conn,
-            envelopes,
-            |e| matches!(e, RecordedEvent::Listing(_)),
-            creates_listing,
-            |rows, envelope| {
-                step(rows, envelope);
-                Ok(())
-            },
-        )
-        .await
+        fold_batch(conn, None, envelopes).await
     }
+
+    async fn replay_batch(
+        &self,
+        conn: &mut AnyConnection,
+        copy: &mut CopyRows,
+        envelopes: &[Envelope],
+    ) -> Result<(), sqlx::Error> {
+        fold_batch(conn, Some(copy), envelopes).await
+    }
+}
+
+/// Folds the batch into its rows in memory (`super::fold`).
+async fn fold_batch(
+    conn: &mut AnyConnection,
+    copy: Option<&mut CopyRows>,
+    envelopes: &[Envelope],
+) -> Result<(), sqlx::Error> {
+    fold::<ListingRow>(
+        conn,
+        copy,
+        envelopes,
+        |e| matches!(e, RecordedEvent::Listing(_)),
+        creates_listing,
+        |rows, envelope| {
+            step(rows, envelope);
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// How one listing event changes the listings it concerns. The view and
@@ -191,7 +210,16 @@ pub async fn of_products(db: &Db, skus: &[&str]) -> Result<Vec<ListingRow>, Proj
 
 impl Folded for ListingRow {
     const TABLE: &'static str = "product_listings";
-    const KEY: &'static str = "listing_id";
+    const COLUMNS: &'static [&'static str] = &[
+        "listing_id",
+        "sku",
+        "platform",
+        "status",
+        "external_id",
+        "url",
+        "last_outcome",
+        "updated_at",
+    ];
     const CHUNK: usize = 500;
 
     fn key(&self) -> &str {
@@ -211,35 +239,16 @@ impl Folded for ListingRow {
         })
     }
 
-    async fn write(
-        conn: &mut AnyConnection,
-        rows: &[Self],
-        existing: bool,
-    ) -> Result<(), sqlx::Error> {
-        const COLUMNS: [&str; 8] = [
-            "listing_id",
-            "sku",
-            "platform",
-            "status",
-            "external_id",
-            "url",
-            "last_outcome",
-            "updated_at",
-        ];
-        let sql = upsert_sql(conn, "product_listings", &COLUMNS, rows.len(), existing);
-        let mut query = sqlx::query(&sql);
-        for row in rows {
-            query = query
-                .bind(row.listing_id.clone())
-                .bind(row.sku.clone())
-                .bind(row.platform.clone())
-                .bind(row.status.clone())
-                .bind(row.external_id.clone())
-                .bind(row.url.clone())
-                .bind(row.last_outcome.clone())
-                .bind(row.updated_at.clone());
-        }
-        query.execute(conn).await?;
-        Ok(())
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::text(&self.listing_id),
+            Cell::opt_text(self.sku.as_deref()),
+            Cell::text(&self.platform),
+            Cell::text(&self.status),
+            Cell::opt_text(self.external_id.as_deref()),
+            Cell::opt_text(self.url.as_deref()),
+            Cell::text(&self.last_outcome),
+            Cell::text(&self.updated_at),
+        ]
     }
 }

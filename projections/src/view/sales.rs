@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{placeholders, timestamp, View};
+use super::{insert_sql, timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -110,20 +110,8 @@ async fn upsert(conn: &mut AnyConnection, sales: &[SaleRecord<'_>]) -> Result<()
         "status",
         "month",
     ];
-    let values: Vec<String> = (0..sales.len())
-        .map(|i| {
-            format!(
-                "({})",
-                placeholders(conn, COLUMNS.len(), i * COLUMNS.len() + 1)
-            )
-        })
-        .collect();
-    let sql = format!(
-        "insert into sales ({}) values {} \
-         on conflict (sku, channel, order_ref) do update set status = excluded.status",
-        COLUMNS.join(", "),
-        values.join(", ")
-    );
+    let sql = insert_sql(conn, "sales", &COLUMNS, sales.len())
+        + " on conflict (sku, channel, order_ref) do update set status = excluded.status";
     let mut query = sqlx::query(&sql);
     for SaleRecord { sku, sale, status } in sales {
         query = query

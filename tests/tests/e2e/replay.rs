@@ -6,9 +6,9 @@ use riff_domain::policy::{PlatformPriority, Sale};
 use riff_domain::product::{ProductSource, Revision};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
-use riff_domain::{EventMetadata, ProductCommand, SettingsCommand, Source};
-use riff_projections::{replay, view, Db, Projector};
-use riff_tests::{Backend, TestDatabase};
+use riff_domain::{EventMetadata, ProductCommand, ProductEvent, SettingsCommand, Source};
+use riff_projections::{replay, view, Db, Projector, RecordedEvent};
+use riff_tests::{bulk_append, Backend, BulkEvent, TestDatabase};
 use riff_web::ledger::Ledger;
 use sqlx::{Column, Row};
 
@@ -63,7 +63,10 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
     let _ = match op {
         Op::Create(n) => {
             let details = ProductDetails::parse(ProductDetailsInput {
-                title: format!("Guitar {n}, \"special\" édition"),
+                // Tabs, line breaks and backslashes: what PostgreSQL's replay
+                // must escape for `COPY`.
+                title: format!("Guitar {n}, \"special\" édition\tback\\slash \\N"),
+                description: Some("Line one\r\nline\ttwo, back\\slash".into()),
                 brand: ["Gibson", "Fender"][usize::from(n % 2)].into(),
                 model: "Model".into(),
                 category: "Guitars".into(),
@@ -194,6 +197,73 @@ async fn dump(db: &Db) -> Vec<(String, Vec<Vec<String>>)> {
     all
 }
 
+/// A product whose history is longer than a replay holds at once (four
+/// batches of 5,000 events): the replay splits it across batches and must
+/// carry its row from one to the next, on PostgreSQL through a `COPY` on
+/// another connection.
+fn a_history_longer_than_a_batch_replays_whole(backend: Backend) {
+    two_threads().block_on(async {
+        let database = TestDatabase::new(backend).await;
+        let db = database.connect().await;
+        let gbp =
+            |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
+        let created = ProductEvent::ProductCreated {
+            sku: sku(0),
+            details: ProductDetails::parse(ProductDetailsInput {
+                title: "Fender Twin Reverb, repriced daily".into(),
+                brand: "Fender".into(),
+                model: "Twin Reverb".into(),
+                category: "Amps".into(),
+                condition: "good".into(),
+                ..Default::default()
+            })
+            .unwrap(),
+            price: gbp(100_000),
+            quantity: 1,
+            source: ProductSource::Manual,
+        };
+        let mut events: Vec<BulkEvent> =
+            vec![("product", "P0".into(), 1, RecordedEvent::Product(created))];
+        const REPRICED: i64 = 21_000;
+        for n in 1..=REPRICED {
+            let price = ProductEvent::PriceChanged {
+                previous: gbp(100_000 + n - 1),
+                price: gbp(100_000 + n),
+            };
+            events.push(("product", "P0".into(), n + 1, RecordedEvent::Product(price)));
+        }
+        bulk_append(&db, &events).await;
+        Projector::new(db.clone(), view::all())
+            .await
+            .unwrap()
+            .run_until_idle()
+            .await
+            .unwrap();
+        let projected = dump(&db).await;
+
+        let replayed = replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+        assert_eq!(replayed.events, 1 + REPRICED as u64);
+        assert_eq!(dump(&db).await, projected);
+        let (price, version): (i64, i64) =
+            sqlx::query_as("select price_minor, version from inventory where sku = 'P0'")
+                .fetch_one(&db.views)
+                .await
+                .unwrap();
+        assert_eq!((price, version), (100_000 + REPRICED, 1 + REPRICED));
+        db.close().await;
+    });
+}
+
+#[test]
+fn on_postgres_a_history_longer_than_a_batch_replays_whole() {
+    a_history_longer_than_a_batch_replays_whole(Backend::Postgres);
+}
+
+#[test]
+fn on_sqlite_a_history_longer_than_a_batch_replays_whole() {
+    a_history_longer_than_a_batch_replays_whole(Backend::Sqlite);
+}
+
 /// A runtime whose tasks really run at once, as in `riff serve`.
 fn two_threads() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -237,7 +307,6 @@ proptest! {
     }
 }
 
-/// The SKUs in the inventory view, in order.
 /// What the inventory's free-text search finds, by SKU.
 async fn found(db: &Db, q: &str) -> Vec<String> {
     let query = view::inventory::InventoryQuery {
