@@ -21,12 +21,12 @@
 //! - **Indexes once, two at a time.** A view whose tables are full
 //!   commits them, and their secondary indexes are built (an index built
 //!   over a full table is a sort and a write; kept up to date through every
-//!   insert it costs more than the rows), GIN first, and then each table is
-//!   analysed, so that the planner knows it at once. Each index is a
-//!   transaction of its own, two running at any moment, one per core,
-//!   whichever view they belong to: the inventory alone has eight, and
-//!   built one after the other they would keep one core busy long after the
-//!   rest is done.
+//!   insert it costs more than the rows), and then each table is analysed,
+//!   so that the planner knows it at once. Each index is a transaction of
+//!   its own, two B-trees building at any moment, one per core, whichever
+//!   view they belong to: the inventory alone has eight, and built one after
+//!   the other they would keep one core busy long after the rest is done.
+//!   A GIN index starts at once, beside them.
 //! - **The swap.** One transaction locks the views' checkpoints (a
 //!   projector in the middle of a batch finishes it first, and the next
 //!   waits), drops the live tables, moves the fresh ones into their place
@@ -147,14 +147,24 @@ async fn build_and_swap(
 /// statistics for the planner.
 struct Completion {
     table: String,
-    indexes: Vec<String>,
+    indexes: Vec<Index>,
+}
+
+/// A secondary index to build: its `create index` statement, and whether
+/// it is a GIN index (the inventory's text search), several times longer
+/// to build than a B-tree of the same table.
+struct Index {
+    create: String,
+    gin: bool,
 }
 
 impl Completion {
-    /// Builds the indexes, each when one of the `builders` is free, and
-    /// analyses the table once they are all built. (`analyze` also gathers
-    /// statistics on the indexes' expressions, and would wait for every
-    /// build on its table anyway, holding a builder while it did.)
+    /// Builds the indexes and analyses the table once they are all built.
+    /// (`analyze` also gathers statistics on the indexes' expressions, and
+    /// would wait for every build on its table anyway, holding a builder
+    /// while it did.) A B-tree waits for one of the `builders`; a GIN index
+    /// starts at once: the longest single build, it would otherwise wait
+    /// behind the B-trees and then finish alone, one core idle.
     async fn complete(
         self,
         pool: AnyPool,
@@ -164,8 +174,12 @@ impl Completion {
         for index in self.indexes {
             let (pool, builders) = (pool.clone(), Arc::clone(&builders));
             builds.spawn(async move {
-                let _turn = builders.acquire().await;
-                complete(&pool, &index).await
+                let _turn = if index.gin {
+                    None
+                } else {
+                    Some(builders.acquire_owned().await)
+                };
+                complete(&pool, &index.create).await
             });
         }
         while let Some(built) = builds.join_next().await {
@@ -206,16 +220,12 @@ async fn prepare(
             )
             .await?;
         }
-        // `pg_get_indexdef` always names the table with its schema. A GIN
-        // index (the inventory's text search) takes several times as long
-        // to build as a B-tree: those start first, so that they do not
-        // finish alone at the end.
-        let found: Vec<String> = sqlx::query_scalar(
-            "select pg_get_indexdef(indexrelid) from pg_index \
+        // `pg_get_indexdef` always names the table with its schema.
+        let found: Vec<(String, bool)> = sqlx::query_as(
+            "select pg_get_indexdef(indexrelid), am.amname = 'gin' from pg_index \
              join pg_class index on index.oid = indexrelid join pg_am am on am.oid = index.relam \
              where indrelid = $1::regclass and not exists \
-             (select 1 from pg_constraint where conindid = indexrelid) \
-             order by am.amname <> 'gin', index.relname",
+             (select 1 from pg_constraint where conindid = indexrelid)",
         )
         .bind(&live)
         .fetch_all(&mut *conn)
@@ -225,7 +235,10 @@ async fn prepare(
             table: (*table).to_owned(),
             indexes: found
                 .into_iter()
-                .map(|create| create.replacen(&on_live, &on_fresh, 1))
+                .map(|(create, gin)| Index {
+                    create: create.replacen(&on_live, &on_fresh, 1),
+                    gin,
+                })
                 .collect(),
         });
     }
