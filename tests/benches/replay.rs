@@ -1,6 +1,7 @@
 //! Replay benchmark: a realistic shop history of about 1,000,000 events
 //! rebuilt into every view, beside a raw scan of the same events table in
-//! the same run, with the process's peak memory. Prints Markdown.
+//! the same run, with the process's peak memory and the CPU time the
+//! replay cost (its own, and the PostgreSQL server's). Prints Markdown.
 //!
 //! ```sh
 //! cargo bench -p riff-tests --bench replay              # both backends
