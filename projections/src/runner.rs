@@ -134,7 +134,8 @@ impl Projector {
                 continue;
             }
             let unseen = envelopes.partition_point(|e| e.position <= checkpoint);
-            view.apply_batch(&mut tx, &envelopes[unseen..]).await?;
+            view.apply_batch(&mut tx, &envelopes[unseen..], None)
+                .await?;
             if last > checkpoint {
                 sqlx::query("update projection_checkpoints set position = $1 where view = $2")
                     .bind(last)

@@ -14,7 +14,7 @@
 //!   each they overlap, and with the decoding.
 //! - **`COPY` for new rows.** The views that fold rows in memory (the
 //!   inventory, product listings, listing index) hand the rows a batch
-//!   creates to the replay instead of inserting them ([`View::replay_batch`]),
+//!   creates to the replay instead of inserting them ([`View::apply_batch`]),
 //!   and the replay sends them with `COPY` on a second connection, on the
 //!   typed driver: PostgreSQL takes them several times faster than as
 //!   multi-row inserts.
@@ -272,7 +272,7 @@ async fn fill(
     execute(&mut tx, "set local plan_cache_mode = auto").await?;
     let mut rows = CopyRows::default();
     while let Some(batch) = batches.recv().await {
-        view.replay_batch(&mut tx, &mut rows, &batch).await?;
+        view.apply_batch(&mut tx, &batch, Some(&mut rows)).await?;
         copier.send(&mut rows).await?;
     }
     tx.commit().await?;

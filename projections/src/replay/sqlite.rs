@@ -80,7 +80,7 @@ pub(super) async fn rebuild(
     progress(0, log.total);
     while let Some(batch) = log.next().await? {
         for view in views {
-            view.apply_batch(&mut tx, &batch).await?;
+            view.apply_batch(&mut tx, &batch, None).await?;
         }
         progress(log.done, log.total);
     }

@@ -19,15 +19,15 @@ pub struct CopyRows {
 
 /// One table's rows, in `COPY`'s text format.
 #[derive(Debug)]
-pub struct CopyTable {
-    pub table: &'static str,
-    pub columns: &'static [&'static str],
-    pub data: String,
+pub(crate) struct CopyTable {
+    pub(crate) table: &'static str,
+    pub(crate) columns: &'static [&'static str],
+    pub(crate) data: String,
 }
 
 impl CopyTable {
     /// The statement that takes [`Self::data`] into `schema`'s table.
-    pub fn statement(&self, schema: &str) -> String {
+    pub(crate) fn statement(&self, schema: &str) -> String {
         format!(
             "copy {schema}.{} ({}) from stdin",
             self.table,
@@ -73,7 +73,7 @@ impl CopyRows {
     }
 
     /// Takes the rows gathered so far, leaving none.
-    pub fn take(&mut self) -> Vec<CopyTable> {
+    pub(crate) fn take(&mut self) -> Vec<CopyTable> {
         std::mem::take(&mut self.tables)
     }
 }

@@ -35,47 +35,32 @@ impl View for Inventory {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+        self.apply_batch(conn, std::slice::from_ref(envelope), None)
+            .await
     }
 
+    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
+        copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
-        fold_batch(conn, None, envelopes).await
+        fold::<StockRow>(
+            conn,
+            copy,
+            envelopes,
+            |e| matches!(e, RecordedEvent::Product(_)),
+            |e| {
+                matches!(
+                    e,
+                    RecordedEvent::Product(ProductEvent::ProductCreated { .. })
+                )
+            },
+            StockRow::step,
+        )
+        .await
     }
-
-    async fn replay_batch(
-        &self,
-        conn: &mut AnyConnection,
-        copy: &mut CopyRows,
-        envelopes: &[Envelope],
-    ) -> Result<(), sqlx::Error> {
-        fold_batch(conn, Some(copy), envelopes).await
-    }
-}
-
-/// Folds the batch into its rows in memory (`super::fold`).
-async fn fold_batch(
-    conn: &mut AnyConnection,
-    copy: Option<&mut CopyRows>,
-    envelopes: &[Envelope],
-) -> Result<(), sqlx::Error> {
-    fold::<StockRow>(
-        conn,
-        copy,
-        envelopes,
-        |e| matches!(e, RecordedEvent::Product(_)),
-        |e| {
-            matches!(
-                e,
-                RecordedEvent::Product(ProductEvent::ProductCreated { .. })
-            )
-        },
-        StockRow::step,
-    )
-    .await
 }
 
 /// An inventory row while a batch is folded into it.

@@ -8,7 +8,7 @@
 mod copy;
 mod fold;
 
-pub use copy::{CopyRows, CopyTable};
+pub use copy::CopyRows;
 
 pub mod flags;
 pub mod inventory;
@@ -44,30 +44,21 @@ pub trait View: Send + Sync {
     /// Applies one event, inside the projector's transaction.
     async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
 
-    /// Applies a batch of events in log order, inside the projector's
-    /// transaction. A view that can fold a batch in memory overrides this.
+    /// Applies a batch of events in log order, inside the caller's
+    /// transaction. In a PostgreSQL replay `copy` is there to take the rows
+    /// the batch creates, which the replay then sends with `COPY`; a view
+    /// may hand them over instead of inserting them, or ignore it. A view
+    /// that can fold a batch in memory overrides this.
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         events: &[Envelope],
+        _copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
         for event in events {
             self.apply(conn, event).await?;
         }
         Ok(())
-    }
-
-    /// Applies a batch of a PostgreSQL replay, into fresh tables. A view
-    /// may hand the rows the batch creates to `copy` rather than insert
-    /// them: the replay sends them with `COPY` after the batch. The others
-    /// it writes as [`View::apply_batch`] does.
-    async fn replay_batch(
-        &self,
-        conn: &mut AnyConnection,
-        _copy: &mut CopyRows,
-        events: &[Envelope],
-    ) -> Result<(), sqlx::Error> {
-        self.apply_batch(conn, events).await
     }
 }
 

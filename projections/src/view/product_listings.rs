@@ -33,45 +33,30 @@ impl View for ProductListings {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+        self.apply_batch(conn, std::slice::from_ref(envelope), None)
+            .await
     }
 
+    /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
+        copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
-        fold_batch(conn, None, envelopes).await
+        fold::<ListingRow>(
+            conn,
+            copy,
+            envelopes,
+            |e| matches!(e, RecordedEvent::Listing(_)),
+            creates_listing,
+            |rows, envelope| {
+                step(rows, envelope);
+                Ok(())
+            },
+        )
+        .await
     }
-
-    async fn replay_batch(
-        &self,
-        conn: &mut AnyConnection,
-        copy: &mut CopyRows,
-        envelopes: &[Envelope],
-    ) -> Result<(), sqlx::Error> {
-        fold_batch(conn, Some(copy), envelopes).await
-    }
-}
-
-/// Folds the batch into its rows in memory (`super::fold`).
-async fn fold_batch(
-    conn: &mut AnyConnection,
-    copy: Option<&mut CopyRows>,
-    envelopes: &[Envelope],
-) -> Result<(), sqlx::Error> {
-    fold::<ListingRow>(
-        conn,
-        copy,
-        envelopes,
-        |e| matches!(e, RecordedEvent::Listing(_)),
-        creates_listing,
-        |rows, envelope| {
-            step(rows, envelope);
-            Ok(())
-        },
-    )
-    .await
 }
 
 /// How one listing event changes the listings it concerns. The view and

@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{insert_sql, timestamp, View};
+use super::{insert_sql, timestamp, CopyRows, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -32,7 +32,8 @@ impl View for Sales {
         conn: &mut AnyConnection,
         envelope: &Envelope,
     ) -> Result<(), sqlx::Error> {
-        self.apply_batch(conn, std::slice::from_ref(envelope)).await
+        self.apply_batch(conn, std::slice::from_ref(envelope), None)
+            .await
     }
 
     /// Collects the batch's sales in memory — a sale recorded twice keeps
@@ -42,6 +43,7 @@ impl View for Sales {
         &self,
         conn: &mut AnyConnection,
         envelopes: &[Envelope],
+        _copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
         let mut sales = SalesBatch::default();
         for envelope in envelopes {
