@@ -179,14 +179,14 @@ impl Completion {
                 } else {
                     Some(builders.acquire_owned().await)
                 };
-                complete(&pool, &index.create).await
+                maintain(&pool, &index.create).await
             });
         }
         while let Some(built) = builds.join_next().await {
             joined(built)?;
         }
         let _turn = builders.acquire().await;
-        complete(&pool, &format!("analyze {SCHEMA}.{}", self.table)).await
+        maintain(&pool, &format!("analyze {SCHEMA}.{}", self.table)).await
     }
 }
 
@@ -332,7 +332,7 @@ impl Copier {
 }
 
 /// Builds an index of a full fresh table, or analyses one.
-async fn complete(pool: &AnyPool, statement: &str) -> Result<(), ProjectionError> {
+async fn maintain(pool: &AnyPool, statement: &str) -> Result<(), ProjectionError> {
     let mut tx = pool.begin().await?;
     // Room to sort a full table in memory rather than in temporary files.
     execute(&mut tx, "set local maintenance_work_mem = '256MB'").await?;
