@@ -4,14 +4,14 @@
 //!
 //! Two commands on one aggregate at once both load version N and both try to
 //! append N+1: the store's primary key lets one win and the other fails with
-//! a conflict. The loser is not lost — it is run again on the fresh state, a
-//! few times, before the caller is told to try again.
+//! a conflict. The loser is not lost — it is run again on the fresh state,
+//! for up to [`CONFLICT_PATIENCE`], before the caller is told to try again.
 //!
 //! Webhook deliveries skip cqrs-es: a delivery has one event, so loading it
 //! first would only ask the question the events table's key answers anyway
 //! (see [`Ledger::delivery`]).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
 use cqrs_es::{
@@ -31,8 +31,14 @@ use riff_projections::Db;
 use sqlite_es::SqliteEventRepository;
 use uuid::Uuid;
 
-/// How often a command that lost a race is run again on fresh state.
-const CONFLICT_RETRIES: u32 = 8;
+/// How long a command that keeps losing races is run again on fresh state.
+/// A budget of time rather than a count of tries: sixteen writers on one
+/// product mean the unluckiest loses fifteen times, and how long each round
+/// takes depends on the machine, not on the rule.
+const CONFLICT_PATIENCE: Duration = Duration::from_secs(5);
+
+/// The longest pause between two tries, in milliseconds.
+const CONFLICT_PAUSE_CAP_MS: u64 = 64;
 
 /// postgres-es's and sqlite-es's append of one event, for the appends made
 /// without them. SQLite reads `$1` as the first parameter too.
@@ -102,6 +108,7 @@ where
     where
         A::Error: Clone,
     {
+        let started = Instant::now();
         let mut attempt = 0;
         loop {
             match self
@@ -111,10 +118,13 @@ where
             {
                 Ok(()) => return Ok(()),
                 Err(AggregateError::UserError(e)) => return Err(LedgerError::Rejected(e)),
-                Err(AggregateError::AggregateConflict) if attempt < CONFLICT_RETRIES => {
+                Err(AggregateError::AggregateConflict) if started.elapsed() < CONFLICT_PATIENCE => {
                     attempt += 1;
-                    // A little jittered pause lets the winner finish.
-                    let pause = 2u64.pow(attempt.min(6)) + u64::from(rand::random::<u8>() % 8);
+                    // A pause drawn from the whole of a growing window ("full
+                    // jitter") spreads the losers out, so they do not all
+                    // come back at once and collide again.
+                    let window = 2u64.pow(attempt.min(6)).min(CONFLICT_PAUSE_CAP_MS);
+                    let pause = rand::random_range(1..=window);
                     tokio::time::sleep(Duration::from_millis(pause)).await;
                 }
                 Err(AggregateError::AggregateConflict) => return Err(LedgerError::Busy),
