@@ -18,6 +18,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::FutureExt;
+
 use tokio::sync::{watch, Notify};
 
 use crate::log::{self, Envelope};
@@ -162,10 +164,14 @@ impl Projector {
     }
 
     /// Tails the log until `shutdown` completes, finishing the batch in hand.
+    /// A backlog (a restored database, a long outage) is worked through
+    /// batch after batch, but `shutdown` is heard between any two of them:
+    /// the rest waits for the next start, from the checkpoint.
     pub async fn run(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
             let pause = match self.run_once().await {
+                Ok(Outcome::Worked(_)) if (&mut shutdown).now_or_never().is_some() => return,
                 Ok(Outcome::Worked(_)) => continue,
                 Ok(Outcome::Idle) => IDLE_POLL,
                 Err(error) => {

@@ -6,9 +6,16 @@ use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use riff_domain::value::Platform;
-use riff_tests::{guitar, on_both_backends, spawn_app_with, Backend, TestApp, TestDatabase};
+use riff_domain::product::ProductSource;
+use riff_domain::value::{Currency, Money, Platform, ProductDetails, ProductDetailsInput, Sku};
+use riff_domain::ProductEvent;
+use riff_projections::{checkpoint, RecordedEvent};
+use riff_tests::{
+    bulk_append, guitar, on_both_backends, spawn_app_on, spawn_app_with, Backend, BulkEvent,
+    TestApp, TestDatabase,
+};
 use riff_web::sim::Simulators;
+use riff_web::sync::sagas;
 use serde_json::{json, Value};
 
 /// Polls `check` until it gives `Some`, or fails the test after `limit`.
@@ -1061,3 +1068,71 @@ async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
 }
 
 on_both_backends!(a_replay_while_riff_runs_calls_no_marketplace);
+
+/// A stop asked for while the sagas work through a backlog (a restored
+/// database, a long outage) is heard between two batches, not after the
+/// last; the rest is worked through after the next start, from the
+/// checkpoint.
+async fn a_stop_is_heard_in_the_middle_of_a_backlog(backend: Backend) {
+    const REPRICED: i64 = 5_000;
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let gbp =
+        |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
+    let created = ProductEvent::ProductCreated {
+        sku: Sku::parse("BACKLOG-1").unwrap(),
+        details: ProductDetails::parse(ProductDetailsInput {
+            title: "Fender Twin Reverb".into(),
+            brand: "Fender".into(),
+            model: "Twin Reverb".into(),
+            category: "Amps".into(),
+            condition: "good".into(),
+            ..Default::default()
+        })
+        .unwrap(),
+        price: gbp(100_000),
+        quantity: 1,
+        source: ProductSource::Manual,
+    };
+    let mut events: Vec<BulkEvent> = vec![(
+        "product",
+        "BACKLOG-1".into(),
+        1,
+        RecordedEvent::Product(created),
+    )];
+    for n in 1..=REPRICED {
+        let price = ProductEvent::PriceChanged {
+            previous: gbp(100_000 + n - 1),
+            price: gbp(100_000 + n),
+        };
+        events.push((
+            "product",
+            "BACKLOG-1".into(),
+            n + 1,
+            RecordedEvent::Product(price),
+        ));
+    }
+    bulk_append(&db, &events).await;
+    let end: i64 = sqlx::query_scalar("select max(position) from events")
+        .fetch_one(&db.views)
+        .await
+        .unwrap();
+
+    let mut app = spawn_app_on(database).await;
+    app.stop().await;
+    let reacted = checkpoint::load(&db, sagas::READER).await.unwrap();
+    assert!(
+        reacted < end,
+        "the stop waited for the whole backlog ({reacted} of {end})"
+    );
+
+    app.restart().await;
+    eventually(
+        "the rest of the backlog",
+        Duration::from_secs(60),
+        || async { (checkpoint::load(&db, sagas::READER).await.unwrap() == end).then_some(()) },
+    )
+    .await;
+}
+
+on_both_backends!(a_stop_is_heard_in_the_middle_of_a_backlog);

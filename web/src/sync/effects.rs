@@ -69,7 +69,12 @@ pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
     }
     loop {
         let pause = match run_due(engine).await {
-            Ok(counts) if counts.total() > 0 => continue,
+            Ok(counts) if counts.total() > 0 => {
+                if super::stopping(&stop) {
+                    return;
+                }
+                continue;
+            }
             Ok(_) => Duration::from_millis(50),
             Err(error) => {
                 tracing::error!(%error, "the effects worker failed; retrying in 5 s");

@@ -329,6 +329,12 @@ pub(crate) async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
+/// Whether a stop has been asked for (or its sender is gone), for a loop
+/// about to go round again without waiting.
+pub(crate) fn stopping(stop: &tokio::sync::watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
+}
+
 /// Why the engine could not go on. Marketplace failures are not here: they
 /// are outcomes, recorded in the log and in the run's report.
 #[derive(Debug, thiserror::Error)]

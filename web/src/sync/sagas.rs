@@ -15,6 +15,8 @@
 //! the checkpoint moves after the reaction: a process killed in between
 //! reacts again on restart, harmlessly. Nothing is lost, nothing doubles.
 
+use std::collections::HashSet;
+
 use riff_domain::listing::EndReason;
 use riff_domain::policy::{
     decide_import, listings_to_end, Candidate, ImportDecision, Sale, SiblingListing,
@@ -36,7 +38,7 @@ use super::{Engine, SyncError};
 use crate::ledger::LedgerError;
 
 /// The sagas' checkpoint name.
-const READER: &str = "saga:main";
+pub const READER: &str = "saga:main";
 /// Events read per round.
 const BATCH: i64 = 200;
 
@@ -52,7 +54,14 @@ const BATCH: i64 = 200;
 pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
     loop {
         let pause = match run_once(engine).await {
-            Ok(batch) if batch.full || batch.acted => continue,
+            // A backlog is read batch after batch, but a stop is heard
+            // between any two: the rest waits for the next start.
+            Ok(batch) if batch.full || batch.acted => {
+                if super::stopping(&stop) {
+                    return;
+                }
+                continue;
+            }
             Ok(_) => std::time::Duration::from_millis(50),
             Err(error) => {
                 tracing::error!(%error, "the sagas stopped on an error; retrying in 5 s");
@@ -115,13 +124,18 @@ async fn run_once(engine: &Engine) -> Result<Batch, SyncError> {
     Ok(batch)
 }
 
-/// What one batch's reactions share: the products a found listing is
-/// compared with, read once per batch (not once per listing, which made
-/// adopting a large shop quadratic) and kept up to date with the products
-/// the batch itself creates.
+/// What one batch's reactions share:
+/// - the products a found listing is compared with, read once per batch
+///   (not once per listing, which made adopting a large shop quadratic) and
+///   kept up to date with the products the batch itself creates;
+/// - the products whose listings were brought up to date. That reaction
+///   reads the product as it is now, not as the event left it, so a second
+///   price change in the same batch would only ask for the same revisions
+///   again, after loading the product's whole history again.
 #[derive(Default)]
 struct Round {
     candidates: Option<Vec<Candidate>>,
+    revised: HashSet<String>,
 }
 
 impl Round {
@@ -173,7 +187,11 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
         }) => after_sale(engine, id, winner, 0, &meta).await?,
         RecordedEvent::Product(
             ProductEvent::PriceChanged { .. } | ProductEvent::QuantityAdjusted { .. },
-        ) => revise_all(engine, id, None, &meta).await?,
+        ) => {
+            if round.revised.insert(id.to_owned()) {
+                revise_all(engine, id, None, &meta).await?;
+            }
+        }
         RecordedEvent::Product(ProductEvent::ProductArchived { .. }) => {
             for listing in listing_index::of_product(&engine.db, id).await? {
                 if !listing.status.is_closed() {
@@ -272,14 +290,20 @@ async fn revise_all(
     let Ok(parsed) = Sku::parse(sku) else {
         return Ok(());
     };
+    let live: Vec<_> = listing_index::of_product(&engine.db, sku)
+        .await?
+        .into_iter()
+        .filter(|l| l.status == ListingStatus::Live && Some(l.id()) != except)
+        .collect();
+    // Most products are not listed anywhere yet: no need to load them.
+    if live.is_empty() {
+        return Ok(());
+    }
     let product = engine.ledger.load_product(&parsed).await?;
     let Some(price) = product.price else {
         return Ok(());
     };
-    for listing in listing_index::of_product(&engine.db, sku).await? {
-        if listing.status != ListingStatus::Live || Some(listing.id()) == except {
-            continue;
-        }
+    for listing in live {
         if listing.published_price == Some(price)
             && listing.published_quantity == Some(product.quantity)
         {
