@@ -21,12 +21,14 @@
 //! - **Indexes once, two at a time.** A view whose tables are full
 //!   commits them, and their secondary indexes are built (an index built
 //!   over a full table is a sort and a write; kept up to date through every
-//!   insert it costs more than the rows), and then each table is analysed,
-//!   so that the planner knows it at once. Each index is a transaction of
+//!   insert it costs more than the rows). Each index is a transaction of
 //!   its own, two B-trees building at any moment, one per core, whichever
 //!   view they belong to: the inventory alone has eight, and built one after
 //!   the other they would keep one core busy long after the rest is done.
 //!   A GIN index starts at once, beside them.
+//! - **Vacuumed and analysed.** Each table is then vacuumed and analysed,
+//!   so that the readers after the swap find it as autovacuum would leave
+//!   it and the planner knows it at once.
 //! - **The swap.** One transaction locks the views' checkpoints (a
 //!   projector in the middle of a batch finishes it first, and the next
 //!   waits), drops the live tables, moves the fresh ones into their place
@@ -143,8 +145,8 @@ async fn build_and_swap(
     Ok(replayed)
 }
 
-/// What completes a filled fresh table: its secondary indexes, then
-/// statistics for the planner.
+/// What completes a filled fresh table: its secondary indexes, then a
+/// visibility map and statistics for the planner.
 struct Completion {
     table: String,
     indexes: Vec<Index>,
@@ -159,12 +161,13 @@ struct Index {
 }
 
 impl Completion {
-    /// Builds the indexes and analyses the table once they are all built.
-    /// (`analyze` also gathers statistics on the indexes' expressions, and
-    /// would wait for every build on its table anyway, holding a builder
-    /// while it did.) A B-tree waits for one of the `builders`; a GIN index
-    /// starts at once: the longest single build, it would otherwise wait
-    /// behind the B-trees and then finish alone, one core idle.
+    /// Builds the indexes, and vacuums and analyses the table once they are
+    /// all built. (`analyze` also gathers statistics on the indexes'
+    /// expressions, and would wait for every build on its table anyway,
+    /// holding a builder while it did.) A B-tree waits for one of the
+    /// `builders`; a GIN index starts at once: the longest single build, it
+    /// would otherwise wait behind the B-trees and then finish alone, one
+    /// core idle.
     async fn complete(
         self,
         pool: AnyPool,
@@ -179,14 +182,14 @@ impl Completion {
                 } else {
                     Some(builders.acquire_owned().await)
                 };
-                maintain(&pool, &index.create).await
+                build_index(&pool, &index.create).await
             });
         }
         while let Some(built) = builds.join_next().await {
             joined(built)?;
         }
         let _turn = builders.acquire().await;
-        maintain(&pool, &format!("analyze {SCHEMA}.{}", self.table)).await
+        vacuum(&pool, &self.table).await
     }
 }
 
@@ -331,13 +334,25 @@ impl Copier {
     }
 }
 
-/// Builds an index of a full fresh table, or analyses one.
-async fn maintain(pool: &AnyPool, statement: &str) -> Result<(), ProjectionError> {
+/// Builds an index of a full fresh table.
+async fn build_index(pool: &AnyPool, create: &str) -> Result<(), ProjectionError> {
     let mut tx = pool.begin().await?;
     // Room to sort a full table in memory rather than in temporary files.
     execute(&mut tx, "set local maintenance_work_mem = '256MB'").await?;
-    execute(&mut tx, statement).await?;
+    execute(&mut tx, create).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Vacuums a full fresh table and analyses it. Filled by `COPY` and
+/// updates, it has no visibility map yet, so an index-only scan (the
+/// inventory's counts) would visit the table for every row, and the first
+/// reader of each row would pay to set its hint bits; autovacuum gets there
+/// within a minute or so of the swap, the readers at once. `vacuum` cannot
+/// run inside a transaction.
+async fn vacuum(pool: &AnyPool, table: &str) -> Result<(), ProjectionError> {
+    let mut conn = pool.acquire().await?;
+    execute(&mut conn, &format!("vacuum (analyze) {SCHEMA}.{table}")).await?;
     Ok(())
 }
 
