@@ -321,6 +321,45 @@ impl TestApp {
 /// One event to load in bulk: aggregate type, aggregate id, sequence, event.
 pub type BulkEvent = (&'static str, String, i64, riff_projections::RecordedEvent);
 
+/// One product's history, for appending below the API: created at
+/// £1,000.00, then repriced `times` times, a penny up each time. Long
+/// histories are what a replay splits across batches and what a backlog
+/// is made of.
+pub fn repriced(sku: &str, times: i64) -> Vec<BulkEvent> {
+    use riff_domain::product::ProductSource;
+    use riff_domain::value::{Money, ProductDetails, ProductDetailsInput, Sku};
+    use riff_domain::ProductEvent;
+    use riff_projections::RecordedEvent;
+    let gbp = |minor: i64| {
+        Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).expect("a price in range")
+    };
+    let created = ProductEvent::ProductCreated {
+        sku: Sku::parse(sku).expect("a valid SKU"),
+        details: ProductDetails::parse(ProductDetailsInput {
+            title: "Fender Twin Reverb, repriced daily".into(),
+            brand: "Fender".into(),
+            model: "Twin Reverb".into(),
+            category: "Amps".into(),
+            condition: "good".into(),
+            ..Default::default()
+        })
+        .expect("valid details"),
+        price: gbp(100_000),
+        quantity: 1,
+        source: ProductSource::Manual,
+    };
+    let mut events: Vec<BulkEvent> =
+        vec![("product", sku.into(), 1, RecordedEvent::Product(created))];
+    for n in 1..=times {
+        let price = ProductEvent::PriceChanged {
+            previous: gbp(100_000 + n - 1),
+            price: gbp(100_000 + n),
+        };
+        events.push(("product", sku.into(), n + 1, RecordedEvent::Product(price)));
+    }
+    events
+}
+
 /// Appends events the fast way, for benchmarks: a thousand rows per
 /// statement, through the same triggers (positions, append-only) as the
 /// event store's own inserts.

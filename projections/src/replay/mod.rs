@@ -48,7 +48,7 @@ mod sqlite;
 use crate::db::StorePool;
 use crate::log::{self, Envelope, ReplayPart, ReplaySource};
 use crate::view::View;
-use crate::{Backend, Db, ProjectionError};
+use crate::{Db, ProjectionError};
 
 /// Events per batch handed to the views (a little more, so as not to split
 /// an aggregate). Larger batches make fewer, fuller statements; the batch
@@ -79,9 +79,9 @@ pub async fn rebuild(
     views: &[Arc<dyn View>],
     progress: impl FnMut(u64, u64),
 ) -> Result<Replayed, ProjectionError> {
-    match db.backend() {
-        Backend::Postgres => postgres::rebuild(db, views, progress).await,
-        Backend::Sqlite => sqlite::rebuild(db, views, progress).await,
+    match &db.store {
+        StorePool::Postgres(store) => postgres::rebuild(db, store, views, progress).await,
+        StorePool::Sqlite(_) => sqlite::rebuild(db, views, progress).await,
     }
 }
 

@@ -42,13 +42,12 @@
 
 use std::sync::Arc;
 
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 
 use super::{execute, Log, Replayed};
-use crate::db::StorePool;
 use crate::log::Envelope;
 use crate::view::{self, CopyRows, View};
 use crate::{Db, ProjectionError};
@@ -65,8 +64,11 @@ const LOCK: (i32, i32) = (0x7269_6666, 2);
 /// on (BENCHMARKS.md); more only make them wait for each other.
 const BUILDERS: usize = 2;
 
+/// `store` is `db`'s event store pool, on the typed driver: the `COPY`
+/// connections are opened with its options.
 pub(super) async fn rebuild(
     db: &Db,
+    store: &PgPool,
     views: &[Arc<dyn View>],
     progress: impl FnMut(u64, u64),
 ) -> Result<Replayed, ProjectionError> {
@@ -78,7 +80,7 @@ pub(super) async fn rebuild(
         .bind(LOCK.1)
         .execute(&mut lock)
         .await?;
-    let replayed = build_and_swap(db, &mut lock, views, progress).await;
+    let replayed = build_and_swap(db, store, &mut lock, views, progress).await;
     if replayed.is_err() {
         // Nothing live was touched; the fresh tables are of no use.
         let _ = execute(
@@ -93,6 +95,7 @@ pub(super) async fn rebuild(
 
 async fn build_and_swap(
     db: &Db,
+    store: &PgPool,
     conn: &mut AnyConnection,
     views: &[Arc<dyn View>],
     mut progress: impl FnMut(u64, u64),
@@ -108,9 +111,9 @@ async fn build_and_swap(
         let completion = prepare(conn, &live, view.tables()).await?;
         let (sender, batches) = mpsc::channel(2);
         senders.push(sender);
-        let (db, view, live) = (db.clone(), Arc::clone(view), live.clone());
+        let (db, store, view, live) = (db.clone(), store.clone(), Arc::clone(view), live.clone());
         fills.spawn(async move {
-            fill(&db, view.as_ref(), &live, batches).await?;
+            fill(&db, &store, view.as_ref(), &live, batches).await?;
             Ok(completion)
         });
     }
@@ -258,11 +261,12 @@ async fn prepare(
 /// the fresh tables until the swap.
 async fn fill(
     db: &Db,
+    store: &PgPool,
     view: &dyn View,
     live: &str,
     mut batches: mpsc::Receiver<Arc<Vec<Envelope>>>,
 ) -> Result<(), ProjectionError> {
-    let mut copier = Copier::new(db);
+    let mut copier = Copier::new(store);
     let mut tx = db.views.begin().await?;
     // The view pool plans every statement for its arguments (see
     // `Db::connect`); a replay's inserts are the same few statements
@@ -290,15 +294,12 @@ struct Copier {
 }
 
 impl Copier {
-    fn new(db: &Db) -> Self {
-        let StorePool::Postgres(pool) = &db.store else {
-            unreachable!("a PostgreSQL replay has a PostgreSQL store");
-        };
+    fn new(store: &PgPool) -> Self {
         // Each `COPY` commits; none need wait for its WAL to reach the disk.
         // Only the swap makes the fresh tables matter, and its commit
         // flushes everything written before it; a crash before it leaves
         // tables the next replay drops.
-        let options = (*pool.connect_options())
+        let options = (*store.connect_options())
             .clone()
             .options([("synchronous_commit", "off")]);
         Self {

@@ -6,9 +6,9 @@ use riff_domain::policy::{PlatformPriority, Sale};
 use riff_domain::product::{ProductSource, Revision};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
-use riff_domain::{EventMetadata, ProductCommand, ProductEvent, SettingsCommand, Source};
-use riff_projections::{replay, view, Db, Projector, RecordedEvent};
-use riff_tests::{bulk_append, Backend, BulkEvent, TestDatabase};
+use riff_domain::{EventMetadata, ProductCommand, SettingsCommand, Source};
+use riff_projections::{replay, view, Db, Projector};
+use riff_tests::{bulk_append, repriced, Backend, TestDatabase};
 use riff_web::ledger::Ledger;
 use sqlx::{Column, Row};
 
@@ -205,33 +205,8 @@ fn a_history_longer_than_a_batch_replays_whole(backend: Backend) {
     two_threads().block_on(async {
         let database = TestDatabase::new(backend).await;
         let db = database.connect().await;
-        let gbp =
-            |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
-        let created = ProductEvent::ProductCreated {
-            sku: sku(0),
-            details: ProductDetails::parse(ProductDetailsInput {
-                title: "Fender Twin Reverb, repriced daily".into(),
-                brand: "Fender".into(),
-                model: "Twin Reverb".into(),
-                category: "Amps".into(),
-                condition: "good".into(),
-                ..Default::default()
-            })
-            .unwrap(),
-            price: gbp(100_000),
-            quantity: 1,
-            source: ProductSource::Manual,
-        };
-        let mut events: Vec<BulkEvent> =
-            vec![("product", "P0".into(), 1, RecordedEvent::Product(created))];
         const REPRICED: i64 = 21_000;
-        for n in 1..=REPRICED {
-            let price = ProductEvent::PriceChanged {
-                previous: gbp(100_000 + n - 1),
-                price: gbp(100_000 + n),
-            };
-            events.push(("product", "P0".into(), n + 1, RecordedEvent::Product(price)));
-        }
+        let events = repriced("P0", REPRICED);
         bulk_append(&db, &events).await;
         Projector::new(db.clone(), view::all())
             .await

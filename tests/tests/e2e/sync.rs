@@ -6,12 +6,10 @@ use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use riff_domain::product::ProductSource;
-use riff_domain::value::{Currency, Money, Platform, ProductDetails, ProductDetailsInput, Sku};
-use riff_domain::ProductEvent;
-use riff_projections::{checkpoint, RecordedEvent};
+use riff_domain::value::Platform;
+use riff_projections::checkpoint;
 use riff_tests::{
-    bulk_append, guitar, on_both_backends, spawn_app_on, spawn_app_with, Backend, BulkEvent,
+    bulk_append, guitar, on_both_backends, repriced, spawn_app_on, spawn_app_with, Backend,
     TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
@@ -1074,44 +1072,9 @@ on_both_backends!(a_replay_while_riff_runs_calls_no_marketplace);
 /// last; the rest is worked through after the next start, from the
 /// checkpoint.
 async fn a_stop_is_heard_in_the_middle_of_a_backlog(backend: Backend) {
-    const REPRICED: i64 = 5_000;
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
-    let gbp =
-        |minor: i64| Money::price(rust_decimal::Decimal::new(minor, 2), Currency::GBP).unwrap();
-    let created = ProductEvent::ProductCreated {
-        sku: Sku::parse("BACKLOG-1").unwrap(),
-        details: ProductDetails::parse(ProductDetailsInput {
-            title: "Fender Twin Reverb".into(),
-            brand: "Fender".into(),
-            model: "Twin Reverb".into(),
-            category: "Amps".into(),
-            condition: "good".into(),
-            ..Default::default()
-        })
-        .unwrap(),
-        price: gbp(100_000),
-        quantity: 1,
-        source: ProductSource::Manual,
-    };
-    let mut events: Vec<BulkEvent> = vec![(
-        "product",
-        "BACKLOG-1".into(),
-        1,
-        RecordedEvent::Product(created),
-    )];
-    for n in 1..=REPRICED {
-        let price = ProductEvent::PriceChanged {
-            previous: gbp(100_000 + n - 1),
-            price: gbp(100_000 + n),
-        };
-        events.push((
-            "product",
-            "BACKLOG-1".into(),
-            n + 1,
-            RecordedEvent::Product(price),
-        ));
-    }
+    let events = repriced("BACKLOG-1", 5_000);
     bulk_append(&db, &events).await;
     let end: i64 = sqlx::query_scalar("select max(position) from events")
         .fetch_one(&db.views)
