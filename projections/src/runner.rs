@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
-
 use tokio::sync::{watch, Notify};
 
 use crate::log::{self, Envelope};

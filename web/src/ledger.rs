@@ -37,9 +37,6 @@ use uuid::Uuid;
 /// takes depends on the machine, not on the rule.
 const CONFLICT_PATIENCE: Duration = Duration::from_secs(5);
 
-/// The longest pause between two tries, in milliseconds.
-const CONFLICT_PAUSE_CAP_MS: u64 = 64;
-
 /// postgres-es's and sqlite-es's append of one event, for the appends made
 /// without them. SQLite reads `$1` as the first parameter too.
 const INSERT_EVENT: &str = "insert into events \
@@ -120,10 +117,11 @@ where
                 Err(AggregateError::UserError(e)) => return Err(LedgerError::Rejected(e)),
                 Err(AggregateError::AggregateConflict) if started.elapsed() < CONFLICT_PATIENCE => {
                     attempt += 1;
-                    // A pause drawn from the whole of a growing window ("full
-                    // jitter") spreads the losers out, so they do not all
-                    // come back at once and collide again.
-                    let window = 2u64.pow(attempt.min(6)).min(CONFLICT_PAUSE_CAP_MS);
+                    // A pause drawn from the whole of a window that doubles
+                    // up to 64 ms ("full jitter") spreads the losers out,
+                    // so they do not all come back at once and collide
+                    // again.
+                    let window = 2u64.pow(attempt.min(6));
                     let pause = rand::random_range(1..=window);
                     tokio::time::sleep(Duration::from_millis(pause)).await;
                 }
