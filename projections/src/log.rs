@@ -214,19 +214,40 @@ impl<'r> RawEvent<'r> {
     }
 }
 
-/// Which events [`for_replay`] reads, and in what order.
+/// Which events [`for_replay`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ReplayPart {
-    /// Products and listings, each aggregate's events together and in
-    /// sequence: the order of the events table's primary key.
-    Grouped,
+    /// Every event of one aggregate type, each aggregate's events together
+    /// and in sequence: the order of the events table's primary key.
+    Grouped(&'static str),
     /// Every other aggregate type, in log order.
     Rest,
 }
 
 impl ReplayPart {
+    /// The parts, in the order a replay reads them. Products come first:
+    /// the inventory reads nothing else, so its table is full — and its
+    /// indexes, the longest to build, can start — while the listings are
+    /// still being read.
+    pub(crate) const ALL: [Self; 3] = [
+        Self::Grouped(Product::TYPE),
+        Self::Grouped(Listing::TYPE),
+        Self::Rest,
+    ];
+
+    /// Whether this part holds the events of any of `aggregate_types`.
+    pub(crate) fn holds_any(self, aggregate_types: &[&str]) -> bool {
+        aggregate_types.iter().any(|t| match self {
+            Self::Grouped(grouped) => grouped == *t,
+            Self::Rest => Self::ALL
+                .iter()
+                .all(|part| *part == Self::Rest || !part.holds_any(&[t])),
+        })
+    }
+
     /// The query that reads this part, on `backend`: the same columns as
     /// [`read_after`]'s, and the recorded time as the store's own type.
+    /// A grouped part binds its aggregate type as `$2`.
     fn sql(self, backend: Backend) -> &'static str {
         macro_rules! select {
             ($columns:literal, $part:literal) => {
@@ -239,22 +260,39 @@ impl ReplayPart {
             };
         }
         match (backend, self) {
-            (Backend::Postgres, Self::Grouped) => select!(
+            (Backend::Postgres, Self::Grouped(_)) => select!(
                 "event_version, payload::text, metadata::text, recorded_at",
-                "in ('product', 'listing') order by aggregate_type, aggregate_id, sequence"
+                "= $2 order by aggregate_id, sequence"
             ),
             (Backend::Postgres, Self::Rest) => select!(
                 "event_version, payload::text, metadata::text, recorded_at",
                 "not in ('product', 'listing') order by position"
             ),
-            (Backend::Sqlite, Self::Grouped) => select!(
+            (Backend::Sqlite, Self::Grouped(_)) => select!(
                 "event_version, payload, metadata, recorded_at",
-                "in ('product', 'listing') order by aggregate_type, aggregate_id, sequence"
+                "= $2 order by aggregate_id, sequence"
             ),
             (Backend::Sqlite, Self::Rest) => select!(
                 "event_version, payload, metadata, recorded_at",
                 "not in ('product', 'listing') order by position"
             ),
+        }
+    }
+
+    /// The query that reads this part, with its arguments bound.
+    fn query<DB: sqlx::Database>(
+        self,
+        backend: Backend,
+        bound: i64,
+    ) -> sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments<'static>>
+    where
+        i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+        &'static str: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    {
+        let query = sqlx::query(self.sql(backend)).bind(bound);
+        match self {
+            Self::Grouped(aggregate_type) => query.bind(aggregate_type),
+            Self::Rest => query,
         }
     }
 }
@@ -303,8 +341,8 @@ pub(crate) fn for_replay(
 ) -> BoxStream<'_, Result<Envelope, ProjectionError>> {
     let upcasters = upcast::upcasters();
     match source {
-        ReplaySource::Postgres(conn) => sqlx::query(part.sql(Backend::Postgres))
-            .bind(bound)
+        ReplaySource::Postgres(conn) => part
+            .query(Backend::Postgres, bound)
             .fetch(conn)
             .map_err(ProjectionError::from)
             .and_then(move |row| {
@@ -316,8 +354,8 @@ pub(crate) fn for_replay(
                 futures::future::ready(decoded)
             })
             .boxed(),
-        ReplaySource::Sqlite(pool) => sqlx::query(part.sql(Backend::Sqlite))
-            .bind(bound)
+        ReplaySource::Sqlite(pool) => part
+            .query(Backend::Sqlite, bound)
             .fetch(&*pool)
             .map_err(ProjectionError::from)
             .and_then(move |row| {
@@ -497,6 +535,37 @@ mod tests {
     use riff_domain::Source;
 
     use super::*;
+
+    /// A replay that read a type twice, or never, would build views unlike
+    /// the projector's.
+    #[test]
+    fn a_replay_reads_every_aggregate_type_in_exactly_one_part() {
+        let types = [
+            Product::TYPE,
+            Listing::TYPE,
+            Settings::TYPE,
+            SyncRun::TYPE,
+            Delivery::TYPE,
+        ];
+        for aggregate_type in types {
+            let parts = ReplayPart::ALL
+                .iter()
+                .filter(|part| part.holds_any(&[aggregate_type]))
+                .count();
+            assert_eq!(parts, 1, "{aggregate_type} is read in {parts} parts");
+        }
+        let grouped: Vec<String> = ReplayPart::ALL
+            .iter()
+            .filter_map(|part| match part {
+                ReplayPart::Grouped(t) => Some(format!("'{t}'")),
+                ReplayPart::Rest => None,
+            })
+            .collect();
+        let rest = format!("not in ({})", grouped.join(", "));
+        for backend in [Backend::Postgres, Backend::Sqlite] {
+            assert!(ReplayPart::Rest.sql(backend).contains(&rest), "{backend:?}");
+        }
+    }
 
     #[test]
     fn metadata_is_read_from_the_string_map_cqrs_es_stores() {

@@ -15,9 +15,9 @@
 //! The projector applies the log in position order, a batch at a time, and
 //! must load every product or listing a batch touches before folding the
 //! batch into it. A replay does not read in position order. It reads the
-//! products' and listings' events *grouped by aggregate* (the events
-//! table's primary key order), in one streamed query, and hands the views
-//! batches that never split an aggregate's history. Every aggregate in a
+//! products' events, then the listings', *grouped by aggregate* (the events
+//! table's primary key order), each in one streamed query, and hands the
+//! views batches that never split an aggregate's history. Every aggregate in a
 //! batch then starts with its creation, so a view has nothing to load: it
 //! folds each row in memory and writes it once. Memory stays bounded by the
 //! batch, whatever the length of the log.
@@ -32,9 +32,11 @@
 //!
 //! Reading and decoding run in a task of their own, a couple of batches
 //! ahead of the views' writes, so that on two cores the decoding overlaps
-//! the database's work.
+//! the database's work. Each view is handed only the parts of the log that
+//! hold its aggregate types ([`View::aggregate_types`]), and is done once
+//! they are read: on PostgreSQL the inventory's indexes, the longest to
+//! build, are built while the listings are read.
 
-use std::mem::discriminant;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
@@ -89,8 +91,11 @@ pub async fn rebuild(
 /// and the batches, read and decoded ahead in a task of their own.
 struct Log {
     total: u64,
-    batches: mpsc::Receiver<Result<Vec<Envelope>, ProjectionError>>,
+    batches: mpsc::Receiver<Result<(ReplayPart, Vec<Envelope>), ProjectionError>>,
     reader: JoinHandle<()>,
+    /// The part of the log the last batch came from: every part before it
+    /// is read.
+    part: ReplayPart,
     /// How far the batches received so far reach.
     done: u64,
     position: i64,
@@ -117,6 +122,7 @@ impl Log {
             total: u64::try_from(total).unwrap_or_default(),
             batches,
             reader,
+            part: ReplayPart::ALL[0],
             done: 0,
             position: 0,
         })
@@ -124,9 +130,10 @@ impl Log {
 
     /// The next batch, or `None` once the log up to the bound is read.
     async fn next(&mut self) -> Result<Option<Vec<Envelope>>, ProjectionError> {
-        let Some(batch) = self.batches.recv().await.transpose()? else {
+        let Some((part, batch)) = self.batches.recv().await.transpose()? else {
             return Ok(None);
         };
+        self.part = part;
         self.done += batch.len() as u64;
         // The grouped part is not in log order: the views stand at the
         // newest position read, wherever it came.
@@ -135,6 +142,21 @@ impl Log {
             .map(|e| e.position)
             .fold(self.position, i64::max);
         Ok(Some(batch))
+    }
+
+    /// Whether the last batch is of a part that holds events of any of
+    /// `aggregate_types`: a view reading none of them can skip it.
+    fn concerns(&self, aggregate_types: &[&str]) -> bool {
+        self.part.holds_any(aggregate_types)
+    }
+
+    /// Whether every event of `aggregate_types` has been handed over: the
+    /// part being read and every part after it hold none of them.
+    fn is_past(&self, aggregate_types: &[&str]) -> bool {
+        ReplayPart::ALL
+            .iter()
+            .skip_while(|part| **part != self.part)
+            .all(|part| !part.holds_any(aggregate_types))
     }
 
     /// What the replay read, once every batch has been taken.
@@ -151,41 +173,37 @@ impl Log {
     }
 }
 
-/// Reads the log up to `bound` for a replay and sends it on in batches: the
-/// grouped part in batches that end between two aggregates, the rest in
-/// log order.
+/// Reads the log up to `bound` for a replay and sends it on in batches,
+/// part by part ([`ReplayPart::ALL`]): a grouped part in batches that end
+/// between two aggregates, the rest in log order.
 async fn read(
     store: &StorePool,
     bound: i64,
-    sender: &mpsc::Sender<Result<Vec<Envelope>, ProjectionError>>,
+    sender: &mpsc::Sender<Result<(ReplayPart, Vec<Envelope>), ProjectionError>>,
 ) -> Result<(), ProjectionError> {
     let mut source = ReplaySource::open(store).await?;
-    for part in [ReplayPart::Grouped, ReplayPart::Rest] {
+    for part in ReplayPart::ALL {
         let mut events = log::for_replay(&mut source, bound, part);
         let mut batch: Vec<Envelope> = Vec::with_capacity(BATCH);
         while let Some(event) = events.try_next().await? {
             let full = match (part, batch.last()) {
                 (_, None) => false,
                 (ReplayPart::Rest, Some(_)) => batch.len() >= BATCH,
-                (ReplayPart::Grouped, Some(last)) => {
-                    let next_aggregate = last.aggregate_id != event.aggregate_id
-                        || discriminant(&last.event) != discriminant(&event.event);
+                (ReplayPart::Grouped(_), Some(last)) => {
+                    let next_aggregate = last.aggregate_id != event.aggregate_id;
                     (batch.len() >= BATCH && next_aggregate) || batch.len() >= LONGEST
                 }
             };
             if full {
                 let next = Vec::with_capacity(BATCH);
-                if sender
-                    .send(Ok(std::mem::replace(&mut batch, next)))
-                    .await
-                    .is_err()
-                {
+                let full = std::mem::replace(&mut batch, next);
+                if sender.send(Ok((part, full))).await.is_err() {
                     return Ok(());
                 }
             }
             batch.push(event);
         }
-        if !batch.is_empty() && sender.send(Ok(batch)).await.is_err() {
+        if !batch.is_empty() && sender.send(Ok((part, batch))).await.is_err() {
             return Ok(());
         }
     }

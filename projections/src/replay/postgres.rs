@@ -18,8 +18,10 @@
 //!   and the replay sends them with `COPY` on a second connection, on the
 //!   typed driver: PostgreSQL takes them several times faster than as
 //!   multi-row inserts.
-//! - **Indexes once, two at a time.** A view whose tables are full
-//!   commits them, and their secondary indexes are built (an index built
+//! - **Indexes once, two at a time.** A view that has been handed the last
+//!   event of its aggregate types commits its tables, and their secondary
+//!   indexes are built at once, while the log is still read for the other
+//!   views (an index built
 //!   over a full table is a sort and a write; kept up to date through every
 //!   insert it costs more than the rows). Each index is a transaction of
 //!   its own, two B-trees building at any moment, one per core, whichever
@@ -105,16 +107,25 @@ async fn build_and_swap(
         .await?;
     execute(conn, &format!("drop schema if exists {SCHEMA} cascade")).await?;
     execute(conn, &format!("create schema {SCHEMA}")).await?;
+    let builders = Arc::new(Semaphore::new(BUILDERS));
     let mut fills = JoinSet::new();
     let mut senders = vec![];
     for view in views {
-        let completion = prepare(conn, &live, view.tables()).await?;
+        let completions = prepare(conn, &live, view.tables()).await?;
         let (sender, batches) = mpsc::channel(2);
-        senders.push(sender);
+        senders.push(Some(sender));
         let (db, store, view, live) = (db.clone(), store.clone(), Arc::clone(view), live.clone());
+        let builders = Arc::clone(&builders);
         fills.spawn(async move {
             fill(&db, &store, view.as_ref(), &live, batches).await?;
-            Ok(completion)
+            let mut builds = JoinSet::new();
+            for table in completions {
+                builds.spawn(table.complete(db.views.clone(), Arc::clone(&builders)));
+            }
+            while let Some(built) = builds.join_next().await {
+                joined(built)?;
+            }
+            Ok(())
         });
     }
 
@@ -122,8 +133,15 @@ async fn build_and_swap(
     progress(0, log.total);
     'read: while let Some(batch) = log.next().await? {
         let batch = Arc::new(batch);
-        for sender in &senders {
-            if sender.send(Arc::clone(&batch)).await.is_err() {
+        for (sender, view) in senders.iter_mut().zip(views) {
+            let types = view.aggregate_types();
+            if log.is_past(types) {
+                // Its tables are full: they commit and their indexes build
+                // while the rest of the log is read.
+                *sender = None;
+            }
+            let Some(open) = sender else { continue };
+            if log.concerns(types) && open.send(Arc::clone(&batch)).await.is_err() {
                 // A view's fill has failed: its error is below.
                 break 'read;
             }
@@ -133,15 +151,8 @@ async fn build_and_swap(
     drop(senders);
     // Returning early drops the other tasks, which aborts them: their
     // transactions roll back.
-    let builders = Arc::new(Semaphore::new(BUILDERS));
-    let mut builds = JoinSet::new();
     while let Some(filled) = fills.join_next().await {
-        for table in joined(filled)? {
-            builds.spawn(table.complete(db.views.clone(), Arc::clone(&builders)));
-        }
-    }
-    while let Some(built) = builds.join_next().await {
-        joined(built)?;
+        joined(filled)?;
     }
     let replayed = log.finish().await;
     swap(db, &live, views, replayed.position).await?;

@@ -3,8 +3,10 @@
 //! it, and records its resolution.
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
+use riff_domain::delivery::Delivery;
 use riff_domain::flag::{raised_by_listing, raised_by_product, Raised};
-use riff_domain::{ListingEvent, ProductEvent};
+use riff_domain::{Listing, ListingEvent, Product, ProductEvent, Settings, SyncRun};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -23,6 +25,16 @@ impl View for Flags {
 
     fn tables(&self) -> &'static [&'static str] {
         &["flags"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[
+            Product::TYPE,
+            Listing::TYPE,
+            Settings::TYPE,
+            SyncRun::TYPE,
+            Delivery::TYPE,
+        ]
     }
 
     async fn apply(

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Media, ProductDetails};
-use riff_domain::{ProductEvent, ProductStatus};
+use riff_domain::{Product, ProductEvent, ProductStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -28,6 +29,10 @@ impl View for Inventory {
 
     fn tables(&self) -> &'static [&'static str] {
         &["inventory"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[Product::TYPE]
     }
 
     async fn apply(

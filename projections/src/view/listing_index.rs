@@ -11,10 +11,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
 use riff_domain::listing::EndReason;
 use riff_domain::policy::KnownListing;
 use riff_domain::value::{Currency, Money, Platform, Sku};
-use riff_domain::{ListingEvent, ListingStatus};
+use riff_domain::{Listing, ListingEvent, ListingStatus};
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -36,6 +37,10 @@ impl View for ListingIndex {
 
     fn tables(&self) -> &'static [&'static str] {
         &["listing_index"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[Listing::TYPE]
     }
 
     async fn apply(

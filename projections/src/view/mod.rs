@@ -41,6 +41,12 @@ pub trait View: Send + Sync {
     /// The tables the view owns: what a replay rebuilds.
     fn tables(&self) -> &'static [&'static str];
 
+    /// The aggregate types whose events the view applies (`Product::TYPE`,
+    /// …). A replay hands the view only those, and lets its tables complete
+    /// as soon as it has read them all, while it reads the rest of the log
+    /// for other views.
+    fn aggregate_types(&self) -> &'static [&'static str];
+
     /// Applies one event, inside the projector's transaction.
     async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
 

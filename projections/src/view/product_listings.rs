@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
 use riff_domain::value::Platform;
-use riff_domain::ListingEvent;
+use riff_domain::{Listing, ListingEvent};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -26,6 +27,10 @@ impl View for ProductListings {
 
     fn tables(&self) -> &'static [&'static str] {
         &["product_listings"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[Listing::TYPE]
     }
 
     async fn apply(

@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
 use riff_domain::policy::Sale;
-use riff_domain::ProductEvent;
+use riff_domain::{Product, ProductEvent};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -25,6 +26,10 @@ impl View for Sales {
 
     fn tables(&self) -> &'static [&'static str] {
         &["sales"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[Product::TYPE]
     }
 
     async fn apply(

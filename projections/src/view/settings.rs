@@ -1,8 +1,9 @@
 //! The settings view: the shop's preferences as last set.
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
 use riff_domain::settings::{DropdownField, DropdownOrder};
-use riff_domain::SettingsEvent;
+use riff_domain::{Settings, SettingsEvent};
 use sqlx::AnyConnection;
 
 use super::View;
@@ -19,6 +20,10 @@ impl View for ShopSettings {
 
     fn tables(&self) -> &'static [&'static str] {
         &["dropdown_sort"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[Settings::TYPE]
     }
 
     async fn apply(

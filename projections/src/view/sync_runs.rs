@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use cqrs_es::Aggregate;
 use riff_domain::sync_run::{PlatformReport, Trigger};
-use riff_domain::SyncRunEvent;
+use riff_domain::{SyncRun, SyncRunEvent};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -25,6 +26,10 @@ impl View for SyncRuns {
 
     fn tables(&self) -> &'static [&'static str] {
         &["sync_runs", "platform_sync"]
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &[SyncRun::TYPE]
     }
 
     async fn apply(
