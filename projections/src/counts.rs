@@ -20,7 +20,7 @@ use crate::view::inventory::{self, FacetValue, InventoryQuery};
 use crate::{Db, ProjectionError};
 
 /// The views the counts are read from.
-const VIEWS: [&str; 2] = ["inventory", "product_listings"];
+const VIEWS: [&str; 2] = ["inventory", "listing_index"];
 
 /// Filters remembered at once; a shop browses a handful at a time, and a
 /// client sending endless distinct filters must not grow memory unbounded.

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::log::{self, Envelope, RecordedEvent};
 use crate::view::inventory::InventoryItem;
+use crate::view::listing_index;
 use crate::view::product_listings::{self, ListingRow};
 use crate::view::timestamp;
 use crate::{Db, ProjectionError};
@@ -94,10 +95,11 @@ fn fold_product(sku: &str, envelopes: &[Envelope]) -> Option<InventoryItem> {
 fn fold_listings(sku: &str, envelopes: &[Envelope]) -> Vec<ListingRow> {
     let mut rows = HashMap::new();
     for envelope in envelopes {
-        product_listings::step(&mut rows, envelope);
+        listing_index::step(&mut rows, envelope);
     }
     let mut rows: Vec<ListingRow> = rows
         .into_values()
+        .map(ListingRow::from)
         .filter(|r| r.sku.as_deref() == Some(sku))
         .collect();
     rows.sort_by(|a, b| (&a.platform, &a.updated_at).cmp(&(&b.platform, &b.updated_at)));

@@ -32,8 +32,8 @@ pub enum Command {
     /// `riff serve` runs: readers see the old view until the new one is
     /// complete. Never calls a marketplace.
     Replay {
-        /// A view to rebuild (repeatable): inventory, product_listings,
-        /// flags, sales, settings, listing_index, sync_runs. (The audit is
+        /// A view to rebuild (repeatable): inventory, flags, sales,
+        /// settings, listing_index, sync_runs. (The audit is
         /// the log itself: nothing to rebuild.)
         /// Default: all.
         #[arg(long = "view")]

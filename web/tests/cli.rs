@@ -174,7 +174,7 @@ fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains("Rebuilt inventory, product_listings, flags, sales, settings"),
+        said.contains("Rebuilt inventory, flags, sales, settings, listing_index, sync_runs"),
         "{said}"
     );
 

@@ -13,7 +13,7 @@
 //!   would run one after the other, each waiting for the server; on one
 //!   each they overlap, and with the decoding.
 //! - **`COPY` for new rows.** The views that fold rows in memory (the
-//!   inventory, product listings, listing index) hand the rows a batch
+//!   inventory and the listing index) hand the rows a batch
 //!   creates to the replay instead of inserting them ([`View::apply_batch`]),
 //!   and the replay sends them with `COPY` on a second connection, on the
 //!   typed driver: PostgreSQL takes them several times faster than as

@@ -157,7 +157,7 @@ mod tests {
             ],
         );
         rows.push(
-            "product_listings",
+            "listing_index",
             &["listing_id"],
             &[Cell::Text(Some("L".into()))],
         );
@@ -177,7 +177,7 @@ mod tests {
             summary,
             [
                 ("inventory", "A\t\\N\t\\N\nB\t\\N\t\\N\n"),
-                ("product_listings", "L\n")
+                ("listing_index", "L\n")
             ]
         );
         assert_eq!(

@@ -148,7 +148,7 @@ impl FlagRow {
 const SELECT: &str = "select f.*, \
      case when f.aggregate_type = 'product' then f.aggregate_id else l.sku end as sku, \
      l.platform as platform, l.external_id as external_id \
-     from flags f left join product_listings l \
+     from flags f left join listing_index l \
      on f.aggregate_type = 'listing' and l.listing_id = f.aggregate_id";
 
 /// Flags, newest first, optionally by status (`open`, `resolved`) and kind.

@@ -1,5 +1,5 @@
-//! Folding a batch in memory: how the inventory, the product listings and
-//! the listing index apply events. Each keeps one row per product or
+//! Folding a batch in memory: how the inventory and the listing index
+//! apply events. Each keeps one row per product or
 //! listing, loads the rows a batch touches once, folds the batch's events
 //! into them and writes each back once, in multi-row statements — a few
 //! statements per thousand events rather than one per event. In a

@@ -360,7 +360,7 @@ impl Filter {
             if let Some(platform) = platform.as_deref().filter(|v| !v.trim().is_empty()) {
                 args.push(platform.trim().to_lowercase());
                 conditions.push(format!(
-                    "{negate}exists (select 1 from product_listings l where l.sku = inventory.sku \
+                    "{negate}exists (select 1 from listing_index l where l.sku = inventory.sku \
                      and l.platform = ${} and l.status in {LISTING_UP})",
                     args.len()
                 ));
@@ -475,7 +475,7 @@ pub async fn facets(db: &Db) -> Result<Vec<(DropdownField, Vec<FacetValue>)>, Pr
     for field in DropdownField::ALL {
         let sql = match field {
             DropdownField::Platform => format!(
-                "select platform as v, count(distinct sku) as n from product_listings \
+                "select platform as v, count(distinct sku) as n from listing_index \
                  where sku is not null and status in {LISTING_UP} group by platform"
             ),
             other => format!(

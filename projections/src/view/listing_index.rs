@@ -66,9 +66,7 @@ impl View for ListingIndex {
             |e| matches!(e, RecordedEvent::Listing(_)),
             creates_listing,
             |rows, envelope| {
-                if let RecordedEvent::Listing(event) = &envelope.event {
-                    step(rows, envelope, event);
-                }
+                step(rows, envelope);
                 Ok(())
             },
         )
@@ -96,9 +94,20 @@ pub struct IndexedListing {
     pub end_reason: Option<EndReason>,
     /// When the end was asked for: where the sale-to-ended latency starts.
     pub end_requested_at: Option<String>,
+    /// Where the listing is on the platform, once it is there.
+    pub url: Option<String>,
+    /// What last happened to it, in the words the product page shows.
+    pub last_outcome: String,
+    /// When that happened.
+    pub updated_at: String,
 }
 
-fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope, event: &ListingEvent) {
+/// How one listing event changes the listings it concerns. The view and
+/// time travel (`crate::timeline`) both fold with it.
+pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope) {
+    let RecordedEvent::Listing(event) = &envelope.event else {
+        return;
+    };
     let id = envelope.aggregate_id.as_str();
     match event {
         ListingEvent::ListingRequested { sku, platform, .. } => {
@@ -117,6 +126,7 @@ fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope, event: 
             row.external_id = Some(external_id.clone());
             row.published_price = snapshot.price;
             row.published_quantity = snapshot.quantity;
+            row.url.clone_from(&snapshot.url);
             rows.insert(id.to_owned(), row);
         }
         _ => {}
@@ -132,9 +142,11 @@ fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope, event: 
             external_id,
             price,
             quantity,
+            url,
             ..
         } => {
             row.external_id = Some(external_id.clone());
+            row.url.clone_from(url);
             row.published_price = price.or(row.published_price);
             row.published_quantity = quantity.or(row.published_quantity);
         }
@@ -163,6 +175,42 @@ fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope, event: 
     if row.status.is_closed() {
         row.revise_pending = false;
     }
+    row.last_outcome = outcome(event);
+    row.updated_at = timestamp(envelope.recorded_at);
+}
+
+/// What happened, in the words the product page shows.
+pub(crate) fn outcome(event: &ListingEvent) -> String {
+    match event {
+        ListingEvent::ListingRequested { .. } => "publish requested".into(),
+        ListingEvent::ExternallyDetected { .. } => "found on the platform; not made by Riff".into(),
+        ListingEvent::Listed { .. } => "listed".into(),
+        ListingEvent::PublishFailed { message, attempts } => {
+            format!("publish failed after {attempts} attempt(s): {message}")
+        }
+        ListingEvent::ReviseRequested { .. } => "update requested".into(),
+        ListingEvent::ListingRevised { .. } => "revised".into(),
+        ListingEvent::ReviseFailed { message, attempts } => {
+            format!("revise failed after {attempts} attempt(s): {message}")
+        }
+        ListingEvent::EndRequested { .. } => "end requested".into(),
+        ListingEvent::Ended { .. } => "ended".into(),
+        ListingEvent::EndFailed { message, attempts } => {
+            format!("end failed after {attempts} attempt(s): {message}")
+        }
+        ListingEvent::SoldOn { order_ref, .. } => format!("sold (order {order_ref})"),
+        ListingEvent::LinkedToProduct { sku } => format!("linked to {sku}"),
+        ListingEvent::DuplicateSuspected { of, reason } => {
+            format!("looks like {of} ({reason}); not linked")
+        }
+        ListingEvent::ImportHeld { reason } => format!("not imported: {reason}"),
+        ListingEvent::StatusDrifted {
+            field,
+            riff_value,
+            platform_value,
+        } => format!("{field} differs: Riff has {riff_value}, the platform {platform_value}"),
+        ListingEvent::FlagResolved { note, .. } => format!("flag resolved: {note}"),
+    }
 }
 
 impl IndexedListing {
@@ -180,6 +228,9 @@ impl IndexedListing {
             drift: vec![],
             end_reason: None,
             end_requested_at: None,
+            url: None,
+            last_outcome: String::new(),
+            updated_at: String::new(),
         }
     }
 
@@ -280,6 +331,9 @@ impl Folded for IndexedListing {
         "drift",
         "end_reason",
         "end_requested_at",
+        "url",
+        "last_outcome",
+        "updated_at",
     ];
     const CHUNK: usize = 400;
 
@@ -330,6 +384,9 @@ impl Folded for IndexedListing {
                 .transpose()
                 .map_err(|e| decode("end_reason", e.to_string()))?,
             end_requested_at: row.try_get("end_requested_at")?,
+            url: row.try_get("url")?,
+            last_outcome: row.try_get("last_outcome")?,
+            updated_at: row.try_get("updated_at")?,
         })
     }
 
@@ -355,6 +412,9 @@ impl Folded for IndexedListing {
                 )
             })),
             Cell::opt_text(self.end_requested_at.as_deref()),
+            Cell::opt_text(self.url.as_deref()),
+            Cell::text(&self.last_outcome),
+            Cell::text(&self.updated_at),
         ]
     }
 }

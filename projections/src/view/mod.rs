@@ -72,7 +72,6 @@ pub trait View: Send + Sync {
 pub fn all() -> Vec<Arc<dyn View>> {
     vec![
         Arc::new(inventory::Inventory),
-        Arc::new(product_listings::ProductListings),
         Arc::new(flags::Flags),
         Arc::new(sales::Sales),
         Arc::new(settings::ShopSettings),

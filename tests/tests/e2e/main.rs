@@ -15,3 +15,4 @@ mod products;
 mod replay;
 mod reports;
 mod sync;
+mod upgrade;
