@@ -17,6 +17,11 @@ pub enum ProjectionError {
         event_version: String,
         message: String,
     },
+    /// Events of an aggregate type this Riff does not know: a replay reads
+    /// the types it knows, and stops rather than swap in views without the
+    /// others.
+    #[error("{unread} event(s) in the log are of an aggregate type this Riff does not know, so no view was rebuilt; this Riff may be older than the data — upgrade it")]
+    UnknownAggregateType { unread: u64 },
     #[error("DATABASE_URL {0:?} is neither postgres://… nor sqlite://…")]
     UnknownBackend(String),
 }

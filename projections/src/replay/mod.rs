@@ -160,16 +160,25 @@ impl Log {
     }
 
     /// What the replay read, once every batch has been taken.
-    async fn finish(self) -> Replayed {
+    ///
+    /// # Errors
+    /// [`ProjectionError::UnknownAggregateType`] when fewer events were read
+    /// than the log holds: the parts read only the types Riff knows.
+    async fn finish(self) -> Result<Replayed, ProjectionError> {
         if let Err(failed) = self.reader.await {
             if failed.is_panic() {
                 std::panic::resume_unwind(failed.into_panic());
             }
         }
-        Replayed {
+        if self.done < self.total {
+            return Err(ProjectionError::UnknownAggregateType {
+                unread: self.total - self.done,
+            });
+        }
+        Ok(Replayed {
             events: self.done,
             position: self.position,
-        }
+        })
     }
 }
 
@@ -183,6 +192,9 @@ async fn read(
 ) -> Result<(), ProjectionError> {
     let mut source = ReplaySource::open(store).await?;
     for part in ReplayPart::ALL {
+        if part == ReplayPart::Rest {
+            source.allow_sorting().await?;
+        }
         let mut events = log::for_replay(&mut source, bound, part);
         let mut batch: Vec<Envelope> = Vec::with_capacity(BATCH);
         while let Some(event) = events.try_next().await? {

@@ -154,7 +154,7 @@ async fn build_and_swap(
     while let Some(filled) = fills.join_next().await {
         joined(filled)?;
     }
-    let replayed = log.finish().await;
+    let replayed = log.finish().await?;
     swap(db, &live, views, replayed.position).await?;
     Ok(replayed)
 }

@@ -79,12 +79,12 @@ pub(super) async fn rebuild(
 
     progress(0, log.total);
     while let Some(batch) = log.next().await? {
-        for view in views {
+        for view in views.iter().filter(|v| log.concerns(v.aggregate_types())) {
             view.apply_batch(&mut tx, &batch, None).await?;
         }
         progress(log.done, log.total);
     }
-    let replayed = log.finish().await;
+    let replayed = log.finish().await?;
 
     for create in &recreate {
         execute(&mut tx, create).await?;

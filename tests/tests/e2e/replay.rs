@@ -7,7 +7,7 @@ use riff_domain::product::{ProductSource, Revision};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::{EventMetadata, ProductCommand, SettingsCommand, Source};
-use riff_projections::{replay, view, Db, Projector};
+use riff_projections::{replay, view, Db, ProjectionError, Projector};
 use riff_tests::{bulk_append, repriced, Backend, TestDatabase};
 use riff_web::ledger::Ledger;
 use sqlx::{Column, Row};
@@ -237,6 +237,48 @@ fn on_postgres_a_history_longer_than_a_batch_replays_whole() {
 #[test]
 fn on_sqlite_a_history_longer_than_a_batch_replays_whole() {
     a_history_longer_than_a_batch_replays_whole(Backend::Sqlite);
+}
+
+/// An event of an aggregate type this Riff does not know (appended by a
+/// newer Riff) is never silently left out of rebuilt views: the replay
+/// stops, says what to do, and the views stay as they were.
+fn a_replay_stops_at_an_aggregate_type_it_does_not_know(backend: Backend) {
+    two_threads().block_on(async {
+        let database = TestDatabase::new(backend).await;
+        let db = database.connect().await;
+        bulk_append(&db, &repriced("P0", 3)).await;
+        Projector::new(db.clone(), view::all())
+            .await
+            .unwrap()
+            .run_until_idle()
+            .await
+            .unwrap();
+        let projected = dump(&db).await;
+        let mut unknown = repriced("P1", 0);
+        unknown[0].0 = "consignment";
+        bulk_append(&db, &unknown).await;
+
+        let failed = replay::rebuild(&db, &view::all(), |_, _| {})
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(failed, ProjectionError::UnknownAggregateType { unread: 1 }),
+            "{failed}"
+        );
+        assert!(failed.to_string().contains("upgrade"), "{failed}");
+        assert_eq!(dump(&db).await, projected);
+        db.close().await;
+    });
+}
+
+#[test]
+fn on_postgres_a_replay_stops_at_an_aggregate_type_it_does_not_know() {
+    a_replay_stops_at_an_aggregate_type_it_does_not_know(Backend::Postgres);
+}
+
+#[test]
+fn on_sqlite_a_replay_stops_at_an_aggregate_type_it_does_not_know() {
+    a_replay_stops_at_an_aggregate_type_it_does_not_know(Backend::Sqlite);
 }
 
 /// A runtime whose tasks really run at once, as in `riff serve`.
