@@ -302,7 +302,9 @@ pub async fn get(db: &Db, listing_id: Uuid) -> Result<Option<IndexedListing>, Pr
 }
 
 /// The listings that wait for a marketplace call: publishes, ends and
-/// updates not yet carried out.
+/// updates not yet carried out. The condition is the predicate of the
+/// `listing_index_awaiting` index, word for word (SQLite uses a partial
+/// index only for a query that repeats its predicate).
 ///
 /// # Errors
 /// The database could not be read.
