@@ -18,10 +18,10 @@ pub enum ProjectionError {
         message: String,
     },
     /// Events of an aggregate type this Riff does not know: a replay reads
-    /// the types it knows, and stops rather than swap in views without the
+    /// the types it knows, and stops rather than build views without the
     /// others.
-    #[error("{unread} event(s) in the log are of an aggregate type this Riff does not know, so no view was rebuilt; this Riff may be older than the data — upgrade it")]
-    UnknownAggregateType { unread: u64 },
+    #[error("the log holds events of aggregate types this Riff does not know ({}), so no view was rebuilt; this Riff may be older than the data — upgrade it", types.join(", "))]
+    UnknownAggregateType { types: Vec<String> },
     #[error("DATABASE_URL {0:?} is neither postgres://… nor sqlite://…")]
     UnknownBackend(String),
 }

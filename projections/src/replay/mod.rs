@@ -102,27 +102,52 @@ struct Log {
 }
 
 impl Log {
-    /// Starts reading the log up to its safe position now.
-    async fn open(db: &Db) -> Result<Self, ProjectionError> {
+    /// Starts reading, up to the log's safe position now, the parts of the
+    /// log that `views` apply: rebuilding the inventory alone reads no
+    /// listing.
+    ///
+    /// # Errors
+    /// [`ProjectionError::UnknownAggregateType`] if the log holds events of
+    /// a type this Riff does not know (no part reads them: views rebuilt
+    /// without them would be silently wrong), before any work is done.
+    async fn open(db: &Db, views: &[Arc<dyn View>]) -> Result<Self, ProjectionError> {
+        let unknown: Vec<String> = log::aggregate_types(db)
+            .await?
+            .into_iter()
+            .filter(|t| !ReplayPart::ALL.iter().any(|part| part.holds_any(&[t])))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(ProjectionError::UnknownAggregateType { types: unknown });
+        }
+        let parts: Vec<ReplayPart> = ReplayPart::ALL
+            .into_iter()
+            .filter(|part| views.iter().any(|v| part.holds_any(v.aggregate_types())))
+            .collect();
         let bound = log::safe_position(db).await?;
-        let total: i64 = sqlx::query_scalar("select count(*) from events where position <= $1")
-            .bind(bound)
-            .fetch_one(&db.views)
-            .await?;
+        let total = if parts.len() == ReplayPart::ALL.len() {
+            log::count(db, bound, None).await?
+        } else {
+            let mut total = 0;
+            for part in &parts {
+                total += log::count(db, bound, Some(*part)).await?;
+            }
+            total
+        };
         // Two batches in flight: one being decoded, one waiting.
         let (sender, batches) = mpsc::channel(2);
         let store = db.store.clone();
+        let first = parts.first().copied().unwrap_or(ReplayPart::Rest);
         let reader = tokio::spawn(async move {
-            if let Err(error) = read(&store, bound, &sender).await {
+            if let Err(error) = read(&store, bound, &parts, &sender).await {
                 // The receiver is gone only if the replay already failed.
                 let _ = sender.send(Err(error)).await;
             }
         });
         Ok(Self {
-            total: u64::try_from(total).unwrap_or_default(),
+            total,
             batches,
             reader,
-            part: ReplayPart::ALL[0],
+            part: first,
             done: 0,
             position: 0,
         })
@@ -160,38 +185,30 @@ impl Log {
     }
 
     /// What the replay read, once every batch has been taken.
-    ///
-    /// # Errors
-    /// [`ProjectionError::UnknownAggregateType`] when fewer events were read
-    /// than the log holds: the parts read only the types Riff knows.
-    async fn finish(self) -> Result<Replayed, ProjectionError> {
+    async fn finish(self) -> Replayed {
         if let Err(failed) = self.reader.await {
             if failed.is_panic() {
                 std::panic::resume_unwind(failed.into_panic());
             }
         }
-        if self.done < self.total {
-            return Err(ProjectionError::UnknownAggregateType {
-                unread: self.total - self.done,
-            });
-        }
-        Ok(Replayed {
+        Replayed {
             events: self.done,
             position: self.position,
-        })
+        }
     }
 }
 
-/// Reads the log up to `bound` for a replay and sends it on in batches,
-/// part by part ([`ReplayPart::ALL`]): a grouped part in batches that end
-/// between two aggregates, the rest in log order.
+/// Reads `parts` of the log up to `bound` for a replay and sends them on in
+/// batches, part by part: a grouped part in batches that end between two
+/// aggregates, the rest in log order.
 async fn read(
     store: &StorePool,
     bound: i64,
+    parts: &[ReplayPart],
     sender: &mpsc::Sender<Result<(ReplayPart, Vec<Envelope>), ProjectionError>>,
 ) -> Result<(), ProjectionError> {
     let mut source = ReplaySource::open(store).await?;
-    for part in ReplayPart::ALL {
+    for &part in parts {
         if part == ReplayPart::Rest {
             source.allow_sorting().await?;
         }

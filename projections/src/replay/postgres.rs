@@ -129,7 +129,7 @@ async fn build_and_swap(
         });
     }
 
-    let mut log = Log::open(db).await?;
+    let mut log = Log::open(db, views).await?;
     progress(0, log.total);
     'read: while let Some(batch) = log.next().await? {
         let batch = Arc::new(batch);
@@ -154,7 +154,7 @@ async fn build_and_swap(
     while let Some(filled) = fills.join_next().await {
         joined(filled)?;
     }
-    let replayed = log.finish().await?;
+    let replayed = log.finish().await;
     swap(db, &live, views, replayed.position).await?;
     Ok(replayed)
 }

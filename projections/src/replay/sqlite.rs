@@ -36,7 +36,7 @@ pub(super) async fn rebuild(
     views: &[Arc<dyn View>],
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Replayed, ProjectionError> {
-    let mut log = Log::open(db).await?;
+    let mut log = Log::open(db, views).await?;
     let mut tx = db.views.begin().await?;
     for view in views {
         sqlx::query(
@@ -84,7 +84,7 @@ pub(super) async fn rebuild(
         }
         progress(log.done, log.total);
     }
-    let replayed = log.finish().await?;
+    let replayed = log.finish().await;
 
     for create in &recreate {
         execute(&mut tx, create).await?;
