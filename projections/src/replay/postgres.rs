@@ -5,7 +5,7 @@
 //!   `riff_replay`, with the live tables' columns and keys (what the views'
 //!   upserts stand on) but none of their secondary indexes, and committed
 //!   empty. Readers never look there.
-//! - **Filling, in parallel.** Each view gets every batch and fills its
+//! - **Filling, in parallel.** Each view gets the batches of its parts and fills its
 //!   tables in its own transaction, whose `search_path` puts `riff_replay`
 //!   first, so the views' own SQL writes the fresh tables unchanged. The
 //!   views only ever read and write their own tables, so they cannot see
