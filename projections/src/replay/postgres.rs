@@ -5,9 +5,10 @@
 //!   `riff_replay`, with the live tables' columns and keys (what the views'
 //!   upserts stand on) but none of their secondary indexes, and committed
 //!   empty. Readers never look there.
-//! - **Filling, in parallel.** Each view gets the batches of its parts and fills its
-//!   tables in its own transaction, whose `search_path` puts `riff_replay`
-//!   first, so the views' own SQL writes the fresh tables unchanged. The
+//! - **Filling, in parallel.** Each view gets the batches of its parts of
+//!   the log and fills its tables in its own transaction, whose
+//!   `search_path` puts `riff_replay` first, so the views' own SQL writes
+//!   the fresh tables unchanged. The
 //!   views only ever read and write their own tables, so they cannot see
 //!   each other's work half done. On one connection the views' statements
 //!   would run one after the other, each waiting for the server; on one
