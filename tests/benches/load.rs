@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use riff_domain::product::ProductSource;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
-use riff_projections::{checkpoint, replay, view, Backend, Projector, RecordedEvent};
-use riff_tests::{bulk_append, config, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN};
+use riff_projections::{checkpoint, replay, view, Backend, RecordedEvent};
+use riff_tests::{bulk_append, config, project, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN};
 use riff_web::startup::Application;
 use riff_web::sync::sagas;
 
@@ -51,12 +51,7 @@ async fn main() {
     let db = database.connect().await;
     let started = Instant::now();
     seed(&db).await;
-    Projector::new(db.clone(), view::all())
-        .await
-        .unwrap()
-        .run_until_idle()
-        .await
-        .unwrap();
+    project(&db).await;
     println!(
         "seeded {PRODUCTS} products, {} events, views built in {:.0} s",
         PRODUCTS as i64 * EVENTS_PER_PRODUCT,

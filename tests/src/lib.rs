@@ -56,6 +56,17 @@ fn init_logs() {
     });
 }
 
+/// Brings every view of `db` up to the end of its log, as the projector
+/// of a running Riff would.
+pub async fn project(db: &Db) {
+    riff_projections::Projector::new(db.clone(), riff_projections::view::all())
+        .await
+        .expect("a projector")
+        .run_until_idle()
+        .await
+        .expect("the views catch up");
+}
+
 /// A database made for one test, removed when dropped.
 pub struct TestDatabase {
     pub backend: Backend,
@@ -288,12 +299,7 @@ impl TestApp {
     /// event twice.
     pub async fn settle(&self) {
         let db = self.database.connect().await;
-        riff_projections::Projector::new(db.clone(), riff_projections::view::all())
-            .await
-            .expect("a projector")
-            .run_until_idle()
-            .await
-            .expect("the views catch up");
+        project(&db).await;
         db.close().await;
     }
 

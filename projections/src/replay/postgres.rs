@@ -8,11 +8,11 @@
 //! - **Filling, in parallel.** Each view gets the batches of its parts of
 //!   the log and fills its tables in its own transaction, whose
 //!   `search_path` puts `riff_replay` first, so the views' own SQL writes
-//!   the fresh tables unchanged. The
-//!   views only ever read and write their own tables, so they cannot see
-//!   each other's work half done. On one connection the views' statements
-//!   would run one after the other, each waiting for the server; on one
-//!   each they overlap, and with the decoding.
+//!   the fresh tables unchanged. The views only ever read and write their
+//!   own tables, so they cannot see each other's work half done. On one
+//!   connection the views' statements would run one after the other, each
+//!   waiting for the server; on one each they overlap, and with the
+//!   decoding.
 //! - **`COPY` for new rows.** The views that fold rows in memory (the
 //!   inventory and the listing index) hand the rows a batch
 //!   creates to the replay instead of inserting them ([`View::apply_batch`]),

@@ -10,7 +10,7 @@ use riff_domain::value::Platform;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::{EventMetadata, ListingEvent, ProductCommand, SettingsCommand, Source};
 use riff_projections::{replay, view, Db, ProjectionError, Projector, RecordedEvent};
-use riff_tests::{bulk_append, repriced, Backend, TestDatabase};
+use riff_tests::{bulk_append, project, repriced, Backend, TestDatabase};
 use riff_web::ledger::Ledger;
 use sqlx::{Column, Row};
 
@@ -210,12 +210,7 @@ fn a_history_longer_than_a_batch_replays_whole(backend: Backend) {
         const REPRICED: i64 = 21_000;
         let events = repriced("P0", REPRICED);
         bulk_append(&db, &events).await;
-        Projector::new(db.clone(), view::all())
-            .await
-            .unwrap()
-            .run_until_idle()
-            .await
-            .unwrap();
+        project(&db).await;
         let projected = dump(&db).await;
 
         let replayed = replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
@@ -262,12 +257,7 @@ fn one_view_is_rebuilt_from_its_own_events(backend: Backend) {
             }),
         ));
         bulk_append(&db, &events).await;
-        Projector::new(db.clone(), view::all())
-            .await
-            .unwrap()
-            .run_until_idle()
-            .await
-            .unwrap();
+        project(&db).await;
         let projected = dump(&db).await;
 
         let inventory: Vec<_> = view::all()
@@ -306,12 +296,7 @@ fn a_replay_stops_at_an_aggregate_type_it_does_not_know(backend: Backend) {
         let database = TestDatabase::new(backend).await;
         let db = database.connect().await;
         bulk_append(&db, &repriced("P0", 3)).await;
-        Projector::new(db.clone(), view::all())
-            .await
-            .unwrap()
-            .run_until_idle()
-            .await
-            .unwrap();
+        project(&db).await;
         let projected = dump(&db).await;
         let mut unknown = repriced("P1", 0);
         unknown[0].0 = "consignment";
