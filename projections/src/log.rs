@@ -423,22 +423,20 @@ pub(crate) async fn count(
     bound: i64,
     part: Option<ReplayPart>,
 ) -> Result<u64, ProjectionError> {
-    let all = "select count(*) from events where position <= $1";
-    let query = match part {
-        None => sqlx::query_scalar(all),
-        Some(ReplayPart::Grouped(_)) => sqlx::query_scalar(
-            "select count(*) from events where position <= $1 and aggregate_type = $2",
-        ),
-        Some(ReplayPart::Rest) => sqlx::query_scalar(concat!(
+    let sql = match part {
+        None => "select count(*) from events where position <= $1",
+        Some(ReplayPart::Grouped(_)) => {
+            "select count(*) from events where position <= $1 and aggregate_type = $2"
+        }
+        Some(ReplayPart::Rest) => concat!(
             "select count(*) from events where position <= $1 and aggregate_type in ",
             rest_types!()
-        )),
+        ),
     };
-    let query = query.bind(bound);
-    let query = match part {
-        Some(ReplayPart::Grouped(aggregate_type)) => query.bind(aggregate_type),
-        _ => query,
-    };
+    let mut query = sqlx::query_scalar(sql).bind(bound);
+    if let Some(ReplayPart::Grouped(aggregate_type)) = part {
+        query = query.bind(aggregate_type);
+    }
     let count: i64 = query.fetch_one(&db.views).await?;
     Ok(u64::try_from(count).unwrap_or_default())
 }
