@@ -22,6 +22,15 @@ pub enum ProjectionError {
     /// others.
     #[error("the log holds events of aggregate types this Riff does not know ({}), so no view was rebuilt; this Riff may be older than the data — upgrade it", types.join(", "))]
     UnknownAggregateType { types: Vec<String> },
+    /// A SQLite replay reads each aggregate's events joined by U+001E and
+    /// U+001F (`log::aggregate_rows`), characters no event Riff writes
+    /// holds: an event holding one was written by something else, and is
+    /// not JSON.
+    #[error("the events of {aggregate_type} {aggregate_id} cannot be replayed: one of them holds a control character (U+001E or U+001F), which is not valid JSON and which Riff never writes, so something else wrote it; no view was rebuilt — look at that {aggregate_type}'s history in the audit log")]
+    ControlCharacter {
+        aggregate_type: String,
+        aggregate_id: String,
+    },
     #[error("DATABASE_URL {0:?} is neither postgres://… nor sqlite://…")]
     UnknownBackend(String),
 }

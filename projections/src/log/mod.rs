@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use cqrs_es::Aggregate;
-use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use riff_domain::delivery::{Delivery, DeliveryEvent};
 use riff_domain::{
     upcast, EventMetadata, Listing, ListingEvent, Product, ProductEvent, Settings, SettingsEvent,
@@ -22,6 +22,8 @@ use sqlx::{Connection, Row};
 
 use crate::db::StorePool;
 use crate::{Backend, Db, ProjectionError};
+
+mod aggregate_rows;
 
 /// An event as stored, with its place in the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,6 +137,7 @@ fn metadata_from(metadata: &str) -> Option<EventMetadata> {
 
 /// An event row as a replay reads it: payload and metadata still text,
 /// every text borrowed from the row rather than copied out of it.
+#[derive(Debug)]
 struct RawEvent<'r> {
     position: i64,
     aggregate_type: &'r str,
@@ -256,8 +259,10 @@ impl ReplayPart {
     }
 
     /// The query that reads this part, on `backend`: the same columns as
-    /// [`read_after`]'s, and the recorded time as the store's own type.
-    /// A grouped part binds its aggregate type as `$2`.
+    /// [`read_after`]'s, and the recorded time as the store's own type —
+    /// but on SQLite a grouped part is read one row per aggregate
+    /// ([`aggregate_rows`]). A grouped part binds its aggregate type as
+    /// `$2`.
     fn sql(self, backend: Backend) -> &'static str {
         macro_rules! select {
             ($columns:literal, $part:expr) => {
@@ -278,10 +283,8 @@ impl ReplayPart {
                 "event_version, payload::text, metadata::text, recorded_at",
                 concat!("in ", rest_types!(), " order by position")
             ),
-            (Backend::Sqlite, Self::Grouped(_)) => select!(
-                "event_version, payload, metadata, recorded_at",
-                "= $2 order by aggregate_id, sequence"
-            ),
+            // One row per aggregate: see `aggregate_rows`.
+            (Backend::Sqlite, Self::Grouped(_)) => aggregate_rows::SQL,
             (Backend::Sqlite, Self::Rest) => select!(
                 "event_version, payload, metadata, recorded_at",
                 concat!("in ", rest_types!(), " order by position")
@@ -375,23 +378,35 @@ pub(crate) fn for_replay(
                 futures::future::ready(decoded)
             })
             .boxed(),
-        ReplaySource::Sqlite(pool) => part
-            .query(Backend::Sqlite, bound)
-            .fetch(&*pool)
-            .map_err(ProjectionError::from)
-            .and_then(move |row| {
-                let decoded = row
-                    .try_get_unchecked::<&str, _>(8)
-                    .and_then(|at| {
-                        DateTime::parse_from_rfc3339(at)
-                            .map_err(|e| sqlx::Error::Decode(Box::new(e)))
-                    })
-                    .and_then(|at| RawEvent::from_row(&row, at.with_timezone(&Utc)))
-                    .map_err(ProjectionError::from)
-                    .and_then(|raw| raw.decode(&upcasters));
-                futures::future::ready(decoded)
-            })
-            .boxed(),
+        ReplaySource::Sqlite(pool) => match part {
+            ReplayPart::Grouped(aggregate_type) => part
+                .query(Backend::Sqlite, bound)
+                .fetch(&*pool)
+                .map_err(ProjectionError::from)
+                .and_then(move |row| {
+                    let events = aggregate_rows::decode(&row, aggregate_type, &upcasters);
+                    futures::future::ready(events.map(|events| stream::iter(events).map(Ok)))
+                })
+                .try_flatten()
+                .boxed(),
+            ReplayPart::Rest => part
+                .query(Backend::Sqlite, bound)
+                .fetch(&*pool)
+                .map_err(ProjectionError::from)
+                .and_then(move |row| {
+                    let decoded = row
+                        .try_get_unchecked::<&str, _>(8)
+                        .and_then(|at| {
+                            DateTime::parse_from_rfc3339(at)
+                                .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+                        })
+                        .and_then(|at| RawEvent::from_row(&row, at.with_timezone(&Utc)))
+                        .map_err(ProjectionError::from)
+                        .and_then(|raw| raw.decode(&upcasters));
+                    futures::future::ready(decoded)
+                })
+                .boxed(),
+        },
     }
 }
 
