@@ -49,6 +49,20 @@ pub enum RecordedEvent {
     Delivery(DeliveryEvent),
 }
 
+impl RecordedEvent {
+    /// Whether this event brings a product or a listing into being: the
+    /// first event of its history.
+    pub fn creates_aggregate(&self) -> bool {
+        matches!(
+            self,
+            Self::Product(ProductEvent::ProductCreated { .. })
+                | Self::Listing(
+                    ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. }
+                )
+        )
+    }
+}
+
 /// A decoded event with its place in the log and its metadata: what views
 /// apply.
 #[derive(Debug, Clone)]

@@ -18,7 +18,8 @@
 //!   creates to the replay instead of inserting them ([`View::apply_batch`]),
 //!   and the replay sends them with `COPY` on a second connection, on the
 //!   typed driver: PostgreSQL takes them several times faster than as
-//!   multi-row inserts.
+//!   multi-row inserts. They go in frozen, in one transaction, unless a
+//!   history split across batches needs them committed sooner ([`Copier`]).
 //! - **Indexes once, two at a time.** A view that has been handed the last
 //!   event of its aggregate types commits its tables, and their secondary
 //!   indexes are built at once, while the log is still read for the other
@@ -29,9 +30,11 @@
 //!   view they belong to: the inventory alone has eight, and built one after
 //!   the other they would keep one core busy long after the rest is done.
 //!   A GIN index starts at once, beside them.
-//! - **Vacuumed and analysed.** Each table is then vacuumed and analysed,
-//!   so that the readers after the swap find it as autovacuum would leave
-//!   it and the planner knows it at once.
+//! - **Vacuumed and analysed.** Each table is then analysed, and vacuumed
+//!   unless its rows went in frozen, so that the readers after the swap
+//!   find it as autovacuum would leave it (a visibility map, for
+//!   index-only scans; no hint bits left to set) and the planner knows it
+//!   at once.
 //! - **The swap.** One transaction locks the views' checkpoints (a
 //!   projector in the middle of a batch finishes it first, and the next
 //!   waits), drops the live tables, moves the fresh ones into their place
@@ -46,7 +49,7 @@
 use std::sync::Arc;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool};
-use sqlx::{AnyConnection, AnyPool, Connection, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 
@@ -118,10 +121,11 @@ async fn build_and_swap(
         let (db, store, view, live) = (db.clone(), store.clone(), Arc::clone(view), live.clone());
         let builders = Arc::clone(&builders);
         fills.spawn(async move {
-            fill(&db, &store, view.as_ref(), &live, batches).await?;
+            let frozen = fill(&db, &store, view.as_ref(), &live, batches).await?;
             let mut builds = JoinSet::new();
             for table in completions {
-                builds.spawn(table.complete(db.views.clone(), Arc::clone(&builders)));
+                let frozen = frozen.contains(&table.table.as_str());
+                builds.spawn(table.complete(db.views.clone(), Arc::clone(&builders), frozen));
             }
             while let Some(built) = builds.join_next().await {
                 joined(built)?;
@@ -177,16 +181,18 @@ struct Index {
 
 impl Completion {
     /// Builds the indexes, and vacuums and analyses the table once they are
-    /// all built. (`analyze` also gathers statistics on the indexes'
-    /// expressions, and would wait for every build on its table anyway,
-    /// holding a builder while it did.) A B-tree waits for one of the
-    /// `builders`; a GIN index starts at once: the longest single build, it
-    /// would otherwise wait behind the B-trees and then finish alone, one
-    /// core idle.
+    /// all built — only analyses it if its rows went in `frozen`, which
+    /// leaves a vacuum nothing to do. (`analyze` also gathers statistics on
+    /// the indexes' expressions, and would wait for every build on its
+    /// table anyway, holding a builder while it did.) A B-tree waits for
+    /// one of the `builders`; a GIN index starts at once: the longest
+    /// single build, it would otherwise wait behind the B-trees and then
+    /// finish alone, one core idle.
     async fn complete(
         self,
         pool: AnyPool,
         builders: Arc<Semaphore>,
+        frozen: bool,
     ) -> Result<(), ProjectionError> {
         let mut builds = JoinSet::new();
         for index in self.indexes {
@@ -204,7 +210,15 @@ impl Completion {
             joined(built)?;
         }
         let _turn = builders.acquire().await;
-        vacuum(&pool, &self.table).await
+        let mut conn = pool.acquire().await?;
+        let table = format!("{SCHEMA}.{}", self.table);
+        if frozen {
+            execute(&mut conn, &format!("analyze {table}")).await?;
+        } else {
+            // `vacuum` cannot run inside a transaction.
+            execute(&mut conn, &format!("vacuum (analyze) {table}")).await?;
+        }
+        Ok(())
     }
 }
 
@@ -264,20 +278,18 @@ async fn prepare(
 }
 
 /// One view's part: applies every batch to its fresh tables and commits.
+/// Returns the tables whose every row went in frozen.
 ///
 /// The rows a batch creates, where the view hands them over, go in with
 /// `COPY` on a second connection, on the event store's typed driver (sqlx's
-/// `Any` driver has no `COPY`), right after the batch. Each `COPY` commits
-/// on its own, so a later batch that loads one of those rows (an aggregate
-/// whose history was split across batches) sees it; nothing else reads
-/// the fresh tables until the swap.
+/// `Any` driver has no `COPY`), right after the batch ([`Copier`]).
 async fn fill(
     db: &Db,
     store: &PgPool,
     view: &dyn View,
     live: &str,
     mut batches: mpsc::Receiver<Arc<Vec<Envelope>>>,
-) -> Result<(), ProjectionError> {
+) -> Result<Vec<&'static str>, ProjectionError> {
     let mut copier = Copier::new(store);
     let mut tx = db.views.begin().await?;
     // The view pool plans every statement for its arguments (see
@@ -289,8 +301,16 @@ async fn fill(
     )
     .await?;
     execute(&mut tx, "set local plan_cache_mode = auto").await?;
+    // Nothing but the copier locks a fresh table, and the view waits for
+    // it only if the copier failed to thaw: an error, not a hang.
+    execute(&mut tx, "set local lock_timeout = '10s'").await?;
     let mut rows = CopyRows::default();
     while let Some(batch) = batches.recv().await {
+        if view::loads_rows(&batch) {
+            // The view will read rows it handed over in an earlier batch
+            // (an aggregate split across batches): they must be committed.
+            copier.thaw().await?;
+        }
         view.apply_batch(&mut tx, &batch, Some(&mut rows)).await?;
         copier.send(&mut rows).await?;
     }
@@ -300,23 +320,42 @@ async fn fill(
 
 /// The connection a view's fill sends its `COPY` rows on, opened with the
 /// first rows: most views have none.
+///
+/// The rows go in frozen (`COPY … with (freeze)`): already visible to
+/// every transaction and marked so in the visibility map, as a `vacuum`
+/// would leave them — so the table needs none before readers use it, and
+/// index-only scans (the inventory's counts) work at once. PostgreSQL
+/// freezes only rows copied in the transaction that created or truncated
+/// the table, so the copier truncates each table in one transaction and
+/// copies every batch in it, and that transaction holds the table locked
+/// until it commits. Nothing else touches the table meanwhile — unless the
+/// view must load a row from it, to fold into it the rest of a history
+/// split across batches. Before such a batch the copier *thaws*: it
+/// commits, and from then on each `COPY` commits on its own, unfrozen, so
+/// the view sees the rows; those tables are vacuumed as before.
 struct Copier {
     options: PgConnectOptions,
     conn: Option<PgConnection>,
+    /// Whether rows still go in frozen, in the copier's one transaction.
+    freezing: bool,
+    /// The tables rows went into.
+    tables: Vec<&'static str>,
 }
 
 impl Copier {
     fn new(store: &PgPool) -> Self {
-        // Each `COPY` commits; none need wait for its WAL to reach the disk.
-        // Only the swap makes the fresh tables matter, and its commit
-        // flushes everything written before it; a crash before it leaves
-        // tables the next replay drops.
+        // No commit need wait for its WAL to reach the disk. Only the swap
+        // makes the fresh tables matter, and its commit flushes everything
+        // written before it; a crash before it leaves tables the next
+        // replay drops.
         let options = (*store.connect_options())
             .clone()
             .options([("synchronous_commit", "off")]);
         Self {
             options,
             conn: None,
+            freezing: true,
+            tables: vec![],
         }
     }
 
@@ -325,11 +364,24 @@ impl Copier {
         for table in rows.take() {
             let conn = match &mut self.conn {
                 Some(conn) => conn,
-                None => self
-                    .conn
-                    .insert(PgConnection::connect_with(&self.options).await?),
+                None => {
+                    let mut conn = PgConnection::connect_with(&self.options).await?;
+                    if self.freezing {
+                        conn.execute("begin").await?;
+                    }
+                    self.conn.insert(conn)
+                }
             };
-            let mut copy = conn.copy_in_raw(&table.statement(SCHEMA)).await?;
+            if !self.tables.contains(&table.table) {
+                if self.freezing {
+                    conn.execute(&*format!("truncate {SCHEMA}.{}", table.table))
+                        .await?;
+                }
+                self.tables.push(table.table);
+            }
+            let mut copy = conn
+                .copy_in_raw(&table.statement(SCHEMA, self.freezing))
+                .await?;
             if let Err(error) = copy.send(table.data.into_bytes()).await {
                 let _ = copy.abort(error.to_string()).await;
                 return Err(error.into());
@@ -339,11 +391,24 @@ impl Copier {
         Ok(())
     }
 
-    async fn close(self) -> Result<(), ProjectionError> {
+    /// Commits the rows sent so far, and sends the rest unfrozen, each
+    /// `COPY` committing on its own.
+    async fn thaw(&mut self) -> Result<(), ProjectionError> {
+        if let (true, Some(conn)) = (self.freezing, &mut self.conn) {
+            conn.execute("commit").await?;
+        }
+        self.freezing = false;
+        Ok(())
+    }
+
+    /// Commits, and returns the tables whose every row went in frozen.
+    async fn close(mut self) -> Result<Vec<&'static str>, ProjectionError> {
+        let frozen = self.freezing;
+        self.thaw().await?;
         if let Some(conn) = self.conn {
             conn.close().await?;
         }
-        Ok(())
+        Ok(if frozen { self.tables } else { vec![] })
     }
 }
 
@@ -354,18 +419,6 @@ async fn build_index(pool: &AnyPool, create: &str) -> Result<(), ProjectionError
     execute(&mut tx, "set local maintenance_work_mem = '256MB'").await?;
     execute(&mut tx, create).await?;
     tx.commit().await?;
-    Ok(())
-}
-
-/// Vacuums a full fresh table and analyses it. Filled by `COPY` and
-/// updates, it has no visibility map yet, so an index-only scan (the
-/// inventory's counts) would visit the table for every row, and the first
-/// reader of each row would pay to set its hint bits; autovacuum gets there
-/// within a minute or so of the swap, the readers at once. `vacuum` cannot
-/// run inside a transaction.
-async fn vacuum(pool: &AnyPool, table: &str) -> Result<(), ProjectionError> {
-    let mut conn = pool.acquire().await?;
-    execute(&mut conn, &format!("vacuum (analyze) {SCHEMA}.{table}")).await?;
     Ok(())
 }
 

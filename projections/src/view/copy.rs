@@ -26,12 +26,14 @@ pub(crate) struct CopyTable {
 }
 
 impl CopyTable {
-    /// The statement that takes [`Self::data`] into `schema`'s table.
-    pub(crate) fn statement(&self, schema: &str) -> String {
+    /// The statement that takes [`Self::data`] into `schema`'s table,
+    /// the rows `frozen` if asked (see `replay::postgres`).
+    pub(crate) fn statement(&self, schema: &str, frozen: bool) -> String {
         format!(
-            "copy {schema}.{} ({}) from stdin",
+            "copy {schema}.{} ({}) from stdin{}",
             self.table,
-            self.columns.join(", ")
+            self.columns.join(", "),
+            if frozen { " with (freeze)" } else { "" }
         )
     }
 }
@@ -181,8 +183,12 @@ mod tests {
             ]
         );
         assert_eq!(
-            tables[0].statement("riff_replay"),
+            tables[0].statement("riff_replay", false),
             "copy riff_replay.inventory (sku, title, year) from stdin"
+        );
+        assert_eq!(
+            tables[0].statement("riff_replay", true),
+            "copy riff_replay.inventory (sku, title, year) from stdin with (freeze)"
         );
         assert!(rows.take().is_empty(), "taken rows are gone");
     }

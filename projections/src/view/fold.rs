@@ -9,7 +9,6 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use riff_domain::ListingEvent;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
@@ -64,7 +63,7 @@ impl<'a> Cell<'a> {
 
 /// Applies a batch to a view of [`Folded`] rows: the events `wanted` picks
 /// out are folded by `step` into the rows of their aggregates — loaded
-/// first, unless the batch `creates` them — and every touched row is
+/// first, unless the batch creates them — and every touched row is
 /// written back once. Rows the batch creates go to `copy` when there is one
 /// (a PostgreSQL replay), else into the table with the others.
 pub(crate) async fn fold<R: Folded>(
@@ -72,13 +71,12 @@ pub(crate) async fn fold<R: Folded>(
     mut copy: Option<&mut CopyRows>,
     envelopes: &[Envelope],
     wanted: impl Fn(&RecordedEvent) -> bool + Send + Sync,
-    creates: impl Fn(&RecordedEvent) -> bool + Send + Sync,
     step: impl Fn(&mut HashMap<String, R>, &Envelope) -> Result<(), sqlx::Error> + Send + Sync,
 ) -> Result<(), sqlx::Error> {
     if !envelopes.iter().any(|e| wanted(&e.event)) {
         return Ok(());
     }
-    let to_load = to_load(envelopes, &wanted, creates);
+    let to_load = to_load(envelopes, &wanted);
     let mut rows: HashMap<String, R> = HashMap::new();
     for row in rows_by_key(conn, R::TABLE, R::COLUMNS[0], &to_load).await? {
         let row = R::from_row(&row)?;
@@ -127,33 +125,27 @@ async fn write<R: Folded>(
 /// The distinct ids, sorted, of the aggregates whose events `wanted` picks
 /// out of a batch and whose rows may exist already: what a batch-folding
 /// view loads, once each. An aggregate whose first event in the batch
-/// `creates` it has no row yet (a creation is an aggregate's first event),
-/// so it is not loaded; a replay hands views whole histories and so loads
-/// nothing at all.
-fn to_load(
-    envelopes: &[Envelope],
-    wanted: impl Fn(&RecordedEvent) -> bool,
-    creates: impl Fn(&RecordedEvent) -> bool,
-) -> Vec<&str> {
+/// creates it ([`RecordedEvent::creates_aggregate`]) has no row yet, so it
+/// is not loaded; a replay hands views whole histories and so loads
+/// nothing at all — unless it splits one across batches.
+fn to_load(envelopes: &[Envelope], wanted: impl Fn(&RecordedEvent) -> bool) -> Vec<&str> {
     let mut seen = HashSet::new();
     let mut ids: Vec<&str> = envelopes
         .iter()
-        .filter(|e| wanted(&e.event) && seen.insert(e.aggregate_id.as_str()) && !creates(&e.event))
+        .filter(|e| {
+            wanted(&e.event) && seen.insert(e.aggregate_id.as_str()) && !e.event.creates_aggregate()
+        })
         .map(|e| e.aggregate_id.as_str())
         .collect();
     ids.sort_unstable();
     ids
 }
 
-/// Whether a listing event is the listing's first: Riff requested it, or
-/// found it on a platform.
-pub(crate) fn creates_listing(event: &RecordedEvent) -> bool {
-    matches!(
-        event,
-        RecordedEvent::Listing(
-            ListingEvent::ListingRequested { .. } | ListingEvent::ExternallyDetected { .. }
-        )
-    )
+/// Whether a batch-folding view applying `envelopes` (events of the
+/// aggregate types it folds) would load rows from its table: whether any
+/// aggregate's first event in the batch does not create it.
+pub(crate) fn loads_rows(envelopes: &[Envelope]) -> bool {
+    !to_load(envelopes, |_| true).is_empty()
 }
 
 /// The rows of `table` whose `key` is one of `ids`, as raw rows, a few

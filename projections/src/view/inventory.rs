@@ -56,12 +56,6 @@ impl View for Inventory {
             copy,
             envelopes,
             |e| matches!(e, RecordedEvent::Product(_)),
-            |e| {
-                matches!(
-                    e,
-                    RecordedEvent::Product(ProductEvent::ProductCreated { .. })
-                )
-            },
             StockRow::step,
         )
         .await

@@ -21,7 +21,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::fold::{creates_listing, fold, Cell, Folded};
+use super::fold::{fold, Cell, Folded};
 use super::CopyRows;
 use super::{timestamp, View};
 use crate::log::{Envelope, RecordedEvent};
@@ -64,7 +64,6 @@ impl View for ListingIndex {
             copy,
             envelopes,
             |e| matches!(e, RecordedEvent::Listing(_)),
-            creates_listing,
             |rows, envelope| {
                 step(rows, envelope);
                 Ok(())

@@ -9,6 +9,7 @@ mod copy;
 mod fold;
 
 pub use copy::CopyRows;
+pub(crate) use fold::loads_rows;
 
 pub mod flags;
 pub mod inventory;
