@@ -13,9 +13,13 @@
 //! values, are control characters: JSON text cannot hold them (a string
 //! must escape them), nor can the positions, sequences, names, versions
 //! and times Riff writes. An event holding one anyway splits into the
-//! wrong number of values, and the replay stops with
-//! [`ProjectionError::ControlCharacter`] rather than hand values to the
-//! wrong events.
+//! wrong number of values or of events (SQLite counts them too), and the
+//! replay stops with [`ProjectionError::ControlCharacter`] rather than
+//! hand values to the wrong events.
+//!
+//! A whole history is one string, which SQLite caps at a billion bytes: a
+//! replay holds the longest history at once, and one of more than about a
+//! million events would stop it with SQLite's "string or blob too big".
 //!
 //! SQL leaves the order `group_concat` joins in unspecified. SQLite joins
 //! in the order it reads, the primary key's, so by sequence; the events
@@ -38,12 +42,13 @@ const EVENTS: char = '\u{1e}';
 const VALUES: char = '\u{1f}';
 
 /// The events of one aggregate type at or below `$1`, the type bound as
-/// `$2`: one row per aggregate, its id and its events, each event its
+/// `$2`: one row per aggregate, its id, how many events it has, and its
+/// events, each event its
 /// [`RawEvent`] values joined by [`VALUES`], the events joined by
 /// [`EVENTS`], in the primary key's order. (One joined column rather than
 /// one per value: every value SQLite hands over is an allocation, and
 /// seven per aggregate cost more than the concatenation.)
-pub(super) const SQL: &str = "select aggregate_id, group_concat(\
+pub(super) const SQL: &str = "select aggregate_id, count(*), group_concat(\
      position || char(31) || sequence || char(31) || event_type || char(31) || \
      event_version || char(31) || recorded_at || char(31) || metadata || char(31) || payload, \
      char(30)) \
@@ -57,11 +62,19 @@ pub(super) fn decode(
     upcasters: &[Box<dyn EventUpcaster>],
 ) -> Result<Vec<Envelope>, ProjectionError> {
     let aggregate_id = row.try_get_unchecked(0)?;
-    let events = row.try_get_unchecked(1)?;
-    split(aggregate_type, aggregate_id, events)?
-        .iter()
-        .map(|event| event.decode(upcasters))
-        .collect()
+    let count: i64 = row.try_get_unchecked(1)?;
+    let events = split(aggregate_type, aggregate_id, row.try_get_unchecked(2)?)?;
+    if usize::try_from(count).ok() != Some(events.len()) {
+        return Err(unsplittable(aggregate_type, aggregate_id));
+    }
+    events.iter().map(|event| event.decode(upcasters)).collect()
+}
+
+fn unsplittable(aggregate_type: &str, aggregate_id: &str) -> ProjectionError {
+    ProjectionError::ControlCharacter {
+        aggregate_type: aggregate_type.to_owned(),
+        aggregate_id: aggregate_id.to_owned(),
+    }
 }
 
 /// The events of one aggregate from its joined column, in sequence order,
@@ -71,10 +84,7 @@ fn split<'r>(
     aggregate_id: &'r str,
     joined: &'r str,
 ) -> Result<Vec<RawEvent<'r>>, ProjectionError> {
-    let unsplittable = || ProjectionError::ControlCharacter {
-        aggregate_type: aggregate_type.to_owned(),
-        aggregate_id: aggregate_id.to_owned(),
-    };
+    let unsplittable = || unsplittable(aggregate_type, aggregate_id);
     let mut events = vec![];
     for event in joined.split(EVENTS) {
         let mut values = event.split(VALUES);
@@ -92,14 +102,9 @@ fn split<'r>(
             return Err(unsplittable());
         }
         let position = position.parse().map_err(|_| unsplittable())?;
-        let recorded_at = DateTime::parse_from_rfc3339(recorded_at).map_err(|e| {
-            ProjectionError::Undecodable {
-                position,
-                event_type: event_type.to_owned(),
-                event_version: event_version.to_owned(),
-                message: format!("recorded_at {recorded_at:?}: {e}"),
-            }
-        })?;
+        // As the row-per-event read reports a time it cannot decode.
+        let recorded_at = DateTime::parse_from_rfc3339(recorded_at)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         events.push(RawEvent {
             position,
             aggregate_type,

@@ -23,7 +23,8 @@
 //! batch, whatever the length of the log. (On SQLite each aggregate's
 //! events come as one row, joined: sqlx's SQLite driver hands rows over
 //! from a thread of its own one at a time, at a cost that dwarfed reading
-//! them; see `log::aggregate_rows`.)
+//! them; see `log::aggregate_rows`. There the bound is the batch or the
+//! longest history, whichever is longer.)
 //!
 //! That is only correct because a view's rows for one product or listing
 //! depend on that aggregate's events alone, never on another's, or on how

@@ -347,10 +347,11 @@ impl Copier {
         // No commit need wait for its WAL to reach the disk. Only the swap
         // makes the fresh tables matter, and its commit flushes everything
         // written before it; a crash before it leaves tables the next
-        // replay drops.
+        // replay drops. And, as for the view's transaction, a wait for a
+        // lock on a fresh table can only be the two waiting on each other.
         let options = (*store.connect_options())
             .clone()
-            .options([("synchronous_commit", "off")]);
+            .options([("synchronous_commit", "off"), ("lock_timeout", "10s")]);
         Self {
             options,
             conn: None,
