@@ -10,7 +10,7 @@ use riff_domain::value::Platform;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::{EventMetadata, ListingEvent, ProductCommand, SettingsCommand, Source};
 use riff_projections::{replay, view, Db, ProjectionError, Projector, RecordedEvent};
-use riff_tests::{bulk_append, project, repriced, Backend, TestDatabase};
+use riff_tests::{bulk_append, project, repriced, Backend, BulkEvent, TestDatabase};
 use riff_web::ledger::Ledger;
 use sqlx::{Column, Row};
 
@@ -236,6 +236,21 @@ fn on_sqlite_a_history_longer_than_a_batch_replays_whole() {
     a_history_longer_than_a_batch_replays_whole(Backend::Sqlite);
 }
 
+/// A listing of product 0 requested on Reverb: its history's first event.
+fn requested_on_reverb(listing_id: uuid::Uuid) -> BulkEvent {
+    (
+        "listing",
+        listing_id.to_string(),
+        1,
+        RecordedEvent::Listing(ListingEvent::ListingRequested {
+            listing_id,
+            sku: sku(0),
+            platform: Platform::Reverb,
+            attributes: PlatformAttributes::empty(Platform::Reverb),
+        }),
+    )
+}
+
 /// Rebuilding one view reads only the part of the log it applies: the
 /// inventory alone reads no listing event (half a shop's log), and comes
 /// out as the projector built it.
@@ -244,18 +259,7 @@ fn one_view_is_rebuilt_from_its_own_events(backend: Backend) {
         let database = TestDatabase::new(backend).await;
         let db = database.connect().await;
         let mut events = repriced("P0", 3);
-        let listing_id = uuid::Uuid::new_v4();
-        events.push((
-            "listing",
-            listing_id.to_string(),
-            1,
-            RecordedEvent::Listing(ListingEvent::ListingRequested {
-                listing_id,
-                sku: sku(0),
-                platform: Platform::Reverb,
-                attributes: PlatformAttributes::empty(Platform::Reverb),
-            }),
-        ));
+        events.push(requested_on_reverb(uuid::Uuid::new_v4()));
         bulk_append(&db, &events).await;
         project(&db).await;
         let projected = dump(&db).await;
@@ -455,18 +459,7 @@ fn on_postgres_every_replayed_table_is_all_visible() {
         let database = TestDatabase::new(Backend::Postgres).await;
         let db = database.connect().await;
         let mut events = repriced("P0", 3);
-        let listing_id = uuid::Uuid::new_v4();
-        events.push((
-            "listing",
-            listing_id.to_string(),
-            1,
-            RecordedEvent::Listing(ListingEvent::ListingRequested {
-                listing_id,
-                sku: sku(0),
-                platform: Platform::Reverb,
-                attributes: PlatformAttributes::empty(Platform::Reverb),
-            }),
-        ));
+        events.push(requested_on_reverb(uuid::Uuid::new_v4()));
         bulk_append(&db, &events).await;
         project(&db).await;
         replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
@@ -510,18 +503,7 @@ fn a_history_not_begun_by_its_creation_replays_as_projected(backend: Backend) {
         let mut events = repriced("P0", 2);
         const LISTINGS: u128 = 5_001;
         for n in 0..LISTINGS {
-            let listing_id = uuid::Uuid::from_u128(n);
-            events.push((
-                "listing",
-                listing_id.to_string(),
-                1,
-                RecordedEvent::Listing(ListingEvent::ListingRequested {
-                    listing_id,
-                    sku: sku(0),
-                    platform: Platform::Reverb,
-                    attributes: PlatformAttributes::empty(Platform::Reverb),
-                }),
-            ));
+            events.push(requested_on_reverb(uuid::Uuid::from_u128(n)));
         }
         // Last in the listings' order: in the replay's second batch.
         let listing_id = uuid::Uuid::max();
