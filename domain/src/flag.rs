@@ -31,6 +31,8 @@ pub enum FlagKind {
     ReviseFailed,
     /// The platform shows a different price or quantity than Riff.
     StatusDrifted,
+    /// A linked listing priced in another currency than the shop's.
+    CurrencyMismatch,
 }
 
 impl FlagKind {
@@ -44,6 +46,7 @@ impl FlagKind {
             Self::EndFailed => "end_failed",
             Self::ReviseFailed => "revise_failed",
             Self::StatusDrifted => "status_drifted",
+            Self::CurrencyMismatch => "currency_mismatch",
         }
     }
 }
@@ -70,6 +73,23 @@ pub fn raised_by_product(event: &ProductEvent) -> Option<Raised> {
                     loser.channel, loser.order_ref, loser.sold_at
                 ),
             },
+        }),
+        ProductEvent::ProductCreated {
+            sku,
+            price,
+            source: ProductSource::Imported {
+                platform,
+                external_id,
+            },
+            draft: true,
+            ..
+        } => Some(Raised {
+            kind: FlagKind::ImportHeld,
+            message: format!(
+                "{sku} was imported as a draft from {} listing {external_id}: it is priced only in {} ({price}), not in the shop's currency — give it a price in the shop's currency and activate it; its listings are linked meanwhile",
+                platform.display_name(),
+                price.currency
+            ),
         }),
         ProductEvent::ProductCreated {
             sku,
@@ -104,6 +124,12 @@ pub fn raised_by_listing(event: &ListingEvent) -> Option<Raised> {
             FlagKind::ImportHeld,
             format!(
                 "found on a platform, not made by Riff, and not imported: {reason} — link it to a product, or correct it on the platform"
+            ),
+        ),
+        ListingEvent::CurrencyMismatched { listing, shop } => (
+            FlagKind::CurrencyMismatch,
+            format!(
+                "priced in {listing} on the platform, the shop in {shop}: linked, and it keeps its own price — Riff will not compare or change it; change it on the platform when the shop's price changes"
             ),
         ),
         ListingEvent::PublishFailed { message, attempts } => (

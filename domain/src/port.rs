@@ -87,6 +87,17 @@ pub trait Marketplace: Send + Sync {
         })
     }
 
+    /// What the adapter chose from the platform itself where a setting was
+    /// left unset (Shopify's stock location), in words for the start-up
+    /// log and `riff platforms scan`. Most adapters choose nothing.
+    ///
+    /// # Errors
+    /// The platform could not be read, or offers no single choice; the
+    /// message says which setting to set.
+    async fn choices(&self) -> Result<Vec<String>, PortError> {
+        Ok(Vec::new())
+    }
+
     /// Reads one listing as the platform shows it now.
     ///
     /// # Errors
@@ -158,6 +169,9 @@ pub struct RemoteSale {
     /// The platform's reference for this order line, unique per sale, so that
     /// a sale seen by two scans is recorded once.
     pub order_ref: String,
+    /// The order number the seller sees on the platform (eBay's `OrderID`,
+    /// Reverb's `order_number`, Shopify's `name`), when it has one.
+    pub order_number: Option<String>,
     pub sold_at: DateTime<Utc>,
     /// What the buyer paid for this line (all its units), before shipping.
     pub price: Money,

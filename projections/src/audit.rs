@@ -271,13 +271,17 @@ fn product_summary(event: &ProductEvent) -> String {
         ProductEvent::MediaReordered { .. } => "Media reordered".into(),
         ProductEvent::ProductSold { sale, remaining } => format!(
             "Sold on {} (order {}) for {}, {remaining} left",
-            sale.channel, sale.order_ref, sale.price
+            sale.channel,
+            sale.order_number.as_ref().unwrap_or(&sale.order_ref),
+            sale.price
         ),
         ProductEvent::SaleConflictDetected { loser, .. } => format!(
             "Oversold: {} order {} found no unit left",
             loser.channel, loser.order_ref
         ),
         ProductEvent::ProductArchived { .. } => "Archived".into(),
+        ProductEvent::ProductActivated { price } => format!("Activated at {price}"),
+        ProductEvent::ProductRestored => "Restored from the archive".into(),
         ProductEvent::FlagResolved { sequence, note } => {
             format!("Flag from event {sequence} resolved: {note}")
         }
@@ -321,9 +325,16 @@ fn listing_summary(event: &ListingEvent, platform: &str) -> String {
             format!("Ending on {platform} failed: {message}")
         }
         ListingEvent::SoldOn {
-            order_ref, price, ..
+            order_ref,
+            order_number,
+            price,
+            ..
         } => {
-            format!("Sold on {platform} (order {order_ref}) for {price}")
+            let order = order_number.as_ref().unwrap_or(order_ref);
+            format!("Sold on {platform} (order {order}) for {price}")
+        }
+        ListingEvent::CurrencyMismatched { listing, shop } => {
+            format!("Priced in {listing} on {platform}, the shop in {shop}: keeps its own price")
         }
         ListingEvent::ExternallyDetected {
             external_id,

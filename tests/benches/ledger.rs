@@ -200,6 +200,7 @@ fn create(sku: &Sku) -> ProductCommand {
         price: Money::parse_price("1499", riff_domain::value::Currency::GBP).unwrap(),
         quantity: 1,
         source: ProductSource::Manual,
+        draft: false,
     }
 }
 
@@ -244,6 +245,7 @@ async fn seed(db: &Db) {
                     price: gbp(100 + n % 5000),
                     quantity: 1,
                     source: ProductSource::Manual,
+                    draft: false,
                 }
             } else {
                 ProductEvent::PriceChanged {

@@ -262,6 +262,7 @@ async fn seed(db: &riff_projections::Db) {
                     price: gbp(100 + (n % 5000) as i64),
                     quantity: 1,
                     source: ProductSource::Manual,
+                    draft: false,
                 }
             } else {
                 ProductEvent::PriceChanged {

@@ -99,6 +99,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 price: gbp(150_000),
                 quantity: 1,
                 source: ProductSource::Manual,
+                draft: false,
             },
         ),
         1 | 2 => on(
@@ -135,6 +136,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
             ListingEvent::SoldOn {
                 platform: Platform::Reverb,
                 order_ref: format!("R-{n}"),
+                order_number: Some(format!("{n}")),
                 sold_at: at,
                 price: gbp(139_000),
                 quantity: 1,
@@ -147,6 +149,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 sale: Sale {
                     channel: SaleChannel::Platform(Platform::Reverb),
                     order_ref: format!("R-{n}"),
+                    order_number: Some(format!("{n}")),
                     sold_at: at,
                     price: gbp(139_000),
                     quantity: 1,

@@ -39,6 +39,11 @@ pub struct TestApp {
     pub marketplaces: Marketplaces,
     /// The shop's Dropbox (none by default); set it, then `restart`.
     pub dropbox: DropboxSettings,
+    /// The shop's currency (`RIFF_CURRENCY`, GBP by default).
+    pub currency: Currency,
+    /// Whose details and ties win (`RIFF_PLATFORM_PRIORITY`), and so the
+    /// order in which a reconcile reads the platforms.
+    pub priority: PlatformPriority,
     running: Option<Running>,
 }
 
@@ -206,12 +211,31 @@ pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
 
 /// Spawns Riff on a prepared database, talking to these marketplaces.
 pub async fn spawn_app_with(database: TestDatabase, marketplaces: Marketplaces) -> TestApp {
+    spawn_shop(
+        database,
+        marketplaces,
+        Currency::GBP,
+        PlatformPriority::default(),
+    )
+    .await
+}
+
+/// Spawns Riff for a shop that sells in `currency` and ranks the platforms
+/// by `priority`.
+pub async fn spawn_shop(
+    database: TestDatabase,
+    marketplaces: Marketplaces,
+    currency: Currency,
+    priority: PlatformPriority,
+) -> TestApp {
     let mut app = TestApp {
         address: String::new(),
         client: Client::new(),
         database,
         marketplaces,
         dropbox: DropboxSettings::default(),
+        currency,
+        priority,
         running: None,
     };
     app.start().await;
@@ -219,11 +243,21 @@ pub async fn spawn_app_with(database: TestDatabase, marketplaces: Marketplaces) 
 }
 
 impl TestApp {
-    async fn start(&mut self) {
-        init_logs();
+    /// The configuration this app runs with.
+    pub fn config(&self) -> Config {
         let mut config = config(&self.database.url, Some(TOKEN));
         config.marketplaces = self.marketplaces.clone();
         config.dropbox = self.dropbox.clone();
+        config.currency = self.currency;
+        config.platform_priority = self.priority.clone();
+        config
+    }
+}
+
+impl TestApp {
+    async fn start(&mut self) {
+        init_logs();
+        let config = self.config();
         let application = Application::build(&config)
             .await
             .expect("the application starts");
@@ -353,6 +387,7 @@ pub fn repriced(sku: &str, times: i64) -> Vec<BulkEvent> {
         price: gbp(100_000),
         quantity: 1,
         source: ProductSource::Manual,
+        draft: false,
     };
     let mut events: Vec<BulkEvent> =
         vec![("product", sku.into(), 1, RecordedEvent::Product(created))];

@@ -10,6 +10,7 @@ use riff_domain::value::{
 };
 use riff_domain::{
     EventMetadata, Listing, ListingCommand, ListingStatus, Product, ProductCommand, ProductError,
+    ProductStatus,
 };
 use riff_projections::view::flags::{self, FlagRow};
 use riff_projections::view::{inventory, listing_index, sales};
@@ -35,6 +36,8 @@ pub struct NewProduct {
     pub details: ProductDetails,
     pub price: Money,
     pub quantity: u32,
+    /// Saved as a draft: kept, not listable until activated.
+    pub draft: bool,
 }
 
 /// Creates a product and waits until the views show it.
@@ -52,6 +55,7 @@ pub async fn create_product(
         price: new.price,
         quantity: new.quantity,
         source: ProductSource::Manual,
+        draft: new.draft,
     };
     let sku = match new.sku.clone() {
         Some(sku) => {
@@ -134,6 +138,7 @@ pub async fn record_sale(
     let command = ProductCommand::RecordSale {
         sale,
         priority: (*state.priority).clone(),
+        counted: false,
     };
     change_product(state, sku, command, meta).await?;
     if state.ledger.load_product(sku).await?.version == before {
@@ -181,6 +186,9 @@ pub struct ProductInput {
     pub price: String,
     #[serde(default)]
     pub quantity: String,
+    /// A new product's "Save as draft" box: `Some` when ticked.
+    #[serde(default)]
+    pub save_as_draft: Option<String>,
 }
 
 /// Every field that was refused, by name, with what to type instead.
@@ -205,6 +213,7 @@ impl ProductInput {
             description: item.description.clone().unwrap_or_default(),
             price: item.price.clone(),
             quantity: item.quantity.to_string(),
+            save_as_draft: None,
         }
     }
 
@@ -251,6 +260,7 @@ impl ProductInput {
                 details,
                 price,
                 quantity,
+                draft: self.save_as_draft.is_some(),
             }),
             (sku, details, price, quantity) => Err(collect([
                 sku.err(),
@@ -315,6 +325,19 @@ pub async fn request_listing(
     let product = state.ledger.load_product(&sku).await?;
     if product.sku.is_none() {
         return Err(unknown());
+    }
+    if product.status == ProductStatus::Draft {
+        let missing = match product.price {
+            Some(price) if price.currency == state.currency => "to be activated".to_owned(),
+            _ => format!(
+                "a price in the shop's currency ({}) and to be activated",
+                state.currency
+            ),
+        };
+        return Err(ApiError::Conflict(format!(
+            "{sku} is a draft and cannot be listed: it needs {missing} \
+             (POST /api/products/{sku}/activate, or Activate on its page)"
+        )));
     }
     // One listing per platform: a second would sell the item twice.
     if let Some(open) = listing_index::of_product(&state.db, sku.as_str())

@@ -168,6 +168,15 @@ impl Config {
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.bind))
     }
+
+    /// The marketplace settings with their defaults that depend on the
+    /// shop's: V&R's export names no currency, so unless `VR_CURRENCY` says
+    /// otherwise the account sells in `RIFF_CURRENCY`.
+    pub fn marketplaces(&self) -> crate::platforms::Marketplaces {
+        let mut marketplaces = self.marketplaces.clone();
+        marketplaces.vr_currency.get_or_insert(self.currency);
+        marketplaces
+    }
 }
 
 fn parse_bind(raw: &str) -> Result<SocketAddr, String> {

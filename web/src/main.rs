@@ -83,7 +83,7 @@ async fn main() -> anyhow::Result<()> {
             platform,
             json,
             sales_days,
-        }) => riff_web::scan::run(&cli.config.marketplaces, platform, json, sales_days).await?,
+        }) => riff_web::scan::run(&cli.config.marketplaces(), platform, json, sales_days).await?,
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use riff_adapters::shopify::{ShopifyClient, ShopifyConfig};
 use riff_adapters::vr::{BrowserConfig, VrClient, VrConfig};
 use riff_adapters::Secret;
 use riff_domain::port::{Marketplace, PortError};
-use riff_domain::value::Platform;
+use riff_domain::value::{Currency, Platform};
 
 use crate::config::parse_secret;
 
@@ -91,6 +91,10 @@ pub struct Marketplaces {
     /// clearance holds only for it.
     #[arg(long, env = "VR_USER_AGENT", global = true)]
     pub vr_user_agent: Option<String>,
+    /// The currency of the V&R account: its CSV export writes prices with
+    /// no currency. Defaults to RIFF_CURRENCY.
+    #[arg(long, env = "VR_CURRENCY", value_parser = parse_vr_currency, global = true)]
+    pub vr_currency: Option<Currency>,
     /// auto: when Cloudflare challenges and VR_COOKIES do not pass, headless
     /// Chromium passes the challenge and logs in; off: a challenge is an
     /// error.
@@ -149,6 +153,7 @@ impl Default for Marketplaces {
             vr_cookies: None,
             vr_user_agent: None,
             vr_browser: VrBrowser::Auto,
+            vr_currency: None,
             vr_webdriver_url: None,
             reverb_webhook_secret: None,
             shopify_webhook_secret: None,
@@ -268,6 +273,9 @@ impl Marketplaces {
                     secret(&self.vr_password, "VR_PASSWORD")?,
                 );
                 config.cookies.clone_from(&self.vr_cookies);
+                if let Some(currency) = self.vr_currency {
+                    config.currency = currency;
+                }
                 config.user_agent = self.vr_user_agent.clone().filter(|u| !u.trim().is_empty());
                 config.browser = (self.vr_browser == VrBrowser::Auto).then(|| BrowserConfig {
                     webdriver_url: self
@@ -280,4 +288,8 @@ impl Marketplaces {
             }
         }
     }
+}
+
+fn parse_vr_currency(raw: &str) -> Result<Currency, String> {
+    Currency::parse(raw).map_err(|e| format!("VR_CURRENCY: {}", e.message))
 }

@@ -14,6 +14,9 @@ struct ScanJson {
     listings: Vec<ListingJson>,
     sales: Vec<SaleJson>,
     requests: u32,
+    /// What the adapter chose from the platform where a setting was unset
+    /// (Shopify's stock location), or why it could not choose.
+    choices: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -33,8 +36,11 @@ struct SaleJson {
     external_id: String,
     sku: Option<String>,
     order_ref: String,
+    /// The order number the seller sees on the platform.
+    order_number: Option<String>,
     sold_at: String,
     price: String,
+    currency: String,
     quantity: u32,
 }
 
@@ -46,8 +52,9 @@ fn status(s: RemoteStatus) -> &'static str {
     }
 }
 
-fn to_json(platform: Platform, scan: Scan) -> ScanJson {
+fn to_json(platform: Platform, scan: Scan, choices: Vec<String>) -> ScanJson {
     ScanJson {
+        choices,
         platform: platform.as_str(),
         listings: scan
             .listings
@@ -70,8 +77,10 @@ fn to_json(platform: Platform, scan: Scan) -> ScanJson {
                 external_id: s.external_id,
                 sku: s.sku,
                 order_ref: s.order_ref,
+                order_number: s.order_number,
                 sold_at: s.sold_at.to_rfc3339(),
                 price: s.price.amount.to_string(),
+                currency: s.price.currency.to_string(),
                 quantity: s.quantity,
             })
             .collect(),
@@ -116,7 +125,11 @@ pub async fn run(
             platform: platform.display_name(),
             source,
         })?;
-    let report = to_json(platform, scan);
+    let choices = match adapter.choices().await {
+        Ok(choices) => choices,
+        Err(error) => vec![error.to_string()],
+    };
+    let report = to_json(platform, scan, choices);
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -131,6 +144,9 @@ pub async fn run(
         report.sales.len(),
         report.requests
     )?;
+    for choice in &report.choices {
+        writeln!(out, "{}: {choice}", platform.display_name())?;
+    }
     writeln!(
         out,
         "\n{:<16} {:<16} {:<8} {:>10} {:>4}  title",
@@ -160,7 +176,7 @@ pub async fn run(
                 "{:<16} {:<16} {:<16} {:<26} {:>10} {:>4}",
                 s.external_id,
                 s.sku.as_deref().unwrap_or("-"),
-                s.order_ref,
+                s.order_number.as_deref().unwrap_or(&s.order_ref),
                 s.sold_at,
                 s.price,
                 s.quantity

@@ -4,10 +4,13 @@
 //! load the token, bind the port — before anything is served, so that a bad
 //! setting stops start-up with a clear message. Tests build it on port 0.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use riff_domain::port::Marketplace;
+use riff_domain::value::Platform;
 use riff_projections::{view, Db, ProjectionError, Projector};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -73,10 +76,11 @@ impl Application {
         );
         let schedule = Schedule::parse(&config.sync_times, &config.timezone)
             .map_err(StartupError::Settings)?;
-        let (platforms, problems) = config.marketplaces.configured();
+        let (platforms, problems) = config.marketplaces().configured();
         if let Some(problem) = problems.first() {
             return Err(StartupError::Settings(problem.to_string()));
         }
+        announce_choices(&platforms);
         let media = crate::media::MediaStore::new(&config.media_dir)
             .map_err(|e| StartupError::Settings(format!("RIFF_MEDIA_DIR: {e}")))?;
         let dropbox = config
@@ -205,4 +209,24 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Says, once each platform answers, what its adapter chose where a
+/// setting was left unset (Shopify's stock location) — or why it could not,
+/// naming the setting. In the background: a platform that is down must not
+/// keep Riff from starting.
+fn announce_choices(platforms: &BTreeMap<Platform, Arc<dyn Marketplace>>) {
+    for (platform, adapter) in platforms {
+        let (platform, adapter) = (*platform, adapter.clone());
+        tokio::spawn(async move {
+            match adapter.choices().await {
+                Ok(choices) => {
+                    for choice in choices {
+                        tracing::info!("{}: {choice}", platform.display_name());
+                    }
+                }
+                Err(error) => tracing::warn!("{}: {error}", platform.display_name()),
+            }
+        });
+    }
 }

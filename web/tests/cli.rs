@@ -278,6 +278,16 @@ fn platforms_scan_shows_what_a_platform_reports() {
     let sales = scan["sales"].as_array().expect("sales");
     assert_eq!(sales.len(), 1);
     assert_eq!(sales[0]["sku"], "GIB-LP-59");
+    // The order number the seller finds in Seller Hub (`OrderID`, as
+    // `12-34567-89012`), beside the line reference Riff keeps a sale by.
+    let number = sales[0]["order_number"].as_str().expect("an order number");
+    let groups: Vec<&str> = number.split('-').collect();
+    assert!(
+        groups.len() == 3 && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit())),
+        "{number}"
+    );
+    assert_ne!(sales[0]["order_ref"], sales[0]["order_number"]);
+    assert_eq!(sales[0]["currency"], "GBP");
     // Page size 1: one request per listing at least, all counted.
     assert!(scan["requests"].as_u64().expect("a count") >= 3, "{scan}");
 

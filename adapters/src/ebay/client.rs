@@ -753,15 +753,20 @@ fn order_sales(order: &Order, response_time: Option<&str>) -> Result<Vec<RemoteS
         .as_ref()
         .map_or(&[][..], |a| &a.transaction)
         .iter()
-        .map(|line| sale(line, fallback))
+        .map(|line| sale(line, order.order_id.as_deref(), fallback))
         .collect()
 }
 
 /// One order line as a [`RemoteSale`]. Its `order_ref` is eBay's
 /// `OrderLineItemID` (`<ItemID>-<TransactionID>`, or made so from the two
 /// when eBay leaves it out), which names the line the same way in every
-/// call that reports it.
-fn sale(line: &Transaction, fallback_time: Option<&str>) -> Result<RemoteSale, PortError> {
+/// call that reports it. `order_id` is the order's `OrderID`, the number
+/// the seller sees in Seller Hub (`23-11842-60577`).
+fn sale(
+    line: &Transaction,
+    order_id: Option<&str>,
+    fallback_time: Option<&str>,
+) -> Result<RemoteSale, PortError> {
     let item = line
         .item
         .as_ref()
@@ -809,6 +814,7 @@ fn sale(line: &Transaction, fallback_time: Option<&str>) -> Result<RemoteSale, P
     Ok(RemoteSale {
         external_id: item.item_id.clone(),
         sku,
+        order_number: order_id.filter(|id| !id.is_empty()).map(str::to_owned),
         order_ref,
         sold_at,
         price,

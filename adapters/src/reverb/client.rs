@@ -529,6 +529,7 @@ fn sale(order: &Order) -> Result<RemoteSale, PortError> {
     Ok(RemoteSale {
         external_id: listing.to_string(),
         sku: order.sku.clone().filter(|s| !s.is_empty()),
+        order_number: Some(order_ref.clone()),
         order_ref,
         sold_at,
         price,

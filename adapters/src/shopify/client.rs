@@ -37,8 +37,8 @@ use uuid::Uuid;
 
 use super::wire::{
     self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventoryLevelData,
-    InventorySetQuantitiesInput, LevelVars, LineItem, MutationData, MutationPayload, Order,
-    OrdersData, PageVars, Product, ProductData, ProductInput, ProductVars, ProductsData,
+    InventorySetQuantitiesInput, LevelVars, LineItem, LocationsData, MutationData, MutationPayload,
+    Order, OrdersData, PageVars, Product, ProductData, ProductInput, ProductVars, ProductsData,
     QuantityInput, QuantityVars, ThrottleStatus, UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
@@ -103,6 +103,19 @@ pub struct ShopifyClient {
     config: ShopifyConfig,
     http: reqwest::Client,
     budget: Mutex<Option<Budget>>,
+    /// The location found when `SHOPIFY_LOCATION_ID` is unset, once found.
+    found_location: tokio::sync::OnceCell<ChosenLocation>,
+}
+
+/// Where Riff keeps a product's stock on Shopify, and why there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenLocation {
+    /// The Location GID.
+    pub id: String,
+    /// Its name, or the setting it came from.
+    pub name: String,
+    /// How it was chosen, for the start-up log and `riff platforms scan`.
+    pub reason: String,
 }
 
 impl ShopifyClient {
@@ -113,6 +126,7 @@ impl ShopifyClient {
             http: http::client()?,
             config,
             budget: Mutex::new(None),
+            found_location: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -429,6 +443,34 @@ impl ShopifyClient {
             .any(|line| line.product.as_ref().is_some_and(|p| p.id == product.id)))
     }
 
+    /// The location whose stock Riff sets: `SHOPIFY_LOCATION_ID` when set,
+    /// otherwise the store's only active location. A variant Riff makes is
+    /// tracked, and a tracked variant whose quantity is never set shows 0
+    /// left — sold out to every reader. So with several active locations
+    /// and no setting Riff refuses, naming the choices, rather than guess.
+    ///
+    /// # Errors
+    /// The locations could not be read, or there is no single one to use.
+    pub async fn location(&self) -> Result<ChosenLocation, PortError> {
+        if let Some(id) = self.config.location_id.clone() {
+            return Ok(ChosenLocation {
+                name: id.clone(),
+                id,
+                reason: "SHOPIFY_LOCATION_ID".into(),
+            });
+        }
+        self.found_location
+            .get_or_try_init(|| async {
+                let requests = AtomicU32::new(0);
+                let data: LocationsData = self
+                    .read(wire::LOCATIONS, &serde_json::json!({}), &requests)
+                    .await?;
+                choose_location(&data)
+            })
+            .await
+            .cloned()
+    }
+
     /// The quantity available at `location` now, or `None` where the item
     /// is not stocked.
     async fn available(
@@ -496,13 +538,14 @@ impl ShopifyClient {
             requests,
         )
         .await?;
-        let location = attributes
-            .location_id
-            .as_ref()
-            .or(self.config.location_id.as_ref());
-        let (Some(location), Some(item)) = (location, variant.inventory_item.as_ref()) else {
+        let Some(item) = variant.inventory_item.as_ref() else {
             return Ok(());
         };
+        let location = match &attributes.location_id {
+            Some(id) => id.clone(),
+            None => self.location().await?.id,
+        };
+        let location = &location;
         let compare_quantity = match stock {
             Stock::Set => None,
             Stock::UnlessChanged => self.available(&item.id, location, requests).await?,
@@ -579,6 +622,11 @@ impl Marketplace for ShopifyClient {
             tracing::info!(id = %existing.id, "Shopify already has this SKU");
             return Ok(published(existing));
         }
+        // Where the stock goes is settled before anything is made: a
+        // product made with nowhere to put its quantity would show none.
+        if attributes.location_id.is_none() {
+            self.location().await?;
+        }
         let mut input = product_input(request, attributes);
         input.status = Some(attributes.status.clone().unwrap_or_else(|| "ACTIVE".into()));
         let payload = self
@@ -595,6 +643,14 @@ impl Marketplace for ShopifyClient {
         self.set_variant(&product, request, attributes, Stock::Set, &requests)
             .await?;
         Ok(published(product))
+    }
+
+    async fn choices(&self) -> Result<Vec<String>, PortError> {
+        let chosen = self.location().await?;
+        Ok(vec![format!(
+            "stock is kept at location {} ({}): {}",
+            chosen.name, chosen.id, chosen.reason
+        )])
     }
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
@@ -898,12 +954,64 @@ fn money(amount: &str, currency: &str) -> Result<Money, PortError> {
     Money::price(value, currency).map_err(|e| PortError::Protocol(format!("Shopify price: {e}")))
 }
 
+/// The one active location a store without `SHOPIFY_LOCATION_ID` keeps its
+/// stock at (a fulfilment app's locations are the app's to count).
+fn choose_location(data: &LocationsData) -> Result<ChosenLocation, PortError> {
+    let usable: Vec<&wire::Location> = data
+        .locations
+        .nodes
+        .iter()
+        .filter(|l| l.is_active && !l.is_fulfillment_service)
+        .collect();
+    match usable.as_slice() {
+        [only] => Ok(ChosenLocation {
+            id: only.id.clone(),
+            name: only.name.clone(),
+            reason: "the store's only active location".into(),
+        }),
+        [] => Err(PortError::Validation {
+            field: Some("SHOPIFY_LOCATION_ID".into()),
+            message: "the Shopify store has no active location to keep stock at; \
+                      activate one in Shopify (Settings, Locations)"
+                .into(),
+        }),
+        several => {
+            let primary = data.location.as_ref().map(|p| p.id.as_str());
+            let choices: Vec<String> = several
+                .iter()
+                .map(|l| {
+                    let mark = if Some(l.id.as_str()) == primary {
+                        ", primary"
+                    } else {
+                        ""
+                    };
+                    format!("{} ({}{mark})", l.id, l.name)
+                })
+                .collect();
+            Err(PortError::Validation {
+                field: Some("SHOPIFY_LOCATION_ID".into()),
+                message: format!(
+                    "the Shopify store has {} active locations, so Riff will not guess where its \
+                     stock is: set SHOPIFY_LOCATION_ID to one of {}",
+                    several.len(),
+                    choices.join(", ")
+                ),
+            })
+        }
+    }
+}
+
 /// An active product with nothing left is sold out, which is how a Shopify
-/// sale of a one-off shows; archived or draft is ended.
+/// sale of a one-off shows; archived or draft is ended. An untracked
+/// product can always be bought: its quantity says nothing.
 fn remote_listing(product: &Product, currency: &str) -> RemoteListing {
     let variant = first_variant(product);
+    let untracked = variant
+        .and_then(|v| v.inventory_item.as_ref())
+        .is_some_and(|item| item.tracked == Some(false));
     let quantity = variant
         .and_then(|v| v.inventory_quantity)
+        .filter(|_| !untracked)
         .map(|q| u32::try_from(q.max(0)).unwrap_or(u32::MAX));
     let status = match (product.status.as_deref(), quantity) {
         (Some("ACTIVE"), Some(0)) => RemoteStatus::Sold,
@@ -956,13 +1064,14 @@ fn order_sales(order: &Order) -> Result<Vec<RemoteSale>, PortError> {
         .nodes
         .iter()
         .filter_map(|line| line.product.as_ref().map(|p| (line, p)))
-        .map(|(line, product)| line_sale(line, &product.id, sold_at))
+        .map(|(line, product)| line_sale(line, &product.id, &order.name, sold_at))
         .collect()
 }
 
 fn line_sale(
     line: &LineItem,
     product_id: &str,
+    order_name: &str,
     sold_at: DateTime<Utc>,
 ) -> Result<RemoteSale, PortError> {
     let unit = &line.original_unit_price_set.shop_money;
@@ -973,6 +1082,7 @@ fn line_sale(
         external_id: product_id.to_owned(),
         sku: line.sku.clone().filter(|s| !s.is_empty()),
         order_ref: line.id.clone(),
+        order_number: Some(order_name.to_owned()).filter(|n| !n.is_empty()),
         sold_at,
         price,
         quantity: line.quantity,

@@ -12,5 +12,5 @@ pub mod simulator;
 pub mod webhook;
 pub mod wire;
 
-pub use client::{ShopifyClient, ShopifyConfig};
+pub use client::{ChosenLocation, ShopifyClient, ShopifyConfig};
 pub use simulator::ShopifySimulator;

@@ -21,6 +21,7 @@ pub mod operation {
     pub const PRODUCT: &str = "Product";
     pub const ORDERS: &str = "Orders";
     pub const INVENTORY_LEVEL: &str = "InventoryLevel";
+    pub const LOCATIONS: &str = "Locations";
 }
 
 /// §3.4 (a): creates the product and its one default variant.
@@ -54,14 +55,14 @@ pub const PRODUCTS: &str = "query Products($first: Int!, $after: String, $query:
 shop { currencyCode } \
 products(first: $first, after: $after, query: $query) { \
 nodes { id title status tags onlineStoreUrl createdAt \
-variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } \
+variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id tracked } } } } \
 pageInfo { hasNextPage endCursor } } }";
 
 /// One product by GID, with the same fields as a [`PRODUCTS`] node.
 pub const PRODUCT: &str = "query Product($id: ID!) { \
 shop { currencyCode } \
 product(id: $id) { id title status tags onlineStoreUrl createdAt \
-variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } }";
+variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id tracked } } } } }";
 
 /// §3.3 "Orders": a page of orders with their line items.
 pub const ORDERS: &str = "query Orders($first: Int!, $after: String, $query: String) { \
@@ -78,6 +79,13 @@ pageInfo { hasNextPage endCursor } } }";
 pub const INVENTORY_LEVEL: &str = "query InventoryLevel($id: ID!, $locationId: ID!) { \
 inventoryItem(id: $id) { inventoryLevel(locationId: $locationId) { \
 quantities(names: [\"available\"]) { name quantity } } } }";
+
+/// The store's locations: the primary one (`location` with no id) and
+/// the active ones (`locations`, which leaves deactivated ones out), for
+/// choosing where Riff keeps stock when `SHOPIFY_LOCATION_ID` is unset.
+pub const LOCATIONS: &str = "query Locations { \
+location { id name isActive } \
+locations(first: 50) { nodes { id name isActive isFulfillmentService } } }";
 
 /// §3.1: every request's body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,7 +227,16 @@ pub struct Variant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory_quantity: Option<i64>,
     #[serde(default)]
-    pub inventory_item: Option<IdRef>,
+    pub inventory_item: Option<InventoryItemRef>,
+}
+
+/// A variant's `inventoryItem`: whether Shopify counts its stock. An
+/// untracked item can always be bought, so its quantity means nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryItemRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracked: Option<bool>,
 }
 
 /// Any object read only for its GID.
@@ -279,6 +296,26 @@ pub struct InventoryLevel {
 pub struct InventoryQuantity {
     pub name: String,
     pub quantity: i64,
+}
+
+/// What [`LOCATIONS`] returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationsData {
+    /// The primary location; `null` in a store without one.
+    pub location: Option<Location>,
+    pub locations: Connection<Location>,
+}
+
+/// `Location`, the fields Riff reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+    pub is_active: bool,
+    /// A fulfillment app's location, whose stock the app keeps.
+    #[serde(default)]
+    pub is_fulfillment_service: bool,
 }
 
 /// Variables of [`INVENTORY_LEVEL`].

@@ -63,6 +63,11 @@ pub struct Listing {
     /// A found listing that the import left for the owner (a likely
     /// duplicate, or not importable as it is): not to be decided again.
     pub held: bool,
+    /// When Riff found it on the platform, for a listing it did not make:
+    /// the sales before then are in the quantity the platform showed.
+    pub detected_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The currency of a linked listing priced in another than the shop's.
+    pub foreign_currency: Option<crate::value::Currency>,
     /// Why it is being ended, while it is: a publish confirmed after the
     /// end was asked for is ended again for the same reason.
     pub end_reason: Option<super::EndReason>,
@@ -120,6 +125,7 @@ impl Aggregate for Listing {
             ListingEvent::SoldOn {
                 platform,
                 order_ref,
+                order_number,
                 sold_at,
                 price,
                 quantity,
@@ -129,6 +135,7 @@ impl Aggregate for Listing {
                 self.sales.push(crate::policy::Sale {
                     channel: crate::value::SaleChannel::Platform(platform),
                     order_ref,
+                    order_number,
                     sold_at,
                     price,
                     quantity,
@@ -139,14 +146,18 @@ impl Aggregate for Listing {
                 platform,
                 external_id,
                 snapshot,
-                ..
+                detected_at,
             } => {
                 self.id = Some(listing_id);
                 self.platform = Some(platform);
                 self.external_id = Some(external_id);
                 self.url = snapshot.url;
+                self.detected_at = Some(detected_at);
             }
             ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku),
+            ListingEvent::CurrencyMismatched { listing, .. } => {
+                self.foreign_currency = Some(listing)
+            }
             ListingEvent::EndRequested { reason } => self.end_reason = Some(reason),
             ListingEvent::DuplicateSuspected { .. } | ListingEvent::ImportHeld { .. } => {
                 self.held = true
@@ -279,6 +290,7 @@ impl Listing {
             },
             ListingCommand::RecordSoldOn {
                 order_ref,
+                order_number,
                 sold_at,
                 price,
                 quantity,
@@ -290,6 +302,7 @@ impl Listing {
                 Ok(vec![ListingEvent::SoldOn {
                     platform: self.platform.expect("every created listing has a platform"),
                     order_ref,
+                    order_number,
                     sold_at,
                     price,
                     quantity,
@@ -313,6 +326,13 @@ impl Listing {
                 None if self.held => Ok(vec![]),
                 None => Ok(vec![ListingEvent::ImportHeld { reason }]),
             },
+            ListingCommand::NoteCurrency { listing, shop } => {
+                if listing == shop || self.foreign_currency == Some(listing) {
+                    Ok(vec![])
+                } else {
+                    Ok(vec![ListingEvent::CurrencyMismatched { listing, shop }])
+                }
+            }
             ListingCommand::Link { sku } => match &self.sku {
                 Some(existing) if *existing == sku => Ok(vec![]),
                 Some(existing) => Err(ListingError::AlreadyLinked {
@@ -542,6 +562,7 @@ mod tests {
         let sold = ListingEvent::SoldOn {
             platform: Platform::Reverb,
             order_ref: "R-1".into(),
+            order_number: None,
             sold_at: at(3),
             price,
             quantity: 1,
@@ -551,6 +572,7 @@ mod tests {
             .given(vec![requested(), listed(), sold])
             .when(ListingCommand::RecordSoldOn {
                 order_ref: "R-1".into(),
+                order_number: None,
                 sold_at: at(3),
                 price,
                 quantity: 1,
@@ -625,6 +647,7 @@ mod tests {
             ListingEvent::SoldOn {
                 platform: Platform::Reverb,
                 order_ref: "R-2".into(),
+                order_number: None,
                 sold_at: at(3),
                 price: price(),
                 quantity: 1,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{EndReason, EndedBy, ExternalSnapshot, PlatformAttributes};
 use crate::product::ProductStatus;
-use crate::value::{Money, Platform, Sku};
+use crate::value::{Currency, Money, Platform, Sku};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListingCommand {
@@ -55,6 +55,7 @@ pub enum ListingCommand {
     },
     RecordSoldOn {
         order_ref: String,
+        order_number: Option<String>,
         sold_at: DateTime<Utc>,
         price: Money,
         quantity: u32,
@@ -77,6 +78,12 @@ pub enum ListingCommand {
     },
     HoldImport {
         reason: String,
+    },
+    /// The listing is priced in `listing` while the shop sells in `shop`:
+    /// noted once, and flagged, when they differ.
+    NoteCurrency {
+        listing: Currency,
+        shop: Currency,
     },
     RecordDrift {
         field: String,

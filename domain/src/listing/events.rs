@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{ListingStatus, PlatformAttributes};
-use crate::value::{Money, Platform, Sku};
+use crate::value::{Currency, Money, Platform, Sku};
 
 /// Why a listing is being ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +95,10 @@ pub enum ListingEvent {
     SoldOn {
         platform: Platform,
         order_ref: String,
+        /// The order number the seller sees on the platform; absent from
+        /// events recorded before Riff kept it, and on V&R, which has none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order_number: Option<String>,
         sold_at: DateTime<Utc>,
         price: Money,
         quantity: u32,
@@ -121,9 +125,15 @@ pub enum ListingEvent {
         reason: String,
     },
     /// A listing found on a platform that Riff cannot make a product of
-    /// (no price, another currency): left unlinked for the owner.
+    /// (no price it can read): left unlinked for the owner.
     ImportHeld {
         reason: String,
+    },
+    /// A linked listing priced in another currency than the shop's: it
+    /// keeps its own price, which Riff neither compares nor overwrites.
+    CurrencyMismatched {
+        listing: Currency,
+        shop: Currency,
     },
     StatusDrifted {
         field: String,
@@ -161,6 +171,7 @@ impl ListingEvent {
             | Self::ReviseRequested { .. }
             | Self::DuplicateSuspected { .. }
             | Self::ImportHeld { .. }
+            | Self::CurrencyMismatched { .. }
             | Self::ListingRevised { .. }
             | Self::ReviseFailed { .. }
             | Self::LinkedToProduct { .. }
@@ -187,6 +198,7 @@ impl DomainEvent for ListingEvent {
             Self::LinkedToProduct { .. } => "LinkedToProduct",
             Self::DuplicateSuspected { .. } => "DuplicateSuspected",
             Self::ImportHeld { .. } => "ImportHeld",
+            Self::CurrencyMismatched { .. } => "CurrencyMismatched",
             Self::StatusDrifted { .. } => "StatusDrifted",
             Self::FlagResolved { .. } => "FlagResolved",
         }

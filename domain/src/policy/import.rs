@@ -35,17 +35,24 @@ pub enum ImportDecision {
     /// Nothing like it: create a product from the listing. `sku` is the
     /// platform's SKU when it parses as a Riff SKU; `None` means the caller
     /// generates one (`RIFF-000123`).
+    ///
+    /// `draft` when the listing is priced only in another currency than
+    /// the shop's: a product for sale needs a price in the shop's currency
+    /// and Riff never converts one, so it is made as a draft with the
+    /// platform's price noted, for the owner to price. The listing is
+    /// linked to it all the same, so its SKU is known from then on and a
+    /// sale anywhere ends it everywhere.
     Create {
         sku: Option<Sku>,
         details: ProductDetails,
         price: Money,
         quantity: u32,
+        draft: bool,
     },
-    /// Nothing like it, but the listing has no price Riff can use (the
-    /// platform's was unreadable, or is in another currency than the
-    /// shop's). A product must have a price and Riff never invents one, so
-    /// the listing is left unlinked, as a duplicate would be, for the owner
-    /// to import by hand.
+    /// Nothing like it, but the platform gave no price Riff can read. A
+    /// product must have a price and Riff never invents one, so the listing
+    /// is left unlinked, as a duplicate would be, for the owner to import
+    /// by hand.
     Unpriced { reason: String },
 }
 
@@ -76,31 +83,35 @@ pub fn decide_import(
             };
         }
     }
-    let price = match snapshot.price {
-        Some(price) if price.currency == currency => price,
-        Some(price) => {
-            return ImportDecision::Unpriced {
-                reason: format!(
-                    "the listing is priced in {}, the shop in {currency}",
-                    price.currency
-                ),
-            }
-        }
-        None => {
-            return ImportDecision::Unpriced {
-                reason: format!(
-                    "{} did not give a price Riff can read",
-                    platform.display_name()
-                ),
-            }
-        }
+    let Some(price) = snapshot.price else {
+        return ImportDecision::Unpriced {
+            reason: format!(
+                "{} did not give a price Riff can read",
+                platform.display_name()
+            ),
+        };
     };
     ImportDecision::Create {
         sku: snapshot.sku.as_deref().and_then(|s| Sku::parse(s).ok()),
         details,
         price,
         quantity: snapshot.quantity.unwrap_or(1).max(1),
+        draft: price.currency != currency,
     }
+}
+
+/// The price at which a draft imported in another currency becomes a
+/// product for sale, when a listing priced in the shop's currency is
+/// linked to it: the first price in the shop's own currency is the one the
+/// owner set on that platform. `None` leaves the product as it is.
+pub fn completes_draft(
+    draft: bool,
+    product_price: Option<Money>,
+    listing_price: Option<Money>,
+    shop: Currency,
+) -> Option<Money> {
+    let listing_price = listing_price.filter(|p| p.currency == shop)?;
+    (draft && product_price.is_none_or(|p| p.currency != shop)).then_some(listing_price)
 }
 
 /// Why the listing titled `title` looks like `candidate`, if it does: the
@@ -641,6 +652,7 @@ mod tests {
                 },
                 price: gbp("1499"),
                 quantity: 1,
+                draft: false,
             }
         );
     }
@@ -657,6 +669,10 @@ mod tests {
         assert_eq!(sku, None);
     }
 
+    fn usd(amount: &str) -> Money {
+        Money::parse_price(amount, Currency::parse("USD").unwrap()).unwrap()
+    }
+
     #[test]
     fn a_listing_without_a_usable_price_is_left_for_the_owner() {
         let unpriced = ExternalSnapshot {
@@ -667,14 +683,55 @@ mod tests {
             decide(&unpriced, None, &[]),
             ImportDecision::Unpriced { .. }
         ));
+    }
+
+    #[test]
+    fn a_listing_in_another_currency_becomes_a_draft_with_its_price_noted() {
         let dollars = ExternalSnapshot {
-            price: Some(Money::parse_price("900", Currency::parse("USD").unwrap()).unwrap()),
+            price: Some(usd("900")),
             ..snapshot("Yamaha FG-180 Red Label", json!({}))
         };
-        let ImportDecision::Unpriced { reason } = decide(&dollars, None, &[]) else {
-            panic!("expected unpriced");
+        let ImportDecision::Create { price, draft, .. } = decide(&dollars, None, &[]) else {
+            panic!("expected a draft");
         };
-        assert_eq!(reason, "the listing is priced in USD, the shop in GBP");
+        assert!(draft);
+        assert_eq!(price, usd("900"));
+    }
+
+    #[test]
+    fn a_listing_in_another_currency_links_to_the_product_with_its_sku() {
+        let dollars = ExternalSnapshot {
+            sku: Some("FEN-62".into()),
+            price: Some(usd("2100")),
+            ..snapshot("1962 Fender Stratocaster Sunburst", json!({}))
+        };
+        assert_eq!(
+            decide(&dollars, Some(&strat()), &[]),
+            ImportDecision::Link {
+                sku: Sku::parse("FEN-62").unwrap()
+            }
+        );
+    }
+
+    #[test]
+    fn a_draft_in_another_currency_is_completed_by_the_first_price_in_the_shops() {
+        let gbp = Currency::GBP;
+        let pounds = Money::parse_price("1500", gbp).unwrap();
+        assert_eq!(
+            completes_draft(true, Some(usd("2000")), Some(pounds), gbp),
+            Some(pounds)
+        );
+        // Not a draft, a listing in yet another currency, or a draft priced
+        // by the owner already: nothing to complete.
+        assert_eq!(
+            completes_draft(false, Some(usd("2000")), Some(pounds), gbp),
+            None
+        );
+        assert_eq!(
+            completes_draft(true, Some(usd("2000")), Some(usd("1")), gbp),
+            None
+        );
+        assert_eq!(completes_draft(true, Some(pounds), Some(pounds), gbp), None);
     }
 
     #[test]

@@ -9,10 +9,11 @@ mod saga;
 mod sale;
 
 pub use import::{
-    decide_import, details_from_snapshot, likely_duplicate, Candidate, ImportDecision,
+    completes_draft, decide_import, details_from_snapshot, likely_duplicate, Candidate,
+    ImportDecision,
 };
 pub use priority::PlatformPriority;
 pub use reconcile::{detected_listing_id, diff, to_look_up, Change, KnownListing};
 pub use retry::{RetryDecision, RetryPolicy};
 pub use saga::{listings_to_end, SiblingListing};
-pub use sale::{decide_sale, Sale, SaleDecision};
+pub use sale::{counted_at_import, decide_sale, Sale, SaleDecision};

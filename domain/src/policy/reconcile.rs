@@ -90,6 +90,7 @@ pub enum Change {
     Sold {
         listing_id: Uuid,
         order_ref: String,
+        order_number: Option<String>,
         sold_at: DateTime<Utc>,
         price: Money,
         quantity: u32,
@@ -151,6 +152,7 @@ pub fn diff(
             out.sell(Change::Sold {
                 listing_id,
                 order_ref: sale.order_ref.clone(),
+                order_number: sale.order_number.clone(),
                 sold_at: sale.sold_at,
                 price: sale.price,
                 quantity: sale.quantity,
@@ -159,15 +161,33 @@ pub fn diff(
         }
     }
 
-    // Sales only a listing's status shows (V&R has no orders feed).
+    // Sales only a listing's status shows: V&R has no orders feed, so its
+    // sold flag is its sale. Every other platform reports its orders, so a
+    // listing of theirs that shows none left with no order behind it was
+    // not sold through the platform (in person, or counted down by hand):
+    // that is for the owner to check, never a sale that ends the others.
     for remote in &scan.listings {
         if remote.status != RemoteStatus::Sold || view.has_sale(&remote.external_id) {
             continue;
         }
-        if let Some(k) = view.known(&remote.external_id).filter(|k| k.believed_up()) {
+        let Some(k) = view.known(&remote.external_id).filter(|k| k.believed_up()) else {
+            continue;
+        };
+        if platform == Platform::Vr {
             if let Some(sold) = inferred_sale(platform, remote, k, scanned_at) {
                 out.sell(sold);
             }
+        } else if !k
+            .reported_drift
+            .iter()
+            .any(|(f, v)| f == "quantity" && v == "0")
+        {
+            out.drifted.push(Change::Drifted {
+                listing_id: k.listing_id,
+                field: "quantity".to_owned(),
+                riff_value: k.published_quantity.unwrap_or(1).to_string(),
+                platform_value: "0".to_owned(),
+            });
         }
     }
 
@@ -393,6 +413,7 @@ fn inferred_sale(
     Some(Change::Sold {
         listing_id: known.listing_id,
         order_ref,
+        order_number: None,
         sold_at: scanned_at,
         price: remote.price.or(known.published_price)?,
         quantity: known.published_quantity.filter(|q| *q > 0).unwrap_or(1),
@@ -481,6 +502,7 @@ mod tests {
             external_id: ext.into(),
             sku: None,
             order_ref: order.into(),
+            order_number: None,
             sold_at: at(30),
             price: gbp("1250"),
             quantity: 1,
@@ -512,6 +534,7 @@ mod tests {
         Change::Sold {
             listing_id: id(n),
             order_ref: order.into(),
+            order_number: None,
             sold_at: at(30),
             price: gbp("1250"),
             quantity: 1,
@@ -602,6 +625,7 @@ mod tests {
                 Change::Sold {
                     listing_id: detected,
                     order_ref: "R-9".into(),
+                    order_number: None,
                     sold_at: at(30),
                     price: gbp("1250"),
                     quantity: 1,
@@ -661,6 +685,7 @@ mod tests {
             vec![Change::Sold {
                 listing_id: id(1),
                 order_ref: "vr-123456".into(),
+                order_number: None,
                 sold_at: at(45),
                 price: gbp("1299"),
                 quantity: 1,
@@ -680,7 +705,7 @@ mod tests {
             published_quantity: None,
             ..known(1, "A")
         };
-        let changes = run(&scan(vec![gone], vec![]), &[k]);
+        let changes = diff(&scan(vec![gone], vec![]), &[k], Platform::Vr, at(45));
         let [Change::Sold {
             price, quantity, ..
         }] = changes.as_slice()
@@ -700,21 +725,58 @@ mod tests {
             published_price: None,
             ..known(1, "A")
         };
-        assert_eq!(run(&scan(vec![gone], vec![]), &[k]), vec![]);
+        assert_eq!(
+            diff(&scan(vec![gone], vec![]), &[k], Platform::Vr, at(45)),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn none_left_with_no_order_on_a_platform_that_reports_orders_is_drift_never_a_sale() {
+        for platform in [Platform::Ebay, Platform::Reverb, Platform::Shopify] {
+            let k = KnownListing {
+                published_quantity: Some(3),
+                ..known(1, "A")
+            };
+            let s = scan(
+                vec![with_status(remote(1, "A"), RemoteStatus::Sold)],
+                vec![],
+            );
+            assert_eq!(
+                diff(&s, std::slice::from_ref(&k), platform, at(45)),
+                vec![Change::Drifted {
+                    listing_id: id(1),
+                    field: "quantity".into(),
+                    riff_value: "3".into(),
+                    platform_value: "0".into(),
+                }],
+                "{platform}"
+            );
+            // Reported once, not on every run.
+            let reported = KnownListing {
+                reported_drift: vec![("quantity".into(), "0".into())],
+                ..k
+            };
+            assert_eq!(
+                diff(&s, &[reported], platform, at(45)),
+                vec![],
+                "{platform}"
+            );
+        }
     }
 
     #[test]
     fn an_inferred_sale_already_recorded_is_not_recorded_again() {
         let k = KnownListing {
             status: ListingStatus::Ending,
-            orders: vec!["reverb-A".into()],
+            orders: vec!["vr-A".into()],
             ..known(1, "A")
         };
         let s = scan(
             vec![with_status(remote(1, "A"), RemoteStatus::Sold)],
             vec![],
         );
-        assert_eq!(run(&s, &[k]), vec![]);
+        assert_eq!(diff(&s, &[k], Platform::Vr, at(45)), vec![]);
     }
 
     #[test]

@@ -17,8 +17,14 @@ use crate::value::{Money, SaleChannel};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sale {
     pub channel: SaleChannel,
-    /// The platform's order number, or the till receipt for a shop sale.
+    /// The platform's reference for the sold line, unique per sale: what
+    /// makes a sale seen twice one sale. For a shop sale, the till receipt.
     pub order_ref: String,
+    /// The order number the seller sees on the platform (eBay's
+    /// `23-11842-60577`, Shopify's `#1018`), when the platform has one; a
+    /// line reference is no use to an owner looking for the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_number: Option<String>,
     pub sold_at: DateTime<Utc>,
     pub price: Money,
     pub quantity: u32,
@@ -101,6 +107,20 @@ pub fn decide_sale(
     }
 }
 
+/// Whether a sale is already left out of the product's quantity: the
+/// product was made from the listing that sold (`created_from_it`), with
+/// the quantity the platform showed when Riff found the listing at
+/// `detected_at`, which the sales before that moment had already taken.
+/// Such a sale is recorded for the reports and takes no unit again;
+/// counting it twice is how a shop with three pedals comes to show one.
+pub fn counted_at_import(
+    created_from_it: bool,
+    detected_at: Option<DateTime<Utc>>,
+    sale: &Sale,
+) -> bool {
+    created_from_it && detected_at.is_some_and(|found| sale.sold_at <= found)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -108,10 +128,24 @@ mod tests {
     use super::*;
     use crate::value::{Currency, Platform};
 
+    #[test]
+    fn a_sale_before_the_import_of_its_own_listing_is_already_counted() {
+        let s = sale("shopify", "#1018", 10, 1);
+        let before = Utc.with_ymd_and_hms(2026, 11, 25, 10, 5, 0).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
+        assert!(counted_at_import(true, Some(after), &s));
+        // Sold after the listing was found: the quantity did not show it.
+        assert!(!counted_at_import(true, Some(before), &s));
+        // The product came from another platform's listing.
+        assert!(!counted_at_import(false, Some(after), &s));
+        assert!(!counted_at_import(true, None, &s));
+    }
+
     fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
         Sale {
             channel: channel.parse().unwrap(),
             order_ref: order.into(),
+            order_number: None,
             sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
             price: Money::parse_price("100", Currency::GBP).unwrap(),
             quantity,

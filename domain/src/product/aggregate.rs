@@ -21,6 +21,9 @@ pub enum ProductStatus {
     Sold,
     /// Taken out of the catalogue; kept for the record.
     Archived,
+    /// Saved before it is complete (or imported with no price in the
+    /// shop's currency): kept, sold if a platform sells it, never listed.
+    Draft,
 }
 
 impl ProductStatus {
@@ -29,6 +32,7 @@ impl ProductStatus {
             Self::Active => "active",
             Self::Sold => "sold",
             Self::Archived => "archived",
+            Self::Draft => "draft",
         }
     }
 
@@ -57,6 +61,9 @@ impl ProductStatus {
     }
 }
 
+/// The sequence number of a product's `ProductCreated`.
+const CREATION: u64 = 1;
+
 /// A product's state, folded from its events. `None` fields mean the product
 /// has not been created yet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -72,6 +79,9 @@ pub struct Product {
     pub sales: Vec<Sale>,
     /// Sales that found no unit left: oversells for the owner to resolve.
     pub conflicts: Vec<Sale>,
+    /// The listing it was made from, when it was imported: (platform,
+    /// external id).
+    pub imported_from: Option<(crate::value::Platform, String)>,
     /// How many events the product has; what `expected_version` is checked
     /// against.
     pub version: u64,
@@ -109,13 +119,32 @@ impl Aggregate for Product {
                 details,
                 price,
                 quantity,
-                source: _,
+                source,
+                draft,
             } => {
+                if let super::ProductSource::Imported {
+                    platform,
+                    external_id,
+                } = source
+                {
+                    self.imported_from = Some((platform, external_id));
+                }
                 self.sku = Some(sku);
                 self.details = Some(details);
                 self.price = Some(price);
                 self.quantity = quantity;
-                self.status = ProductStatus::Active;
+                self.status = if draft {
+                    ProductStatus::Draft
+                } else {
+                    ProductStatus::Active
+                };
+            }
+            ProductEvent::ProductActivated { price } => {
+                self.price = Some(price);
+                self.status = ProductStatus::Active.after_sale(self.quantity);
+            }
+            ProductEvent::ProductRestored => {
+                self.status = ProductStatus::Active.after_sale(self.quantity);
             }
             ProductEvent::DetailsRevised { details } => self.details = Some(details),
             ProductEvent::PriceChanged { price, .. } => self.price = Some(price),
@@ -160,6 +189,7 @@ impl Product {
             price,
             quantity,
             source,
+            draft,
         } = command
         {
             if let Some(existing) = &self.sku {
@@ -173,6 +203,7 @@ impl Product {
                 price,
                 quantity,
                 source,
+                draft,
             }]);
         }
         if self.sku.is_none() {
@@ -180,7 +211,11 @@ impl Product {
         }
         match command {
             ProductCommand::Create { .. } => unreachable!("handled above"),
-            ProductCommand::RecordSale { sale, priority } => {
+            ProductCommand::RecordSale {
+                sale,
+                priority,
+                counted,
+            } => {
                 // A sale is a fact from outside: even an archived item that a
                 // marketplace sold must be recorded, never refused.
                 if sale.quantity == 0 {
@@ -195,6 +230,12 @@ impl Product {
                         &priority,
                     ) {
                         SaleDecision::Duplicate => vec![],
+                        SaleDecision::Accept { .. } if counted => {
+                            vec![ProductEvent::ProductSold {
+                                sale,
+                                remaining: self.quantity,
+                            }]
+                        }
                         SaleDecision::Accept { remaining } => {
                             vec![ProductEvent::ProductSold { sale, remaining }]
                         }
@@ -217,7 +258,28 @@ impl Product {
                 }
                 Ok(vec![ProductEvent::FlagResolved { sequence, note }])
             }
+            ProductCommand::Restore => match self.status {
+                ProductStatus::Archived => Ok(vec![ProductEvent::ProductRestored]),
+                _ => Ok(vec![]),
+            },
+            ProductCommand::Archive { .. } if self.status == ProductStatus::Archived => Ok(vec![]),
             _ if self.status == ProductStatus::Archived => Err(ProductError::Archived),
+            ProductCommand::Activate { price } => {
+                if self.status != ProductStatus::Draft {
+                    return Ok(vec![]);
+                }
+                let price = price.or(self.price).ok_or(ProductError::NotFound)?;
+                let mut events = vec![ProductEvent::ProductActivated { price }];
+                // The draft's own flag (raised by its creation) asked for
+                // exactly this: it is dealt with.
+                if self.open_flags.contains(&CREATION) {
+                    events.push(ProductEvent::FlagResolved {
+                        sequence: CREATION,
+                        note: format!("activated at {price}"),
+                    });
+                }
+                Ok(events)
+            }
             ProductCommand::Revise(revision) => self.revise(revision),
             ProductCommand::AttachMedia { media } => {
                 Ok(vec![ProductEvent::MediaAttached { media }])
@@ -347,6 +409,7 @@ mod tests {
             price: gbp("1499"),
             quantity,
             source: ProductSource::Manual,
+            draft: false,
         }
     }
 
@@ -354,6 +417,7 @@ mod tests {
         Sale {
             channel: channel.parse().unwrap(),
             order_ref: order.into(),
+            order_number: None,
             sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
             price: gbp("1499"),
             quantity,
@@ -364,6 +428,7 @@ mod tests {
         ProductCommand::RecordSale {
             sale,
             priority: PlatformPriority::default(),
+            counted: false,
         }
     }
 
@@ -377,6 +442,7 @@ mod tests {
                 price: gbp("1499"),
                 quantity: 1,
                 source: ProductSource::Manual,
+                draft: false,
             })
             .then_expect_events(vec![created(1)]);
     }
@@ -391,6 +457,7 @@ mod tests {
                 price: gbp("10"),
                 quantity: 1,
                 source: ProductSource::Manual,
+                draft: false,
             })
             .then_expect_error(ProductError::AlreadyExists { sku: sku() });
     }
@@ -750,5 +817,117 @@ mod tests {
             .given(vec![created(1)])
             .when(record(sale("shop", "T1", 30, 0)))
             .then_expect_error(ProductError::EmptySale);
+    }
+
+    #[test]
+    fn a_sale_already_counted_by_the_import_takes_no_unit_again() {
+        ProductTest::with(())
+            .given(vec![created(2)])
+            .when(ProductCommand::RecordSale {
+                sale: sale("shopify", "#1018", 1, 1),
+                priority: PlatformPriority::default(),
+                counted: true,
+            })
+            .then_expect_events(vec![ProductEvent::ProductSold {
+                sale: sale("shopify", "#1018", 1, 1),
+                remaining: 2,
+            }]);
+    }
+
+    fn draft() -> ProductEvent {
+        let ProductEvent::ProductCreated {
+            sku,
+            details,
+            quantity,
+            source,
+            ..
+        } = created(1)
+        else {
+            unreachable!()
+        };
+        ProductEvent::ProductCreated {
+            sku,
+            details,
+            price: Money::parse_price("2000", Currency::parse("USD").unwrap()).unwrap(),
+            quantity,
+            source,
+            draft: true,
+        }
+    }
+
+    #[test]
+    fn a_draft_is_activated_at_a_price_in_the_shops_currency() {
+        ProductTest::with(())
+            .given(vec![draft()])
+            .when(ProductCommand::Activate {
+                price: Some(gbp("1499")),
+            })
+            .then_expect_events(vec![ProductEvent::ProductActivated { price: gbp("1499") }]);
+        // An imported draft's flag is resolved by its activation.
+        let ProductEvent::ProductCreated {
+            sku,
+            details,
+            price,
+            quantity,
+            ..
+        } = draft()
+        else {
+            unreachable!()
+        };
+        let imported = ProductEvent::ProductCreated {
+            sku,
+            details,
+            price,
+            quantity,
+            source: ProductSource::Imported {
+                platform: crate::value::Platform::Reverb,
+                external_id: "93437001".into(),
+            },
+            draft: true,
+        };
+        ProductTest::with(())
+            .given(vec![imported])
+            .when(ProductCommand::Activate {
+                price: Some(gbp("1499")),
+            })
+            .then_expect_events(vec![
+                ProductEvent::ProductActivated { price: gbp("1499") },
+                ProductEvent::FlagResolved {
+                    sequence: 1,
+                    note: "activated at 1499.00 GBP".into(),
+                },
+            ]);
+        let mut product = Product::default();
+        product.apply(draft());
+        assert_eq!(product.status, ProductStatus::Draft);
+        assert!(!product.status.can_be_listed());
+        product.apply(ProductEvent::ProductActivated { price: gbp("1499") });
+        assert_eq!(product.status, ProductStatus::Active);
+        assert_eq!(product.price, Some(gbp("1499")));
+    }
+
+    #[test]
+    fn an_active_product_is_not_activated_again() {
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::Activate { price: None })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn an_archived_product_is_restored_once_and_archiving_twice_records_once() {
+        let archived = ProductEvent::ProductArchived { reason: None };
+        ProductTest::with(())
+            .given(vec![created(1), archived.clone()])
+            .when(ProductCommand::Restore)
+            .then_expect_events(vec![ProductEvent::ProductRestored]);
+        ProductTest::with(())
+            .given(vec![created(1), archived])
+            .when(ProductCommand::Archive { reason: None })
+            .then_expect_events(vec![]);
+        ProductTest::with(())
+            .given(vec![created(1)])
+            .when(ProductCommand::Restore)
+            .then_expect_events(vec![]);
     }
 }

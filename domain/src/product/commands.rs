@@ -39,8 +39,16 @@ pub enum ProductCommand {
         price: Money,
         quantity: u32,
         source: ProductSource,
+        /// Save it as a draft, not for sale until activated.
+        draft: bool,
     },
     Revise(Revision),
+    /// Make a draft ready for sale, at `price` or the price it has.
+    Activate {
+        price: Option<Money>,
+    },
+    /// Bring an archived product back, active, without listing it again.
+    Restore,
     AttachMedia {
         media: Media,
     },
@@ -55,6 +63,10 @@ pub enum ProductCommand {
     RecordSale {
         sale: Sale,
         priority: PlatformPriority,
+        /// The product's quantity already leaves this sale's units out: it
+        /// was imported from the platform's remaining quantity, after the
+        /// sale. The sale is recorded for the reports and takes nothing.
+        counted: bool,
     },
     Archive {
         reason: Option<String>,

@@ -17,7 +17,18 @@ pub enum ProductEvent {
         price: Money,
         quantity: u32,
         source: ProductSource,
+        /// Saved as a draft: not listable until activated. Absent from
+        /// events recorded before drafts existed, which were all active.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        draft: bool,
     },
+    /// A draft made ready for sale, at `price` (in the shop's currency).
+    ProductActivated {
+        price: Money,
+    },
+    /// An archived product back in the catalogue, its listings not
+    /// restored: the owner lists it again where they want it.
+    ProductRestored,
     DetailsRevised {
         details: ProductDetails,
     },
@@ -77,6 +88,8 @@ impl DomainEvent for ProductEvent {
             Self::ProductSold { .. } => "ProductSold",
             Self::SaleConflictDetected { .. } => "SaleConflictDetected",
             Self::ProductArchived { .. } => "ProductArchived",
+            Self::ProductActivated { .. } => "ProductActivated",
+            Self::ProductRestored => "ProductRestored",
             Self::FlagResolved { .. } => "FlagResolved",
         }
         .to_owned()

@@ -82,6 +82,7 @@ impl StockRow {
             details,
             price,
             quantity,
+            draft,
             ..
         } = event
         else {
@@ -94,7 +95,11 @@ impl StockRow {
             price_minor: price.minor_units(),
             currency: price.currency.to_string(),
             quantity: i64::from(*quantity),
-            status: ProductStatus::Active,
+            status: if *draft {
+                ProductStatus::Draft
+            } else {
+                ProductStatus::Active
+            },
             version: envelope.sequence,
             media: vec![],
             created_at: at.clone(),
@@ -142,7 +147,19 @@ impl StockRow {
                 riff_domain::product::reorder_media(&mut self.media, order);
             }
             ProductEvent::ProductArchived { .. } => self.status = ProductStatus::Archived,
+            ProductEvent::ProductActivated { price } => {
+                self.price_minor = price.minor_units();
+                self.currency = price.currency.to_string();
+                self.status = ProductStatus::Active.after_sale(self.units());
+            }
+            ProductEvent::ProductRestored => {
+                self.status = ProductStatus::Active.after_sale(self.units());
+            }
         }
+    }
+
+    fn units(&self) -> u32 {
+        u32::try_from(self.quantity).unwrap_or(0)
     }
 }
 
@@ -596,6 +613,7 @@ impl Folded for StockRow {
             status: match row.try_get::<String, _>("status")?.as_str() {
                 "sold" => ProductStatus::Sold,
                 "archived" => ProductStatus::Archived,
+                "draft" => ProductStatus::Draft,
                 _ => ProductStatus::Active,
             },
             version: row.try_get("version")?,

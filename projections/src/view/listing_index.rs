@@ -203,6 +203,9 @@ pub(crate) fn outcome(event: &ListingEvent) -> String {
             format!("looks like {of} ({reason}); not linked")
         }
         ListingEvent::ImportHeld { reason } => format!("not imported: {reason}"),
+        ListingEvent::CurrencyMismatched { listing, .. } => {
+            format!("priced in {listing}, keeps its own price")
+        }
         ListingEvent::StatusDrifted {
             field,
             riff_value,
@@ -288,6 +291,17 @@ pub async fn on_platform(
 /// The database could not be read.
 pub async fn of_product(db: &Db, sku: &str) -> Result<Vec<IndexedListing>, ProjectionError> {
     select(db, "sku = $1", &[sku]).await
+}
+
+/// The listings found on a platform and not linked to any product (held
+/// for the owner, or looking like another product), still up there.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn unlinked(db: &Db) -> Result<Vec<IndexedListing>, ProjectionError> {
+    let mut rows = select(db, "sku is null and external_id is not null", &[]).await?;
+    rows.retain(|l| !l.status.is_closed());
+    Ok(rows)
 }
 
 /// One listing.

@@ -11,6 +11,7 @@ mod auth;
 mod events;
 mod inventory;
 mod ledger;
+mod marketplaces;
 mod products;
 mod replay;
 mod reports;

@@ -82,6 +82,7 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
                 price: gbp(100_000),
                 quantity: u32::from(n % 3) + 1,
                 source: ProductSource::Manual,
+                draft: false,
             };
             ledger.product(&sku(n), command, &meta).await.is_ok()
         }
@@ -116,6 +117,7 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
                     .parse()
                     .unwrap(),
                 order_ref: format!("O{order}"),
+                order_number: Some(format!("#{order}")),
                 sold_at: chrono::DateTime::from_timestamp(
                     1_764_000_000 + i64::from(minute) * 60,
                     0,
@@ -127,6 +129,7 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
             let command = ProductCommand::RecordSale {
                 sale,
                 priority: PlatformPriority::default(),
+                counted: false,
             };
             ledger.product(&sku(product), command, &meta).await.is_ok()
         }

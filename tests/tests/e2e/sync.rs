@@ -17,7 +17,7 @@ use riff_web::sync::sagas;
 use serde_json::{json, Value};
 
 /// Polls `check` until it gives `Some`, or fails the test after `limit`.
-async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+pub(crate) async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -45,7 +45,7 @@ async fn shop(backend: Backend) -> (TestApp, Simulators) {
     (app, sims)
 }
 
-async fn product(app: &TestApp, sku: &str) -> Value {
+pub(crate) async fn product(app: &TestApp, sku: &str) -> Value {
     app.get(&format!("/api/products/{sku}"))
         .await
         .json()
@@ -53,7 +53,7 @@ async fn product(app: &TestApp, sku: &str) -> Value {
         .unwrap()
 }
 
-fn listing(product: &Value, platform: Platform) -> &Value {
+pub(crate) fn listing(product: &Value, platform: Platform) -> &Value {
     product["listings"]
         .as_array()
         .and_then(|ls| ls.iter().find(|l| l["platform"] == platform.as_str()))
@@ -61,7 +61,7 @@ fn listing(product: &Value, platform: Platform) -> &Value {
 }
 
 /// Waits until the listing of `sku` on `platform` has `status`.
-async fn listing_reaches(
+pub(crate) async fn listing_reaches(
     app: &TestApp,
     sku: &str,
     platform: Platform,
@@ -77,7 +77,7 @@ async fn listing_reaches(
 }
 
 /// Lists `sku` on all four platforms and waits until every listing is live.
-async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
+pub(crate) async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
     for platform in Platform::ALL {
         let response = app
             .post(
@@ -100,7 +100,7 @@ async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
 }
 
 /// Buys the listing on its simulator, as a buyer would.
-fn buy(sims: &Simulators, platform: Platform, external_id: &str) {
+pub(crate) fn buy(sims: &Simulators, platform: Platform, external_id: &str) {
     let order = match platform {
         Platform::Ebay => sims.ebay().buy(external_id),
         Platform::Reverb => sims.reverb().buy(external_id),
@@ -349,14 +349,14 @@ on_both_backends!(a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile);
 
 /// Riff with the four simulators and no webhooks: syncs happen only when
 /// a test starts one, so it controls what is seen in which order.
-async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
+pub(crate) async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
     let settings = sims.spawn().await.unwrap();
     spawn_app_with(TestDatabase::new(backend).await, settings).await
 }
 
 /// Starts a sync and waits until it has finished and everything it caused
 /// (imports, sales, ends) has been carried out.
-async fn sync_and_settle(app: &TestApp) -> Value {
+pub(crate) async fn sync_and_settle(app: &TestApp) -> Value {
     let response = app.post("/api/sync", &json!({})).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let run_id = response.json::<Value>().await.unwrap()["run_id"]
@@ -382,7 +382,7 @@ async fn sync_and_settle(app: &TestApp) -> Value {
 
 /// Waits until the log has stopped growing and no listing waits for a
 /// marketplace call.
-async fn quiesce(app: &TestApp) {
+pub(crate) async fn quiesce(app: &TestApp) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let (mut last, mut calm) = (0, 0);
     while calm < 3 {
@@ -409,14 +409,14 @@ async fn quiesce(app: &TestApp) {
     }
 }
 
-fn writes(sims: &Simulators) -> u32 {
+pub(crate) fn writes(sims: &Simulators) -> u32 {
     sims.ebay().write_requests()
         + sims.reverb().write_requests()
         + sims.shopify().write_requests()
         + sims.vr().write_requests()
 }
 
-async fn open_flags(app: &TestApp, kind: &str) -> Vec<Value> {
+pub(crate) async fn open_flags(app: &TestApp, kind: &str) -> Vec<Value> {
     let flags: Value = app
         .get(&format!("/api/flags?status=open&kind={kind}"))
         .await

@@ -19,16 +19,30 @@ use super::Failure;
 use crate::actions;
 use crate::state::AppState;
 
-/// The kinds, in the order the queue shows them, with what they mean.
-const KINDS: [(&str, &str); 8] = [
-    ("sale_conflict", "Sold twice"),
-    ("likely_duplicate", "Looks like a product you have"),
-    ("import_held", "Found, not imported"),
-    ("imported", "Imported: check the details"),
-    ("end_failed", "Could not end"),
-    ("publish_failed", "Could not publish"),
-    ("revise_failed", "Could not update"),
-    ("status_drifted", "Differs on the platform"),
+/// The kinds, in the order the queue shows them, with their heading and,
+/// where the heading alone does not say it, what the kind means.
+const KINDS: [(&str, &str, &str); 9] = [
+    ("sale_conflict", "Sold twice", ""),
+    ("likely_duplicate", "Looks like a product you have", ""),
+    (
+        "import_held",
+        "Found, not imported",
+        "A draft made from a listing priced only in another currency is held here too: give it a price in the shop's currency.",
+    ),
+    ("imported", "Imported: check the details", ""),
+    ("end_failed", "Could not end", ""),
+    ("publish_failed", "Could not publish", ""),
+    ("revise_failed", "Could not update", ""),
+    (
+        "status_drifted",
+        "Differs on the platform",
+        "A quantity that fell with no order behind it is never taken for a sale: check whether it sold in person, then correct the stock.",
+    ),
+    (
+        "currency_mismatch",
+        "Priced in another currency",
+        "The listing carries a product's SKU but the platform prices it in another currency than the shop's. It is linked: a sale there ends the item everywhere, and a sale elsewhere ends it there. Its price stays the platform's own: Riff does not compare it with the product's price or overwrite it, so change it on the platform when the shop's price changes.",
+    ),
 ];
 
 #[derive(Deserialize, Default)]
@@ -57,10 +71,11 @@ pub(crate) async fn show(
         @if all.is_empty() {
             p { "Nothing here." }
         }
-        @for (kind, heading) in KINDS {
+        @for (kind, heading, meaning) in KINDS {
             @let of_kind: Vec<&FlagRow> = all.iter().filter(|f| f.kind == kind).collect();
             @if !of_kind.is_empty() {
                 h2 { (heading) " (" (of_kind.len()) ")" }
+                @if !meaning.is_empty() { p.meaning { (meaning) } }
                 @for flag in of_kind { (card(flag, &session, state.zone)) }
             }
         }

@@ -15,6 +15,7 @@ use super::session::Session;
 use super::Failure;
 use crate::http::api::sales::{select, Params};
 use crate::state::AppState;
+use riff_projections::view::sales::SaleRow;
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -74,7 +75,7 @@ pub(crate) async fn show(
                         td data-label="Sold" { (when_text(&sale.sold_at, state.zone)) }
                         td data-label="SKU" { a href=(format!("/products/{}", sale.sku)) { (sale.sku) } }
                         td data-label="Where" { (platform_name(&sale.platform)) }
-                        td data-label="Order" { code { (sale.order_ref) } }
+                        td data-label="Order" { (order_cell(sale)) }
                         td.num data-label="Qty" { (sale.quantity) }
                         td.num data-label="Price" { (sale.price) " " (sale.currency) }
                         td data-label="Status" { (badge(&sale.status)) }
@@ -84,6 +85,34 @@ pub(crate) async fn show(
         }
     };
     Ok(layout::page("Sales", "/sales", &session, body).into_response())
+}
+
+/// The order number the seller knows, linked to the order's page where the
+/// platform has one at a fixed address (eBay's Seller Hub, Reverb's
+/// selling orders); the line reference otherwise.
+fn order_cell(sale: &SaleRow) -> Markup {
+    let Some(number) = &sale.order_number else {
+        return html! { code { (sale.order_ref) } };
+    };
+    // Only a plain number goes into an address: eBay's and Reverb's are
+    // digits and dashes, and anything else is shown, not linked.
+    let plain = number
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let page = match sale.platform.as_str() {
+        "ebay" if plain => Some(format!(
+            "https://www.ebay.co.uk/sh/ord/details?orderid={number}"
+        )),
+        "reverb" if plain => Some(format!("https://reverb.com/my/selling/orders/{number}")),
+        _ => None,
+    };
+    html! {
+        @match page {
+            Some(href) => a href=(href) rel="noopener noreferrer" target="_blank" { (number) },
+            None => (number),
+        }
+        " " small { code title="Riff's reference for the sold line" { (sale.order_ref) } }
+    }
 }
 
 fn amount(raw: &str) -> f64 {

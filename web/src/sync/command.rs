@@ -44,7 +44,7 @@ pub async fn run(
 ) -> Result<Outcome, CommandError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
-    let (platforms, problems) = config.marketplaces.configured();
+    let (platforms, problems) = config.marketplaces().configured();
     if let Some(problem) = problems.first() {
         return Err(CommandError::Settings(problem.to_string()));
     }

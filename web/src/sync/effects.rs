@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use riff_domain::listing::{EndReason, EndedBy};
+use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::RetryDecision;
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{MediaKind, Sku};
@@ -378,11 +378,21 @@ async fn request_for(
     };
     let product = engine.ledger.load_product(&sku).await?;
     let state = engine.ledger.load_listing(listing.id()).await?;
-    let (Some(details), Some(price), Some(attributes)) =
-        (product.details, product.price, state.attributes)
-    else {
+    let (Some(details), Some(price)) = (product.details, product.price) else {
         return Ok(None);
     };
+    // A listing Riff found rather than made has no attributes of its own:
+    // the adapter fills what it needs from the product, as for a new one.
+    // Without this its updates waited for attributes that nothing would
+    // ever give, and `riff sync` waited for them.
+    let attributes = state
+        .attributes
+        .unwrap_or_else(|| PlatformAttributes::empty(listing.platform));
+    // A listing in another currency keeps the price it has there.
+    let price = listing
+        .published_price
+        .filter(|own| own.currency != price.currency)
+        .unwrap_or(price);
     let picture_urls = product
         .media
         .iter()

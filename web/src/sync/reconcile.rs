@@ -183,6 +183,11 @@ pub async fn run(
             .await?;
         summary.platforms.insert(platform, report);
     }
+    // A listing held because its SKU's product did not exist when it was
+    // found is looked at again on every full run, and linked once it does.
+    if look == Look::Everything {
+        super::sagas::link_held(engine, None, &meta).await?;
+    }
     engine
         .ledger
         .sync_run(
@@ -209,10 +214,18 @@ async fn apply(
     // The index must include everything appended so far (an earlier
     // platform of this run may have detected a listing).
     engine.projector.run_until_idle().await?;
-    let known: Vec<_> = listing_index::on_platform(&engine.db, platform)
-        .await?
+    let indexed = listing_index::on_platform(&engine.db, platform).await?;
+    let known: Vec<_> = indexed
         .iter()
         .map(listing_index::IndexedListing::known)
+        .collect();
+    let foreign: HashSet<Uuid> = indexed
+        .iter()
+        .filter(|l| {
+            l.published_price
+                .is_some_and(|p| p.currency != engine.currency)
+        })
+        .map(listing_index::IndexedListing::id)
         .collect();
     let now = Utc::now();
     let mut report = PlatformReport {
@@ -255,6 +268,7 @@ async fn apply(
             Change::Sold {
                 listing_id,
                 order_ref,
+                order_number,
                 sold_at,
                 price,
                 quantity,
@@ -265,6 +279,7 @@ async fn apply(
                     listing_id,
                     ListingCommand::RecordSoldOn {
                         order_ref,
+                        order_number,
                         sold_at,
                         price,
                         quantity,
@@ -282,6 +297,11 @@ async fn apply(
                     },
                 )
             }
+            // A listing in another currency keeps its own price there:
+            // a price that differs from the shop's is not drift.
+            Change::Drifted {
+                listing_id, field, ..
+            } if field == "price" && foreign.contains(&listing_id) => continue,
             Change::Drifted {
                 listing_id,
                 field,

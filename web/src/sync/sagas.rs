@@ -19,14 +19,15 @@ use std::collections::HashSet;
 
 use riff_domain::listing::EndReason;
 use riff_domain::policy::{
-    decide_import, listings_to_end, Candidate, ImportDecision, Sale, SiblingListing,
+    completes_draft, counted_at_import, decide_import, listings_to_end, Candidate, ImportDecision,
+    Sale, SiblingListing,
 };
 use riff_domain::product::ProductSource;
 use riff_domain::sync_run::Trigger;
-use riff_domain::value::{Platform, ProductDetails, ProductDetailsInput, SaleChannel, Sku};
+use riff_domain::value::{ProductDetails, ProductDetailsInput, SaleChannel, Sku};
 use riff_domain::{
-    ListingCommand, ListingError, ListingEvent, ListingStatus, ProductCommand, ProductError,
-    ProductEvent, Source,
+    Listing, ListingCommand, ListingError, ListingEvent, ListingStatus, ProductCommand,
+    ProductError, ProductEvent, ProductStatus, Source,
 };
 use riff_projections::checkpoint;
 use riff_projections::log::{self, Envelope, RecordedEvent};
@@ -164,14 +165,13 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
         RecordedEvent::Listing(ListingEvent::SoldOn { order_ref, .. }) => {
             let listing = engine.ledger.load_listing(listing_uuid(id)).await?;
             if let Some(sku) = &listing.sku {
-                let sales = listing.sales.iter().filter(|s| s.order_ref == *order_ref);
-                record_sales(engine, sku, sales, &meta).await?;
+                record_sales(engine, sku, &listing, Some(order_ref), &meta).await?;
             }
         }
         RecordedEvent::Listing(ListingEvent::LinkedToProduct { sku }) => {
             let listing = engine.ledger.load_listing(listing_uuid(id)).await?;
             if product_exists(engine, sku).await? {
-                record_sales(engine, sku, listing.sales.iter(), &meta).await?;
+                record_sales(engine, sku, &listing, None, &meta).await?;
             }
         }
         RecordedEvent::Listing(ListingEvent::ExternallyDetected { .. }) => {
@@ -219,18 +219,37 @@ async fn product_exists(engine: &Engine, sku: &Sku) -> Result<bool, SyncError> {
     Ok(engine.ledger.load_product(sku).await?.sku.is_some())
 }
 
-/// Records platform sales on their product. A sale already recorded is a
-/// duplicate the product ignores.
-async fn record_sales<'a>(
+/// Records the sales of `listing` (only the order `only`, when given) on
+/// its product. A sale already recorded is a duplicate the product ignores;
+/// one that the product's imported quantity already leaves out is recorded
+/// without taking a unit again (`policy::counted_at_import`).
+async fn record_sales(
     engine: &Engine,
     sku: &Sku,
-    sales: impl Iterator<Item = &'a Sale>,
+    listing: &Listing,
+    only: Option<&String>,
     meta: &riff_domain::EventMetadata,
 ) -> Result<(), SyncError> {
+    let sales: Vec<&Sale> = listing
+        .sales
+        .iter()
+        .filter(|s| only.is_none_or(|order| s.order_ref == *order))
+        .collect();
+    if sales.is_empty() {
+        return Ok(());
+    }
+    let product = engine.ledger.load_product(sku).await?;
+    let created_from_it = product
+        .imported_from
+        .as_ref()
+        .is_some_and(|(platform, id)| {
+            listing.platform == Some(*platform) && listing.external_id.as_ref() == Some(id)
+        });
     for sale in sales {
         let command = ProductCommand::RecordSale {
             sale: sale.clone(),
             priority: engine.priority.clone(),
+            counted: counted_at_import(created_from_it, listing.detected_at, sale),
         };
         match engine.ledger.product(sku, command, meta).await {
             Ok(()) => {}
@@ -255,6 +274,13 @@ async fn after_sale(
     remaining: u32,
     meta: &riff_domain::EventMetadata,
 ) -> Result<(), SyncError> {
+    // A listing still held for the owner is never a reason to leave a
+    // sold item up: one carrying this SKU is linked now, and ended below.
+    if remaining == 0 {
+        if let Ok(parsed) = Sku::parse(sku) {
+            link_held(engine, Some(&parsed), meta).await?;
+        }
+    }
     let listings = listing_index::of_product(&engine.db, sku).await?;
     let sold_listing = listings
         .iter()
@@ -304,6 +330,11 @@ async fn revise_all(
         return Ok(());
     };
     for listing in live {
+        // A listing in another currency keeps the price it has there.
+        let price = listing
+            .published_price
+            .filter(|own| own.currency != price.currency)
+            .unwrap_or(price);
         if listing.published_price == Some(price)
             && listing.published_quantity == Some(product.quantity)
         {
@@ -363,8 +394,7 @@ pub async fn import_as_new(
     meta: &riff_domain::EventMetadata,
 ) -> Result<Sku, SyncError> {
     let listing = engine.ledger.load_listing(listing_id).await?;
-    let (Some(platform), Some(external_id)) = (listing.platform, listing.external_id.clone())
-    else {
+    let (Some(platform), Some(_)) = (listing.platform, &listing.external_id) else {
         return Err(SyncError::Refused(
             "this listing was not found on a platform".into(),
         ));
@@ -388,8 +418,8 @@ pub async fn import_as_new(
     }
     let sku = Sku::generated(engine.db.next_counter("sku").await?);
     link(engine, listing_id, &sku, meta).await?;
-    create_imported(engine, &sku, platform, &external_id, &snapshot, meta).await?;
-    record_sales(engine, &sku, listing.sales.iter(), meta).await?;
+    create_imported(engine, &sku, &listing, &snapshot, meta).await?;
+    record_sales(engine, &sku, &listing, None, meta).await?;
     engine.projector.nudge();
     Ok(sku)
 }
@@ -404,8 +434,7 @@ async fn import(
     let mut meta = meta.clone();
     meta.source = Source::Import;
     let listing = engine.ledger.load_listing(listing_id).await?;
-    let (Some(platform), Some(external_id)) = (listing.platform, listing.external_id.clone())
-    else {
+    let (Some(platform), Some(_)) = (listing.platform, &listing.external_id) else {
         return Ok(());
     };
     if listing.held {
@@ -417,16 +446,20 @@ async fn import(
     // Linked already: a reaction cut short by a crash; finish it.
     if let Some(sku) = &listing.sku {
         if !product_exists(engine, sku).await? {
-            create_imported(engine, sku, platform, &external_id, &snapshot, &meta).await?;
+            create_imported(engine, sku, &listing, &snapshot, &meta).await?;
         }
-        return record_sales(engine, sku, listing.sales.iter(), &meta).await;
+        return record_sales(engine, sku, &listing, None, &meta).await;
     }
-    let same_sku = match snapshot.sku.as_deref().map(Sku::parse) {
+    let (same_sku, product) = match snapshot.sku.as_deref().map(Sku::parse) {
         Some(Ok(sku)) => {
             let product = engine.ledger.load_product(&sku).await?;
-            product.details.map(|details| Candidate { sku, details })
+            let candidate = product
+                .details
+                .clone()
+                .map(|details| Candidate { sku, details });
+            (candidate, Some(product))
         }
-        _ => None,
+        _ => (None, None),
     };
     // With the SKU's product at hand the answer is a link: no need to
     // compare with every other product.
@@ -443,6 +476,10 @@ async fn import(
     match decision {
         ImportDecision::Link { sku } => {
             link(engine, listing_id, &sku, &meta).await?;
+            note_currency(engine, listing_id, &snapshot, &meta).await?;
+            if let Some(product) = &product {
+                complete_draft(engine, &sku, product, &snapshot, &meta).await?;
+            }
         }
         ImportDecision::LikelyDuplicate { of, reason } => {
             listing_command(
@@ -470,8 +507,9 @@ async fn import(
             // Link first: a crash between the two leaves a linked listing,
             // which the branch above finishes — never a second product.
             link(engine, listing_id, &sku, &meta).await?;
-            create_imported(engine, &sku, platform, &external_id, &snapshot, &meta).await?;
-            record_sales(engine, &sku, listing.sales.iter(), &meta).await?;
+            create_imported(engine, &sku, &listing, &snapshot, &meta).await?;
+            note_currency(engine, listing_id, &snapshot, &meta).await?;
+            record_sales(engine, &sku, &listing, None, &meta).await?;
             // The next found listing of this batch is compared with it too.
             round
                 .candidates(engine)
@@ -480,6 +518,88 @@ async fn import(
         }
     }
     Ok(())
+}
+
+/// Links every listing left unlinked whose platform SKU is now a
+/// product's (or only those with `only`'s SKU): a listing held because
+/// its product did not exist yet when it was found is linked as soon as it
+/// does, whichever platform made the product. Returns how many it linked.
+///
+/// # Errors
+/// The store failed.
+pub async fn link_held(
+    engine: &Engine,
+    only: Option<&Sku>,
+    meta: &riff_domain::EventMetadata,
+) -> Result<usize, SyncError> {
+    engine.projector.run_until_idle().await?;
+    let mut linked = 0;
+    for row in listing_index::unlinked(&engine.db).await? {
+        let listing_id = row.id();
+        let Some(snapshot) = first_snapshot(engine, listing_id).await? else {
+            continue;
+        };
+        let Some(Ok(sku)) = snapshot.sku.as_deref().map(Sku::parse) else {
+            continue;
+        };
+        if only.is_some_and(|wanted| *wanted != sku) {
+            continue;
+        }
+        let product = engine.ledger.load_product(&sku).await?;
+        if product.sku.is_none() {
+            continue;
+        }
+        link(engine, listing_id, &sku, meta).await?;
+        note_currency(engine, listing_id, &snapshot, meta).await?;
+        complete_draft(engine, &sku, &product, &snapshot, meta).await?;
+        linked += 1;
+    }
+    if linked > 0 {
+        engine.projector.run_until_idle().await?;
+    }
+    Ok(linked)
+}
+
+/// Flags, once, a linked listing priced in another currency than the
+/// shop's: it keeps its own price.
+async fn note_currency(
+    engine: &Engine,
+    listing_id: Uuid,
+    snapshot: &riff_domain::listing::ExternalSnapshot,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    let Some(price) = snapshot.price else {
+        return Ok(());
+    };
+    let command = ListingCommand::NoteCurrency {
+        listing: price.currency,
+        shop: engine.currency,
+    };
+    listing_command(engine, listing_id, command, meta).await
+}
+
+/// A draft imported in another currency becomes a product for sale once
+/// a listing in the shop's currency is linked to it (`policy::completes_draft`).
+async fn complete_draft(
+    engine: &Engine,
+    sku: &Sku,
+    product: &riff_domain::Product,
+    snapshot: &riff_domain::listing::ExternalSnapshot,
+    meta: &riff_domain::EventMetadata,
+) -> Result<(), SyncError> {
+    let draft = product.status == ProductStatus::Draft;
+    let Some(price) = completes_draft(draft, product.price, snapshot.price, engine.currency) else {
+        return Ok(());
+    };
+    let command = ProductCommand::Activate { price: Some(price) };
+    match engine.ledger.product(sku, command, meta).await {
+        Ok(()) => Ok(()),
+        Err(LedgerError::Rejected(refused)) => {
+            tracing::warn!(%sku, %refused, "a draft could not be completed");
+            Ok(())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn link(
@@ -502,22 +622,34 @@ async fn link(
     }
 }
 
+/// Makes the product a found listing becomes. A listing found with its
+/// sales gives the quantity the platform has left after them, which those
+/// sales are then recorded against without taking a unit again.
 async fn create_imported(
     engine: &Engine,
     sku: &Sku,
-    platform: Platform,
-    external_id: &str,
+    listing: &Listing,
     snapshot: &riff_domain::listing::ExternalSnapshot,
     meta: &riff_domain::EventMetadata,
 ) -> Result<(), SyncError> {
+    let (Some(platform), Some(external_id)) = (listing.platform, listing.external_id.clone())
+    else {
+        return Ok(());
+    };
     let ImportDecision::Create {
         details,
         price,
         quantity,
+        draft,
         ..
     } = decide_import(platform, snapshot, None, &[], engine.currency)
     else {
         return Ok(());
+    };
+    let quantity = if listing.sales.is_empty() {
+        quantity
+    } else {
+        snapshot.quantity.unwrap_or(quantity)
     };
     let command = ProductCommand::Create {
         sku: sku.clone(),
@@ -526,8 +658,9 @@ async fn create_imported(
         quantity,
         source: ProductSource::Imported {
             platform,
-            external_id: external_id.to_owned(),
+            external_id,
         },
+        draft,
     };
     match engine.ledger.product(sku, command, meta).await {
         Ok(()) | Err(LedgerError::Rejected(ProductError::AlreadyExists { .. })) => Ok(()),

@@ -188,6 +188,12 @@ impl EbaySimulator {
             .create(Some(sku.into()), title.into(), price, quantity)
     }
 
+    /// Prices the items made from now on (seeded, or listed on eBay's own
+    /// site) in `currency`, as an eBay site other than the UK's would.
+    pub fn set_currency(&self, currency: &str) {
+        self.lock().state.currency = currency.to_owned();
+    }
+
     /// Lists an item the way a seller does on eBay's own site: no SKU.
     pub fn add_external_listing(&self, title: &str, price: Decimal) -> String {
         self.lock().state.create(None, title.into(), price, 1)

@@ -101,6 +101,9 @@ pub(super) struct State {
     /// Keyed by numeric ItemID, so listings page in the order they were made.
     pub(super) items: BTreeMap<u64, SimListing>,
     next_item_id: u64,
+    /// The site's currency, in which listings made on eBay's own site are
+    /// priced (GBP on eBay UK).
+    pub(super) currency: String,
     next_transaction_id: u64,
     next_order: u64,
     /// UUID → ItemID, for error 488.
@@ -124,6 +127,7 @@ impl State {
         Self {
             items: BTreeMap::new(),
             next_item_id: FIRST_ITEM_ID,
+            currency: "GBP".into(),
             next_transaction_id: 2_812_345_678_001,
             next_order: 1_234_567,
             uuids: HashMap::new(),
@@ -154,7 +158,7 @@ impl State {
                 title,
                 description: None,
                 price,
-                currency: "GBP".into(),
+                currency: self.currency.clone(),
                 quantity,
                 quantity_sold: 0,
                 status: SimStatus::Active,

@@ -128,6 +128,12 @@ impl ReverbSimulator {
         id.to_string()
     }
 
+    /// Sets the shop's currency: listings made from now on outside Riff are
+    /// priced in it, as a Reverb shop set to sell in USD would price them.
+    pub fn set_currency(&self, currency: &str) {
+        self.lock().state.currency = currency.to_owned();
+    }
+
     /// Lists an item the way a seller does on reverb.com without Riff: no SKU.
     pub fn add_external_listing(&self, title: &str, price: Decimal) -> String {
         self.lock()

@@ -107,6 +107,9 @@ pub(super) struct State {
     pub(super) orders: Vec<SimOrder>,
     next_listing_id: u64,
     next_order_number: u64,
+    /// The shop's currency (Reverb's shop setting), in which listings
+    /// made on reverb.com are priced.
+    pub(super) currency: String,
 }
 
 impl State {
@@ -116,6 +119,7 @@ impl State {
             orders: Vec::new(),
             next_listing_id: FIRST_LISTING_ID,
             next_order_number: 1_000_001,
+            currency: "GBP".into(),
         }
     }
 
@@ -138,7 +142,7 @@ impl State {
                 make: None,
                 model: None,
                 price,
-                currency: "GBP".into(),
+                currency: self.currency.clone(),
                 inventory,
                 state: SimState::Live,
                 photos: Vec::new(),

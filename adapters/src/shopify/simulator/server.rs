@@ -32,7 +32,7 @@ use super::super::wire::{
     IdVars, LevelVars, MutationPayload, PageVars, ProductVars, QuantityVars, ThrottleStatus,
     VariantsVars,
 };
-use super::state::{shop, SimOrder, SimProduct, State};
+use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
 use crate::simulator::delivery;
 
@@ -208,7 +208,13 @@ impl ShopifySimulator {
         let sold = state.orders.get(&order_id).zip(state.products.get(&id));
         if let (Some(target), Some((order, product))) = (&inner.webhook, sold) {
             let name = state.order_name(order_id);
-            delivery::send(webhook::order_created(target, order, product, &name));
+            delivery::send(webhook::order_created(
+                target,
+                order,
+                product,
+                &name,
+                &state.currency,
+            ));
         }
         Ok(format!("gid://shopify/Order/{order_id}"))
     }
@@ -238,6 +244,53 @@ impl ShopifySimulator {
 
     pub fn orders(&self) -> Vec<SimOrder> {
         self.lock().state.orders.values().cloned().collect()
+    }
+
+    /// Sets a product's stock by hand, as the seller would in the admin
+    /// (at its first location when it has one); returns whether the
+    /// product exists.
+    pub fn set_inventory(&self, gid: &str, quantity: i64) -> bool {
+        let mut inner = self.lock();
+        let Some(product) = inner.state.products.values_mut().find(|p| p.gid() == gid) else {
+            return false;
+        };
+        if let Some(first) = product.locations.values_mut().next() {
+            *first = quantity;
+            product.inventory = product.locations.values().sum();
+        } else {
+            product.inventory = quantity;
+        }
+        true
+    }
+
+    /// Turns quantity tracking off (or on) for a product, as the seller
+    /// would by unticking "Track quantity"; returns whether it exists.
+    pub fn set_tracked(&self, gid: &str, tracked: bool) -> bool {
+        let mut inner = self.lock();
+        let Some(product) = inner.state.products.values_mut().find(|p| p.gid() == gid) else {
+            return false;
+        };
+        product.tracked = tracked;
+        true
+    }
+
+    /// Replaces the store's locations, the first being the primary one:
+    /// `(id, name, active)`.
+    pub fn set_locations(&self, locations: &[(u64, &str, bool)]) {
+        self.lock().state.locations = locations
+            .iter()
+            .map(|(id, name, active)| SimLocation {
+                id: *id,
+                name: (*name).to_owned(),
+                active: *active,
+            })
+            .collect();
+    }
+
+    /// Sets the store's currency (`shop.currencyCode`): every price it
+    /// shows, products and orders alike, is read in it.
+    pub fn set_currency(&self, currency: &str) {
+        self.lock().state.currency = currency.to_owned();
     }
 
     pub fn set_page_size(&self, page_size: u32) {
@@ -514,14 +567,14 @@ fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str)
             let products = inner.state.products(&v, page_size);
             let cost = 2.0 + products.nodes.len() as f64;
             (
-                json!({ "shop": to_value(&shop()), "products": to_value(&products) }),
+                json!({ "shop": to_value(&inner.state.shop()), "products": to_value(&products) }),
                 cost,
             )
         }),
         operation::PRODUCT => variables::<IdVars>(request).map(|v| {
             let product = inner.state.product(&v.id);
             (
-                json!({ "shop": to_value(&shop()), "product": to_value(&product) }),
+                json!({ "shop": to_value(&inner.state.shop()), "product": to_value(&product) }),
                 2.0,
             )
         }),
@@ -529,6 +582,7 @@ fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str)
             let item = inner.state.inventory_level(&v);
             (json!({ "inventoryItem": to_value(&item) }), 2.0)
         }),
+        operation::LOCATIONS => Ok((to_value(&inner.state.locations()), 2.0)),
         operation::ORDERS => variables::<PageVars>(request).map(|v| {
             let orders = inner.state.orders(&v, page_size);
             let cost = 2.0 + orders.nodes.len() as f64;

@@ -12,16 +12,37 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::super::wire::{
-    Connection, IdRef, InventoryItemLevel, InventoryLevel, InventoryQuantity,
-    InventorySetQuantitiesInput, LevelVars, LineItem, MoneyBag, MoneyV2, MutationPayload, Order,
-    PageInfo, PageVars, Product, ProductInput, Shop, UserError, Variant, VariantsVars,
+    Connection, IdRef, InventoryItemLevel, InventoryItemRef, InventoryLevel, InventoryQuantity,
+    InventorySetQuantitiesInput, LevelVars, LineItem, Location, LocationsData, MoneyBag, MoneyV2,
+    MutationPayload, Order, PageInfo, PageVars, Product, ProductInput, Shop, UserError, Variant,
+    VariantsVars,
 };
 
 /// The first numeric id the simulator hands out, of the size Shopify's are.
 const FIRST_ID: u64 = 8_332_936_610_001;
 
-/// The shop's currency: every price in the simulator is in it.
-pub(super) const CURRENCY: &str = "GBP";
+/// The shop's currency until a test sets another: every price in the
+/// simulator is in the shop's currency, as every price in a Shopify store
+/// is (`shop.currencyCode`).
+const DEFAULT_CURRENCY: &str = "GBP";
+
+/// The location a new simulated store has, as a new Shopify store has one:
+/// its address, which is also its primary location.
+pub(super) const DEFAULT_LOCATION: u64 = 70_000_000_001;
+
+/// One inventory location of the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SimLocation {
+    pub(super) id: u64,
+    pub(super) name: String,
+    pub(super) active: bool,
+}
+
+impl SimLocation {
+    pub(super) fn gid(&self) -> String {
+        format!("gid://shopify/Location/{}", self.id)
+    }
+}
 
 /// A product's status (§3.4 (c)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +87,9 @@ pub struct SimProduct {
     /// hand without one.
     pub sku: Option<String>,
     pub price: Decimal,
+    /// Whether Shopify counts the variant's stock (`inventoryItem.tracked`):
+    /// an untracked product never sells out.
+    pub tracked: bool,
     /// Available units, summed over locations.
     pub inventory: i64,
     /// Quantities set per location GID by `inventorySetQuantities`.
@@ -97,6 +121,10 @@ pub(super) struct State {
     pub(super) products: BTreeMap<u64, SimProduct>,
     pub(super) orders: BTreeMap<u64, SimOrder>,
     next_id: u64,
+    /// `shop.currencyCode`.
+    pub(super) currency: String,
+    /// The first is the primary location.
+    pub(super) locations: Vec<SimLocation>,
 }
 
 fn user_error(field: &[&str], message: &str, code: Option<&str>) -> Vec<UserError> {
@@ -189,6 +217,12 @@ impl State {
             products: BTreeMap::new(),
             orders: BTreeMap::new(),
             next_id: FIRST_ID,
+            currency: DEFAULT_CURRENCY.into(),
+            locations: vec![SimLocation {
+                id: DEFAULT_LOCATION,
+                name: "Shop location".into(),
+                active: true,
+            }],
         }
     }
 
@@ -222,6 +256,7 @@ impl State {
                 inventory_item_id,
                 sku,
                 price,
+                tracked: true,
                 inventory,
                 locations: BTreeMap::new(),
                 revisions: 0,
@@ -245,7 +280,7 @@ impl State {
             .get_mut(&id)
             .ok_or_else(|| format!("no product {id}"))?;
         if product.status != SimStatus::Active
-            || product.inventory < i64::from(quantity)
+            || (product.tracked && product.inventory < i64::from(quantity))
             || quantity == 0
         {
             return Err(format!(
@@ -253,13 +288,16 @@ impl State {
                 product.status, product.inventory
             ));
         }
-        product.inventory -= i64::from(quantity);
-        if let Some(stocked) = product
-            .locations
-            .values_mut()
-            .find(|q| **q >= i64::from(quantity))
-        {
-            *stocked -= i64::from(quantity);
+        // An untracked product counts nothing: it stays for sale as it was.
+        if product.tracked {
+            product.inventory -= i64::from(quantity);
+            if let Some(stocked) = product
+                .locations
+                .values_mut()
+                .find(|q| **q >= i64::from(quantity))
+            {
+                *stocked -= i64::from(quantity);
+            }
         }
         let order_id = self.next();
         let line_item_id = self.next();
@@ -365,14 +403,18 @@ impl State {
             changes.push((
                 price,
                 input.inventory_item.as_ref().and_then(|i| i.sku.clone()),
+                input.inventory_item.as_ref().and_then(|i| i.tracked),
             ));
         }
-        for (price, sku) in changes {
+        for (price, sku, tracked) in changes {
             if let Some(price) = price {
                 product.price = price;
             }
             if let Some(sku) = sku {
                 product.sku = Some(sku);
+            }
+            if let Some(tracked) = tracked {
+                product.tracked = tracked;
             }
         }
         MutationPayload {
@@ -408,7 +450,11 @@ impl State {
                     Some("INVALID_INVENTORY_ITEM"),
                 ));
             };
-            if gid_number(&quantity.location_id, "Location").is_none() {
+            let known = self
+                .locations
+                .iter()
+                .any(|l| l.active && l.gid() == quantity.location_id);
+            if !known {
                 return refused(user_error(
                     &["input", "quantities", &index, "locationId"],
                     "The specified location could not be found.",
@@ -569,7 +615,7 @@ impl State {
                     original_unit_price_set: MoneyBag {
                         shop_money: MoneyV2 {
                             amount: unit.to_string(),
-                            currency_code: CURRENCY.into(),
+                            currency_code: self.currency.clone(),
                         },
                     },
                 }],
@@ -582,9 +628,36 @@ impl State {
     }
 }
 
-pub(super) fn shop() -> Shop {
-    Shop {
-        currency_code: CURRENCY.into(),
+impl State {
+    /// `location` (the primary one) and `locations` (the active ones).
+    pub(super) fn locations(&self) -> LocationsData {
+        let wire = |l: &SimLocation| Location {
+            id: l.gid(),
+            name: l.name.clone(),
+            is_active: l.active,
+            is_fulfillment_service: false,
+        };
+        LocationsData {
+            location: self.locations.first().map(wire),
+            locations: Connection {
+                nodes: self
+                    .locations
+                    .iter()
+                    .filter(|l| l.active)
+                    .map(wire)
+                    .collect(),
+                page_info: Some(PageInfo {
+                    has_next_page: false,
+                    end_cursor: None,
+                }),
+            },
+        }
+    }
+
+    pub(super) fn shop(&self) -> Shop {
+        Shop {
+            currency_code: self.currency.clone(),
+        }
     }
 }
 
@@ -612,8 +685,9 @@ fn wire_variant(product: &SimProduct) -> Variant {
         sku: product.sku.clone(),
         price: Some(format!("{:.2}", product.price)),
         inventory_quantity: Some(product.inventory),
-        inventory_item: Some(IdRef {
+        inventory_item: Some(InventoryItemRef {
             id: format!("gid://shopify/InventoryItem/{}", product.inventory_item_id),
+            tracked: Some(product.tracked),
         }),
     }
 }

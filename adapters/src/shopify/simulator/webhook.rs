@@ -11,7 +11,7 @@ use super::super::webhook::{
     sign, API_VERSION_HEADER, EVENT_ID_HEADER, HMAC_HEADER, SHOP_DOMAIN_HEADER, TOPIC_HEADER,
     TRIGGERED_AT_HEADER, WEBHOOK_ID_HEADER,
 };
-use super::state::{SimOrder, SimProduct, CURRENCY};
+use super::state::{SimOrder, SimProduct};
 use crate::simulator::delivery::Delivery;
 use crate::Secret;
 
@@ -31,12 +31,13 @@ pub struct WebhookTarget {
 }
 
 /// `orders/create` for one order of one line. `name` is the order's
-/// `#1001`-style name.
+/// `#1001`-style name; `currency` the shop's.
 pub(super) fn order_created(
     target: &WebhookTarget,
     order: &SimOrder,
     product: &SimProduct,
     name: &str,
+    currency: &str,
 ) -> Delivery {
     let unit = format!("{:.2}", product.price);
     let total = format!("{:.2}", product.price * Decimal::from(order.quantity));
@@ -48,7 +49,7 @@ pub(super) fn order_created(
         "order_number": name.trim_start_matches('#').parse::<u64>().unwrap_or(order.id),
         "created_at": at,
         "processed_at": at,
-        "currency": CURRENCY,
+        "currency": currency,
         "total_price": total,
         "subtotal_price": total,
         "financial_status": "paid",
@@ -64,7 +65,7 @@ pub(super) fn order_created(
             "quantity": order.quantity,
             "fulfillable_quantity": order.quantity,
             "price": unit,
-            "price_set": { "shop_money": { "amount": unit, "currency_code": CURRENCY } },
+            "price_set": { "shop_money": { "amount": unit, "currency_code": currency } },
         }],
     })
     .to_string()

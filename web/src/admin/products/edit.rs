@@ -215,6 +215,14 @@ fn form_page(
             }
             (text("price", "Price", &input.price, true))
             (text("quantity", "Quantity (blank: 1)", &input.quantity, false))
+            @if item.is_none() {
+                div.field {
+                    label {
+                        input type="checkbox" name="save_as_draft" checked[input.save_as_draft.is_some()];
+                        " Save as draft (kept, not listed anywhere until activated)"
+                    }
+                }
+            }
             button type="submit" { @if item.is_some() { "Save" } @else { "Create" } }
         }
     }

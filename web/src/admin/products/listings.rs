@@ -142,6 +142,7 @@ pub(crate) async fn sale(
         let sale = Sale {
             channel: SaleChannel::Shop,
             order_ref: order_ref.to_owned(),
+            order_number: None,
             sold_at,
             price,
             quantity,

@@ -5,6 +5,7 @@
 
 mod attributes;
 mod edit;
+mod lifecycle;
 mod listings;
 pub(crate) mod media;
 mod show;
@@ -34,6 +35,7 @@ pub(super) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/products/{sku}/publish", post(listings::publish)),
         ("/products/{sku}/end", post(listings::end)),
         ("/products/{sku}/sale", post(listings::sale)),
+        ("/products/{sku}/lifecycle", post(lifecycle::change)),
         (
             "/products/{sku}/media/upload",
             post(media::upload).layer(DefaultBodyLimit::max(media::UPLOAD_BODY_LIMIT)),

@@ -102,6 +102,7 @@ pub(crate) async fn show(
         }
         @if past.is_none() {
             p.actions { a.button href=(format!("/products/{sku}/edit")) { "Edit" } }
+            (lifecycle_form(&session, &item))
         }
         (details(&item, state.zone))
         h2 { "Pictures and video" }
@@ -213,6 +214,34 @@ fn marketplaces(
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Archive, restore or activate, as the product's status allows.
+fn lifecycle_form(session: &Session, item: &InventoryItem) -> Markup {
+    let action = format!("/products/{}/lifecycle", item.sku);
+    html! {
+        form.lifecycle method="post" action=(action) {
+            (csrf(session))
+            @match item.status.as_str() {
+                "archived" => {
+                    input type="hidden" name="action" value="restore";
+                    button.secondary type="submit" { "Restore" }
+                    " " small { "Back in the catalogue, listed nowhere until you publish it." }
+                },
+                "draft" => {
+                    input type="hidden" name="action" value="activate";
+                    label for="activate-price" { "Price (blank: keep " (item.price) " " (item.currency) ")" }
+                    input id="activate-price" name="price";
+                    button type="submit" { "Activate" }
+                },
+                _ => {
+                    input type="hidden" name="action" value="archive";
+                    button.secondary type="submit" { "Archive" }
+                    " " small { "Ends every live listing and takes it out of the catalogue." }
+                },
             }
         }
     }

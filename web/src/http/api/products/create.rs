@@ -18,7 +18,17 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<ProductJson>), ApiError> {
-    let fields = Fields::new(body, PRODUCT_FIELDS)?;
+    let allowed: Vec<&str> = PRODUCT_FIELDS.iter().copied().chain(["status"]).collect();
+    let fields = Fields::new(body, &allowed)?;
+    let draft =
+        match fields.text("status")?.flatten().as_deref() {
+            None | Some("active") => false,
+            Some("draft") => true,
+            Some(_) => return Err(ApiError::invalid(
+                "status",
+                "must be \"active\" or \"draft\" (a draft is kept but not listed until activated)",
+            )),
+        };
     let details = ProductDetails::parse(ProductDetailsInput {
         title: fields.required("title")?,
         brand: fields.required("brand")?,
@@ -44,6 +54,7 @@ pub(crate) async fn create(
         details,
         price,
         quantity,
+        draft,
     };
     let sku = actions::create_product(&state, new, &meta).await?;
     let product = representation::one(&state.db, sku.as_str()).await?;

@@ -3,6 +3,7 @@
 mod body;
 mod create;
 mod history;
+mod lifecycle;
 mod read;
 mod representation;
 mod sales;
@@ -10,6 +11,7 @@ mod update;
 
 pub(crate) use create::create;
 pub(crate) use history::history;
+pub(crate) use lifecycle::{activate, archive, restore};
 pub(crate) use read::{get, list, ListParams};
 pub(crate) use sales::record_sale;
 pub(crate) use update::update;

@@ -33,10 +33,18 @@ pub(crate) async fn record_sale(
 ) -> Result<(StatusCode, Json<Recorded>), ApiError> {
     let fields = Fields::new(
         body,
-        &["channel", "order_ref", "sold_at", "price", "quantity"],
+        &[
+            "channel",
+            "order_ref",
+            "order_number",
+            "sold_at",
+            "price",
+            "quantity",
+        ],
     )?;
     let channel: SaleChannel = fields.required("channel")?.parse()?;
     let order_ref = fields.required("order_ref")?;
+    let order_number = fields.text("order_number")?.flatten();
     let sold_at = chrono::DateTime::parse_from_rfc3339(&fields.required("sold_at")?)
         .map_err(|_| {
             ApiError::invalid(
@@ -53,6 +61,7 @@ pub(crate) async fn record_sale(
     let sale = Sale {
         channel,
         order_ref,
+        order_number,
         sold_at,
         price,
         quantity,

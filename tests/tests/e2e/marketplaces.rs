@@ -1,0 +1,507 @@
+//! Riff against marketplaces set up as shops really are: listings in other
+//! currencies than the shop's, a V&R account in dollars, a Shopify store
+//! with no location setting, stock sold before Riff first looked, order
+//! numbers as the seller knows them, drafts and archived products.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use riff_domain::policy::PlatformPriority;
+use riff_domain::value::{Currency, Platform};
+use riff_tests::{on_both_backends, spawn_shop, Backend, TestApp, TestDatabase};
+use riff_web::sim::Simulators;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::sync::{buy, listing, open_flags, product, sync_and_settle};
+
+fn usd() -> Currency {
+    Currency::parse("USD").unwrap()
+}
+
+/// Riff for a shop in `currency`, reading the platforms in `priority`
+/// order, with the simulators and no webhooks: syncs run when a test asks.
+async fn shop_of(
+    backend: Backend,
+    sims: &Simulators,
+    currency: Currency,
+    priority: &str,
+) -> TestApp {
+    let settings = sims.spawn().await.unwrap();
+    spawn_shop(
+        TestDatabase::new(backend).await,
+        settings,
+        currency,
+        priority.parse::<PlatformPriority>().unwrap(),
+    )
+    .await
+}
+
+/// Every order in which the four platforms can be read.
+fn every_order() -> Vec<String> {
+    let mut orders = Vec::new();
+    let all = Platform::ALL;
+    for a in all {
+        for b in all.into_iter().filter(|p| *p != a) {
+            for c in all.into_iter().filter(|p| ![a, b].contains(p)) {
+                let d = all.into_iter().find(|p| ![a, b, c].contains(p)).unwrap();
+                orders.push(format!("{a},{b},{c},{d}"));
+            }
+        }
+    }
+    orders
+}
+
+/// A GBP shop whose Reverb and Shopify sell in dollars: one guitar listed on
+/// all four, found by the first sync, then sold on eBay.
+async fn a_foreign_currency_listing_is_linked_and_ended_when_sold_elsewhere(
+    backend: Backend,
+    priority: &str,
+) {
+    let sims = Simulators::new(None).unwrap();
+    sims.reverb().set_currency("USD");
+    sims.shopify().set_currency("USD");
+    let (pounds, dollars) = (Decimal::new(150_000, 2), Decimal::new(190_000, 2));
+    let title = "Fender Stratocaster 1962 Sunburst";
+    let on_ebay = sims.ebay().seed_listing("STRAT-62", title, pounds, 1);
+    sims.reverb().seed_listing("STRAT-62", title, dollars, 1);
+    sims.shopify().seed_listing("STRAT-62", title, dollars, 1);
+    sims.vr()
+        .seed_listing("STRAT-62", "Fender", "Stratocaster 1962", pounds);
+    let app = shop_of(backend, &sims, Currency::GBP, priority).await;
+
+    let run = sync_and_settle(&app).await;
+    assert_eq!(run["status"], "succeeded", "{priority}: {run}");
+    let p = product(&app, "STRAT-62").await;
+    for platform in Platform::ALL {
+        assert_eq!(
+            listing(&p, platform)["status"],
+            "live",
+            "{priority}: {platform} not linked: {p}"
+        );
+    }
+    // The shop's price is the one in its own currency, whichever platform
+    // was read first, and the product is for sale.
+    assert_eq!(p["status"], "active", "{priority}: {p}");
+    assert_eq!(
+        (p["price"].as_str(), p["currency"].as_str()),
+        (Some("1500.00"), Some("GBP")),
+        "{priority}: {p}"
+    );
+    let mismatched = open_flags(&app, "currency_mismatch").await;
+    let mut platforms: Vec<&str> = mismatched
+        .iter()
+        .map(|f| f["platform"].as_str().unwrap())
+        .collect();
+    platforms.sort_unstable();
+    assert_eq!(
+        platforms,
+        ["reverb", "shopify"],
+        "{priority}: {mismatched:?}"
+    );
+    assert!(
+        open_flags(&app, "import_held").await.is_empty(),
+        "{priority}"
+    );
+
+    buy(&sims, Platform::Ebay, &on_ebay);
+    sync_and_settle(&app).await;
+    let p = product(&app, "STRAT-62").await;
+    assert_eq!(p["status"], "sold", "{priority}: {p}");
+    for platform in [Platform::Reverb, Platform::Shopify, Platform::Vr] {
+        assert_eq!(
+            listing(&p, platform)["status"],
+            "ended",
+            "{priority}: still for sale on {platform}: {p}"
+        );
+    }
+    // Ended on the platforms themselves, not only in Riff.
+    assert!(sims
+        .reverb()
+        .listings()
+        .iter()
+        .all(|l| l.state != riff_adapters::reverb::simulator::SimState::Live));
+    // A linked listing in dollars kept its own price: nothing was revised.
+    assert!(sims.reverb().listings().iter().all(|l| l.revisions == 0));
+}
+
+async fn a_gbp_shop_with_dollar_listings_links_them_whatever_order_it_reads_in(backend: Backend) {
+    for order in every_order() {
+        a_foreign_currency_listing_is_linked_and_ended_when_sold_elsewhere(backend, &order).await;
+    }
+}
+
+async fn a_listing_held_for_review_is_linked_once_its_sku_exists(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    app.create_product(&riff_tests::guitar("AC30-A", "Vox AC30 Top Boost 1964"))
+        .await;
+    // Made on Reverb with the SKU of a product Riff does not have yet, and
+    // the title of one it has: held for the owner, not made a product.
+    let held = sims.reverb().seed_listing(
+        "AC30-B",
+        "Vox AC30 Top Boost 1964",
+        Decimal::new(210_000, 2),
+        1,
+    );
+    sync_and_settle(&app).await;
+    assert_eq!(open_flags(&app, "likely_duplicate").await.len(), 1);
+
+    // The owner makes AC30-B: the next sync links the held listing to it.
+    app.create_product(&riff_tests::guitar("AC30-B", "Vox AC30 (second)"))
+        .await;
+    sync_and_settle(&app).await;
+    let p = product(&app, "AC30-B").await;
+    assert_eq!(
+        listing(&p, Platform::Reverb)["external_id"],
+        held.as_str(),
+        "{p}"
+    );
+    assert_eq!(listing(&p, Platform::Reverb)["status"], "live", "{p}");
+}
+
+async fn a_usd_shop_adopts_a_vr_account_that_sells_in_dollars(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    sims.vr().seed_listing(
+        "LP-59",
+        "Gibson",
+        "Les Paul Standard 1959",
+        Decimal::new(250_000, 2),
+    );
+    let mut settings = sims.spawn().await.unwrap();
+    settings.vr_currency = Some(usd());
+    let app = spawn_shop(
+        TestDatabase::new(backend).await,
+        settings,
+        usd(),
+        PlatformPriority::default(),
+    )
+    .await;
+    sync_and_settle(&app).await;
+    let p = product(&app, "LP-59").await;
+    assert_eq!(p["status"], "active", "{p}");
+    assert_eq!(
+        (p["price"].as_str(), p["currency"].as_str()),
+        (Some("2500.00"), Some("USD")),
+        "{p}"
+    );
+    assert_eq!(listing(&p, Platform::Vr)["status"], "live");
+    assert!(open_flags(&app, "import_held").await.is_empty());
+    assert!(open_flags(&app, "currency_mismatch").await.is_empty());
+}
+
+async fn a_listing_only_in_another_currency_becomes_a_draft_linked_to_it(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    sims.reverb().set_currency("USD");
+    sims.reverb().seed_listing(
+        "TELE-52",
+        "Fender Telecaster 1952",
+        Decimal::new(900_000, 2),
+        1,
+    );
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    sync_and_settle(&app).await;
+    let p = product(&app, "TELE-52").await;
+    assert_eq!(p["status"], "draft", "{p}");
+    assert_eq!(listing(&p, Platform::Reverb)["status"], "live", "{p}");
+    let held = open_flags(&app, "import_held").await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert!(
+        held[0]["message"].as_str().unwrap().contains("USD"),
+        "{held:?}"
+    );
+
+    // A draft is not listed anywhere until it has the shop's price.
+    let refused = app
+        .post(
+            "/api/products/TELE-52/listings",
+            &json!({"platform": "ebay"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("GBP"), "{body}");
+    let activated = app
+        .post("/api/products/TELE-52/activate", &json!({"price": "7200"}))
+        .await;
+    assert_eq!(activated.status(), StatusCode::OK);
+    let p: Value = activated.json().await.unwrap();
+    assert_eq!(
+        (p["status"].as_str(), p["price"].as_str()),
+        (Some("active"), Some("7200.00")),
+        "{p}"
+    );
+}
+
+/// Riff and a Shopify store with no `SHOPIFY_LOCATION_ID` set.
+async fn shop_without_a_location(backend: Backend, sims: &Simulators) -> TestApp {
+    let mut settings = sims.spawn().await.unwrap();
+    settings.shopify_location_id = None;
+    spawn_shop(
+        TestDatabase::new(backend).await,
+        settings,
+        Currency::GBP,
+        PlatformPriority::default(),
+    )
+    .await
+}
+
+async fn shopify_without_a_location_setting_never_invents_a_sale(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let title = "Boss DS-1 Distortion";
+    let gid = sims
+        .shopify()
+        .seed_listing("DS1-A", title, Decimal::new(4_500, 2), 1);
+    sims.ebay()
+        .seed_listing("DS1-A", title, Decimal::new(4_500, 2), 1);
+    let app = shop_without_a_location(backend, &sims).await;
+    sync_and_settle(&app).await;
+    sync_and_settle(&app).await;
+    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    assert_eq!(sales["items"], json!([]), "{sales}");
+    assert_eq!(product(&app, "DS1-A").await["status"], "active");
+
+    // Counted down to nothing by hand in Shopify's admin, no order: for
+    // the owner to check, never a sale that ends the other listings.
+    assert!(sims.shopify().set_inventory(&gid, 0));
+    sync_and_settle(&app).await;
+    let p = product(&app, "DS1-A").await;
+    assert_eq!(listing(&p, Platform::Ebay)["status"], "live", "{p}");
+    assert_eq!(p["status"], "active", "{p}");
+    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    assert_eq!(sales["items"], json!([]), "{sales}");
+    let drifted = open_flags(&app, "status_drifted").await;
+    assert_eq!(drifted.len(), 1, "{drifted:?}");
+    assert_eq!(drifted[0]["platform"], "shopify");
+
+    // A product Riff lists itself is stocked at the store's one location,
+    // so the next reconcile still finds it for sale with its quantity.
+    let mut guitar = riff_tests::guitar("JAZZ-1", "Fender Jazzmaster 1960");
+    guitar["quantity"] = json!(2);
+    app.create_product(&guitar).await;
+    let published = app
+        .post(
+            "/api/products/JAZZ-1/listings",
+            &json!({"platform": "shopify"}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::ACCEPTED);
+    sync_and_settle(&app).await;
+    let p = product(&app, "JAZZ-1").await;
+    assert_eq!(listing(&p, Platform::Shopify)["status"], "live", "{p}");
+    assert_eq!(
+        (p["status"].as_str(), p["quantity"].as_i64()),
+        (Some("active"), Some(2)),
+        "{p}"
+    );
+    let on_shopify = sims
+        .shopify()
+        .products()
+        .into_iter()
+        .find(|s| s.sku.as_deref() == Some("JAZZ-1"))
+        .unwrap();
+    assert_eq!(on_shopify.inventory, 2);
+}
+
+async fn a_store_with_several_locations_and_no_setting_is_told_which_to_choose(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    sims.shopify().set_locations(&[
+        (70_000_000_001, "Shop floor", true),
+        (70_000_000_002, "Warehouse", true),
+    ]);
+    let app = shop_without_a_location(backend, &sims).await;
+    app.create_product(&riff_tests::guitar("GRETSCH-1", "Gretsch White Falcon"))
+        .await;
+    app.post(
+        "/api/products/GRETSCH-1/listings",
+        &json!({"platform": "shopify"}),
+    )
+    .await;
+    sync_and_settle(&app).await;
+    let failed = open_flags(&app, "publish_failed").await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let message = failed[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("SHOPIFY_LOCATION_ID") && message.contains("Warehouse"),
+        "{message}"
+    );
+    assert!(sims.shopify().products().is_empty(), "a product was made");
+}
+
+async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let title = "Boss DS-1 Distortion";
+    let price = Decimal::new(4_500, 2);
+    let gid = sims.shopify().seed_listing("DS1-3", title, price, 3);
+    let on_ebay = sims.ebay().seed_listing("DS1-3", title, price, 3);
+    let on_reverb = sims.reverb().seed_listing("DS1-3", title, price, 3);
+    sims.shopify().buy(&gid).unwrap();
+    let mut app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+
+    // `riff sync`, as cron runs it, with no server running: it must come
+    // back, having done everything the sync caused.
+    app.stop().await;
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(120),
+        riff_web::sync::command::run(&app.config(), None, true),
+    )
+    .await
+    .expect("riff sync returned");
+    assert!(outcome.is_ok());
+    app.restart().await;
+    let p = product(&app, "DS1-3").await;
+    assert_eq!(p["quantity"], 2, "{p}");
+    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let items = sales["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{sales}");
+    assert!(
+        items[0]["order_number"].as_str().unwrap().starts_with('#'),
+        "{sales}"
+    );
+    assert_eq!(sims.ebay().listing(&on_ebay).unwrap().available(), 2);
+    assert_eq!(sims.reverb().listing(&on_reverb).unwrap().inventory, 2);
+}
+
+async fn archiving_ends_every_live_listing_and_restoring_lists_nothing(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    app.create_product(&riff_tests::guitar("ES-335", "Gibson ES-335 1965"))
+        .await;
+    crate::sync::list_everywhere(&app, "ES-335").await;
+    let archived = app.post("/api/products/ES-335/archive", &json!({})).await;
+    assert_eq!(archived.status(), StatusCode::OK);
+    assert_eq!(
+        archived.json::<Value>().await.unwrap()["status"],
+        "archived"
+    );
+    sync_and_settle(&app).await;
+    let p = product(&app, "ES-335").await;
+    for platform in Platform::ALL {
+        assert_eq!(listing(&p, platform)["status"], "ended", "{platform}: {p}");
+    }
+    let restored = app.post("/api/products/ES-335/restore", &json!({})).await;
+    assert_eq!(restored.status(), StatusCode::OK);
+    let p: Value = restored.json().await.unwrap();
+    assert_eq!(p["status"], "active", "{p}");
+    let story: Value = app.get("/api/audit?sku=ES-335").await.json().await.unwrap();
+    let summaries: Vec<&str> = story["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries.iter().any(|s| s.starts_with("Archived")),
+        "{summaries:?}"
+    );
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.starts_with("Restored from the archive")),
+        "{summaries:?}"
+    );
+}
+
+async fn a_draft_is_kept_but_not_listed(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let mut draft = riff_tests::guitar("RIC-360", "Rickenbacker 360 12-string");
+    draft["status"] = json!("draft");
+    let created = app.post("/api/products", &draft).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created.json::<Value>().await.unwrap()["status"], "draft");
+    let refused = app
+        .post(
+            "/api/products/RIC-360/listings",
+            &json!({"platform": "reverb"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("draft"), "{body}");
+    let drafts: Value = app
+        .get("/api/products?status=draft")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafts["items"].as_array().unwrap().len(), 1, "{drafts}");
+    assert_eq!(sims.reverb().listings_with_sku("RIC-360"), 0);
+}
+
+async fn order_numbers_are_the_ones_the_seller_knows(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    for (sku, title) in [
+        ("ORD-E", "Gibson SG 1961"),
+        ("ORD-S", "Fender Precision 1957"),
+    ] {
+        app.create_product(&riff_tests::guitar(sku, title)).await;
+    }
+    let e = crate::sync::list_everywhere(&app, "ORD-E").await;
+    let s = crate::sync::list_everywhere(&app, "ORD-S").await;
+    buy(
+        &sims,
+        Platform::Ebay,
+        listing(&e, Platform::Ebay)["external_id"].as_str().unwrap(),
+    );
+    buy(
+        &sims,
+        Platform::Shopify,
+        listing(&s, Platform::Shopify)["external_id"]
+            .as_str()
+            .unwrap(),
+    );
+    sync_and_settle(&app).await;
+    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let number = |sku: &str| {
+        sales["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["sku"] == sku)
+            .map(|i| (i["order_number"].clone(), i["order_ref"].clone()))
+            .unwrap()
+    };
+    let (ebay_number, ebay_line) = number("ORD-E");
+    let ebay_number = ebay_number.as_str().unwrap().to_owned();
+    assert_eq!(ebay_number.split('-').count(), 3, "{ebay_number}");
+    assert_ne!(ebay_line.as_str(), Some(ebay_number.as_str()));
+    let (shopify_number, shopify_line) = number("ORD-S");
+    let shopify_number = shopify_number.as_str().unwrap().to_owned();
+    assert!(shopify_number.starts_with('#'), "{shopify_number}");
+    assert!(shopify_line
+        .as_str()
+        .unwrap()
+        .starts_with("gid://shopify/LineItem/"));
+
+    // The sales page shows the numbers, eBay's linked to Seller Hub.
+    let client = crate::admin::browser();
+    crate::admin::log_in(&app, &client).await;
+    let page = client
+        .get(app.url("/sales"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&shopify_number), "{page}");
+    assert!(
+        page.contains(&format!("orderid={ebay_number}")),
+        "no Seller Hub link for {ebay_number}"
+    );
+}
+
+on_both_backends!(
+    a_gbp_shop_with_dollar_listings_links_them_whatever_order_it_reads_in,
+    a_listing_held_for_review_is_linked_once_its_sku_exists,
+    a_usd_shop_adopts_a_vr_account_that_sells_in_dollars,
+    a_listing_only_in_another_currency_becomes_a_draft_linked_to_it,
+    shopify_without_a_location_setting_never_invents_a_sale,
+    a_store_with_several_locations_and_no_setting_is_told_which_to_choose,
+    stock_sold_before_adoption_is_counted_once_and_sync_returns,
+    archiving_ends_every_live_listing_and_restoring_lists_nothing,
+    a_draft_is_kept_but_not_listed,
+    order_numbers_are_the_ones_the_seller_knows,
+);

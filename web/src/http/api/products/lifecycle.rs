@@ -1,0 +1,92 @@
+//! A product's life after it is made: `POST /api/products/{sku}/archive`
+//! ends every live listing and takes it out of the catalogue, `…/restore`
+//! brings it back without listing it again, and `…/activate` makes a draft
+//! ready for sale. Each is an event, so each is in the audit.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::Json;
+use riff_domain::{EventMetadata, ProductCommand, ProductStatus, Source};
+use serde::Deserialize;
+
+use super::representation::{self, ProductJson};
+use crate::actions;
+use crate::error::ApiError;
+use crate::http::json::{optional_json, ApiPath};
+use crate::state::AppState;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ArchiveBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /api/products/{sku}/archive` `{"reason"?}`: the sagas end every
+/// listing that is up.
+pub(crate) async fn archive(
+    State(state): State<AppState>,
+    ApiPath(sku): ApiPath<String>,
+    body: Bytes,
+) -> Result<Json<ProductJson>, ApiError> {
+    let body: ArchiveBody = optional_json(&body)?;
+    let reason = body.reason.filter(|r| !r.trim().is_empty());
+    run(&state, &sku, ProductCommand::Archive { reason }).await
+}
+
+/// `POST /api/products/{sku}/restore`: active again, listed nowhere until
+/// the owner lists it.
+pub(crate) async fn restore(
+    State(state): State<AppState>,
+    ApiPath(sku): ApiPath<String>,
+) -> Result<Json<ProductJson>, ApiError> {
+    run(&state, &sku, ProductCommand::Restore).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivateBody {
+    #[serde(default)]
+    price: Option<String>,
+}
+
+/// `POST /api/products/{sku}/activate` `{"price"?}`: a draft made ready
+/// for sale, at `price` (in the shop's currency) or the price it has when
+/// that is in the shop's currency already.
+pub(crate) async fn activate(
+    State(state): State<AppState>,
+    ApiPath(sku): ApiPath<String>,
+    body: Bytes,
+) -> Result<Json<ProductJson>, ApiError> {
+    let body: ActivateBody = optional_json(&body)?;
+    let price = body
+        .price
+        .map(|raw| riff_domain::value::Money::parse_price(&raw, state.currency))
+        .transpose()?;
+    let parsed = actions::sku_in_path(&sku)?;
+    let product = state.ledger.load_product(&parsed).await?;
+    if product.status == ProductStatus::Draft
+        && price.is_none()
+        && product.price.is_none_or(|p| p.currency != state.currency)
+    {
+        return Err(ApiError::invalid(
+            "price",
+            format!(
+                "is required: this draft has no price in the shop's currency ({})",
+                state.currency
+            ),
+        ));
+    }
+    run(&state, &sku, ProductCommand::Activate { price }).await
+}
+
+async fn run(
+    state: &AppState,
+    sku: &str,
+    command: ProductCommand,
+) -> Result<Json<ProductJson>, ApiError> {
+    let sku = actions::sku_in_path(sku)?;
+    let meta = EventMetadata::new("api", Source::Api);
+    actions::change_product(state, &sku, command, &meta).await?;
+    Ok(Json(representation::one(&state.db, sku.as_str()).await?))
+}
