@@ -33,6 +33,8 @@ async fn start(with_refresh: bool) -> (EbaySimulator, EbayClient) {
 fn client(base: &str, with_refresh: bool, token: &str) -> EbayClient {
     let mut config = EbayConfig::new(format!("{base}{API_PATH}"), Secret::new(token));
     config.retry = RetryPolicy::immediate(5);
+    config.listing.postal_code = Some("M1 1AE".into());
+    config.listing.location = Some("Manchester".into());
     if with_refresh {
         config.refresh = Some(OAuthRefresh {
             refresh_token: Secret::new("v^1.1#sim-refresh"),
@@ -805,4 +807,73 @@ async fn reading_sales_alone_gives_the_scans_sales_without_reading_a_listing() {
     assert_eq!(sales.sales[0].external_id, ids[2]);
     assert_eq!(sales.requests, 1, "one page of orders and no listing read");
     assert_eq!(simulator.requests() - before, 1);
+}
+
+/// eBay refuses what it refuses: a category that is not a leaf, a
+/// condition the category does not allow, a required item specific left
+/// out (21919303, naming it), an item with no location.
+#[tokio::test]
+async fn ebay_refuses_a_listing_it_would_not_accept_with_its_own_error() {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.unwrap();
+    let client = client(&base, false, "v^1.1#sim-access-0");
+    let refused = |request: PublishRequest| {
+        let client = &client;
+        async move {
+            match client.publish(&request).await {
+                Err(PortError::Validation { message, .. }) => message,
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        }
+    };
+    let with = |category: &str, condition: u32, specifics: Vec<(String, String)>| {
+        let mut r = request("Fender Precision Bass 1962", "1999");
+        r.attributes = PlatformAttributes::Ebay(EbayAttributes {
+            category_id: Some(category.into()),
+            condition_id: Some(condition),
+            item_specifics: specifics,
+            ..EbayAttributes::default()
+        });
+        r
+    };
+    // 181162 Guitar Effects Pedals is a parent, not a leaf.
+    assert!(refused(with("181162", 3000, vec![])).await.contains("leaf"));
+    // Bass Guitars take no "Seller refurbished".
+    assert!(refused(with("4713", 2500, vec![])).await.contains("2500"));
+    // Bass Guitars require Type.
+    let message = refused(with("4713", 3000, vec![])).await;
+    assert!(
+        message.contains("item specific Type is missing"),
+        "{message}"
+    );
+    let listed = client
+        .publish(&with(
+            "4713",
+            3000,
+            vec![("Type".into(), "Electric Bass Guitar".into())],
+        ))
+        .await
+        .unwrap();
+    let on_ebay = simulator.listing(&listed.external_id).unwrap();
+    assert_eq!(on_ebay.category_id.as_deref(), Some("4713"));
+    assert_eq!(on_ebay.condition_id, Some(3000));
+    assert!(on_ebay
+        .item_specifics
+        .iter()
+        .any(|(n, v)| n == "Type" && v == &["Electric Bass Guitar".to_owned()]));
+    assert_eq!(on_ebay.postal_code.as_deref(), Some("M1 1AE"));
+
+    let mut nowhere = EbayConfig::new(
+        format!("{base}{API_PATH}"),
+        Secret::new("v^1.1#sim-access-0"),
+    );
+    nowhere.retry = RetryPolicy::immediate(1);
+    let nowhere = EbayClient::new(nowhere).unwrap();
+    let Err(PortError::Validation { message, .. }) = nowhere
+        .publish(&request("Fender Stratocaster 1962", "2500"))
+        .await
+    else {
+        panic!("an item with no location was listed");
+    };
+    assert!(message.contains("location"), "{message}");
 }

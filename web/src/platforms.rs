@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use riff_adapters::ebay::{EbayClient, EbayConfig, OAuthRefresh};
+use riff_adapters::ebay::{item_url_prefix, EbayClient, EbayConfig, ListingDefaults, OAuthRefresh};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig};
 use riff_adapters::vr::{BrowserConfig, VrClient, VrConfig};
@@ -54,6 +54,28 @@ pub struct Marketplaces {
     /// The eBay site: 3 is the UK.
     #[arg(long, env = "EBAY_SITE_ID", default_value_t = 3, global = true)]
     pub ebay_site_id: u32,
+    /// Where the shop's items are, as eBay shows buyers (`Location`, e.g.
+    /// "Manchester"); eBay needs it or EBAY_POSTAL_CODE.
+    #[arg(long, env = "EBAY_LOCATION", global = true)]
+    pub ebay_location: Option<String>,
+    /// The items' postal code (`PostalCode`).
+    #[arg(long, env = "EBAY_POSTAL_CODE", global = true)]
+    pub ebay_postal_code: Option<String>,
+    /// The items' country (ISO 3166 two letters); the site's by default.
+    #[arg(long, env = "EBAY_COUNTRY", global = true)]
+    pub ebay_country: Option<String>,
+    /// The business policies every eBay listing uses, unless the listing's
+    /// attributes name others (Seller Hub, Business policies).
+    #[arg(long, env = "EBAY_PAYMENT_PROFILE_ID", global = true)]
+    pub ebay_payment_profile_id: Option<String>,
+    #[arg(long, env = "EBAY_RETURN_PROFILE_ID", global = true)]
+    pub ebay_return_profile_id: Option<String>,
+    #[arg(long, env = "EBAY_SHIPPING_PROFILE_ID", global = true)]
+    pub ebay_shipping_profile_id: Option<String>,
+    /// The Reverb shipping profile every Reverb listing uses, unless the
+    /// listing's attributes name another.
+    #[arg(long, env = "REVERB_SHIPPING_PROFILE_ID", global = true)]
+    pub reverb_shipping_profile_id: Option<String>,
     /// The Reverb API root; paths such as /my/listings are appended.
     #[arg(
         long,
@@ -141,6 +163,13 @@ impl Default for Marketplaces {
             ebay_client_secret: None,
             ebay_oauth_url: EBAY_OAUTH_URL.to_owned(),
             ebay_site_id: 3,
+            ebay_location: None,
+            ebay_postal_code: None,
+            ebay_country: None,
+            ebay_payment_profile_id: None,
+            ebay_return_profile_id: None,
+            ebay_shipping_profile_id: None,
+            reverb_shipping_profile_id: None,
             reverb_api_url: REVERB_API_URL.to_owned(),
             reverb_api_token: None,
             shopify_shop_url: None,
@@ -169,6 +198,11 @@ pub enum SetupError {
     NotConfigured {
         platform: &'static str,
         setting: &'static str,
+    },
+    #[error("{setting}: {problem}")]
+    Setting {
+        setting: &'static str,
+        problem: String,
     },
     #[error("{platform}'s settings are not usable: {source}")]
     Invalid {
@@ -220,6 +254,26 @@ impl Marketplaces {
                     secret(&self.ebay_oauth_token, "EBAY_OAUTH_TOKEN")?,
                 );
                 config.site_id = self.ebay_site_id;
+                config.listing =
+                    ListingDefaults::for_site(self.ebay_site_id).ok_or(SetupError::Setting {
+                        setting: "EBAY_SITE_ID",
+                        problem: format!(
+                            "{} is not an eBay site Riff knows; use 3 (UK), 0 (US), 77 (Germany), \
+                             15 (Australia), 2 (Canada), 71 (France), 101 (Italy), 186 (Spain), \
+                             146 (Netherlands), 193 (Switzerland), 16 (Austria) or 205 (Ireland)",
+                            self.ebay_site_id
+                        ),
+                    })?;
+                config.item_url_prefix = item_url_prefix(self.ebay_site_id);
+                let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+                if let Some(country) = text(&self.ebay_country) {
+                    config.listing.country = country.trim().to_uppercase();
+                }
+                config.listing.location = text(&self.ebay_location);
+                config.listing.postal_code = text(&self.ebay_postal_code);
+                config.listing.payment_profile_id = text(&self.ebay_payment_profile_id);
+                config.listing.return_profile_id = text(&self.ebay_return_profile_id);
+                config.listing.shipping_profile_id = text(&self.ebay_shipping_profile_id);
                 if let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
                     &self.ebay_refresh_token,
                     &self.ebay_client_id,
@@ -235,10 +289,14 @@ impl Marketplaces {
                 Ok(Arc::new(EbayClient::new(config).map_err(invalid)?))
             }
             Platform::Reverb => {
-                let config = ReverbConfig::new(
+                let mut config = ReverbConfig::new(
                     &self.reverb_api_url,
                     secret(&self.reverb_api_token, "REVERB_API_TOKEN")?,
                 );
+                config.shipping_profile_id = self
+                    .reverb_shipping_profile_id
+                    .clone()
+                    .filter(|id| !id.trim().is_empty());
                 Ok(Arc::new(ReverbClient::new(config).map_err(invalid)?))
             }
             Platform::Shopify => {

@@ -28,6 +28,11 @@ const VR_USERNAME: &str = "sim-shop";
 const VR_PASSWORD: &str = "sim-password";
 /// The simulated shop's one inventory location.
 const SHOPIFY_LOCATION: &str = "gid://shopify/Location/70000000001";
+/// Where the simulated shop's items are, as eBay needs to know.
+const EBAY_LOCATION: &str = "Manchester";
+const EBAY_POSTAL_CODE: &str = "M1 1AE";
+/// The simulated shop's eBay business policies: shipping, returns, payment.
+const EBAY_PROFILES: (&str, &str, &str) = ("6196932000", "6196933000", "6196934000");
 /// The secrets the simulators sign (or address) their webhooks with.
 const SHOPIFY_WEBHOOK_SECRET: &str = "sim-shopify-webhook-secret";
 const REVERB_WEBHOOK_SECRET: &str = "sim-reverb-webhook-secret";
@@ -164,6 +169,11 @@ impl Simulators {
             shopify_shop_url: Some(base.to_owned()),
             shopify_access_token: Some(Secret::new(SHOPIFY_TOKEN)),
             shopify_location_id: Some(SHOPIFY_LOCATION.to_owned()),
+            ebay_location: Some(EBAY_LOCATION.to_owned()),
+            ebay_postal_code: Some(EBAY_POSTAL_CODE.to_owned()),
+            ebay_shipping_profile_id: Some(EBAY_PROFILES.0.to_owned()),
+            ebay_return_profile_id: Some(EBAY_PROFILES.1.to_owned()),
+            ebay_payment_profile_id: Some(EBAY_PROFILES.2.to_owned()),
             vr_base_url: base.to_owned(),
             vr_username: Some(VR_USERNAME.to_owned()),
             vr_password: Some(Secret::new(VR_PASSWORD)),
@@ -275,6 +285,11 @@ impl Simulators {
              EBAY_CLIENT_ID={}\n\
              EBAY_CLIENT_SECRET={}\n\
              EBAY_OAUTH_URL={base}{OAUTH_PATH}\n\
+             EBAY_LOCATION={EBAY_LOCATION}\n\
+             EBAY_POSTAL_CODE={EBAY_POSTAL_CODE}\n\
+             EBAY_SHIPPING_PROFILE_ID={}\n\
+             EBAY_RETURN_PROFILE_ID={}\n\
+             EBAY_PAYMENT_PROFILE_ID={}\n\
              REVERB_API_URL={base}/api\n\
              REVERB_API_TOKEN={REVERB_TOKEN}\n\
              SHOPIFY_SHOP_URL={base}\n\
@@ -286,7 +301,10 @@ impl Simulators {
             c.token,
             c.refresh_token,
             c.client_id,
-            c.client_secret
+            c.client_secret,
+            EBAY_PROFILES.0,
+            EBAY_PROFILES.1,
+            EBAY_PROFILES.2
         );
         let router = self.router();
         axum::serve(listener, router)

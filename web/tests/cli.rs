@@ -371,13 +371,16 @@ fn start_sim(dir: &WorkDir, seed: &str) -> (std::process::Child, Vec<(String, St
             }
         }
     });
-    let settings: Vec<(String, String)> = (0..14)
-        .map(|_| {
+    // The settings end with V&R's password.
+    let mut all: Vec<(String, String)> = Vec::new();
+    while all.last().is_none_or(|(k, _)| k != "VR_PASSWORD") {
+        all.push(
             settings
                 .recv_timeout(Duration::from_secs(20))
-                .expect("riff sim prints its settings")
-        })
-        .collect();
+                .expect("riff sim prints its settings"),
+        );
+    }
+    let settings = all;
     assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
     (sim, settings)
 }

@@ -135,26 +135,74 @@ pub struct OAuthRefresh {
 }
 
 /// Shop-wide `Item` fields of AddFixedPriceItem (§1.3), the same for every
-/// listing of one shop.
+/// listing of one shop: where the item is, and the business policies
+/// (shipping, returns, payment) a listing uses unless its own attributes
+/// name others. eBay refuses a listing with neither `Location` nor
+/// `PostalCode`, and one without its terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingDefaults {
     pub country: String,
-    pub location: String,
+    pub location: Option<String>,
     pub postal_code: Option<String>,
     /// `Site`, which must match the site id (`UK` for 3).
     pub site: String,
     /// Working days to dispatch.
     pub dispatch_time_max: u32,
+    pub payment_profile_id: Option<String>,
+    pub return_profile_id: Option<String>,
+    pub shipping_profile_id: Option<String>,
+}
+
+/// The eBay sites Riff knows (SiteCodeType): id, `Site` code, the country
+/// an item there is usually in, and where its item pages are.
+const SITES: [(u32, &str, &str, &str); 12] = [
+    (0, "US", "US", "www.ebay.com"),
+    (2, "Canada", "CA", "www.ebay.ca"),
+    (3, "UK", "GB", "www.ebay.co.uk"),
+    (15, "Australia", "AU", "www.ebay.com.au"),
+    (16, "Austria", "AT", "www.ebay.at"),
+    (71, "France", "FR", "www.ebay.fr"),
+    (77, "Germany", "DE", "www.ebay.de"),
+    (101, "Italy", "IT", "www.ebay.it"),
+    (146, "Netherlands", "NL", "www.ebay.nl"),
+    (186, "Spain", "ES", "www.ebay.es"),
+    (193, "Switzerland", "CH", "www.ebay.ch"),
+    (205, "Ireland", "IE", "www.ebay.ie"),
+];
+
+impl ListingDefaults {
+    /// The defaults for eBay site `site_id`; `None` for a site Riff does
+    /// not know.
+    pub fn for_site(site_id: u32) -> Option<Self> {
+        let (_, site, country, _) = SITES.iter().find(|(id, ..)| *id == site_id)?;
+        Some(Self {
+            country: (*country).to_owned(),
+            site: (*site).to_owned(),
+            ..Self::default()
+        })
+    }
+}
+
+/// Where item pages are on eBay site `site_id`, by ItemID.
+pub fn item_url_prefix(site_id: u32) -> Option<String> {
+    SITES
+        .iter()
+        .find(|(id, ..)| *id == site_id)
+        .map(|(.., host)| format!("https://{host}/itm/"))
 }
 
 impl Default for ListingDefaults {
+    /// eBay UK's, with no location and no policies: the shop's to give.
     fn default() -> Self {
         Self {
             country: "GB".into(),
-            location: "London, UK".into(),
+            location: None,
             postal_code: None,
             site: "UK".into(),
             dispatch_time_max: 3,
+            payment_profile_id: None,
+            return_profile_id: None,
+            shipping_profile_id: None,
         }
     }
 }
@@ -415,7 +463,7 @@ impl EbayClient {
                 picture_url: request.picture_urls.clone(),
             }),
             item_specifics: Some(item_specifics(attributes, &details.brand, &details.model)),
-            seller_profiles: seller_profiles(attributes),
+            seller_profiles: seller_profiles(attributes, &self.config.listing),
             ..ItemToList::default()
         })
     }
@@ -468,7 +516,7 @@ impl Marketplace for EbayClient {
         let mut item = self.item(request)?;
         item.uuid = Some(ebay_uuid(request.listing_id));
         item.country = Some(self.config.listing.country.clone());
-        item.location = Some(self.config.listing.location.clone());
+        item.location.clone_from(&self.config.listing.location);
         item.postal_code = self.config.listing.postal_code.clone();
         item.site = Some(self.config.listing.site.clone());
         item.dispatch_time_max = Some(self.config.listing.dispatch_time_max);
@@ -850,19 +898,22 @@ fn item_specifics(attributes: &EbayAttributes, brand: &str, model: &str) -> Item
     }
 }
 
-fn seller_profiles(attributes: &EbayAttributes) -> Option<SellerProfiles> {
+fn seller_profiles(attributes: &EbayAttributes, shop: &ListingDefaults) -> Option<SellerProfiles> {
     let profiles = SellerProfiles {
         seller_shipping_profile: attributes
             .shipping_profile_id
             .clone()
+            .or_else(|| shop.shipping_profile_id.clone())
             .map(|id| ShippingProfile { id }),
         seller_return_profile: attributes
             .return_profile_id
             .clone()
+            .or_else(|| shop.return_profile_id.clone())
             .map(|id| ReturnProfile { id }),
         seller_payment_profile: attributes
             .payment_profile_id
             .clone()
+            .or_else(|| shop.payment_profile_id.clone())
             .map(|id| PaymentProfile { id }),
     };
     (profiles != SellerProfiles::default()).then_some(profiles)

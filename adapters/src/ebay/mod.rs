@@ -14,6 +14,6 @@ pub mod simulator;
 pub mod webhook;
 pub mod wire;
 
-pub use client::{EbayClient, EbayConfig, ListingDefaults, OAuthRefresh};
+pub use client::{item_url_prefix, EbayClient, EbayConfig, ListingDefaults, OAuthRefresh};
 pub use simulator::EbaySimulator;
 pub use webhook::{EbayNotification, EbayNotifyIds};

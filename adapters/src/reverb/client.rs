@@ -46,6 +46,8 @@ pub struct ReverbConfig {
     pub token: Secret,
     /// `per_page` for scans. Reverb's maximum is unpublished; RIFF used 50.
     pub page_size: u32,
+    /// The shop's shipping profile, for listings whose attributes name none.
+    pub shipping_profile_id: Option<String>,
     /// Retries for reads.
     pub retry: RetryPolicy,
 }
@@ -56,6 +58,7 @@ impl ReverbConfig {
             api_url: api_url.into().trim_end_matches('/').to_owned(),
             token,
             page_size: 50,
+            shipping_profile_id: None,
             retry: RetryPolicy::default(),
         }
     }
@@ -211,7 +214,7 @@ impl Marketplace for ReverbClient {
             tracing::info!(id = %existing.id, "Reverb already has this SKU listed");
             return Ok(published(existing));
         }
-        let mut body = listing_body(request)?;
+        let mut body = listing_body(request, self.config.shipping_profile_id.as_deref())?;
         body.sku = Some(sku.to_owned());
         body.publish = Some(true);
         match self
@@ -233,7 +236,7 @@ impl Marketplace for ReverbClient {
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
     async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
-        let body = listing_body(request)?;
+        let body = listing_body(request, self.config.shipping_profile_id.as_deref())?;
         let url = self.url(&format!("/listings/{}", path_segment(external_id)?));
         self.send(Method::PUT, &url, Some(&body), &AtomicU32::new(0))
             .await
@@ -412,8 +415,12 @@ fn condition_uuid(condition: Condition) -> &'static str {
     }
 }
 
-/// The create/update body from a request (§2.2).
-fn listing_body(request: &PublishRequest) -> Result<ListingBody, PortError> {
+/// The create/update body from a request (§2.2); `shop_shipping` is the
+/// shop's shipping profile, for a listing that names none.
+fn listing_body(
+    request: &PublishRequest,
+    shop_shipping: Option<&str>,
+) -> Result<ListingBody, PortError> {
     let PlatformAttributes::Reverb(attributes) = &request.attributes else {
         return Err(PortError::Validation {
             field: Some("attributes".into()),
@@ -461,6 +468,7 @@ fn listing_body(request: &PublishRequest) -> Result<ListingBody, PortError> {
         shipping_profile_id: attributes
             .shipping_profile_id
             .clone()
+            .or_else(|| shop_shipping.map(str::to_owned))
             .map(|id| id.parse().map_or(Id::Text(id), Id::Number)),
         photos: request.picture_urls.clone(),
         ..ListingBody::default()

@@ -1093,6 +1093,66 @@ fn line_sale(
 mod tests {
     use super::*;
 
+    fn locations(json: serde_json::Value) -> LocationsData {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn the_only_active_location_is_chosen_and_a_fulfilment_apps_is_not_counted() {
+        let data = locations(serde_json::json!({
+            "location": {"id": "gid://shopify/Location/1", "name": "Shop", "isActive": true},
+            "locations": {"nodes": [
+                {"id": "gid://shopify/Location/1", "name": "Shop", "isActive": true, "isFulfillmentService": false},
+                {"id": "gid://shopify/Location/9", "name": "ShipBob", "isActive": true, "isFulfillmentService": true}
+            ]}
+        }));
+        let chosen = choose_location(&data).unwrap();
+        assert_eq!(chosen.id, "gid://shopify/Location/1");
+        assert_eq!(chosen.name, "Shop");
+    }
+
+    #[test]
+    fn several_active_locations_are_a_refusal_naming_each_and_the_setting() {
+        let data = locations(serde_json::json!({
+            "location": {"id": "gid://shopify/Location/1", "name": "Shop", "isActive": true},
+            "locations": {"nodes": [
+                {"id": "gid://shopify/Location/1", "name": "Shop", "isActive": true},
+                {"id": "gid://shopify/Location/2", "name": "Warehouse", "isActive": true}
+            ]}
+        }));
+        let Err(PortError::Validation { field, message }) = choose_location(&data) else {
+            panic!("several locations were not refused");
+        };
+        assert_eq!(field.as_deref(), Some("SHOPIFY_LOCATION_ID"));
+        for expected in [
+            "gid://shopify/Location/1 (Shop, primary)",
+            "gid://shopify/Location/2 (Warehouse)",
+            "SHOPIFY_LOCATION_ID",
+        ] {
+            assert!(message.contains(expected), "{message}");
+        }
+        let none = locations(serde_json::json!({"location": null, "locations": {"nodes": []}}));
+        assert!(matches!(
+            choose_location(&none),
+            Err(PortError::Validation { .. })
+        ));
+    }
+
+    #[test]
+    fn an_untracked_variant_is_for_sale_whatever_its_quantity() {
+        let product: Product = serde_json::from_value(serde_json::json!({
+            "id": "gid://shopify/Product/1", "title": "Strings", "status": "ACTIVE",
+            "variants": {"nodes": [{"id": "gid://shopify/ProductVariant/2", "sku": "EB-10",
+                "price": "5.00", "inventoryQuantity": 0,
+                "inventoryItem": {"id": "gid://shopify/InventoryItem/3", "tracked": false}}]}
+        }))
+        .unwrap();
+        let listing = remote_listing(&product, "USD");
+        assert_eq!(listing.status, RemoteStatus::Live);
+        assert_eq!(listing.quantity, None);
+        assert_eq!(listing.price.unwrap().currency.to_string(), "USD");
+    }
+
     fn cost(requested: f64, available: f64, restore: f64) -> Cost {
         Cost {
             requested_query_cost: Some(requested),

@@ -302,6 +302,7 @@ pub struct InventoryQuantity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LocationsData {
     /// The primary location; `null` in a store without one.
+    #[serde(default)]
     pub location: Option<Location>,
     pub locations: Connection<Location>,
 }
@@ -311,11 +312,18 @@ pub struct LocationsData {
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     pub id: String,
+    #[serde(default)]
     pub name: String,
+    /// `locations` lists only active ones unless asked for the others.
+    #[serde(default = "active_by_default")]
     pub is_active: bool,
     /// A fulfillment app's location, whose stock the app keeps.
     #[serde(default)]
     pub is_fulfillment_service: bool,
+}
+
+fn active_by_default() -> bool {
+    true
 }
 
 /// Variables of [`INVENTORY_LEVEL`].

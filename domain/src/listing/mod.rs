@@ -4,8 +4,10 @@
 mod aggregate;
 pub mod attributes;
 mod commands;
+pub mod defaults;
 mod error;
 mod events;
+pub mod readiness;
 
 pub use aggregate::{Listing, ListingStatus};
 pub use attributes::PlatformAttributes;

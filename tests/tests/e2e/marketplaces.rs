@@ -505,3 +505,137 @@ on_both_backends!(
     a_draft_is_kept_but_not_listed,
     order_numbers_are_the_ones_the_seller_knows,
 );
+
+/// A product of each kind, published everywhere with nothing but the
+/// shop's settings: each platform receives its own category, condition,
+/// item specifics and terms.
+async fn each_platform_receives_its_category_condition_and_terms(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let kinds = [
+        (
+            "KIND-GTR",
+            "Electric Guitars",
+            "33034",
+            "e57deb7a-382b-4e18-a008-67d4fbcb2879",
+            ("51", "83"),
+        ),
+        (
+            "KIND-AMP",
+            "Guitar Amplifiers",
+            "38072",
+            "10335451-31e5-418a-8ed8-f48cd738f17d",
+            ("53", "183"),
+        ),
+        (
+            "KIND-FX",
+            "Effects Pedals",
+            "41416",
+            "9bee8b39-c5f1-4fa7-90af-38740fc21a73",
+            ("90", "91"),
+        ),
+    ];
+    for (sku, category, ..) in kinds {
+        let mut body = riff_tests::guitar(sku, &format!("{category} {sku}"));
+        body["category"] = json!(category);
+        app.create_product(&body).await;
+        crate::sync::list_everywhere(&app, sku).await;
+    }
+    for (sku, category, ebay_category, reverb_category, (vr_category, vr_sub)) in kinds {
+        let p = product(&app, sku).await;
+        let id = |platform| {
+            listing(&p, platform)["external_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let on_ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
+        assert_eq!(on_ebay.category_id.as_deref(), Some(ebay_category), "{sku}");
+        assert_eq!(on_ebay.condition_id, Some(3000), "{sku}: excellent is Used");
+        assert!(
+            on_ebay.item_specifics.iter().any(|(n, _)| n == "Brand"),
+            "{sku}"
+        );
+        assert_eq!(on_ebay.postal_code.as_deref(), Some("M1 1AE"));
+        assert!(
+            on_ebay.profiles.0.is_some()
+                && on_ebay.profiles.1.is_some()
+                && on_ebay.profiles.2.is_some()
+        );
+        let on_reverb = sims.reverb().listing(&id(Platform::Reverb)).unwrap();
+        assert_eq!(on_reverb.categories, [reverb_category], "{sku}");
+        assert_eq!(
+            on_reverb.condition.as_deref(),
+            Some("df268ad1-c462-4ba6-b6db-e007e23922ea"),
+            "{sku}: excellent"
+        );
+        let on_vr = sims.vr().listing(&id(Platform::Vr)).unwrap();
+        assert_eq!(
+            on_vr.categories,
+            (vr_category.to_owned(), vr_sub.to_owned()),
+            "{sku}"
+        );
+        let on_shopify = sims
+            .shopify()
+            .products()
+            .into_iter()
+            .find(|s| s.gid() == id(Platform::Shopify))
+            .unwrap();
+        assert_eq!(on_shopify.product_type, category, "{sku}");
+        assert!(
+            on_shopify.tags.iter().any(|t| t == "Excellent"),
+            "{:?}",
+            on_shopify.tags
+        );
+    }
+    // The amplifier carries the specific its category requires.
+    let amp = product(&app, "KIND-AMP").await;
+    let on_ebay = sims
+        .ebay()
+        .listing(
+            listing(&amp, Platform::Ebay)["external_id"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    assert!(on_ebay
+        .item_specifics
+        .iter()
+        .any(|(n, v)| n == "Amplifier Type" && v == &["Combo".to_owned()]));
+}
+
+async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let mut body = riff_tests::guitar("READY-1", "Deering Banjo");
+    body["category"] = json!("Banjos");
+    app.create_product(&body).await;
+    let readiness: Value = app
+        .get("/api/products/READY-1/readiness")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for platform in ["ebay", "reverb", "vr"] {
+        assert_eq!(readiness[platform]["ready"], false, "{readiness}");
+        let missing: Vec<&str> = readiness[platform]["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        assert!(missing.contains(&"a picture"), "{platform}: {missing:?}");
+        assert!(
+            missing.iter().any(|m| m.contains("\"Banjos\"")),
+            "{platform}: {missing:?}"
+        );
+    }
+    assert_eq!(readiness["shopify"]["ready"], true, "{readiness}");
+    let unknown = app.get("/api/products/NOPE-1/readiness").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+on_both_backends!(
+    each_platform_receives_its_category_condition_and_terms,
+    readiness_names_what_each_platform_still_needs,
+);

@@ -906,6 +906,8 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
     let (app, sims) = shop(backend).await;
     let mut body = guitar("PEDAL-3", "Boss DS-1 Distortion");
     body["quantity"] = json!(3);
+    // Reverb lists several units of new (or B-stock) items only.
+    body["condition"] = json!("new");
     app.create_product(&body).await;
     let p = list_everywhere(&app, "PEDAL-3").await;
     let id = |platform| {

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
+use riff_domain::listing::{defaults, EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::RetryDecision;
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{MediaKind, Sku};
@@ -385,9 +385,15 @@ async fn request_for(
     // the adapter fills what it needs from the product, as for a new one.
     // Without this its updates waited for attributes that nothing would
     // ever give, and `riff sync` waited for them.
-    let attributes = state
-        .attributes
-        .unwrap_or_else(|| PlatformAttributes::empty(listing.platform));
+    // What the owner left out — the platform's category, the condition on
+    // its scale, the item specifics the category requires — comes from the
+    // category map, so that the platform accepts the listing.
+    let attributes = defaults::complete(
+        state
+            .attributes
+            .unwrap_or_else(|| PlatformAttributes::empty(listing.platform)),
+        &details,
+    );
     // A listing in another currency keeps the price it has there.
     let price = listing
         .published_price

@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use riff_domain::listing::readiness::ShopTerms;
 use riff_domain::policy::{PlatformPriority, RetryPolicy};
 use riff_domain::port::Marketplace;
 use riff_domain::sync_run::Trigger;
@@ -60,16 +61,56 @@ pub struct Shop {
     pub currency: Currency,
     /// Where marketplaces fetch Riff's images from (`RIFF_PUBLIC_URL`).
     pub public_url: String,
+    /// What the shop has set once for every listing, for readiness.
+    pub terms: ShopTerms,
 }
 
 impl From<&crate::config::Config> for Shop {
     fn from(config: &crate::config::Config) -> Self {
+        let m = &config.marketplaces;
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         Self {
             priority: config.platform_priority.clone(),
             currency: config.currency,
             public_url: config.public_url(),
+            terms: ShopTerms {
+                ebay_location: set(&m.ebay_location) || set(&m.ebay_postal_code),
+                ebay_policies: [
+                    set(&m.ebay_shipping_profile_id),
+                    set(&m.ebay_return_profile_id),
+                    set(&m.ebay_payment_profile_id),
+                ],
+                reverb_shipping: set(&m.reverb_shipping_profile_id),
+                public_https: config.public_url.as_deref().is_some_and(is_public_https),
+            },
         }
     }
+}
+
+/// Whether the platforms, out on the internet, can fetch pictures from
+/// `url`: `https`, and a host name that is not this machine or a private
+/// network's.
+fn is_public_https(url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let public = match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => {
+            !(ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.is_unspecified())
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            !(ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00)
+        }
+        Err(_) => {
+            let name = host.to_ascii_lowercase();
+            name.contains('.') && !name.ends_with(".local") && !name.ends_with(".localhost")
+        }
+    };
+    url.scheme() == "https" && public
 }
 
 /// What the loops share.
@@ -86,6 +127,7 @@ pub struct Engine {
     pub metrics: Arc<Metrics>,
     /// Public addresses of the product images, for the platforms to fetch.
     pub public_url: String,
+    pub terms: ShopTerms,
     /// One full scan at a time: two would both see a new listing and both
     /// try to import it (harmless, the second is refused, but wasteful).
     scanning: Mutex<()>,
@@ -111,6 +153,7 @@ impl Engine {
             priority,
             currency,
             public_url,
+            terms,
         } = shop;
         Self {
             db,
@@ -122,6 +165,7 @@ impl Engine {
             retry: RetryPolicy::default(),
             metrics,
             public_url,
+            terms,
             scanning: Mutex::new(()),
             looking: Mutex::new(()),
             requests,
@@ -357,6 +401,24 @@ impl<E: std::error::Error> From<crate::ledger::LedgerError<E>> for SyncError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_public_https_address_can_serve_the_platforms_pictures() {
+        for public in ["https://shop.example.com", "https://203.0.113.9:8443/riff"] {
+            assert!(is_public_https(public), "{public}");
+        }
+        for private in [
+            "http://shop.example.com",
+            "https://localhost:8000",
+            "https://127.0.0.1",
+            "https://192.168.1.20",
+            "https://[::1]",
+            "https://riff.local",
+            "not a url",
+        ] {
+            assert!(!is_public_https(private), "{private}");
+        }
+    }
 
     fn request(n: u128, platform: Option<Platform>, trigger: Trigger) -> SyncRequest {
         SyncRequest {

@@ -8,6 +8,7 @@
 //! the error codes of `docs/wire-formats.md` §1.9, so the client is tested
 //! against it over a socket, and `riff demo` can run without eBay.
 
+mod rules;
 mod server;
 mod state;
 mod webhook;

@@ -67,6 +67,17 @@ pub struct SimListing {
     pub quantity_sold: u32,
     pub status: SimStatus,
     pub picture_urls: Vec<String>,
+    /// What the listing was put up with, as eBay records it: its category
+    /// (`PrimaryCategory`), `ConditionID`, item specifics, where the item
+    /// is, and the business policies.
+    pub category_id: Option<String>,
+    pub condition_id: Option<u32>,
+    pub item_specifics: Vec<(String, Vec<String>)>,
+    pub location: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    /// Shipping, return and payment profile ids.
+    pub profiles: (Option<String>, Option<String>, Option<String>),
     /// How many times ReviseFixedPriceItem changed it.
     pub revisions: u32,
     pub start_time: DateTime<Utc>,
@@ -163,6 +174,13 @@ impl State {
                 quantity_sold: 0,
                 status: SimStatus::Active,
                 picture_urls: Vec::new(),
+                category_id: None,
+                condition_id: None,
+                item_specifics: Vec::new(),
+                location: None,
+                postal_code: None,
+                country: None,
+                profiles: (None, None, None),
                 revisions: 0,
                 start_time: Utc::now(),
             },
@@ -228,6 +246,7 @@ impl State {
         }
         let title = checked_title(item.title.as_deref())?;
         let (price, currency) = checked_price(item.start_price.as_ref())?;
+        super::rules::check(item)?;
         let item_id = self.create(item.sku.clone(), title, price, item.quantity.unwrap_or(1));
         if let Some(listing) = self.listing_mut(&item_id) {
             listing.currency = currency;
@@ -237,6 +256,30 @@ impl State {
                 .as_ref()
                 .map(|p| p.picture_url.clone())
                 .unwrap_or_default();
+            listing.category_id = item
+                .primary_category
+                .as_ref()
+                .map(|c| c.category_id.clone());
+            listing.condition_id = item.condition_id;
+            listing.item_specifics = item
+                .item_specifics
+                .as_ref()
+                .map(|s| {
+                    s.name_value_list
+                        .iter()
+                        .map(|n| (n.name.clone(), n.value.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            listing.location.clone_from(&item.location);
+            listing.postal_code.clone_from(&item.postal_code);
+            listing.country.clone_from(&item.country);
+            let profiles = item.seller_profiles.as_ref();
+            listing.profiles = (
+                profiles.and_then(|p| p.seller_shipping_profile.as_ref().map(|x| x.id.clone())),
+                profiles.and_then(|p| p.seller_return_profile.as_ref().map(|x| x.id.clone())),
+                profiles.and_then(|p| p.seller_payment_profile.as_ref().map(|x| x.id.clone())),
+            );
         }
         if let Some(uuid) = &item.uuid {
             self.uuids

@@ -51,9 +51,22 @@ pub struct SimListing {
     pub inventory: u32,
     pub state: SimState,
     pub photos: Vec<String>,
+    /// What it was listed with: category UUIDs, the condition's UUID and
+    /// the shipping profile.
+    pub categories: Vec<String>,
+    pub condition: Option<String>,
+    pub shipping_profile_id: Option<String>,
     /// How many updates changed it.
     pub revisions: u32,
 }
+
+/// The conditions Reverb lets a listing offer several units in: Brand New,
+/// B-Stock and "Mint (with inventory)" (`docs/listing-ids.md` §3.1).
+const MULTI_UNIT_CONDITIONS: [&str; 3] = [
+    "7c3f45de-2ae0-4c81-8400-fdb6b1d74890",
+    "9225283f-60c2-4413-ad18-1f5eba7a856f",
+    "6db7df88-293b-4017-a1c1-cdb5e599fa1a",
+];
 
 /// One order, as a buyer's purchase leaves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +159,9 @@ impl State {
                 inventory,
                 state: SimState::Live,
                 photos: Vec::new(),
+                categories: Vec::new(),
+                condition: None,
+                shipping_profile_id: None,
                 revisions: 0,
             },
         );
@@ -198,12 +214,27 @@ impl State {
                 return Err(Refusal::field("sku", "already exists"));
             }
         }
-        let id = self.create(body.sku.clone(), title, price, body.inventory.unwrap_or(1));
+        let condition = body.condition.as_ref().map(|c| c.uuid.clone());
+        let inventory = body.inventory.unwrap_or(1);
+        if inventory > 1
+            && !condition
+                .as_deref()
+                .is_some_and(|c| MULTI_UNIT_CONDITIONS.contains(&c))
+        {
+            return Err(Refusal::field(
+                "inventory",
+                "can only be more than 1 for Brand New, B-Stock or Mint (with inventory) items",
+            ));
+        }
+        let id = self.create(body.sku.clone(), title, price, inventory);
         let listing = self.listings.get_mut(&id).ok_or_else(Refusal::not_found)?;
         listing.currency = currency;
         listing.make.clone_from(&body.make);
         listing.model.clone_from(&body.model);
         listing.photos.clone_from(&body.photos);
+        listing.categories = body.categories.iter().map(|c| c.uuid.clone()).collect();
+        listing.condition = condition;
+        listing.shipping_profile_id = body.shipping_profile_id.as_ref().map(Id::to_string);
         if body.publish != Some(true) {
             listing.state = SimState::Draft;
         }

@@ -23,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(products::get).patch(products::update),
         )
         .route("/products/{sku}/history", get(products::history))
+        .route("/products/{sku}/readiness", get(products::readiness))
         .route("/products/{sku}/sales", post(products::record_sale))
         .route("/products/{sku}/archive", post(products::archive))
         .route("/products/{sku}/restore", post(products::restore))

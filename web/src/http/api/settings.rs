@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::Json;
 use cqrs_es::Aggregate;
+use riff_domain::listing::defaults::CATEGORY_MAP;
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
 use riff_projections::view::inventory::FacetValue;
@@ -22,6 +23,42 @@ pub(crate) struct ShopSettings {
     currency: String,
     platform_priority: Vec<&'static str>,
     dropdown_sort: BTreeMap<&'static str, &'static str>,
+    /// Where each of Riff's categories goes on each platform.
+    category_map: Vec<CategoryJson>,
+}
+
+/// One entry of the category map, in the shape `PUT`s of it will take.
+#[derive(Serialize)]
+pub(crate) struct CategoryJson {
+    category: &'static str,
+    ebay: &'static str,
+    ebay_item_specifics: BTreeMap<&'static str, &'static str>,
+    reverb: &'static str,
+    vr: VrCategoryJson,
+    shopify: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct VrCategoryJson {
+    category: &'static str,
+    sub_category: &'static str,
+}
+
+fn category_map() -> Vec<CategoryJson> {
+    CATEGORY_MAP
+        .iter()
+        .map(|m| CategoryJson {
+            category: m.category,
+            ebay: m.ebay_category_id,
+            ebay_item_specifics: m.ebay_item_specifics.iter().copied().collect(),
+            reverb: m.reverb_category,
+            vr: VrCategoryJson {
+                category: m.vr_category,
+                sub_category: m.vr_sub_category,
+            },
+            shopify: m.shopify_product_type,
+        })
+        .collect()
 }
 
 pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettings>, ApiError> {
@@ -38,6 +75,7 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
             .into_iter()
             .map(|(f, o)| (f.as_str(), o.as_str()))
             .collect(),
+        category_map: category_map(),
     }))
 }
 
