@@ -97,6 +97,10 @@ pub struct Marketplaces {
     /// The inventory location (a Location GID) whose quantities Riff sets.
     #[arg(long, env = "SHOPIFY_LOCATION_ID", global = true)]
     pub shopify_location_id: Option<String>,
+    /// The sales channel (a Publication GID) Riff puts active products on;
+    /// unset, the store's "Online Store".
+    #[arg(long, env = "SHOPIFY_PUBLICATION_ID", global = true)]
+    pub shopify_publication_id: Option<String>,
     /// The Vintage & Rare site root.
     #[arg(long, env = "VR_BASE_URL", default_value = VR_BASE_URL, global = true)]
     pub vr_base_url: String,
@@ -176,6 +180,7 @@ impl Default for Marketplaces {
             shopify_access_token: None,
             shopify_api_version: SHOPIFY_API_VERSION.to_owned(),
             shopify_location_id: None,
+            shopify_publication_id: None,
             vr_base_url: VR_BASE_URL.to_owned(),
             vr_username: None,
             vr_password: None,
@@ -314,6 +319,10 @@ impl Marketplaces {
                 );
                 config.api_version.clone_from(&self.shopify_api_version);
                 config.location_id.clone_from(&self.shopify_location_id);
+                config.publication_id = self
+                    .shopify_publication_id
+                    .clone()
+                    .filter(|id| !id.trim().is_empty());
                 Ok(Arc::new(ShopifyClient::new(config).map_err(invalid)?))
             }
             Platform::Vr => {

@@ -39,7 +39,8 @@ use super::wire::{
     self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventoryLevelData,
     InventorySetQuantitiesInput, LevelVars, LineItem, LocationsData, MutationData, MutationPayload,
     Order, OrdersData, PageVars, Product, ProductData, ProductInput, ProductVars, ProductsData,
-    QuantityInput, QuantityVars, ThrottleStatus, UserError, Variant, VariantInput, VariantsVars,
+    PublicationInput, PublicationsData, PublishVars, QuantityInput, QuantityVars, ThrottleStatus,
+    UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
 use crate::Secret;
@@ -67,8 +68,11 @@ pub struct ShopifyConfig {
     /// The API version in the path; Riff is written against `2025-07`.
     pub api_version: String,
     /// The location GID whose quantity Riff sets, unless the listing's
-    /// attributes name another; with neither, quantities are left alone.
+    /// attributes name another; unset, the store's only active location.
     pub location_id: Option<String>,
+    /// The Online Store's publication GID; unset, the publication named
+    /// "Online Store" is found with the `publications` query.
+    pub publication_id: Option<String>,
     /// `first` for scans, at most 250.
     pub page_size: u32,
     /// Retries for reads.
@@ -82,6 +86,7 @@ impl ShopifyConfig {
             access_token,
             api_version: "2025-07".into(),
             location_id: None,
+            publication_id: None,
             page_size: MAX_PAGE_SIZE,
             retry: RetryPolicy::default(),
         }
@@ -105,6 +110,8 @@ pub struct ShopifyClient {
     budget: Mutex<Option<Budget>>,
     /// The location found when `SHOPIFY_LOCATION_ID` is unset, once found.
     found_location: tokio::sync::OnceCell<ChosenLocation>,
+    /// The Online Store's publication, once found.
+    found_publication: tokio::sync::OnceCell<String>,
 }
 
 /// Where Riff keeps a product's stock on Shopify, and why there.
@@ -127,6 +134,7 @@ impl ShopifyClient {
             config,
             budget: Mutex::new(None),
             found_location: tokio::sync::OnceCell::new(),
+            found_publication: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -471,6 +479,52 @@ impl ShopifyClient {
             .cloned()
     }
 
+    /// The Online Store's publication: `SHOPIFY_PUBLICATION_ID`, or the
+    /// store's channel named "Online Store".
+    ///
+    /// # Errors
+    /// The channels could not be read, or the store has no Online Store.
+    async fn online_store(&self, requests: &AtomicU32) -> Result<String, PortError> {
+        if let Some(id) = &self.config.publication_id {
+            return Ok(id.clone());
+        }
+        self.found_publication
+            .get_or_try_init(|| async {
+                let data: PublicationsData = self
+                    .read(wire::PUBLICATIONS, &serde_json::json!({}), requests)
+                    .await?;
+                data.publications
+                    .nodes
+                    .into_iter()
+                    .find(|p| p.name.eq_ignore_ascii_case("Online Store"))
+                    .map(|p| p.id)
+                    .ok_or_else(|| PortError::Validation {
+                        field: Some("SHOPIFY_PUBLICATION_ID".into()),
+                        message: "the Shopify store has no Online Store sales channel; add it, \
+                                  or set SHOPIFY_PUBLICATION_ID to the channel to sell on"
+                            .into(),
+                    })
+            })
+            .await
+            .cloned()
+    }
+
+    /// Puts an active product on the Online Store, where buyers see it.
+    async fn put_on_online_store(
+        &self,
+        product_id: &str,
+        requests: &AtomicU32,
+    ) -> Result<(), PortError> {
+        let publication_id = self.online_store(requests).await?;
+        let variables = PublishVars {
+            id: product_id.to_owned(),
+            input: vec![PublicationInput { publication_id }],
+        };
+        self.mutate(wire::PUBLISH, "publishablePublish", &variables, requests)
+            .await
+            .map(drop)
+    }
+
     /// The quantity available at `location` now, or `None` where the item
     /// is not stocked.
     async fn available(
@@ -628,7 +682,8 @@ impl Marketplace for ShopifyClient {
             self.location().await?;
         }
         let mut input = product_input(request, attributes);
-        input.status = Some(attributes.status.clone().unwrap_or_else(|| "ACTIVE".into()));
+        let status = attributes.status.clone().unwrap_or_else(|| "ACTIVE".into());
+        input.status = Some(status.clone());
         let payload = self
             .mutate(
                 wire::PRODUCT_CREATE,
@@ -642,6 +697,9 @@ impl Marketplace for ShopifyClient {
         })?;
         self.set_variant(&product, request, attributes, Stock::Set, &requests)
             .await?;
+        if status == "ACTIVE" {
+            self.put_on_online_store(&product.id, &requests).await?;
+        }
         Ok(published(product))
     }
 

@@ -22,6 +22,8 @@ pub mod operation {
     pub const ORDERS: &str = "Orders";
     pub const INVENTORY_LEVEL: &str = "InventoryLevel";
     pub const LOCATIONS: &str = "Locations";
+    pub const PUBLICATIONS: &str = "Publications";
+    pub const PUBLISH: &str = "Publish";
 }
 
 /// §3.4 (a): creates the product and its one default variant.
@@ -86,6 +88,41 @@ quantities(names: [\"available\"]) { name quantity } } } }";
 pub const LOCATIONS: &str = "query Locations { \
 location { id name isActive } \
 locations(first: 50) { nodes { id name isActive isFulfillmentService } } }";
+
+/// The store's sales channels: the Online Store is the one named so.
+pub const PUBLICATIONS: &str =
+    "query Publications { publications(first: 50) { nodes { id name } } }";
+
+/// Puts a product on sales channels; a product that is `ACTIVE` but on no
+/// channel is for sale nowhere (not on the Online Store).
+pub const PUBLISH: &str = "mutation Publish($id: ID!, $input: [PublicationInput!]!) { \
+publishablePublish(id: $id, input: $input) { userErrors { field message } } }";
+
+/// What [`PUBLICATIONS`] returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicationsData {
+    pub publications: Connection<Publication>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Variables of [`PUBLISH`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishVars {
+    pub id: String,
+    pub input: Vec<PublicationInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicationInput {
+    pub publication_id: String,
+}
 
 /// §3.1: every request's body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -587,6 +587,12 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
             "{:?}",
             on_shopify.tags
         );
+        // Active and on the Online Store, where buyers see it.
+        assert_eq!(
+            on_shopify.publications.len(),
+            1,
+            "{sku}: not on the Online Store"
+        );
     }
     // The amplifier carries the specific its category requires.
     let amp = product(&app, "KIND-AMP").await;

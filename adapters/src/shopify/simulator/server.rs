@@ -29,8 +29,8 @@ use tokio::net::TcpListener;
 
 use super::super::wire::{
     operation, Cost, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest, GraphqlResponse,
-    IdVars, LevelVars, MutationPayload, PageVars, ProductVars, QuantityVars, ThrottleStatus,
-    VariantsVars,
+    IdVars, LevelVars, MutationPayload, PageVars, ProductVars, PublishVars, QuantityVars,
+    ThrottleStatus, VariantsVars,
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
@@ -583,6 +583,11 @@ fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str)
             (json!({ "inventoryItem": to_value(&item) }), 2.0)
         }),
         operation::LOCATIONS => Ok((to_value(&inner.state.locations()), 2.0)),
+        operation::PUBLICATIONS => Ok((to_value(&inner.state.publications()), 2.0)),
+        operation::PUBLISH => variables::<PublishVars>(request).map(|v| {
+            let payload = inner.state.publish(&v);
+            (mutation("publishablePublish", &payload), MUTATION_COST)
+        }),
         operation::ORDERS => variables::<PageVars>(request).map(|v| {
             let orders = inner.state.orders(&v, page_size);
             let cost = 2.0 + orders.nodes.len() as f64;

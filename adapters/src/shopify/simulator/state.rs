@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use super::super::wire::{
     Connection, IdRef, InventoryItemLevel, InventoryItemRef, InventoryLevel, InventoryQuantity,
     InventorySetQuantitiesInput, LevelVars, LineItem, Location, LocationsData, MoneyBag, MoneyV2,
-    MutationPayload, Order, PageInfo, PageVars, Product, ProductInput, Shop, UserError, Variant,
-    VariantsVars,
+    MutationPayload, Order, PageInfo, PageVars, Product, ProductInput, Publication,
+    PublicationsData, PublishVars, Shop, UserError, Variant, VariantsVars,
 };
 
 /// The first numeric id the simulator hands out, of the size Shopify's are.
@@ -25,6 +25,9 @@ const FIRST_ID: u64 = 8_332_936_610_001;
 /// simulator is in the shop's currency, as every price in a Shopify store
 /// is (`shop.currencyCode`).
 const DEFAULT_CURRENCY: &str = "GBP";
+
+/// The store's Online Store sales channel, as a new store has it.
+pub(super) const ONLINE_STORE: &str = "gid://shopify/Publication/90000000001";
 
 /// The location a new simulated store has, as a new Shopify store has one:
 /// its address, which is also its primary location.
@@ -96,6 +99,8 @@ pub struct SimProduct {
     pub locations: BTreeMap<String, i64>,
     /// How many `productUpdate`s changed it.
     pub revisions: u32,
+    /// The sales channels (publication GIDs) it is published to.
+    pub publications: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -260,6 +265,7 @@ impl State {
                 inventory,
                 locations: BTreeMap::new(),
                 revisions: 0,
+                publications: Vec::new(),
                 created_at: Utc::now(),
             },
         );
@@ -652,6 +658,44 @@ impl State {
                 }),
             },
         }
+    }
+
+    /// `publications`: the store's sales channels.
+    pub(super) fn publications(&self) -> PublicationsData {
+        PublicationsData {
+            publications: Connection {
+                nodes: vec![Publication {
+                    id: ONLINE_STORE.into(),
+                    name: "Online Store".into(),
+                }],
+                page_info: Some(PageInfo {
+                    has_next_page: false,
+                    end_cursor: None,
+                }),
+            },
+        }
+    }
+
+    /// `publishablePublish`: puts a product on sales channels.
+    pub(super) fn publish(&mut self, vars: &PublishVars) -> MutationPayload {
+        let Some(product) =
+            gid_number(&vars.id, "Product").and_then(|id| self.products.get_mut(&id))
+        else {
+            return refused(user_error(&["id"], "Product does not exist", None));
+        };
+        for (n, input) in vars.input.iter().enumerate() {
+            if input.publication_id != ONLINE_STORE {
+                return refused(user_error(
+                    &["input", &n.to_string(), "publicationId"],
+                    "Publication does not exist",
+                    None,
+                ));
+            }
+            if !product.publications.contains(&input.publication_id) {
+                product.publications.push(input.publication_id.clone());
+            }
+        }
+        MutationPayload::default()
     }
 
     pub(super) fn shop(&self) -> Shop {
