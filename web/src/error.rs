@@ -136,6 +136,7 @@ impl From<LedgerError<ProductError>> for ApiError {
                 | ProductError::MediaOrderMismatch => Self::Conflict(rule.to_string()),
                 ProductError::EmptySale => Self::invalid("quantity", rule.to_string()),
                 ProductError::CurrencyMismatch { .. } => Self::invalid("price", rule.to_string()),
+                ProductError::Invalid(invalid) => invalid.into(),
             },
             other => other.into_api(),
         }
@@ -147,6 +148,7 @@ impl From<LedgerError<ListingError>> for ApiError {
         match e {
             LedgerError::Rejected(rule) => match rule {
                 ListingError::NotFound => Self::NotFound(rule.to_string()),
+                ListingError::Invalid(invalid) => invalid.into(),
                 _ => Self::Conflict(rule.to_string()),
             },
             other => other.into_api(),

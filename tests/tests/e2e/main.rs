@@ -9,6 +9,7 @@ mod admin;
 mod admin_products;
 mod auth;
 mod events;
+mod hardening;
 mod inventory;
 mod ledger;
 mod products;
