@@ -8,6 +8,7 @@ on_both_backends!(
     an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing,
     control_characters_in_any_text_are_refused_naming_the_field,
     a_sale_dated_before_2000_or_after_tomorrow_is_refused,
+    a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_fixed,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -98,3 +99,90 @@ async fn a_sale_dated_before_2000_or_after_tomorrow_is_refused(backend: Backend)
     }
     assert_eq!(app.log_length().await, before);
 }
+
+/// Makes the sales view unable to apply a sale of order `BOOM`, as a view
+/// whose table cannot hold an event would be; `fixed` undoes it.
+async fn sabotage_sales(app: &TestApp, backend: Backend, fixed: bool) {
+    let db = app.database.connect().await;
+    let sql = match (backend, fixed) {
+        (Backend::Postgres, false) => {
+            "alter table sales add constraint sabotage check (order_ref <> 'BOOM')"
+        }
+        (Backend::Postgres, true) => "alter table sales drop constraint sabotage",
+        (Backend::Sqlite, false) => {
+            "create trigger sabotage before insert on sales when new.order_ref = 'BOOM' \
+             begin select raise(abort, 'sabotaged'); end"
+        }
+        (Backend::Sqlite, true) => "drop trigger sabotage",
+    };
+    sqlx::query(sql).execute(&db.views).await.unwrap();
+    db.close().await;
+}
+
+/// One sale the sales view could not apply stopped every view, made every
+/// write wait 5 s, and `/healthz` still said `ok`.
+async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_fixed(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("STALL-1", "Gibson SG")).await;
+    sabotage_sales(&app, backend, false).await;
+
+    let started = std::time::Instant::now();
+    let (status, body) = post(
+        &app,
+        "/api/products/STALL-1/sales",
+        &sale("BOOM", "2026-11-20T15:04:05Z"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["product"]["status"], "sold", "the inventory went on");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "a write does not wait on a stalled view"
+    );
+
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let health: Value = health.json().await.unwrap();
+    assert_eq!(health["status"], "degraded", "{health}");
+    let stalled = health["views"].as_object().unwrap();
+    assert_eq!(stalled.keys().collect::<Vec<_>>(), ["sales"], "{health}");
+    assert!(stalled["sales"]["stalled_at"].as_i64().unwrap() > 0);
+    assert!(!stalled["sales"]["error"].as_str().unwrap().is_empty());
+
+    // The other views go on: a new product is created and read back at once.
+    app.create_product(&guitar("STALL-2", "Fender Telecaster"))
+        .await;
+    assert_eq!(
+        app.get("/api/products/STALL-2").await.status(),
+        StatusCode::OK
+    );
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("riff_view_stalled{view=\"sales\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("riff_view_stalled{view=\"inventory\"} 0"),
+        "{metrics}"
+    );
+
+    // Fixed (an upgrade would do it): the view resumes from its checkpoint.
+    sabotage_sales(&app, backend, true).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let health = app.get("/healthz").await;
+        if health.status() == StatusCode::OK {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the view never resumed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let report: Value = app.get("/api/sales").await.json().await.unwrap();
+    assert_eq!(report["items"][0]["order_ref"], "BOOM", "{report}");
+}
+
