@@ -9,6 +9,7 @@ on_both_backends!(
     control_characters_in_any_text_are_refused_naming_the_field,
     a_sale_dated_before_2000_or_after_tomorrow_is_refused,
     a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_fixed,
+    a_nul_in_a_path_or_query_is_a_400_never_a_5xx,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -184,5 +185,25 @@ async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_
     }
     let report: Value = app.get("/api/sales").await.json().await.unwrap();
     assert_eq!(report["items"][0]["order_ref"], "BOOM", "{report}");
+}
+
+/// `?q=%00` reached PostgreSQL as a text parameter it cannot take: `500`.
+async fn a_nul_in_a_path_or_query_is_a_400_never_a_5xx(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("NUL-1", "Gibson SG")).await;
+    for path in [
+        "/api/products?q=a%00b",
+        "/api/products?brand=%00",
+        "/api/audit?actor=%00",
+        "/api/products/NUL-1%00",
+        "/api/products/%00/history",
+        "/api/sales?platform=%00",
+        "/inventory?q=%00",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
 }
 

@@ -5,6 +5,7 @@ pub(crate) mod api;
 mod health;
 pub(crate) mod json;
 mod metrics;
+mod uri;
 pub mod webhooks;
 
 use axum::routing::get;
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .layer(middleware::from_fn(uri::refuse_nul))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
