@@ -1,6 +1,8 @@
 //! Issue 19: no input can wedge Riff. Each test here failed before its fix.
 
 use reqwest::StatusCode;
+
+use crate::admin::{browser, csrf_in};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
@@ -10,6 +12,7 @@ on_both_backends!(
     a_sale_dated_before_2000_or_after_tomorrow_is_refused,
     a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_fixed,
     a_nul_in_a_path_or_query_is_a_400_never_a_5xx,
+    login_next_never_leaves_the_site,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -207,3 +210,34 @@ async fn a_nul_in_a_path_or_query_is_a_400_never_a_5xx(backend: Backend) {
     }
 }
 
+/// `/login?next=/%09/evil.example` sent the browser to `//evil.example`.
+async fn login_next_never_leaves_the_site(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = browser();
+    let page = client
+        .get(app.url("/login?next=/%09/evil.example"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("evil.example"),
+        "the form does not carry it on"
+    );
+    let token = csrf_in(&page);
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "admin"),
+            ("password", riff_tests::ADMIN_PASSWORD),
+            ("next", "/\t/evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/");
+}

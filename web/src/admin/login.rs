@@ -30,10 +30,20 @@ pub(crate) struct Next {
     next: Option<String>,
 }
 
-/// Only a path on this site: never an open redirect to elsewhere.
+/// Only a path on this site: never an open redirect to elsewhere. One
+/// leading `/`, not followed by `/` or `\` (`//host` and `/\host` name
+/// another site), and no backslash, whitespace or control character
+/// anywhere: browsers drop tabs and line breaks from an address, so
+/// `/\t/evil.example` would become `//evil.example`. Anything else is `/`.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path[1..].starts_with(['/', '\\'])
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
             path
         }
         _ => "/",
@@ -200,4 +210,30 @@ pub(crate) async fn logout(
         Redirect::to("/login"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_the_dashboard() {
+        for good in ["/", "/inventory?q=les+paul", "/products/GIB-1/edit"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/a\\b",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
