@@ -135,8 +135,6 @@ pub(crate) async fn submit(
         return session::forbidden();
     }
     let next = safe_next(credentials.next.as_deref()).to_owned();
-    let by_address = format!("ip:{}", peer.ip());
-    let by_user = format!("user:{}", credentials.username);
     let again = |jar: CookieJar, message: &str, status: StatusCode| {
         let (cookie, token) = login_cookie(state.secure_cookies);
         (
@@ -146,22 +144,24 @@ pub(crate) async fn submit(
         )
             .into_response()
     };
-    if let Some(wait) = state
-        .login_throttle
-        .wait(&by_address)
-        .or_else(|| state.login_throttle.wait(&by_user))
-    {
-        let message = format!(
-            "Too many failed attempts. Try again in {} minute(s).",
-            wait.as_secs().div_ceil(60)
-        );
-        return again(jar, &message, StatusCode::TOO_MANY_REQUESTS);
-    }
+    let attempt = match state.login_throttle.attempt(
+        peer.ip(),
+        &credentials.username,
+        std::time::Instant::now(),
+    ) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let message = format!(
+                "Too many failed attempts. Try again in {} second(s).",
+                wait.as_secs().max(1)
+            );
+            return again(jar, &message, StatusCode::TOO_MANY_REQUESTS);
+        }
+    };
     match users::verify(&state.db, &credentials.username, &credentials.password).await {
-        Ok(true) => {}
+        Ok(true) => state.login_throttle.succeeded(attempt),
         Ok(false) => {
-            state.login_throttle.failed(&by_address);
-            state.login_throttle.failed(&by_user);
+            state.login_throttle.failed(attempt);
             return again(
                 jar,
                 "That user name and password do not match.",
@@ -169,12 +169,11 @@ pub(crate) async fn submit(
             );
         }
         Err(error) => {
+            state.login_throttle.failed(attempt);
             tracing::error!(%error, "cannot check a login");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     }
-    state.login_throttle.succeeded(&by_address);
-    state.login_throttle.succeeded(&by_user);
     // A new session at every login: a token planted before is worthless.
     if let Err(error) = session::end(&state.db, &jar).await {
         tracing::error!(%error, "cannot end the previous session");
