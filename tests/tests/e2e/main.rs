@@ -13,6 +13,7 @@ mod hardening;
 mod inventory;
 mod ledger;
 mod products;
+mod properties;
 mod replay;
 mod reports;
 mod sync;
