@@ -14,6 +14,7 @@ on_both_backends!(
     a_nul_in_a_path_or_query_is_a_400_never_a_5xx,
     login_next_never_leaves_the_site,
     thirty_wrong_passwords_at_once_get_five_checks,
+    a_formula_in_a_title_is_exported_as_text,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -287,4 +288,24 @@ async fn thirty_wrong_passwords_at_once_get_five_checks(backend: Backend) {
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
     assert_eq!((checked, waited), (5, 25), "{statuses:?}");
+}
+
+/// A title `=HYPERLINK(…)` was exported as is, and the README aims the CSV
+/// at Excel, which would run it.
+async fn a_formula_in_a_title_is_exported_as_text(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let mut product = guitar("-CSV-1", formula);
+    product["brand"] = json!("@Gibson");
+    app.create_product(&product).await;
+    let bytes = app.get("/api/export.csv").await.bytes().await.unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let field = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_owned();
+    assert_eq!(field("title"), format!("'{formula}"));
+    assert_eq!(field("brand"), "'@Gibson");
+    assert_eq!(field("sku"), "'-CSV-1");
+    assert_eq!(field("price"), "1499.00");
 }
