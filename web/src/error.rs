@@ -26,6 +26,9 @@ pub enum ApiError {
     /// `404`.
     #[error("{0}")]
     NotFound(String),
+    /// `405`: the path exists, not with this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// `409`: the request clashes with what exists (a duplicate SKU, a stale
     /// version, a state that does not allow it).
     #[error("{0}")]
@@ -54,6 +57,7 @@ impl IntoResponse for ApiError {
             Self::Invalid { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, Some(field.clone())),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, None),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, None),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
             Self::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Internal(cause) => {

@@ -15,6 +15,7 @@ on_both_backends!(
     login_next_never_leaves_the_site,
     thirty_wrong_passwords_at_once_get_five_checks,
     a_formula_in_a_title_is_exported_as_text,
+    unknown_api_paths_and_methods_are_json_errors_not_the_login_page,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -308,4 +309,34 @@ async fn a_formula_in_a_title_is_exported_as_text(backend: Backend) {
     assert_eq!(field("brand"), "'@Gibson");
     assert_eq!(field("sku"), "'-CSV-1");
     assert_eq!(field("price"), "1499.00");
+}
+
+/// Unknown `/api` paths redirected to the HTML login page, and
+/// `/webhooks/reverb/` (an empty secret) too.
+async fn unknown_api_paths_and_methods_are_json_errors_not_the_login_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in ["/api/nothing-here", "/api/products/X/nothing", "/api/"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
+    let response = app
+        .client
+        .delete(app.url("/api/products"))
+        .bearer_auth(riff_tests::TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["error"].is_string(), "{body}");
+    let client = browser();
+    let reverb = client
+        .post(app.url("/webhooks/reverb/"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reverb.status(), StatusCode::NOT_FOUND);
 }

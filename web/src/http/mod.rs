@@ -8,7 +8,7 @@ mod metrics;
 mod uri;
 pub mod webhooks;
 
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{middleware, Router};
 use tower_http::trace::TraceLayer;
 
@@ -21,6 +21,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::admin::router(&state))
         .nest("/api", api)
+        // The nest's fallback answers below `/api/…`, not `/api/` itself.
+        .route("/api/", any(api::not_found))
         .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
