@@ -16,6 +16,7 @@ on_both_backends!(
     thirty_wrong_passwords_at_once_get_five_checks,
     a_formula_in_a_title_is_exported_as_text,
     unknown_api_paths_and_methods_are_json_errors_not_the_login_page,
+    the_bearer_scheme_is_case_insensitive,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -339,4 +340,28 @@ async fn unknown_api_paths_and_methods_are_json_errors_not_the_login_page(backen
         .await
         .unwrap();
     assert_eq!(reverb.status(), StatusCode::NOT_FOUND);
+}
+
+/// `Authorization: bearer …` was refused; the scheme is case-insensitive
+/// (RFC 9110).
+async fn the_bearer_scheme_is_case_insensitive(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let response = app
+            .client
+            .get(app.url("/api/products"))
+            .header("authorization", format!("{scheme} {}", riff_tests::TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+    }
+    let wrong = app
+        .client
+        .get(app.url("/api/products"))
+        .header("authorization", "bearer not-the-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 }
