@@ -17,6 +17,8 @@ on_both_backends!(
     a_formula_in_a_title_is_exported_as_text,
     unknown_api_paths_and_methods_are_json_errors_not_the_login_page,
     the_bearer_scheme_is_case_insensitive,
+    prices_and_skus_follow_one_rule,
+    every_json_body_refuses_unknown_fields_naming_them,
 );
 
 /// Posts a body and returns the status and the JSON answer.
@@ -364,4 +366,96 @@ async fn the_bearer_scheme_is_case_insensitive(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// `10000000.00` was accepted though the message said "under 10,000,000";
+/// `1_000` and `1e3` were read as prices; `.` and `..` were SKUs.
+async fn prices_and_skus_follow_one_rule(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let before = app.log_length().await;
+    for price in ["10000000.00", "10000000", "1_000", "1e3"] {
+        let mut body = guitar("PRICE-1", "Gibson SG");
+        body["price"] = json!(price);
+        let (status, body) = post(&app, "/api/products", &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{price}: {body}");
+        assert_eq!(body["field"], "price", "{price}");
+    }
+    for sku in [".", "..", "...", "a b", &"x".repeat(65)] {
+        let (status, body) = post(&app, "/api/products", &guitar(sku, "Gibson SG")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{sku}: {body}");
+        assert_eq!(body["field"], "sku", "{sku}");
+    }
+    assert_eq!(app.log_length().await, before);
+    let mut body = guitar("PRICE-1", "Gibson SG");
+    body["price"] = json!("9999999.99");
+    app.create_product(&body).await;
+}
+
+/// Unknown JSON fields were `422` on some bodies, `400` on others and
+/// ignored on two.
+async fn every_json_body_refuses_unknown_fields_naming_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("FIELDS-1", "Gibson SG")).await;
+    let before = app.log_length().await;
+    let mut product = guitar("FIELDS-2", "Gibson SG");
+    product["bogus"] = json!(1);
+    let listing = "00000000-0000-0000-0000-000000000001";
+    let cases: Vec<(reqwest::Method, String, Value)> = vec![
+        (reqwest::Method::POST, "/api/products".into(), product),
+        (
+            reqwest::Method::PATCH,
+            "/api/products/FIELDS-1".into(),
+            json!({"title": "x", "bogus": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/products/FIELDS-1/sales".into(),
+            json!({"channel": "shop", "order_ref": "T", "sold_at": "2026-11-20T15:04:05Z",
+                   "price": "1.00", "bogus": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/products/FIELDS-1/listings".into(),
+            json!({"platform": "ebay", "bogus": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/listings/{listing}/end"),
+            json!({"reason": "manual", "bogus": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/sync".into(),
+            json!({"bogus": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/flags/1/resolve".into(),
+            json!({"note": "done", "bogus": 1}),
+        ),
+        (
+            reqwest::Method::PUT,
+            "/api/settings/dropdown-sort".into(),
+            json!({"field": "brand", "order": "alpha", "bogus": 1}),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let response = app
+            .client
+            .request(method.clone(), app.url(&path))
+            .bearer_auth(riff_tests::TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path}: {answer}"
+        );
+        assert_eq!(answer["field"], "bogus", "{method} {path}: {answer}");
+    }
+    assert_eq!(app.log_length().await, before);
 }
