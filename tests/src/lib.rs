@@ -39,6 +39,10 @@ pub struct TestApp {
     pub marketplaces: Marketplaces,
     /// The shop's Dropbox (none by default); set it, then `restart`.
     pub dropbox: DropboxSettings,
+    /// Whether images may be fetched by URL from the loopback (yes by
+    /// default: the tests' image servers are there); set it, then
+    /// `restart`.
+    pub media_fetch_private: bool,
     running: Option<Running>,
 }
 
@@ -186,6 +190,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         timezone: "Europe/London".to_owned(),
         public_url: None,
         media_dir: media_dir(database_url),
+        media_fetch_private: false,
         marketplaces: Marketplaces::default(),
         dropbox: DropboxSettings::default(),
     }
@@ -212,6 +217,7 @@ pub async fn spawn_app_with(database: TestDatabase, marketplaces: Marketplaces) 
         database,
         marketplaces,
         dropbox: DropboxSettings::default(),
+        media_fetch_private: true,
         running: None,
     };
     app.start().await;
@@ -224,6 +230,7 @@ impl TestApp {
         let mut config = config(&self.database.url, Some(TOKEN));
         config.marketplaces = self.marketplaces.clone();
         config.dropbox = self.dropbox.clone();
+        config.media_fetch_private = self.media_fetch_private;
         let application = Application::build(&config)
             .await
             .expect("the application starts");

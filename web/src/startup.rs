@@ -77,7 +77,7 @@ impl Application {
         if let Some(problem) = problems.first() {
             return Err(StartupError::Settings(problem.to_string()));
         }
-        let media = crate::media::MediaStore::new(&config.media_dir)
+        let media = crate::media::MediaStore::new(&config.media_dir, config.media_fetch_private)
             .map_err(|e| StartupError::Settings(format!("RIFF_MEDIA_DIR: {e}")))?;
         let dropbox = config
             .dropbox
