@@ -7,20 +7,23 @@
 //! back to `/`, and a filter holding one simply matches nothing.
 
 use axum::extract::Request;
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 
+/// Answers in the shape of the door knocked at: `{"error"}` under `/api`
+/// and `/webhooks`, a page of the admin site elsewhere.
 pub(crate) async fn refuse_nul(request: Request, next: Next) -> Response {
     if holds_nul(request.uri()) {
-        return ApiError::BadRequest(
-            "the address holds a NUL character (%00), which no resource or filter value has; \
-             remove it"
-                .into(),
-        )
-        .into_response();
+        let message = "the address holds a NUL character (%00), which no resource or filter \
+                       value has; remove it";
+        let path = request.uri().path();
+        if path.starts_with("/api") || path.starts_with("/webhooks") {
+            return ApiError::BadRequest(message.into()).into_response();
+        }
+        return crate::admin::error_page::page(StatusCode::BAD_REQUEST, message);
     }
     next.run(request).await
 }

@@ -63,6 +63,12 @@ pub(crate) fn router() -> Router<AppState> {
         // `/webhooks/reverb/` (an empty secret) and any other address here
         // names no webhook: `404`, not the admin site's login page.
         .fallback(|| async { (StatusCode::NOT_FOUND, "no webhook has this address") })
+        .method_not_allowed_fallback(|| async {
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "webhooks are delivered with POST",
+            )
+        })
 }
 
 async fn shopify_delivery(
