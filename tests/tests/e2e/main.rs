@@ -9,6 +9,7 @@ mod admin;
 mod admin_products;
 mod auth;
 mod events;
+mod fuzz;
 mod hardening;
 mod inventory;
 mod ledger;
