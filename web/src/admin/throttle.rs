@@ -25,6 +25,10 @@ const MAX_DELAY: Duration = Duration::from_secs(300);
 /// large: an attacker trying many user names cannot fill the memory.
 const FORGET: Duration = Duration::from_secs(3600);
 const PRUNE_ABOVE: usize = 10_000;
+/// User names are at most 64 characters (`users::add`); a longer one in a
+/// login form names nobody, and is kept only this far, so that a flood of
+/// megabyte-long names cannot fill the memory before the map is pruned.
+const MAX_USER_KEY: usize = 64;
 
 #[derive(Default)]
 pub struct Throttle {
@@ -67,7 +71,7 @@ impl Throttle {
     pub fn attempt(&self, address: IpAddr, user: &str, now: Instant) -> Result<Attempt, Duration> {
         let keys = [
             Key::Address(address),
-            Key::AddressUser(address, user.to_owned()),
+            Key::AddressUser(address, user.chars().take(MAX_USER_KEY).collect()),
         ];
         let mut attempts = self.lock();
         let wait = keys
@@ -176,6 +180,19 @@ mod tests {
         assert!(throttle.attempt(ip(66), "admin", now).is_err());
         let admin = throttle.attempt(ip(7), "admin", now).unwrap();
         throttle.succeeded(admin);
+    }
+
+    #[test]
+    fn a_user_name_is_kept_only_as_long_as_a_real_one() {
+        let throttle = Throttle::default();
+        let a = throttle
+            .attempt(ip(7), &"x".repeat(1_000_000), Instant::now())
+            .unwrap();
+        let Key::AddressUser(_, kept) = &a.keys[1] else {
+            panic!("the second key is the user's");
+        };
+        assert_eq!(kept.len(), MAX_USER_KEY);
+        throttle.failed(a);
     }
 
     #[test]
