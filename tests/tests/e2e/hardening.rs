@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::admin::{browser, csrf_in};
+use crate::admin::{browser, csrf_in, log_in};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
@@ -176,6 +176,20 @@ async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_
     assert!(
         metrics.contains("riff_view_stalled{view=\"inventory\"} 0"),
         "{metrics}"
+    );
+    let admin = browser();
+    log_in(&app, &admin).await;
+    let dashboard = admin
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dashboard.contains("Some views have stopped"),
+        "the dashboard says so"
     );
 
     // Fixed (an upgrade would do it): the view resumes from its checkpoint.
