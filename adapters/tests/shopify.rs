@@ -600,7 +600,10 @@ async fn publishing_again_with_the_same_listing_id_returns_the_same_product_and_
 
     assert_eq!(again.external_id, first.external_id);
     assert_eq!(simulator.listings_with_sku("RIFF-000123"), 1);
-    assert_eq!(writes, 3, "create, price and SKU, quantity");
+    assert_eq!(
+        writes, 4,
+        "create, price and SKU, quantity, on the Online Store"
+    );
     assert_eq!(simulator.write_requests(), writes, "the retry only read");
 }
 

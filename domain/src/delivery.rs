@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use crate::value::Platform;
+use crate::value::{text, Platform};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeliveryEvent {
@@ -74,14 +74,21 @@ impl Delivery {
     /// them. A second append at this sequence is the repeated delivery.
     pub const FIRST_SEQUENCE: i64 = 1;
 
-    /// The aggregate id: one per platform and delivery id.
+    /// The aggregate id: one per platform and delivery id (its
+    /// [`text::key`], so that any id the platform sends fits the log's key).
     pub fn id(platform: Platform, delivery_id: &str) -> String {
-        format!("{platform}:{delivery_id}")
+        format!("{platform}:{}", text::key(delivery_id))
     }
 
     /// The decision for a delivery not received before: it is recorded as
-    /// it arrived, whatever it says. A delivery received before is refused
-    /// by the log's key, not here ([`DeliveryError::AlreadyReceived`]).
+    /// it arrived, whatever it says, made fit for the log — a platform that
+    /// is refused sends again forever. Its id becomes a [`text::key`] (it
+    /// names the aggregate, so it must fit the log's primary key: an id too
+    /// long is hashed), its topic is [`text::sanitized`], and each NUL in
+    /// its body becomes U+FFFD (PostgreSQL's `jsonb` cannot hold one; the
+    /// body is text already, with invalid UTF-8 replaced the same way). A
+    /// delivery received before is refused by the log's key, not here
+    /// ([`DeliveryError::AlreadyReceived`]).
     pub fn receive(command: Receive) -> DeliveryEvent {
         let Receive {
             platform,
@@ -92,9 +99,13 @@ impl Delivery {
         } = command;
         DeliveryEvent::WebhookReceived {
             platform,
-            delivery_id,
-            topic,
-            body,
+            delivery_id: text::key(&delivery_id),
+            topic: topic.map(|t| text::sanitized(&t, text::MAX_ID)),
+            body: if body.contains('\0') {
+                body.replace('\0', "\u{FFFD}")
+            } else {
+                body
+            },
             received_at,
         }
     }
@@ -140,6 +151,28 @@ mod tests {
         assert_ne!(
             Delivery::id(Platform::Shopify, "1"),
             Delivery::id(Platform::Reverb, "1")
+        );
+    }
+
+    #[test]
+    fn a_delivery_id_too_long_to_index_is_hashed_and_nul_in_the_body_replaced() {
+        let long = "9".repeat(3000);
+        let event = Delivery::receive(Receive {
+            delivery_id: long.clone(),
+            body: "{\"a\": \"x\u{0}y\"}".into(),
+            ..receive()
+        });
+        let DeliveryEvent::WebhookReceived {
+            delivery_id, body, ..
+        } = event;
+        assert!(delivery_id.starts_with("sha256:") && delivery_id.len() == 71);
+        assert_eq!(body, "{\"a\": \"x\u{FFFD}y\"}");
+        let id = Delivery::id(Platform::Shopify, &long);
+        assert_eq!(id, format!("shopify:{delivery_id}"));
+        assert_eq!(
+            id,
+            Delivery::id(Platform::Shopify, &long),
+            "a resend is the same delivery"
         );
     }
 

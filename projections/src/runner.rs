@@ -10,15 +10,23 @@
 //! it afresh, so two projectors never apply the same event twice — the
 //! second waits, then skips what the first applied.
 //!
+//! A view that cannot apply an event stalls there alone (`Stall`): the
+//! batch is applied to each view inside a savepoint, so its failure undoes
+//! that view's part only; the others move on, read-your-writes stops
+//! waiting for it, `/healthz` and `/metrics` report it, and it is tried
+//! again, less and less often, until it gets past (after an upgrade, say).
+//!
 //! A replay on PostgreSQL swaps in its tables with the checkpoints at its
 //! own position, which may be behind the projector's: the projector then
 //! applies the events after it again, to the new tables (`crate::replay`).
 
+use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures::FutureExt;
+use sqlx::Connection;
 use tokio::sync::{watch, Notify};
 
 use crate::log::{self, Envelope};
@@ -36,21 +44,55 @@ const IDLE_POLL: Duration = Duration::from_millis(200);
 /// After an error the projector waits this long before trying again.
 const ERROR_BACKOFF: Duration = Duration::from_secs(2);
 
+/// A stalled view is tried again after this long at first, twice as long
+/// after each failure since, up to [`STALL_RETRY_MAX`]: a view that cannot
+/// apply an event (a key too long for an index in an older release, a disk
+/// full) resumes by itself once the cause is gone, without costing the
+/// others a failed transaction per batch meanwhile.
+const STALL_RETRY_FIRST: Duration = Duration::from_secs(1);
+const STALL_RETRY_MAX: Duration = Duration::from_secs(60);
+
 /// What one [`Projector::run_once`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Applied this many events.
+    /// Applied this many events (zero when only a stalled view was tried
+    /// again, and failed again).
     Worked(usize),
     /// Nothing new in the log.
     Idle,
 }
 
+/// A view that could not apply an event: it stays at the event before, the
+/// others go on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stall {
+    /// The position of the event it could not apply.
+    pub stalled_at: i64,
+    /// Why, as the database or the decoder said.
+    pub error: String,
+    /// When it is tried again, and the pause after that.
+    #[serde(skip)]
+    retry: (Instant, Duration),
+}
+
 pub struct Projector {
     db: Db,
     views: Vec<Arc<dyn View>>,
-    /// The position every view has reached; read-your-writes waits on it.
+    /// The position every view that is not stalled has reached;
+    /// read-your-writes waits on it, so writes never wait on a stalled view.
     applied: watch::Sender<i64>,
     wake: Notify,
+    /// The stalled views, by name. A plain mutex: it is held for a lookup
+    /// or an insert, never across an await.
+    stalls: Mutex<BTreeMap<&'static str, Stall>>,
+}
+
+/// How far one view got through a batch.
+enum Applied {
+    /// Every event.
+    All,
+    /// Up to the event at `position` (excluded), which failed.
+    Until { position: i64, error: String },
 }
 
 impl Projector {
@@ -73,50 +115,112 @@ impl Projector {
             views,
             applied: watch::Sender::new(0),
             wake: Notify::new(),
+            stalls: Mutex::new(BTreeMap::new()),
         };
-        let reached = projector.lowest_checkpoint().await?;
+        let reached = projector
+            .checkpoints()
+            .await?
+            .into_iter()
+            .min()
+            .unwrap_or(0);
         projector.applied.send_replace(reached);
         Ok(projector)
     }
 
-    async fn lowest_checkpoint(&self) -> Result<i64, ProjectionError> {
-        let mut lowest = i64::MAX;
+    /// Each view's checkpoint, in the order of `self.views`.
+    async fn checkpoints(&self) -> Result<Vec<i64>, ProjectionError> {
+        let mut positions = Vec::with_capacity(self.views.len());
         for view in &self.views {
             let position: i64 =
                 sqlx::query_scalar("select position from projection_checkpoints where view = $1")
                     .bind(view.name())
                     .fetch_one(&self.db.views)
                     .await?;
-            lowest = lowest.min(position);
+            positions.push(position);
         }
-        Ok(if self.views.is_empty() { 0 } else { lowest })
+        Ok(positions)
+    }
+
+    /// The stalled views, by name: what `/healthz`, `/metrics` and the
+    /// dashboard show.
+    pub fn stalls(&self) -> BTreeMap<&'static str, Stall> {
+        self.lock_stalls().clone()
+    }
+
+    /// The names of every view, stalled or not.
+    pub fn view_names(&self) -> Vec<&'static str> {
+        self.views.iter().map(|v| v.name()).collect()
+    }
+
+    fn lock_stalls(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, Stall>> {
+        // A panic while holding it cannot leave the map half-written (one
+        // insert or remove), so a poisoned lock is still good to use.
+        self.stalls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Applies the next batch of events to every view that has not seen
-    /// them.
+    /// them. A view that cannot apply an event stalls there, alone: its
+    /// checkpoint stays before the event, the others go on, and it is tried
+    /// again later ([`STALL_RETRY_FIRST`]) until it gets past.
     ///
     /// # Errors
-    /// The database failed, or an event cannot be decoded (the projector then
-    /// stops at that event rather than skip it).
+    /// The database failed (not one view: the log could not be read, or the
+    /// transaction not committed).
     pub async fn run_once(&self) -> Result<Outcome, ProjectionError> {
-        let from = self.lowest_checkpoint().await?;
-        let batch = log::read_after(&self.db, from, BATCH).await?;
-        let Some(last) = batch.last().map(|e| e.position) else {
-            self.applied.send_if_modified(|reached| {
-                let moved = *reached != from;
-                *reached = from;
-                moved
-            });
+        let checkpoints = self.checkpoints().await?;
+        let now = Instant::now();
+        let (due, retried) = {
+            let stalls = self.lock_stalls();
+            let due: Vec<bool> = self
+                .views
+                .iter()
+                .map(|v| stalls.get(v.name()).is_none_or(|s| s.retry.0 <= now))
+                .collect();
+            let retried = self
+                .views
+                .iter()
+                .zip(&due)
+                .any(|(v, due)| *due && stalls.contains_key(v.name()));
+            (due, retried)
+        };
+        let from = checkpoints
+            .iter()
+            .zip(&due)
+            .filter(|(_, due)| **due)
+            .map(|(c, _)| *c)
+            .min();
+        let Some(from) = from else {
             return Ok(Outcome::Idle);
         };
-        let envelopes = batch
-            .iter()
-            .map(|e| e.decode())
-            .collect::<Result<Vec<Envelope>, _>>()?;
+        let batch = log::read_after(&self.db, from, BATCH).await?;
+        let Some(last) = batch.last().map(|e| e.position) else {
+            self.publish_applied(&checkpoints);
+            return Ok(Outcome::Idle);
+        };
+        // An event this Riff cannot read stalls every view there (each
+        // would need it); the events before it are applied.
+        let mut envelopes = Vec::with_capacity(batch.len());
+        let mut undecodable = None;
+        for stored in &batch {
+            match stored.decode() {
+                Ok(envelope) => envelopes.push(envelope),
+                Err(error) => {
+                    undecodable = Some((stored.position, error.to_string()));
+                    break;
+                }
+            }
+        }
 
         let mut tx = self.db.views.begin().await?;
-        let mut reached = last;
-        for view in &self.views {
+        let mut reached = checkpoints.clone();
+        let mut outcomes = Vec::new();
+        let mut applied_events = 0;
+        for (i, view) in self.views.iter().enumerate() {
+            if !due[i] {
+                continue;
+            }
             // Locks the checkpoint row until commit: another projector on the
             // same database waits here, then sees how far this one got.
             let checkpoint: i64 = sqlx::query_scalar(
@@ -126,28 +230,109 @@ impl Projector {
             .bind(view.name())
             .fetch_one(&mut *tx)
             .await?;
+            reached[i] = checkpoint;
             if checkpoint < from {
                 // A replay swapped in its tables after this batch was read,
                 // and the view now stands before the batch's start: the
                 // events in between are not in hand. The next batch is read
                 // from the replay's position.
-                reached = reached.min(checkpoint);
                 continue;
             }
             let unseen = envelopes.partition_point(|e| e.position <= checkpoint);
-            view.apply_batch(&mut tx, &envelopes[unseen..], None)
-                .await?;
-            if last > checkpoint {
+            let events = &envelopes[unseen..];
+            let (moved_to, outcome) = match apply_guarded(&mut tx, view.as_ref(), events).await? {
+                Applied::All => match &undecodable {
+                    Some((position, error)) if *position > checkpoint => (
+                        events.last().map_or(checkpoint, |e| e.position),
+                        Applied::Until {
+                            position: *position,
+                            error: error.clone(),
+                        },
+                    ),
+                    _ => (last, Applied::All),
+                },
+                Applied::Until { position, error } => {
+                    let before = events
+                        .iter()
+                        .take_while(|e| e.position < position)
+                        .last()
+                        .map_or(checkpoint, |e| e.position);
+                    (before, Applied::Until { position, error })
+                }
+            };
+            applied_events += events.iter().filter(|e| e.position <= moved_to).count();
+            if moved_to > checkpoint {
                 sqlx::query("update projection_checkpoints set position = $1 where view = $2")
-                    .bind(last)
+                    .bind(moved_to)
                     .bind(view.name())
                     .execute(&mut *tx)
                     .await?;
+                reached[i] = moved_to;
             }
+            outcomes.push((view.name(), outcome));
         }
         tx.commit().await?;
-        self.applied.send_replace(reached);
-        Ok(Outcome::Worked(envelopes.len()))
+        self.record(outcomes, now);
+        self.publish_applied(&reached);
+        Ok(if applied_events == 0 && !retried {
+            Outcome::Idle
+        } else {
+            Outcome::Worked(applied_events)
+        })
+    }
+
+    /// Notes which views stalled, and which got past their stall.
+    fn record(&self, outcomes: Vec<(&'static str, Applied)>, now: Instant) {
+        let mut stalls = self.lock_stalls();
+        for (name, outcome) in outcomes {
+            match outcome {
+                Applied::All => {
+                    if stalls.remove(name).is_some() {
+                        tracing::info!(view = name, "the view applies events again");
+                    }
+                }
+                Applied::Until { position, error } => {
+                    let pause = stalls
+                        .get(name)
+                        .filter(|s| s.stalled_at == position)
+                        .map_or(STALL_RETRY_FIRST, |s| (s.retry.1 * 2).min(STALL_RETRY_MAX));
+                    tracing::error!(
+                        view = name,
+                        position,
+                        error.message = %error,
+                        "a view cannot apply an event; it waits there, the others go on"
+                    );
+                    stalls.insert(
+                        name,
+                        Stall {
+                            stalled_at: position,
+                            error,
+                            retry: (now + pause, pause),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// Publishes the position every view that is not stalled has reached.
+    fn publish_applied(&self, checkpoints: &[i64]) {
+        let stalls = self.lock_stalls();
+        let healthy = self
+            .views
+            .iter()
+            .zip(checkpoints)
+            .filter(|(v, _)| !stalls.contains_key(v.name()))
+            .map(|(_, c)| *c)
+            .min();
+        drop(stalls);
+        if let Some(reached) = healthy {
+            self.applied.send_if_modified(|p| {
+                let moved = *p != reached;
+                *p = reached;
+                moved
+            });
+        }
     }
 
     /// Applies batches until the log has nothing more to give.
@@ -191,8 +376,8 @@ impl Projector {
         self.wake.notify_one();
     }
 
-    /// Waits until every view has applied `position`, at most `limit`.
-    /// Returns whether it got there.
+    /// Waits until every view that is not stalled has applied `position`,
+    /// at most `limit`. Returns whether it got there.
     pub async fn wait_for(&self, position: i64, limit: Duration) -> bool {
         self.nudge();
         let mut reached = self.applied.subscribe();
@@ -201,8 +386,46 @@ impl Projector {
             .is_ok_and(|r| r.is_ok())
     }
 
-    /// The position every view has reached.
+    /// The position every view that is not stalled has reached.
     pub fn position(&self) -> i64 {
         *self.applied.borrow()
     }
+}
+
+/// Applies `events` to one view inside a savepoint, so that a failure
+/// undoes this view's part alone. On failure the events are applied again
+/// one at a time, each in its own savepoint, to find the one that fails:
+/// the view keeps every event before it.
+async fn apply_guarded(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    view: &dyn View,
+    events: &[Envelope],
+) -> Result<Applied, ProjectionError> {
+    if events.is_empty() {
+        return Ok(Applied::All);
+    }
+    let mut savepoint = tx.begin().await?;
+    match view.apply_batch(&mut savepoint, events, None).await {
+        Ok(()) => {
+            savepoint.commit().await?;
+            return Ok(Applied::All);
+        }
+        Err(_) => savepoint.rollback().await?,
+    }
+    for event in events {
+        let mut savepoint = tx.begin().await?;
+        if let Err(error) = view
+            .apply_batch(&mut savepoint, std::slice::from_ref(event), None)
+            .await
+        {
+            savepoint.rollback().await?;
+            return Ok(Applied::Until {
+                position: event.position,
+                error: error.to_string(),
+            });
+        }
+        savepoint.commit().await?;
+    }
+    // Each event went in on its own: the batch's failure came and went.
+    Ok(Applied::All)
 }

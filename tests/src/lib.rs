@@ -44,6 +44,10 @@ pub struct TestApp {
     /// Whose details and ties win (`RIFF_PLATFORM_PRIORITY`), and so the
     /// order in which a reconcile reads the platforms.
     pub priority: PlatformPriority,
+    /// Whether images may be fetched by URL from the loopback (yes by
+    /// default: the tests' image servers are there); set it, then
+    /// `restart`.
+    pub media_fetch_private: bool,
     running: Option<Running>,
 }
 
@@ -191,6 +195,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         timezone: "Europe/London".to_owned(),
         public_url: None,
         media_dir: media_dir(database_url),
+        media_fetch_private: false,
         marketplaces: Marketplaces::default(),
         dropbox: DropboxSettings::default(),
     }
@@ -236,6 +241,7 @@ pub async fn spawn_shop(
         dropbox: DropboxSettings::default(),
         currency,
         priority,
+        media_fetch_private: true,
         running: None,
     };
     app.start().await;
@@ -250,6 +256,7 @@ impl TestApp {
         config.dropbox = self.dropbox.clone();
         config.currency = self.currency;
         config.platform_priority = self.priority.clone();
+        config.media_fetch_private = self.media_fetch_private;
         config
     }
 }

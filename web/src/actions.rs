@@ -1,9 +1,10 @@
 //! Commands that both the JSON API and the admin pages give, written once:
 //! the two front doors must not disagree about what is allowed.
 
+use chrono::Utc;
 use cqrs_es::Aggregate;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::policy::Sale;
+use riff_domain::policy::{check_sold_at, Sale};
 use riff_domain::product::{ProductSource, Revision};
 use riff_domain::value::{
     Currency, InvalidValue, Money, Platform, ProductDetails, ProductDetailsInput, Sku,
@@ -125,14 +126,21 @@ impl SaleRecorded {
 /// Records a sale on a product (first sale wins) and waits until the views
 /// show it; the sale saga then ends the product's other listings.
 ///
+/// A person reports it (the API, the counter's form), so its time must be
+/// plausible: a sale dated `0001-01-01` would win first-sale-wins against
+/// every real one.
+///
 /// # Errors
-/// `404` unknown product; the store failed.
+/// `422` a sale time out of range or an order reference that breaks its
+/// rule; `404` unknown product; the store failed.
 pub async fn record_sale(
     state: &AppState,
     sku: &Sku,
     sale: Sale,
     meta: &EventMetadata,
 ) -> Result<SaleRecorded, ApiError> {
+    check_sold_at(sale.sold_at, Utc::now())?;
+    sale.check_order_ref()?;
     let before = state.ledger.load_product(sku).await?.version;
     let (channel, order_ref) = (sale.channel, sale.order_ref.clone());
     let command = ProductCommand::RecordSale {

@@ -89,6 +89,16 @@ fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The credentials of an `Authorization: Bearer <token>` value. The scheme
+/// is matched ignoring case (RFC 9110 §11.1: `bearer` and `BEARER` are the
+/// same scheme), and any spaces may separate it from the token.
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim_start_matches(' '))
+}
+
 /// Lets a request through only with `Authorization: Bearer <token>`.
 pub async fn require_token(
     State(state): State<AppState>,
@@ -99,7 +109,7 @@ pub async fn require_token(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(bearer_credentials);
     match presented {
         Some(token) if state.token.accepts(token.trim()) => next.run(request).await,
         _ => ApiError::Unauthorized.into_response(),
@@ -109,6 +119,16 @@ pub async fn require_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_matched_ignoring_case() {
+        for value in ["Bearer abc", "bearer abc", "BEARER abc", "bEaReR  abc"] {
+            assert_eq!(bearer_credentials(value), Some("abc"), "{value}");
+        }
+        for value in ["Basic abc", "Bearerabc", "abc", "Bearer_abc"] {
+            assert_eq!(bearer_credentials(value), None, "{value}");
+        }
+    }
 
     #[test]
     fn only_the_token_itself_is_accepted() {

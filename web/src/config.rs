@@ -77,6 +77,13 @@ pub struct Config {
     #[arg(long, env = "RIFF_MEDIA_DIR", default_value = "./media", global = true)]
     pub media_dir: PathBuf,
 
+    /// Let "add an image by URL" fetch from loopback and private network
+    /// addresses. Off, because a logged-in user could otherwise make Riff
+    /// reach what only its own host can; on only for a test rig or a shop
+    /// whose pictures sit on its own network.
+    #[arg(long, env = "RIFF_MEDIA_FETCH_PRIVATE", global = true)]
+    pub media_fetch_private: bool,
+
     #[command(flatten)]
     pub marketplaces: crate::platforms::Marketplaces,
 

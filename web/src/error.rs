@@ -26,6 +26,9 @@ pub enum ApiError {
     /// `404`.
     #[error("{0}")]
     NotFound(String),
+    /// `405`: the path exists, not with this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// `409`: the request clashes with what exists (a duplicate SKU, a stale
     /// version, a state that does not allow it).
     #[error("{0}")]
@@ -54,6 +57,7 @@ impl IntoResponse for ApiError {
             Self::Invalid { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, Some(field.clone())),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, None),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, None),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
             Self::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Internal(cause) => {
@@ -136,6 +140,7 @@ impl From<LedgerError<ProductError>> for ApiError {
                 | ProductError::MediaOrderMismatch => Self::Conflict(rule.to_string()),
                 ProductError::EmptySale => Self::invalid("quantity", rule.to_string()),
                 ProductError::CurrencyMismatch { .. } => Self::invalid("price", rule.to_string()),
+                ProductError::Invalid(invalid) => invalid.into(),
             },
             other => other.into_api(),
         }
@@ -147,6 +152,7 @@ impl From<LedgerError<ListingError>> for ApiError {
         match e {
             LedgerError::Rejected(rule) => match rule {
                 ListingError::NotFound => Self::NotFound(rule.to_string()),
+                ListingError::Invalid(invalid) => invalid.into(),
                 _ => Self::Conflict(rule.to_string()),
             },
             other => other.into_api(),

@@ -23,9 +23,23 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
 }
 
+/// A cell as a spreadsheet may safely open it: one that starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return is a formula to Excel and its
+/// kin (`=HYPERLINK("http://evil.example","x")` in a title would be a live
+/// link), so it gets a leading `'`, which makes it text (OWASP's advice
+/// for CSV injection). Every other cell is written as it is.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// Writes every product matching `query` (its paging ignored), one row
 /// each, with a status, external id and URL column per platform.
 ///
+/// Cells that a spreadsheet would run as a formula are [`defused`].
 /// The file starts with a UTF-8 byte-order mark: without it Excel reads
 /// `Ré-issue` as `RÃ©-issue`.
 ///
@@ -107,11 +121,33 @@ pub async fn write_csv<W: Write>(
                 );
                 record.push(listing.and_then(|l| l.url.clone()).unwrap_or_default());
             }
-            writer.write_record(&record)?;
+            writer.write_record(record.iter().map(|cell| defused(cell).into_owned()))?;
             written += 1;
         }
         page_query.page += 1;
     }
     writer.flush()?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defused;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_made_text() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(defused(formula), format!("'{formula}"));
+        }
+        for plain in ["Gibson Les Paul", "1499.00", "", "a=b", "'quoted"] {
+            assert_eq!(defused(plain), plain);
+        }
+    }
 }

@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod media;
 pub mod metrics;
 pub mod platforms;
+mod public_net;
 pub mod scan;
 pub mod sim;
 pub mod startup;

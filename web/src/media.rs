@@ -8,10 +8,13 @@
 //! image; the same bytes twice are the same file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use riff_domain::value::{ImageFormat, MediaKind};
 use sha2::{Digest, Sha256};
+
+use crate::public_net;
 
 /// The largest image accepted, by upload or by URL. Marketplaces take
 /// less than this; a bigger file is a camera original to shrink first.
@@ -31,8 +34,10 @@ pub enum MediaError {
     Empty,
     #[error("{0}")]
     BadUrl(String),
-    #[error("the image could not be fetched from that address: {0}")]
-    Fetch(String),
+    /// Fetching by URL failed, whatever the reason: one message for all,
+    /// so that the answers do not map Riff's network (the cause is logged).
+    #[error("the image could not be fetched from that address; give the public http(s) address of a JPEG, PNG or WebP image of at most 10 MB")]
+    Fetch,
     #[error("the image could not be saved: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -79,24 +84,42 @@ pub fn image_url(raw: &str) -> Result<reqwest::Url, MediaError> {
 pub struct MediaStore {
     dir: PathBuf,
     http: reqwest::Client,
+    /// Whether a URL may lead to a loopback or private address
+    /// (`RIFF_MEDIA_FETCH_PRIVATE`); see [`crate::public_net`].
+    private_ok: bool,
 }
 
 impl MediaStore {
-    /// A store in `dir` (created on first write).
+    /// A store in `dir` (created on first write). Unless `private_ok`, a
+    /// fetch by URL reaches public addresses only: names resolve only to
+    /// public addresses (every address checked), and a redirect to an
+    /// address that is not public is not followed.
     ///
     /// # Errors
     /// The HTTP client for fetching by URL could not be built.
-    pub fn new(dir: impl Into<PathBuf>) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
+    pub fn new(dir: impl Into<PathBuf>, private_ok: bool) -> Result<Self, String> {
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 3 {
+                attempt.error("too many redirects")
+            } else if !private_ok && !public_net::public_url(attempt.url()) {
+                attempt.error("a redirect to an address that is not public")
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .user_agent("Riff media fetcher")
-            .build()
-            .map_err(|e| e.to_string())?;
+            .redirect(redirects)
+            .user_agent("Riff media fetcher");
+        if !private_ok {
+            builder = builder.dns_resolver(Arc::new(public_net::PublicOnly));
+        }
+        let http = builder.build().map_err(|e| e.to_string())?;
         Ok(Self {
             dir: dir.into(),
             http,
+            private_ok,
         })
     }
 
@@ -130,28 +153,45 @@ impl MediaStore {
     /// A bad address, a failed or refused fetch, or not an image.
     pub async fn fetch(&self, raw_url: &str) -> Result<MediaKind, MediaError> {
         let url = image_url(raw_url)?;
-        let fail = |e: reqwest::Error| MediaError::Fetch(e.without_url().to_string());
+        let bytes = self.download(url).await.map_err(|cause| {
+            tracing::info!(%cause, "an image could not be fetched by URL");
+            MediaError::Fetch
+        })?;
+        match self.store(&bytes).await {
+            Err(MediaError::Io(error)) => Err(MediaError::Io(error)),
+            Err(cause) => {
+                tracing::info!(%cause, "a fetched file is not an image Riff keeps");
+                Err(MediaError::Fetch)
+            }
+            Ok(kind) => Ok(kind),
+        }
+    }
+
+    /// The body at `url`, at most [`MAX_IMAGE_BYTES`]; the error says why
+    /// not, for the log only.
+    async fn download(&self, url: reqwest::Url) -> Result<Vec<u8>, String> {
+        if !self.private_ok && !public_net::public_url(&url) {
+            return Err("the address is not public".into());
+        }
+        let fail = |e: reqwest::Error| e.without_url().to_string();
         let mut response = self.http.get(url).send().await.map_err(fail)?;
         if !response.status().is_success() {
-            return Err(MediaError::Fetch(format!(
-                "the server answered {}",
-                response.status()
-            )));
+            return Err(format!("the server answered {}", response.status()));
         }
         if response
             .content_length()
             .is_some_and(|n| n > MAX_IMAGE_BYTES as u64)
         {
-            return Err(MediaError::TooLarge);
+            return Err("larger than 10 MB".into());
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(fail)? {
             if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
-                return Err(MediaError::TooLarge);
+                return Err("larger than 10 MB".into());
             }
             bytes.extend_from_slice(&chunk);
         }
-        self.store(&bytes).await
+        Ok(bytes)
     }
 
     /// The bytes and format of a stored image; `None` when there is none
@@ -232,7 +272,7 @@ mod tests {
     #[tokio::test]
     async fn an_image_is_stored_once_under_its_digest_and_read_back() {
         let dir = std::env::temp_dir().join(format!("riff-media-{}", uuid::Uuid::new_v4()));
-        let store = MediaStore::new(&dir).unwrap();
+        let store = MediaStore::new(&dir, false).unwrap();
         let first = store.store(PNG).await.unwrap();
         assert_eq!(store.store(PNG).await.unwrap(), first);
         let MediaKind::StoredImage {

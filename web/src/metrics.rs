@@ -37,6 +37,7 @@ pub struct Metrics {
     log_head: Gauge,
     projection_lag: Gauge,
     last_success: Family<Labels, Gauge<f64, AtomicU64>>,
+    view_stalled: Family<Labels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -85,6 +86,12 @@ impl Default for Metrics {
             "When each platform last synced without error (Unix time)",
             last_success.clone(),
         );
+        let view_stalled = Family::<Labels, Gauge>::default();
+        registry.register(
+            "view_stalled",
+            "1 when the view cannot apply the next event (see /healthz), else 0",
+            view_stalled.clone(),
+        );
         Self {
             registry,
             recent: std::sync::Mutex::default(),
@@ -95,6 +102,7 @@ impl Default for Metrics {
             log_head,
             projection_lag,
             last_success,
+            view_stalled,
         }
     }
 }
@@ -154,6 +162,12 @@ impl Metrics {
         self.log_head.set(head);
         self.projection_lag
             .set((head - projector.position()).max(0));
+        let stalls = projector.stalls();
+        for view in projector.view_names() {
+            self.view_stalled
+                .get_or_create(&vec![("view".to_owned(), view.to_owned())])
+                .set(i64::from(stalls.contains_key(view)));
+        }
         for platform in sync_runs::platforms(db).await? {
             if let Some(at) = platform
                 .last_success_at

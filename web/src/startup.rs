@@ -81,7 +81,7 @@ impl Application {
             return Err(StartupError::Settings(problem.to_string()));
         }
         announce_choices(&platforms);
-        let media = crate::media::MediaStore::new(&config.media_dir)
+        let media = crate::media::MediaStore::new(&config.media_dir, config.media_fetch_private)
             .map_err(|e| StartupError::Settings(format!("RIFF_MEDIA_DIR: {e}")))?;
         let dropbox = config
             .dropbox

@@ -178,7 +178,7 @@ impl Aggregate for Listing {
 
 impl Listing {
     fn decide(&self, command: ListingCommand) -> Result<Vec<ListingEvent>, ListingError> {
-        match command {
+        match command.made_safe()? {
             ListingCommand::Request {
                 listing_id,
                 sku,

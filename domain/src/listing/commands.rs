@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{EndReason, EndedBy, ExternalSnapshot, PlatformAttributes};
 use crate::product::ProductStatus;
-use crate::value::{Currency, Money, Platform, Sku};
+use crate::value::{text, Currency, InvalidValue, Money, Platform, Sku};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListingCommand {
@@ -95,4 +95,119 @@ pub enum ListingCommand {
         sequence: u64,
         note: String,
     },
+}
+
+impl ListingCommand {
+    /// The command with every text made fit for the log and the views
+    /// (`crate::value::text`): what a marketplace reported is kept, made
+    /// safe — an order reference becomes a [`text::key`], messages, reasons
+    /// and snapshots are [`text::sanitized`], a URL too long or unclean is
+    /// dropped — and what a person typed (a note) is checked.
+    ///
+    /// # Errors
+    /// A platform's listing id that Riff could not use to reach the listing
+    /// again (blank, too long, control characters), or a note that breaks
+    /// its rule.
+    pub(crate) fn made_safe(self) -> Result<Self, InvalidValue> {
+        let message = |m: String| text::sanitized(&m, text::MAX_NOTE);
+        Ok(match self {
+            Self::ConfirmListed {
+                external_id,
+                url,
+                listed_at,
+                price,
+                quantity,
+            } => Self::ConfirmListed {
+                external_id: text::line("external_id", &external_id, text::MAX_ID)?,
+                url: safe_url(url),
+                listed_at,
+                price,
+                quantity,
+            },
+            Self::Detect {
+                listing_id,
+                platform,
+                external_id,
+                mut snapshot,
+                detected_at,
+            } => {
+                snapshot.sku = snapshot.sku.map(|s| text::sanitized(&s, text::MAX_ID));
+                snapshot.title = text::sanitized(&snapshot.title, text::MAX_NOTE);
+                snapshot.url = safe_url(snapshot.url);
+                text::scrub_json(&mut snapshot.raw);
+                Self::Detect {
+                    listing_id,
+                    platform,
+                    external_id: text::line("external_id", &external_id, text::MAX_ID)?,
+                    snapshot,
+                    detected_at,
+                }
+            }
+            Self::FailPublish {
+                message: m,
+                attempts,
+            } => Self::FailPublish {
+                message: message(m),
+                attempts,
+            },
+            Self::FailRevise {
+                message: m,
+                attempts,
+            } => Self::FailRevise {
+                message: message(m),
+                attempts,
+            },
+            Self::FailEnd {
+                message: m,
+                attempts,
+            } => Self::FailEnd {
+                message: message(m),
+                attempts,
+            },
+            Self::RecordSoldOn {
+                order_ref,
+                order_number,
+                sold_at,
+                price,
+                quantity,
+                sold_out,
+            } => Self::RecordSoldOn {
+                order_ref: text::key(&order_ref),
+                order_number: order_number
+                    .map(|n| text::sanitized(&n, text::MAX_ID))
+                    .filter(|n| !n.is_empty()),
+                sold_at,
+                price,
+                quantity,
+                sold_out,
+            },
+            Self::SuspectDuplicate { of, reason } => Self::SuspectDuplicate {
+                of,
+                reason: message(reason),
+            },
+            Self::HoldImport { reason } => Self::HoldImport {
+                reason: message(reason),
+            },
+            Self::RecordDrift {
+                field,
+                riff_value,
+                platform_value,
+            } => Self::RecordDrift {
+                field: message(field),
+                riff_value: message(riff_value),
+                platform_value: message(platform_value),
+            },
+            Self::ResolveFlag { sequence, note } => {
+                text::paragraph("note", &note, text::MAX_NOTE)?;
+                Self::ResolveFlag { sequence, note }
+            }
+            other => other,
+        })
+    }
+}
+
+/// A listing's address as the platform gave it, or none when it is too
+/// long or unclean to keep (the listing is still reached by its id).
+fn safe_url(url: Option<String>) -> Option<String> {
+    url.filter(|u| text::line("url", u, text::MAX_URL).is_ok())
 }

@@ -1,7 +1,7 @@
 //! Why a listing command was refused.
 
 use crate::product::ProductStatus;
-use crate::value::Sku;
+use crate::value::{InvalidValue, Sku};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ListingError {
@@ -23,4 +23,7 @@ pub enum ListingError {
     FlagNotOpen { sequence: u64 },
     #[error("the listing is already linked to product {sku}")]
     AlreadyLinked { sku: Sku },
+    /// A text the command carries cannot be kept (`crate::value::text`).
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
 }

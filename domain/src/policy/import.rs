@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::listing::ExternalSnapshot;
-use crate::value::{Condition, Currency, Money, Platform, ProductDetails, Sku};
+use crate::value::{text, Condition, Currency, Money, Platform, ProductDetails, Sku};
 
 /// A product the found listing might be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +314,7 @@ fn clean_line(raw: &str, max: usize) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let line = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
-    truncate(&line, max)
+    visible(truncate(&line, max))
 }
 
 /// Multi-line text: line breaks and tabs stay, other control characters go.
@@ -323,7 +323,17 @@ fn clean_text(raw: &str, max: usize) -> String {
         .chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
         .collect();
-    truncate(kept.trim(), max)
+    visible(truncate(kept.trim(), max))
+}
+
+/// A text with nothing visible in it is no text: an empty one, so that the
+/// field falls back as if the platform had sent none.
+fn visible(text: String) -> String {
+    if text::is_blank(&text) {
+        String::new()
+    } else {
+        text
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -16,4 +16,4 @@ pub use priority::PlatformPriority;
 pub use reconcile::{detected_listing_id, diff, to_look_up, Change, KnownListing};
 pub use retry::{RetryDecision, RetryPolicy};
 pub use saga::{listings_to_end, SiblingListing};
-pub use sale::{counted_at_import, decide_sale, Sale, SaleDecision};
+pub use sale::{check_sold_at, counted_at_import, decide_sale, earliest_sale, Sale, SaleDecision};

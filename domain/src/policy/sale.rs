@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::PlatformPriority;
-use crate::value::{Money, SaleChannel};
+use crate::value::{text, InvalidValue, Money, SaleChannel};
 
 /// One sale, as a platform (or the shop) reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,23 @@ pub struct Sale {
 }
 
 impl Sale {
+    /// The order reference's rule: one line of at most
+    /// [`text::MAX_ID`] characters. It is part of the sales view's key, so
+    /// it must fit an index; a platform's reference is made to fit by the
+    /// listing that reports it (`text::key`).
+    ///
+    /// # Errors
+    /// Blank, too long or holding a control character, naming `order_ref`.
+    pub fn check_order_ref(&self) -> Result<(), InvalidValue> {
+        text::line("order_ref", &self.order_ref, text::MAX_ID)?;
+        // The order number is shown, not indexed, but typed in the same
+        // way: the same rule.
+        match &self.order_number {
+            Some(number) => text::line("order_number", number, text::MAX_ID).map(drop),
+            None => Ok(()),
+        }
+    }
+
     /// Orders sales by who bought first. The order reference settles the
     /// (absurd) case of one channel reporting two orders in the same instant,
     /// so that the decision never depends on arrival order.
@@ -45,6 +62,28 @@ impl Sale {
     fn same_order(&self, other: &Sale) -> bool {
         self.channel == other.channel && self.order_ref == other.order_ref
     }
+}
+
+/// The earliest sale Riff records: no shop sold through it before 2000, and
+/// a date before it is a typo that would win first-sale-wins against every
+/// real sale.
+pub fn earliest_sale() -> DateTime<Utc> {
+    DateTime::from_timestamp(946_684_800, 0).expect("2000-01-01T00:00:00Z is a valid time")
+}
+
+/// The rule for a sale's time typed by a person: between 2000-01-01 and one
+/// day after `now` (a till a few hours ahead, a time zone mixed up).
+///
+/// # Errors
+/// Outside that range, naming `sold_at`.
+pub fn check_sold_at(sold_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), InvalidValue> {
+    if sold_at < earliest_sale() || sold_at > now + chrono::Duration::days(1) {
+        return Err(InvalidValue::new(
+            "sold_at",
+            "must lie between 2000-01-01 and one day from now",
+        ));
+    }
+    Ok(())
 }
 
 /// What recording a sale does to a product.
@@ -154,6 +193,30 @@ mod tests {
 
     fn decide(on_hand: u32, accepted: &[Sale], new: &Sale) -> SaleDecision {
         decide_sale(on_hand, accepted, &[], new, &PlatformPriority::default())
+    }
+
+    #[test]
+    fn a_sale_time_lies_between_2000_and_tomorrow() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap();
+        let at = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap();
+        assert!(check_sold_at(at(2000, 1, 1, 0), now).is_ok());
+        assert!(check_sold_at(at(2026, 11, 26, 10), now).is_ok());
+        for bad in [at(1, 1, 1, 0), at(1999, 12, 31, 23), at(2026, 11, 26, 11)] {
+            assert_eq!(check_sold_at(bad, now).unwrap_err().field, "sold_at");
+        }
+    }
+
+    #[test]
+    fn an_order_ref_must_fit_the_sales_view() {
+        let mut s = sale("shop", "R-1", 30, 1);
+        assert!(s.check_order_ref().is_ok());
+        for bad in ["x".repeat(3000), "a\0b".into(), "\u{200B}".into()] {
+            s.order_ref = bad;
+            assert_eq!(s.check_order_ref().unwrap_err().field, "order_ref");
+        }
+        let mut s = sale("shop", "R-1", 30, 1);
+        s.order_number = Some("#10\u{7}18".into());
+        assert_eq!(s.check_order_ref().unwrap_err().field, "order_number");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{ProductCommand, ProductError, ProductEvent, Revision};
 use crate::flag::raised_by_product;
 use crate::policy::{decide_sale, Sale, SaleDecision};
-use crate::value::{Media, Money, ProductDetails, Sku};
+use crate::value::{text, Media, Money, ProductDetails, Sku};
 
 /// Where a product is in its life.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +221,7 @@ impl Product {
                 if sale.quantity == 0 {
                     return Err(ProductError::EmptySale);
                 }
+                sale.check_order_ref()?;
                 Ok(
                     match decide_sale(
                         self.quantity,
@@ -253,6 +254,7 @@ impl Product {
             }
             // Flags stay resolvable whatever the product's state.
             ProductCommand::ResolveFlag { sequence, note } => {
+                text::paragraph("note", &note, text::MAX_NOTE)?;
                 if !self.open_flags.contains(&sequence) {
                     return Err(ProductError::FlagNotOpen { sequence });
                 }
@@ -306,6 +308,7 @@ impl Product {
                 Ok(vec![ProductEvent::MediaReordered { order }])
             }
             ProductCommand::Archive { reason } => {
+                let reason = text::optional_line("reason", reason.as_deref(), text::MAX_NOTE)?;
                 Ok(vec![ProductEvent::ProductArchived { reason }])
             }
         }

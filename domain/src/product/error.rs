@@ -1,6 +1,6 @@
 //! Why a product command was refused. Each message says what to do.
 
-use crate::value::Sku;
+use crate::value::{InvalidValue, Sku};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProductError {
@@ -28,6 +28,10 @@ pub enum ProductError {
     FlagNotOpen { sequence: u64 },
     #[error("a sale must be of at least one unit")]
     EmptySale,
+    /// A text the command carries breaks its field's rule
+    /// (`crate::value::text`): refused before anything is appended.
+    #[error(transparent)]
+    Invalid(#[from] InvalidValue),
     #[error("the price is in {given}, but the product is priced in {expected}")]
     CurrencyMismatch { given: String, expected: String },
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Condition, InvalidValue};
+use super::{text, Condition, InvalidValue};
 
 /// The descriptive details of a product, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,12 @@ impl ProductDetails {
             finish: optional("finish", input.finish.as_deref(), MAX_SHORT)?,
             category: required("category", &input.category, MAX_SHORT)?,
             condition: input.condition.parse()?,
-            description: optional("description", input.description.as_deref(), MAX_DESCRIPTION)?,
+            description: input
+                .description
+                .as_deref()
+                .map(|d| text::paragraph("description", d, MAX_DESCRIPTION))
+                .transpose()?
+                .flatten(),
         })
     }
 
@@ -71,7 +76,7 @@ impl ProductDetails {
 }
 
 fn required(field: &'static str, raw: &str, max: usize) -> Result<String, InvalidValue> {
-    optional(field, Some(raw), max)?.ok_or_else(|| InvalidValue::new(field, "is required"))
+    text::line(field, raw, max)
 }
 
 fn optional(
@@ -79,25 +84,7 @@ fn optional(
     raw: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, InvalidValue> {
-    let Some(value) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if value.chars().count() > max {
-        return Err(InvalidValue::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(InvalidValue::new(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(Some(value.to_owned()))
+    text::optional_line(field, raw, max)
 }
 
 /// The oldest instruments a dealer sells are nineteenth-century; a year
@@ -148,6 +135,16 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.field, "title");
+    }
+
+    #[test]
+    fn a_title_of_zero_width_spaces_is_blank() {
+        let err = ProductDetails::parse(ProductDetailsInput {
+            title: "\u{200B}\u{200B}\u{FEFF}".into(),
+            ..input()
+        })
+        .unwrap_err();
+        assert_eq!((err.field, err.message.as_str()), ("title", "is required"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod media;
 mod money;
 mod platform;
 mod sku;
+pub mod text;
 
 pub use condition::Condition;
 pub use details::{ProductDetails, ProductDetailsInput};

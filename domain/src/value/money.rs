@@ -65,13 +65,29 @@ impl Money {
     /// ten million catches a typo of three extra zeros in good time.
     const MAX: Decimal = Decimal::from_parts(10_000_000, 0, 0, false, 0);
 
-    /// Parses a price a user typed (`"1499"`, `"1499.00"`).
+    /// Parses a price a user typed (`"1499"`, `"1499.00"`): a plain
+    /// decimal, digits with at most two after a point. `Decimal`'s own
+    /// parser reads more (`1_000`, `1e3`), which nobody types as a price
+    /// on purpose.
     ///
     /// # Errors
-    /// Not a number, not positive, more than two decimal places, or absurdly
-    /// large.
+    /// Not a plain decimal, not positive, more than two decimal places, or
+    /// 10,000,000 or more.
     pub fn parse_price(raw: &str, currency: Currency) -> Result<Self, InvalidValue> {
-        let amount: Decimal = raw.trim().parse().map_err(|_| {
+        let raw = raw.trim();
+        let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let plain = !whole.is_empty()
+            && digits(whole)
+            && digits(fraction)
+            && (raw.len() == whole.len() || !fraction.is_empty());
+        if !plain {
+            return Err(InvalidValue::new(
+                "price",
+                format!("{raw:?} is not a number such as 1499.00"),
+            ));
+        }
+        let amount: Decimal = raw.parse().map_err(|_| {
             InvalidValue::new("price", format!("{raw:?} is not a number such as 1499.00"))
         })?;
         Self::price(amount, currency)
@@ -91,7 +107,7 @@ impl Money {
                 "may have at most two decimal places",
             ));
         }
-        if amount > Self::MAX {
+        if amount >= Self::MAX {
             return Err(InvalidValue::new("price", "must be under 10,000,000"));
         }
         let mut amount = amount;
@@ -138,6 +154,30 @@ mod tests {
         let err = Money::parse_price("lots", Currency::GBP).unwrap_err();
         assert_eq!(err.field, "price");
         assert!(Money::parse_price("100000000", Currency::GBP).is_err());
+    }
+
+    #[test]
+    fn a_price_is_a_plain_decimal_under_ten_million() {
+        for bad in [
+            "1_000",
+            "1e3",
+            "1E3",
+            "+5",
+            ".5",
+            "5.",
+            "1,000",
+            "0x10",
+            "10000000",
+            "10000000.00",
+            "1 000",
+            "",
+        ] {
+            let err = Money::parse_price(bad, Currency::GBP).unwrap_err();
+            assert_eq!(err.field, "price", "{bad:?}");
+        }
+        for good in ["9999999.99", "1", "0.5", " 12.30 ", "007"] {
+            assert!(Money::parse_price(good, Currency::GBP).is_ok(), "{good:?}");
+        }
     }
 
     #[test]

@@ -20,8 +20,9 @@ impl Sku {
     /// Parses a SKU typed by a user or reported by a platform.
     ///
     /// # Errors
-    /// Empty, longer than [`Sku::MAX_LEN`], or with characters other than
-    /// letters, digits, `-`, `_` and `.`.
+    /// Empty, longer than [`Sku::MAX_LEN`], with characters other than
+    /// letters, digits, `-`, `_` and `.`, or dots only (`.` and `..` name
+    /// the path itself and its parent in a URL, never a product).
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let sku = raw.trim();
         if sku.is_empty() {
@@ -41,6 +42,9 @@ impl Sku {
                 "sku",
                 "may contain only letters, digits, '-', '_' and '.'",
             ));
+        }
+        if sku.chars().all(|c| c == '.') {
+            return Err(InvalidValue::new("sku", "must not be made of dots only"));
         }
         Ok(Self(sku.to_owned()))
     }
@@ -96,7 +100,19 @@ mod tests {
     #[test]
     fn a_sku_is_trimmed_and_checked() {
         assert_eq!(Sku::parse("  GIB-LP-59 ").unwrap().as_str(), "GIB-LP-59");
-        for bad in ["", "   ", "a b", "a/b", "é", &"x".repeat(65)] {
+        assert_eq!(Sku::parse("v1.2").unwrap().as_str(), "v1.2");
+        for bad in [
+            "",
+            "   ",
+            "a b",
+            "a/b",
+            "é",
+            ".",
+            "..",
+            "...",
+            "a\0",
+            &"x".repeat(65),
+        ] {
             assert!(Sku::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -478,7 +478,68 @@ on_both_backends!(
     a_dropbox_picture_is_copied_in_and_served,
     a_sale_at_the_counter_is_recorded_from_the_product_page,
     publishing_from_the_product_page_needs_a_configured_platform,
+    an_image_url_on_a_private_address_is_refused_with_one_message_for_every_failure,
 );
+
+/// Fetching media by URL reached loopback and private addresses, and its
+/// messages told "connection refused", "answered 401" and "not an image"
+/// apart: a logged-in user could scan Riff's ports.
+async fn an_image_url_on_a_private_address_is_refused_with_one_message_for_every_failure(
+    backend: Backend,
+) {
+    let mut app = spawn_app(backend).await;
+    app.media_fetch_private = false;
+    app.restart().await;
+    app.create_product(&guitar("SSRF-1", "Gibson ES-335")).await;
+    let client = browser();
+    let csrf = log_in(&app, &client).await;
+    upload(&app, &client, &csrf, "tiny.png", PNG).await;
+    let sha: String = Sha256::digest(PNG)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let before = product(&app, "SSRF-1").await["media"]
+        .as_array()
+        .unwrap()
+        .len();
+    let mut messages = std::collections::HashSet::new();
+    for url in [
+        // A real image, but on the loopback: by address, by name, in hex.
+        app.url(&format!("/media/{sha}")),
+        format!("http://localhost:{port}/media/{sha}"),
+        format!("http://0x7f.1:{port}/media/{sha}"),
+        format!("http://[::1]:{port}/media/{sha}"),
+        // A closed port, a page that is not an image, the cloud metadata
+        // address.
+        "http://127.0.0.1:1/x.png".to_owned(),
+        app.url("/healthz"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+    ] {
+        let answer = post_form(
+            &app,
+            &client,
+            "/products/SSRF-1/media/url",
+            &[("csrf_token", &csrf), ("url", &url)],
+        )
+        .await;
+        let page = follow(&app, &client, answer).await;
+        let at = page
+            .find("could not be fetched")
+            .unwrap_or_else(|| panic!("{url} refused"));
+        messages.insert(page[at..at + 120].to_owned());
+    }
+    assert_eq!(
+        messages.len(),
+        1,
+        "one message for every failure: {messages:?}"
+    );
+    let after = product(&app, "SSRF-1").await["media"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before, "nothing was added");
+}
 
 /// A picture picked from the shop's Dropbox is copied into Riff, so that it
 /// is served, and sent to the marketplaces, like an upload.

@@ -192,6 +192,56 @@ async fn the_database_refuses_to_change_or_delete_events(backend: Backend) {
     assert_eq!(rows, [("Probe".to_owned(), 1)]);
 }
 
+/// On SQLite `insert or replace into events` rewrote an event silently:
+/// its implicit delete fires no trigger while `recursive_triggers` is off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_insert_or_replace_cannot_rewrite_an_event() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let db = database.connect().await;
+    let mut conn = db.views.acquire().await.unwrap();
+    sqlx::query("pragma recursive_triggers = off")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    insert_probe(&mut conn, Backend::Sqlite, "keep", 1).await;
+    insert_probe(&mut conn, Backend::Sqlite, "keep", 2).await;
+    for sequence in [1, 2] {
+        let error = sqlx::query(
+            "insert or replace into events (aggregate_type, aggregate_id, sequence, event_type, \
+             event_version, payload, metadata) values ('gap', 'keep', $1, 'Forged', '1.0.0', \
+             '{}', '{}')",
+        )
+        .bind(sequence)
+        .execute(&mut *conn)
+        .await
+        .expect_err("a replace is refused");
+        assert!(error.to_string().contains("append-only"), "{error}");
+    }
+    // A plain duplicate is still the key violation sqlite-es reads as an
+    // optimistic-lock conflict.
+    let duplicate = sqlx::query(insert_sql(Backend::Sqlite))
+        .bind("gap")
+        .bind("keep")
+        .bind(2)
+        .bind("Probe")
+        .bind("1.0.0")
+        .bind("{}")
+        .bind("{}")
+        .execute(&mut *conn)
+        .await
+        .expect_err("a duplicate is refused");
+    let sqlx::Error::Database(duplicate) = duplicate else {
+        panic!("a database error: {duplicate}");
+    };
+    assert_eq!(duplicate.code().as_deref(), Some("1555"));
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("select event_type, position from events order by position")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(rows, [("Probe".to_owned(), 1), ("Probe".to_owned(), 2)]);
+}
+
 async fn a_version_one_event_in_the_log_is_read_as_today_s_shape(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     {

@@ -7,7 +7,7 @@ use riff_domain::policy::{PlatformPriority, Sale};
 use riff_domain::product::{ProductSource, Revision};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::Platform;
-use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
+use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
 use riff_domain::{EventMetadata, ListingEvent, ProductCommand, SettingsCommand, Source};
 use riff_projections::{replay, view, Db, ProjectionError, Projector, RecordedEvent};
 use riff_tests::{bulk_append, project, repriced, Backend, BulkEvent, TestDatabase};
@@ -64,18 +64,20 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
     // command appends nothing, which is part of what is being checked.
     let _ = match op {
         Op::Create(n) => {
-            let details = ProductDetails::parse(ProductDetailsInput {
-                // Tabs, line breaks and backslashes: what PostgreSQL's replay
-                // must escape for `COPY`.
+            // Tabs, line breaks and backslashes: what PostgreSQL's replay
+            // must escape for `COPY`. A title with a tab is refused today
+            // (`value::text`), but older Riffs wrote them and the log keeps
+            // them: the details are built as those Riffs built them.
+            let details = ProductDetails {
                 title: format!("Guitar {n}, \"special\" édition\tback\\slash \\N"),
                 description: Some("Line one\r\nline\ttwo, back\\slash".into()),
                 brand: ["Gibson", "Fender"][usize::from(n % 2)].into(),
                 model: "Model".into(),
+                year: None,
+                finish: None,
                 category: "Guitars".into(),
-                condition: "good".into(),
-                ..Default::default()
-            })
-            .unwrap();
+                condition: Condition::Good,
+            };
             let command = ProductCommand::Create {
                 sku: sku(n),
                 details,

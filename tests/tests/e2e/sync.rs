@@ -900,6 +900,7 @@ on_both_backends!(
     a_sale_still_ends_everything_when_every_third_call_fails,
     webhooks_that_do_not_verify_change_nothing,
     a_delivery_sent_many_times_at_once_is_recorded_once,
+    a_signed_delivery_holding_nul_or_a_huge_id_is_recorded_never_a_5xx,
 );
 
 async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(backend: Backend) {
@@ -1101,3 +1102,45 @@ async fn a_stop_is_heard_in_the_middle_of_a_backlog(backend: Backend) {
 }
 
 on_both_backends!(a_stop_is_heard_in_the_middle_of_a_backlog);
+
+/// A correctly signed Shopify body with a raw NUL answered `503` on
+/// PostgreSQL (jsonb cannot hold `\u0000`), so Shopify would resend it
+/// forever; an event id too long to index would have done the same.
+async fn a_signed_delivery_holding_nul_or_a_huge_id_is_recorded_never_a_5xx(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let mut settings = sims.spawn().await.unwrap();
+    Simulators::accept_webhooks(&mut settings);
+    let secret = settings
+        .shopify_webhook_secret
+        .as_ref()
+        .unwrap()
+        .expose()
+        .to_owned();
+    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    let body = b"{\"id\": 1, \"name\": \"#1\x00\", \"note\": \"\\u0000\"}".to_vec();
+    let long_id = "7".repeat(3000);
+    let send = |event_id: String| {
+        app.client
+            .post(app.url("/webhooks/shopify"))
+            .header("X-Shopify-Topic", "orders/create")
+            .header("X-Shopify-Event-Id", event_id)
+            .header("X-Shopify-Hmac-Sha256", shopify_signature(&secret, &body))
+            .body(body.clone())
+            .send()
+    };
+    let before = app.log_length().await;
+    let first = send(long_id.clone()).await.unwrap();
+    assert_eq!(
+        first.status(),
+        StatusCode::OK,
+        "{}",
+        first.text().await.unwrap()
+    );
+    assert_eq!(app.log_length().await, before + 1);
+    // The platform's resend is the same delivery.
+    let again = send(long_id).await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(app.log_length().await, before + 1);
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+}

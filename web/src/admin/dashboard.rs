@@ -44,8 +44,20 @@ pub(crate) async fn show(
     )
     .await?;
     let activity: Vec<_> = activity.iter().rev().take(12).collect();
+    let stalls = state.projector.stalls();
     let body = html! {
         h1 { "Dashboard" }
+        @if !stalls.is_empty() {
+            section.alert role="alert" {
+                h2 { "Some views have stopped" }
+                p { "These views cannot apply the next event in the log, so their pages show the shop as it was before it. Everything else works, and each one is tried again by itself; upgrading Riff, or the fix the error points to, lets it catch up." }
+                ul {
+                    @for (view, stall) in &stalls {
+                        li { strong { (view) } " at event " (stall.stalled_at) ": " (stall.error) }
+                    }
+                }
+            }
+        }
         section.cards {
             @for value in counts(DropdownField::Status) {
                 a.card href=(format!("/inventory?status={}", value.value)) {

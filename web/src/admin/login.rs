@@ -30,10 +30,20 @@ pub(crate) struct Next {
     next: Option<String>,
 }
 
-/// Only a path on this site: never an open redirect to elsewhere.
+/// Only a path on this site: never an open redirect to elsewhere. One
+/// leading `/`, not followed by `/` or `\` (`//host` and `/\host` name
+/// another site), and no backslash, whitespace or control character
+/// anywhere: browsers drop tabs and line breaks from an address, so
+/// `/\t/evil.example` would become `//evil.example`. Anything else is `/`.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path[1..].starts_with(['/', '\\'])
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
             path
         }
         _ => "/",
@@ -125,8 +135,6 @@ pub(crate) async fn submit(
         return session::forbidden();
     }
     let next = safe_next(credentials.next.as_deref()).to_owned();
-    let by_address = format!("ip:{}", peer.ip());
-    let by_user = format!("user:{}", credentials.username);
     let again = |jar: CookieJar, message: &str, status: StatusCode| {
         let (cookie, token) = login_cookie(state.secure_cookies);
         (
@@ -136,22 +144,24 @@ pub(crate) async fn submit(
         )
             .into_response()
     };
-    if let Some(wait) = state
-        .login_throttle
-        .wait(&by_address)
-        .or_else(|| state.login_throttle.wait(&by_user))
-    {
-        let message = format!(
-            "Too many failed attempts. Try again in {} minute(s).",
-            wait.as_secs().div_ceil(60)
-        );
-        return again(jar, &message, StatusCode::TOO_MANY_REQUESTS);
-    }
+    let attempt = match state.login_throttle.attempt(
+        peer.ip(),
+        &credentials.username,
+        std::time::Instant::now(),
+    ) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let message = format!(
+                "Too many failed attempts. Try again in {} second(s).",
+                wait.as_secs().max(1)
+            );
+            return again(jar, &message, StatusCode::TOO_MANY_REQUESTS);
+        }
+    };
     match users::verify(&state.db, &credentials.username, &credentials.password).await {
-        Ok(true) => {}
+        Ok(true) => state.login_throttle.succeeded(attempt),
         Ok(false) => {
-            state.login_throttle.failed(&by_address);
-            state.login_throttle.failed(&by_user);
+            state.login_throttle.failed(attempt);
             return again(
                 jar,
                 "That user name and password do not match.",
@@ -159,12 +169,11 @@ pub(crate) async fn submit(
             );
         }
         Err(error) => {
+            state.login_throttle.failed(attempt);
             tracing::error!(%error, "cannot check a login");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     }
-    state.login_throttle.succeeded(&by_address);
-    state.login_throttle.succeeded(&by_user);
     // A new session at every login: a token planted before is worthless.
     if let Err(error) = session::end(&state.db, &jar).await {
         tracing::error!(%error, "cannot end the previous session");
@@ -200,4 +209,30 @@ pub(crate) async fn logout(
         Redirect::to("/login"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_the_dashboard() {
+        for good in ["/", "/inventory?q=les+paul", "/products/GIB-1/edit"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/a\\b",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

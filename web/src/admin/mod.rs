@@ -9,6 +9,7 @@
 mod assets;
 mod audit;
 mod dashboard;
+pub(crate) mod error_page;
 mod flags;
 mod form;
 mod inventory;
@@ -107,5 +108,6 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(assets::CSS_PATH, get(assets::css))
         .route("/media/{sha256}", get(products::media::serve))
         .merge(protected)
+        .layer(middleware::from_fn(error_page::html_errors))
         .layer(middleware::from_fn(security::headers))
 }

@@ -67,6 +67,7 @@ pub async fn run(options: DemoOptions, settings: &Config) -> Result<(), DemoErro
         public_url: None,
         // Pictures live beside the shop's database, and go with it.
         media_dir: store.path.with_file_name("media"),
+        media_fetch_private: false,
         dropbox: crate::config::DropboxSettings::default(),
         marketplaces,
     };

@@ -5,9 +5,10 @@ pub(crate) mod api;
 mod health;
 pub(crate) mod json;
 mod metrics;
+mod uri;
 pub mod webhooks;
 
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{middleware, Router};
 use tower_http::trace::TraceLayer;
 
@@ -20,9 +21,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::admin::router(&state))
         .nest("/api", api)
+        // The nest's fallback answers below `/api/…`, not `/api/` itself.
+        .route("/api/", any(api::not_found))
         .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .layer(middleware::from_fn(uri::refuse_nul))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -60,6 +60,15 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/shopify", post(shopify_delivery))
         .route("/reverb/{token}", post(reverb_delivery))
         .route("/ebay", post(ebay_delivery))
+        // `/webhooks/reverb/` (an empty secret) and any other address here
+        // names no webhook: `404`, not the admin site's login page.
+        .fallback(|| async { (StatusCode::NOT_FOUND, "no webhook has this address") })
+        .method_not_allowed_fallback(|| async {
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "webhooks are delivered with POST",
+            )
+        })
 }
 
 async fn shopify_delivery(

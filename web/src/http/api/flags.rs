@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::actions;
 use crate::error::ApiError;
-use crate::http::json::{ApiJson, ApiPath, ApiQuery};
+use crate::http::json::{known_fields, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -43,6 +43,7 @@ pub(crate) async fn resolve(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<FlagRow>, ApiError> {
+    let body = known_fields(body, &["note"])?;
     let note = match body.get("note") {
         Some(Value::String(note)) if !note.trim().is_empty() => note.trim().to_owned(),
         _ => {

@@ -16,7 +16,7 @@ use crate::actions;
 use crate::error::ApiError;
 use axum::body::Bytes;
 
-use crate::http::json::{optional_json, ApiJson, ApiPath};
+use crate::http::json::{known_fields, optional_json, typed, ApiJson, ApiPath};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -31,8 +31,9 @@ pub(crate) struct PublishBody {
 pub(crate) async fn publish(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
-    ApiJson(body): ApiJson<PublishBody>,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body: PublishBody = typed(known_fields(body, &["platform", "attributes"])?)?;
     let platform: Platform = body.platform.parse()?;
     let attributes = match body.attributes {
         None | Some(Value::Null) => PlatformAttributes::empty(platform),
@@ -61,7 +62,7 @@ pub(crate) async fn end(
     ApiPath(id): ApiPath<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let body: EndBody = optional_json(&body)?;
+    let body: EndBody = optional_json(&body, &["reason"])?;
     let reason = match body.reason.as_deref() {
         None | Some("manual") => EndReason::Manual,
         Some("removed") => EndReason::Removed,

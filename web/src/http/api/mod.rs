@@ -10,9 +10,11 @@ pub(crate) mod sales;
 mod settings;
 mod sync;
 
+use axum::http::{Method, Uri};
 use axum::routing::{get, post, put};
 use axum::Router;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -42,4 +44,22 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/inventory/facets", get(settings::facets))
         .route("/settings", get(settings::get))
         .route("/settings/dropdown-sort", put(settings::set_dropdown_sort))
+        // A client of the API reads JSON: an unknown path or a wrong method
+        // is said so in JSON, never answered by the admin site's login page.
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+pub(crate) async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no API route is {}; see the API table in the README",
+        uri.path()
+    ))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "{} does not take {method}; see the API table in the README",
+        uri.path()
+    ))
 }

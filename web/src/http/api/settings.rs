@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::http::json::ApiJson;
+use crate::http::json::{known_fields, ApiJson};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -83,6 +83,7 @@ pub(crate) async fn set_dropdown_sort(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<ShopSettings>, ApiError> {
+    let body = known_fields(body, &["field", "order"])?;
     let text = |key: &'static str| {
         body.get(key)
             .and_then(Value::as_str)

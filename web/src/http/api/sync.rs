@@ -27,7 +27,7 @@ pub(crate) async fn start(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let body: SyncBody = optional_json(&body)?;
+    let body: SyncBody = optional_json(&body, &["platform"])?;
     let platform = body.platform.map(|p| p.parse::<Platform>()).transpose()?;
     if let Some(platform) = platform {
         if !state.engine.platforms.contains_key(&platform) {

@@ -6,6 +6,7 @@ use riff_domain::value::{Currency, Money};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::http::json::known_fields;
 
 /// Every field a product body may carry.
 pub(super) const PRODUCT_FIELDS: &[&str] = &[
@@ -28,18 +29,7 @@ pub(super) struct Fields(Map<String, Value>);
 impl Fields {
     /// Accepts an object whose keys are all in `allowed`.
     pub(super) fn new(body: Value, allowed: &[&str]) -> Result<Self, ApiError> {
-        let Value::Object(map) = body else {
-            return Err(ApiError::BadRequest(
-                "the request body must be a JSON object".into(),
-            ));
-        };
-        if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            return Err(ApiError::invalid(
-                unknown.clone(),
-                format!("is not a field here; use {}", allowed.join(", ")),
-            ));
-        }
-        Ok(Self(map))
+        known_fields(body, allowed).map(Self)
     }
 
     pub(super) fn has(&self, key: &str) -> bool {

@@ -29,7 +29,7 @@ pub(crate) async fn archive(
     ApiPath(sku): ApiPath<String>,
     body: Bytes,
 ) -> Result<Json<ProductJson>, ApiError> {
-    let body: ArchiveBody = optional_json(&body)?;
+    let body: ArchiveBody = optional_json(&body, &["reason"])?;
     let reason = body.reason.filter(|r| !r.trim().is_empty());
     run(&state, &sku, ProductCommand::Archive { reason }).await
 }
@@ -58,7 +58,7 @@ pub(crate) async fn activate(
     ApiPath(sku): ApiPath<String>,
     body: Bytes,
 ) -> Result<Json<ProductJson>, ApiError> {
-    let body: ActivateBody = optional_json(&body)?;
+    let body: ActivateBody = optional_json(&body, &["price"])?;
     let price = body
         .price
         .map(|raw| riff_domain::value::Money::parse_price(&raw, state.currency))
