@@ -93,6 +93,18 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// An image the user offered is refused naming `image` (`422`); one Riff
+/// could not save is its own failure.
+impl From<crate::media::MediaError> for ApiError {
+    fn from(error: crate::media::MediaError) -> Self {
+        if error.is_users() {
+            Self::invalid("image", error.to_string())
+        } else {
+            Self::Internal(error.to_string())
+        }
+    }
+}
+
 impl From<InvalidValue> for ApiError {
     fn from(e: InvalidValue) -> Self {
         Self::invalid(e.field, e.message)

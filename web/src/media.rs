@@ -20,6 +20,10 @@ use crate::public_net;
 /// less than this; a bigger file is a camera original to shrink first.
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 
+/// The request body an upload may have: the image and a little form
+/// around it. A bigger body is cut off before it is read.
+pub const UPLOAD_BODY_LIMIT: usize = MAX_IMAGE_BYTES + 64 * 1024;
+
 /// How long fetching an image by URL may take, all in.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
 

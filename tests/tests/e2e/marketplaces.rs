@@ -645,3 +645,76 @@ on_both_backends!(
     each_platform_receives_its_category_condition_and_terms,
     readiness_names_what_each_platform_still_needs,
 );
+
+async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    app.create_product(&riff_tests::guitar("PIC-1", "Gibson SG 1961"))
+        .await;
+    let upload = |bytes: &'static [u8], name: &'static str| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        app.client
+            .post(app.url("/api/products/PIC-1/media"))
+            .bearer_auth(riff_tests::TOKEN)
+            .multipart(form)
+            .send()
+    };
+    let added = upload(crate::admin_products::PNG, "front.png")
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::CREATED);
+    // Checked by its bytes, whatever its name says.
+    let refused = upload(b"%PDF-1.4 not an image", "back.png").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let video = app
+        .post(
+            "/api/products/PIC-1/media",
+            &json!({"youtube": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}),
+        )
+        .await;
+    assert_eq!(video.status(), StatusCode::CREATED);
+    let media: Value = video.json().await.unwrap();
+    let ids: Vec<String> = media["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2, "{media}");
+    let reordered = app
+        .client
+        .put(app.url("/api/products/PIC-1/media/order"))
+        .bearer_auth(riff_tests::TOKEN)
+        .json(&json!({"ids": [ids[1], ids[0]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reordered.status(), StatusCode::OK);
+    let media: Value = reordered.json().await.unwrap();
+    assert_eq!(media["media"][0]["id"], ids[1].as_str());
+    let removed = app
+        .client
+        .delete(app.url(&format!("/api/products/PIC-1/media/{}", ids[1])))
+        .bearer_auth(riff_tests::TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::OK);
+    let media: Value = removed.json().await.unwrap();
+    assert_eq!(media["media"].as_array().unwrap().len(), 1, "{media}");
+
+    // The picture now counts: eBay lacks nothing the shop has not set.
+    let readiness: Value = app
+        .get("/api/products/PIC-1/readiness")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(readiness["ebay"]["ready"], true, "{readiness}");
+    assert_eq!(readiness["vr"]["ready"], true, "{readiness}");
+}
+
+on_both_backends!(media_through_the_api_is_checked_and_counts_for_readiness);

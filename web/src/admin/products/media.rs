@@ -26,10 +26,6 @@ use crate::error::ApiError;
 use crate::media::{MediaError, MAX_IMAGE_BYTES};
 use crate::state::AppState;
 
-/// The request body an upload may have: the image and a little form
-/// around it. A bigger body is cut off before it is read.
-pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_IMAGE_BYTES + 64 * 1024;
-
 /// The media of a product as the views keep them.
 pub(crate) fn of(item: &InventoryItem) -> Vec<Media> {
     serde_json::from_value(item.media.clone()).unwrap_or_default()
@@ -53,14 +49,6 @@ async fn attach(
     };
     let meta = EventMetadata::new(session.user.clone(), Source::Web);
     actions::change_product(state, &sku, ProductCommand::AttachMedia { media }, &meta).await
-}
-
-fn refused(error: MediaError) -> ApiError {
-    if error.is_users() {
-        ApiError::invalid("image", error.to_string())
-    } else {
-        ApiError::Internal(error.to_string())
-    }
 }
 
 /// `POST /products/{sku}/media/upload`, multipart: `csrf_token` and `file`.
@@ -100,7 +88,7 @@ pub(crate) async fn upload(
     let result = async {
         let bytes =
             file.ok_or_else(|| ApiError::invalid("image", "choose an image file to upload"))?;
-        let kind = state.media.store(&bytes).await.map_err(refused)?;
+        let kind = state.media.store(&bytes).await.map_err(ApiError::from)?;
         attach(&state, &session, &sku, kind).await?;
         Ok("Image added.".to_owned())
     }
@@ -150,7 +138,7 @@ pub(crate) async fn add_url(
     CsrfForm(form): CsrfForm<Address>,
 ) -> Result<Response, Failure> {
     let result = async {
-        let kind = state.media.fetch(&form.url).await.map_err(refused)?;
+        let kind = state.media.fetch(&form.url).await.map_err(ApiError::from)?;
         attach(&state, &session, &sku, kind).await?;
         Ok("Image fetched and added.".to_owned())
     }
@@ -215,7 +203,7 @@ pub(crate) async fn add_dropbox(
                 ApiError::Conflict(error.to_string())
             }
         })?;
-        let kind = state.media.fetch(&link).await.map_err(refused)?;
+        let kind = state.media.fetch(&link).await.map_err(ApiError::from)?;
         attach(&state, &session, &sku, kind).await?;
         Ok("Dropbox picture copied into Riff and added.".to_owned())
     }

@@ -38,7 +38,7 @@ pub(super) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/products/{sku}/lifecycle", post(lifecycle::change)),
         (
             "/products/{sku}/media/upload",
-            post(media::upload).layer(DefaultBodyLimit::max(media::UPLOAD_BODY_LIMIT)),
+            post(media::upload).layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_LIMIT)),
         ),
         ("/products/{sku}/media/url", post(media::add_url)),
         ("/products/{sku}/media/youtube", post(media::add_youtube)),

@@ -10,8 +10,9 @@ pub(crate) mod sales;
 mod settings;
 mod sync;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 use crate::error::ApiError;
@@ -26,6 +27,16 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/products/{sku}/history", get(products::history))
         .route("/products/{sku}/readiness", get(products::readiness))
+        .route(
+            "/products/{sku}/media",
+            post(products::media::add)
+                .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/products/{sku}/media/order", put(products::media::reorder))
+        .route(
+            "/products/{sku}/media/{id}",
+            delete(products::media::remove),
+        )
         .route("/products/{sku}/sales", post(products::record_sale))
         .route("/products/{sku}/archive", post(products::archive))
         .route("/products/{sku}/restore", post(products::restore))

@@ -4,6 +4,7 @@ mod body;
 mod create;
 mod history;
 mod lifecycle;
+pub(crate) mod media;
 mod read;
 mod readiness;
 mod representation;
