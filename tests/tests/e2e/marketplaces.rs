@@ -718,3 +718,50 @@ async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Back
 }
 
 on_both_backends!(media_through_the_api_is_checked_and_counts_for_readiness);
+
+/// A corrected title and a better description reach every live listing,
+/// not only a new price.
+async fn an_edit_of_the_details_reaches_every_live_listing(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    app.create_product(&riff_tests::guitar("EDIT-1", "Gibson Les Paul 1959"))
+        .await;
+    let p = crate::sync::list_everywhere(&app, "EDIT-1").await;
+    let id = |platform| {
+        listing(&p, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let edited = app
+        .patch(
+            "/api/products/EDIT-1",
+            &json!({"title": "Gibson Les Paul Standard 1959 Burst", "description": "Refretted in 2020; original PAFs."}),
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    crate::sync::eventually(
+        "every listing showing the edit",
+        Duration::from_secs(30),
+        || async {
+            let ebay = sims.ebay().listing(&id(Platform::Ebay))?;
+            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
+            let shopify = sims
+                .shopify()
+                .products()
+                .into_iter()
+                .find(|s| s.gid() == id(Platform::Shopify))?;
+            let vr = sims.vr().listing(&id(Platform::Vr))?;
+            let title = "Gibson Les Paul Standard 1959 Burst";
+            (ebay.title == title
+                && ebay.description.as_deref() == Some("Refretted in 2020; original PAFs.")
+                && reverb.title == title
+                && shopify.title == title
+                && vr.description.contains("original PAFs"))
+            .then_some(())
+        },
+    )
+    .await;
+}
+
+on_both_backends!(an_edit_of_the_details_reaches_every_live_listing);

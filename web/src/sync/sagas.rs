@@ -3,8 +3,10 @@
 //! - **Sale**: a `SoldOn` is recorded on its product (first sale wins, by
 //!   the product's own rule); a product sold out ends its other listings,
 //!   one with units left updates them to the new quantity.
-//! - **Price sync**: a price or stock change updates the live listings; an
-//!   archived product's listings are ended.
+//! - **Listing sync**: an edit of what a listing shows — the details, the
+//!   pictures, the price, the stock — updates the live listings (a price or
+//!   stock change only those that do not show it yet); an archived
+//!   product's listings are ended.
 //! - **Import**: a listing found on a platform is linked to the product with
 //!   its SKU, left for the owner when it looks like another product, or made
 //!   into a new product.
@@ -15,7 +17,7 @@
 //! the checkpoint moves after the reaction: a process killed in between
 //! reacts again on restart, harmlessly. Nothing is lost, nothing doubles.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use riff_domain::listing::EndReason;
 use riff_domain::policy::{
@@ -136,7 +138,9 @@ async fn run_once(engine: &Engine) -> Result<Batch, SyncError> {
 #[derive(Default)]
 struct Round {
     candidates: Option<Vec<Candidate>>,
-    revised: HashSet<String>,
+    /// Products revised this batch, and whether every listing was (not
+    /// only those whose price or stock differed).
+    revised: HashMap<String, bool>,
 }
 
 impl Round {
@@ -188,8 +192,22 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
         RecordedEvent::Product(
             ProductEvent::PriceChanged { .. } | ProductEvent::QuantityAdjusted { .. },
         ) => {
-            if round.revised.insert(id.to_owned()) {
-                revise_all(engine, id, None, &meta).await?;
+            if !round.revised.contains_key(id) {
+                round.revised.insert(id.to_owned(), false);
+                revise_all(engine, id, None, Shown::PriceAndStock, &meta).await?;
+            }
+        }
+        // What a listing shows besides its price and stock: the details and
+        // the pictures. Every live listing is brought to the product.
+        RecordedEvent::Product(
+            ProductEvent::DetailsRevised { .. }
+            | ProductEvent::MediaAttached { .. }
+            | ProductEvent::MediaRemoved { .. }
+            | ProductEvent::MediaReordered { .. },
+        ) => {
+            if round.revised.get(id) != Some(&true) {
+                round.revised.insert(id.to_owned(), true);
+                revise_all(engine, id, None, Shown::Everything, &meta).await?;
             }
         }
         RecordedEvent::Product(ProductEvent::ProductArchived { .. }) => {
@@ -301,16 +319,27 @@ async fn after_sale(
         }
         Ok(())
     } else {
-        revise_all(engine, sku, sold_listing, meta).await
+        revise_all(engine, sku, sold_listing, Shown::PriceAndStock, meta).await
     }
 }
 
 /// Asks every live listing of the product (but `except`) to show the
 /// product's current price and quantity.
+/// What changed in what the product's listings show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// Only the price or the stock: a listing already showing both is
+    /// left alone.
+    PriceAndStock,
+    /// The details or the pictures: every live listing is revised.
+    Everything,
+}
+
 async fn revise_all(
     engine: &Engine,
     sku: &str,
     except: Option<Uuid>,
+    shown: Shown,
     meta: &riff_domain::EventMetadata,
 ) -> Result<(), SyncError> {
     let Ok(parsed) = Sku::parse(sku) else {
@@ -335,7 +364,8 @@ async fn revise_all(
             .published_price
             .filter(|own| own.currency != price.currency)
             .unwrap_or(price);
-        if listing.published_price == Some(price)
+        if shown == Shown::PriceAndStock
+            && listing.published_price == Some(price)
             && listing.published_quantity == Some(product.quantity)
         {
             continue;
