@@ -177,11 +177,14 @@ pub fn diff(
             if let Some(sold) = inferred_sale(platform, remote, k, scanned_at) {
                 out.sell(sold);
             }
-        } else if !k
-            .reported_drift
-            .iter()
-            .any(|(f, v)| f == "quantity" && v == "0")
+        } else if k.status == ListingStatus::Live
+            && !k
+                .reported_drift
+                .iter()
+                .any(|(f, v)| f == "quantity" && v == "0")
         {
+            // Only a listing Riff believes for sale: one it is ending
+            // anyway (sold elsewhere) is no news.
             out.drifted.push(Change::Drifted {
                 listing_id: k.listing_id,
                 field: "quantity".to_owned(),
@@ -755,13 +758,19 @@ mod tests {
             // Reported once, not on every run.
             let reported = KnownListing {
                 reported_drift: vec![("quantity".into(), "0".into())],
-                ..k
+                ..k.clone()
             };
             assert_eq!(
                 diff(&s, &[reported], platform, at(45)),
                 vec![],
                 "{platform}"
             );
+            // Riff is ending it anyway (sold elsewhere): no news.
+            let ending = KnownListing {
+                status: ListingStatus::Ending,
+                ..k
+            };
+            assert_eq!(diff(&s, &[ending], platform, at(45)), vec![], "{platform}");
         }
     }
 

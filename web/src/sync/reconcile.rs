@@ -234,13 +234,16 @@ async fn apply(
         ..PlatformReport::default()
     };
     for change in diff(scan, &known, platform, now) {
-        // What only a listing's status in the scan shows (ended, or sold
-        // with no order line) is news only if Riff believed the listing up
-        // before the scan: a listing published while the scan ran may look
-        // ended, or half-made and sold out, in it. An order line is a fact
+        // What only a listing's state in the scan shows (ended, sold with
+        // no order line, none left, another price) is news only if Riff
+        // believed the listing up before the scan: a listing published
+        // while the scan ran may look ended, or half-made with none left
+        // (made, its stock not set yet), in it. An order line is a fact
         // whenever it is read.
         let from_status = match &change {
-            Change::EndedElsewhere { listing_id } => Some(listing_id),
+            Change::EndedElsewhere { listing_id } | Change::Drifted { listing_id, .. } => {
+                Some(listing_id)
+            }
             Change::Sold {
                 listing_id,
                 order_ref,
