@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
+use crate::telemetry::{parse_log_format, LogFormat};
 
 /// Riff: one inventory for a music-gear shop, kept in step on eBay, Reverb,
 /// Vintage & Rare and Shopify.
@@ -16,6 +17,11 @@ use crate::config::Config;
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
+
+    /// How log lines are written to standard error: `text`, or `json` (one
+    /// object per line, for log collectors).
+    #[arg(long, env = "RIFF_LOG_FORMAT", default_value = "text", value_parser = parse_log_format, global = true)]
+    pub log_format: LogFormat,
 
     #[command(subcommand)]
     pub command: Command,

@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let cli = Cli::parse();
-    telemetry::init();
+    telemetry::init_with(cli.log_format);
     match cli.command {
         Command::Serve => {
             let app = Application::build(&cli.config).await?;

@@ -88,6 +88,7 @@ fn a_bad_setting_stops_start_up_and_names_it() {
         ("RIFF_BIND", "not-an-address"),
         ("RIFF_CURRENCY", "EURO"),
         ("RIFF_PLATFORM_PRIORITY", "ebay,etsy"),
+        ("RIFF_LOG_FORMAT", "xml"),
     ] {
         let out = riff(&dir.0)
             .arg("serve")
@@ -161,6 +162,75 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
 
     let status = stop_with_sigterm(&mut child);
     assert!(status.success(), "a clean stop exits 0, got {status}");
+}
+
+#[test]
+fn log_format_json_writes_one_json_object_per_line() {
+    let dir = WorkDir::new();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener.local_addr().expect("an address").port()
+    };
+    let mut child = riff(&dir.0)
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
+        .env("RIFF_LOG_FORMAT", "json")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("riff starts");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (line_sender, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = line_sender.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !seen
+        .iter()
+        .any(|line: &String| line.contains("riff is listening"))
+    {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("no \"riff is listening\" log line; stderr so far: {seen:#?}"),
+        }
+    }
+    // Once it answers, it stops cleanly on SIGTERM (before, SIGTERM kills it).
+    let client = reqwest::blocking::Client::new();
+    while client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "riff serve did not answer");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = stop_with_sigterm(&mut child);
+    assert!(status.success(), "a clean stop exits 0, got {status}");
+    reader.join().expect("the stderr reader ends");
+    seen.extend(lines.try_iter());
+
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> = seen
+        .iter()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON object ({e}): {line}"))
+        })
+        .collect();
+    for object in &objects {
+        for key in ["timestamp", "level", "target"] {
+            assert!(object.contains_key(key), "no `{key}` in {object:?}");
+        }
+    }
+    let listening = objects
+        .iter()
+        .find(|object| object["message"] == "riff is listening")
+        .expect("the listening line, as JSON");
+    assert_eq!(listening["level"], "INFO");
+    assert_eq!(listening["address"], format!("127.0.0.1:{port}").as_str());
 }
 
 #[test]
