@@ -639,6 +639,19 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     assert_eq!(readiness["shopify"]["ready"], true, "{readiness}");
     let unknown = app.get("/api/products/NOPE-1/readiness").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    // The product page says it beside each Publish button.
+    let client = crate::admin::browser();
+    crate::admin::log_in(&app, &client).await;
+    let page = client
+        .get(app.url("/products/READY-1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Not ready: a picture"), "{page}");
 }
 
 on_both_backends!(

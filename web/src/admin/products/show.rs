@@ -2,7 +2,7 @@
 //! (with publish, end and retry), a sale at the counter, its open flags and
 //! its history — now, or `?at=` as it was at a moment or log position.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -83,6 +83,15 @@ pub(crate) async fn show(
         .filter(|f| f.sku.as_deref() == Some(sku.as_str()))
         .collect();
     let history = history(&state, &sku, &listings).await?;
+    // What each platform would still refuse, beside its Publish button.
+    let readiness = match riff_domain::value::Sku::parse(&sku) {
+        Ok(parsed) => match crate::actions::readiness(&state, &parsed).await {
+            Ok(readiness) => readiness,
+            Err(crate::error::ApiError::Internal(cause)) => return Err(Failure::from(cause)),
+            Err(_) => BTreeMap::new(),
+        },
+        Err(_) => BTreeMap::new(),
+    };
     let body = html! {
         (layout::notice(query.notice.as_deref()))
         h1 { (item.title) " " small { code { (item.sku) } } }
@@ -108,7 +117,7 @@ pub(crate) async fn show(
         h2 { "Pictures and video" }
         (media::gallery(&media::of(&item)))
         h2 { "Marketplaces" }
-        (marketplaces(&state, &session, &item, &listings, past.is_none()))
+        (marketplaces(&state, &session, &item, &listings, past.is_none(), &readiness))
         @if past.is_none() {
             h2 { "Record an in-store sale" }
             (sale_form(&session, &item, state.zone))
@@ -160,6 +169,7 @@ fn marketplaces(
     item: &InventoryItem,
     listings: &[ListingRow],
     actions: bool,
+    readiness: &BTreeMap<Platform, Vec<String>>,
 ) -> Markup {
     let sku = &item.sku;
     html! {
@@ -200,6 +210,9 @@ fn marketplaces(
                                         }
                                     }
                                 } @else if item.status == "active" {
+                                    @if let Some(missing) = readiness.get(&platform).filter(|m| !m.is_empty()) {
+                                        p.readiness { "Not ready: " (missing.join("; ")) }
+                                    }
                                     form method="post" action=(format!("/products/{sku}/publish")) {
                                         (csrf(session))
                                         input type="hidden" name="platform" value=(platform.as_str());
