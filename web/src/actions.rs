@@ -483,6 +483,56 @@ pub async fn import_listing(
         .map_err(|e| ApiError::Conflict(e.to_string()))
 }
 
+/// What each configured platform would still refuse a listing of `sku`
+/// without, in the owner's words (`listing::readiness`); empty when ready.
+/// The API's readiness and the product page both ask here.
+///
+/// # Errors
+/// `404` unknown product; the store failed.
+pub async fn readiness(
+    state: &AppState,
+    sku: &Sku,
+) -> Result<std::collections::BTreeMap<Platform, Vec<String>>, ApiError> {
+    use riff_domain::listing::defaults;
+    use riff_domain::listing::readiness::{self, Candidate};
+    use riff_domain::value::MediaKind;
+
+    let product = state.ledger.load_product(sku).await?;
+    let Some(details) = &product.details else {
+        return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
+    };
+    let count = |stored_only: bool| {
+        product
+            .media
+            .iter()
+            .filter(|m| match m.kind {
+                MediaKind::StoredImage { .. } => true,
+                MediaKind::ImageUrl { .. } => !stored_only,
+                _ => false,
+            })
+            .count()
+    };
+    Ok(state
+        .engine
+        .platforms
+        .keys()
+        .map(|platform| {
+            let attributes = defaults::complete(PlatformAttributes::empty(*platform), details);
+            let candidate = Candidate {
+                details,
+                quantity: product.quantity,
+                pictures: count(false),
+                uploaded_pictures: count(true),
+                attributes: &attributes,
+            };
+            (
+                *platform,
+                readiness::missing(&candidate, &state.engine.terms),
+            )
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,54 +583,4 @@ mod tests {
         assert_eq!(revision.expected_version, Some(7));
         assert_eq!(revision.quantity, Some(1));
     }
-}
-
-/// What each configured platform would still refuse a listing of `sku`
-/// without, in the owner's words (`listing::readiness`); empty when ready.
-/// The API's readiness and the product page both ask here.
-///
-/// # Errors
-/// `404` unknown product; the store failed.
-pub async fn readiness(
-    state: &AppState,
-    sku: &Sku,
-) -> Result<std::collections::BTreeMap<Platform, Vec<String>>, ApiError> {
-    use riff_domain::listing::defaults;
-    use riff_domain::listing::readiness::{self, Candidate};
-    use riff_domain::value::MediaKind;
-
-    let product = state.ledger.load_product(sku).await?;
-    let Some(details) = &product.details else {
-        return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
-    };
-    let count = |stored_only: bool| {
-        product
-            .media
-            .iter()
-            .filter(|m| match m.kind {
-                MediaKind::StoredImage { .. } => true,
-                MediaKind::ImageUrl { .. } => !stored_only,
-                _ => false,
-            })
-            .count()
-    };
-    Ok(state
-        .engine
-        .platforms
-        .keys()
-        .map(|platform| {
-            let attributes = defaults::complete(PlatformAttributes::empty(*platform), details);
-            let candidate = Candidate {
-                details,
-                quantity: product.quantity,
-                pictures: count(false),
-                uploaded_pictures: count(true),
-                attributes: &attributes,
-            };
-            (
-                *platform,
-                readiness::missing(&candidate, &state.engine.terms),
-            )
-        })
-        .collect())
 }
