@@ -68,6 +68,20 @@ pub(crate) fn public_url(url: &Url) -> bool {
         .map_or(true, is_public)
 }
 
+/// Whether the marketplaces, out on the internet, could fetch from `raw`
+/// (Riff's `RIFF_PUBLIC_URL`): `https`, and a host that is a public address
+/// or a dotted name that is not this machine's or the local network's.
+pub(crate) fn reachable_https(raw: &str) -> bool {
+    let Ok(url) = Url::parse(raw) else {
+        return false;
+    };
+    let named_publicly = url.domain().is_none_or(|name| {
+        let name = name.to_ascii_lowercase();
+        name.contains('.') && !name.ends_with(".local") && !name.ends_with(".localhost")
+    });
+    url.scheme() == "https" && url.host_str().is_some() && public_url(&url) && named_publicly
+}
+
 /// A resolver that answers only with public addresses, and not at all
 /// when any address the name has is not public.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +105,24 @@ mod tests {
     use std::str::FromStr;
 
     use super::*;
+
+    #[test]
+    fn only_a_public_https_address_can_serve_the_platforms_pictures() {
+        for public in ["https://shop.example.com", "https://81.2.69.160:8443/riff"] {
+            assert!(reachable_https(public), "{public}");
+        }
+        for private in [
+            "http://shop.example.com",
+            "https://localhost:8000",
+            "https://127.0.0.1",
+            "https://192.168.1.20",
+            "https://[::1]",
+            "https://riff.local",
+            "not a url",
+        ] {
+            assert!(!reachable_https(private), "{private}");
+        }
+    }
 
     #[test]
     fn only_public_addresses_are_public() {

@@ -81,36 +81,13 @@ impl From<&crate::config::Config> for Shop {
                     set(&m.ebay_payment_profile_id),
                 ],
                 reverb_shipping: set(&m.reverb_shipping_profile_id),
-                public_https: config.public_url.as_deref().is_some_and(is_public_https),
+                public_https: config
+                    .public_url
+                    .as_deref()
+                    .is_some_and(crate::public_net::reachable_https),
             },
         }
     }
-}
-
-/// Whether the platforms, out on the internet, can fetch pictures from
-/// `url`: `https`, and a host name that is not this machine or a private
-/// network's.
-fn is_public_https(url: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(url) else {
-        return false;
-    };
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let public = match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => {
-            !(ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.is_unspecified())
-        }
-        Ok(std::net::IpAddr::V6(ip)) => {
-            !(ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00)
-        }
-        Err(_) => {
-            let name = host.to_ascii_lowercase();
-            name.contains('.') && !name.ends_with(".local") && !name.ends_with(".localhost")
-        }
-    };
-    url.scheme() == "https" && public
 }
 
 /// What the loops share.
@@ -401,24 +378,6 @@ impl<E: std::error::Error> From<crate::ledger::LedgerError<E>> for SyncError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_a_public_https_address_can_serve_the_platforms_pictures() {
-        for public in ["https://shop.example.com", "https://203.0.113.9:8443/riff"] {
-            assert!(is_public_https(public), "{public}");
-        }
-        for private in [
-            "http://shop.example.com",
-            "https://localhost:8000",
-            "https://127.0.0.1",
-            "https://192.168.1.20",
-            "https://[::1]",
-            "https://riff.local",
-            "not a url",
-        ] {
-            assert!(!is_public_https(private), "{private}");
-        }
-    }
 
     fn request(n: u128, platform: Option<Platform>, trigger: Trigger) -> SyncRequest {
         SyncRequest {
