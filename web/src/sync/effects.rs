@@ -394,11 +394,7 @@ async fn request_for(
             .unwrap_or_else(|| PlatformAttributes::empty(listing.platform)),
         &details,
     );
-    // A listing in another currency keeps the price it has there.
-    let price = listing
-        .published_price
-        .filter(|own| own.currency != price.currency)
-        .unwrap_or(price);
+    let price = listing.price_to_show(price);
     let picture_urls = product
         .media
         .iter()

@@ -359,11 +359,7 @@ async fn revise_all(
         return Ok(());
     };
     for listing in live {
-        // A listing in another currency keeps the price it has there.
-        let price = listing
-            .published_price
-            .filter(|own| own.currency != price.currency)
-            .unwrap_or(price);
+        let price = listing.price_to_show(price);
         if shown == Shown::PriceAndStock
             && listing.published_price == Some(price)
             && listing.published_quantity == Some(product.quantity)
