@@ -25,6 +25,20 @@ pub(crate) fn csrf_in(html: &str) -> String {
     value[start..start + end].to_owned()
 }
 
+/// The HTML of an admin page, as a fresh browser logged in as admin sees it.
+pub(crate) async fn admin_page(app: &TestApp, path: &str) -> String {
+    let client = browser();
+    log_in(app, &client).await;
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// Logs `client` in as admin and returns the session's CSRF token.
 pub(crate) async fn log_in(app: &TestApp, client: &Client) -> String {
     let page = client.get(app.url("/login")).send().await.unwrap();

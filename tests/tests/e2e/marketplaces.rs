@@ -476,16 +476,7 @@ async fn order_numbers_are_the_ones_the_seller_knows(backend: Backend) {
         .starts_with("gid://shopify/LineItem/"));
 
     // The sales page shows the numbers, eBay's linked to Seller Hub.
-    let client = crate::admin::browser();
-    crate::admin::log_in(&app, &client).await;
-    let page = client
-        .get(app.url("/sales"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::admin::admin_page(&app, "/sales").await;
     assert!(page.contains(&shopify_number), "{page}");
     assert!(
         page.contains(&format!("orderid={ebay_number}")),
@@ -641,16 +632,7 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     // The product page says it beside each Publish button.
-    let client = crate::admin::browser();
-    crate::admin::log_in(&app, &client).await;
-    let page = client
-        .get(app.url("/products/READY-1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::admin::admin_page(&app, "/products/READY-1").await;
     assert!(page.contains("Not ready: a picture"), "{page}");
 }
 
