@@ -154,14 +154,21 @@ impl Db {
         }
     }
 
-    /// Applies the migrations embedded in the binary that have not run yet.
+    /// Applies the migrations embedded in the binary that have not run yet,
+    /// and links to the log's hash chain the events that were there before
+    /// it.
     ///
     /// # Errors
     /// A migration that fails, or one that was edited after it was applied.
     pub async fn migrate(&self) -> Result<(), ProjectionError> {
         match &self.store {
             StorePool::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
-            StorePool::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            StorePool::Sqlite(pool) => {
+                sqlx::migrate!("../migrations/sqlite").run(pool).await?;
+                // PostgreSQL's migration links the existing log in SQL;
+                // SQLite has no SHA-256 there, so it is done here.
+                crate::log::chain::backfill_sqlite(pool).await?;
+            }
         }
         Ok(())
     }

@@ -45,6 +45,22 @@ pub enum Command {
         #[arg(long = "view")]
         views: Vec<String>,
     },
+    /// Check that no event in the log has changed since it was appended, by
+    /// walking the log's hash chain. Exits 0 printing how many events there
+    /// are and the head hash (keep it somewhere else: a later run that
+    /// passes proves nothing before it changed), or 1 naming the first
+    /// position where the chain breaks.
+    Verify {
+        /// One JSON object: {"events", "head", "ok", "first_bad_position",
+        /// "problem", "kept_head_position"}.
+        #[arg(long)]
+        json: bool,
+        /// A head hash an earlier `riff verify` printed: the log passes only
+        /// if it is still one of its links, proving nothing up to there
+        /// has changed.
+        #[arg(long, value_name = "HEAD")]
+        expect: Option<String>,
+    },
     /// Reconcile every configured marketplace (or one), then carry out
     /// everything that caused — imports, ends, updates — and print a
     /// summary. Exits 0 when every platform synced, 2 when some did not

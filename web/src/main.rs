@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use clap::Parser;
+use riff_projections::log::chain;
 use riff_projections::view::inventory::{InventoryQuery, SortColumn};
 use riff_projections::{replay, view, Db};
 use riff_web::cli::{Cli, Command, CsvExport, Export, Platforms, User};
@@ -59,6 +60,11 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Replay { views } => replay_views(&cli.config.database_url, &views).await?,
+        Command::Verify { json, expect } => {
+            if !verify(&cli.config.database_url, json, expect.as_deref()).await? {
+                std::process::exit(1);
+            }
+        }
         Command::User(User::Add { name }) => add_user(&cli.config.database_url, &name).await?,
         Command::Export(Export::Csv(export)) => {
             export_csv(&cli.config.database_url, export).await?
@@ -160,6 +166,65 @@ async fn replay_views(database_url: &str, names: &[String]) -> anyhow::Result<()
         replayed.position
     );
     Ok(())
+}
+
+/// Walks the log's hash chain; `false` when it breaks.
+async fn verify(database_url: &str, json: bool, expect: Option<&str>) -> anyhow::Result<bool> {
+    let kept = expect
+        .map(|head| {
+            hex::decode(head.trim())
+                .ok()
+                .and_then(|bytes| chain::Link::try_from(bytes).ok())
+                .with_context(|| {
+                    format!("--expect {head:?} is not a head hash: 64 hexadecimal digits, as `riff verify` prints")
+                })
+        })
+        .transpose()?;
+    let db = open(database_url).await?;
+    // Drawn on standard error, and only when that is a terminal.
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} events  {per_sec}  ETA {eta}",
+        )
+        .context("the progress bar template")?,
+    );
+    let found = chain::verify(&db.store, kept, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("could not read the log")?;
+    bar.finish_and_clear();
+    if json {
+        println!("{}", serde_json::to_string(&found)?);
+    } else if found.ok {
+        println!(
+            "The log's {} events are intact. Head hash: {}",
+            found.events,
+            found.head.as_deref().unwrap_or("none (the log is empty)")
+        );
+        if let Some(position) = found.kept_head_position {
+            println!("The head hash kept is the link of the event at position {position}: nothing up to it has changed.");
+        }
+    } else if found.first_bad_position.is_none() {
+        println!(
+            "The log's {} events are linked, but {}.",
+            found.events,
+            found
+                .problem
+                .as_deref()
+                .unwrap_or("the head hash kept is not among them")
+        );
+    } else {
+        println!(
+            "The log's hash chain breaks at position {}: {}.\nThe {} events before it are intact (head hash {}).",
+            found.first_bad_position.unwrap_or_default(),
+            found.problem.as_deref().unwrap_or("its link does not match"),
+            found.events,
+            found.head.as_deref().unwrap_or("none"),
+        );
+    }
+    Ok(found.ok)
 }
 
 async fn export_csv(database_url: &str, export: CsvExport) -> anyhow::Result<()> {

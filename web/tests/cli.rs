@@ -594,3 +594,116 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
     assert!(!twice.status.success());
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already a user"));
 }
+
+/// `riff verify` as an operator uses it: the head hash to keep, then, once
+/// an event has been rewritten behind Riff's back (triggers dropped),
+/// exit status 1 and the position that changed.
+#[test]
+fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
+    let dir = WorkDir::new();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener.local_addr().expect("an address").port()
+    };
+    let token = "verify-test-token-0123456789";
+    let mut child = riff(&dir.0)
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
+        .env("RIFF_API_TOKEN", token)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("riff starts");
+    let client = reqwest::blocking::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let created = loop {
+        let sent = client
+            .post(format!("http://127.0.0.1:{port}/api/products"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "sku": "VERIFY-1", "title": "Fender Telecaster", "brand": "Fender",
+                "model": "Telecaster", "category": "Electric Guitars",
+                "condition": "excellent", "price": "1200.00"
+            }))
+            .send();
+        match sent {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("riff serve did not answer: {e}"),
+        }
+    };
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+    assert!(stop_with_sigterm(&mut child).success());
+
+    let out = riff(&dir.0)
+        .args(["verify", "--json"])
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let intact: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(intact["ok"], true, "{intact}");
+    assert!(
+        intact["events"].as_u64().unwrap_or_default() >= 1,
+        "{intact}"
+    );
+    assert!(intact["first_bad_position"].is_null(), "{intact}");
+    let head = intact["head"].as_str().expect("a head hash").to_owned();
+    assert_eq!(head.len(), 64);
+    let out = riff(&dir.0).arg("verify").output().expect("riff runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
+    let out = riff(&dir.0)
+        .args(["verify", "--expect", &head])
+        .output()
+        .expect("riff runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing up to it has changed"));
+
+    let rewritten: i64 = tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(async {
+            use sqlx::Connection;
+            let url = format!("sqlite://{}", dir.0.join("riff.db").display());
+            let mut db = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("the file");
+            let position: i64 = sqlx::query_scalar(
+                "select min(position) from events where event_type = 'ProductCreated'",
+            )
+            .fetch_one(&mut db)
+            .await
+            .expect("the product's first event");
+            for sql in [
+                "drop trigger events_no_update".to_owned(),
+                format!(
+                    "update events set payload = replace(payload, '1200.00', '120.00') \
+                     where position = {position}"
+                ),
+            ] {
+                sqlx::query(&sql).execute(&mut db).await.expect("a rewrite");
+            }
+            position
+        });
+
+    let out = riff(&dir.0).arg("verify").output().expect("riff runs");
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("position {rewritten}")), "{said}");
+    let out = riff(&dir.0)
+        .args(["verify", "--json"])
+        .output()
+        .expect("riff runs");
+    assert_eq!(out.status.code(), Some(1));
+    let broken: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(broken["ok"], false);
+    assert_eq!(broken["first_bad_position"], rewritten);
+    let out = riff(&dir.0)
+        .args(["verify", "--expect", &head])
+        .output()
+        .expect("riff runs");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -24,6 +24,7 @@ use crate::db::StorePool;
 use crate::{Backend, Db, ProjectionError};
 
 mod aggregate_rows;
+pub mod chain;
 
 /// An event as stored, with its place in the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]

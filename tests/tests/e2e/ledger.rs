@@ -5,14 +5,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use riff_projections::log::chain;
 use riff_projections::{log, Db};
-use riff_tests::{on_both_backends, spawn_app_on, Backend, TestDatabase};
+use riff_tests::{guitar, on_both_backends, spawn_app, spawn_app_on, Backend, TestDatabase};
 use serde_json::{json, Value};
 
 on_both_backends!(
     a_tailing_reader_sees_every_committed_event_exactly_once,
     the_database_refuses_to_change_or_delete_events,
     a_version_one_event_in_the_log_is_read_as_today_s_shape,
+    the_hash_chain_catches_an_event_rewritten_with_the_triggers_off,
 );
 
 /// An insert that goes through the same triggers as the event store's.
@@ -45,7 +47,7 @@ async fn insert_probe(conn: &mut sqlx::AnyConnection, backend: Backend, id: &str
 
 /// Reads the log by position until told to stop, as a projector would.
 /// With `safe` false it reads naively — "everything after my position" —
-/// which is what the log reader must not do.
+/// which the log reader does not rely on.
 fn tail(db: Db, done: Arc<AtomicBool>, safe: bool) -> tokio::task::JoinHandle<Vec<i64>> {
     tokio::spawn(async move {
         let (mut seen, mut after) = (vec![], 0);
@@ -148,18 +150,10 @@ async fn a_tailing_reader_sees_every_committed_event_exactly_once(backend: Backe
         "every committed event, once, in position order"
     );
 
-    if backend == Backend::Postgres {
-        // The hazard is real: reading past the open transaction loses its
-        // event for good. (SQLite serialises writers, so it cannot happen
-        // there.)
-        let naive = naive.await.unwrap();
-        assert!(
-            naive.len() < committed.len(),
-            "the naive reader should have skipped the late commit"
-        );
-    } else {
-        naive.await.unwrap();
-    }
+    // Appends now take their turn (the hash chain's lock, held to commit),
+    // so positions are handed out in commit order on PostgreSQL too: even
+    // the naive reader skips nothing. The floors stay as a second guard.
+    assert_eq!(naive.await.unwrap(), committed);
 }
 
 async fn the_database_refuses_to_change_or_delete_events(backend: Backend) {
@@ -293,4 +287,114 @@ async fn a_version_one_event_in_the_log_is_read_as_today_s_shape(backend: Backen
         .unwrap();
     assert_eq!(patched["quantity"], 2, "{patched}");
     assert_eq!(patched["version"], 2);
+}
+
+/// The triggers stop a rewrite; the table's owner can disable them. The
+/// hash chain still sees it: the walk names the rewritten position, and the
+/// head hash kept from before no longer comes out.
+async fn the_hash_chain_catches_an_event_rewritten_with_the_triggers_off(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_product(&guitar("CHAIN-1", "Fender Telecaster"))
+        .await;
+    app.create_product(&guitar("CHAIN-2", "Gibson ES-335"))
+        .await;
+    let sold = app
+        .post(
+            "/api/products/CHAIN-1/sales",
+            &json!({"channel": "shop", "order_ref": "TILL-1",
+                    "sold_at": "2026-11-25T10:30:00Z", "price": "1200.00"}),
+        )
+        .await;
+    assert_eq!(sold.status(), 201);
+    let db = app.database.connect().await;
+
+    let intact = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(intact.ok, "{intact:?}");
+    assert_eq!(intact.events, app.log_length().await as u64);
+    let head = intact.head.clone().expect("a head hash");
+    assert_eq!(head.len(), 64);
+
+    let mut conn = db.views.acquire().await.unwrap();
+    let (position,): (i64,) = sqlx::query_as(
+        "select position from events where aggregate_id = 'CHAIN-2' order by position limit 1",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    let rewrite = format!(
+        "update events set payload = replace(payload{cast}, 'ES-335', 'ES-345'){back} \
+         where position = {position}",
+        cast = if backend == Backend::Postgres {
+            "::text"
+        } else {
+            ""
+        },
+        back = if backend == Backend::Postgres {
+            "::json"
+        } else {
+            ""
+        },
+    );
+    let (off, on) = match backend {
+        Backend::Postgres => (
+            "alter table events disable trigger events_no_update",
+            "alter table events enable trigger events_no_update",
+        ),
+        Backend::Sqlite => ("drop trigger events_no_update", "select 1"),
+    };
+    for sql in [off, rewrite.as_str(), on] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+
+    let broken = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(!broken.ok);
+    assert_eq!(broken.first_bad_position, Some(position), "{broken:?}");
+    assert!(
+        broken
+            .problem
+            .as_deref()
+            .unwrap_or_default()
+            .contains("changed"),
+        "{broken:?}"
+    );
+    assert_ne!(broken.head.as_deref(), Some(head.as_str()));
+}
+
+/// An event written around Riff (a plain insert, which SQLite's triggers
+/// cannot tell from an append) is not linked: the walk names it, and
+/// Riff's next append does not vouch for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_an_event_written_around_riff_is_named_by_the_walk() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_product(&guitar("AROUND-1", "Fender Jazzmaster"))
+        .await;
+    let db = app.database.connect().await;
+    let mut conn = db.views.acquire().await.unwrap();
+    sqlx::query(
+        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata) select aggregate_type, 'FORGED-1', 1, event_type, event_version, \
+         replace(payload, 'AROUND-1', 'FORGED-1'), metadata from events \
+         where aggregate_id = 'AROUND-1' and sequence = 1",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let (forged,): (i64,) = sqlx::query_as("select max(position) from events")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    app.create_product(&guitar("AROUND-2", "Gibson Firebird"))
+        .await;
+
+    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(!found.ok);
+    assert_eq!(found.first_bad_position, Some(forged), "{found:?}");
+    assert!(
+        found
+            .problem
+            .as_deref()
+            .unwrap_or_default()
+            .contains("around Riff"),
+        "{found:?}"
+    );
 }

@@ -2,6 +2,7 @@
 //! carries it over, so the pages show the same as before without a replay.
 
 use riff_projections::db::StorePool;
+use riff_projections::log::chain;
 use riff_projections::view::product_listings;
 use riff_projections::Db;
 use riff_tests::{on_both_backends, Backend, TestDatabase};
@@ -91,4 +92,94 @@ async fn migrate_below(db: &Db, version: i64) {
     }
 }
 
-on_both_backends!(an_upgraded_shop_keeps_its_listings_on_the_product_page);
+on_both_backends!(
+    an_upgraded_shop_keeps_its_listings_on_the_product_page,
+    an_upgraded_log_is_linked_once_and_goes_on_from_there,
+);
+
+/// The migration that brought the hash chain (0012 on PostgreSQL, 0015 on
+/// SQLite, whose links are computed in Rust right after) links the events
+/// already in the log, in order; the appends after it continue the chain.
+async fn an_upgraded_log_is_linked_once_and_goes_on_from_there(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = Db::connect(&database.url).await.unwrap();
+    let chained_at = match backend {
+        Backend::Postgres => 12,
+        Backend::Sqlite => 15,
+    };
+    migrate_below(&db, chained_at).await;
+    let insert = match backend {
+        Backend::Postgres => {
+            "insert into events (aggregate_type, aggregate_id, sequence, event_type, \
+             event_version, payload, metadata) values ('gap', $1, $2, 'Probe', '1.0.0', \
+             '{\"n\": 1}'::json, '{}'::json)"
+        }
+        Backend::Sqlite => {
+            "insert into events (aggregate_type, aggregate_id, sequence, event_type, \
+             event_version, payload, metadata) values ('gap', $1, $2, 'Probe', '1.0.0', \
+             '{\"n\": 1}', '{}')"
+        }
+    };
+    let old = [("OLD-1", 1), ("OLD-1", 2), ("OLD-2", 1)];
+    for (id, sequence) in old {
+        sqlx::query(insert)
+            .bind(id)
+            .bind(sequence)
+            .execute(&db.views)
+            .await
+            .unwrap();
+    }
+
+    db.migrate().await.unwrap();
+    let linked = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(linked.ok, "{linked:?}");
+    assert_eq!(linked.events, 3);
+
+    // Linked once: a second start changes nothing.
+    db.migrate().await.unwrap();
+    assert_eq!(
+        chain::verify(&db.store, None, |_, _| {}).await.unwrap(),
+        linked
+    );
+
+    let ledger = riff_web::ledger::Ledger::new(&db);
+    ledger
+        .settings(
+            riff_domain::SettingsCommand::SetDropdownSort {
+                field: riff_domain::settings::DropdownField::Brand,
+                order: riff_domain::settings::DropdownOrder::Alpha,
+            },
+            &riff_domain::EventMetadata::new("test", riff_domain::metadata::Source::Cli),
+        )
+        .await
+        .unwrap();
+    let after = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(after.ok, "{after:?}");
+    assert_eq!(after.events, 4);
+    assert_ne!(after.head, linked.head);
+
+    // The head kept before the append is one of the links walked through.
+    let kept = |head: &str| {
+        let bytes: [u8; 32] = hex_bytes(head);
+        Some(bytes)
+    };
+    let through = chain::verify(&db.store, kept(linked.head.as_deref().unwrap()), |_, _| {})
+        .await
+        .unwrap();
+    assert!(through.ok, "{through:?}");
+    assert!(through.kept_head_position.is_some());
+    let stranger = chain::verify(&db.store, kept(&"ab".repeat(32)), |_, _| {})
+        .await
+        .unwrap();
+    assert!(!stranger.ok);
+    assert_eq!(stranger.first_bad_position, None);
+    assert!(stranger.problem.unwrap().contains("not a link of this log"));
+}
+
+fn hex_bytes(hex: &str) -> [u8; 32] {
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    bytes.try_into().unwrap()
+}

@@ -7,6 +7,9 @@
 //! a conflict. The loser is not lost — it is run again on the fresh state,
 //! for up to [`CONFLICT_PATIENCE`], before the caller is told to try again.
 //!
+//! Every event is linked to the log's hash chain in the transaction that
+//! appends it: by a trigger on PostgreSQL, by [`sqlite`] on SQLite.
+//!
 //! Webhook deliveries skip cqrs-es: a delivery has one event, so loading it
 //! first would only ask the question the events table's key answers anyway
 //! (see [`Ledger::delivery`]).
@@ -28,8 +31,11 @@ use riff_domain::{
 };
 use riff_projections::db::StorePool;
 use riff_projections::Db;
-use sqlite_es::SqliteEventRepository;
 use uuid::Uuid;
+
+use self::sqlite::{ChainedSqliteRepository, NewEvent};
+
+mod sqlite;
 
 /// How long a command that keeps losing races is run again on fresh state.
 /// A budget of time rather than a count of tries: sixteen writers on one
@@ -37,8 +43,7 @@ use uuid::Uuid;
 /// takes depends on the machine, not on the rule.
 const CONFLICT_PATIENCE: Duration = Duration::from_secs(5);
 
-/// postgres-es's and sqlite-es's append of one event, for the appends made
-/// without them. SQLite reads `$1` as the first parameter too.
+/// postgres-es's append of one event, for the appends made without it.
 const INSERT_EVENT: &str = "insert into events \
      (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
      values ($1, $2, $3, $4, $5, $6, $7)";
@@ -65,10 +70,10 @@ enum Frameworks {
         runs: Cqrs<SyncRun, PostgresEventRepository>,
     },
     Sqlite {
-        products: Cqrs<Product, SqliteEventRepository>,
-        listings: Cqrs<Listing, SqliteEventRepository>,
-        settings: Cqrs<Settings, SqliteEventRepository>,
-        runs: Cqrs<SyncRun, SqliteEventRepository>,
+        products: Cqrs<Product, ChainedSqliteRepository>,
+        listings: Cqrs<Listing, ChainedSqliteRepository>,
+        settings: Cqrs<Settings, ChainedSqliteRepository>,
+        runs: Cqrs<SyncRun, ChainedSqliteRepository>,
     },
 }
 
@@ -157,10 +162,10 @@ impl Ledger {
                 runs: Cqrs::new(|| PostgresEventRepository::new(pool.clone())),
             },
             StorePool::Sqlite(pool) => Frameworks::Sqlite {
-                products: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
-                listings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
-                settings: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
-                runs: Cqrs::new(|| SqliteEventRepository::new(pool.clone())),
+                products: Cqrs::new(|| ChainedSqliteRepository::new(pool.clone())),
+                listings: Cqrs::new(|| ChainedSqliteRepository::new(pool.clone())),
+                settings: Cqrs::new(|| ChainedSqliteRepository::new(pool.clone())),
+                runs: Cqrs::new(|| ChainedSqliteRepository::new(pool.clone())),
             },
         };
         Self {
@@ -244,8 +249,9 @@ impl Ledger {
 
     /// Records a webhook delivery as it arrived; a repeated one is refused.
     ///
-    /// One autocommitted `INSERT` of the delivery's event at sequence 1, with
-    /// the columns and metadata that postgres-es and sqlite-es write, so the
+    /// One `INSERT` of the delivery's event at sequence 1 (and on SQLite its
+    /// link, in the same transaction), with the columns and metadata that
+    /// postgres-es and sqlite-es write, so the
     /// projector, the sagas and the audit history read the same row either
     /// way. The events table's primary key is the de-duplication: of two
     /// appends of one delivery, however close, one commits and the other
@@ -268,25 +274,35 @@ impl Ledger {
         let payload = serde_json::to_value(&event).map_err(unwritable)?;
         let metadata = serde_json::to_value(meta.to_map()).map_err(unwritable)?;
         let (event_type, event_version) = (event.event_type(), event.event_version());
-        // The pools' types differ; the statement and its values do not.
-        macro_rules! append {
-            ($pool:expr) => {
-                sqlx::query(INSERT_EVENT)
-                    .bind(Delivery::TYPE)
-                    .bind(&id)
-                    .bind(Delivery::FIRST_SEQUENCE)
-                    .bind(&event_type)
-                    .bind(&event_version)
-                    .bind(&payload)
-                    .bind(&metadata)
-                    .execute($pool)
-                    .await
-                    .map(drop)
-            };
-        }
         let appended = match &self.store {
-            StorePool::Postgres(pool) => append!(pool),
-            StorePool::Sqlite(pool) => append!(pool),
+            StorePool::Postgres(pool) => sqlx::query(INSERT_EVENT)
+                .bind(Delivery::TYPE)
+                .bind(&id)
+                .bind(Delivery::FIRST_SEQUENCE)
+                .bind(&event_type)
+                .bind(&event_version)
+                .bind(&payload)
+                .bind(&metadata)
+                .execute(pool)
+                .await
+                .map(drop),
+            StorePool::Sqlite(pool) => {
+                let row = NewEvent {
+                    aggregate_type: Delivery::TYPE,
+                    aggregate_id: &id,
+                    sequence: Delivery::FIRST_SEQUENCE,
+                    event_type: &event_type,
+                    event_version: &event_version,
+                    payload: &payload,
+                    metadata: &metadata,
+                };
+                async {
+                    let mut tx = pool.begin().await?;
+                    sqlite::append(&mut tx, &[row]).await?;
+                    tx.commit().await
+                }
+                .await
+            }
         };
         match appended {
             Ok(()) => Ok(()),

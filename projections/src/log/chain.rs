@@ -1,0 +1,415 @@
+//! The log's hash chain: what makes a rewritten event visible.
+//!
+//! Triggers refuse `UPDATE` and `DELETE` on `events`, but the table's owner
+//! can disable them. So every event is also linked to the one before it:
+//!
+//! ```text
+//! link(n) = SHA-256(link(n - 1) || canonical bytes of event n)
+//! ```
+//!
+//! with [`GENESIS`] before the first. Changing any event changes its link
+//! and every link after it, so a head link kept somewhere else proves that
+//! nothing up to it has changed since (`riff verify` prints it).
+//!
+//! PostgreSQL links each event in the trigger that gives it its position
+//! (`migrations/postgres/0012_event_chain.sql`); SQLite has no SHA-256 in
+//! SQL, so Riff links there in Rust, in the appending transaction
+//! ([`link_appended`]). Both write the same bytes: [`canonical`] here and
+//! `events_canonical` there are one definition, and a test holds them to it.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::SqliteConnection;
+use sqlx::Row;
+
+use crate::db::StorePool;
+use crate::ProjectionError;
+
+/// A link in the chain.
+pub type Link = [u8; 32];
+
+/// What the first event is linked to.
+pub const GENESIS: Link = [0; 32];
+
+/// The fields of an event that its link covers, as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Linked {
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    /// The payload's stored text, byte for byte: the JSON is not parsed,
+    /// so a change of spacing or key order is a change.
+    pub payload: String,
+    pub metadata: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The event's canonical bytes: each field as a netstring
+/// (`<byte length>:<bytes>,`), so that no two different events share them,
+/// and the time as RFC 3339 in UTC with microseconds, as PostgreSQL keeps
+/// it.
+pub fn canonical(event: &Linked) -> Vec<u8> {
+    let recorded_at = event
+        .recorded_at
+        .to_rfc3339_opts(SecondsFormat::Micros, true);
+    let fields = [
+        event.position.to_string(),
+        event.aggregate_type.clone(),
+        event.aggregate_id.clone(),
+        event.sequence.to_string(),
+        event.event_type.clone(),
+        event.event_version.clone(),
+        event.payload.clone(),
+        event.metadata.clone(),
+        recorded_at,
+    ];
+    let mut bytes = String::new();
+    for field in fields {
+        // Writing to a String cannot fail.
+        let _ = write!(bytes, "{}:{field},", field.len());
+    }
+    bytes.into_bytes()
+}
+
+/// The link of `event`, following `previous`.
+pub fn link(previous: &Link, event: &Linked) -> Link {
+    let mut hasher = Sha256::new();
+    hasher.update(previous);
+    hasher.update(canonical(event));
+    hasher.finalize().into()
+}
+
+/// SQLite keeps `recorded_at` as text (`2026-12-07T10:00:00.123Z`, or with
+/// microseconds when copied from PostgreSQL). Text that is not a time was
+/// not written by Riff; it reads as the epoch, whose link cannot match.
+fn sqlite_time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+const SQLITE_EVENT: &str = "select position, aggregate_type, aggregate_id, sequence, event_type, \
+     event_version, payload, metadata, recorded_at from events where position = $1";
+
+fn sqlite_linked(row: &sqlx::sqlite::SqliteRow) -> Result<Linked, sqlx::Error> {
+    Ok(Linked {
+        position: row.try_get(0)?,
+        aggregate_type: row.try_get(1)?,
+        aggregate_id: row.try_get(2)?,
+        sequence: row.try_get(3)?,
+        event_type: row.try_get(4)?,
+        event_version: row.try_get(5)?,
+        payload: row.try_get(6)?,
+        metadata: row.try_get(7)?,
+        recorded_at: sqlite_time(row.try_get(8)?),
+    })
+}
+
+/// Links the events at `positions`, which the transaction on `conn` has
+/// just appended, to the chain: on SQLite, the append's last step before
+/// it commits. The transaction holds SQLite's one write lock, so the link
+/// before them is committed and no other append can come between.
+///
+/// Only the events given are linked: an event written around Riff stays
+/// unlinked, for `riff verify` to name.
+///
+/// # Errors
+/// The database failed; the caller rolls the append back.
+pub async fn link_appended(
+    conn: &mut SqliteConnection,
+    positions: &[i64],
+) -> Result<(), sqlx::Error> {
+    let Some(first) = positions.iter().min() else {
+        return Ok(());
+    };
+    let previous: Option<Vec<u8>> = sqlx::query_scalar(
+        "select hash from events_chain where position < $1 order by position desc limit 1",
+    )
+    .bind(first)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let mut previous = previous
+        .and_then(|bytes| Link::try_from(bytes).ok())
+        .unwrap_or(GENESIS);
+    let mut positions = positions.to_vec();
+    positions.sort_unstable();
+    for position in positions {
+        let row = sqlx::query(SQLITE_EVENT)
+            .bind(position)
+            .fetch_one(&mut *conn)
+            .await?;
+        previous = link(&previous, &sqlite_linked(&row)?);
+        sqlx::query("insert into events_chain (position, hash) values ($1, $2)")
+            .bind(position)
+            .bind(previous.as_slice())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// How many events the SQLite backfill links per transaction: small enough
+/// that the write lock is held for milliseconds.
+const BACKFILL_BATCH: i64 = 500;
+
+/// Links, once, the SQLite events that were in the log before the chain
+/// existed (`migrations/sqlite/0015_event_chain.sql` notes how far they
+/// go). Run right after the migrations, before anything appends.
+///
+/// # Errors
+/// The database failed; what was linked stays linked, and the next start
+/// goes on from there.
+pub async fn backfill_sqlite(pool: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+    let Some(up_to): Option<i64> = sqlx::query_scalar("select up_to from events_chain_backfill")
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(());
+    };
+    loop {
+        let mut tx = pool.begin().await?;
+        let positions: Vec<i64> = sqlx::query_scalar(
+            "select position from events e where position <= $1 \
+             and not exists (select 1 from events_chain c where c.position = e.position) \
+             order by position limit $2",
+        )
+        .bind(up_to)
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        if positions.is_empty() {
+            sqlx::query("delete from events_chain_backfill")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        link_appended(&mut tx, &positions).await?;
+        tx.commit().await?;
+    }
+}
+
+/// What walking the chain found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Verification {
+    /// Events whose link was checked and found right.
+    pub events: u64,
+    /// The link of the last of those, in hex: keep it, and a later
+    /// `riff verify` that walks past it proves nothing before it changed.
+    pub head: Option<String>,
+    pub ok: bool,
+    /// The first position where the chain does not hold.
+    pub first_bad_position: Option<i64>,
+    /// What is wrong there, in words.
+    pub problem: Option<String>,
+    /// Where the head hash kept from an earlier walk was found again: the
+    /// position of the event it is the link of (absent when none was
+    /// given, or when it is not in the chain).
+    pub kept_head_position: Option<i64>,
+}
+
+/// How many events [`verify`] reads at a time: memory stays bounded
+/// whatever the length of the log.
+const VERIFY_PAGE: i64 = 1000;
+
+const PG_PAGE: &str = "select e.position, e.aggregate_type, e.aggregate_id, e.sequence, \
+     e.event_type, e.event_version, e.payload::text, e.metadata::text, e.recorded_at, c.hash \
+     from events e left join events_chain c on c.position = e.position \
+     where e.position > $1 order by e.position limit $2";
+
+const SQLITE_PAGE: &str = "select e.position, e.aggregate_type, e.aggregate_id, e.sequence, \
+     e.event_type, e.event_version, e.payload, e.metadata, e.recorded_at, c.hash \
+     from events e left join events_chain c on c.position = e.position \
+     where e.position > $1 order by e.position limit $2";
+
+/// Walks the whole chain from the first event, recomputing every link
+/// from the event as stored and comparing it with the link recorded when
+/// it was appended. `kept` is a head hash printed by an earlier walk: the
+/// chain holds only if it is the link of one of the events. `progress` is
+/// told how many events have been checked and how many there are.
+///
+/// # Errors
+/// The database failed (not a broken chain: that is a [`Verification`]).
+pub async fn verify(
+    store: &StorePool,
+    kept: Option<Link>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Verification, ProjectionError> {
+    let total: i64 = match store {
+        StorePool::Postgres(pool) => {
+            sqlx::query_scalar("select count(*) from events")
+                .fetch_one(pool)
+                .await?
+        }
+        StorePool::Sqlite(pool) => {
+            sqlx::query_scalar("select count(*) from events")
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    let total = u64::try_from(total).unwrap_or_default();
+    let mut previous = GENESIS;
+    let mut checked = 0u64;
+    let mut last_position = 0i64;
+    let mut kept_head_position = None;
+    let found = |problem: Option<(Option<i64>, String)>,
+                 checked,
+                 head: Option<Link>,
+                 kept_head_position| Verification {
+        events: checked,
+        head: head.map(hex::encode),
+        ok: problem.is_none(),
+        first_bad_position: problem.as_ref().and_then(|(p, _)| *p),
+        problem: problem.map(|(_, words)| words),
+        kept_head_position,
+    };
+    loop {
+        let page = read_page(store, last_position).await?;
+        if page.is_empty() {
+            break;
+        }
+        for (event, recorded) in page {
+            let expected = link(&previous, &event);
+            if recorded.as_deref() != Some(expected.as_slice()) {
+                let (position, words) =
+                    diagnose(store, last_position, &event, recorded.is_some()).await?;
+                let head = (checked > 0).then_some(previous);
+                return Ok(found(
+                    Some((Some(position), words)),
+                    checked,
+                    head,
+                    kept_head_position,
+                ));
+            }
+            if kept == Some(expected) {
+                kept_head_position = Some(event.position);
+            }
+            previous = expected;
+            last_position = event.position;
+            checked += 1;
+        }
+        progress(checked, total);
+    }
+    // A link past the last event: the events it covered were removed.
+    let orphan = first_link_after(store, last_position).await?;
+    let mut problem = orphan.map(|p| {
+        (
+            Some(p),
+            format!("the event at position {p} is missing from the log"),
+        )
+    });
+    if let (None, Some(kept), None) = (&problem, kept, kept_head_position) {
+        problem = Some((
+            None,
+            format!(
+                "the head hash kept from an earlier walk, {}, is not a link of this log: an event at or before the one it was taken at has changed or is missing, or it is another shop's",
+                hex::encode(kept)
+            ),
+        ));
+    }
+    let head = (checked > 0).then_some(previous);
+    Ok(found(problem, checked, head, kept_head_position))
+}
+
+/// The events after `after`, a page of them, each with its link.
+pub(crate) async fn read_page(
+    store: &StorePool,
+    after: i64,
+) -> Result<Vec<(Linked, Option<Vec<u8>>)>, sqlx::Error> {
+    match store {
+        StorePool::Postgres(pool) => {
+            let rows = sqlx::query(PG_PAGE)
+                .bind(after)
+                .bind(VERIFY_PAGE)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|row| {
+                    let event = Linked {
+                        position: row.try_get(0)?,
+                        aggregate_type: row.try_get(1)?,
+                        aggregate_id: row.try_get(2)?,
+                        sequence: row.try_get(3)?,
+                        event_type: row.try_get(4)?,
+                        event_version: row.try_get(5)?,
+                        payload: row.try_get(6)?,
+                        metadata: row.try_get(7)?,
+                        recorded_at: row.try_get(8)?,
+                    };
+                    Ok((event, row.try_get(9)?))
+                })
+                .collect()
+        }
+        StorePool::Sqlite(pool) => {
+            let rows = sqlx::query(SQLITE_PAGE)
+                .bind(after)
+                .bind(VERIFY_PAGE)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|row| Ok((sqlite_linked(row)?, row.try_get(9)?)))
+                .collect()
+        }
+    }
+}
+
+/// The first link recorded after `position`, if any.
+async fn first_link_after(store: &StorePool, position: i64) -> Result<Option<i64>, sqlx::Error> {
+    let query = "select min(position) from events_chain where position > $1";
+    match store {
+        StorePool::Postgres(pool) => {
+            sqlx::query_scalar(query)
+                .bind(position)
+                .fetch_one(pool)
+                .await
+        }
+        StorePool::Sqlite(pool) => {
+            sqlx::query_scalar(query)
+                .bind(position)
+                .fetch_one(pool)
+                .await
+        }
+    }
+}
+
+/// Why `event`'s link does not hold, after the event at `previous`: an
+/// event between them was removed (its link remains), the event was
+/// written around Riff (it has no link), or it was changed.
+async fn diagnose(
+    store: &StorePool,
+    previous: i64,
+    event: &Linked,
+    has_link: bool,
+) -> Result<(i64, String), sqlx::Error> {
+    if let Some(removed) = first_link_after(store, previous).await? {
+        if removed < event.position {
+            return Ok((
+                removed,
+                format!("the event at position {removed} is missing from the log"),
+            ));
+        }
+    }
+    let p = event.position;
+    Ok(if has_link {
+        (
+            p,
+            format!(
+                "the event at position {p} ({} {} of {}) was changed after it was appended",
+                event.event_type, event.sequence, event.aggregate_type
+            ),
+        )
+    } else {
+        (
+            p,
+            format!(
+                "the event at position {p} ({} {} of {}) was written around Riff: it has no link",
+                event.event_type, event.sequence, event.aggregate_type
+            ),
+        )
+    })
+}
