@@ -18,6 +18,7 @@
 //! Views are written with the same SQL for PostgreSQL and SQLite, through
 //! sqlx's `Any` driver; only the log reader needs backend-specific SQL.
 
+pub mod archive;
 pub mod audit;
 pub mod checkpoint;
 pub mod counts;

@@ -61,6 +61,27 @@ pub enum Command {
         #[arg(long, value_name = "HEAD")]
         expect: Option<String>,
     },
+    /// Move the shop to another database.
+    #[command(subcommand)]
+    Store(Store),
+    /// Write the log and the tables no replay rebuilds (people, Riff's
+    /// settings and counters; secrets only as digests) to one gzip'd JSON
+    /// Lines file, while the shop keeps serving.
+    Backup {
+        /// The file to write (replaced only once the backup is complete).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database: the file is checked whole
+    /// first (a damaged or truncated one changes nothing), then written,
+    /// its event count and head hash compared, and the views rebuilt.
+    Restore {
+        /// A file `riff backup` wrote.
+        file: PathBuf,
+        /// The database to restore into: postgres://… or sqlite://….
+        #[arg(long, value_name = "DATABASE_URL")]
+        to: String,
+    },
     /// Reconcile every configured marketplace (or one), then carry out
     /// everything that caused — imports, ends, updates — and print a
     /// summary. Exits 0 when every platform synced, 2 when some did not
@@ -133,6 +154,20 @@ pub enum Platforms {
         /// How many days of sales to read.
         #[arg(long, default_value_t = 30)]
         sales_days: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Store {
+    /// Copy the whole shop at DATABASE_URL into an empty database (SQLite to
+    /// PostgreSQL, or back): every event with its position, time and
+    /// link, and the tables no replay rebuilds; then rebuild the views
+    /// there and compare both logs. Run it again after an interruption to
+    /// go on where it stopped.
+    Copy {
+        /// The database to copy into: postgres://… or sqlite://….
+        #[arg(long, value_name = "DATABASE_URL")]
+        to: String,
     },
 }
 

@@ -31,5 +31,6 @@ pub mod scan;
 pub mod sim;
 pub mod startup;
 pub mod state;
+pub mod store;
 pub mod sync;
 pub mod telemetry;

@@ -18,5 +18,6 @@ mod products;
 mod properties;
 mod replay;
 mod reports;
+mod store;
 mod sync;
 mod upgrade;
