@@ -595,17 +595,14 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already a user"));
 }
 
-/// `riff verify` as an operator uses it: the head hash to keep, then, once
-/// an event has been rewritten behind Riff's back (triggers dropped),
-/// exit status 1 and the position that changed.
-#[test]
-fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
-    let dir = WorkDir::new();
+/// Runs `riff serve` in `dir` just long enough to create one product
+/// through the API: a shop whose log Riff wrote.
+fn a_shop_in(dir: &WorkDir) {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("an address").port()
     };
-    let token = "verify-test-token-0123456789";
+    let token = "cli-test-token-0123456789";
     let mut child = riff(&dir.0)
         .arg("serve")
         .env("RIFF_BIND", format!("127.0.0.1:{port}"))
@@ -634,6 +631,15 @@ fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
     };
     assert_eq!(created.status(), reqwest::StatusCode::CREATED);
     assert!(stop_with_sigterm(&mut child).success());
+}
+
+/// `riff verify` as an operator uses it: the head hash to keep, then, once
+/// an event has been rewritten behind Riff's back (triggers dropped),
+/// exit status 1 and the position that changed.
+#[test]
+fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
+    let dir = WorkDir::new();
+    a_shop_in(&dir);
 
     let out = riff(&dir.0)
         .args(["verify", "--json"])
@@ -706,4 +712,83 @@ fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
         .output()
         .expect("riff runs");
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// The head hash `riff verify` prints for the database at `url`.
+fn head_of(dir: &WorkDir, url: &str) -> String {
+    let out = riff(&dir.0)
+        .args(["verify", "--json"])
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    found["head"].as_str().expect("a head hash").to_owned()
+}
+
+/// `riff backup`, `riff restore` and `riff store copy` as an operator runs
+/// them: each ends with the same head hash, and a second restore into the
+/// same database is refused.
+#[test]
+fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
+    let dir = WorkDir::new();
+    a_shop_in(&dir);
+    let source = format!("sqlite://{}", dir.0.join("riff.db").display());
+    let head = head_of(&dir, &source);
+
+    let file = dir.0.join("shop.jsonl.gz");
+    let out = riff(&dir.0)
+        .args(["backup", "--out"])
+        .arg(&file)
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
+
+    let restored = format!("sqlite://{}", dir.0.join("restored.db").display());
+    let out = riff(&dir.0)
+        .arg("restore")
+        .arg(&file)
+        .args(["--to", &restored])
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(head_of(&dir, &restored), head);
+    let out = riff(&dir.0)
+        .arg("restore")
+        .arg(&file)
+        .args(["--to", &restored])
+        .output()
+        .expect("riff runs");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("empty database"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let copied = format!("sqlite://{}", dir.0.join("copied.db").display());
+    let out = riff(&dir.0)
+        .args(["store", "copy", "--to", &copied])
+        .output()
+        .expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
+    assert_eq!(head_of(&dir, &copied), head);
 }
