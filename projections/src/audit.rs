@@ -15,6 +15,7 @@
 //! shows its whole story under the product, from before it was linked.
 
 use riff_domain::delivery::DeliveryEvent;
+use riff_domain::listing::category_map::CategoryEdit;
 use riff_domain::listing::{EndReason, EndedBy};
 use riff_domain::value::Platform;
 use riff_domain::{ListingEvent, ProductEvent, SettingsEvent, SyncRunEvent};
@@ -194,6 +195,9 @@ pub fn summary(envelope: &Envelope, platform: Option<Platform>) -> String {
         RecordedEvent::Settings(SettingsEvent::DropdownSortChanged { field, order }) => {
             format!("The {} dropdown is now ordered by {order}", field.as_str())
         }
+        RecordedEvent::Settings(SettingsEvent::CategoryMapped(edit)) => {
+            category_mapped_summary(edit)
+        }
         RecordedEvent::SyncRun(event) => sync_run_summary(event),
         RecordedEvent::Delivery(DeliveryEvent::WebhookReceived {
             platform,
@@ -209,6 +213,42 @@ pub fn summary(envelope: &Envelope, platform: Option<Platform>) -> String {
     match &envelope.metadata {
         Some(m) => format!("{what} by {} via {}", m.actor, m.source),
         None => what,
+    }
+}
+
+fn category_mapped_summary(edit: &CategoryEdit) -> String {
+    let mut changes = Vec::new();
+    if let Some(id) = &edit.ebay {
+        changes.push(format!("eBay category {id}"));
+    }
+    if let Some(specifics) = &edit.ebay_item_specifics {
+        let listed: Vec<String> = specifics.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+        changes.push(if listed.is_empty() {
+            "no eBay item specifics".to_owned()
+        } else {
+            format!("eBay item specifics {}", listed.join(", "))
+        });
+    }
+    if let Some(id) = &edit.reverb {
+        changes.push(format!("Reverb category {id}"));
+    }
+    if let Some(vr) = &edit.vr {
+        changes.push(format!(
+            "V&R category {} / {}",
+            vr.category, vr.sub_category
+        ));
+    }
+    if let Some(product_type) = &edit.shopify {
+        changes.push(format!("Shopify product type {product_type:?}"));
+    }
+    if changes.is_empty() {
+        format!("Category {:?} added to the category map", edit.category)
+    } else {
+        format!(
+            "Category {:?} mapped to {}",
+            edit.category,
+            changes.join(", ")
+        )
     }
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use cqrs_es::Aggregate;
+use riff_domain::listing::category_map::{CategoryEdit, CategoryEditInput, CategoryMap};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::policy::{check_sold_at, Sale};
 use riff_domain::product::{ProductSource, Revision};
@@ -11,7 +12,7 @@ use riff_domain::value::{
 };
 use riff_domain::{
     EventMetadata, Listing, ListingCommand, ListingStatus, Product, ProductCommand, ProductError,
-    ProductStatus,
+    ProductStatus, SettingsCommand,
 };
 use riff_projections::view::flags::{self, FlagRow};
 use riff_projections::view::{inventory, listing_index, sales};
@@ -483,6 +484,25 @@ pub async fn import_listing(
         .map_err(|e| ApiError::Conflict(e.to_string()))
 }
 
+/// Changes one entry of the shop's category map, or adds one, as typed;
+/// answers the map now in force. What changes nothing appends nothing.
+///
+/// # Errors
+/// `422` a field that is not acceptable (nothing is appended); the store
+/// failed.
+pub async fn map_category(
+    state: &AppState,
+    input: CategoryEditInput,
+    meta: &EventMetadata,
+) -> Result<CategoryMap, ApiError> {
+    let edit = CategoryEdit::parse(input)?;
+    state
+        .ledger
+        .settings(SettingsCommand::MapCategory(edit), meta)
+        .await?;
+    Ok(state.ledger.load_settings().await?.category_map())
+}
+
 /// What each configured platform would still refuse a listing of `sku`
 /// without, in the owner's words (`listing::readiness`); empty when ready.
 /// The API's readiness and the product page both ask here.
@@ -512,12 +532,14 @@ pub async fn readiness(
             })
             .count()
     };
+    let map = state.ledger.load_settings().await?.category_map();
     Ok(state
         .engine
         .platforms
         .keys()
         .map(|platform| {
-            let attributes = defaults::complete(PlatformAttributes::empty(*platform), details);
+            let attributes =
+                defaults::complete(PlatformAttributes::empty(*platform), details, &map);
             let candidate = Candidate {
                 details,
                 quantity: product.quantity,

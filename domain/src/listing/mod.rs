@@ -3,6 +3,7 @@
 
 mod aggregate;
 pub mod attributes;
+pub mod category_map;
 mod commands;
 pub mod defaults;
 mod error;

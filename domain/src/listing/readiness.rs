@@ -124,6 +124,7 @@ pub fn missing(candidate: &Candidate<'_>, terms: &ShopTerms) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::listing::category_map::CategoryMap;
     use crate::listing::defaults;
     use crate::value::{Platform, ProductDetailsInput};
 
@@ -156,7 +157,11 @@ mod tests {
         pictures: usize,
         terms: &ShopTerms,
     ) -> Vec<String> {
-        let attributes = defaults::complete(PlatformAttributes::empty(platform), d);
+        let attributes = defaults::complete(
+            PlatformAttributes::empty(platform),
+            d,
+            &CategoryMap::default(),
+        );
         missing(
             &Candidate {
                 details: d,

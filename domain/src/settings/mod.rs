@@ -1,6 +1,7 @@
 //! The Settings aggregate: the shop's preferences that belong in the log
-//! like everything else (who changed what, when), starting with how the
-//! inventory's filter dropdowns are ordered. One instance, id [`Settings::ID`].
+//! like everything else (who changed what, when): how the inventory's
+//! filter dropdowns are ordered, and the owner's changes to the category
+//! map. One instance, id [`Settings::ID`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -9,6 +10,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
+use crate::listing::category_map::{CategoryEdit, CategoryMap};
 use crate::value::InvalidValue;
 
 /// A filter dropdown of the inventory list.
@@ -100,6 +102,8 @@ pub enum SettingsCommand {
         field: DropdownField,
         order: DropdownOrder,
     },
+    /// Changes one entry of the category map, or adds one.
+    MapCategory(CategoryEdit),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,12 +112,16 @@ pub enum SettingsEvent {
         field: DropdownField,
         order: DropdownOrder,
     },
+    /// An entry of the category map changed: only what changed, named as
+    /// the map names the entry.
+    CategoryMapped(CategoryEdit),
 }
 
 impl DomainEvent for SettingsEvent {
     fn event_type(&self) -> String {
         match self {
             Self::DropdownSortChanged { .. } => "DropdownSortChanged".to_owned(),
+            Self::CategoryMapped(_) => "CategoryMapped".to_owned(),
         }
     }
 
@@ -122,8 +130,8 @@ impl DomainEvent for SettingsEvent {
     }
 }
 
-/// Settings commands never fail; the type exists because cqrs-es asks for
-/// one.
+/// Settings commands never fail (what they carry was checked when it was
+/// parsed); the type exists because cqrs-es asks for one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the settings could not be changed")]
 pub struct SettingsError;
@@ -131,6 +139,11 @@ pub struct SettingsError;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub dropdown_sort: Vec<(DropdownField, DropdownOrder)>,
+    /// The owner's changes to the category map, oldest first. The edits
+    /// are kept rather than the map, so that the defaults under them stay
+    /// Riff's current ones.
+    #[serde(default)]
+    pub category_edits: Vec<CategoryEdit>,
 }
 
 impl Settings {
@@ -144,6 +157,11 @@ impl Settings {
             .find(|(f, _)| *f == field)
             .map(|(_, o)| *o)
             .unwrap_or_default()
+    }
+
+    /// The category map in force: Riff's defaults with the owner's edits.
+    pub fn category_map(&self) -> CategoryMap {
+        CategoryMap::with_edits(&self.category_edits)
     }
 }
 
@@ -160,19 +178,34 @@ impl Aggregate for Settings {
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        let SettingsCommand::SetDropdownSort { field, order } = command;
         // Setting what is already set records nothing.
-        if self.order_of(field) != order || !self.dropdown_sort.iter().any(|(f, _)| *f == field) {
-            sink.write(SettingsEvent::DropdownSortChanged { field, order }, self)
-                .await;
+        match command {
+            SettingsCommand::SetDropdownSort { field, order } => {
+                if self.order_of(field) != order
+                    || !self.dropdown_sort.iter().any(|(f, _)| *f == field)
+                {
+                    sink.write(SettingsEvent::DropdownSortChanged { field, order }, self)
+                        .await;
+                }
+            }
+            SettingsCommand::MapCategory(edit) => {
+                let map = self.category_map();
+                if let Some(news) = edit.news_for(map.named(&edit.category)) {
+                    sink.write(SettingsEvent::CategoryMapped(news), self).await;
+                }
+            }
         }
         Ok(())
     }
 
     fn apply(&mut self, event: Self::Event) {
-        let SettingsEvent::DropdownSortChanged { field, order } = event;
-        self.dropdown_sort.retain(|(f, _)| *f != field);
-        self.dropdown_sort.push((field, order));
+        match event {
+            SettingsEvent::DropdownSortChanged { field, order } => {
+                self.dropdown_sort.retain(|(f, _)| *f != field);
+                self.dropdown_sort.push((field, order));
+            }
+            SettingsEvent::CategoryMapped(edit) => self.category_edits.push(edit),
+        }
     }
 }
 
@@ -181,6 +214,7 @@ mod tests {
     use cqrs_es::test::TestFramework;
 
     use super::*;
+    use crate::listing::category_map::CategoryEditInput;
 
     #[test]
     fn changing_a_dropdown_order_is_recorded() {
@@ -208,6 +242,101 @@ mod tests {
                 order: DropdownOrder::Alpha,
             })
             .then_expect_events(vec![]);
+    }
+
+    fn edit(category: &str, ebay: Option<&str>, shopify: Option<&str>) -> CategoryEdit {
+        CategoryEdit::parse(CategoryEditInput {
+            category: category.into(),
+            ebay: ebay.map(str::to_owned),
+            shopify: shopify.map(str::to_owned),
+            ..CategoryEditInput::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_new_ebay_category_for_a_default_is_recorded_under_the_maps_name() {
+        TestFramework::<Settings>::with(())
+            .given_no_previous_events()
+            .when(SettingsCommand::MapCategory(edit(
+                "effects pedals",
+                Some("41418"),
+                None,
+            )))
+            .then_expect_events(vec![SettingsEvent::CategoryMapped(edit(
+                "Effects Pedals",
+                Some("41418"),
+                None,
+            ))]);
+    }
+
+    #[test]
+    fn only_what_changes_is_recorded_and_a_change_to_nothing_records_nothing() {
+        TestFramework::<Settings>::with(())
+            .given(vec![SettingsEvent::CategoryMapped(edit(
+                "Effects Pedals",
+                Some("41418"),
+                None,
+            ))])
+            .when(SettingsCommand::MapCategory(edit(
+                "Effects Pedals",
+                Some("41418"),
+                Some("Fuzz Pedals"),
+            )))
+            .then_expect_events(vec![SettingsEvent::CategoryMapped(edit(
+                "Effects Pedals",
+                None,
+                Some("Fuzz Pedals"),
+            ))]);
+        TestFramework::<Settings>::with(())
+            .given(vec![SettingsEvent::CategoryMapped(edit(
+                "Effects Pedals",
+                Some("41418"),
+                None,
+            ))])
+            .when(SettingsCommand::MapCategory(edit(
+                "EFFECTS PEDALS",
+                Some("41418"),
+                Some("Effects Pedals"),
+            )))
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_category_the_map_lacks_is_added() {
+        TestFramework::<Settings>::with(())
+            .given_no_previous_events()
+            .when(SettingsCommand::MapCategory(edit(
+                "Banjos",
+                Some("10179"),
+                None,
+            )))
+            .then_expect_events(vec![SettingsEvent::CategoryMapped(edit(
+                "Banjos",
+                Some("10179"),
+                None,
+            ))]);
+    }
+
+    #[test]
+    fn the_map_in_force_is_the_defaults_with_every_edit_in_order() {
+        let mut settings = Settings::default();
+        assert_eq!(settings.category_map(), CategoryMap::default());
+        for event in [
+            SettingsEvent::CategoryMapped(edit("Effects Pedals", Some("41418"), None)),
+            SettingsEvent::CategoryMapped(edit("Banjos", Some("10179"), None)),
+            SettingsEvent::CategoryMapped(edit("Effects Pedals", Some("41415"), None)),
+        ] {
+            settings.apply(event);
+        }
+        let map = settings.category_map();
+        let ebay = |category: &str| {
+            map.mapping_for(category)
+                .and_then(|m| m.ebay_category_id.clone())
+        };
+        assert_eq!(ebay("Effects Pedals").as_deref(), Some("41415"));
+        assert_eq!(ebay("Banjos").as_deref(), Some("10179"));
+        assert_eq!(ebay("Electric Guitars").as_deref(), Some("33034"));
     }
 
     #[test]

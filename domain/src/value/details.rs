@@ -34,7 +34,6 @@ pub struct ProductDetailsInput {
 
 /// eBay's title limit is the tightest of the four marketplaces.
 const MAX_TITLE: usize = 80;
-const MAX_SHORT: usize = 100;
 const MAX_DESCRIPTION: usize = 50_000;
 
 impl ProductDetails {
@@ -45,11 +44,11 @@ impl ProductDetails {
     pub fn parse(input: ProductDetailsInput) -> Result<Self, InvalidValue> {
         Ok(Self {
             title: required("title", &input.title, MAX_TITLE)?,
-            brand: required("brand", &input.brand, MAX_SHORT)?,
-            model: required("model", &input.model, MAX_SHORT)?,
+            brand: required("brand", &input.brand, text::MAX_NAME)?,
+            model: required("model", &input.model, text::MAX_NAME)?,
             year: input.year.as_deref().map(parse_year).transpose()?.flatten(),
-            finish: optional("finish", input.finish.as_deref(), MAX_SHORT)?,
-            category: required("category", &input.category, MAX_SHORT)?,
+            finish: optional("finish", input.finish.as_deref(), text::MAX_NAME)?,
+            category: required("category", &input.category, text::MAX_NAME)?,
             condition: input.condition.parse()?,
             description: input
                 .description

@@ -30,6 +30,10 @@ use super::InvalidValue;
 /// a webhook delivery id. Real ones are tens of characters.
 pub const MAX_ID: usize = 256;
 
+/// The longest name a person types: a brand, a model, a finish, a
+/// category.
+pub const MAX_NAME: usize = 100;
+
 /// The longest short free text: a note, a reason, an error message.
 pub const MAX_NOTE: usize = 2_000;
 

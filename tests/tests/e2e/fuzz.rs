@@ -41,6 +41,7 @@ const API: &[&str] = &[
     "/api/inventory/facets",
     "/api/settings",
     "/api/settings/dropdown-sort",
+    "/api/settings/category-map",
     "/api/{sku}",
 ];
 
@@ -67,6 +68,11 @@ const FIELDS: &[&str] = &[
     "note",
     "field",
     "order",
+    "ebay",
+    "reverb",
+    "vr",
+    "shopify",
+    "ebay_item_specifics",
     "q",
     "status",
     "not_platform",

@@ -8,6 +8,7 @@
 mod admin;
 mod admin_products;
 mod auth;
+mod category_map;
 mod events;
 mod fuzz;
 mod hardening;

@@ -73,6 +73,7 @@ pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/sync", get(sync::show).post(sync::start)),
         ("/settings", get(settings::show)),
         ("/settings/dropdown-sort", post(settings::set_dropdown_sort)),
+        ("/settings/category-map", post(settings::map_category)),
         ("/logout", post(login::logout)),
     ];
     routes.extend(products::routes());

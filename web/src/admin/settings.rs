@@ -1,10 +1,13 @@
 //! `/settings`: which platforms are configured and when they last synced,
-//! the platform priority, and how each inventory dropdown is ordered.
+//! the platform priority, how each inventory dropdown is ordered, and the
+//! category map, shown whole and changed one entry at a time.
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cqrs_es::Aggregate;
-use maud::html;
+use maud::{html, Markup};
+use riff_domain::listing::category_map::{CategoryEditInput, CategoryMap, CategoryMapping};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::Platform;
 use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
@@ -16,11 +19,98 @@ use super::form::CsrfForm;
 use super::layout::{self, badge, csrf};
 use super::session::Session;
 use super::Failure;
+use crate::actions;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub(crate) struct Notice {
     notice: Option<String>,
+    /// The category map entry whose values fill the form.
+    category: Option<String>,
+}
+
+/// The form that changes one entry of the category map, as typed. A blank
+/// field keeps what is mapped.
+#[derive(Deserialize, Default)]
+pub(crate) struct CategoryForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    ebay: String,
+    /// One `Name: Value` a line.
+    #[serde(default)]
+    ebay_item_specifics: String,
+    #[serde(default)]
+    reverb: String,
+    #[serde(default)]
+    vr_category: String,
+    #[serde(default)]
+    vr_sub_category: String,
+    #[serde(default)]
+    shopify: String,
+}
+
+impl CategoryForm {
+    /// The form filled with `entry`'s values, for changing it.
+    fn of(entry: &CategoryMapping) -> Self {
+        Self {
+            category: entry.category.clone(),
+            ebay: entry.ebay_category_id.clone().unwrap_or_default(),
+            ebay_item_specifics: entry
+                .ebay_item_specifics
+                .iter()
+                .map(|(n, v)| format!("{n}: {v}\n"))
+                .collect(),
+            reverb: entry.reverb_category.clone().unwrap_or_default(),
+            vr_category: entry
+                .vr
+                .as_ref()
+                .map(|v| v.category.clone())
+                .unwrap_or_default(),
+            vr_sub_category: entry
+                .vr
+                .as_ref()
+                .map(|v| v.sub_category.clone())
+                .unwrap_or_default(),
+            shopify: entry.shopify_product_type.clone().unwrap_or_default(),
+        }
+    }
+
+    /// What the form asks for, each blank field left out.
+    ///
+    /// # Errors
+    /// An item-specifics line that is not `Name: Value`.
+    fn to_input(&self) -> Result<CategoryEditInput, ApiError> {
+        let given = |raw: &str| (!raw.trim().is_empty()).then(|| raw.to_owned());
+        let vr = (given(&self.vr_category).is_some() || given(&self.vr_sub_category).is_some())
+            .then(|| (self.vr_category.clone(), self.vr_sub_category.clone()));
+        let ebay_item_specifics = given(&self.ebay_item_specifics)
+            .map(|text| {
+                text.lines()
+                    .filter(|line| !line.trim().is_empty())
+                    .map(|line| {
+                        line.split_once(':')
+                            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                            .ok_or_else(|| {
+                                ApiError::invalid(
+                                    "ebay_item_specifics",
+                                    format!("{:?} is not Name: Value", line.trim()),
+                                )
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Ok(CategoryEditInput {
+            category: self.category.clone(),
+            ebay: given(&self.ebay),
+            ebay_item_specifics,
+            reverb: given(&self.reverb),
+            vr,
+            shopify: given(&self.shopify),
+        })
+    }
 }
 
 pub(crate) async fn show(
@@ -28,11 +118,80 @@ pub(crate) async fn show(
     session: Session,
     Query(notice): Query<Notice>,
 ) -> Result<Response, Failure> {
+    let map = state.ledger.load_settings().await?.category_map();
+    let form = match &notice.category {
+        Some(category) => map.named(category).map_or_else(
+            || CategoryForm {
+                category: category.clone(),
+                ..CategoryForm::default()
+            },
+            CategoryForm::of,
+        ),
+        None => CategoryForm::default(),
+    };
+    let body = page(
+        &state,
+        &session,
+        notice.notice.as_deref(),
+        &map,
+        &form,
+        None,
+    )
+    .await?;
+    Ok(layout::page("Settings", "/settings", &session, body).into_response())
+}
+
+/// Changes one entry of the category map; a refused field is shown beside
+/// the form, with what was typed kept (`422`).
+pub(crate) async fn map_category(
+    State(state): State<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<CategoryForm>,
+) -> Result<Response, Failure> {
+    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let outcome = match form.to_input() {
+        Ok(input) => actions::map_category(&state, input, &meta).await,
+        Err(error) => Err(error),
+    };
+    let (field, message) = match outcome {
+        Ok(_) => {
+            return Ok(Redirect::to("/settings?notice=Category%20map%20saved.").into_response())
+        }
+        Err(ApiError::Invalid { field, message }) => (field, message),
+        Err(other) => return Err(Failure::from(other)),
+    };
+    let map = state.ledger.load_settings().await?.category_map();
+    let body = page(
+        &state,
+        &session,
+        None,
+        &map,
+        &form,
+        Some((&field, &message)),
+    )
+    .await?;
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        layout::page("Settings", "/settings", &session, body),
+    )
+        .into_response())
+}
+
+/// The settings page's body; `refused` is the category form's field and
+/// what is wrong with it.
+async fn page(
+    state: &AppState,
+    session: &Session,
+    notice: Option<&str>,
+    map: &CategoryMap,
+    form: &CategoryForm,
+    refused: Option<(&str, &str)>,
+) -> Result<Markup, Failure> {
     let synced = sync_runs::platforms(&state.db).await?;
     let orders = dropdown_sort(&state.db).await?;
-    let body = html! {
+    Ok(html! {
         h1 { "Settings" }
-        (layout::notice(notice.notice.as_deref()))
+        (layout::notice(notice))
         h2 { "Marketplaces" }
         table.stack {
             thead { tr { th { "Platform" } th { "Configured" } th { "Last success" } th { "Last error" } } }
@@ -57,7 +216,7 @@ pub(crate) async fn show(
         p { "Currency: " (state.currency.to_string()) }
         h2 { "Inventory dropdowns" }
         form method="post" action="/settings/dropdown-sort" {
-            (csrf(&session))
+            (csrf(session))
             table {
                 thead { tr { th { "Dropdown" } th { "Order" } } }
                 tbody {
@@ -76,8 +235,100 @@ pub(crate) async fn show(
             }
             button type="submit" { "Save" }
         }
+        (category_map(session, map, form, refused))
+    })
+}
+
+/// The category map as a table, and the form that changes one entry.
+fn category_map(
+    session: &Session,
+    map: &CategoryMap,
+    form: &CategoryForm,
+    refused: Option<(&str, &str)>,
+) -> Markup {
+    let none = || html! { span.error { "none" } };
+    let field = |name: &str, label: &str, value: &str, hint: &str| {
+        let message = refused.filter(|(f, _)| *f == name).map(|(_, m)| m);
+        html! {
+            div.field {
+                label for=(name) { (label) }
+                input id=(name) name=(name) value=(value) placeholder=(hint)
+                    aria-invalid=[message.map(|_| "true")]
+                    aria-describedby=[message.map(|_| format!("{name}-error"))];
+                @if let Some(message) = message {
+                    p.error id=(format!("{name}-error")) { (label) " " (message) }
+                }
+            }
+        }
     };
-    Ok(layout::page("Settings", "/settings", &session, body).into_response())
+    let vr_message = refused.filter(|(f, _)| *f == "vr").map(|(_, m)| m);
+    let specifics_message = refused
+        .filter(|(f, _)| *f == "ebay_item_specifics")
+        .map(|(_, m)| m);
+    html! {
+        h2 id="category-map" { "Category map" }
+        p { "Where a product of each category is listed on each platform. Riff's defaults are the platforms' own ids (docs/listing-ids.md); a change is used from the next publish on, and a listing's own attributes still win." }
+        table.stack {
+            thead { tr { th { "Category" } th { "eBay category" } th { "eBay item specifics" } th { "Reverb category" } th { "V&R category / sub-category" } th { "Shopify product type" } th { } } }
+            tbody {
+                @for entry in map.entries() {
+                    tr {
+                        td data-label="Category" { (entry.category) }
+                        td data-label="eBay category" { @match &entry.ebay_category_id { Some(id) => code { (id) }, None => (none()) } }
+                        td data-label="eBay item specifics" {
+                            @for (name, value) in &entry.ebay_item_specifics { (name) ": " (value) br; }
+                        }
+                        td data-label="Reverb category" { @match &entry.reverb_category { Some(id) => code { (id) }, None => (none()) } }
+                        td data-label="V&R category / sub-category" {
+                            @match &entry.vr { Some(vr) => code { (vr.category) " / " (vr.sub_category) }, None => (none()) }
+                        }
+                        td data-label="Shopify product type" { @match &entry.shopify_product_type { Some(t) => (t), None => (none()) } }
+                        td { a href=(format!("/settings?{}#category-map-form", serde_html_form::to_string([("category", &entry.category)]).unwrap_or_default())) { "Change" } }
+                    }
+                }
+            }
+        }
+        h3 { "Change or add a category" }
+        @if refused.is_some() {
+            p.error role="alert" { "The category map was not changed; see below." }
+        }
+        form id="category-map-form" method="post" action="/settings/category-map" {
+            (csrf(session))
+            p { "A blank field keeps what is mapped now; a category the table does not have is added." }
+            div.field {
+                label for="category" { "Category" }
+                input id="category" name="category" value=(form.category) list="mapped-categories" required;
+                datalist id="mapped-categories" {
+                    @for entry in map.entries() { option value=(entry.category) {} }
+                }
+                @if let Some((_, message)) = refused.filter(|(f, _)| *f == "category") {
+                    p.error id="category-error" { "Category " (message) }
+                }
+            }
+            (field("ebay", "eBay leaf category id", &form.ebay, "e.g. 33034"))
+            div.field {
+                label for="ebay_item_specifics" { "eBay item specifics (one Name: Value a line)" }
+                textarea id="ebay_item_specifics" name="ebay_item_specifics" rows="3"
+                    aria-invalid=[specifics_message.map(|_| "true")] { (form.ebay_item_specifics) }
+                @if let Some(message) = specifics_message {
+                    p.error id="ebay_item_specifics-error" { "eBay item specifics: " (message) }
+                }
+            }
+            (field("reverb", "Reverb category UUID", &form.reverb, "e.g. e57deb7a-382b-4e18-a008-67d4fbcb2879"))
+            div.field {
+                label for="vr_category" { "V&R category and sub-category ids" }
+                input id="vr_category" name="vr_category" value=(form.vr_category) placeholder="e.g. 51" aria-label="V&R category id"
+                    aria-invalid=[vr_message.map(|_| "true")];
+                input id="vr_sub_category" name="vr_sub_category" value=(form.vr_sub_category) placeholder="e.g. 83" aria-label="V&R sub-category id"
+                    aria-invalid=[vr_message.map(|_| "true")];
+                @if let Some(message) = vr_message {
+                    p.error id="vr-error" { "V&R: " (message) }
+                }
+            }
+            (field("shopify", "Shopify product type", &form.shopify, "e.g. Electric Guitars"))
+            button type="submit" { "Save the category" }
+        }
+    }
 }
 
 pub(crate) async fn set_dropdown_sort(

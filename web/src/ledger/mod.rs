@@ -336,4 +336,17 @@ impl Ledger {
             Frameworks::Sqlite { products, .. } => products.load(sku.as_str()).await,
         }
     }
+
+    /// The shop's settings as the log has them now. The category map is
+    /// read here rather than from a view: a publish must use the map the
+    /// owner just saved, and the settings hold a handful of events.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn load_settings(&self) -> Result<Settings, LedgerError<SettingsError>> {
+        match &self.frameworks {
+            Frameworks::Postgres { settings, .. } => settings.load(Settings::ID).await,
+            Frameworks::Sqlite { settings, .. } => settings.load(Settings::ID).await,
+        }
+    }
 }

@@ -387,12 +387,15 @@ async fn request_for(
     // ever give, and `riff sync` waited for them.
     // What the owner left out — the platform's category, the condition on
     // its scale, the item specifics the category requires — comes from the
-    // category map, so that the platform accepts the listing.
+    // shop's category map as it is now, so that the platform accepts the
+    // listing and an entry the owner just changed is the one sent.
+    let map = engine.ledger.load_settings().await?.category_map();
     let attributes = defaults::complete(
         state
             .attributes
             .unwrap_or_else(|| PlatformAttributes::empty(listing.platform)),
         &details,
+        &map,
     );
     let price = listing.price_to_show(price);
     let picture_urls = product

@@ -21,9 +21,27 @@ use crate::admin::Failure;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub(crate) async fn new_form(session: Session) -> Response {
-    let body = form_page(&session, None, &ProductInput::default(), &[], None);
-    layout::page("New product", "/products/new", &session, body).into_response()
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, Failure> {
+    let categories = mapped_categories(&state).await?;
+    let body = form_page(
+        &session,
+        None,
+        &ProductInput::default(),
+        &categories,
+        &[],
+        None,
+    );
+    Ok(layout::page("New product", "/products/new", &session, body).into_response())
+}
+
+/// The categories the form suggests: the category map's, each of which
+/// Riff knows where to list on every platform.
+async fn mapped_categories(state: &AppState) -> Result<Vec<String>, Failure> {
+    let map = state.ledger.load_settings().await?.category_map();
+    Ok(map.entries().iter().map(|m| m.category.clone()).collect())
 }
 
 pub(crate) async fn create(
@@ -31,8 +49,16 @@ pub(crate) async fn create(
     session: Session,
     CsrfForm(input): CsrfForm<ProductInput>,
 ) -> Result<Response, Failure> {
+    let categories = mapped_categories(&state).await?;
     let refused = |errors: FieldErrors, status: StatusCode, note: Option<String>| {
-        let body = form_page(&session, None, &input, &errors, note.as_deref());
+        let body = form_page(
+            &session,
+            None,
+            &input,
+            &categories,
+            &errors,
+            note.as_deref(),
+        );
         (
             status,
             layout::page("New product", "/products/new", &session, body),
@@ -70,9 +96,10 @@ pub(crate) async fn edit_form(
     let Some(item) = inventory::get(&state.db, &sku).await? else {
         return Ok(not_found(&session, &sku));
     };
+    let categories = mapped_categories(&state).await?;
     let body = html! {
         (layout::notice(notice.notice.as_deref()))
-        (form_page(&session, Some(&item), &ProductInput::of(&item), &[], None))
+        (form_page(&session, Some(&item), &ProductInput::of(&item), &categories, &[], None))
         (media::manage(&state, &session, &item, &query).await)
     };
     Ok(layout::page(&format!("Edit {sku}"), "/inventory", &session, body).into_response())
@@ -98,8 +125,16 @@ pub(crate) async fn save(
         .trim()
         .parse::<u64>()
         .unwrap_or(u64::MAX);
+    let categories = mapped_categories(&state).await?;
     let refused = |errors: FieldErrors, status: StatusCode, note: Option<String>| {
-        let body = form_page(&session, Some(&item), &input, &errors, note.as_deref());
+        let body = form_page(
+            &session,
+            Some(&item),
+            &input,
+            &categories,
+            &errors,
+            note.as_deref(),
+        );
         (
             status,
             layout::page(&format!("Edit {sku}"), "/inventory", &session, body),
@@ -136,11 +171,13 @@ fn rejected(
     })
 }
 
-/// The product form, new (`item` is `None`) or editing `item`.
+/// The product form, new (`item` is `None`) or editing `item`, suggesting
+/// `categories` for the category.
 fn form_page(
     session: &Session,
     item: Option<&inventory::InventoryItem>,
     input: &ProductInput,
+    categories: &[String],
     errors: &[(String, String)],
     note: Option<&str>,
 ) -> Markup {
@@ -160,6 +197,7 @@ fn form_page(
             div.field {
                 label for=(name) { (label) @if required { " *" } }
                 input id=(name) name=(name) value=(value)
+                    list=[(name == "category").then_some("mapped-categories")]
                     aria-invalid=[message.as_ref().map(|_| "true")]
                     aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
                 @if let Some(message) = message {
@@ -194,6 +232,9 @@ fn form_page(
             (text("year", "Year", &input.year, false))
             (text("finish", "Finish", &input.finish, false))
             (text("category", "Category", &input.category, true))
+            datalist id="mapped-categories" {
+                @for category in categories { option value=(category) {} }
+            }
             div.field {
                 label for="condition" { "Condition *" }
                 select id="condition" name="condition" {

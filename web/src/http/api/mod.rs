@@ -55,6 +55,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/inventory/facets", get(settings::facets))
         .route("/settings", get(settings::get))
         .route("/settings/dropdown-sort", put(settings::set_dropdown_sort))
+        .route("/settings/category-map", put(settings::map_category))
         // A client of the API reads JSON: an unknown path or a wrong method
         // is said so in JSON, never answered by the admin site's login page.
         .fallback(not_found)

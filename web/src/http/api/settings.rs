@@ -1,19 +1,21 @@
-//! `/api/settings` and `/api/inventory/facets`: the shop's preferences, and
-//! the filter dropdowns they order.
+//! `/api/settings` and `/api/inventory/facets`: the shop's preferences
+//! (the dropdowns' order, the category map), and the filter dropdowns they
+//! order.
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::Json;
 use cqrs_es::Aggregate;
-use riff_domain::listing::defaults::CATEGORY_MAP;
+use riff_domain::listing::category_map::{CategoryEditInput, CategoryMap, VrCategory};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
 use riff_projections::view::inventory::FacetValue;
 use riff_projections::view::settings::dropdown_sort;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::actions;
 use crate::error::ApiError;
 use crate::http::json::{known_fields, ApiJson};
 use crate::state::AppState;
@@ -23,39 +25,33 @@ pub(crate) struct ShopSettings {
     currency: String,
     platform_priority: Vec<&'static str>,
     dropdown_sort: BTreeMap<&'static str, &'static str>,
-    /// Where each of Riff's categories goes on each platform.
+    /// Where each of the shop's categories goes on each platform: Riff's
+    /// defaults with the owner's edits.
     category_map: Vec<CategoryJson>,
 }
 
-/// One entry of the category map, in the shape `PUT`s of it will take.
+/// One entry of the category map, in the shape `PUT`s of it take. A field
+/// a category added by the owner was not given is `null`.
 #[derive(Serialize)]
 pub(crate) struct CategoryJson {
-    category: &'static str,
-    ebay: &'static str,
-    ebay_item_specifics: BTreeMap<&'static str, &'static str>,
-    reverb: &'static str,
-    vr: VrCategoryJson,
-    shopify: &'static str,
+    category: String,
+    ebay: Option<String>,
+    ebay_item_specifics: BTreeMap<String, String>,
+    reverb: Option<String>,
+    vr: Option<VrCategory>,
+    shopify: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(crate) struct VrCategoryJson {
-    category: &'static str,
-    sub_category: &'static str,
-}
-
-fn category_map() -> Vec<CategoryJson> {
-    CATEGORY_MAP
+fn category_map(map: CategoryMap) -> Vec<CategoryJson> {
+    map.entries()
         .iter()
+        .cloned()
         .map(|m| CategoryJson {
             category: m.category,
             ebay: m.ebay_category_id,
-            ebay_item_specifics: m.ebay_item_specifics.iter().copied().collect(),
+            ebay_item_specifics: m.ebay_item_specifics.into_iter().collect(),
             reverb: m.reverb_category,
-            vr: VrCategoryJson {
-                category: m.vr_category,
-                sub_category: m.vr_sub_category,
-            },
+            vr: m.vr,
             shopify: m.shopify_product_type,
         })
         .collect()
@@ -75,7 +71,7 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
             .into_iter()
             .map(|(f, o)| (f.as_str(), o.as_str()))
             .collect(),
-        category_map: category_map(),
+        category_map: category_map(state.ledger.load_settings().await?.category_map()),
     }))
 }
 
@@ -98,6 +94,101 @@ pub(crate) async fn set_dropdown_sort(
         .await?;
     state.caught_up_with(Settings::TYPE, Settings::ID).await?;
     get(State(state)).await
+}
+
+/// The fields `PUT /api/settings/category-map` takes.
+const CATEGORY_FIELDS: &[&str] = &[
+    "category",
+    "ebay",
+    "reverb",
+    "vr",
+    "shopify",
+    "ebay_item_specifics",
+];
+
+/// Changes one entry of the category map (or adds one): the fields given
+/// replace the entry's, the others stay. Answers the settings.
+pub(crate) async fn map_category(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<ShopSettings>, ApiError> {
+    let body = known_fields(body, CATEGORY_FIELDS)?;
+    let input = category_edit_input(&body)?;
+    let meta = EventMetadata::new("api", Source::Api);
+    actions::map_category(&state, input, &meta).await?;
+    get(State(state)).await
+}
+
+/// The body's fields as typed, each of the type the API documents. A
+/// `null` is refused rather than read as "leave it": leaving a field out
+/// says that.
+fn category_edit_input(body: &Map<String, Value>) -> Result<CategoryEditInput, ApiError> {
+    let text = |key: &'static str| -> Result<Option<String>, ApiError> {
+        match body.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::invalid(
+                key,
+                "must be a string; leave it out to keep what is mapped",
+            )),
+        }
+    };
+    let object = |key: &'static str| -> Result<Option<&Map<String, Value>>, ApiError> {
+        match body.get(key) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(map)),
+            Some(_) => Err(ApiError::invalid(
+                key,
+                "must be an object; leave it out to keep what is mapped",
+            )),
+        }
+    };
+    let vr = match object("vr")? {
+        None => None,
+        Some(vr) => {
+            if let Some(unknown) = vr
+                .keys()
+                .find(|k| !matches!(k.as_str(), "category" | "sub_category"))
+            {
+                return Err(ApiError::invalid(
+                    "vr",
+                    format!("{unknown:?} is not a field of vr; use category, sub_category"),
+                ));
+            }
+            let id = |key: &str| {
+                match vr.get(key) {
+                Some(Value::String(s)) => Ok(s.clone()),
+                _ => Err(ApiError::invalid(
+                    "vr",
+                    format!("needs {key} as a string of digits, e.g. {{\"category\": \"51\", \"sub_category\": \"83\"}}"),
+                )),
+            }
+            };
+            Some((id("category")?, id("sub_category")?))
+        }
+    };
+    let ebay_item_specifics = object("ebay_item_specifics")?
+        .map(|specifics| {
+            specifics
+                .iter()
+                .map(|(name, value)| match value {
+                    Value::String(v) => Ok((name.clone(), v.clone())),
+                    _ => Err(ApiError::invalid(
+                        "ebay_item_specifics",
+                        format!("the value of {name:?} must be a string"),
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    Ok(CategoryEditInput {
+        category: text("category")?.ok_or_else(|| ApiError::invalid("category", "is required"))?,
+        ebay: text("ebay")?,
+        ebay_item_specifics,
+        reverb: text("reverb")?,
+        vr,
+        shopify: text("shopify")?,
+    })
 }
 
 #[derive(Serialize)]
