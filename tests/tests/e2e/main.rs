@@ -15,6 +15,7 @@ mod hardening;
 mod inventory;
 mod ledger;
 mod marketplaces;
+mod openapi;
 mod products;
 mod properties;
 mod replay;

@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         // The nest's fallback answers below `/api/…`, not `/api/` itself.
         .route("/api/", any(api::not_found))
+        .route("/api/openapi.json", get(api::openapi::openapi_json))
         .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))

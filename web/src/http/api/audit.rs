@@ -11,7 +11,8 @@ use crate::error::ApiError;
 use crate::http::json::ApiQuery;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Params {
     pub(crate) after: Option<i64>,
     pub(crate) sku: Option<String>,
@@ -30,6 +31,16 @@ pub(crate) struct Page {
     pub(crate) last_position: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "log",
+    params(Params),
+    responses(
+        (status = 200, description = "Audit entries after a position: `{events, last_position}`", body = serde_json::Value),
+        (status = 422, description = "A filter is refused", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::http::json::ApiQuery;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Page {
     after: Option<i64>,
     limit: Option<i64>,
@@ -25,6 +26,16 @@ pub(crate) struct Events {
 
 /// Only events that can no longer be overtaken are returned, so a client
 /// that pages with `after=last_position` never misses one.
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "log",
+    params(Page),
+    responses(
+        (status = 200, description = "Events after a position, in order: `{events, last_position}`", body = serde_json::Value),
+        (status = 422, description = "`after` or `limit` is refused", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,

@@ -12,6 +12,16 @@ use crate::export::write_csv;
 use crate::http::json::ApiQuery;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/export.csv",
+    tag = "products",
+    params(ListParams),
+    responses(
+        (status = 200, description = "The filtered inventory as CSV", body = String, content_type = "text/csv"),
+        (status = 422, description = "A filter or sort is refused", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn csv(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,

@@ -13,7 +13,8 @@ use crate::error::ApiError;
 use crate::http::json::{known_fields, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Filter {
     status: Option<String>,
     kind: Option<String>,
@@ -24,6 +25,16 @@ pub(crate) struct FlagList {
     items: Vec<FlagRow>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/flags",
+    tag = "flags",
+    params(Filter),
+    responses(
+        (status = 200, description = "Flags for review: `{items}`", body = serde_json::Value),
+        (status = 422, description = "A filter is refused", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(filter): ApiQuery<Filter>,
@@ -38,12 +49,28 @@ pub(crate) async fn list(
     Ok(Json(FlagList { items }))
 }
 
+/// Every field a resolve body may carry.
+pub(crate) const RESOLVE_FIELDS: &[&str] = &["note"];
+
+#[utoipa::path(
+    post,
+    path = "/flags/{id}/resolve",
+    tag = "flags",
+    params(("id" = i64, Path, description = "The flag's id")),
+    request_body = crate::http::api::openapi::FlagNote,
+    responses(
+        (status = 200, description = "The flag, resolved", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No flag has that id", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn resolve(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<FlagRow>, ApiError> {
-    let body = known_fields(body, &["note"])?;
+    let body = known_fields(body, RESOLVE_FIELDS)?;
     let note = match body.get("note") {
         Some(Value::String(note)) if !note.trim().is_empty() => note.trim().to_owned(),
         _ => {

@@ -19,7 +19,7 @@ use axum::body::Bytes;
 use crate::http::json::{known_fields, optional_json, typed, ApiJson, ApiPath};
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PublishBody {
     platform: String,
@@ -28,6 +28,20 @@ pub(crate) struct PublishBody {
 }
 
 /// `POST /api/products/{sku}/listings` `{"platform", "attributes"?}`.
+#[utoipa::path(
+    post,
+    path = "/products/{sku}/listings",
+    tag = "listings",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body = PublishBody,
+    responses(
+        (status = 202, description = "The listing is requested: `{listing_id, status: pending}`", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 409, description = "The product cannot be listed now (sold, archived, a draft, or already listed there)", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn publish(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
@@ -48,7 +62,7 @@ pub(crate) async fn publish(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EndBody {
     #[serde(default)]
@@ -57,6 +71,20 @@ pub(crate) struct EndBody {
 
 /// `POST /api/listings/{id}/end` `{"reason"?}`: `manual` (the default),
 /// `removed` or `sold_elsewhere`.
+#[utoipa::path(
+    post,
+    path = "/listings/{id}/end",
+    tag = "listings",
+    params(("id" = String, Path, description = "The listing's id")),
+    request_body = Option<EndBody>,
+    responses(
+        (status = 202, description = "The end is requested", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No listing has that id", body = crate::http::api::openapi::Error),
+        (status = 409, description = "The listing is not up", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn end(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,

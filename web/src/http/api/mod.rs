@@ -3,59 +3,64 @@
 pub(crate) mod audit;
 mod events;
 pub(crate) mod export;
-mod flags;
+pub(crate) mod flags;
 mod listings;
+pub(crate) mod openapi;
 pub(crate) mod products;
 pub(crate) mod sales;
-mod settings;
+pub(crate) mod settings;
 mod sync;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
-use axum::routing::{delete, get, post, put};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The route table: every API route with its handler and its description
+/// (`#[utoipa::path]` on each handler). The router and the OpenAPI
+/// document are both made from it.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    use products::{create, history, lifecycle, media, read, readiness, sales as sale, update};
+    // An upload may be larger than other bodies.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(media::add))
+        .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_LIMIT));
+    OpenApiRouter::new()
+        .routes(routes!(read::list, create::create))
+        .routes(routes!(read::get, update::update))
+        .routes(routes!(history::history))
+        .routes(routes!(readiness::readiness))
+        .merge(uploads)
+        .routes(routes!(media::reorder))
+        .routes(routes!(media::remove))
+        .routes(routes!(sale::record_sale))
+        .routes(routes!(lifecycle::archive))
+        .routes(routes!(lifecycle::restore))
+        .routes(routes!(lifecycle::activate))
+        .routes(routes!(listings::publish))
+        .routes(routes!(listings::end))
+        .routes(routes!(sync::start))
+        .routes(routes!(sync::list))
+        .routes(routes!(sync::get))
+        .routes(routes!(events::list))
+        .routes(routes!(flags::list))
+        .routes(routes!(flags::resolve))
+        .routes(routes!(sales::report))
+        .routes(routes!(audit::search))
+        .routes(routes!(export::csv))
+        .routes(routes!(settings::facets))
+        .routes(routes!(settings::get))
+        .routes(routes!(settings::set_dropdown_sort))
+        .routes(routes!(settings::map_category))
+}
+
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/products", get(products::list).post(products::create))
-        .route(
-            "/products/{sku}",
-            get(products::get).patch(products::update),
-        )
-        .route("/products/{sku}/history", get(products::history))
-        .route("/products/{sku}/readiness", get(products::readiness))
-        .route(
-            "/products/{sku}/media",
-            post(products::media::add)
-                .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_LIMIT)),
-        )
-        .route("/products/{sku}/media/order", put(products::media::reorder))
-        .route(
-            "/products/{sku}/media/{id}",
-            delete(products::media::remove),
-        )
-        .route("/products/{sku}/sales", post(products::record_sale))
-        .route("/products/{sku}/archive", post(products::archive))
-        .route("/products/{sku}/restore", post(products::restore))
-        .route("/products/{sku}/activate", post(products::activate))
-        .route("/products/{sku}/listings", post(listings::publish))
-        .route("/listings/{id}/end", post(listings::end))
-        .route("/sync", post(sync::start))
-        .route("/sync/runs", get(sync::list))
-        .route("/sync/runs/{id}", get(sync::get))
-        .route("/events", get(events::list))
-        .route("/flags", get(flags::list))
-        .route("/flags/{id}/resolve", post(flags::resolve))
-        .route("/sales", get(sales::report))
-        .route("/audit", get(audit::search))
-        .route("/export.csv", get(export::csv))
-        .route("/inventory/facets", get(settings::facets))
-        .route("/settings", get(settings::get))
-        .route("/settings/dropdown-sort", put(settings::set_dropdown_sort))
-        .route("/settings/category-map", put(settings::map_category))
+    let (router, _) = routes().split_for_parts();
+    router
         // A client of the API reads JSON: an unknown path or a wrong method
         // is said so in JSON, never answered by the admin site's login page.
         .fallback(not_found)

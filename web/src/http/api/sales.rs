@@ -12,13 +12,24 @@ use crate::error::ApiError;
 use crate::http::json::ApiQuery;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Params {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,
     pub(crate) platform: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/sales",
+    tag = "sales",
+    params(Params),
+    responses(
+        (status = 200, description = "Sales and totals: `{items, totals}`", body = serde_json::Value),
+        (status = 422, description = "A filter is refused", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn report(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

@@ -57,6 +57,14 @@ fn category_map(map: CategoryMap) -> Vec<CategoryJson> {
         .collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/settings",
+    tag = "settings",
+    responses(
+        (status = 200, description = "The shop's settings, with the category map", body = serde_json::Value),
+    )
+)]
 pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettings>, ApiError> {
     Ok(Json(ShopSettings {
         currency: state.currency.to_string(),
@@ -75,11 +83,22 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
     }))
 }
 
+#[utoipa::path(
+    put,
+    path = "/settings/dropdown-sort",
+    tag = "settings",
+    request_body = crate::http::api::openapi::DropdownSortInput,
+    responses(
+        (status = 200, description = "The settings as changed", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn set_dropdown_sort(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<ShopSettings>, ApiError> {
-    let body = known_fields(body, &["field", "order"])?;
+    let body = known_fields(body, DROPDOWN_SORT_FIELDS)?;
     let text = |key: &'static str| {
         body.get(key)
             .and_then(Value::as_str)
@@ -97,7 +116,11 @@ pub(crate) async fn set_dropdown_sort(
 }
 
 /// The fields `PUT /api/settings/category-map` takes.
-const CATEGORY_FIELDS: &[&str] = &[
+/// Every field a dropdown-sort body may carry.
+pub(crate) const DROPDOWN_SORT_FIELDS: &[&str] = &["field", "order"];
+
+/// Every field a category-map body may carry.
+pub(crate) const CATEGORY_FIELDS: &[&str] = &[
     "category",
     "ebay",
     "reverb",
@@ -108,6 +131,17 @@ const CATEGORY_FIELDS: &[&str] = &[
 
 /// Changes one entry of the category map (or adds one): the fields given
 /// replace the entry's, the others stay. Answers the settings.
+#[utoipa::path(
+    put,
+    path = "/settings/category-map",
+    tag = "settings",
+    request_body = crate::http::api::openapi::CategoryMapInput,
+    responses(
+        (status = 200, description = "The settings as changed", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn map_category(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
@@ -195,6 +229,14 @@ fn category_edit_input(body: &Map<String, Value>) -> Result<CategoryEditInput, A
 pub(crate) struct Facets(BTreeMap<&'static str, Vec<FacetValue>>);
 
 /// Every dropdown's options with their counts, in the configured order.
+#[utoipa::path(
+    get,
+    path = "/inventory/facets",
+    tag = "settings",
+    responses(
+        (status = 200, description = "Each filter's values with their counts", body = serde_json::Value),
+    )
+)]
 pub(crate) async fn facets(State(state): State<AppState>) -> Result<Json<Facets>, ApiError> {
     let orders = dropdown_sort(&state.db).await?;
     let all = state.counts.facets(&state.db, &orders).await?;

@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use crate::http::json::{optional_json, ApiPath};
 use crate::state::AppState;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SyncBody {
     #[serde(default)]
@@ -23,6 +23,18 @@ pub(crate) struct SyncBody {
 }
 
 /// `POST /api/sync` `{"platform"?}` → `202 {"run_id"}`.
+#[utoipa::path(
+    post,
+    path = "/sync",
+    tag = "sync",
+    request_body = Option<SyncBody>,
+    responses(
+        (status = 202, description = "A sync run started: `{run_id}`", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 409, description = "A run is going already", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn start(
     State(state): State<AppState>,
     body: Bytes,
@@ -47,6 +59,14 @@ pub(crate) struct Runs {
 }
 
 /// `GET /api/sync/runs`: the latest runs, newest first.
+#[utoipa::path(
+    get,
+    path = "/sync/runs",
+    tag = "sync",
+    responses(
+        (status = 200, description = "The latest sync runs, newest first", body = serde_json::Value),
+    )
+)]
 pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Runs>, ApiError> {
     Ok(Json(Runs {
         items: sync_runs::recent(&state.db, 50).await?,
@@ -54,6 +74,16 @@ pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Runs>, Ap
 }
 
 /// `GET /api/sync/runs/{id}`.
+#[utoipa::path(
+    get,
+    path = "/sync/runs/{id}",
+    tag = "sync",
+    params(("id" = String, Path, description = "The run's id")),
+    responses(
+        (status = 200, description = "One sync run, per platform", body = serde_json::Value),
+        (status = 404, description = "No run has that id", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn get(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::http::json::known_fields;
 
 /// Every field a product body may carry.
-pub(super) const PRODUCT_FIELDS: &[&str] = &[
+pub(crate) const PRODUCT_FIELDS: &[&str] = &[
     "sku",
     "title",
     "brand",

@@ -14,6 +14,18 @@ use crate::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 
+#[utoipa::path(
+    post,
+    path = "/products",
+    tag = "products",
+    request_body = crate::http::api::openapi::ProductInput,
+    responses(
+        (status = 201, description = "The product as created, with its listings", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        (status = 409, description = "A product already has that SKU", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,

@@ -18,6 +18,16 @@ pub(crate) struct History {
     events: Vec<StoredEvent>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/{sku}/history",
+    tag = "products",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    responses(
+        (status = 200, description = "Every event of the product and its listings, oldest first", body = serde_json::Value),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn history(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::http::json::{optional_json, ApiPath};
 use crate::state::AppState;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ArchiveBody {
     #[serde(default)]
@@ -24,6 +24,19 @@ pub(crate) struct ArchiveBody {
 
 /// `POST /api/products/{sku}/archive` `{"reason"?}`: the sagas end every
 /// listing that is up.
+#[utoipa::path(
+    post,
+    path = "/products/{sku}/archive",
+    tag = "products",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body = Option<ArchiveBody>,
+    responses(
+        (status = 200, description = "The product, archived; its listings are ended", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 409, description = "The product cannot be archived now", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn archive(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
@@ -36,6 +49,17 @@ pub(crate) async fn archive(
 
 /// `POST /api/products/{sku}/restore`: active again, listed nowhere until
 /// the owner lists it.
+#[utoipa::path(
+    post,
+    path = "/products/{sku}/restore",
+    tag = "products",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    responses(
+        (status = 200, description = "The product, active again", body = serde_json::Value),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 409, description = "The product is not archived", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn restore(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
@@ -43,7 +67,7 @@ pub(crate) async fn restore(
     run(&state, &sku, ProductCommand::Restore).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ActivateBody {
     #[serde(default)]
@@ -53,6 +77,19 @@ pub(crate) struct ActivateBody {
 /// `POST /api/products/{sku}/activate` `{"price"?}`: a draft made ready
 /// for sale, at `price` (in the shop's currency) or the price it has when
 /// that is in the shop's currency already.
+#[utoipa::path(
+    post,
+    path = "/products/{sku}/activate",
+    tag = "products",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body = Option<ActivateBody>,
+    responses(
+        (status = 200, description = "The draft, now an active product", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 409, description = "The draft still lacks something; `error` says what", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn activate(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,

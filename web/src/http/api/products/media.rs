@@ -25,7 +25,7 @@ pub(crate) struct MediaList {
     media: Vec<Media>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub(crate) struct AddBody {
     #[serde(default)]
     url: Option<String>,
@@ -34,6 +34,23 @@ pub(crate) struct AddBody {
 }
 
 /// `POST /api/products/{sku}/media`: `201` with the media.
+#[utoipa::path(
+    post,
+    path = "/products/{sku}/media",
+    tag = "media",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body(content(
+        (crate::http::api::openapi::MediaUpload = "multipart/form-data"),
+        (AddBody = "application/json"),
+    )),
+    responses(
+        (status = 201, description = "The product's media, in order", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 413, description = "The upload is over the size limit", body = crate::http::api::openapi::Error),
+        (status = 422, description = "Not an image, an unsafe or unreachable URL, or not a YouTube address", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn add(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
@@ -105,6 +122,16 @@ async fn uploaded_file(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
 
 /// `DELETE /api/products/{sku}/media/{id}`. A stored file stays: it is
 /// content-addressed, and another product or a live listing may show it.
+#[utoipa::path(
+    delete,
+    path = "/products/{sku}/media/{id}",
+    tag = "media",
+    params(("sku" = String, Path, description = "The product's SKU"), ("id" = String, Path, description = "The media's id")),
+    responses(
+        (status = 200, description = "The product's media left", body = serde_json::Value),
+        (status = 404, description = "No such product, or no such media on it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn remove(
     State(state): State<AppState>,
     ApiPath((sku, id)): ApiPath<(String, String)>,
@@ -114,7 +141,7 @@ pub(crate) async fn remove(
     change(&state, &sku, ProductCommand::RemoveMedia { media_id }).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub(crate) struct OrderBody {
     #[serde(default)]
     ids: Vec<Uuid>,
@@ -122,6 +149,19 @@ pub(crate) struct OrderBody {
 
 /// `PUT /api/products/{sku}/media/order` `{"ids": [...]}`: every media id
 /// of the product, once, in the new order.
+#[utoipa::path(
+    put,
+    path = "/products/{sku}/media/order",
+    tag = "media",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body = OrderBody,
+    responses(
+        (status = 200, description = "The product's media, in the new order", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 422, description = "The ids are not the product's media, each once", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn reorder(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,

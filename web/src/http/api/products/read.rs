@@ -13,12 +13,24 @@ use crate::error::ApiError;
 use crate::http::json::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AsOf {
     /// An RFC 3339 time or a log position: show the product as it was then.
     at: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/{sku}",
+    tag = "products",
+    params(("sku" = String, Path, description = "The product's SKU"), AsOf),
+    responses(
+        (status = 200, description = "The product, with its listings and media", body = serde_json::Value),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 422, description = "`at` is neither a time nor a position", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn get(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
@@ -53,7 +65,8 @@ fn parse_at(raw: &str) -> Result<At, ApiError> {
 }
 
 /// The list's query string, as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListParams {
     pub(crate) q: Option<String>,
     pub(crate) brand: Option<String>,
@@ -159,6 +172,16 @@ pub(crate) struct ProductList {
     per_page: u32,
 }
 
+#[utoipa::path(
+    get,
+    path = "/products",
+    tag = "products",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of the inventory, filtered and sorted: `{items, total, page, per_page}`", body = serde_json::Value),
+        (status = 422, description = "A filter or sort is refused", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,

@@ -19,6 +19,16 @@ pub(crate) struct Readiness {
     missing: Vec<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/{sku}/readiness",
+    tag = "listings",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    responses(
+        (status = 200, description = "Per configured platform: `{ready, missing}`", body = serde_json::Value),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn readiness(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,

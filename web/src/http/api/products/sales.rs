@@ -26,22 +26,35 @@ pub(crate) struct Recorded {
     product: ProductJson,
 }
 
+/// Every field a sale body may carry.
+pub(crate) const SALE_FIELDS: &[&str] = &[
+    "channel",
+    "order_ref",
+    "order_number",
+    "sold_at",
+    "price",
+    "quantity",
+];
+
+#[utoipa::path(
+    post,
+    path = "/products/{sku}/sales",
+    tag = "sales",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body = crate::http::api::openapi::SaleInput,
+    responses(
+        (status = 201, description = "The sale as recorded: `sold`, or `conflict` when another sale won", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn record_sale(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Recorded>), ApiError> {
-    let fields = Fields::new(
-        body,
-        &[
-            "channel",
-            "order_ref",
-            "order_number",
-            "sold_at",
-            "price",
-            "quantity",
-        ],
-    )?;
+    let fields = Fields::new(body, SALE_FIELDS)?;
     let channel: SaleChannel = fields.required("channel")?.parse()?;
     let order_ref = fields.required("order_ref")?;
     let order_number = fields.text("order_number")?.flatten();

@@ -25,6 +25,19 @@ const DETAIL_FIELDS: &[&str] = &[
     "description",
 ];
 
+#[utoipa::path(
+    patch,
+    path = "/products/{sku}",
+    tag = "products",
+    params(("sku" = String, Path, description = "The product's SKU")),
+    request_body = crate::http::api::openapi::ProductInput,
+    responses(
+        (status = 200, description = "The product as changed; its live listings are revised", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
 pub(crate) async fn update(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
