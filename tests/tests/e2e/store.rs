@@ -4,17 +4,46 @@
 use std::io::{Read, Write};
 
 use reqwest::StatusCode;
+use riff_domain::policy::PlatformPriority;
+use riff_domain::value::Currency;
 use riff_projections::{archive, Db};
 use riff_tests::{
-    guitar, on_both_backends, spawn_app, spawn_app_on, Backend, TestApp, TestDatabase,
+    guitar, on_both_backends, spawn_app, spawn_app_on, spawn_shop, Backend, TestApp, TestDatabase,
 };
+use riff_web::sim::Simulators;
 use riff_web::store::{self, BackupError, CopyError};
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-/// A shop with what a move must carry: products, media, a sale, a
-/// conflicting second sale and its flag, and someone who may log in.
-async fn a_shop(backend: Backend) -> TestApp {
-    let app = spawn_app(backend).await;
+/// A shop with what a move must carry: listings imported from a
+/// marketplace (one in another currency, so a draft with its flags),
+/// products, media, a sale, a conflicting second sale and its flag, and
+/// someone who may log in. The simulators stay up as long as the shop.
+async fn a_shop(backend: Backend) -> (TestApp, Simulators) {
+    let sims = Simulators::new(None).unwrap();
+    sims.reverb().set_currency("USD");
+    sims.ebay().seed_listing(
+        "IMPORT-1",
+        "Marshall JCM800 2203",
+        Decimal::new(120_000, 2),
+        1,
+    );
+    sims.reverb().seed_listing(
+        "IMPORT-2",
+        "Fender Twin Reverb",
+        Decimal::new(150_000, 2),
+        1,
+    );
+    let settings = sims.spawn().await.unwrap();
+    let app = spawn_shop(
+        TestDatabase::new(backend).await,
+        settings,
+        Currency::GBP,
+        PlatformPriority::default(),
+    )
+    .await;
+    let run = crate::sync::sync_and_settle(&app).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
     for (sku, title) in [
         ("MOVE-1", "Fender Stratocaster"),
         ("MOVE-2", "Gibson Les Paul"),
@@ -52,7 +81,7 @@ async fn a_shop(backend: Backend) -> TestApp {
         .await
         .unwrap();
     db.close().await;
-    app
+    (app, sims)
 }
 
 /// What the shop's API answers, for comparing two copies of it.
@@ -63,6 +92,8 @@ async fn answers(app: &TestApp) -> Vec<Value> {
         "/api/products/MOVE-1",
         "/api/products/MOVE-2",
         "/api/products/MOVE-3",
+        "/api/products/IMPORT-1",
+        "/api/products/IMPORT-2",
         "/api/sales",
         "/api/flags",
         "/api/events?after=0&limit=1000",
@@ -85,7 +116,7 @@ async fn users(db: &Db) -> Vec<(String, String)> {
 /// at every step, the same people, and both logs' heads equal.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shop_moves_from_sqlite_to_postgres_and_back_with_the_same_answers() {
-    let source = a_shop(Backend::Sqlite).await;
+    let (source, _sims) = a_shop(Backend::Sqlite).await;
     let before = answers(&source).await;
     let source_db = source.database.connect().await;
 
@@ -117,7 +148,7 @@ async fn a_shop_moves_from_sqlite_to_postgres_and_back_with_the_same_answers() {
 /// A target holding another shop's events is refused, and left as it was.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_copy_into_a_database_holding_another_log_is_refused() {
-    let source = a_shop(Backend::Sqlite).await;
+    let (source, _sims) = a_shop(Backend::Sqlite).await;
     let other = spawn_app(Backend::Postgres).await;
     other
         .create_product(&guitar("OTHER-1", "Rickenbacker 330"))
@@ -157,7 +188,7 @@ fn gzip(path: &std::path::Path, text: &str) {
 /// Backup, restore into an empty database, the same answers; a backup
 /// taken while the shop serves.
 async fn a_backup_restores_to_the_same_shop(backend: Backend) {
-    let source = a_shop(backend).await;
+    let (source, _sims) = a_shop(backend).await;
     let before = answers(&source).await;
     let source_db = source.database.connect().await;
     let path = backup_path();
@@ -195,7 +226,7 @@ async fn a_backup_restores_to_the_same_shop(backend: Backend) {
 /// A backup cut short, or with one event changed, is refused naming what
 /// is wrong, and the target stays empty.
 async fn a_damaged_backup_is_refused_and_restores_nothing(backend: Backend) {
-    let source = a_shop(backend).await;
+    let (source, _sims) = a_shop(backend).await;
     let source_db = source.database.connect().await;
     let path = backup_path();
     store::backup(&source_db, &path, |_| {}).await.unwrap();
