@@ -698,3 +698,21 @@ mod browser {
         );
     }
 }
+
+/// V&R's brand check (`/ajax/check_brand_exists`): a brand on its list
+/// answers its id, any other `0` — which Riff reads as "not known".
+#[tokio::test]
+async fn the_brand_check_tells_a_known_brand_from_an_unknown_one() {
+    let (sim, vr) = start().await;
+    assert_eq!(vr.knows_brand("Fender").await.unwrap(), Some(true));
+    assert_eq!(vr.knows_brand("  gibson ").await.unwrap(), Some(true));
+    assert_eq!(
+        vr.knows_brand("Zzyzx Amplification").await.unwrap(),
+        Some(false)
+    );
+    sim.add_brand("Zzyzx Amplification");
+    assert_eq!(
+        vr.knows_brand("Zzyzx Amplification").await.unwrap(),
+        Some(true)
+    );
+}

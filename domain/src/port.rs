@@ -98,6 +98,18 @@ pub trait Marketplace: Send + Sync {
         Ok(Vec::new())
     }
 
+    /// Whether the platform knows `brand`, where an item's brand must be
+    /// one from the platform's own list (V&R); `None` where any brand is
+    /// taken. Readiness asks before a publish, so the owner hears of an
+    /// unknown brand before the platform refuses it.
+    ///
+    /// # Errors
+    /// The platform could not be asked.
+    async fn knows_brand(&self, brand: &str) -> Result<Option<bool>, PortError> {
+        let _ = brand;
+        Ok(None)
+    }
+
     /// Reads one listing as the platform shows it now.
     ///
     /// # Errors

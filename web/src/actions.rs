@@ -533,7 +533,7 @@ pub async fn readiness(
             .count()
     };
     let map = state.ledger.load_settings().await?.category_map();
-    Ok(state
+    let mut ready: std::collections::BTreeMap<Platform, Vec<String>> = state
         .engine
         .platforms
         .keys()
@@ -552,8 +552,40 @@ pub async fn readiness(
                 readiness::missing(&candidate, &state.engine.terms),
             )
         })
-        .collect())
+        .collect();
+    // A platform that keeps its own list of brands is asked about this
+    // one. Not hearing back in time is not a refusal: the owner is not
+    // kept waiting, and the publish will say.
+    let brand = details.brand.as_str();
+    if !brand.trim().is_empty() {
+        for (platform, marketplace) in &state.engine.platforms {
+            let asked = tokio::time::timeout(BRAND_CHECK_PATIENCE, marketplace.knows_brand(brand));
+            match asked.await {
+                Ok(Ok(Some(false))) => {
+                    if let Some(missing) = ready.get_mut(platform) {
+                        missing.push(format!(
+                            "a brand {} knows: \"{brand}\" is not on its list of brands (use its spelling there, or ask {} to add it)",
+                            platform.display_name(),
+                            platform.display_name()
+                        ));
+                    }
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => {
+                    tracing::warn!(%platform, %error, "could not ask whether the platform knows the brand");
+                }
+                Err(_) => {
+                    tracing::warn!(%platform, "the platform did not say in time whether it knows the brand");
+                }
+            }
+        }
+    }
+    Ok(ready)
 }
+
+/// How long readiness waits for a platform to say whether it knows a
+/// brand (V&R's check has 3 s of its own; a busy session may add to it).
+const BRAND_CHECK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {

@@ -50,7 +50,7 @@ use tokio::sync::Mutex;
 
 use super::browser::{self, BrowserConfig};
 use super::pictures::{self, Picture};
-use super::wire::{self, ExportRow, ItemForm, LoginForm, ProductIdForm};
+use super::wire::{self, BrandForm, ExportRow, ItemForm, LoginForm, ProductIdForm};
 use crate::http::{self, RetryPolicy};
 use crate::Secret;
 
@@ -63,6 +63,10 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// Any other page or form answers within this.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The brand check is asked while an owner waits for a page (readiness):
+/// it gives up sooner than a page load, as the original system's 3 s did.
+const BRAND_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The export page, which must be the `Referer` of the download (§4.1).
 const EXPORT_PAGE: &str = "/instruments/export_inventory";
@@ -675,6 +679,34 @@ impl Marketplace for VrClient {
     }
 
     #[tracing::instrument(skip(self))]
+    /// `/ajax/check_brand_exists` (§4.1): the brand's id, or `0`.
+    async fn knows_brand(&self, brand: &str) -> Result<Option<bool>, PortError> {
+        let form = BrandForm {
+            brand_name: brand.trim().to_owned(),
+        };
+        let reply = self
+            .exchange(
+                || {
+                    self.http
+                        .post(self.url("/ajax/check_brand_exists"))
+                        .header("X-Requested-With", "XMLHttpRequest")
+                        .header(REFERER, self.url("/account/items"))
+                        .timeout(BRAND_TIMEOUT)
+                        .form(&form)
+                },
+                &AtomicU32::new(0),
+            )
+            .await?;
+        match reply.body.trim() {
+            "0" => Ok(Some(false)),
+            id if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(true)),
+            other => Err(PortError::Protocol(format!(
+                "V&R answered /ajax/check_brand_exists with {:?}",
+                other.chars().take(80).collect::<String>()
+            ))),
+        }
+    }
+
     async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
         let rows = self.export(&AtomicU32::new(0)).await?;
         rows.iter()

@@ -271,6 +271,13 @@ pub struct ProductIdForm {
     pub product_id: String,
 }
 
+/// The body of `/ajax/check_brand_exists` (§4.1 "AJAX endpoints"): V&R
+/// answers the brand's id, or `0` for a brand it does not know.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BrandForm {
+    pub brand_name: String,
+}
+
 /// The value of the hidden input named `name` in a form page, as V&R
 /// renders it: `<input type="hidden" name="…" value="…">`.
 pub fn hidden_input(html: &str, name: &str) -> Option<String> {

@@ -628,6 +628,33 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
         );
     }
     assert_eq!(readiness["shopify"]["ready"], true, "{readiness}");
+    // Gibson is on V&R's list of brands: nothing said about it.
+    assert!(
+        !readiness["vr"]["missing"].to_string().contains("brand"),
+        "{readiness}"
+    );
+
+    // A brand V&R does not list is named for V&R, and only for V&R.
+    let mut body = riff_tests::guitar("READY-2", "Zzyzx Amplification Solo 50");
+    body["brand"] = json!("Zzyzx Amplification");
+    app.create_product(&body).await;
+    let readiness: Value = app
+        .get("/api/products/READY-2/readiness")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let vr = readiness["vr"]["missing"].to_string();
+    assert!(
+        vr.contains("a brand Vintage & Rare knows") && vr.contains("Zzyzx Amplification"),
+        "{readiness}"
+    );
+    for platform in ["ebay", "reverb", "shopify"] {
+        assert!(
+            !readiness[platform]["missing"].to_string().contains("Zzyzx"),
+            "{readiness}"
+        );
+    }
     let unknown = app.get("/api/products/NOPE-1/readiness").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 

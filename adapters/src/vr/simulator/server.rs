@@ -33,7 +33,7 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
-use super::super::wire::{self, ItemForm, LoginForm, ProductIdForm};
+use super::super::wire::{self, BrandForm, ItemForm, LoginForm, ProductIdForm};
 use super::state::{SimImage, SimItem, State};
 
 /// Twenty pictures of up to 10 MB, and the fields.
@@ -162,6 +162,7 @@ impl VrSimulator {
             )
             .route("/ajax/mark_as_sold/{cache_buster}", post(mark_as_sold))
             .route("/ajax/delete_item", post(delete_item))
+            .route("/ajax/check_brand_exists", post(check_brand_exists))
             .with_state(self.clone())
     }
 
@@ -191,7 +192,14 @@ impl VrSimulator {
             price: price.to_string(),
             ..ItemForm::default()
         };
-        self.lock().state.create(&form, Vec::new()).to_string()
+        let mut inner = self.lock();
+        inner.state.add_brand(brand);
+        inner.state.create(&form, Vec::new()).to_string()
+    }
+
+    /// Puts a brand on the simulated V&R's list of brands.
+    pub fn add_brand(&self, brand: &str) {
+        self.lock().state.add_brand(brand);
     }
 
     /// Lists an item the way a seller does on the site without Riff: no SKU.
@@ -694,6 +702,24 @@ async fn mark_as_sold(
         .parse()
         .is_ok_and(|id| inner.state.mark_sold(id));
     ajax_answer(done, "true")
+}
+
+/// The brand's id, or `0` for a brand V&R does not list (§4.1).
+async fn check_brand_exists(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+    Form(form): Form<BrandForm>,
+) -> Response {
+    let inner = match sim.ajax(&headers) {
+        Ok(inner) => inner,
+        Err(response) => return *response,
+    };
+    inner
+        .state
+        .brand_id(&form.brand_name)
+        .unwrap_or(0)
+        .to_string()
+        .into_response()
 }
 
 /// An empty body for success, as V&R sends (§4.1).

@@ -90,13 +90,76 @@ impl SimItem {
 pub(super) struct State {
     pub(super) items: BTreeMap<u64, SimItem>,
     next_id: u64,
+    /// The brands V&R lists, in the order they were added (a brand's id is
+    /// its place, from 1). V&R keeps a list that an item's brand must be
+    /// on; an unknown brand is one its form cannot select.
+    brands: Vec<String>,
 }
+
+/// Brands the simulated V&R knows from the start: the makers a
+/// music-gear shop sells most.
+const KNOWN_BRANDS: &[&str] = &[
+    "Fender",
+    "Gibson",
+    "Gretsch",
+    "Rickenbacker",
+    "Martin",
+    "Taylor",
+    "Guild",
+    "Epiphone",
+    "Squier",
+    "PRS",
+    "Ibanez",
+    "Yamaha",
+    "Music Man",
+    "G&L",
+    "Danelectro",
+    "Höfner",
+    "Vox",
+    "Marshall",
+    "Orange",
+    "Mesa/Boogie",
+    "Hiwatt",
+    "Ampeg",
+    "Roland",
+    "Boss",
+    "Electro-Harmonix",
+    "MXR",
+    "Dunlop",
+    "Korg",
+    "Moog",
+    "Sequential",
+    "Nord",
+    "Ludwig",
+    "Gretsch Drums",
+    "Zildjian",
+    "Shure",
+    "Neumann",
+    "Universal Audio",
+];
 
 impl State {
     pub(super) fn new() -> Self {
         Self {
             items: BTreeMap::new(),
             next_id: FIRST_ITEM_ID,
+            brands: KNOWN_BRANDS.iter().map(|b| (*b).to_owned()).collect(),
+        }
+    }
+
+    /// V&R's id for `brand` (compared ignoring case), or `None`.
+    pub(super) fn brand_id(&self, brand: &str) -> Option<usize> {
+        let brand = brand.trim();
+        self.brands
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(brand))
+            .map(|index| index + 1)
+    }
+
+    /// Puts `brand` on V&R's list (an item listed with it makes it known).
+    pub(super) fn add_brand(&mut self, brand: &str) {
+        if !brand.trim().is_empty() && self.brand_id(brand).is_none() {
+            self.brands.push(brand.trim().to_owned());
         }
     }
 
