@@ -216,6 +216,24 @@ fn demo_serves_a_synced_shop_whose_sales_end_the_other_listings_and_stops_cleanl
         widely_listed >= 5,
         "few products are live on several platforms"
     );
+    // The shop's own items came with a picture each, served as an image.
+    let sku = items
+        .iter()
+        .find_map(|p| p["sku"].as_str().filter(|s| !s.starts_with("RIFF-")))
+        .expect("one of the shop's own items");
+    let product = get(&format!("/api/products/{sku}"));
+    let sha256 = product["media"][0]["kind"]["sha256"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{sku} has a stored picture: {product}"));
+    let image = client
+        .get(format!("{}/media/{sha256}", welcome.url))
+        .send()
+        .expect("the picture is served");
+    assert!(image.status().is_success());
+    assert_eq!(
+        image.headers()["content-type"].to_str().unwrap_or_default(),
+        "image/png"
+    );
     let imported = get("/api/flags?status=open&kind=imported");
     assert!(
         !imported["items"].as_array().expect("flags").is_empty(),

@@ -34,6 +34,20 @@ impl RiffApi {
             .map(drop)
     }
 
+    /// `POST /api/products/{sku}/media`: uploads a picture.
+    pub(super) async fn upload_picture(&self, sku: &str, png: Vec<u8>) -> Result<(), DemoError> {
+        let what = format!("give {sku} its picture");
+        let part = reqwest::multipart::Part::bytes(png)
+            .file_name(format!("{sku}.png"))
+            .mime_str("image/png")
+            .map_err(|e| api_error(&what, e))?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let url = self.url(&format!("/api/products/{sku}/media"));
+        self.send(&what, self.http.post(url).multipart(form))
+            .await
+            .map(drop)
+    }
+
     /// `POST /api/sync`: starts a reconcile and returns its run id.
     pub(super) async fn start_sync(&self, platform: Option<Platform>) -> Result<String, DemoError> {
         let body = match platform {

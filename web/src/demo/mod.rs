@@ -16,6 +16,7 @@ mod buyers;
 mod catalogue;
 mod command;
 mod error;
+mod picture;
 mod shop;
 mod welcome;
 

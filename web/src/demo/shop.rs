@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::api::{RiffApi, POLL};
 use super::catalogue::{HAND_LISTED, STOCK};
+use super::picture::picture;
 use super::DemoError;
 use crate::sim::Simulators;
 
@@ -60,7 +61,8 @@ pub(super) fn list_on_marketplaces(sims: &Simulators) {
     }
 }
 
-/// Types the stock into Riff, one `POST /api/products` per item.
+/// Types the stock into Riff, one `POST /api/products` per item, each
+/// with a picture (drawn here: the marketplaces want one).
 ///
 /// # Errors
 /// Riff refused an item or could not be reached.
@@ -86,6 +88,8 @@ pub(super) async fn type_into_riff(api: &RiffApi) -> Result<(), DemoError> {
             "quantity": item.quantity,
         }))
         .await?;
+        api.upload_picture(item.sku, picture(item.sku, item.category))
+            .await?;
     }
     Ok(())
 }
