@@ -93,7 +93,7 @@ fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
         attributes: PlatformAttributes::Vr(VrAttributes {
             category: Some("51".into()),
             sub_category: Some("67".into()),
-            brand: None,
+            ..VrAttributes::default()
         }),
     }
 }

@@ -198,6 +198,19 @@ pub fn summary(envelope: &Envelope, platform: Option<Platform>) -> String {
         RecordedEvent::Settings(SettingsEvent::CategoryMapped(edit)) => {
             category_mapped_summary(edit)
         }
+        RecordedEvent::Settings(SettingsEvent::PriceRuleSet { platform, percent }) => {
+            if percent.is_zero() {
+                format!(
+                    "{} listings show the product's price again (price rule removed)",
+                    platform.display_name()
+                )
+            } else {
+                format!(
+                    "{} listings are priced at the product's price {percent}",
+                    platform.display_name()
+                )
+            }
+        }
         RecordedEvent::SyncRun(event) => sync_run_summary(event),
         RecordedEvent::Delivery(DeliveryEvent::WebhookReceived {
             platform,

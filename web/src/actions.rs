@@ -4,6 +4,7 @@
 use chrono::Utc;
 use cqrs_es::Aggregate;
 use riff_domain::listing::category_map::{CategoryEdit, CategoryEditInput, CategoryMap};
+use riff_domain::listing::price::PricePercent;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::policy::{check_sold_at, Sale};
 use riff_domain::product::{ProductSource, Revision};
@@ -12,7 +13,7 @@ use riff_domain::value::{
 };
 use riff_domain::{
     EventMetadata, Listing, ListingCommand, ListingStatus, Product, ProductCommand, ProductError,
-    ProductStatus, SettingsCommand,
+    ProductStatus, Settings, SettingsCommand,
 };
 use riff_projections::view::flags::{self, FlagRow};
 use riff_projections::view::{inventory, listing_index, sales};
@@ -501,6 +502,28 @@ pub async fn map_category(
         .settings(SettingsCommand::MapCategory(edit), meta)
         .await?;
     Ok(state.ledger.load_settings().await?.category_map())
+}
+
+/// Sets `platform`'s price rule to `percent` as typed (`"5"`, `"-10"`,
+/// `"7.5"`; `"0"` removes it); answers the shop's settings. The sagas then
+/// move the platform's live listings that follow the product
+/// (`listing::price`). What changes nothing appends nothing.
+///
+/// # Errors
+/// `422` a percentage that is not acceptable (nothing is appended); the
+/// store failed.
+pub async fn set_price_rule(
+    state: &AppState,
+    platform: Platform,
+    percent: &str,
+    meta: &EventMetadata,
+) -> Result<Settings, ApiError> {
+    let percent = PricePercent::parse(percent)?;
+    state
+        .ledger
+        .settings(SettingsCommand::SetPriceRule { platform, percent }, meta)
+        .await?;
+    Ok(state.ledger.load_settings().await?)
 }
 
 /// What each configured platform would still refuse a listing of `sku`

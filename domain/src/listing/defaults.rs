@@ -197,7 +197,7 @@ mod tests {
         let vr = PlatformAttributes::Vr(VrAttributes {
             category: Some("90".into()),
             sub_category: Some("93".into()),
-            brand: None,
+            ..VrAttributes::default()
         });
         assert_eq!(
             complete(

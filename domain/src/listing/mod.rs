@@ -8,6 +8,7 @@ mod commands;
 pub mod defaults;
 mod error;
 mod events;
+pub mod price;
 pub mod readiness;
 
 pub use aggregate::{Listing, ListingStatus};

@@ -1,8 +1,9 @@
 //! The Settings aggregate: the shop's preferences that belong in the log
 //! like everything else (who changed what, when): how the inventory's
-//! filter dropdowns are ordered, and the owner's changes to the category
-//! map. One instance, id [`Settings::ID`].
+//! filter dropdowns are ordered, the owner's changes to the category map,
+//! and each platform's price rule. One instance, id [`Settings::ID`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -11,7 +12,8 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use crate::listing::category_map::{CategoryEdit, CategoryMap};
-use crate::value::InvalidValue;
+use crate::listing::price::PricePercent;
+use crate::value::{InvalidValue, Platform};
 
 /// A filter dropdown of the inventory list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,6 +106,12 @@ pub enum SettingsCommand {
     },
     /// Changes one entry of the category map, or adds one.
     MapCategory(CategoryEdit),
+    /// Prices `platform`'s listings at the product's price moved by
+    /// `percent`; zero removes the rule.
+    SetPriceRule {
+        platform: Platform,
+        percent: PricePercent,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +123,13 @@ pub enum SettingsEvent {
     /// An entry of the category map changed: only what changed, named as
     /// the map names the entry.
     CategoryMapped(CategoryEdit),
+    /// `platform`'s listings follow the product's price moved by
+    /// `percent` from now on (and on the product's next price change);
+    /// zero: they show the product's price again.
+    PriceRuleSet {
+        platform: Platform,
+        percent: PricePercent,
+    },
 }
 
 impl DomainEvent for SettingsEvent {
@@ -122,6 +137,7 @@ impl DomainEvent for SettingsEvent {
         match self {
             Self::DropdownSortChanged { .. } => "DropdownSortChanged".to_owned(),
             Self::CategoryMapped(_) => "CategoryMapped".to_owned(),
+            Self::PriceRuleSet { .. } => "PriceRuleSet".to_owned(),
         }
     }
 
@@ -144,6 +160,10 @@ pub struct Settings {
     /// Riff's current ones.
     #[serde(default)]
     pub category_edits: Vec<CategoryEdit>,
+    /// Each platform's price rule; a platform without one shows the
+    /// product's price.
+    #[serde(default)]
+    pub price_rules: BTreeMap<Platform, PricePercent>,
 }
 
 impl Settings {
@@ -157,6 +177,11 @@ impl Settings {
             .find(|(f, _)| *f == field)
             .map(|(_, o)| *o)
             .unwrap_or_default()
+    }
+
+    /// `platform`'s price rule, if the shop has one (`listing::price`).
+    pub fn price_rule(&self, platform: Platform) -> Option<PricePercent> {
+        self.price_rules.get(&platform).copied()
     }
 
     /// The category map in force: Riff's defaults with the owner's edits.
@@ -194,6 +219,13 @@ impl Aggregate for Settings {
                     sink.write(SettingsEvent::CategoryMapped(news), self).await;
                 }
             }
+            SettingsCommand::SetPriceRule { platform, percent } => {
+                let now = self.price_rule(platform).unwrap_or(PricePercent::ZERO);
+                if now != percent {
+                    sink.write(SettingsEvent::PriceRuleSet { platform, percent }, self)
+                        .await;
+                }
+            }
         }
         Ok(())
     }
@@ -205,6 +237,13 @@ impl Aggregate for Settings {
                 self.dropdown_sort.push((field, order));
             }
             SettingsEvent::CategoryMapped(edit) => self.category_edits.push(edit),
+            SettingsEvent::PriceRuleSet { platform, percent } => {
+                if percent.is_zero() {
+                    self.price_rules.remove(&platform);
+                } else {
+                    self.price_rules.insert(platform, percent);
+                }
+            }
         }
     }
 }
@@ -337,6 +376,59 @@ mod tests {
         assert_eq!(ebay("Effects Pedals").as_deref(), Some("41415"));
         assert_eq!(ebay("Banjos").as_deref(), Some("10179"));
         assert_eq!(ebay("Electric Guitars").as_deref(), Some("33034"));
+    }
+
+    fn percent(raw: &str) -> PricePercent {
+        PricePercent::parse(raw).unwrap()
+    }
+
+    fn rule(platform: Platform, raw: &str) -> SettingsEvent {
+        SettingsEvent::PriceRuleSet {
+            platform,
+            percent: percent(raw),
+        }
+    }
+
+    fn set_rule(platform: Platform, raw: &str) -> SettingsCommand {
+        SettingsCommand::SetPriceRule {
+            platform,
+            percent: percent(raw),
+        }
+    }
+
+    #[test]
+    fn a_platform_s_price_rule_is_recorded_and_a_repeat_records_nothing() {
+        TestFramework::<Settings>::with(())
+            .given_no_previous_events()
+            .when(set_rule(Platform::Reverb, "5"))
+            .then_expect_events(vec![rule(Platform::Reverb, "5")]);
+        TestFramework::<Settings>::with(())
+            .given(vec![rule(Platform::Reverb, "5")])
+            .when(set_rule(Platform::Reverb, "5.00"))
+            .then_expect_events(vec![]);
+        TestFramework::<Settings>::with(())
+            .given(vec![rule(Platform::Reverb, "5")])
+            .when(set_rule(Platform::Reverb, "-7.5"))
+            .then_expect_events(vec![rule(Platform::Reverb, "-7.5")]);
+    }
+
+    #[test]
+    fn zero_removes_a_rule_and_removing_none_records_nothing() {
+        TestFramework::<Settings>::with(())
+            .given(vec![rule(Platform::Reverb, "5")])
+            .when(set_rule(Platform::Reverb, "0"))
+            .then_expect_events(vec![rule(Platform::Reverb, "0")]);
+        TestFramework::<Settings>::with(())
+            .given(vec![rule(Platform::Reverb, "5")])
+            .when(set_rule(Platform::Ebay, "0"))
+            .then_expect_events(vec![]);
+        let mut settings = Settings::default();
+        settings.apply(rule(Platform::Reverb, "5"));
+        settings.apply(rule(Platform::Vr, "10"));
+        settings.apply(rule(Platform::Reverb, "0"));
+        assert_eq!(settings.price_rule(Platform::Reverb), None);
+        assert_eq!(settings.price_rule(Platform::Vr), Some(percent("10")));
+        assert_eq!(settings.price_rule(Platform::Ebay), None);
     }
 
     #[test]

@@ -241,15 +241,6 @@ impl IndexedListing {
         Uuid::parse_str(&self.listing_id).expect("listing ids are UUIDs")
     }
 
-    /// The price it should show when the product's is `product_price`: a
-    /// listing in another currency keeps the price it has there (Riff
-    /// converts no currency).
-    pub fn price_to_show(&self, product_price: Money) -> Money {
-        self.published_price
-            .filter(|own| own.currency != product_price.currency)
-            .unwrap_or(product_price)
-    }
-
     /// What reconcile's diff needs to know about it.
     pub fn known(&self) -> KnownListing {
         KnownListing {

@@ -1,6 +1,6 @@
 //! A product's listings as the product page, the API and the export show
 //! them: one row per listing, with its per-platform status, external id,
-//! URL and last outcome. They are read from the listing index, which folds
+//! URL, price and last outcome. They are read from the listing index, which folds
 //! each listing once for the sync engine and for these pages alike.
 
 use serde::Serialize;
@@ -18,6 +18,11 @@ pub struct ListingRow {
     pub status: String,
     pub external_id: Option<String>,
     pub url: Option<String>,
+    /// The price it shows on its platform (as published or last revised;
+    /// found there, for a listing Riff did not make), as a decimal string
+    /// like the product's, and its currency; none before it is up.
+    pub price: Option<String>,
+    pub currency: Option<String>,
     pub last_outcome: String,
     pub updated_at: String,
 }
@@ -31,6 +36,8 @@ impl From<IndexedListing> for ListingRow {
             status: listing.status.as_str().to_owned(),
             external_id: listing.external_id,
             url: listing.url,
+            price: listing.published_price.map(|p| p.amount.to_string()),
+            currency: listing.published_price.map(|p| p.currency.to_string()),
             last_outcome: listing.last_outcome,
             updated_at: listing.updated_at,
         }

@@ -42,6 +42,7 @@ const API: &[&str] = &[
     "/api/settings",
     "/api/settings/dropdown-sort",
     "/api/settings/category-map",
+    "/api/settings/price-rule",
     "/api/{sku}",
 ];
 
@@ -73,6 +74,7 @@ const FIELDS: &[&str] = &[
     "vr",
     "shopify",
     "ebay_item_specifics",
+    "percent",
     "q",
     "status",
     "not_platform",

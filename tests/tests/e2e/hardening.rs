@@ -461,6 +461,11 @@ async fn every_json_body_refuses_unknown_fields_naming_them(backend: Backend) {
             "/api/settings/category-map".into(),
             json!({"category": "Effects Pedals", "ebay": "41418", "bogus": 1}),
         ),
+        (
+            reqwest::Method::PUT,
+            "/api/settings/price-rule".into(),
+            json!({"platform": "reverb", "percent": 5, "bogus": 1}),
+        ),
     ];
     for (method, path, body) in cases {
         let response = app

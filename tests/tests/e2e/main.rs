@@ -16,6 +16,7 @@ mod inventory;
 mod ledger;
 mod marketplaces;
 mod openapi;
+mod price_rules;
 mod products;
 mod properties;
 mod replay;

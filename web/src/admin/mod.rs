@@ -74,6 +74,7 @@ pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/settings", get(settings::show)),
         ("/settings/dropdown-sort", post(settings::set_dropdown_sort)),
         ("/settings/category-map", post(settings::map_category)),
+        ("/settings/price-rule", post(settings::set_price_rule)),
         ("/logout", post(login::logout)),
     ];
     routes.extend(products::routes());

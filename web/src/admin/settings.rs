@@ -1,6 +1,7 @@
 //! `/settings`: which platforms are configured and when they last synced,
-//! the platform priority, how each inventory dropdown is ordered, and the
-//! category map, shown whole and changed one entry at a time.
+//! the platform priority, how each inventory dropdown is ordered, each
+//! platform's price rule, and the category map, shown whole and changed
+//! one entry at a time.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -118,7 +119,8 @@ pub(crate) async fn show(
     session: Session,
     Query(notice): Query<Notice>,
 ) -> Result<Response, Failure> {
-    let map = state.ledger.load_settings().await?.category_map();
+    let settings = state.ledger.load_settings().await?;
+    let map = settings.category_map();
     let form = match &notice.category {
         Some(category) => map.named(category).map_or_else(
             || CategoryForm {
@@ -133,7 +135,7 @@ pub(crate) async fn show(
         &state,
         &session,
         notice.notice.as_deref(),
-        &map,
+        &settings,
         &form,
         None,
     )
@@ -160,14 +162,17 @@ pub(crate) async fn map_category(
         Err(ApiError::Invalid { field, message }) => (field, message),
         Err(other) => return Err(Failure::from(other)),
     };
-    let map = state.ledger.load_settings().await?.category_map();
+    let settings = state.ledger.load_settings().await?;
     let body = page(
         &state,
         &session,
         None,
-        &map,
+        &settings,
         &form,
-        Some((&field, &message)),
+        Some(Refused::Category {
+            field: &field,
+            message: &message,
+        }),
     )
     .await?;
     Ok((
@@ -177,16 +182,85 @@ pub(crate) async fn map_category(
         .into_response())
 }
 
-/// The settings page's body; `refused` is the category form's field and
-/// what is wrong with it.
+/// A platform's price rule as typed on the settings page.
+#[derive(Deserialize)]
+pub(crate) struct PriceRuleForm {
+    platform: String,
+    #[serde(default)]
+    percent: String,
+}
+
+/// Sets one platform's price rule; a refused one is shown beside its row,
+/// with what was typed kept (`422`).
+pub(crate) async fn set_price_rule(
+    State(state): State<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<PriceRuleForm>,
+) -> Result<Response, Failure> {
+    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let platform: Platform = form.platform.parse().map_err(ApiError::from)?;
+    // A blank field is no rule, as 0 is.
+    let percent = match form.percent.trim() {
+        "" => "0",
+        typed => typed,
+    };
+    let message = match actions::set_price_rule(&state, platform, percent, &meta).await {
+        Ok(_) => {
+            return Ok(
+                Redirect::to("/settings?notice=Price%20rule%20saved.#price-rules").into_response(),
+            )
+        }
+        Err(ApiError::Invalid { message, .. }) => message,
+        Err(other) => return Err(Failure::from(other)),
+    };
+    let settings = state.ledger.load_settings().await?;
+    let body = page(
+        &state,
+        &session,
+        None,
+        &settings,
+        &CategoryForm::default(),
+        Some(Refused::PriceRule {
+            platform,
+            typed: &form.percent,
+            message: &message,
+        }),
+    )
+    .await?;
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        layout::page("Settings", "/settings", &session, body),
+    )
+        .into_response())
+}
+
+/// A form of the settings page whose change was refused, and why.
+#[derive(Clone, Copy)]
+enum Refused<'a> {
+    /// The category form's field, and what is wrong with it.
+    Category { field: &'a str, message: &'a str },
+    /// A platform's price rule, as typed.
+    PriceRule {
+        platform: Platform,
+        typed: &'a str,
+        message: &'a str,
+    },
+}
+
+/// The settings page's body; `refused` is the change that was not made.
 async fn page(
     state: &AppState,
     session: &Session,
     notice: Option<&str>,
-    map: &CategoryMap,
+    settings: &Settings,
     form: &CategoryForm,
-    refused: Option<(&str, &str)>,
+    refused: Option<Refused<'_>>,
 ) -> Result<Markup, Failure> {
+    let map = settings.category_map();
+    let category_refused = match refused {
+        Some(Refused::Category { field, message }) => Some((field, message)),
+        _ => None,
+    };
     let synced = sync_runs::platforms(&state.db).await?;
     let orders = dropdown_sort(&state.db).await?;
     Ok(html! {
@@ -235,8 +309,55 @@ async fn page(
             }
             button type="submit" { "Save" }
         }
-        (category_map(session, map, form, refused))
+        (price_rules(session, settings, refused))
+        (category_map(session, &map, form, category_refused))
     })
+}
+
+/// Each platform's price rule, each changed by its own form.
+fn price_rules(session: &Session, settings: &Settings, refused: Option<Refused<'_>>) -> Markup {
+    html! {
+        h2 id="price-rules" { "Price rules" }
+        p { "A platform's listings show the product's price moved by its percentage, rounded to the cent (e.g. Reverb +5% to cover its fees): at publishing, and whenever the product's price or the rule changes. A listing published with its own price keeps it; one in another currency keeps its price there. 0 or blank: the product's price." }
+        table.stack {
+            thead { tr { th { "Platform" } th { "Rule" } th { "Percent" } } }
+            tbody {
+                @for platform in Platform::ALL {
+                    @let rule = settings.price_rule(platform);
+                    @let id = format!("percent-{}", platform.as_str());
+                    @let problem = match refused {
+                        Some(Refused::PriceRule { platform: p, typed, message }) if p == platform => Some((typed, message)),
+                        _ => None,
+                    };
+                    tr data-platform=(platform.as_str()) {
+                        td data-label="Platform" { (platform.display_name()) }
+                        td data-label="Rule" {
+                            @match rule {
+                                Some(rule) => { "product's price " (rule) }
+                                None => "product's price",
+                            }
+                        }
+                        td data-label="Percent" {
+                            form method="post" action="/settings/price-rule" {
+                                (csrf(session))
+                                input type="hidden" name="platform" value=(platform.as_str());
+                                input id=(id) name="percent" inputmode="decimal" placeholder="e.g. 5 or -10"
+                                    aria-label=(format!("{} price rule, percent", platform.display_name()))
+                                    value=(problem.map_or_else(|| rule.map(|r| r.value().to_string()).unwrap_or_default(), |(typed, _)| typed.to_owned()))
+                                    aria-invalid=[problem.map(|_| "true")]
+                                    aria-describedby=[problem.map(|_| format!("{id}-error"))];
+                                " "
+                                button.secondary type="submit" { "Save" }
+                                @if let Some((_, message)) = problem {
+                                    p.error id=(format!("{id}-error")) role="alert" { "Percent " (message) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The category map as a table, and the form that changes one entry.

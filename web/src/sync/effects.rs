@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
+use riff_domain::listing::price::{listing_price, ListingPricing};
 use riff_domain::listing::{defaults, EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::RetryDecision;
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
@@ -389,15 +390,24 @@ async fn request_for(
     // its scale, the item specifics the category requires — comes from the
     // shop's category map as it is now, so that the platform accepts the
     // listing and an entry the owner just changed is the one sent.
-    let map = engine.ledger.load_settings().await?.category_map();
+    let settings = engine.ledger.load_settings().await?;
     let attributes = defaults::complete(
         state
             .attributes
             .unwrap_or_else(|| PlatformAttributes::empty(listing.platform)),
         &details,
-        &map,
+        &settings.category_map(),
     );
-    let price = listing.price_to_show(price);
+    // Its own price, or the product's moved by its platform's rule as the
+    // rule is now: the price the sagas decided to revise it to.
+    let price = listing_price(
+        price,
+        ListingPricing {
+            own: attributes.own_price(),
+            shown: listing.published_price,
+            rule: settings.price_rule(listing.platform),
+        },
+    );
     let picture_urls = product
         .media
         .iter()

@@ -5,8 +5,9 @@
 //!   one with units left updates them to the new quantity.
 //! - **Listing sync**: an edit of what a listing shows — the details, the
 //!   pictures, the price, the stock — updates the live listings (a price or
-//!   stock change only those that do not show it yet); an archived
-//!   product's listings are ended.
+//!   stock change only those that do not show it yet), each at its own
+//!   price (`listing::price`), as does a platform's new price rule; an
+//!   archived product's listings are ended.
 //! - **Import**: a listing found on a platform is linked to the product with
 //!   its SKU, left for the owner when it looks like another product, or made
 //!   into a new product.
@@ -17,14 +18,16 @@
 //! the checkpoint moves after the reaction: a process killed in between
 //! reacts again on restart, harmlessly. Nothing is lost, nothing doubles.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
+use riff_domain::listing::price::{listing_price, ListingPricing};
 use riff_domain::listing::EndReason;
 use riff_domain::policy::{
     completes_draft, counted_at_import, decide_import, listings_to_end, Candidate, ImportDecision,
     Sale, SiblingListing,
 };
 use riff_domain::product::ProductSource;
+use riff_domain::settings::SettingsEvent;
 use riff_domain::sync_run::Trigger;
 use riff_domain::value::{ProductDetails, ProductDetailsInput, SaleChannel, Sku};
 use riff_domain::{
@@ -210,6 +213,22 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
                 revise_all(engine, id, None, Shown::Everything, &meta).await?;
             }
         }
+        // A platform's new price rule moves its live listings that follow
+        // the product; a listing with its own price shows it already.
+        RecordedEvent::Settings(SettingsEvent::PriceRuleSet { platform, .. }) => {
+            let skus: BTreeSet<String> = listing_index::on_platform(&engine.db, *platform)
+                .await?
+                .into_iter()
+                .filter(|l| l.status == ListingStatus::Live)
+                .filter_map(|l| l.sku)
+                .collect();
+            for sku in skus {
+                if let std::collections::hash_map::Entry::Vacant(entry) = round.revised.entry(sku) {
+                    revise_all(engine, entry.key(), None, Shown::PriceAndStock, &meta).await?;
+                    entry.insert(false);
+                }
+            }
+        }
         RecordedEvent::Product(ProductEvent::ProductArchived { .. }) => {
             for listing in listing_index::of_product(&engine.db, id).await? {
                 if !listing.status.is_closed() {
@@ -323,8 +342,6 @@ async fn after_sale(
     }
 }
 
-/// Asks every live listing of the product (but `except`) to show the
-/// product's current price and quantity.
 /// What changed in what the product's listings show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shown {
@@ -335,6 +352,8 @@ enum Shown {
     Everything,
 }
 
+/// Asks every live listing of the product (but `except`) to show the
+/// product as it is now, each at its own price (`listing::price`).
 async fn revise_all(
     engine: &Engine,
     sku: &str,
@@ -358,8 +377,24 @@ async fn revise_all(
     let Some(price) = product.price else {
         return Ok(());
     };
+    let settings = engine.ledger.load_settings().await?;
     for listing in live {
-        let price = listing.price_to_show(price);
+        // A listing with its own price keeps it; the others follow the
+        // product by their platform's rule (`listing::price`).
+        let own = engine
+            .ledger
+            .load_listing(listing.id())
+            .await?
+            .attributes
+            .and_then(|a| a.own_price());
+        let price = listing_price(
+            price,
+            ListingPricing {
+                own,
+                shown: listing.published_price,
+                rule: settings.price_rule(listing.platform),
+            },
+        );
         if shown == Shown::PriceAndStock
             && listing.published_price == Some(price)
             && listing.published_quantity == Some(product.quantity)

@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::listing::price::OwnPrice;
+
 /// eBay's fields for `AddFixedPriceItem`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -14,4 +16,7 @@ pub struct EbayAttributes {
     pub shipping_profile_id: Option<String>,
     pub return_profile_id: Option<String>,
     pub payment_profile_id: Option<String>,
+    /// The listing's own price, in its currency (`"999.00"`): kept
+    /// whatever the product's price or the platform's price rule does.
+    pub price: Option<OwnPrice>,
 }

@@ -14,6 +14,7 @@ pub use reverb::ReverbAttributes;
 pub use shopify::ShopifyAttributes;
 pub use vr::VrAttributes;
 
+use super::price::OwnPrice;
 use crate::value::Platform;
 
 /// The attributes of one listing, tagged by its platform.
@@ -33,6 +34,17 @@ impl PlatformAttributes {
             Self::Reverb(_) => Platform::Reverb,
             Self::Shopify(_) => Platform::Shopify,
             Self::Vr(_) => Platform::Vr,
+        }
+    }
+
+    /// The listing's own price, when the owner fixed one
+    /// (`listing::price`).
+    pub fn own_price(&self) -> Option<OwnPrice> {
+        match self {
+            Self::Ebay(a) => a.price,
+            Self::Reverb(a) => a.price,
+            Self::Shopify(a) => a.price,
+            Self::Vr(a) => a.price,
         }
     }
 
@@ -79,6 +91,21 @@ mod tests {
             serde_json::json!({"category_id": "33034"})
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_listing_may_carry_its_own_price_on_any_platform() {
+        for platform in Platform::ALL {
+            let own =
+                PlatformAttributes::from_json(platform, serde_json::json!({"price": "999.00"}))
+                    .unwrap();
+            assert_eq!(own.own_price(), Some(OwnPrice::parse("999").unwrap()));
+            let error =
+                PlatformAttributes::from_json(platform, serde_json::json!({"price": "nine"}))
+                    .unwrap_err();
+            assert!(error.contains("price"), "{error}");
+            assert_eq!(PlatformAttributes::empty(platform).own_price(), None);
+        }
     }
 
     #[test]

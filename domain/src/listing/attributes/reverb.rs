@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::listing::price::OwnPrice;
+
 /// Reverb's fields for `POST /api/listings`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -13,4 +15,7 @@ pub struct ReverbAttributes {
     /// Reverb category UUIDs.
     pub categories: Vec<String>,
     pub shipping_profile_id: Option<String>,
+    /// The listing's own price, in its currency (`"999.00"`): kept
+    /// whatever the product's price or the platform's price rule does.
+    pub price: Option<OwnPrice>,
 }

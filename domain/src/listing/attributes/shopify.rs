@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::listing::price::OwnPrice;
+
 /// Shopify's fields for `productCreate`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -12,4 +14,7 @@ pub struct ShopifyAttributes {
     pub status: Option<String>,
     /// The inventory location GID; defaults to `SHOPIFY_LOCATION_ID`.
     pub location_id: Option<String>,
+    /// The listing's own price, in its currency (`"999.00"`): kept
+    /// whatever the product's price or the platform's price rule does.
+    pub price: Option<OwnPrice>,
 }

@@ -22,10 +22,18 @@ enum Kind {
     Pairs,
 }
 
+/// A listing's own price, on every platform (`listing::price`).
+const OWN_PRICE: (&str, &str, Kind) = (
+    "price",
+    "Own price (blank: the product's, moved by the platform's price rule)",
+    Kind::Text,
+);
+
 /// The fields of each platform's attributes (`domain/src/listing/attributes`).
 fn fields(platform: Platform) -> &'static [(&'static str, &'static str, Kind)] {
     match platform {
         Platform::Ebay => &[
+            OWN_PRICE,
             ("category_id", "Category id (e.g. 33034)", Kind::Text),
             (
                 "condition_id",
@@ -42,6 +50,7 @@ fn fields(platform: Platform) -> &'static [(&'static str, &'static str, Kind)] {
             ("payment_profile_id", "Payment policy id", Kind::Text),
         ],
         Platform::Reverb => &[
+            OWN_PRICE,
             ("make", "Make (default: the brand)", Kind::Text),
             ("model", "Model (default: the model)", Kind::Text),
             ("condition_uuid", "Condition UUID", Kind::Text),
@@ -49,6 +58,7 @@ fn fields(platform: Platform) -> &'static [(&'static str, &'static str, Kind)] {
             ("shipping_profile_id", "Shipping profile id", Kind::Text),
         ],
         Platform::Shopify => &[
+            OWN_PRICE,
             ("product_type", "Product type", Kind::Text),
             ("vendor", "Vendor (default: the brand)", Kind::Text),
             ("tags", "Tags, comma-separated", Kind::List),
@@ -56,6 +66,7 @@ fn fields(platform: Platform) -> &'static [(&'static str, &'static str, Kind)] {
             ("location_id", "Location GID", Kind::Text),
         ],
         Platform::Vr => &[
+            OWN_PRICE,
             ("category", "Category", Kind::Text),
             ("sub_category", "Sub-category", Kind::Text),
             ("brand", "Brand (default: the brand)", Kind::Text),

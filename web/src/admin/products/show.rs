@@ -174,7 +174,7 @@ fn marketplaces(
     let sku = &item.sku;
     html! {
         table.stack {
-            thead { tr { th { "Platform" } th { "Status" } th { "External id" } th { "Last outcome" } @if actions { th { "Actions" } } } }
+            thead { tr { th { "Platform" } th { "Status" } th { "External id" } th { "Price" } th { "Last outcome" } @if actions { th { "Actions" } } } }
             tbody {
                 @for platform in Platform::ALL {
                     @let latest = listings.iter().rfind(|l| l.platform == platform.as_str());
@@ -195,6 +195,11 @@ fn marketplaces(
                                     (None, Some(url)) => a href=(url) rel="noopener noreferrer" target="_blank" { "listing" },
                                     (None, None) => "",
                                 }
+                            }
+                        }
+                        td.price data-label="Price" {
+                            @if let Some((price, currency)) = latest.and_then(|l| l.price.as_ref().zip(l.currency.as_ref())) {
+                                (price) " " (currency)
                             }
                         }
                         td data-label="Last outcome" { (latest.map(|l| l.last_outcome.as_str()).unwrap_or_default()) }

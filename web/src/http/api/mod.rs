@@ -56,6 +56,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::get))
         .routes(routes!(settings::set_dropdown_sort))
         .routes(routes!(settings::map_category))
+        .routes(routes!(settings::set_price_rule))
 }
 
 pub(crate) fn router() -> Router<AppState> {

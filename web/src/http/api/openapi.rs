@@ -134,6 +134,19 @@ pub(crate) struct CategoryMapInput {
     pub(crate) ebay_item_specifics: Option<std::collections::BTreeMap<String, String>>,
 }
 
+/// One platform's price rule: its listings show the product's price moved
+/// by `percent`, rounded to the cent; a listing with its own price keeps
+/// it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PriceRuleInput {
+    /// ebay, reverb, shopify or vr.
+    pub(crate) platform: String,
+    /// A percentage between -90 and 200, at most two decimal places (a
+    /// number, or the same as a string); 0 removes the rule.
+    #[schema(value_type = f64)]
+    pub(crate) percent: serde_json::Number,
+}
+
 /// A picture uploaded as `multipart/form-data`.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct MediaUpload {
@@ -222,6 +235,13 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
             }),
         ),
         (
+            "PriceRuleInput",
+            of(PriceRuleInput {
+                platform: "reverb".into(),
+                percent: 5.into(),
+            }),
+        ),
+        (
             "MediaUpload",
             of(MediaUpload {
                 file: "(the image's bytes)".into(),
@@ -241,7 +261,7 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
     ),
     modifiers(&BearerToken),
     security(("bearer" = [])),
-    components(schemas(Error, NotReady, ProductInput, SaleInput, FlagNote, DropdownSortInput, CategoryMapInput, MediaUpload)),
+    components(schemas(Error, NotReady, ProductInput, SaleInput, FlagNote, DropdownSortInput, CategoryMapInput, PriceRuleInput, MediaUpload)),
 )]
 struct Frame;
 
@@ -332,7 +352,7 @@ mod tests {
             .values()
             .map(|item| item.as_object().unwrap().len())
             .sum();
-        assert_eq!(operations, 28, "{:?}", paths.keys());
+        assert_eq!(operations, 29, "{:?}", paths.keys());
         for (path, item) in paths {
             for (method, operation) in item.as_object().unwrap() {
                 let codes = operation["responses"].as_object().unwrap();
@@ -355,12 +375,13 @@ mod tests {
             &["status", "expected_version"],
         ]
         .concat();
-        let bodies: [(&str, &[&str]); 5] = [
+        let bodies: [(&str, &[&str]); 6] = [
             ("ProductInput", &product),
             ("SaleInput", products::sales::SALE_FIELDS),
             ("FlagNote", flags::RESOLVE_FIELDS),
             ("DropdownSortInput", settings::DROPDOWN_SORT_FIELDS),
             ("CategoryMapInput", settings::CATEGORY_FIELDS),
+            ("PriceRuleInput", settings::PRICE_RULE_FIELDS),
         ];
         for (schema, fields) in bodies {
             assert_eq!(properties(&doc, schema), sorted(fields), "{schema}");

@@ -1,6 +1,6 @@
 //! `/api/settings` and `/api/inventory/facets`: the shop's preferences
-//! (the dropdowns' order, the category map), and the filter dropdowns they
-//! order.
+//! (the dropdowns' order, the category map, the platforms' price rules),
+//! and the filter dropdowns they order.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +9,7 @@ use axum::Json;
 use cqrs_es::Aggregate;
 use riff_domain::listing::category_map::{CategoryEditInput, CategoryMap, VrCategory};
 use riff_domain::settings::{DropdownField, DropdownOrder};
+use riff_domain::value::Platform;
 use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
 use riff_projections::view::inventory::FacetValue;
 use riff_projections::view::settings::dropdown_sort;
@@ -28,6 +29,9 @@ pub(crate) struct ShopSettings {
     /// Where each of the shop's categories goes on each platform: Riff's
     /// defaults with the owner's edits.
     category_map: Vec<CategoryJson>,
+    /// Each platform's price rule, as a percentage of the product's price
+    /// (`{"reverb": "5"}`); a platform left out has none.
+    price_rules: BTreeMap<&'static str, String>,
 }
 
 /// One entry of the category map, in the shape `PUT`s of it take. A field
@@ -66,6 +70,7 @@ fn category_map(map: CategoryMap) -> Vec<CategoryJson> {
     )
 )]
 pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettings>, ApiError> {
+    let settings = state.ledger.load_settings().await?;
     Ok(Json(ShopSettings {
         currency: state.currency.to_string(),
         platform_priority: state
@@ -79,7 +84,12 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
             .into_iter()
             .map(|(f, o)| (f.as_str(), o.as_str()))
             .collect(),
-        category_map: category_map(state.ledger.load_settings().await?.category_map()),
+        category_map: category_map(settings.category_map()),
+        price_rules: settings
+            .price_rules
+            .iter()
+            .map(|(platform, percent)| (platform.as_str(), percent.value().to_string()))
+            .collect(),
     }))
 }
 
@@ -115,7 +125,6 @@ pub(crate) async fn set_dropdown_sort(
     get(State(state)).await
 }
 
-/// The fields `PUT /api/settings/category-map` takes.
 /// Every field a dropdown-sort body may carry.
 pub(crate) const DROPDOWN_SORT_FIELDS: &[&str] = &["field", "order"];
 
@@ -223,6 +232,55 @@ fn category_edit_input(body: &Map<String, Value>) -> Result<CategoryEditInput, A
         vr,
         shopify: text("shopify")?,
     })
+}
+
+/// Every field a price-rule body may carry.
+pub(crate) const PRICE_RULE_FIELDS: &[&str] = &["platform", "percent"];
+
+/// Sets one platform's price rule: its listings show the product's price
+/// moved by `percent` (rounded to the cent), unless a listing has its own
+/// price; `0` removes the rule. Answers the settings.
+#[utoipa::path(
+    put,
+    path = "/settings/price-rule",
+    tag = "settings",
+    request_body = crate::http::api::openapi::PriceRuleInput,
+    responses(
+        (status = 200, description = "The settings as changed", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+    )
+)]
+pub(crate) async fn set_price_rule(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<ShopSettings>, ApiError> {
+    let body = known_fields(body, PRICE_RULE_FIELDS)?;
+    let platform: Platform = match body.get("platform") {
+        Some(Value::String(s)) => s.parse()?,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "platform",
+                "must be a string: ebay, reverb, shopify or vr",
+            ))
+        }
+        None => return Err(ApiError::invalid("platform", "is required")),
+    };
+    // A number as JSON writes it, or the same as a string.
+    let percent = match body.get("percent") {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "percent",
+                "must be a number such as 5, -10 or 7.5 (0 removes the rule)",
+            ))
+        }
+        None => return Err(ApiError::invalid("percent", "is required")),
+    };
+    let meta = EventMetadata::new("api", Source::Api);
+    actions::set_price_rule(&state, platform, &percent, &meta).await?;
+    get(State(state)).await
 }
 
 #[derive(Serialize)]
