@@ -22,6 +22,7 @@
 pub mod dropbox;
 pub mod ebay;
 pub mod http;
+mod pictures;
 pub mod reverb;
 pub mod secret;
 pub mod shopify;

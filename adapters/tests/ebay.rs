@@ -8,7 +8,7 @@ mod support;
 
 use chrono::{Duration, Utc};
 use riff_adapters::ebay::simulator::{
-    Fault, FaultPlan, SimStatus, WebhookTarget, API_PATH, OAUTH_PATH,
+    Fault, FaultPlan, SimStatus, WebhookTarget, API_PATH, MEDIA_PATH, OAUTH_PATH,
 };
 use riff_adapters::ebay::webhook::{self, soap_action_event};
 use riff_adapters::ebay::wire::{self, GetOrdersResponse};
@@ -876,4 +876,124 @@ async fn ebay_refuses_a_listing_it_would_not_accept_with_its_own_error() {
         panic!("an item with no location was listed");
     };
     assert!(message.contains("location"), "{message}");
+}
+
+/// A PNG as far as its signature goes, which is all either side checks.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-front-of-the-guitar";
+
+/// Serves a picture and a text file on 127.0.0.1, as Riff's own
+/// `/media/…` does on an address eBay cannot reach; returns its base URL.
+async fn picture_host() -> String {
+    use axum::routing::get;
+    let router = axum::Router::new()
+        .route(
+            "/front.png",
+            get(|| async { ([(axum::http::header::CONTENT_TYPE, "image/png")], PNG) }),
+        )
+        .route("/notes.txt", get(|| async { "not a picture" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
+}
+
+/// A client that uploads pictures through the simulator's Media API, as
+/// Riff does when RIFF_PUBLIC_URL is not a public https address.
+async fn start_uploading() -> (EbaySimulator, EbayClient) {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    let mut config = EbayConfig::new(
+        format!("{base}{API_PATH}"),
+        Secret::new("v^1.1#sim-access-0"),
+    );
+    config.retry = RetryPolicy::immediate(5);
+    config.listing.postal_code = Some("M1 1AE".into());
+    config.media_api_url = Some(format!("{base}{MEDIA_PATH}"));
+    (
+        simulator,
+        EbayClient::new(config).expect("the HTTP client builds"),
+    )
+}
+
+#[tokio::test]
+async fn pictures_ebay_cannot_fetch_are_uploaded_once_and_listed_by_their_eps_address() {
+    let (sim, ebay) = start_uploading().await;
+    let host = picture_host().await;
+    let mut listing = request("Fender Stratocaster 1962", "1500.00");
+    listing.picture_urls = vec![format!("{host}/front.png")];
+    let published = ebay.publish(&listing).await.expect("published");
+
+    let hosted = sim.hosted_images();
+    assert_eq!(hosted.len(), 1);
+    assert_eq!(hosted[0].bytes, PNG, "eBay got the picture's own bytes");
+    assert_eq!(hosted[0].content_type, "image/png");
+    let listed = sim.listing(&published.external_id).expect("the listing");
+    assert_eq!(listed.picture_urls.len(), 1);
+    assert!(
+        listed.picture_urls[0].contains(&format!("/images/g/{}/", hosted[0].image_id)),
+        "{:?}",
+        listed.picture_urls
+    );
+    // The EPS address serves the picture.
+    let served = reqwest::get(&listed.picture_urls[0]).await.unwrap();
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+
+    // A revision lists the same EPS address without uploading again.
+    listing.details.title = "Fender Stratocaster 1962 Fiesta Red".into();
+    ebay.revise(&published.external_id, &listing)
+        .await
+        .expect("revised");
+    assert_eq!(sim.hosted_images().len(), 1);
+    let revised = sim.listing(&published.external_id).expect("the listing");
+    assert_eq!(revised.picture_urls, listed.picture_urls);
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_picture_is_refused_before_ebay_is_asked() {
+    let (sim, ebay) = start_uploading().await;
+    let host = picture_host().await;
+    let mut listing = request("Fender Stratocaster 1962", "1500.00");
+    listing.picture_urls = vec![format!("{host}/notes.txt")];
+    let refused = ebay.publish(&listing).await.expect_err("refused");
+    let PortError::Validation { message, .. } = refused else {
+        panic!("a validation error: {refused:?}");
+    };
+    assert!(message.contains("notes.txt"), "{message}");
+    assert!(sim.hosted_images().is_empty());
+    assert!(sim.listings().is_empty(), "nothing was listed");
+}
+
+#[tokio::test]
+async fn a_token_the_media_api_refuses_is_refreshed_once_and_the_upload_goes_through() {
+    let simulator = EbaySimulator::default();
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    let mut config = EbayConfig::new(format!("{base}{API_PATH}"), Secret::new("stale-token"));
+    config.listing.postal_code = Some("M1 1AE".into());
+    config.media_api_url = Some(format!("{base}{MEDIA_PATH}"));
+    config.refresh = Some(OAuthRefresh {
+        refresh_token: Secret::new("v^1.1#sim-refresh"),
+        client_id: "Riff-Sim-PRD".into(),
+        client_secret: Secret::new("PRD-sim-secret"),
+        oauth_url: format!("{base}{OAUTH_PATH}"),
+    });
+    let ebay = EbayClient::new(config).expect("the HTTP client builds");
+    let host = picture_host().await;
+    let mut listing = request("Fender Stratocaster 1962", "1500.00");
+    listing.picture_urls = vec![format!("{host}/front.png")];
+    ebay.publish(&listing).await.expect("published");
+    assert_eq!(simulator.hosted_images().len(), 1);
+}
+
+#[tokio::test]
+async fn with_a_public_address_the_picture_urls_are_listed_as_they_are() {
+    let (sim, ebay) = start(false).await;
+    let published = ebay
+        .publish(&request("Fender Stratocaster 1962", "1500.00"))
+        .await
+        .expect("published");
+    let listed = sim.listing(&published.external_id).expect("the listing");
+    assert_eq!(listed.picture_urls, ["https://example.com/1.jpg"]);
+    assert!(sim.hosted_images().is_empty());
 }

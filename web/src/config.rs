@@ -182,6 +182,10 @@ impl Config {
     pub fn marketplaces(&self) -> crate::platforms::Marketplaces {
         let mut marketplaces = self.marketplaces.clone();
         marketplaces.vr_currency.get_or_insert(self.currency);
+        marketplaces.pictures_public = self
+            .public_url
+            .as_deref()
+            .is_some_and(crate::public_net::reachable_https);
         marketplaces
     }
 }

@@ -16,6 +16,8 @@ use crate::config::parse_secret;
 
 const EBAY_API_URL: &str = "https://api.ebay.com/ws/api.dll";
 const EBAY_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";
+/// eBay's Media API (production), where pictures are uploaded.
+const EBAY_MEDIA_API_URL: &str = "https://apim.ebay.com/commerce/media/v1_beta";
 const REVERB_API_URL: &str = "https://api.reverb.com/api";
 const SHOPIFY_API_VERSION: &str = "2025-07";
 const VR_BASE_URL: &str = "https://www.vintageandrare.com";
@@ -51,6 +53,20 @@ pub struct Marketplaces {
         global = true
     )]
     pub ebay_oauth_url: String,
+    /// eBay's Media API, where pictures are uploaded when eBay cannot
+    /// fetch them from RIFF_PUBLIC_URL.
+    #[arg(
+        long,
+        env = "EBAY_MEDIA_API_URL",
+        default_value = EBAY_MEDIA_API_URL,
+        global = true
+    )]
+    pub ebay_media_api_url: String,
+    /// Whether the marketplaces can fetch the pictures from Riff's own
+    /// address (RIFF_PUBLIC_URL is a public https one); set from the
+    /// configuration, not a setting of its own.
+    #[arg(skip)]
+    pub pictures_public: bool,
     /// The eBay site: 3 is the UK.
     #[arg(long, env = "EBAY_SITE_ID", default_value_t = 3, global = true)]
     pub ebay_site_id: u32,
@@ -166,6 +182,8 @@ impl Default for Marketplaces {
             ebay_client_id: None,
             ebay_client_secret: None,
             ebay_oauth_url: EBAY_OAUTH_URL.to_owned(),
+            ebay_media_api_url: EBAY_MEDIA_API_URL.to_owned(),
+            pictures_public: false,
             ebay_site_id: 3,
             ebay_location: None,
             ebay_postal_code: None,
@@ -290,6 +308,9 @@ impl Marketplaces {
                         client_secret: client_secret.clone(),
                         oauth_url: self.ebay_oauth_url.clone(),
                     });
+                }
+                if !self.pictures_public {
+                    config.media_api_url = Some(self.ebay_media_api_url.clone());
                 }
                 Ok(Arc::new(EbayClient::new(config).map_err(invalid)?))
             }

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use riff_adapters::ebay::simulator::{SimConfig, API_PATH, OAUTH_PATH};
+use riff_adapters::ebay::simulator::{SimConfig, API_PATH, MEDIA_PATH, OAUTH_PATH};
 use riff_adapters::ebay::EbaySimulator;
 use riff_adapters::reverb::ReverbSimulator;
 use riff_adapters::shopify::ShopifySimulator;
@@ -164,6 +164,7 @@ impl Simulators {
             ebay_client_id: Some(c.client_id.clone()),
             ebay_client_secret: Some(Secret::new(c.client_secret.clone())),
             ebay_oauth_url: format!("{base}{OAUTH_PATH}"),
+            ebay_media_api_url: format!("{base}{MEDIA_PATH}"),
             reverb_api_url: format!("{base}/api"),
             reverb_api_token: Some(Secret::new(REVERB_TOKEN)),
             shopify_shop_url: Some(base.to_owned()),
@@ -285,6 +286,7 @@ impl Simulators {
              EBAY_CLIENT_ID={}\n\
              EBAY_CLIENT_SECRET={}\n\
              EBAY_OAUTH_URL={base}{OAUTH_PATH}\n\
+             EBAY_MEDIA_API_URL={base}{MEDIA_PATH}\n\
              EBAY_LOCATION={EBAY_LOCATION}\n\
              EBAY_POSTAL_CODE={EBAY_POSTAL_CODE}\n\
              EBAY_SHIPPING_PROFILE_ID={}\n\

@@ -90,14 +90,6 @@ impl Application {
             .map(Arc::new);
         let metrics = Arc::new(Metrics::default());
         let ledger = Arc::new(Ledger::new(&db));
-        let engine = Arc::new(Engine::new(
-            db.clone(),
-            ledger.clone(),
-            projector.clone(),
-            platforms,
-            crate::sync::Shop::from(config),
-            metrics.clone(),
-        ));
         let listener =
             TcpListener::bind(config.bind)
                 .await
@@ -105,6 +97,22 @@ impl Application {
                     addr: config.bind,
                     source,
                 })?;
+        let mut shop = crate::sync::Shop::from(config);
+        if config.public_url.is_none() {
+            // Without RIFF_PUBLIC_URL the pictures are fetched from where
+            // Riff listens: the port bound, not a `:0` asked for.
+            if let Ok(bound) = listener.local_addr() {
+                shop.public_url = format!("http://{bound}");
+            }
+        }
+        let engine = Arc::new(Engine::new(
+            db.clone(),
+            ledger.clone(),
+            projector.clone(),
+            platforms,
+            shop,
+            metrics.clone(),
+        ));
         let state = AppState {
             ledger,
             db,

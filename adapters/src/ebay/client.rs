@@ -13,10 +13,10 @@
 //! retry at a higher level anyway: the listing id goes out as eBay's `UUID`,
 //! and a repeat comes back as error 488 naming the listing already made.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -103,6 +103,10 @@ pub struct EbayConfig {
     pub item_url_prefix: Option<String>,
     /// Retries for reads.
     pub retry: RetryPolicy,
+    /// The Media API's root (`…/commerce/media/v1_beta`) to upload the
+    /// pictures through, when eBay cannot fetch them from Riff's address;
+    /// `None` lists the picture URLs as they are (see [`super::media`]).
+    pub media_api_url: Option<String>,
 }
 
 impl EbayConfig {
@@ -119,6 +123,7 @@ impl EbayConfig {
             listing: ListingDefaults::default(),
             item_url_prefix: Some("https://www.ebay.co.uk/itm/".into()),
             retry: RetryPolicy::default(),
+            media_api_url: None,
         }
     }
 }
@@ -210,11 +215,14 @@ impl Default for ListingDefaults {
 /// The eBay adapter.
 #[derive(Debug)]
 pub struct EbayClient {
-    config: EbayConfig,
-    http: reqwest::Client,
+    pub(super) config: EbayConfig,
+    pub(super) http: reqwest::Client,
     /// The access token in use: starts as `config.token`, replaced by each
     /// refresh. Never held across an await.
     token: RwLock<Secret>,
+    /// Each picture uploaded through the Media API, by Riff's URL, with
+    /// the EPS address eBay gave it. Never held across an await.
+    pub(super) hosted: Mutex<HashMap<String, String>>,
 }
 
 impl EbayClient {
@@ -223,6 +231,7 @@ impl EbayClient {
     pub fn new(config: EbayConfig) -> Result<Self, PortError> {
         Ok(Self {
             token: RwLock::new(config.token.clone()),
+            hosted: Mutex::new(HashMap::new()),
             http: http::client()?,
             config,
         })
@@ -263,7 +272,7 @@ impl EbayClient {
         }
     }
 
-    fn current_token(&self) -> Secret {
+    pub(super) fn current_token(&self) -> Secret {
         self.token
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -311,7 +320,11 @@ impl EbayClient {
     }
 
     /// The refresh-token grant (§1.10): a new access token replaces the old.
-    async fn refresh(&self, refresh: &OAuthRefresh, requests: &AtomicU32) -> Result<(), PortError> {
+    pub(super) async fn refresh(
+        &self,
+        refresh: &OAuthRefresh,
+        requests: &AtomicU32,
+    ) -> Result<(), PortError> {
         requests.fetch_add(1, Ordering::Relaxed);
         let response = self
             .http
@@ -430,8 +443,13 @@ impl EbayClient {
         })
     }
 
-    /// The `Item` of an Add or a Revise, built from the request.
-    fn item(&self, request: &PublishRequest) -> Result<ItemToList, PortError> {
+    /// The `Item` of an Add or a Revise, built from the request and the
+    /// picture addresses to list.
+    fn item(
+        &self,
+        request: &PublishRequest,
+        pictures: Vec<String>,
+    ) -> Result<ItemToList, PortError> {
         let PlatformAttributes::Ebay(attributes) = &request.attributes else {
             return Err(PortError::Validation {
                 field: Some("attributes".into()),
@@ -459,8 +477,8 @@ impl EbayClient {
             quantity: Some(request.quantity),
             sku: Some(request.sku.to_string()),
             currency: Some(request.price.currency.to_string()),
-            picture_details: (!request.picture_urls.is_empty()).then(|| PictureDetails {
-                picture_url: request.picture_urls.clone(),
+            picture_details: (!pictures.is_empty()).then_some(PictureDetails {
+                picture_url: pictures,
             }),
             item_specifics: Some(item_specifics(attributes, &details.brand, &details.model)),
             seller_profiles: seller_profiles(attributes, &self.config.listing),
@@ -513,7 +531,8 @@ impl Marketplace for EbayClient {
 
     #[tracing::instrument(skip_all, fields(sku = %request.sku, listing_id = %request.listing_id))]
     async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError> {
-        let mut item = self.item(request)?;
+        let pictures = self.listed_pictures(&request.picture_urls).await?;
+        let mut item = self.item(request, pictures)?;
         item.uuid = Some(ebay_uuid(request.listing_id));
         item.country = Some(self.config.listing.country.clone());
         item.location.clone_from(&self.config.listing.location);
@@ -555,7 +574,8 @@ impl Marketplace for EbayClient {
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
     async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
-        let mut item = self.item(request)?;
+        let pictures = self.listed_pictures(&request.picture_urls).await?;
+        let mut item = self.item(request, pictures)?;
         item.item_id = Some(external_id.to_owned());
         let revise = ReviseFixedPriceItemRequest {
             xmlns: wire::NAMESPACE.to_owned(),

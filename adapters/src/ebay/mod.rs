@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod error;
+mod media;
 pub mod simulator;
 pub mod webhook;
 pub mod wire;

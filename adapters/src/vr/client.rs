@@ -49,9 +49,9 @@ use rust_decimal::Decimal;
 use tokio::sync::Mutex;
 
 use super::browser::{self, BrowserConfig};
-use super::pictures::{self, Picture};
-use super::wire::{self, BrandForm, ExportRow, ItemForm, LoginForm, ProductIdForm};
+use super::wire::{self, BrandForm, ExportRow, ItemForm, LoginForm, ProductIdForm, MAX_PICTURES};
 use crate::http::{self, RetryPolicy};
+use crate::pictures::{self, Picture};
 use crate::Secret;
 
 /// The export is about 3 MB for 1,500 items and V&R builds it slowly; RIFF
@@ -596,7 +596,8 @@ impl Marketplace for VrClient {
             return Ok(self.published(&existing.product_id));
         }
         let mut form = item_form(request)?;
-        let pictures = pictures::fetch_all(&self.pictures, &request.picture_urls).await?;
+        let pictures =
+            pictures::fetch_all(&self.pictures, &request.picture_urls, MAX_PICTURES, "V&R").await?;
         let (unique_id, version) = self.form_tokens(ITEM_FORM, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;
@@ -619,7 +620,8 @@ impl Marketplace for VrClient {
         let requests = AtomicU32::new(0);
         let path = format!("{ITEM_FORM}/{}", id_segment(external_id)?);
         let mut form = item_form(request)?;
-        let pictures = pictures::fetch_all(&self.pictures, &request.picture_urls).await?;
+        let pictures =
+            pictures::fetch_all(&self.pictures, &request.picture_urls, MAX_PICTURES, "V&R").await?;
         let (unique_id, version) = self.form_tokens(&path, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;

@@ -13,7 +13,6 @@
 
 pub mod browser;
 pub mod client;
-mod pictures;
 pub mod simulator;
 pub mod wire;
 

@@ -663,9 +663,50 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     assert!(page.contains("Not ready: a picture"), "{page}");
 }
 
+/// A shop whose Riff has no public address (the tests' own, on the
+/// loopback): eBay cannot fetch the pictures, so they are uploaded through
+/// its Media API, and the listing names eBay's copies. V&R takes the same
+/// bytes in its form; both have the product's picture, byte for byte.
+async fn a_shop_without_a_public_address_uploads_its_pictures_to_ebay(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    app.create_product(&riff_tests::guitar("PIC-EBAY", "Gibson ES-335 1964"))
+        .await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(crate::admin_products::PNG).file_name("front.png"),
+    );
+    let uploaded = app
+        .client
+        .post(app.url("/api/products/PIC-EBAY/media"))
+        .bearer_auth(riff_tests::TOKEN)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let p = crate::sync::list_everywhere(&app, "PIC-EBAY").await;
+
+    let hosted = sims.ebay().hosted_images();
+    assert_eq!(hosted.len(), 1, "one picture, uploaded once");
+    assert_eq!(hosted[0].bytes, crate::admin_products::PNG);
+    let item = listing(&p, Platform::Ebay)["external_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let on_ebay = sims.ebay().listing(&item).unwrap();
+    assert_eq!(on_ebay.picture_urls.len(), 1);
+    assert!(
+        on_ebay.picture_urls[0].contains(&format!("/images/g/{}/", hosted[0].image_id)),
+        "eBay lists its own copy, not Riff's unreachable address: {:?}",
+        on_ebay.picture_urls
+    );
+}
+
 on_both_backends!(
     each_platform_receives_its_category_condition_and_terms,
     readiness_names_what_each_platform_still_needs,
+    a_shop_without_a_public_address_uploads_its_pictures_to_ebay,
 );
 
 async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Backend) {

@@ -8,11 +8,13 @@
 //! the error codes of `docs/wire-formats.md` §1.9, so the client is tested
 //! against it over a socket, and `riff demo` can run without eBay.
 
+mod media;
 mod rules;
 mod server;
 mod state;
 mod webhook;
 
+pub use media::{HostedImage, MEDIA_PATH};
 pub use server::{ControlError, EbaySimulator, Fault, FaultPlan, SimConfig, API_PATH, OAUTH_PATH};
 pub use state::{SimListing, SimSale, SimStatus};
 pub use webhook::WebhookTarget;

@@ -20,7 +20,7 @@ use axum::extract::State as AxumState;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -34,6 +34,7 @@ use super::super::wire::{
     GetItemRequest, GetMyeBaySellingRequest, GetOrdersRequest, ReviseFixedPriceItemRequest,
     TokenError, TokenResponse,
 };
+use super::media::{self, HostedImage, MEDIA_PATH};
 use super::state::{error, timestamp, Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
 use crate::simulator::delivery;
@@ -105,6 +106,8 @@ struct Inner {
     /// EndFixedPriceItem requests per ItemID, faulted ones included.
     end_requests: HashMap<String, u32>,
     webhook: Option<WebhookTarget>,
+    /// Pictures uploaded through the Media API, in order.
+    images: Vec<HostedImage>,
 }
 
 impl Inner {
@@ -144,6 +147,7 @@ impl EbaySimulator {
                 write_requests: 0,
                 end_requests: HashMap::new(),
                 webhook: None,
+                images: Vec::new(),
             })),
         }
     }
@@ -155,11 +159,47 @@ impl EbaySimulator {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Whether `token` is an access token the simulated eBay accepts now.
+    pub(super) fn accepts_token(&self, token: &str) -> bool {
+        self.lock().state.tokens.contains(token)
+    }
+
+    /// Keeps an uploaded picture; returns its image id.
+    pub(super) fn host_image(&self, content_type: &'static str, bytes: Vec<u8>) -> String {
+        let mut inner = self.lock();
+        let image_id = format!("sim{:06}", inner.images.len() + 1);
+        inner.images.push(HostedImage {
+            image_id: image_id.clone(),
+            content_type,
+            bytes,
+        });
+        image_id
+    }
+
+    /// A picture uploaded through the Media API, by its image id.
+    pub fn hosted_image(&self, image_id: &str) -> Option<HostedImage> {
+        self.lock()
+            .images
+            .iter()
+            .find(|image| image.image_id == image_id)
+            .cloned()
+    }
+
+    /// Every picture uploaded through the Media API, in order.
+    pub fn hosted_images(&self) -> Vec<HostedImage> {
+        self.lock().images.clone()
+    }
+
     /// The simulator's routes, to mount or serve.
     pub fn router(&self) -> Router {
         Router::new()
             .route(API_PATH, post(trading))
             .route(OAUTH_PATH, post(oauth_token))
+            .route(
+                &format!("{MEDIA_PATH}/image/create_image_from_file"),
+                post(media::create_image_from_file),
+            )
+            .route("/images/g/{image_id}/{name}", get(media::hosted_image))
             .with_state(self.clone())
     }
 

@@ -1,7 +1,8 @@
-//! The listing's pictures for V&R's item form. V&R takes pictures as file
-//! uploads in the form itself (§4.1: `upload_file_box_1…N`), not as URLs the
-//! site fetches, as eBay, Reverb and Shopify do; so Riff fetches each URL
-//! and sends the bytes.
+//! A listing's pictures as bytes, for the platforms that take uploads
+//! rather than fetch an address: V&R's item form (§4.1:
+//! `upload_file_box_1…N`), and eBay's Media API when Riff's own address is
+//! not one eBay can reach. Riff fetches each URL (its own `/media/…`, as a
+//! rule) and hands the bytes on.
 
 use std::time::Duration;
 
@@ -10,7 +11,6 @@ use reqwest::StatusCode;
 use riff_domain::port::PortError;
 use riff_domain::value::ImageFormat;
 
-use super::wire::MAX_PICTURES;
 use crate::http;
 
 /// The largest picture sent; Riff's own uploads stop at the same size.
@@ -21,43 +21,57 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One picture, ready to go in the form.
 #[derive(Debug, Clone)]
-pub(super) struct Picture {
+pub(crate) struct Picture {
     /// `picture-<n>.<ext>`: Riff's own names, so that nothing from a URL
     /// reaches the multipart headers.
-    pub(super) file_name: String,
-    pub(super) format: ImageFormat,
-    pub(super) bytes: Bytes,
+    pub(crate) file_name: String,
+    pub(crate) format: ImageFormat,
+    pub(crate) bytes: Bytes,
 }
 
-/// Fetches the first [`MAX_PICTURES`] of `urls`, in order.
+/// Fetches the first `max` of `urls` (what `platform` takes), in order.
 ///
 /// # Errors
 /// [`PortError::Transient`] when a host cannot be reached or fails (5xx,
 /// 429), so the write can be tried again; [`PortError::Validation`] naming
 /// the URL when it is not http(s), is refused (4xx), is larger than 10 MB,
 /// or is not a JPEG, PNG or WebP picture.
-pub(super) async fn fetch_all(
+pub(crate) async fn fetch_all(
     client: &reqwest::Client,
     urls: &[String],
+    max: usize,
+    platform: &str,
 ) -> Result<Vec<Picture>, PortError> {
-    if urls.len() > MAX_PICTURES {
+    if urls.len() > max {
         tracing::warn!(
             pictures = urls.len(),
-            "V&R takes {MAX_PICTURES} pictures; the rest are not sent"
+            "{platform} takes {max} pictures; the rest are not sent"
         );
     }
     let mut pictures = Vec::new();
-    for (n, url) in urls.iter().take(MAX_PICTURES).enumerate() {
-        let bytes = fetch(client, url).await?;
-        let format = ImageFormat::sniff(&bytes)
-            .ok_or_else(|| refused(url, "is not a JPEG, PNG or WebP picture".into()))?;
-        pictures.push(Picture {
-            file_name: format!("picture-{}.{}", n + 1, format.extension()),
-            format,
-            bytes,
-        });
+    for (n, url) in urls.iter().take(max).enumerate() {
+        pictures.push(fetch_one(client, url, n + 1).await?);
     }
     Ok(pictures)
+}
+
+/// Fetches the picture at `url`, the `n`th of its listing.
+///
+/// # Errors
+/// As [`fetch_all`].
+pub(crate) async fn fetch_one(
+    client: &reqwest::Client,
+    url: &str,
+    n: usize,
+) -> Result<Picture, PortError> {
+    let bytes = fetch(client, url).await?;
+    let format = ImageFormat::sniff(&bytes)
+        .ok_or_else(|| refused(url, "is not a JPEG, PNG or WebP picture".into()))?;
+    Ok(Picture {
+        file_name: format!("picture-{n}.{}", format.extension()),
+        format,
+        bytes,
+    })
 }
 
 async fn fetch(client: &reqwest::Client, url: &str) -> Result<Bytes, PortError> {
