@@ -646,3 +646,59 @@ async fn reading_sales_alone_gives_the_scans_sales_without_reading_a_listing() {
     assert_eq!(sales.requests, 1, "one page of orders and no listing read");
     assert_eq!(simulator.requests() - before, 1);
 }
+
+/// A PNG as far as its signature goes, which is all either side checks.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-front-of-the-guitar";
+
+/// Serves a picture on 127.0.0.1, as Riff's own `/media/…` does on an
+/// address Shopify cannot reach; returns its URL.
+async fn picture_on_the_loopback() -> String {
+    use axum::routing::get;
+    let router = axum::Router::new().route(
+        "/front.png",
+        get(|| async { ([(axum::http::header::CONTENT_TYPE, "image/png")], PNG) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("{base}/front.png")
+}
+
+#[tokio::test]
+async fn a_new_product_is_created_with_its_pictures_by_url() {
+    let (simulator, shopify) = start().await;
+    let published = shopify
+        .publish(&request("PIC-1", "Gibson SG 1961", "1499.00"))
+        .await
+        .expect("published");
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.media, ["https://example.com/1.jpg"]);
+}
+
+#[tokio::test]
+async fn without_a_public_address_the_pictures_go_through_staged_uploads() {
+    let simulator = ShopifySimulator::new(TOKEN);
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    let mut config = ShopifyConfig::new(&base, Secret::new(TOKEN));
+    config.location_id = Some(LOCATION.into());
+    config.stage_pictures = true;
+    let shopify = ShopifyClient::new(config).expect("the HTTP client builds");
+    let mut listing = request("PIC-2", "Gibson SG 1961", "1499.00");
+    listing.picture_urls = vec![picture_on_the_loopback().await];
+    let published = shopify.publish(&listing).await.expect("published");
+
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.media.len(), 1);
+    assert!(
+        product.media[0].contains("/staged-uploads/"),
+        "{:?}",
+        product.media
+    );
+    assert_eq!(
+        simulator.staged_upload(&product.media[0]).as_deref(),
+        Some(PNG),
+        "Shopify holds the picture's own bytes"
+    );
+}

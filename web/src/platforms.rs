@@ -344,6 +344,7 @@ impl Marketplaces {
                     .shopify_publication_id
                     .clone()
                     .filter(|id| !id.trim().is_empty());
+                config.stage_pictures = !self.pictures_public;
                 Ok(Arc::new(ShopifyClient::new(config).map_err(invalid)?))
             }
             Platform::Vr => {

@@ -77,6 +77,10 @@ pub struct ShopifyConfig {
     pub page_size: u32,
     /// Retries for reads.
     pub retry: RetryPolicy,
+    /// Whether the pictures go through staged uploads (bytes fetched from
+    /// Riff and uploaded) because Shopify cannot fetch them from Riff's
+    /// address; otherwise Shopify is given the pictures' URLs.
+    pub stage_pictures: bool,
 }
 
 impl ShopifyConfig {
@@ -89,6 +93,7 @@ impl ShopifyConfig {
             publication_id: None,
             page_size: MAX_PAGE_SIZE,
             retry: RetryPolicy::default(),
+            stage_pictures: false,
         }
     }
 }
@@ -105,8 +110,8 @@ struct Budget {
 /// The Shopify adapter.
 #[derive(Debug)]
 pub struct ShopifyClient {
-    config: ShopifyConfig,
-    http: reqwest::Client,
+    pub(super) config: ShopifyConfig,
+    pub(super) http: reqwest::Client,
     budget: Mutex<Option<Budget>>,
     /// The location found when `SHOPIFY_LOCATION_ID` is unset, once found.
     found_location: tokio::sync::OnceCell<ChosenLocation>,
@@ -264,7 +269,7 @@ impl ShopifyClient {
     }
 
     /// A mutation, sent once; its payload when `userErrors` is empty.
-    async fn mutate<V: Serialize + Sync>(
+    pub(super) async fn mutate<V: Serialize + Sync>(
         &self,
         query: &str,
         field: &str,
@@ -684,11 +689,15 @@ impl Marketplace for ShopifyClient {
         let mut input = product_input(request, attributes);
         let status = attributes.status.clone().unwrap_or_else(|| "ACTIVE".into());
         input.status = Some(status.clone());
+        let media = self.media(request, &requests).await?;
         let payload = self
             .mutate(
                 wire::PRODUCT_CREATE,
                 "productCreate",
-                &ProductVars { product: input },
+                &ProductVars {
+                    product: input,
+                    media,
+                },
                 &requests,
             )
             .await?;
@@ -724,7 +733,10 @@ impl Marketplace for ShopifyClient {
         self.mutate(
             wire::PRODUCT_UPDATE,
             "productUpdate",
-            &ProductVars { product: input },
+            &ProductVars {
+                product: input,
+                media: None,
+            },
             &requests,
         )
         .await?;
@@ -752,7 +764,10 @@ impl Marketplace for ShopifyClient {
         self.mutate(
             wire::PRODUCT_UPDATE,
             "productUpdate",
-            &ProductVars { product: input },
+            &ProductVars {
+                product: input,
+                media: None,
+            },
             &requests,
         )
         .await

@@ -8,6 +8,7 @@
 //! - [`simulator`]: an in-memory Shopify answering the same operations.
 
 pub mod client;
+mod media;
 pub mod simulator;
 pub mod webhook;
 pub mod wire;

@@ -24,11 +24,12 @@ pub mod operation {
     pub const LOCATIONS: &str = "Locations";
     pub const PUBLICATIONS: &str = "Publications";
     pub const PUBLISH: &str = "Publish";
+    pub const STAGED_UPLOADS: &str = "StagedUploads";
 }
 
 /// §3.4 (a): creates the product and its one default variant.
-pub const PRODUCT_CREATE: &str = "mutation ProductCreate($product: ProductCreateInput!) { \
-productCreate(product: $product) { \
+pub const PRODUCT_CREATE: &str = "mutation ProductCreate($product: ProductCreateInput!, $media: [CreateMediaInput!]) { \
+productCreate(product: $product, media: $media) { \
 product { id title status onlineStoreUrl variants(first: 1) { nodes { id sku price inventoryQuantity inventoryItem { id } } } } \
 userErrors { field message } } }";
 
@@ -205,6 +206,9 @@ pub struct MutationPayload {
     pub product_variants: Option<Vec<Variant>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory_adjustment_group: Option<serde_json::Value>,
+    /// `stagedUploadsCreate`'s targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staged_targets: Option<Vec<StagedTarget>>,
 }
 
 /// A mutation's `data`: its one field, named for the mutation.
@@ -424,10 +428,68 @@ pub struct IdVars {
     pub id: String,
 }
 
-/// Variables of [`PRODUCT_CREATE`] and [`PRODUCT_UPDATE`].
+/// Variables of [`PRODUCT_CREATE`] and [`PRODUCT_UPDATE`]; `media` only
+/// on create.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductVars {
     pub product: ProductInput,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Vec<CreateMediaInput>>,
+}
+
+/// `CreateMediaInput`: a picture Shopify fetches from `originalSource` — a
+/// public URL, or a staged upload's `resourceUrl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMediaInput {
+    pub original_source: String,
+    /// `IMAGE`.
+    pub media_content_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt: Option<String>,
+}
+
+/// Asks where to upload files Shopify cannot fetch (`stagedUploadsCreate`).
+pub const STAGED_UPLOADS: &str = "mutation StagedUploads($input: [StagedUploadInput!]!) { \
+stagedUploadsCreate(input: $input) { \
+stagedTargets { url resourceUrl parameters { name value } } \
+userErrors { field message } } }";
+
+/// Variables of [`STAGED_UPLOADS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StagedUploadsVars {
+    pub input: Vec<StagedUploadInput>,
+}
+
+/// `StagedUploadInput` for one picture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedUploadInput {
+    /// `IMAGE`.
+    pub resource: String,
+    pub filename: String,
+    pub mime_type: String,
+    /// `POST`: a multipart form of `parameters` then the file.
+    pub http_method: String,
+    /// The file's size in bytes, as text (Shopify's `UnsignedInt64`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<String>,
+}
+
+/// Where to send one file, and what to send with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedTarget {
+    pub url: String,
+    pub resource_url: String,
+    #[serde(default)]
+    pub parameters: Vec<StagedParameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StagedParameter {
+    pub name: String,
+    pub value: String,
 }
 
 /// §3.4 (a) `ProductCreateInput` and (c) `ProductUpdateInput`: `id` only on

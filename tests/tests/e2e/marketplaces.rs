@@ -664,10 +664,10 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
 }
 
 /// A shop whose Riff has no public address (the tests' own, on the
-/// loopback): eBay cannot fetch the pictures, so they are uploaded through
-/// its Media API, and the listing names eBay's copies. V&R takes the same
-/// bytes in its form; both have the product's picture, byte for byte.
-async fn a_shop_without_a_public_address_uploads_its_pictures_to_ebay(backend: Backend) {
+/// loopback): eBay and Shopify cannot fetch the pictures, so they are
+/// uploaded — through eBay's Media API, whose copy the listing names, and
+/// Shopify's staged uploads — byte for byte.
+async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
     let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
     app.create_product(&riff_tests::guitar("PIC-EBAY", "Gibson ES-335 1964"))
@@ -701,12 +701,25 @@ async fn a_shop_without_a_public_address_uploads_its_pictures_to_ebay(backend: B
         "eBay lists its own copy, not Riff's unreachable address: {:?}",
         on_ebay.picture_urls
     );
+    // Shopify got the bytes through a staged upload.
+    let gid = listing(&p, Platform::Shopify)["external_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let on_shopify = sims.shopify().product(&gid).unwrap();
+    assert_eq!(on_shopify.media.len(), 1);
+    assert_eq!(
+        sims.shopify()
+            .staged_upload(&on_shopify.media[0])
+            .as_deref(),
+        Some(crate::admin_products::PNG)
+    );
 }
 
 on_both_backends!(
     each_platform_receives_its_category_condition_and_terms,
     readiness_names_what_each_platform_still_needs,
-    a_shop_without_a_public_address_uploads_its_pictures_to_ebay,
+    a_shop_without_a_public_address_uploads_its_pictures,
 );
 
 async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Backend) {

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use axum::extract::State as AxumState;
-use axum::http::header::RETRY_AFTER;
+use axum::http::header::{HOST, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -30,7 +30,7 @@ use tokio::net::TcpListener;
 use super::super::wire::{
     operation, Cost, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest, GraphqlResponse,
     IdVars, LevelVars, MutationPayload, PageVars, ProductVars, PublishVars, QuantityVars,
-    ThrottleStatus, VariantsVars,
+    StagedUploadsVars, ThrottleStatus, VariantsVars,
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
@@ -145,9 +145,20 @@ impl ShopifySimulator {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The bytes posted to a staged upload target, by its `resourceUrl`.
+    pub fn staged_upload(&self, resource_url: &str) -> Option<Vec<u8>> {
+        self.lock()
+            .state
+            .staged
+            .get(resource_url)
+            .cloned()
+            .flatten()
+    }
+
     pub fn router(&self) -> Router {
         Router::new()
             .route("/admin/api/{version}/graphql.json", post(graphql))
+            .route("/staged-uploads", post(staged_upload))
             .with_state(self.clone())
     }
 
@@ -429,6 +440,39 @@ fn mutation(field: &str, payload: &MutationPayload) -> Value {
     json!({ field: to_value(payload) })
 }
 
+/// A staged upload target (as Shopify's storage): the form's `key` names
+/// the target, `file` is the bytes. `204` as the storage answers.
+async fn staged_upload(
+    AxumState(sim): AxumState<ShopifySimulator>,
+    headers: HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let (mut key, mut file) = (None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("key") => key = field.text().await.ok(),
+            Some("file") => file = field.bytes().await.ok().map(|b| b.to_vec()),
+            _ => {}
+        }
+    }
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let (Some(key), Some(file)) = (key, file) else {
+        return (StatusCode::BAD_REQUEST, "key and file are required").into_response();
+    };
+    let resource_url = format!("http://{host}/staged-uploads/{key}");
+    let mut inner = sim.lock();
+    match inner.state.staged.get_mut(&resource_url) {
+        Some(slot) => {
+            *slot = Some(file);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => (StatusCode::FORBIDDEN, "no such upload target").into_response(),
+    }
+}
+
 async fn graphql(
     AxumState(sim): AxumState<ShopifySimulator>,
     headers: HeaderMap,
@@ -502,7 +546,12 @@ async fn graphql(
             tracing::debug!(refused, "the planned purchase could not be made");
         }
     }
-    run_operation(&mut inner, &request, &name)
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    run_operation(&mut inner, &request, &name, &host)
 }
 
 /// The injected `fault`, as Shopify's edge or API would answer it.
@@ -526,7 +575,12 @@ fn fault_response(fault: Fault, bucket: &Bucket) -> Response {
 }
 
 /// Runs one admitted operation against the store, charging the bucket.
-fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str) -> Response {
+fn run_operation(
+    inner: &mut Inner,
+    request: &GraphqlRequest<Value>,
+    name: &str,
+    host: &str,
+) -> Response {
     let is_query = request.query.trim_start().starts_with("query");
     let requested = if is_query {
         let first = request
@@ -545,8 +599,15 @@ fn run_operation(inner: &mut Inner, request: &GraphqlRequest<Value>, name: &str)
     let page_size = inner.page_size;
     let answer = match name {
         operation::PRODUCT_CREATE => variables::<ProductVars>(request).map(|v| {
-            let payload = inner.state.product_create(&v.product);
+            let media = v.media.unwrap_or_default();
+            let payload = inner.state.product_create(&v.product, &media);
             (mutation("productCreate", &payload), MUTATION_COST)
+        }),
+        operation::STAGED_UPLOADS => variables::<StagedUploadsVars>(request).map(|v| {
+            let payload = inner
+                .state
+                .staged_uploads(&format!("http://{host}"), &v.input);
+            (mutation("stagedUploadsCreate", &payload), MUTATION_COST)
         }),
         operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
             let payload = inner.state.product_update(&v.product);

@@ -12,10 +12,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::super::wire::{
-    Connection, IdRef, InventoryItemLevel, InventoryItemRef, InventoryLevel, InventoryQuantity,
-    InventorySetQuantitiesInput, LevelVars, LineItem, Location, LocationsData, MoneyBag, MoneyV2,
-    MutationPayload, Order, PageInfo, PageVars, Product, ProductInput, Publication,
-    PublicationsData, PublishVars, Shop, UserError, Variant, VariantsVars,
+    Connection, CreateMediaInput, IdRef, InventoryItemLevel, InventoryItemRef, InventoryLevel,
+    InventoryQuantity, InventorySetQuantitiesInput, LevelVars, LineItem, Location, LocationsData,
+    MoneyBag, MoneyV2, MutationPayload, Order, PageInfo, PageVars, Product, ProductInput,
+    Publication, PublicationsData, PublishVars, Shop, StagedParameter, StagedTarget,
+    StagedUploadInput, UserError, Variant, VariantsVars,
 };
 
 /// The first numeric id the simulator hands out, of the size Shopify's are.
@@ -101,6 +102,8 @@ pub struct SimProduct {
     pub revisions: u32,
     /// The sales channels (publication GIDs) it is published to.
     pub publications: Vec<String>,
+    /// The `originalSource` of each picture it was created with, in order.
+    pub media: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -130,6 +133,9 @@ pub(super) struct State {
     pub(super) currency: String,
     /// The first is the primary location.
     pub(super) locations: Vec<SimLocation>,
+    /// Staged upload targets by `resourceUrl`, with the bytes posted to
+    /// them once they have been.
+    pub(super) staged: BTreeMap<String, Option<Vec<u8>>>,
 }
 
 fn user_error(field: &[&str], message: &str, code: Option<&str>) -> Vec<UserError> {
@@ -228,6 +234,7 @@ impl State {
                 name: "Shop location".into(),
                 active: true,
             }],
+            staged: BTreeMap::new(),
         }
     }
 
@@ -266,6 +273,7 @@ impl State {
                 locations: BTreeMap::new(),
                 revisions: 0,
                 publications: Vec::new(),
+                media: Vec::new(),
                 created_at: Utc::now(),
             },
         );
@@ -320,11 +328,77 @@ impl State {
         Ok(order_id)
     }
 
-    /// `productCreate` (§3.4 (a)): one default variant, price 0, no SKU.
-    pub(super) fn product_create(&mut self, input: &ProductInput) -> MutationPayload {
+    /// `stagedUploadsCreate`: a target per file, under `base` (the
+    /// simulator's own address), to be posted to before it is used.
+    pub(super) fn staged_uploads(
+        &mut self,
+        base: &str,
+        input: &[StagedUploadInput],
+    ) -> MutationPayload {
+        let mut targets = Vec::new();
+        for (n, file) in input.iter().enumerate() {
+            if file.resource != "IMAGE" || file.http_method != "POST" || file.filename.is_empty() {
+                return refused(user_error(
+                    &["input", &n.to_string()],
+                    "Only IMAGE uploads by POST with a filename are accepted",
+                    None,
+                ));
+            }
+            let key = format!("tmp/{}/{}", self.staged.len() + 1, file.filename);
+            let resource_url = format!("{base}/staged-uploads/{key}");
+            self.staged.insert(resource_url.clone(), None);
+            targets.push(StagedTarget {
+                url: format!("{base}/staged-uploads"),
+                resource_url,
+                parameters: vec![
+                    StagedParameter {
+                        name: "key".into(),
+                        value: key,
+                    },
+                    StagedParameter {
+                        name: "Content-Type".into(),
+                        value: file.mime_type.clone(),
+                    },
+                ],
+            });
+        }
+        MutationPayload {
+            staged_targets: Some(targets),
+            ..MutationPayload::default()
+        }
+    }
+
+    /// `productCreate` (§3.4 (a)): one default variant, price 0, no SKU;
+    /// its pictures from `media`, each a URL or a staged upload that was
+    /// made.
+    pub(super) fn product_create(
+        &mut self,
+        input: &ProductInput,
+        media: &[CreateMediaInput],
+    ) -> MutationPayload {
         let title = input.title.as_deref().map(str::trim).unwrap_or_default();
         if title.is_empty() {
             return refused(user_error(&["title"], "Title can't be blank", None));
+        }
+        for (n, picture) in media.iter().enumerate() {
+            let index = n.to_string();
+            let source = picture.original_source.as_str();
+            if picture.media_content_type != "IMAGE" && picture.media_content_type != "VIDEO" {
+                return refused(user_error(
+                    &["media", &index, "mediaContentType"],
+                    "Media content type is invalid",
+                    None,
+                ));
+            }
+            let staged_but_empty = matches!(self.staged.get(source), Some(None));
+            let fetchable = source.starts_with("https://") || source.starts_with("http://");
+            if staged_but_empty || !fetchable {
+                return refused(user_error(
+                    &["media", &index, "originalSource"],
+                    "Image URL is invalid",
+                    Some("INVALID"),
+                ));
+            }
         }
         let status = match input.status.as_deref().map(SimStatus::parse) {
             None => SimStatus::Active,
@@ -336,6 +410,7 @@ impl State {
             return refused(user_error(&["id"], "Product does not exist", None));
         };
         product.status = status;
+        product.media = media.iter().map(|m| m.original_source.clone()).collect();
         apply(product, input);
         MutationPayload {
             product: Some(wire_product(product)),
