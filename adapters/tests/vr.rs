@@ -700,19 +700,29 @@ mod browser {
 }
 
 /// V&R's brand check (`/ajax/check_brand_exists`): a brand on its list
-/// answers its id, any other `0` — which Riff reads as "not known".
+/// answers its id, any other `0` — which Riff reads as "not known". An
+/// answer is kept for five minutes, so product pages do not ask each time.
 #[tokio::test]
 async fn the_brand_check_tells_a_known_brand_from_an_unknown_one() {
-    let (sim, vr) = start().await;
+    let sim = VrSimulator::new(USER, PASSWORD);
+    let base = sim.spawn().await.expect("bind 127.0.0.1:0");
+    let vr = client(&base, PASSWORD);
     assert_eq!(vr.knows_brand("Fender").await.unwrap(), Some(true));
     assert_eq!(vr.knows_brand("  gibson ").await.unwrap(), Some(true));
     assert_eq!(
         vr.knows_brand("Zzyzx Amplification").await.unwrap(),
         Some(false)
     );
+
+    let asked = sim.requests();
+    assert_eq!(vr.knows_brand("FENDER").await.unwrap(), Some(true));
+    assert_eq!(sim.requests(), asked, "answered from memory");
+
+    // A brand V&R learns is known to the next client that asks.
     sim.add_brand("Zzyzx Amplification");
+    let fresh = client(&base, PASSWORD);
     assert_eq!(
-        vr.knows_brand("Zzyzx Amplification").await.unwrap(),
+        fresh.knows_brand("Zzyzx Amplification").await.unwrap(),
         Some(true)
     );
 }

@@ -27,10 +27,11 @@
 //! once. With the browser path off, a challenge is an `Auth` error saying
 //! which settings to set.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -131,7 +132,16 @@ pub struct VrClient {
     /// (§4.1), so two calls re-logging in at once would end each other's
     /// session; and only one browser should pass one challenge.
     session: Mutex<Session>,
+    /// V&R's answers to the brand check, by brand (lowercased), for
+    /// [`BRAND_MEMORY`]: every product page asks, and V&R's list changes
+    /// rarely. Never held across an await.
+    brands: std::sync::Mutex<HashMap<String, (Instant, bool)>>,
 }
+
+/// How long a brand check's answer is kept (the original system kept it
+/// five minutes, for at most 200 brands).
+const BRAND_MEMORY: Duration = Duration::from_secs(300);
+const BRANDS_KEPT: usize = 200;
 
 #[derive(Debug)]
 struct Session {
@@ -205,6 +215,7 @@ impl VrClient {
             jar,
             site,
             session: Mutex::new(session),
+            brands: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -683,6 +694,17 @@ impl Marketplace for VrClient {
     #[tracing::instrument(skip(self))]
     /// `/ajax/check_brand_exists` (§4.1): the brand's id, or `0`.
     async fn knows_brand(&self, brand: &str) -> Result<Option<bool>, PortError> {
+        let key = brand.trim().to_lowercase();
+        let remembered = self
+            .brands
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < BRAND_MEMORY)
+            .map(|(_, known)| *known);
+        if let Some(known) = remembered {
+            return Ok(Some(known));
+        }
         let form = BrandForm {
             brand_name: brand.trim().to_owned(),
         };
@@ -699,14 +721,27 @@ impl Marketplace for VrClient {
                 &AtomicU32::new(0),
             )
             .await?;
-        match reply.body.trim() {
-            "0" => Ok(Some(false)),
-            id if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(true)),
-            other => Err(PortError::Protocol(format!(
-                "V&R answered /ajax/check_brand_exists with {:?}",
-                other.chars().take(80).collect::<String>()
-            ))),
+        let known = match reply.body.trim() {
+            "0" => false,
+            id if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => true,
+            other => {
+                return Err(PortError::Protocol(format!(
+                    "V&R answered /ajax/check_brand_exists with {:?}",
+                    other.chars().take(80).collect::<String>()
+                )))
+            }
+        };
+        let mut brands = self
+            .brands
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if brands.len() >= BRANDS_KEPT {
+            brands.retain(|_, (at, _)| at.elapsed() < BRAND_MEMORY);
         }
+        if brands.len() < BRANDS_KEPT {
+            brands.insert(key, (Instant::now(), known));
+        }
+        Ok(Some(known))
     }
 
     async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
