@@ -38,7 +38,10 @@ language sql stable as $$
         'UTF8')
 $$;
 
--- The existing log, linked once in position order.
+-- The existing log, linked once in position order, with no append
+-- (from a Riff still running the older binary) coming between.
+lock table events in exclusive mode;
+
 do $$
 declare
     e events%rowtype;
@@ -68,6 +71,11 @@ declare
     link bytea;
 begin
     if current_setting('riff.chain_turn_held', true) is distinct from 'yes' then
+        -- The newest link is read after the turn is taken; only READ
+        -- COMMITTED sees what committed while this transaction waited.
+        if current_setting('transaction_isolation') <> 'read committed' then
+            raise exception 'events are appended in READ COMMITTED transactions only (this one is %); the log''s hash chain depends on it', current_setting('transaction_isolation');
+        end if;
         perform pg_advisory_xact_lock(1919510118, 3);
         perform set_config('riff.chain_turn_held', 'yes', true);
     end if;
@@ -79,11 +87,14 @@ begin
     if current_setting('riff.keep_positions', true) = 'yes' and new.position is not null then
         -- A copy or a restore (`riff store copy`, `riff restore`) keeps each
         -- event's original position, in order, so that its link comes out
-        -- the same; the sequence follows.
-        if new.position <= coalesce(pg_sequence_last_value('events_position_seq'), 0) then
+        -- the same; the sequence follows. The end of the log is the newest
+        -- link (committed, or this transaction's own: the turn is held), not
+        -- the sequence, which a rolled-back attempt leaves moved on.
+        if new.position <= coalesce((select max(position) from events_chain), 0) then
             raise exception 'position % is not after the end of the log', new.position;
         end if;
-        perform setval('events_position_seq', new.position);
+        perform setval('events_position_seq', greatest(new.position,
+            coalesce(pg_sequence_last_value('events_position_seq'), 0)));
     else
         new.position := nextval('events_position_seq');
     end if;

@@ -574,7 +574,16 @@ impl Marketplace for EbayClient {
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
     async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
-        let pictures = self.listed_pictures(&request.picture_urls).await?;
+        // A price or quantity must reach eBay even when a picture cannot
+        // (Riff's address down for the CLI, a picture gone): without
+        // `PictureDetails` eBay keeps the pictures the listing has.
+        let pictures = match self.listed_pictures(&request.picture_urls).await {
+            Ok(pictures) => pictures,
+            Err(error) => {
+                tracing::warn!(%external_id, %error, "revising eBay without its pictures, which stay as they were");
+                Vec::new()
+            }
+        };
         let mut item = self.item(request, pictures)?;
         item.item_id = Some(external_id.to_owned());
         let revise = ReviseFixedPriceItemRequest {

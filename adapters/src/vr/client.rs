@@ -691,8 +691,10 @@ impl Marketplace for VrClient {
         })
     }
 
-    #[tracing::instrument(skip(self))]
-    /// `/ajax/check_brand_exists` (§4.1): the brand's id, or `0`.
+    /// `/ajax/check_brand_exists` (§4.1): the brand's id, or `0`. Asked
+    /// while an owner waits for a page, so not while the session is busy
+    /// with a long form post or an export: then the answer is "not known
+    /// yet" (`None`), and the publish will say.
     async fn knows_brand(&self, brand: &str) -> Result<Option<bool>, PortError> {
         let key = brand.trim().to_lowercase();
         let remembered = self
@@ -704,6 +706,9 @@ impl Marketplace for VrClient {
             .map(|(_, known)| *known);
         if let Some(known) = remembered {
             return Ok(Some(known));
+        }
+        if self.session.try_lock().is_err() {
+            return Ok(None);
         }
         let form = BrandForm {
             brand_name: brand.trim().to_owned(),
@@ -744,6 +749,7 @@ impl Marketplace for VrClient {
         Ok(Some(known))
     }
 
+    #[tracing::instrument(skip(self))]
     async fn get(&self, external_id: &str) -> Result<RemoteListing, PortError> {
         let rows = self.export(&AtomicU32::new(0)).await?;
         rows.iter()

@@ -253,6 +253,20 @@ pub async fn verify(
         }
     };
     let total = u64::try_from(total).unwrap_or_default();
+    // The walk stops at the end of the log as it is now: what is appended
+    // meanwhile is for the next walk, not a "missing" event.
+    let end: i64 = match store {
+        StorePool::Postgres(pool) => {
+            sqlx::query_scalar("select coalesce(max(position), 0) from events")
+                .fetch_one(pool)
+                .await?
+        }
+        StorePool::Sqlite(pool) => {
+            sqlx::query_scalar("select coalesce(max(position), 0) from events")
+                .fetch_one(pool)
+                .await?
+        }
+    };
     let mut previous = GENESIS;
     let mut checked = 0u64;
     let mut last_position = 0i64;
@@ -269,7 +283,8 @@ pub async fn verify(
         kept_head_position,
     };
     loop {
-        let page = read_page(store, last_position).await?;
+        let mut page = read_page(store, last_position).await?;
+        page.retain(|(event, _)| event.position <= end);
         if page.is_empty() {
             break;
         }
@@ -358,9 +373,11 @@ pub(crate) async fn read_page(
     }
 }
 
-/// The first link recorded after `position`, if any.
+/// The first link recorded after `position` whose event is not in the log
+/// (an event appended meanwhile has both), if any.
 async fn first_link_after(store: &StorePool, position: i64) -> Result<Option<i64>, sqlx::Error> {
-    let query = "select min(position) from events_chain where position > $1";
+    let query = "select min(c.position) from events_chain c where c.position > $1 \
+                 and not exists (select 1 from events e where e.position = c.position)";
     match store {
         StorePool::Postgres(pool) => {
             sqlx::query_scalar(query)

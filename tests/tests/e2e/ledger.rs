@@ -398,3 +398,39 @@ async fn on_sqlite_an_event_written_around_riff_is_named_by_the_walk() {
         "{found:?}"
     );
 }
+
+/// The newest event removed behind Riff's back (triggers dropped) leaves
+/// its link: the walk says it is missing, while events appended during a
+/// walk are not mistaken for missing ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_removed_last_event_is_named_missing() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_product(&guitar("GONE-1", "Fender Jazzmaster"))
+        .await;
+    app.create_product(&guitar("GONE-2", "Gibson Firebird"))
+        .await;
+    let db = app.database.connect().await;
+    assert!(chain::verify(&db.store, None, |_, _| {}).await.unwrap().ok);
+    let mut conn = db.views.acquire().await.unwrap();
+    let (last,): (i64,) = sqlx::query_as("select max(position) from events")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    for sql in [
+        "drop trigger events_no_delete".to_owned(),
+        format!("delete from events where position = {last}"),
+    ] {
+        sqlx::query(&sql).execute(&mut *conn).await.unwrap();
+    }
+    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(!found.ok);
+    assert_eq!(found.first_bad_position, Some(last), "{found:?}");
+    assert!(
+        found
+            .problem
+            .as_deref()
+            .unwrap_or_default()
+            .contains("missing"),
+        "{found:?}"
+    );
+}

@@ -301,3 +301,63 @@ on_both_backends!(
     a_backup_restores_to_the_same_shop,
     a_damaged_backup_is_refused_and_restores_nothing,
 );
+
+/// A write of events that fails part-way (here: an event PostgreSQL
+/// cannot store) leaves nothing behind, and the same events can be
+/// written again: an interrupted copy or restore is taken up, not stuck.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_write_into_postgres_can_be_made_again() {
+    let source = spawn_app(Backend::Sqlite).await;
+    for (sku, title) in [("AGAIN-1", "Gibson SG"), ("AGAIN-2", "Fender Jaguar")] {
+        source.create_product(&guitar(sku, title)).await;
+    }
+    let source_db = source.database.connect().await;
+    let events = archive::read_events(&source_db.store, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert!(events.len() >= 2);
+    let target = TestDatabase::new(Backend::Postgres).await;
+    let target_db = target.connect().await;
+
+    let mut broken = events.clone();
+    broken.last_mut().unwrap().event.payload = "{ not json".into();
+    assert!(archive::write_events(&target_db.store, &broken)
+        .await
+        .is_err());
+    assert_eq!(archive::event_count(&target_db.store).await.unwrap(), 0);
+
+    archive::write_events(&target_db.store, &events)
+        .await
+        .expect("written the second time");
+    assert_eq!(
+        archive::event_count(&target_db.store).await.unwrap(),
+        events.len() as u64
+    );
+}
+
+/// A log whose chain does not hold (an event written around Riff) is not
+/// backed up into a file that no restore would take: the backup says so,
+/// and leaves no file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_whose_chain_breaks_is_not_backed_up() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_product(&guitar("CHAINLESS-1", "Gibson SG"))
+        .await;
+    let db = app.database.connect().await;
+    sqlx::query(
+        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata) select aggregate_type, 'CHAINLESS-2', 1, event_type, event_version, \
+         replace(payload, 'CHAINLESS-1', 'CHAINLESS-2'), metadata from events \
+         where aggregate_id = 'CHAINLESS-1' and sequence = 1",
+    )
+    .execute(&db.views)
+    .await
+    .unwrap();
+    let path = backup_path();
+    let refused = store::backup(&db, &path, |_| {}).await;
+    assert!(
+        matches!(refused, Err(BackupError::ChainBroken { .. })),
+        "{refused:?}"
+    );
+    assert!(!path.exists(), "no half backup is left");
+}

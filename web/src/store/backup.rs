@@ -15,6 +15,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -97,6 +98,8 @@ pub enum BackupError {
         line: u64,
         why: String,
     },
+    #[error("the log's hash chain does not hold at position {position}, so a backup of it could not be restored; run `riff verify` to see why")]
+    ChainBroken { position: i64 },
     #[error("the target database already holds {events} events; restore into an empty database")]
     TargetNotEmpty { events: u64 },
     #[error(transparent)]
@@ -133,17 +136,30 @@ pub async fn backup(
         path: out.to_owned(),
         source,
     };
-    let file = File::create(&partial).map_err(write_error)?;
+    // The file holds the password hashes: for its owner only.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&partial)
+        .map_err(write_error)?;
     let mut writer = GzEncoder::new(BufWriter::new(file), Compression::default());
     let written = async {
         write_line(&mut writer, &Line::Header(header.clone()))?;
-        let (mut after, mut done) = (0, 0);
+        let (mut after, mut done, mut previous) = (0, 0, GENESIS);
         loop {
             let page = archive::read_events(&db.store, after, end).await?;
             let Some(last) = page.last() else { break };
             after = last.event.position;
             done += page.len() as u64;
             for event in page {
+                // A backup that restore would refuse is refused now, while
+                // the log can still be looked at.
+                previous = chain::link(&previous, &event.event);
+                if hex::encode(previous) != event.link {
+                    return Err(BackupStep::Chain(event.event.position));
+                }
                 write_line(&mut writer, &Line::Event(event))?;
             }
             progress(Step::Events {
@@ -166,6 +182,7 @@ pub async fn backup(
         Ok(()) => std::fs::rename(&partial, out).map_err(write_error),
         Err(BackupStep::Io(e)) => Err(write_error(e)),
         Err(BackupStep::Database(e)) => Err(BackupError::Database(e)),
+        Err(BackupStep::Chain(position)) => Err(BackupError::ChainBroken { position }),
     };
     if outcome.is_err() {
         let _ = std::fs::remove_file(&partial);
@@ -177,6 +194,7 @@ pub async fn backup(
 enum BackupStep {
     Io(std::io::Error),
     Database(sqlx::Error),
+    Chain(i64),
 }
 
 impl From<std::io::Error> for BackupStep {
