@@ -12,7 +12,7 @@
 use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 
-use crate::db::StorePool;
+use crate::db::{on_store, StorePool};
 use crate::log::chain::{self, Linked};
 use crate::Db;
 
@@ -66,28 +66,16 @@ pub async fn summary_at(
 ) -> Result<(u64, Option<String>), sqlx::Error> {
     let count = "select count(*) from events where position <= $1";
     let head = "select hash from events_chain where position <= $1 order by position desc limit 1";
-    let (count, head): (i64, Option<Vec<u8>>) = match store {
-        StorePool::Postgres(pool) => (
-            sqlx::query_scalar(count)
-                .bind(position)
-                .fetch_one(pool)
-                .await?,
-            sqlx::query_scalar(head)
-                .bind(position)
-                .fetch_optional(pool)
-                .await?,
-        ),
-        StorePool::Sqlite(pool) => (
-            sqlx::query_scalar(count)
-                .bind(position)
-                .fetch_one(pool)
-                .await?,
-            sqlx::query_scalar(head)
-                .bind(position)
-                .fetch_optional(pool)
-                .await?,
-        ),
-    };
+    let (count, head): (i64, Option<Vec<u8>>) = on_store!(store, |pool| (
+        sqlx::query_scalar(count)
+            .bind(position)
+            .fetch_one(pool)
+            .await?,
+        sqlx::query_scalar(head)
+            .bind(position)
+            .fetch_optional(pool)
+            .await?,
+    ));
     Ok((
         u64::try_from(count).unwrap_or_default(),
         head.map(hex::encode),
@@ -240,18 +228,11 @@ fn check(events: &[ArchivedEvent], links: &[Vec<u8>]) -> Result<(), ArchiveError
 /// # Errors
 /// The database failed.
 pub async fn event_count(store: &StorePool) -> Result<u64, sqlx::Error> {
-    let count: i64 = match store {
-        StorePool::Postgres(pool) => {
-            sqlx::query_scalar("select count(*) from events")
-                .fetch_one(pool)
-                .await?
-        }
-        StorePool::Sqlite(pool) => {
-            sqlx::query_scalar("select count(*) from events")
-                .fetch_one(pool)
-                .await?
-        }
-    };
+    let count: i64 = on_store!(store, |pool| sqlx::query_scalar(
+        "select count(*) from events"
+    )
+    .fetch_one(pool)
+    .await?);
     Ok(u64::try_from(count).unwrap_or_default())
 }
 
@@ -262,10 +243,9 @@ pub async fn event_count(store: &StorePool) -> Result<u64, sqlx::Error> {
 pub async fn last_link(store: &StorePool) -> Result<Option<(i64, String)>, sqlx::Error> {
     let query = "select c.position, c.hash from events_chain c \
                  join events e on e.position = c.position order by c.position desc limit 1";
-    let row: Option<(i64, Vec<u8>)> = match store {
-        StorePool::Postgres(pool) => sqlx::query_as(query).fetch_optional(pool).await?,
-        StorePool::Sqlite(pool) => sqlx::query_as(query).fetch_optional(pool).await?,
-    };
+    let row: Option<(i64, Vec<u8>)> = on_store!(store, |pool| sqlx::query_as(query)
+        .fetch_optional(pool)
+        .await?);
     Ok(row.map(|(position, hash)| (position, hex::encode(hash))))
 }
 
@@ -275,20 +255,10 @@ pub async fn last_link(store: &StorePool) -> Result<Option<(i64, String)>, sqlx:
 /// The database failed.
 pub async fn link_at(store: &StorePool, position: i64) -> Result<Option<String>, sqlx::Error> {
     let query = "select hash from events_chain where position = $1";
-    let hash: Option<Vec<u8>> = match store {
-        StorePool::Postgres(pool) => {
-            sqlx::query_scalar(query)
-                .bind(position)
-                .fetch_optional(pool)
-                .await?
-        }
-        StorePool::Sqlite(pool) => {
-            sqlx::query_scalar(query)
-                .bind(position)
-                .fetch_optional(pool)
-                .await?
-        }
-    };
+    let hash: Option<Vec<u8>> = on_store!(store, |pool| sqlx::query_scalar(query)
+        .bind(position)
+        .fetch_optional(pool)
+        .await?);
     Ok(hash.map(hex::encode))
 }
 

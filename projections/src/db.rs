@@ -32,6 +32,19 @@ impl Backend {
     }
 }
 
+/// Runs one sqlx expression on whichever typed pool `$store` holds, for the
+/// statements that read the same on both backends (the pools' types
+/// differ, the SQL does not).
+macro_rules! on_store {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            $crate::db::StorePool::Postgres($pool) => $body,
+            $crate::db::StorePool::Sqlite($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_store;
+
 /// The typed pool behind the event store.
 #[derive(Debug, Clone)]
 pub enum StorePool {

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use crate::db::StorePool;
+use crate::db::{on_store, StorePool};
 use crate::ProjectionError;
 
 /// A link in the chain.
@@ -240,33 +240,19 @@ pub async fn verify(
     kept: Option<Link>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Verification, ProjectionError> {
-    let total: i64 = match store {
-        StorePool::Postgres(pool) => {
-            sqlx::query_scalar("select count(*) from events")
-                .fetch_one(pool)
-                .await?
-        }
-        StorePool::Sqlite(pool) => {
-            sqlx::query_scalar("select count(*) from events")
-                .fetch_one(pool)
-                .await?
-        }
-    };
+    let total: i64 = on_store!(store, |pool| sqlx::query_scalar(
+        "select count(*) from events"
+    )
+    .fetch_one(pool)
+    .await?);
     let total = u64::try_from(total).unwrap_or_default();
     // The walk stops at the end of the log as it is now: what is appended
     // meanwhile is for the next walk, not a "missing" event.
-    let end: i64 = match store {
-        StorePool::Postgres(pool) => {
-            sqlx::query_scalar("select coalesce(max(position), 0) from events")
-                .fetch_one(pool)
-                .await?
-        }
-        StorePool::Sqlite(pool) => {
-            sqlx::query_scalar("select coalesce(max(position), 0) from events")
-                .fetch_one(pool)
-                .await?
-        }
-    };
+    let end: i64 = on_store!(store, |pool| sqlx::query_scalar(
+        "select coalesce(max(position), 0) from events"
+    )
+    .fetch_one(pool)
+    .await?);
     let mut previous = GENESIS;
     let mut checked = 0u64;
     let mut last_position = 0i64;
@@ -378,20 +364,10 @@ pub(crate) async fn read_page(
 async fn first_link_after(store: &StorePool, position: i64) -> Result<Option<i64>, sqlx::Error> {
     let query = "select min(c.position) from events_chain c where c.position > $1 \
                  and not exists (select 1 from events e where e.position = c.position)";
-    match store {
-        StorePool::Postgres(pool) => {
-            sqlx::query_scalar(query)
-                .bind(position)
-                .fetch_one(pool)
-                .await
-        }
-        StorePool::Sqlite(pool) => {
-            sqlx::query_scalar(query)
-                .bind(position)
-                .fetch_one(pool)
-                .await
-        }
-    }
+    on_store!(store, |pool| sqlx::query_scalar(query)
+        .bind(position)
+        .fetch_one(pool)
+        .await)
 }
 
 /// Why `event`'s link does not hold, after the event at `previous`: an
