@@ -30,5 +30,6 @@ pub mod simulator;
 pub mod vr;
 pub mod webhook;
 
+pub use pictures::OwnPictures;
 pub use secret::Secret;
 pub use webhook::WebhookError;

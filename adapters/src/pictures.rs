@@ -2,7 +2,8 @@
 //! rather than fetch an address: V&R's item form (§4.1:
 //! `upload_file_box_1…N`), and eBay's Media API when Riff's own address is
 //! not one eBay can reach. Riff fetches each URL (its own `/media/…`, as a
-//! rule) and hands the bytes on.
+//! rule) and hands the bytes on: its own pictures from where it listens
+//! ([`OwnPictures`]), not out through its public address and back.
 
 use std::time::Duration;
 
@@ -18,6 +19,42 @@ const MAX_BYTES: usize = 10 * 1024 * 1024;
 
 /// A picture host that has not answered in this long is not going to.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Where Riff reads its own pictures: a URL under its public address
+/// (`RIFF_PUBLIC_URL`, which the platforms fetch from) is read from the
+/// address Riff listens on instead. A public address behind a proxy may
+/// not be reachable from the machine itself (no hairpin NAT, a firewall
+/// that lets only the platforms in), and a round trip through the
+/// internet to read a file Riff serves is waste. The default reads every
+/// URL as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnPictures {
+    public: String,
+    local: String,
+}
+
+impl OwnPictures {
+    /// Riff's pictures are published under `public` and served at `local`
+    /// (e.g. `https://shop.example.com` and `http://127.0.0.1:8000`).
+    pub fn new(public: &str, local: &str) -> Self {
+        Self {
+            public: public.trim_end_matches('/').to_owned(),
+            local: local.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Where to read the picture published at `url`.
+    fn source(&self, url: &str) -> String {
+        if !self.public.is_empty() && !self.local.is_empty() {
+            if let Some(path) = url.strip_prefix(&self.public) {
+                if path.starts_with('/') {
+                    return format!("{}{path}", self.local);
+                }
+            }
+        }
+        url.to_owned()
+    }
+}
 
 /// One picture, ready to go in the form.
 #[derive(Debug, Clone)]
@@ -38,6 +75,7 @@ pub(crate) struct Picture {
 /// or is not a JPEG, PNG or WebP picture.
 pub(crate) async fn fetch_all(
     client: &reqwest::Client,
+    own: &OwnPictures,
     urls: &[String],
     max: usize,
     platform: &str,
@@ -50,7 +88,7 @@ pub(crate) async fn fetch_all(
     }
     let mut pictures = Vec::new();
     for (n, url) in urls.iter().take(max).enumerate() {
-        pictures.push(fetch_one(client, url, n + 1).await?);
+        pictures.push(fetch_one(client, own, url, n + 1).await?);
     }
     Ok(pictures)
 }
@@ -61,10 +99,11 @@ pub(crate) async fn fetch_all(
 /// As [`fetch_all`].
 pub(crate) async fn fetch_one(
     client: &reqwest::Client,
+    own: &OwnPictures,
     url: &str,
     n: usize,
 ) -> Result<Picture, PortError> {
-    let bytes = fetch(client, url).await?;
+    let bytes = fetch(client, &own.source(url)).await?;
     let format = ImageFormat::sniff(&bytes)
         .ok_or_else(|| refused(url, "is not a JPEG, PNG or WebP picture".into()))?;
     Ok(Picture {
@@ -127,5 +166,31 @@ fn refused(url: &str, why: String) -> PortError {
     PortError::Validation {
         field: Some("pictures".into()),
         message: format!("the picture {url} {why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OwnPictures;
+
+    #[test]
+    fn riffs_own_pictures_are_read_where_it_listens() {
+        let own = OwnPictures::new("https://shop.example.com/", "http://127.0.0.1:8000");
+        assert_eq!(
+            own.source("https://shop.example.com/media/ab12"),
+            "http://127.0.0.1:8000/media/ab12"
+        );
+        // Someone else's picture, or a host that only starts the same, is
+        // read where it is.
+        for other in [
+            "https://cdn.example.net/strat.jpg",
+            "https://shop.example.com.evil.net/media/ab12",
+        ] {
+            assert_eq!(own.source(other), other);
+        }
+        assert_eq!(
+            OwnPictures::default().source("https://shop.example.com/media/ab12"),
+            "https://shop.example.com/media/ab12"
+        );
     }
 }

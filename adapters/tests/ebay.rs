@@ -63,6 +63,7 @@ fn request(title: &str, price: &str) -> PublishRequest {
         price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
         quantity: 1,
         picture_urls: vec!["https://example.com/1.jpg".into()],
+        video_url: None,
         attributes: PlatformAttributes::Ebay(EbayAttributes {
             category_id: Some("33034".into()),
             condition_id: Some(3000),

@@ -48,7 +48,12 @@ fn request(sku: &str, title: &str, price: &str) -> PublishRequest {
         price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
         quantity: 1,
         picture_urls: vec!["https://example.com/1.jpg".into()],
-        attributes: PlatformAttributes::Reverb(ReverbAttributes::default()),
+        video_url: None,
+        attributes: PlatformAttributes::Reverb(ReverbAttributes {
+            categories: vec!["e57deb7a-382b-4e18-a008-67d4fbcb2879".into()],
+            shipping_profile_id: Some("81462".into()),
+            ..ReverbAttributes::default()
+        }),
     }
 }
 
@@ -84,6 +89,50 @@ async fn publishing_creates_a_live_listing_with_the_sku_make_and_price() {
     let remote = client.get(&published.external_id).await.unwrap();
     assert_eq!(remote.status, RemoteStatus::Live);
     assert_eq!(remote.quantity, Some(1));
+}
+
+#[tokio::test]
+async fn the_video_goes_in_videos_and_several_mint_units_are_mint_with_inventory() {
+    let (simulator, client) = start().await;
+    let mut request = request("RIFF-000124", "Boss DS-1", "49");
+    request.video_url = Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ".into());
+    request.details.condition = Condition::Mint;
+    request.quantity = 3;
+
+    let published = client.publish(&request).await.unwrap();
+
+    let listing = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(
+        listing.videos,
+        ["https://www.youtube.com/watch?v=dQw4w9WgXcQ"]
+    );
+    assert_eq!(
+        listing.condition.as_deref(),
+        Some("6db7df88-293b-4017-a1c1-cdb5e599fa1a")
+    );
+    assert_eq!(listing.inventory, 3);
+}
+
+#[tokio::test]
+async fn reverb_publishes_nothing_without_photos_description_and_shipping() {
+    let (simulator, client) = start().await;
+    let mut request = request("RIFF-000125", "1962 Strat", "24999");
+    request.picture_urls.clear();
+    request.details.description = None;
+    request.attributes = PlatformAttributes::Reverb(ReverbAttributes {
+        categories: vec!["e57deb7a-382b-4e18-a008-67d4fbcb2879".into()],
+        ..ReverbAttributes::default()
+    });
+
+    let refused = client.publish(&request).await.unwrap_err();
+
+    let PortError::Validation { message, .. } = refused else {
+        panic!("a refusal: {refused:?}");
+    };
+    for field in ["photos", "description", "shipping"] {
+        assert!(message.contains(field), "{message}");
+    }
+    assert!(simulator.listings().is_empty(), "nothing was made");
 }
 
 #[tokio::test]

@@ -52,6 +52,7 @@ fn request(sku: &str, title: &str, price: &str) -> PublishRequest {
         price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
         quantity: 1,
         picture_urls: vec!["https://example.com/1.jpg".into()],
+        video_url: None,
         attributes: PlatformAttributes::Shopify(ShopifyAttributes {
             tags: vec!["Fender".into(), "Year: 1962".into()],
             ..ShopifyAttributes::default()

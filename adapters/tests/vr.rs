@@ -73,7 +73,10 @@ fn client(base: &str, password: &str) -> VrClient {
     VrClient::new(config).expect("the HTTP client builds")
 }
 
-fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
+/// A listing with one picture (V&R takes no item without one), served
+/// from its own picture host.
+async fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
+    let pictures = picture_host().await;
     PublishRequest {
         listing_id: Uuid::new_v4(),
         sku: Sku::parse(sku).expect("a valid SKU"),
@@ -89,7 +92,8 @@ fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
         },
         price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
         quantity: 1,
-        picture_urls: Vec::new(),
+        picture_urls: vec![format!("{pictures}/front.png")],
+        video_url: None,
         attributes: PlatformAttributes::Vr(VrAttributes {
             category: Some("51".into()),
             sub_category: Some("67".into()),
@@ -122,7 +126,7 @@ async fn publishing_adds_an_item_with_the_sku_brand_categories_and_price() {
     let (simulator, client) = start().await;
 
     let published = client
-        .publish(&request("RIFF-000123", "Stratocaster", "24999"))
+        .publish(&request("RIFF-000123", "Stratocaster", "24999").await)
         .await
         .unwrap();
 
@@ -145,9 +149,12 @@ async fn publishing_adds_an_item_with_the_sku_brand_categories_and_price() {
 #[tokio::test]
 async fn the_attributes_brand_wins_over_the_products() {
     let (simulator, client) = start().await;
-    let mut request = request("RIFF-000124", "Jazzmaster", "1800");
+    simulator.add_brand("Fender Custom Shop");
+    let mut request = request("RIFF-000124", "Jazzmaster", "1800").await;
     request.attributes = PlatformAttributes::Vr(VrAttributes {
         brand: Some("Fender Custom Shop".into()),
+        category: Some("51".into()),
+        sub_category: Some("67".into()),
         ..VrAttributes::default()
     });
 
@@ -160,13 +167,57 @@ async fn the_attributes_brand_wins_over_the_products() {
 }
 
 #[tokio::test]
+async fn the_form_says_the_processing_time_and_the_video() {
+    let simulator = VrSimulator::new(USER, PASSWORD);
+    let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    let mut config = VrConfig::new(&base, USER, Secret::new(PASSWORD));
+    config.processing_days = 5;
+    let client = VrClient::new(config).expect("the HTTP client builds");
+    let mut request = request("RIFF-000130", "Stratocaster", "24999").await;
+    request.video_url = Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ".into());
+
+    let published = client.publish(&request).await.unwrap();
+
+    let item = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(item.processing_time, "5 Days");
+    assert_eq!(item.video, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+}
+
+#[tokio::test]
+async fn vr_takes_no_item_with_an_unknown_brand_no_category_or_no_picture() {
+    let (simulator, client) = start().await;
+    type Break = fn(&mut PublishRequest);
+    let cases: [(&str, Break); 3] = [
+        ("does not exist", |r| {
+            r.details.brand = "Zzyzx Amplification".into()
+        }),
+        ("category", |r| {
+            r.attributes = PlatformAttributes::Vr(VrAttributes::default());
+        }),
+        ("at least one image", |r| r.picture_urls.clear()),
+    ];
+    for (n, (says, break_it)) in cases.into_iter().enumerate() {
+        let mut request = request(&format!("RIFF-00014{n}"), "Stratocaster", "900").await;
+        break_it(&mut request);
+
+        let refused = client.publish(&request).await.unwrap_err();
+
+        let PortError::Validation { message, .. } = refused else {
+            panic!("a refusal: {refused:?}");
+        };
+        assert!(message.contains(says), "{message}");
+    }
+    assert!(simulator.listings().is_empty(), "nothing was made");
+}
+
+#[tokio::test]
 async fn a_create_answered_without_an_id_finds_the_id_in_the_export() {
     let (simulator, client) = start().await;
     simulator.add_external_listing("Gibson", "Les Paul", Decimal::new(1200, 0));
     simulator.set_create_reply(CreateReply::PublishedWithoutId);
 
     let published = client
-        .publish(&request("RIFF-000125", "Telecaster", "900"))
+        .publish(&request("RIFF-000125", "Telecaster", "900").await)
         .await
         .unwrap();
 
@@ -177,7 +228,7 @@ async fn a_create_answered_without_an_id_finds_the_id_in_the_export() {
 #[tokio::test]
 async fn publishing_the_same_sku_twice_never_makes_a_second_item() {
     let (simulator, client) = start().await;
-    let request = request("RIFF-000126", "Stratocaster", "24999");
+    let request = request("RIFF-000126", "Stratocaster", "24999").await;
 
     let first = client.publish(&request).await.unwrap();
     let second = client.publish(&request).await.unwrap();
@@ -190,14 +241,14 @@ async fn publishing_the_same_sku_twice_never_makes_a_second_item() {
 async fn revising_resubmits_the_edit_form_with_the_new_price() {
     let (simulator, client) = start().await;
     let published = client
-        .publish(&request("RIFF-000127", "Stratocaster", "24999"))
+        .publish(&request("RIFF-000127", "Stratocaster", "24999").await)
         .await
         .unwrap();
 
     client
         .revise(
             &published.external_id,
-            &request("RIFF-000127", "Stratocaster", "22500"),
+            &request("RIFF-000127", "Stratocaster", "22500").await,
         )
         .await
         .unwrap();
@@ -212,7 +263,7 @@ async fn revising_a_sold_item_is_already_ended_and_an_unknown_one_not_found() {
     let (simulator, client) = start().await;
     let id = simulator.seed_listing("RIFF-000128", "Fender", "Precision", Decimal::new(900, 0));
     simulator.record_sale(&id).unwrap();
-    let request = request("RIFF-000128", "Precision", "800");
+    let request = request("RIFF-000128", "Precision", "800").await;
 
     assert_eq!(
         client.revise(&id, &request).await,
@@ -228,7 +279,7 @@ async fn revising_a_sold_item_is_already_ended_and_an_unknown_one_not_found() {
 async fn ending_deletes_the_item_and_ending_it_again_is_already_ended() {
     let (simulator, client) = start().await;
     let published = client
-        .publish(&request("RIFF-000129", "Stratocaster", "24999"))
+        .publish(&request("RIFF-000129", "Stratocaster", "24999").await)
         .await
         .unwrap();
 
@@ -443,7 +494,7 @@ async fn harvested_cookies_that_are_not_a_cookie_header_are_refused_at_once() {
 async fn publishing_uploads_the_pictures_as_files_of_the_multipart_item_form() {
     let (simulator, client) = start().await;
     let pictures = picture_host().await;
-    let mut request = request("RIFF-000150", "Stratocaster", "24999");
+    let mut request = request("RIFF-000150", "Stratocaster", "24999").await;
     request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
 
     let published = client.publish(&request).await.unwrap();
@@ -488,7 +539,7 @@ async fn publishing_uploads_the_pictures_as_files_of_the_multipart_item_form() {
 async fn revising_uploads_the_pictures_again() {
     let (simulator, client) = start().await;
     let pictures = picture_host().await;
-    let mut request = request("RIFF-000151", "Stratocaster", "24999");
+    let mut request = request("RIFF-000151", "Stratocaster", "24999").await;
     request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
     let published = client.publish(&request).await.unwrap();
 
@@ -514,7 +565,7 @@ async fn a_picture_that_cannot_be_sent_stops_the_publish_before_the_form_is_post
         ("/missing.jpg", true),
         ("/broken.jpg", false),
     ] {
-        let mut request = request("RIFF-000152", "Stratocaster", "24999");
+        let mut request = request("RIFF-000152", "Stratocaster", "24999").await;
         request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}{path}")];
 
         let error = client.publish(&request).await.unwrap_err();
@@ -532,7 +583,7 @@ async fn a_picture_that_cannot_be_sent_stops_the_publish_before_the_form_is_post
             );
         }
     }
-    let mut request = request("RIFF-000152", "Stratocaster", "24999");
+    let mut request = request("RIFF-000152", "Stratocaster", "24999").await;
     request.picture_urls = vec!["file:///etc/passwd".into()];
     assert!(matches!(
         client.publish(&request).await,
@@ -571,7 +622,7 @@ async fn a_buyer_buys_an_item_once_and_it_is_sold() {
 #[tokio::test]
 async fn a_retried_publish_finds_its_item_and_only_the_first_posts_the_form() {
     let (simulator, client) = start().await;
-    let request = request("RIFF-000126", "Stratocaster", "24999");
+    let request = request("RIFF-000126", "Stratocaster", "24999").await;
 
     let first = client.publish(&request).await.unwrap();
     let again = client.publish(&request).await.unwrap();
@@ -624,7 +675,7 @@ mod browser {
         // Harvested long ago: no longer passes, so the browser is needed.
         config.cookies = Some(Secret::new("cf_clearance=expired"));
         let cleared = with_browser(config, Duration::from_secs(60));
-        let mut request = request("RIFF-000161", "Stratocaster", "24999");
+        let mut request = request("RIFF-000161", "Stratocaster", "24999").await;
         request.picture_urls = vec![format!("{pictures}/front.png")];
 
         let published = cleared.publish(&request).await.unwrap();

@@ -131,6 +131,10 @@ pub struct PublishRequest {
     pub quantity: u32,
     /// Public URLs the platform fetches the pictures from.
     pub picture_urls: Vec<String>,
+    /// The product's video, as its YouTube address
+    /// (`https://www.youtube.com/watch?v=…`), for the platforms that show
+    /// one.
+    pub video_url: Option<String>,
     /// The platform's own fields. An adapter given another platform's
     /// attributes refuses the request with [`PortError::Validation`].
     pub attributes: PlatformAttributes,

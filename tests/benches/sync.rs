@@ -225,6 +225,7 @@ async fn sales(app: &TestApp, sims: &Simulators) {
     for (i, sku) in skus.iter().enumerate() {
         app.create_product(&guitar(sku, &format!("Fender Stratocaster {i}")))
             .await;
+        app.add_picture(sku, riff_tests::PNG).await;
         for platform in Platform::ALL {
             let response = app
                 .post(

@@ -48,8 +48,17 @@ pub struct TestApp {
     /// default: the tests' image servers are there); set it, then
     /// `restart`.
     pub media_fetch_private: bool,
+    /// `RIFF_PUBLIC_URL`: a shop that sells on Reverb is online at
+    /// [`PUBLIC_URL`] (Reverb fetches the pictures from there; Riff reads
+    /// its own where it listens); `None` is a shop that is not. Set it,
+    /// then `restart`.
+    pub public_url: Option<String>,
     running: Option<Running>,
 }
+
+/// The public address of every test shop that sells on marketplaces. The
+/// simulators never fetch from it.
+pub const PUBLIC_URL: &str = "https://riff.example.com";
 
 struct Running {
     stop: oneshot::Sender<()>,
@@ -233,6 +242,11 @@ pub async fn spawn_shop(
     currency: Currency,
     priority: PlatformPriority,
 ) -> TestApp {
+    // Reverb lists only pictures it can fetch from a public address.
+    let public_url = marketplaces
+        .reverb_api_token
+        .is_some()
+        .then(|| PUBLIC_URL.to_owned());
     let mut app = TestApp {
         address: String::new(),
         client: Client::new(),
@@ -242,6 +256,7 @@ pub async fn spawn_shop(
         currency,
         priority,
         media_fetch_private: true,
+        public_url,
         running: None,
     };
     app.start().await;
@@ -257,6 +272,7 @@ impl TestApp {
         config.currency = self.currency;
         config.platform_priority = self.priority.clone();
         config.media_fetch_private = self.media_fetch_private;
+        config.public_url.clone_from(&self.public_url);
         config
     }
 }
@@ -332,6 +348,29 @@ impl TestApp {
         let response = self.post("/api/products", body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
         response.json().await.expect("product JSON")
+    }
+
+    /// Gives `sku` the picture `bytes`, through the API as a client would:
+    /// the platforms list nothing without one. Answers the product's media.
+    pub async fn add_picture(&self, sku: &str, bytes: &[u8]) -> Value {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("picture"),
+        );
+        let response = self
+            .client
+            .post(self.url(&format!("/api/products/{sku}/media")))
+            .bearer_auth(TOKEN)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "a picture for {sku}"
+        );
+        response.json().await.expect("media JSON")
     }
 
     /// Brings every view up to the end of the log now, for a test that
@@ -476,6 +515,15 @@ pub async fn bulk_append(db: &Db, events: &[BulkEvent]) {
     }
 }
 
+/// A real 1×1 PNG.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
 /// A valid product body, with the given SKU and title.
 pub fn guitar(sku: &str, title: &str) -> Value {
     serde_json::json!({
@@ -487,6 +535,7 @@ pub fn guitar(sku: &str, title: &str) -> Value {
         "finish": "Sunburst",
         "category": "Electric Guitars",
         "condition": "excellent",
+        "description": "All original, with its case.",
         "price": "1499.00"
     })
 }

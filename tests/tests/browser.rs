@@ -379,17 +379,23 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
     let (app, sims) = shop().await;
     app.create_product(&guitar("PUB-1", "Fender Telecaster 1952"))
         .await;
+    app.add_picture("PUB-1", riff_tests::PNG).await;
     app.create_product(&guitar("PUB-2", "Gibson ES-335")).await;
+    app.add_picture("PUB-2", riff_tests::PNG).await;
+    // No picture: Reverb would refuse it, so the bulk Publish skips it.
+    app.create_product(&guitar("PUB-3", "Gibson SG")).await;
     let browser = Browser::open(&app).await;
     browser.log_in().await;
 
     browser.goto("/inventory").await;
-    browser
-        .find("input[name=sku][value='PUB-1']")
-        .await
-        .click()
-        .await
-        .expect("tick PUB-1");
+    for sku in ["PUB-1", "PUB-3"] {
+        browser
+            .find(&format!("input[name=sku][value='{sku}']"))
+            .await
+            .click()
+            .await
+            .expect("tick the product");
+    }
     browser
         .find("#bulk-platform")
         .await
@@ -399,7 +405,11 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
     browser
         .click_and_wait("button[name=action][value=publish]")
         .await;
-    assert_eq!(browser.text("p.notice").await, "Publishing 1 on Reverb.");
+    assert_eq!(
+        browser.text("p.notice").await,
+        "Publishing 1 on Reverb. Skipped, not ready for Reverb: PUB-3 (needs a picture)."
+    );
+    assert_eq!(sims.reverb().listings_with_sku("PUB-3"), 0);
 
     // The row's listings cell shows it live once the effects worker has
     // published it on the simulated Reverb.
@@ -562,6 +572,7 @@ async fn a_product_is_created_and_given_an_uploaded_picture() {
 /// until every listing is live.
 async fn list_everywhere(app: &TestApp, sku: &str) {
     use riff_domain::value::Platform;
+    app.add_picture(sku, riff_tests::PNG).await;
     for platform in Platform::ALL {
         let response = app
             .post(
@@ -872,6 +883,7 @@ async fn a_phone_width_window_still_shows_every_action() {
     let (app, _sims) = shop().await;
     app.create_product(&guitar("PHONE-1", "Fender Precision Bass 1962"))
         .await;
+    app.add_picture("PHONE-1", riff_tests::PNG).await;
     // Live on Reverb, so that its row offers End and the others Publish.
     let response = app
         .post(

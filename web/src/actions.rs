@@ -316,7 +316,8 @@ fn collect<const N: usize>(errors: [Option<InvalidValue>; N]) -> FieldErrors {
 ///
 /// # Errors
 /// `404` unknown product; `409` platform not configured, or a listing of
-/// the product is already up there; the listing's own refusals.
+/// the product is already up there; `422` the platform would refuse it
+/// (`readiness`); the listing's own refusals.
 pub async fn request_listing(
     state: &AppState,
     sku: &str,
@@ -367,6 +368,17 @@ pub async fn request_listing(
             platform.display_name(),
             open.listing_id
         )));
+    }
+    // What the platform would refuse is said now, and nothing is sent.
+    let map = state.ledger.load_settings().await?.category_map();
+    let missing =
+        crate::readiness::missing(state, &sku, &product, &map, attributes.clone()).await?;
+    if !missing.is_empty() {
+        return Err(ApiError::NotReady {
+            sku: sku.to_string(),
+            platform: platform.display_name(),
+            missing,
+        });
     }
     let listing_id = Uuid::new_v4();
     let command = ListingCommand::Request {
@@ -525,90 +537,6 @@ pub async fn set_price_rule(
         .await?;
     Ok(state.ledger.load_settings().await?)
 }
-
-/// What each configured platform would still refuse a listing of `sku`
-/// without, in the owner's words (`listing::readiness`); empty when ready.
-/// The API's readiness and the product page both ask here.
-///
-/// # Errors
-/// `404` unknown product; the store failed.
-pub async fn readiness(
-    state: &AppState,
-    sku: &Sku,
-) -> Result<std::collections::BTreeMap<Platform, Vec<String>>, ApiError> {
-    use riff_domain::listing::defaults;
-    use riff_domain::listing::readiness::{self, Candidate};
-    use riff_domain::value::MediaKind;
-
-    let product = state.ledger.load_product(sku).await?;
-    let Some(details) = &product.details else {
-        return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
-    };
-    let count = |stored_only: bool| {
-        product
-            .media
-            .iter()
-            .filter(|m| match m.kind {
-                MediaKind::StoredImage { .. } => true,
-                MediaKind::ImageUrl { .. } => !stored_only,
-                _ => false,
-            })
-            .count()
-    };
-    let map = state.ledger.load_settings().await?.category_map();
-    let mut ready: std::collections::BTreeMap<Platform, Vec<String>> = state
-        .engine
-        .platforms
-        .keys()
-        .map(|platform| {
-            let attributes =
-                defaults::complete(PlatformAttributes::empty(*platform), details, &map);
-            let candidate = Candidate {
-                details,
-                quantity: product.quantity,
-                pictures: count(false),
-                uploaded_pictures: count(true),
-                attributes: &attributes,
-            };
-            (
-                *platform,
-                readiness::missing(&candidate, &state.engine.terms),
-            )
-        })
-        .collect();
-    // A platform that keeps its own list of brands is asked about this
-    // one. Not hearing back in time is not a refusal: the owner is not
-    // kept waiting, and the publish will say.
-    let brand = details.brand.as_str();
-    if !brand.trim().is_empty() {
-        for (platform, marketplace) in &state.engine.platforms {
-            let asked = tokio::time::timeout(BRAND_CHECK_PATIENCE, marketplace.knows_brand(brand));
-            match asked.await {
-                Ok(Ok(Some(false))) => {
-                    if let Some(missing) = ready.get_mut(platform) {
-                        missing.push(format!(
-                            "a brand {} knows: \"{brand}\" is not on its list of brands (use its spelling there, or ask {} to add it)",
-                            platform.display_name(),
-                            platform.display_name()
-                        ));
-                    }
-                }
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => {
-                    tracing::warn!(%platform, %error, "could not ask whether the platform knows the brand");
-                }
-                Err(_) => {
-                    tracing::warn!(%platform, "the platform did not say in time whether it knows the brand");
-                }
-            }
-        }
-    }
-    Ok(ready)
-}
-
-/// How long readiness waits for a platform to say whether it knows a
-/// brand (V&R's check has 3 s of its own; a busy session may add to it).
-const BRAND_CHECK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {

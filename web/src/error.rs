@@ -1,5 +1,6 @@
 //! The API's one error type, and its map to HTTP statuses. Every body is
-//! `{"error": "what happened and what to do", "field"?: "name"}`.
+//! `{"error": "what happened and what to do", "field"?: "name"}`; a listing
+//! the platform is not ready for adds `"missing": [...]`.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, StatusCode};
@@ -33,6 +34,13 @@ pub enum ApiError {
     /// version, a state that does not allow it).
     #[error("{0}")]
     Conflict(String),
+    /// `422`: the platform would refuse the listing; nothing was sent.
+    #[error("{sku} is not ready for {platform}: it needs {}", missing.join("; "))]
+    NotReady {
+        sku: String,
+        platform: &'static str,
+        missing: Vec<String>,
+    },
     /// `503`: try again shortly.
     #[error("{0}")]
     Busy(String),
@@ -59,6 +67,7 @@ impl IntoResponse for ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, None),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
+            Self::NotReady { .. } => (StatusCode::UNPROCESSABLE_ENTITY, None),
             Self::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Internal(cause) => {
                 tracing::error!(error.message = %cause, "request failed");
@@ -73,9 +82,10 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let body = match field {
-            Some(field) => json!({"error": message, "field": field}),
-            None => json!({"error": message}),
+        let body = match (&self, field) {
+            (Self::NotReady { missing, .. }, _) => json!({"error": message, "missing": missing}),
+            (_, Some(field)) => json!({"error": message, "field": field}),
+            (_, None) => json!({"error": message}),
         };
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {

@@ -27,6 +27,7 @@ pub mod media;
 pub mod metrics;
 pub mod platforms;
 mod public_net;
+pub mod readiness;
 pub mod scan;
 pub mod sim;
 pub mod startup;

@@ -8,7 +8,7 @@ use riff_adapters::ebay::{item_url_prefix, EbayClient, EbayConfig, ListingDefaul
 use riff_adapters::reverb::{ReverbClient, ReverbConfig};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig};
 use riff_adapters::vr::{BrowserConfig, VrClient, VrConfig};
-use riff_adapters::Secret;
+use riff_adapters::{OwnPictures, Secret};
 use riff_domain::port::{Marketplace, PortError};
 use riff_domain::value::{Currency, Platform};
 
@@ -67,6 +67,10 @@ pub struct Marketplaces {
     /// configuration, not a setting of its own.
     #[arg(skip)]
     pub pictures_public: bool,
+    /// Where Riff reads its own pictures to upload them: from the address
+    /// it listens on; set at start-up, not a setting of its own.
+    #[arg(skip)]
+    pub own_pictures: OwnPictures,
     /// The eBay site: 3 is the UK.
     #[arg(long, env = "EBAY_SITE_ID", default_value_t = 3, global = true)]
     pub ebay_site_id: u32,
@@ -137,6 +141,16 @@ pub struct Marketplaces {
     /// no currency. Defaults to RIFF_CURRENCY.
     #[arg(long, env = "VR_CURRENCY", value_parser = parse_vr_currency, global = true)]
     pub vr_currency: Option<Currency>,
+    /// How many days the shop takes to send an item, as every V&R listing
+    /// says (its form's processing time).
+    #[arg(
+        long,
+        env = "VR_PROCESSING_DAYS",
+        default_value_t = riff_adapters::vr::client::DEFAULT_PROCESSING_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=60),
+        global = true
+    )]
+    pub vr_processing_days: u32,
     /// auto: when Cloudflare challenges and VR_COOKIES do not pass, headless
     /// Chromium passes the challenge and logs in; off: a challenge is an
     /// error.
@@ -184,6 +198,7 @@ impl Default for Marketplaces {
             ebay_oauth_url: EBAY_OAUTH_URL.to_owned(),
             ebay_media_api_url: EBAY_MEDIA_API_URL.to_owned(),
             pictures_public: false,
+            own_pictures: OwnPictures::default(),
             ebay_site_id: 3,
             ebay_location: None,
             ebay_postal_code: None,
@@ -206,6 +221,7 @@ impl Default for Marketplaces {
             vr_user_agent: None,
             vr_browser: VrBrowser::Auto,
             vr_currency: None,
+            vr_processing_days: riff_adapters::vr::client::DEFAULT_PROCESSING_DAYS,
             vr_webdriver_url: None,
             reverb_webhook_secret: None,
             shopify_webhook_secret: None,
@@ -312,6 +328,7 @@ impl Marketplaces {
                 if !self.pictures_public {
                     config.media_api_url = Some(self.ebay_media_api_url.clone());
                 }
+                config.own_pictures = self.own_pictures.clone();
                 Ok(Arc::new(EbayClient::new(config).map_err(invalid)?))
             }
             Platform::Reverb => {
@@ -345,6 +362,7 @@ impl Marketplaces {
                     .clone()
                     .filter(|id| !id.trim().is_empty());
                 config.stage_pictures = !self.pictures_public;
+                config.own_pictures = self.own_pictures.clone();
                 Ok(Arc::new(ShopifyClient::new(config).map_err(invalid)?))
             }
             Platform::Vr => {
@@ -373,6 +391,8 @@ impl Marketplaces {
                         .filter(|u| !u.trim().is_empty()),
                     ..BrowserConfig::default()
                 });
+                config.own_pictures = self.own_pictures.clone();
+                config.processing_days = self.vr_processing_days;
                 Ok(Arc::new(VrClient::new(config).map_err(invalid)?))
             }
         }

@@ -33,6 +33,8 @@ const EBAY_LOCATION: &str = "Manchester";
 const EBAY_POSTAL_CODE: &str = "M1 1AE";
 /// The simulated shop's eBay business policies: shipping, returns, payment.
 const EBAY_PROFILES: (&str, &str, &str) = ("6196932000", "6196933000", "6196934000");
+/// The simulated Reverb shop's shipping profile.
+const REVERB_SHIPPING_PROFILE: &str = "81462";
 /// The secrets the simulators sign (or address) their webhooks with.
 const SHOPIFY_WEBHOOK_SECRET: &str = "sim-shopify-webhook-secret";
 const REVERB_WEBHOOK_SECRET: &str = "sim-reverb-webhook-secret";
@@ -167,6 +169,7 @@ impl Simulators {
             ebay_media_api_url: format!("{base}{MEDIA_PATH}"),
             reverb_api_url: format!("{base}/api"),
             reverb_api_token: Some(Secret::new(REVERB_TOKEN)),
+            reverb_shipping_profile_id: Some(REVERB_SHIPPING_PROFILE.to_owned()),
             shopify_shop_url: Some(base.to_owned()),
             shopify_access_token: Some(Secret::new(SHOPIFY_TOKEN)),
             shopify_location_id: Some(SHOPIFY_LOCATION.to_owned()),
@@ -294,6 +297,7 @@ impl Simulators {
              EBAY_PAYMENT_PROFILE_ID={}\n\
              REVERB_API_URL={base}/api\n\
              REVERB_API_TOKEN={REVERB_TOKEN}\n\
+             REVERB_SHIPPING_PROFILE_ID={REVERB_SHIPPING_PROFILE}\n\
              SHOPIFY_SHOP_URL={base}\n\
              SHOPIFY_ACCESS_TOKEN={SHOPIFY_TOKEN}\n\
              SHOPIFY_LOCATION_ID={SHOPIFY_LOCATION}\n\

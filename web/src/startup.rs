@@ -6,9 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
+use riff_adapters::OwnPictures;
 use riff_domain::port::Marketplace;
 use riff_domain::value::Platform;
 use riff_projections::{view, Db, ProjectionError, Projector};
@@ -76,11 +77,6 @@ impl Application {
         );
         let schedule = Schedule::parse(&config.sync_times, &config.timezone)
             .map_err(StartupError::Settings)?;
-        let (platforms, problems) = config.marketplaces().configured();
-        if let Some(problem) = problems.first() {
-            return Err(StartupError::Settings(problem.to_string()));
-        }
-        announce_choices(&platforms);
         let media = crate::media::MediaStore::new(&config.media_dir, config.media_fetch_private)
             .map_err(|e| StartupError::Settings(format!("RIFF_MEDIA_DIR: {e}")))?;
         let dropbox = config
@@ -98,13 +94,21 @@ impl Application {
                     source,
                 })?;
         let mut shop = crate::sync::Shop::from(config);
-        if config.public_url.is_none() {
-            // Without RIFF_PUBLIC_URL the pictures are fetched from where
-            // Riff listens: the port bound, not a `:0` asked for.
-            if let Ok(bound) = listener.local_addr() {
-                shop.public_url = format!("http://{bound}");
+        let mut marketplaces = config.marketplaces();
+        if let Ok(bound) = listener.local_addr() {
+            let local = format!("http://{}", reachable_here(bound));
+            if config.public_url.is_none() {
+                // Without RIFF_PUBLIC_URL the pictures are fetched from where
+                // Riff listens: the port bound, not a `:0` asked for.
+                shop.public_url.clone_from(&local);
             }
+            marketplaces.own_pictures = OwnPictures::new(&shop.public_url, &local);
         }
+        let (platforms, problems) = marketplaces.configured();
+        if let Some(problem) = problems.first() {
+            return Err(StartupError::Settings(problem.to_string()));
+        }
+        announce_choices(&platforms);
         let engine = Arc::new(Engine::new(
             db.clone(),
             ledger.clone(),
@@ -223,6 +227,20 @@ pub async fn shutdown_signal() {
 /// setting was left unset (Shopify's stock location) — or why it could not,
 /// naming the setting. In the background: a platform that is down must not
 /// keep Riff from starting.
+/// The address to reach Riff at from this machine: listening on every
+/// address (`0.0.0.0`, `::`) includes the loopback one.
+fn reachable_here(bound: SocketAddr) -> SocketAddr {
+    match bound.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), bound.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), bound.port())
+        }
+        _ => bound,
+    }
+}
+
 fn announce_choices(platforms: &BTreeMap<Platform, Arc<dyn Marketplace>>) {
     for (platform, adapter) in platforms {
         let (platform, adapter) = (*platform, adapter.clone());

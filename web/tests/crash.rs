@@ -173,6 +173,16 @@ impl Shop {
             ("EBAY_PAYMENT_PROFILE_ID", s.ebay_payment_profile_id.clone()),
             ("REVERB_API_URL", Some(s.reverb_api_url.clone())),
             ("REVERB_API_TOKEN", secret(&s.reverb_api_token)),
+            (
+                "REVERB_SHIPPING_PROFILE_ID",
+                s.reverb_shipping_profile_id.clone(),
+            ),
+            // Online, as a shop that sells on Reverb is: Reverb fetches the
+            // pictures from there (the simulator never does).
+            (
+                "RIFF_PUBLIC_URL",
+                Some("https://riff.example.com".to_owned()),
+            ),
             ("REVERB_WEBHOOK_SECRET", secret(&s.reverb_webhook_secret)),
             ("SHOPIFY_SHOP_URL", s.shopify_shop_url.clone()),
             ("SHOPIFY_ACCESS_TOKEN", secret(&s.shopify_access_token)),
@@ -363,11 +373,29 @@ impl Riff {
                     "finish": "Sunburst",
                     "category": "Electric Guitars",
                     "condition": "excellent",
+                    "description": "Original finish, with its case.",
                     "price": "1499.00"
                 }),
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED, "create {sku}");
+        // The platforms list nothing without a picture.
+        let picture =
+            reqwest::multipart::Part::bytes(riff_web::demo::picture::picture(sku, "front"))
+                .file_name("front.png");
+        let response = self
+            .client
+            .post(format!("{}/api/products/{sku}/media", self.base))
+            .bearer_auth(TOKEN)
+            .multipart(reqwest::multipart::Form::new().part("file", picture))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST a picture: {e}; see {}", self.log.display()));
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "a picture for {sku}"
+        );
     }
 
     async fn list_on(&self, sku: &str, platform: Platform) {

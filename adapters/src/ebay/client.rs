@@ -42,7 +42,7 @@ use super::wire::{
     SellerProfiles, ShippingProfile, TokenError, TokenResponse, Transaction,
 };
 use crate::http::{self, RetryPolicy};
-use crate::Secret;
+use crate::{OwnPictures, Secret};
 
 /// eBay's production OAuth token endpoint (§1.10).
 pub const DEFAULT_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";
@@ -107,6 +107,8 @@ pub struct EbayConfig {
     /// pictures through, when eBay cannot fetch them from Riff's address;
     /// `None` lists the picture URLs as they are (see [`super::media`]).
     pub media_api_url: Option<String>,
+    /// Where Riff reads its own pictures to upload them.
+    pub own_pictures: OwnPictures,
 }
 
 impl EbayConfig {
@@ -124,6 +126,7 @@ impl EbayConfig {
             item_url_prefix: Some("https://www.ebay.co.uk/itm/".into()),
             retry: RetryPolicy::default(),
             media_api_url: None,
+            own_pictures: OwnPictures::default(),
         }
     }
 }

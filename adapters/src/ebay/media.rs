@@ -78,7 +78,9 @@ impl EbayClient {
             let hosted = match known {
                 Some(hosted) => hosted,
                 None => {
-                    let picture = pictures::fetch_one(&self.http, url, n + 1).await?;
+                    let picture =
+                        pictures::fetch_one(&self.http, &self.config.own_pictures, url, n + 1)
+                            .await?;
                     let hosted = self.upload(media_api_url, url, picture).await?;
                     self.hosted
                         .lock()

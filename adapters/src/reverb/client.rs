@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use super::wire::{
     Amount, CreatedListing, EndBody, ErrorBody, Id, Listing, ListingBody, ListingsPage, Order,
-    OrdersPage, UuidRef,
+    OrdersPage, UuidRef, VideoLink,
 };
 use crate::http::{self, RetryPolicy};
 use crate::Secret;
@@ -401,10 +401,13 @@ fn end_reason(reason: EndReason) -> &'static str {
 
 /// Reverb's condition UUIDs (§2.2 table; `GET /api/listing_conditions` is
 /// authoritative).
-fn condition_uuid(condition: Condition) -> &'static str {
+fn condition_uuid(condition: Condition, quantity: u32) -> &'static str {
     match condition {
         Condition::New => "7c3f45de-2ae0-4c81-8400-fdb6b1d74890",
         Condition::BStock => "9225283f-60c2-4413-ad18-1f5eba7a856f",
+        // Several mint units are "Mint (with inventory)": plain Mint is
+        // for one-offs, and Reverb refuses it more than one unit.
+        Condition::Mint if quantity > 1 => "6db7df88-293b-4017-a1c1-cdb5e599fa1a",
         Condition::Mint => "ac5b9c1e-dc78-466d-b0b3-7cf712967a48",
         Condition::Excellent => "df268ad1-c462-4ba6-b6db-e007e23922ea",
         Condition::VeryGood => "ae4d9114-1bd7-4ec5-a4ba-6653af5ac84d",
@@ -414,6 +417,9 @@ fn condition_uuid(condition: Condition) -> &'static str {
         Condition::NonFunctioning => "fbf35668-96a0-4baa-bcde-ab18d6b1b329",
     }
 }
+
+/// Reverb shows up to 25 photos on a listing; the rest are not sent.
+const MAX_PHOTOS: usize = 25;
 
 /// The create/update body from a request (§2.2); `shop_shipping` is the
 /// shop's shipping profile, for a listing that names none.
@@ -455,7 +461,7 @@ fn listing_body(
             uuid: attributes
                 .condition_uuid
                 .clone()
-                .unwrap_or_else(|| condition_uuid(details.condition).to_owned()),
+                .unwrap_or_else(|| condition_uuid(details.condition, request.quantity).to_owned()),
         }),
         price: Some(Amount {
             amount: request.price.amount.to_string(),
@@ -470,7 +476,17 @@ fn listing_body(
             .clone()
             .or_else(|| shop_shipping.map(str::to_owned))
             .map(|id| id.parse().map_or(Id::Text(id), Id::Number)),
-        photos: request.picture_urls.clone(),
+        photos: request
+            .picture_urls
+            .iter()
+            .take(MAX_PHOTOS)
+            .cloned()
+            .collect(),
+        videos: request
+            .video_url
+            .iter()
+            .map(|link| VideoLink { link: link.clone() })
+            .collect(),
         ..ListingBody::default()
     })
 }

@@ -91,9 +91,37 @@ pub struct ListingBody {
     pub shipping_profile_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<String>,
+    /// `[{"link": "https://www.youtube.com/watch?v=…"}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub videos: Vec<VideoLink>,
+    /// Shipping rates given inline, where no profile is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
     /// `true` makes the listing live; without it a create is a draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish: Option<bool>,
+}
+
+/// A video on a listing: a YouTube address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoLink {
+    pub link: String,
+}
+
+/// Inline shipping: a rate per region (`{"rate": {"amount", "currency"},
+/// "region_code": "GB"}`), and whether local pickup is offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipping {
+    #[serde(default)]
+    pub rates: Vec<ShippingRate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingRate {
+    pub rate: Amount,
+    pub region_code: String,
 }
 
 /// A listing's `state`: `{"slug": "live"}`, or in some responses the bare

@@ -43,7 +43,7 @@ use super::wire::{
     UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
-use crate::Secret;
+use crate::{OwnPictures, Secret};
 
 /// A scan that claims more pages than this is a broken response.
 const MAX_PAGES: u32 = 1_000;
@@ -81,6 +81,8 @@ pub struct ShopifyConfig {
     /// Riff and uploaded) because Shopify cannot fetch them from Riff's
     /// address; otherwise Shopify is given the pictures' URLs.
     pub stage_pictures: bool,
+    /// Where Riff reads its own pictures to stage them.
+    pub own_pictures: OwnPictures,
 }
 
 impl ShopifyConfig {
@@ -94,6 +96,7 @@ impl ShopifyConfig {
             page_size: MAX_PAGE_SIZE,
             retry: RetryPolicy::default(),
             stage_pictures: false,
+            own_pictures: OwnPictures::default(),
         }
     }
 }
@@ -949,13 +952,10 @@ fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> Pr
     }
     ProductInput {
         title: Some(details.title.clone()),
-        description_html: Some(
-            details
-                .description
-                .as_deref()
-                .map(|d| format!("<p>{}</p>", escape_html(d)))
-                .unwrap_or_default(),
-        ),
+        description_html: Some(description_html(
+            details.description.as_deref(),
+            request.video_url.as_deref(),
+        )),
         vendor: Some(
             attributes
                 .vendor
@@ -971,6 +971,26 @@ fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> Pr
         tags: Some(tags),
         ..ProductInput::default()
     }
+}
+
+/// The description as Shopify shows it: Riff's text, then the product's
+/// video played in the page (Shopify has no video field for a YouTube
+/// video; its media take uploaded files only).
+fn description_html(description: Option<&str>, video_url: Option<&str>) -> String {
+    let mut html = description
+        .map(|d| format!("<p>{}</p>", escape_html(d)))
+        .unwrap_or_default();
+    let video_id = video_url
+        .and_then(|url| url.rsplit_once("v="))
+        .map(|(_, id)| id);
+    if let Some(id) = video_id {
+        html.push_str(&format!(
+            "<p><iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/{}\" \
+             title=\"Video\" allowfullscreen></iframe></p>",
+            escape_html(id)
+        ));
+    }
+    html
 }
 
 /// Riff's descriptions are plain text; Shopify renders `descriptionHtml`
@@ -1165,6 +1185,20 @@ fn line_sale(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_video_plays_in_the_description_after_the_text() {
+        let html = description_html(
+            Some("Original case & strap."),
+            Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        );
+        assert!(
+            html.starts_with("<p>Original case &amp; strap.</p><p><iframe"),
+            "{html}"
+        );
+        assert!(html.contains("src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\""));
+        assert_eq!(description_html(None, None), "");
+    }
 
     fn locations(json: serde_json::Value) -> LocationsData {
         serde_json::from_value(json).unwrap()

@@ -40,7 +40,9 @@ impl ShopifyClient {
         let sources: Vec<String> = if self.config.stage_pictures {
             let mut fetched = Vec::new();
             for (n, url) in urls.iter().enumerate() {
-                fetched.push(pictures::fetch_one(&self.http, url, n + 1).await?);
+                fetched.push(
+                    pictures::fetch_one(&self.http, &self.config.own_pictures, url, n + 1).await?,
+                );
             }
             self.stage(&fetched, requests).await?
         } else {

@@ -52,12 +52,15 @@ use tokio::sync::Mutex;
 use super::browser::{self, BrowserConfig};
 use super::wire::{self, BrandForm, ExportRow, ItemForm, LoginForm, ProductIdForm, MAX_PICTURES};
 use crate::http::{self, RetryPolicy};
-use crate::pictures::{self, Picture};
+use crate::pictures::{self, OwnPictures, Picture};
 use crate::Secret;
 
 /// The export is about 3 MB for 1,500 items and V&R builds it slowly; RIFF
 /// allowed 180 seconds (§4.1 "CSV download").
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// What V&R's form offers before anyone changes it, and RIFF sent.
+pub const DEFAULT_PROCESSING_DAYS: u32 = 3;
 
 /// The item form carries up to twenty pictures of up to 10 MB each.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
@@ -99,6 +102,11 @@ pub struct VrConfig {
     pub currency: Currency,
     /// Retries for reads.
     pub retry: RetryPolicy,
+    /// Where Riff reads its own pictures to attach them.
+    pub own_pictures: OwnPictures,
+    /// `VR_PROCESSING_DAYS`: how many days the shop takes to send an item,
+    /// as every listing says.
+    pub processing_days: u32,
 }
 
 impl VrConfig {
@@ -113,6 +121,8 @@ impl VrConfig {
             browser: None,
             currency: Currency::GBP,
             retry: RetryPolicy::default(),
+            own_pictures: OwnPictures::default(),
+            processing_days: DEFAULT_PROCESSING_DAYS,
         }
     }
 }
@@ -606,9 +616,15 @@ impl Marketplace for VrClient {
             tracing::info!(id = %existing.product_id, "V&R already has this SKU");
             return Ok(self.published(&existing.product_id));
         }
-        let mut form = item_form(request)?;
-        let pictures =
-            pictures::fetch_all(&self.pictures, &request.picture_urls, MAX_PICTURES, "V&R").await?;
+        let mut form = item_form(request, self.config.processing_days)?;
+        let pictures = pictures::fetch_all(
+            &self.pictures,
+            &self.config.own_pictures,
+            &request.picture_urls,
+            MAX_PICTURES,
+            "V&R",
+        )
+        .await?;
         let (unique_id, version) = self.form_tokens(ITEM_FORM, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;
@@ -630,9 +646,15 @@ impl Marketplace for VrClient {
     async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
         let requests = AtomicU32::new(0);
         let path = format!("{ITEM_FORM}/{}", id_segment(external_id)?);
-        let mut form = item_form(request)?;
-        let pictures =
-            pictures::fetch_all(&self.pictures, &request.picture_urls, MAX_PICTURES, "V&R").await?;
+        let mut form = item_form(request, self.config.processing_days)?;
+        let pictures = pictures::fetch_all(
+            &self.pictures,
+            &self.config.own_pictures,
+            &request.picture_urls,
+            MAX_PICTURES,
+            "V&R",
+        )
+        .await?;
         let (unique_id, version) = self.form_tokens(&path, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;
@@ -854,7 +876,7 @@ fn id_segment(id: &str) -> Result<&str, PortError> {
 /// The add/edit form from a request (§4.1 "Add/edit form fields"). The
 /// category fields carry the attributes' V&R category ids; the brand falls
 /// back to the product's.
-fn item_form(request: &PublishRequest) -> Result<ItemForm, PortError> {
+fn item_form(request: &PublishRequest, processing_days: u32) -> Result<ItemForm, PortError> {
     let PlatformAttributes::Vr(attributes) = &request.attributes else {
         return Err(PortError::Validation {
             field: Some("attributes".into()),
@@ -884,6 +906,9 @@ fn item_form(request: &PublishRequest) -> Result<ItemForm, PortError> {
         categ_level_1: attributes.sub_category.clone().unwrap_or_default(),
         available_for_shipment: "1".into(),
         show_vat: "1".into(),
+        processing_time: processing_days.to_string(),
+        hours_days_sel: "Days".into(),
+        youtube_upload: request.video_url.clone().unwrap_or_default(),
         unique_id: String::new(),
         version: String::new(),
     })

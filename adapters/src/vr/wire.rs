@@ -194,7 +194,8 @@ pub fn picture_number(field: &str) -> Option<usize> {
 
 /// The text fields of the add/edit item form, as Riff fills them (§4.1
 /// "Add/edit form fields"); the pictures go beside them as file parts.
-/// Shipping rows and the YouTube upload are not sent yet.
+/// Shipping rows are not sent yet: their fields are per region, and V&R's
+/// values for them are not recorded anywhere Riff could check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemForm {
     /// The brand; V&R's field name, not a person's name.
@@ -212,6 +213,12 @@ pub struct ItemForm {
     pub categ_level_1: String,
     pub available_for_shipment: String,
     pub show_vat: String,
+    /// How long the shop takes to send the item: a number, with its unit
+    /// in `hours_days_sel` (`Days`).
+    pub processing_time: String,
+    pub hours_days_sel: String,
+    /// The YouTube video's address.
+    pub youtube_upload: String,
     /// Scraped from the form page's hidden input and sent back.
     pub unique_id: String,
     /// Scraped from the form page's hidden input and sent back.
@@ -221,7 +228,7 @@ pub struct ItemForm {
 impl ItemForm {
     /// Every field under its form name, in the page's order, for the
     /// multipart body.
-    pub fn fields(&self) -> [(&'static str, &str); 14] {
+    pub fn fields(&self) -> [(&'static str, &str); 17] {
         [
             ("recipient_name", &self.recipient_name),
             ("model_name", &self.model_name),
@@ -235,6 +242,9 @@ impl ItemForm {
             ("categ_level_1", &self.categ_level_1),
             ("available_for_shipment", &self.available_for_shipment),
             ("show_vat", &self.show_vat),
+            ("processing_time", &self.processing_time),
+            ("hours_days_sel", &self.hours_days_sel),
+            ("youtube_upload", &self.youtube_upload),
             ("unique_id", &self.unique_id),
             ("version", &self.version),
         ]
@@ -256,6 +266,9 @@ impl ItemForm {
             "categ_level_1" => &mut self.categ_level_1,
             "available_for_shipment" => &mut self.available_for_shipment,
             "show_vat" => &mut self.show_vat,
+            "processing_time" => &mut self.processing_time,
+            "hours_days_sel" => &mut self.hours_days_sel,
+            "youtube_upload" => &mut self.youtube_upload,
             "unique_id" => &mut self.unique_id,
             "version" => &mut self.version,
             _ => return false,

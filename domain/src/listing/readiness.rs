@@ -99,10 +99,13 @@ pub fn missing(candidate: &Candidate<'_>, terms: &ShopTerms) -> Vec<String> {
                 missing.push("a Reverb shipping profile: REVERB_SHIPPING_PROFILE_ID".to_owned());
             }
             if candidate.quantity > 1
-                && !matches!(details.condition, Condition::New | Condition::BStock)
+                && !matches!(
+                    details.condition,
+                    Condition::New | Condition::BStock | Condition::Mint
+                )
             {
                 missing.push(
-                    "one unit only, or the condition new or b-stock: Reverb offers several units of new items only"
+                    "one unit only, or the condition new, b-stock or mint: Reverb offers several units of new items only"
                         .to_owned(),
                 );
             }

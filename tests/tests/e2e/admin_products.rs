@@ -18,14 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::admin::{browser, log_in};
 
-/// A real 1×1 PNG.
-pub(crate) const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
-    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
-    0x42, 0x60, 0x82,
-];
+pub(crate) use riff_tests::PNG;
 
 /// The value of the hidden field `name` in a page.
 fn hidden(html: &str, name: &str) -> String {
@@ -412,18 +405,26 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
         shown.contains("<legend>Reverb</legend>"),
         "each platform has its fieldset"
     );
-    let publish = post_form(
-        &app,
-        &client,
-        "/products/PUB-1/publish",
-        &[
-            ("csrf_token", &csrf),
-            ("platform", "reverb"),
-            ("make", "Gretsch"),
-            ("categories", "e57deb7a-382b-4e18-a008-67d4fbcb2879"),
-        ],
-    )
-    .await;
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("platform", "reverb"),
+        ("make", "Gretsch"),
+        ("categories", "e57deb7a-382b-4e18-a008-67d4fbcb2879"),
+    ];
+    // Without a picture Reverb would refuse it: the page says so, and
+    // nothing is requested.
+    let refused = post_form(&app, &client, "/products/PUB-1/publish", &form).await;
+    let shown = follow(&app, &client, refused).await;
+    assert!(
+        shown.contains("PUB-1 is not ready for Reverb: it needs a picture"),
+        "{shown}"
+    );
+    assert_eq!(
+        product(&app, "PUB-1").await["listings"],
+        serde_json::json!([])
+    );
+    app.add_picture("PUB-1", PNG).await;
+    let publish = post_form(&app, &client, "/products/PUB-1/publish", &form).await;
     assert!(follow(&app, &client, publish)
         .await
         .contains("Publishing on Reverb"));

@@ -95,6 +95,7 @@ async fn an_edited_category_is_what_the_platforms_receive_on_the_next_publish(ba
     body["model"] = json!("Big Muff Pi");
     body["description"] = json!("Boxed, with its manual.");
     app.create_product(&body).await;
+    app.add_picture("FUZZ-1", riff_tests::PNG).await;
     for platform in [Platform::Ebay, Platform::Reverb] {
         let response = app
             .post(

@@ -497,9 +497,11 @@ on_both_backends!(
     order_numbers_are_the_ones_the_seller_knows,
 );
 
-/// A product of each kind, published everywhere with nothing but the
-/// shop's settings: each platform receives its own category, condition,
-/// item specifics and terms.
+/// A guitar, an amplifier and a pedal (three of it), each with two
+/// pictures, published everywhere with nothing but the shop's settings:
+/// every listing goes live on the first try, and each platform receives
+/// its own category, condition, item specifics, terms and the pictures in
+/// order.
 async fn each_platform_receives_its_category_condition_and_terms(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
     let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
@@ -529,7 +531,30 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
     for (sku, category, ..) in kinds {
         let mut body = riff_tests::guitar(sku, &format!("{category} {sku}"));
         body["category"] = json!(category);
+        if sku == "KIND-FX" {
+            // Three of a new pedal: Reverb offers several units of new
+            // items, and eBay takes the quantity.
+            body["quantity"] = json!(3);
+            body["condition"] = json!("new");
+        }
         app.create_product(&body).await;
+        for side in ["front", "back"] {
+            app.add_picture(sku, &riff_web::demo::picture::picture(sku, side))
+                .await;
+        }
+        let readiness: Value = app
+            .get(&format!("/api/products/{sku}/readiness"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        for platform in Platform::ALL {
+            assert_eq!(
+                readiness[platform.as_str()]["ready"],
+                true,
+                "{sku}: {readiness}"
+            );
+        }
         crate::sync::list_everywhere(&app, sku).await;
     }
     for (sku, category, ebay_category, reverb_category, (vr_category, vr_sub)) in kinds {
@@ -540,9 +565,29 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
                 .unwrap()
                 .to_owned()
         };
+        let media: Vec<String> = p["media"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                m.pointer("/kind/sha256")
+                    .or_else(|| m.get("sha256"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        let published: Vec<String> = media
+            .iter()
+            .map(|sha| format!("{}/media/{sha}", riff_tests::PUBLIC_URL))
+            .collect();
+        assert_eq!(published.len(), 2, "{sku}: {p}");
+        let new = sku == "KIND-FX";
+
         let on_ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
         assert_eq!(on_ebay.category_id.as_deref(), Some(ebay_category), "{sku}");
-        assert_eq!(on_ebay.condition_id, Some(3000), "{sku}: excellent is Used");
+        let condition = if new { 1000 } else { 3000 };
+        assert_eq!(on_ebay.condition_id, Some(condition), "{sku}");
         assert!(
             on_ebay.item_specifics.iter().any(|(n, _)| n == "Brand"),
             "{sku}"
@@ -553,38 +598,59 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
                 && on_ebay.profiles.1.is_some()
                 && on_ebay.profiles.2.is_some()
         );
+        assert_eq!(on_ebay.picture_urls, published, "{sku}: in order");
+        assert_eq!(on_ebay.quantity, if new { 3 } else { 1 }, "{sku}");
+
         let on_reverb = sims.reverb().listing(&id(Platform::Reverb)).unwrap();
         assert_eq!(on_reverb.categories, [reverb_category], "{sku}");
-        assert_eq!(
-            on_reverb.condition.as_deref(),
-            Some("df268ad1-c462-4ba6-b6db-e007e23922ea"),
-            "{sku}: excellent"
-        );
+        let condition = if new {
+            "7c3f45de-2ae0-4c81-8400-fdb6b1d74890"
+        } else {
+            "df268ad1-c462-4ba6-b6db-e007e23922ea"
+        };
+        assert_eq!(on_reverb.condition.as_deref(), Some(condition), "{sku}");
+        assert_eq!(on_reverb.photos, published, "{sku}: in order");
+        assert_eq!(on_reverb.shipping_profile_id.as_deref(), Some("81462"));
+        assert_eq!(on_reverb.inventory, if new { 3 } else { 1 }, "{sku}");
+
         let on_vr = sims.vr().listing(&id(Platform::Vr)).unwrap();
         assert_eq!(
             on_vr.categories,
             (vr_category.to_owned(), vr_sub.to_owned()),
             "{sku}"
         );
-        let on_shopify = sims
-            .shopify()
-            .products()
-            .into_iter()
-            .find(|s| s.gid() == id(Platform::Shopify))
-            .unwrap();
+        let sent: Vec<&str> = on_vr.images.iter().map(|i| i.sha256.as_str()).collect();
+        assert_eq!(sent, media, "{sku}: the bytes, in order");
+        assert_eq!(on_vr.processing_time, "3 Days", "{sku}");
+
+        let on_shopify = sims.shopify().product(&id(Platform::Shopify)).unwrap();
         assert_eq!(on_shopify.product_type, category, "{sku}");
+        let tag = if new { "Brand New" } else { "Excellent" };
         assert!(
-            on_shopify.tags.iter().any(|t| t == "Excellent"),
-            "{:?}",
+            on_shopify.tags.iter().any(|t| t == tag),
+            "{sku}: {:?}",
             on_shopify.tags
         );
+        assert_eq!(on_shopify.media, published, "{sku}: in order");
         // Active and on the Online Store, where buyers see it.
         assert_eq!(
             on_shopify.publications.len(),
             1,
             "{sku}: not on the Online Store"
         );
+        // The first try was the only one: one listing each, no flag.
+        for platform in Platform::ALL {
+            assert_eq!(listing(&p, platform)["status"], "live", "{sku} {platform}");
+        }
+        assert_eq!(sims.ebay().listings_with_sku(sku), 1);
+        assert_eq!(sims.reverb().listings_with_sku(sku), 1);
+        assert_eq!(sims.shopify().listings_with_sku(sku), 1);
+        assert_eq!(sims.vr().listings_with_sku(sku), 1);
     }
+    assert_eq!(
+        open_flags(&app, "publish_failed").await,
+        Vec::<Value>::new()
+    );
     // The amplifier carries the specific its category requires.
     let amp = product(&app, "KIND-AMP").await;
     let on_ebay = sims
@@ -658,6 +724,41 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     let unknown = app.get("/api/products/NOPE-1/readiness").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
+    // Publishing where it is not ready is refused with the same list, and
+    // nothing reaches the platform.
+    let requests = sims.vr().requests();
+    let refused = app
+        .post("/api/products/READY-2/listings", &json!({"platform": "vr"}))
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = refused.json().await.unwrap();
+    let missing = body["missing"].to_string();
+    assert!(
+        missing.contains("a picture") && missing.contains("Zzyzx Amplification"),
+        "{body}"
+    );
+    assert!(
+        body["error"].as_str().unwrap().contains("READY-2"),
+        "{body}"
+    );
+    let checked_brand = sims.vr().requests();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sims.vr().requests(),
+        checked_brand,
+        "nothing sent after the check"
+    );
+    assert!(
+        checked_brand - requests <= 2,
+        "only the brand check (and a login)"
+    );
+    assert_eq!(sims.vr().listings_with_sku("READY-2"), 0);
+    assert_eq!(
+        product(&app, "READY-2").await["listings"],
+        json!([]),
+        "no listing requested"
+    );
+
     // The product page says it beside each Publish button.
     let page = crate::admin::admin_page(&app, "/products/READY-1").await;
     assert!(page.contains("Not ready: a picture"), "{page}");
@@ -666,26 +767,57 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
 /// A shop whose Riff has no public address (the tests' own, on the
 /// loopback): eBay and Shopify cannot fetch the pictures, so they are
 /// uploaded — through eBay's Media API, whose copy the listing names, and
-/// Shopify's staged uploads — byte for byte.
+/// Shopify's staged uploads — byte for byte; V&R takes them as files; and
+/// Reverb, which only fetches, is not ready until RIFF_PUBLIC_URL is set.
 async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let mut app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    app.public_url = None;
+    app.restart().await;
     app.create_product(&riff_tests::guitar("PIC-EBAY", "Gibson ES-335 1964"))
         .await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(crate::admin_products::PNG).file_name("front.png"),
-    );
-    let uploaded = app
-        .client
-        .post(app.url("/api/products/PIC-EBAY/media"))
-        .bearer_auth(riff_tests::TOKEN)
-        .multipart(form)
-        .send()
+    app.add_picture("PIC-EBAY", crate::admin_products::PNG)
+        .await;
+
+    let readiness: Value = app
+        .get("/api/products/PIC-EBAY/readiness")
+        .await
+        .json()
         .await
         .unwrap();
-    assert_eq!(uploaded.status(), StatusCode::CREATED);
-    let p = crate::sync::list_everywhere(&app, "PIC-EBAY").await;
+    for platform in ["ebay", "shopify", "vr"] {
+        assert_eq!(readiness[platform]["ready"], true, "{readiness}");
+    }
+    assert_eq!(readiness["reverb"]["ready"], false, "{readiness}");
+    assert!(
+        readiness["reverb"]["missing"]
+            .to_string()
+            .contains("RIFF_PUBLIC_URL"),
+        "{readiness}"
+    );
+    let refused = app
+        .post(
+            "/api/products/PIC-EBAY/listings",
+            &json!({"platform": "reverb"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(sims.reverb().listings_with_sku("PIC-EBAY"), 0);
+
+    for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {
+        let response = app
+            .post(
+                "/api/products/PIC-EBAY/listings",
+                &json!({"platform": platform.as_str()}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{platform}");
+    }
+    for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {
+        crate::sync::listing_reaches(&app, "PIC-EBAY", platform, "live", Duration::from_secs(30))
+            .await;
+    }
+    let p = product(&app, "PIC-EBAY").await;
 
     let hosted = sims.ebay().hosted_images();
     assert_eq!(hosted.len(), 1, "one picture, uploaded once");
@@ -714,6 +846,13 @@ async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) 
             .as_deref(),
         Some(crate::admin_products::PNG)
     );
+    // V&R got them as a file.
+    let on_vr = sims
+        .vr()
+        .listing(listing(&p, Platform::Vr)["external_id"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(on_vr.images.len(), 1);
+    assert_eq!(on_vr.images[0].size, crate::admin_products::PNG.len());
 }
 
 on_both_backends!(

@@ -80,6 +80,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     body["price"] = json!("1000.00");
     body["description"] = json!("All original, with its case.");
     app.create_product(&body).await;
+    app.add_picture("RULE-1", riff_tests::PNG).await;
     let on_reverb = publish(&app, "RULE-1", Platform::Reverb, json!({})).await;
     let on_ebay = publish(&app, "RULE-1", Platform::Ebay, json!({})).await;
     assert_eq!(
@@ -109,6 +110,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     body["price"] = json!("1000.00");
     body["description"] = json!("Refretted in 2020.");
     app.create_product(&body).await;
+    app.add_picture("FIXED-1", riff_tests::PNG).await;
     let fixed_on_reverb = publish(
         &app,
         "FIXED-1",

@@ -76,8 +76,13 @@ pub(crate) async fn listing_reaches(
     .await;
 }
 
-/// Lists `sku` on all four platforms and waits until every listing is live.
+/// Lists `sku` on all four platforms and waits until every listing is live;
+/// a product without a picture gets one first, as the platforms want.
 pub(crate) async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
+    let media = &product(app, sku).await["media"];
+    if media.as_array().is_none_or(Vec::is_empty) {
+        app.add_picture(sku, riff_tests::PNG).await;
+    }
     for platform in Platform::ALL {
         let response = app
             .post(

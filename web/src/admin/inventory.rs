@@ -236,7 +236,7 @@ pub(crate) async fn bulk(
         return Ok(back("Select at least one product."));
     }
     let meta = EventMetadata::new(session.user.clone(), Source::Web);
-    let (mut done, mut refused) = (0, vec![]);
+    let (mut done, mut not_ready, mut refused) = (0, vec![], vec![]);
     for sku in &form.sku {
         let outcome = match form.action.as_str() {
             "publish" => actions::request_listing(
@@ -269,6 +269,9 @@ pub(crate) async fn bulk(
         };
         match outcome {
             Ok(()) => done += 1,
+            Err(crate::error::ApiError::NotReady { missing, .. }) => {
+                not_ready.push(format!("{sku} (needs {})", missing.join("; ")));
+            }
             Err(error) => refused.push(format!("{sku}: {error}")),
         }
     }
@@ -278,6 +281,13 @@ pub(crate) async fn bulk(
         "Ending"
     };
     let mut notice = format!("{verb} {done} on {}.", platform.display_name());
+    if !not_ready.is_empty() {
+        notice.push_str(&format!(
+            " Skipped, not ready for {}: {}.",
+            platform.display_name(),
+            not_ready.join(", ")
+        ));
+    }
     if !refused.is_empty() {
         notice.push_str(&format!(" Not done: {}", refused.join("; ")));
     }

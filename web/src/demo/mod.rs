@@ -16,7 +16,7 @@ mod buyers;
 mod catalogue;
 mod command;
 mod error;
-mod picture;
+pub mod picture;
 mod shop;
 mod welcome;
 

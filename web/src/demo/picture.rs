@@ -15,7 +15,7 @@ const WIDTH: u32 = 480;
 const HEIGHT: u32 = 360;
 
 /// A PNG of `WIDTH` × `HEIGHT` for the item `sku` of `category`.
-pub(super) fn picture(sku: &str, category: &str) -> Vec<u8> {
+pub fn picture(sku: &str, category: &str) -> Vec<u8> {
     let background = colour(category, 0x30);
     let body = colour(sku, 0x90);
     let (cx, cy) = (f64::from(WIDTH) / 2.0, f64::from(HEIGHT) / 2.0);

@@ -420,6 +420,12 @@ async fn request_for(
             MediaKind::Dropbox { .. } | MediaKind::YouTube { .. } => None,
         })
         .collect();
+    let video_url = product.media.iter().find_map(|media| match &media.kind {
+        MediaKind::YouTube { video_id } => {
+            Some(format!("https://www.youtube.com/watch?v={video_id}"))
+        }
+        _ => None,
+    });
     Ok(Some((
         PublishRequest {
             listing_id: listing.id(),
@@ -428,6 +434,7 @@ async fn request_for(
             price,
             quantity: product.quantity.max(1),
             picture_urls,
+            video_url,
             attributes,
         },
         product.status,

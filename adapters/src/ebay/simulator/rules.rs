@@ -112,14 +112,19 @@ const LEAVES: &[Leaf] = &[
     },
 ];
 
+/// eBay's longest title (the Trading user guide, "Listing title").
+const MAX_TITLE: usize = 80;
+
 /// Checks an AddFixedPriceItem's `Item` as eBay would.
 ///
 /// # Errors
 /// eBay's error: 87 for a category that is missing or not a leaf, 21916884
 /// for a missing condition, 21916883 for one the category does not allow,
 /// 21919303 for a missing required item specific (its name in
-/// `ErrorParameters`), and 71 for an item with neither `Location` nor
-/// `PostalCode`.
+/// `ErrorParameters`), 70 for a title over 80 characters, 21919136 for an
+/// item without a picture (the two codes are the simulator's: eBay's
+/// documentation states the rules, not their codes), and 71 for an item
+/// with neither `Location` nor `PostalCode`.
 pub(super) fn check(item: &ItemToList) -> Result<(), Refusal> {
     let category = item
         .primary_category
@@ -163,6 +168,30 @@ pub(super) fn check(item: &ItemToList) -> Result<(), Refusal> {
         }
     }
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    if item
+        .title
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > MAX_TITLE)
+    {
+        return Err(error(
+            "70",
+            "The title is too long.",
+            &format!("The title may contain a maximum of {MAX_TITLE} characters."),
+        ));
+    }
+    let pictures = item.picture_details.as_ref().map_or(0, |p| {
+        p.picture_url
+            .iter()
+            .filter(|u| !u.trim().is_empty())
+            .count()
+    });
+    if pictures == 0 {
+        return Err(error(
+            "21919136",
+            "A picture is required.",
+            "Every listing is required to include at least one picture. Add a picture, and then try again.",
+        ));
+    }
     if blank(&item.location) && blank(&item.postal_code) {
         return Err(error(
             "71",

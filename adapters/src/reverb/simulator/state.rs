@@ -51,6 +51,9 @@ pub struct SimListing {
     pub inventory: u32,
     pub state: SimState,
     pub photos: Vec<String>,
+    pub description: Option<String>,
+    /// The `link` of each video.
+    pub videos: Vec<String>,
     /// What it was listed with: category UUIDs, the condition's UUID and
     /// the shipping profile.
     pub categories: Vec<String>,
@@ -105,12 +108,59 @@ impl Refusal {
         }
     }
 
+    /// A listing Reverb will not publish: each field it lacks, named.
+    fn unpublishable(missing: &[&str]) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ErrorBody {
+                message: Some(format!(
+                    "Your listing could not be published: {} can't be blank",
+                    missing.join(", ")
+                )),
+                errors: missing
+                    .iter()
+                    .map(|field| ((*field).to_owned(), vec!["can't be blank".to_owned()]))
+                    .collect(),
+            },
+        }
+    }
+
     fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "The requested resource could not be found.",
         )
     }
+}
+
+/// What publishing looks at.
+struct Publishable<'a> {
+    make: Option<&'a str>,
+    model: Option<&'a str>,
+    description: Option<&'a str>,
+    categories: usize,
+    condition: bool,
+    photos: usize,
+    shipping: bool,
+}
+
+/// The fields a listing needs before Reverb makes it live (a draft may
+/// lack them): make, model, a category, a condition, a photo, a
+/// description and shipping (a profile or rates).
+fn unpublishable(listing: &Publishable<'_>) -> Vec<&'static str> {
+    let blank = |text: Option<&str>| text.is_none_or(|t| t.trim().is_empty());
+    [
+        ("make", blank(listing.make)),
+        ("model", blank(listing.model)),
+        ("categories", listing.categories == 0),
+        ("condition", !listing.condition),
+        ("photos", listing.photos == 0),
+        ("description", blank(listing.description)),
+        ("shipping", !listing.shipping),
+    ]
+    .into_iter()
+    .filter_map(|(field, lacking)| lacking.then_some(field))
+    .collect()
 }
 
 /// Everything the simulated Reverb knows.
@@ -159,6 +209,8 @@ impl State {
                 inventory,
                 state: SimState::Live,
                 photos: Vec::new(),
+                description: None,
+                videos: Vec::new(),
                 categories: Vec::new(),
                 condition: None,
                 shipping_profile_id: None,
@@ -214,6 +266,22 @@ impl State {
                 return Err(Refusal::field("sku", "already exists"));
             }
         }
+        if body.publish == Some(true) {
+            let has_shipping = body.shipping_profile_id.is_some()
+                || body.shipping.as_ref().is_some_and(|s| !s.rates.is_empty());
+            let missing = unpublishable(&Publishable {
+                make: body.make.as_deref(),
+                model: body.model.as_deref(),
+                description: body.description.as_deref(),
+                categories: body.categories.len(),
+                condition: body.condition.is_some(),
+                photos: body.photos.len(),
+                shipping: has_shipping,
+            });
+            if !missing.is_empty() {
+                return Err(Refusal::unpublishable(&missing));
+            }
+        }
         let condition = body.condition.as_ref().map(|c| c.uuid.clone());
         let inventory = body.inventory.unwrap_or(1);
         if inventory > 1
@@ -232,6 +300,8 @@ impl State {
         listing.make.clone_from(&body.make);
         listing.model.clone_from(&body.model);
         listing.photos.clone_from(&body.photos);
+        listing.description.clone_from(&body.description);
+        listing.videos = body.videos.iter().map(|v| v.link.clone()).collect();
         listing.categories = body.categories.iter().map(|c| c.uuid.clone()).collect();
         listing.condition = condition;
         listing.shipping_profile_id = body.shipping_profile_id.as_ref().map(Id::to_string);
@@ -273,7 +343,26 @@ impl State {
         if !body.photos.is_empty() {
             listing.photos.clone_from(&body.photos);
         }
-        if body.publish == Some(true) {
+        if body.description.is_some() {
+            listing.description.clone_from(&body.description);
+        }
+        if !body.videos.is_empty() {
+            listing.videos = body.videos.iter().map(|v| v.link.clone()).collect();
+        }
+        if body.publish == Some(true) && listing.state != SimState::Live {
+            let missing = unpublishable(&Publishable {
+                make: listing.make.as_deref(),
+                model: listing.model.as_deref(),
+                description: listing.description.as_deref(),
+                categories: listing.categories.len(),
+                condition: listing.condition.is_some(),
+                photos: listing.photos.len(),
+                shipping: listing.shipping_profile_id.is_some()
+                    || body.shipping.as_ref().is_some_and(|s| !s.rates.is_empty()),
+            });
+            if !missing.is_empty() {
+                return Err(Refusal::unpublishable(&missing));
+            }
             listing.state = SimState::Live;
         }
         listing.revisions += 1;

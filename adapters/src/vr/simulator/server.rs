@@ -627,9 +627,12 @@ async fn create(
         Ok(inner) => inner,
         Err(response) => return *response,
     };
-    if form.recipient_name.is_empty() || form.model_name.is_empty() || form.price.is_empty() {
-        return Html("<html><body>Please fill in brand, model and price.</body></html>")
-            .into_response();
+    if let Some(problem) = inner.state.refusal(&form, &images) {
+        return Html(format!(
+            "<html><body><div class=\"alert alert-danger\">{}</div></body></html>",
+            quick_xml::escape::escape(problem.as_str())
+        ))
+        .into_response();
     }
     let id = inner.state.create(&form, images);
     match inner.create_reply {

@@ -38,6 +38,10 @@ pub struct SimItem {
     pub year: String,
     pub finish: String,
     pub description: String,
+    /// The processing time as the form said it (`3 Days`).
+    pub processing_time: String,
+    /// The form's `youtube_upload`.
+    pub video: String,
     pub sold: bool,
     /// The pictures of the last form that sent any, in input order.
     pub images: Vec<SimImage>,
@@ -82,6 +86,10 @@ impl SimItem {
         self.year.clone_from(&form.year);
         self.finish.clone_from(&form.finish_color);
         self.description.clone_from(&form.item_desc);
+        self.processing_time = format!("{} {}", form.processing_time, form.hours_days_sel)
+            .trim()
+            .to_owned();
+        self.video.clone_from(&form.youtube_upload);
     }
 }
 
@@ -163,6 +171,32 @@ impl State {
         }
     }
 
+    /// Why V&R's form would not take this new item, as the page says it
+    /// above the form: a brand, model and price, a brand on its list (the
+    /// form's brand field only offers those), a category and sub-category,
+    /// and a picture. `None`: it takes it.
+    pub(super) fn refusal(&self, form: &ItemForm, images: &[SimImage]) -> Option<String> {
+        if form.recipient_name.trim().is_empty()
+            || form.model_name.trim().is_empty()
+            || form.price.trim().is_empty()
+        {
+            return Some("Please fill in brand, model and price.".into());
+        }
+        if self.brand_id(&form.recipient_name).is_none() {
+            return Some(format!(
+                "Brand \"{}\" does not exist. Please choose a brand from the list.",
+                form.recipient_name.trim()
+            ));
+        }
+        if form.categ_level_0.trim().is_empty() || form.categ_level_1.trim().is_empty() {
+            return Some("Please select a category and a sub-category.".into());
+        }
+        if images.is_empty() {
+            return Some("Please upload at least one image.".into());
+        }
+        None
+    }
+
     /// Adds an item and returns its id.
     pub(super) fn create(&mut self, form: &ItemForm, images: Vec<SimImage>) -> u64 {
         let id = self.next_id;
@@ -177,6 +211,8 @@ impl State {
             year: String::new(),
             finish: String::new(),
             description: String::new(),
+            processing_time: String::new(),
+            video: String::new(),
             sold: false,
             images: Vec::new(),
             deleted: false,

@@ -85,7 +85,7 @@ pub(crate) async fn show(
     let history = history(&state, &sku, &listings).await?;
     // What each platform would still refuse, beside its Publish button.
     let readiness = match riff_domain::value::Sku::parse(&sku) {
-        Ok(parsed) => match crate::actions::readiness(&state, &parsed).await {
+        Ok(parsed) => match crate::readiness::of_product(&state, &parsed).await {
             Ok(readiness) => readiness,
             Err(crate::error::ApiError::Internal(cause)) => return Err(Failure::from(cause)),
             Err(_) => BTreeMap::new(),

@@ -39,7 +39,7 @@ pub(crate) struct PublishBody {
         (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
         (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
         (status = 409, description = "The product cannot be listed now (sold, archived, a draft, or already listed there)", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        (status = 422, description = "The platform would refuse the listing: `missing` says what the product needs, and nothing was sent (or a field is refused; `error` names it)", body = crate::http::api::openapi::NotReady),
     )
 )]
 pub(crate) async fn publish(

@@ -174,7 +174,7 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
         (
             "NotReady",
             of(NotReady {
-                error: "LP-1959 is not ready for ebay".into(),
+                error: "LP-1959 is not ready for eBay: it needs a picture".into(),
                 missing: vec!["a picture".into()],
             }),
         ),
