@@ -39,8 +39,8 @@ use super::wire::{
     self, Cost, GraphqlRequest, IdVars, InventoryItemInput, InventoryLevelData,
     InventorySetQuantitiesInput, LevelVars, LineItem, LocationsData, MutationData, MutationPayload,
     Order, OrdersData, PageVars, Product, ProductData, ProductInput, ProductVars, ProductsData,
-    PublicationInput, PublicationsData, PublishVars, QuantityInput, QuantityVars, ThrottleStatus,
-    UserError, Variant, VariantInput, VariantsVars,
+    PublicationInput, PublicationsData, PublishVars, QuantityInput, QuantityVars, SeoInput,
+    ThrottleStatus, UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
 use crate::{OwnPictures, Secret};
@@ -969,9 +969,27 @@ fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> Pr
                 .unwrap_or_else(|| details.category.clone()),
         ),
         tags: Some(tags),
+        seo: Some(SeoInput {
+            title: Some(
+                attributes
+                    .seo_title
+                    .clone()
+                    .unwrap_or_else(|| details.title.clone()),
+            ),
+            description: attributes.seo_description.clone().or_else(|| {
+                details
+                    .description
+                    .as_deref()
+                    .map(|d| d.chars().take(SEO_DESCRIPTION).collect())
+            }),
+        }),
         ..ProductInput::default()
     }
 }
+
+/// Search engines show about this many characters of a description (and
+/// Shopify's admin counts to it).
+const SEO_DESCRIPTION: usize = 320;
 
 /// The description as Shopify shows it: Riff's text, then the product's
 /// video played in the page (Shopify has no video field for a YouTube

@@ -542,6 +542,15 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
             app.add_picture(sku, &riff_web::demo::picture::picture(sku, side))
                 .await;
         }
+        if sku == "KIND-GTR" {
+            let video = app
+                .post(
+                    "/api/products/KIND-GTR/media",
+                    &json!({"youtube": "https://youtu.be/dQw4w9WgXcQ"}),
+                )
+                .await;
+            assert_eq!(video.status(), StatusCode::CREATED);
+        }
         let readiness: Value = app
             .get(&format!("/api/products/{sku}/readiness"))
             .await
@@ -569,12 +578,11 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
             .as_array()
             .unwrap()
             .iter()
-            .map(|m| {
+            .filter_map(|m| {
                 m.pointer("/kind/sha256")
                     .or_else(|| m.get("sha256"))
                     .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
+                    .map(str::to_owned)
             })
             .collect();
         let published: Vec<String> = media
@@ -582,6 +590,7 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
             .map(|sha| format!("{}/media/{sha}", riff_tests::PUBLIC_URL))
             .collect();
         assert_eq!(published.len(), 2, "{sku}: {p}");
+        let video = (sku == "KIND-GTR").then_some("https://www.youtube.com/watch?v=dQw4w9WgXcQ");
         let new = sku == "KIND-FX";
 
         let on_ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
@@ -612,6 +621,11 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
         assert_eq!(on_reverb.photos, published, "{sku}: in order");
         assert_eq!(on_reverb.shipping_profile_id.as_deref(), Some("81462"));
         assert_eq!(on_reverb.inventory, if new { 3 } else { 1 }, "{sku}");
+        assert_eq!(on_reverb.videos, Vec::from_iter(video.map(str::to_owned)));
+        assert_eq!(
+            on_reverb.description.as_deref(),
+            Some("All original, with its case.")
+        );
 
         let on_vr = sims.vr().listing(&id(Platform::Vr)).unwrap();
         assert_eq!(
@@ -622,6 +636,7 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
         let sent: Vec<&str> = on_vr.images.iter().map(|i| i.sha256.as_str()).collect();
         assert_eq!(sent, media, "{sku}: the bytes, in order");
         assert_eq!(on_vr.processing_time, "3 Days", "{sku}");
+        assert_eq!(on_vr.video, video.unwrap_or_default(), "{sku}");
 
         let on_shopify = sims.shopify().product(&id(Platform::Shopify)).unwrap();
         assert_eq!(on_shopify.product_type, category, "{sku}");
@@ -632,6 +647,23 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
             on_shopify.tags
         );
         assert_eq!(on_shopify.media, published, "{sku}: in order");
+        assert_eq!(on_shopify.vendor, "Gibson");
+        assert_eq!(
+            on_shopify.seo.0.as_deref(),
+            Some(p["title"].as_str().unwrap())
+        );
+        assert_eq!(
+            on_shopify.seo.1.as_deref(),
+            Some("All original, with its case.")
+        );
+        assert_eq!(
+            on_shopify
+                .description_html
+                .contains("youtube.com/embed/dQw4w9WgXcQ"),
+            video.is_some(),
+            "{sku}: {}",
+            on_shopify.description_html
+        );
         // Active and on the Online Store, where buyers see it.
         assert_eq!(
             on_shopify.publications.len(),

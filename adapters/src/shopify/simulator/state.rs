@@ -81,6 +81,8 @@ pub struct SimProduct {
     pub id: u64,
     pub title: String,
     pub description_html: String,
+    /// `seo.title` and `seo.description`, as last set.
+    pub seo: (Option<String>, Option<String>),
     pub vendor: String,
     pub product_type: String,
     pub tags: Vec<String>,
@@ -260,6 +262,7 @@ impl State {
                 id,
                 title,
                 description_html: String::new(),
+                seo: (None, None),
                 vendor: String::new(),
                 product_type: String::new(),
                 tags: Vec::new(),
@@ -795,6 +798,14 @@ fn apply(product: &mut SimProduct, input: &ProductInput) {
     }
     if let Some(tags) = &input.tags {
         product.tags.clone_from(tags);
+    }
+    if let Some(seo) = &input.seo {
+        if seo.title.is_some() {
+            product.seo.0.clone_from(&seo.title);
+        }
+        if seo.description.is_some() {
+            product.seo.1.clone_from(&seo.description);
+        }
     }
 }
 

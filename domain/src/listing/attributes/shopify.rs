@@ -17,4 +17,10 @@ pub struct ShopifyAttributes {
     /// The listing's own price, in its currency (`"999.00"`): kept
     /// whatever the product's price or the platform's price rule does.
     pub price: Option<OwnPrice>,
+    /// The title search engines show (Shopify's `seo.title`); defaults to
+    /// the product's title.
+    pub seo_title: Option<String>,
+    /// The description search engines show (`seo.description`); defaults
+    /// to the start of the product's description.
+    pub seo_description: Option<String>,
 }

@@ -64,6 +64,12 @@ fn fields(platform: Platform) -> &'static [(&'static str, &'static str, Kind)] {
             ("tags", "Tags, comma-separated", Kind::List),
             ("status", "Status (ACTIVE or DRAFT)", Kind::Text),
             ("location_id", "Location GID", Kind::Text),
+            ("seo_title", "SEO title (default: the title)", Kind::Text),
+            (
+                "seo_description",
+                "SEO description (default: the description's start)",
+                Kind::Text,
+            ),
         ],
         Platform::Vr => &[
             OWN_PRICE,
