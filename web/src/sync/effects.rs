@@ -189,7 +189,7 @@ async fn carry_out(
     engine.metrics.requests(listing.platform, 1);
     match outcome {
         Ok(Done::Command(command)) => {
-            append(engine, listing_id, command, &meta).await?;
+            append(engine, listing_id, *command, &meta).await?;
             attempts::finish(&engine.db, &listing.listing_id).await?;
             let mut counts = EffectCounts::default();
             match kind {
@@ -253,7 +253,7 @@ async fn carry_out(
 /// What a call came to.
 enum Done {
     /// Append this outcome.
-    Command(ListingCommand),
+    Command(Box<ListingCommand>),
     /// Not now.
     Later,
 }
@@ -278,13 +278,13 @@ async fn publish(
         Err(error) => return Err(PortError::Transient(error.to_string())),
     };
     let published = adapter.publish(&request).await?;
-    Ok(Done::Command(ListingCommand::ConfirmListed {
+    Ok(Done::Command(Box::new(ListingCommand::ConfirmListed {
         external_id: published.external_id,
         url: published.url,
         listed_at: Utc::now(),
         price: request.price,
         quantity: request.quantity,
-    }))
+    })))
 }
 
 async fn revise(
@@ -301,17 +301,17 @@ async fn revise(
         Err(error) => return Err(PortError::Transient(error.to_string())),
     };
     match adapter.revise(external_id, &request).await {
-        Ok(()) => Ok(Done::Command(ListingCommand::ConfirmRevised {
+        Ok(()) => Ok(Done::Command(Box::new(ListingCommand::ConfirmRevised {
             price: Some(request.price),
             quantity: Some(request.quantity),
-        })),
+        }))),
         // Gone from the platform: nothing to update. A sale there, if that
         // is why, is picked up by the next reconcile.
         Err(PortError::AlreadyEnded | PortError::NotFound) => {
-            Ok(Done::Command(ListingCommand::ConfirmEnded {
+            Ok(Done::Command(Box::new(ListingCommand::ConfirmEnded {
                 ended_at: Utc::now(),
                 by: EndedBy::Platform,
-            }))
+            })))
         }
         Err(error) => Err(error),
     }
@@ -331,22 +331,22 @@ async fn end(
         None => None,
     };
     let Some(external_id) = external_id else {
-        return Ok(Done::Command(ListingCommand::ConfirmEnded {
+        return Ok(Done::Command(Box::new(ListingCommand::ConfirmEnded {
             ended_at: Utc::now(),
             by: EndedBy::Riff,
-        }));
+        })));
     };
     match adapter.end(&external_id, reason).await {
-        Ok(()) => Ok(Done::Command(ListingCommand::ConfirmEnded {
+        Ok(()) => Ok(Done::Command(Box::new(ListingCommand::ConfirmEnded {
             ended_at: Utc::now(),
             by: EndedBy::Riff,
-        })),
+        }))),
         // Ending is idempotent: already ended (or gone) is ended.
         Err(PortError::AlreadyEnded | PortError::NotFound) => {
-            Ok(Done::Command(ListingCommand::ConfirmEnded {
+            Ok(Done::Command(Box::new(ListingCommand::ConfirmEnded {
                 ended_at: Utc::now(),
                 by: EndedBy::Platform,
-            }))
+            })))
         }
         Err(error) => Err(error),
     }
