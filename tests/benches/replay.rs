@@ -121,6 +121,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 listed_at: at,
                 price: Some(gbp(150_000)),
                 quantity: Some(1),
+                shown_version: Some(1),
             },
         ),
         5 | 6 => product(

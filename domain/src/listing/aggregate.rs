@@ -71,10 +71,23 @@ pub struct Listing {
     /// Why it is being ended, while it is: a publish confirmed after the
     /// end was asked for is ended again for the same reason.
     pub end_reason: Option<super::EndReason>,
+    /// The version of the product (`Product::version`) the listing last
+    /// showed, as published or revised: an edit at or before it needs no
+    /// revision.
+    pub shown_version: Option<u64>,
     /// How many events the listing has.
     pub version: u64,
     /// The sequence numbers of the events whose flags are still open.
     pub open_flags: Vec<u64>,
+}
+
+impl Listing {
+    /// Whether the listing already shows the product as of `version`: an
+    /// edit the saga reacts to late (the listing was published, or revised,
+    /// from the product after it) needs no revision of its own.
+    pub fn shows(&self, version: u64) -> bool {
+        self.shown_version.is_some_and(|shown| shown >= version)
+    }
 }
 
 impl Aggregate for Listing {
@@ -117,10 +130,17 @@ impl Aggregate for Listing {
                 self.attributes = Some(attributes);
             }
             ListingEvent::Listed {
-                external_id, url, ..
+                external_id,
+                url,
+                shown_version,
+                ..
             } => {
                 self.external_id = Some(external_id);
                 self.url = url;
+                self.shown_version = shown_version;
+            }
+            ListingEvent::ListingRevised { shown_version, .. } => {
+                self.shown_version = shown_version.or(self.shown_version);
             }
             ListingEvent::SoldOn {
                 platform,
@@ -166,7 +186,6 @@ impl Aggregate for Listing {
                 self.open_flags.retain(|s| *s != sequence)
             }
             ListingEvent::PublishFailed { .. }
-            | ListingEvent::ListingRevised { .. }
             | ListingEvent::ReviseFailed { .. }
             | ListingEvent::ReviseRequested { .. }
             | ListingEvent::Ended { .. }
@@ -225,6 +244,7 @@ impl Listing {
                 listed_at,
                 price,
                 quantity,
+                shown_version,
             } => {
                 let listed = ListingEvent::Listed {
                     external_id: external_id.clone(),
@@ -232,6 +252,7 @@ impl Listing {
                     listed_at,
                     price: Some(price),
                     quantity: Some(quantity),
+                    shown_version: Some(shown_version),
                 };
                 match self.status {
                     // A publish retried after a crash may be confirmed twice.
@@ -263,8 +284,16 @@ impl Listing {
                 // Not up, or coming down: there is nothing to update.
                 _ => Ok(vec![]),
             },
-            ListingCommand::ConfirmRevised { price, quantity } => match self.status {
-                ListingStatus::Live => Ok(vec![ListingEvent::ListingRevised { price, quantity }]),
+            ListingCommand::ConfirmRevised {
+                price,
+                quantity,
+                shown_version,
+            } => match self.status {
+                ListingStatus::Live => Ok(vec![ListingEvent::ListingRevised {
+                    price,
+                    quantity,
+                    shown_version: Some(shown_version),
+                }]),
                 // Ended or sold meanwhile: the update no longer matters.
                 _ => Ok(vec![]),
             },
@@ -424,6 +453,7 @@ mod tests {
             listed_at: at(0),
             price: Some(price()),
             quantity: Some(1),
+            shown_version: Some(3),
         }
     }
 
@@ -533,6 +563,7 @@ mod tests {
                 listed_at: at(1),
                 price: price(),
                 quantity: 1,
+                shown_version: 3,
             })
             .then_expect_events(vec![]);
     }
@@ -610,6 +641,7 @@ mod tests {
                 listed_at: at(0),
                 price: price(),
                 quantity: 1,
+                shown_version: 3,
             })
             .then_expect_events(vec![
                 listed(),
@@ -636,6 +668,37 @@ mod tests {
             .given(vec![requested()])
             .when(revise())
             .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_listing_shows_the_edits_made_before_it_was_published_or_revised() {
+        let mut listing = Listing::default();
+        listing.apply(requested());
+        assert!(!listing.shows(1), "not up yet");
+        listing.apply(listed());
+        assert!(listing.shows(2) && listing.shows(3), "published from 3");
+        assert!(!listing.shows(4), "an edit after the publish");
+        listing.apply(ListingEvent::ListingRevised {
+            price: None,
+            quantity: None,
+            shown_version: Some(5),
+        });
+        assert!(listing.shows(5) && !listing.shows(6));
+    }
+
+    #[test]
+    fn a_listing_recorded_before_riff_kept_versions_shows_no_edit() {
+        let mut listing = Listing::default();
+        listing.apply(requested());
+        listing.apply(ListingEvent::Listed {
+            external_id: "71234501".into(),
+            url: None,
+            listed_at: at(0),
+            price: None,
+            quantity: None,
+            shown_version: None,
+        });
+        assert!(!listing.shows(1), "so every edit is sent, as before");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum ListingCommand {
         listed_at: DateTime<Utc>,
         price: Money,
         quantity: u32,
+        /// The product's version the published listing shows.
+        shown_version: u64,
     },
     FailPublish {
         message: String,
@@ -37,6 +39,8 @@ pub enum ListingCommand {
     ConfirmRevised {
         price: Option<Money>,
         quantity: Option<u32>,
+        /// The product's version the revised listing shows.
+        shown_version: u64,
     },
     FailRevise {
         message: String,
@@ -117,12 +121,14 @@ impl ListingCommand {
                 listed_at,
                 price,
                 quantity,
+                shown_version,
             } => Self::ConfirmListed {
                 external_id: text::line("external_id", &external_id, text::MAX_ID)?,
                 url: safe_url(url),
                 listed_at,
                 price,
                 quantity,
+                shown_version,
             },
             Self::Detect {
                 listing_id,

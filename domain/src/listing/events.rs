@@ -62,6 +62,11 @@ pub enum ListingEvent {
         price: Option<Money>,
         #[serde(default)]
         quantity: Option<u32>,
+        /// The version of the product (the sequence of its last event) the
+        /// listing was published from: an edit at or before it is shown
+        /// already. Absent from events recorded before Riff kept it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shown_version: Option<u64>,
     },
     PublishFailed {
         message: String,
@@ -76,6 +81,10 @@ pub enum ListingEvent {
     ListingRevised {
         price: Option<Money>,
         quantity: Option<u32>,
+        /// The version of the product the listing shows now; absent from
+        /// events recorded before Riff kept it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shown_version: Option<u64>,
     },
     ReviseFailed {
         message: String,

@@ -84,6 +84,10 @@ pub struct IndexedListing {
     /// What Riff last put on (or found on) the platform.
     pub published_price: Option<Money>,
     pub published_quantity: Option<u32>,
+    /// The version of the product it last showed (published or revised
+    /// from); none before it is up, and for listings recorded before Riff
+    /// kept it.
+    pub shown_version: Option<u64>,
     /// The product's price or quantity changed and the listing waits for
     /// the update.
     pub revise_pending: bool,
@@ -142,17 +146,24 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             price,
             quantity,
             url,
+            shown_version,
             ..
         } => {
             row.external_id = Some(external_id.clone());
             row.url.clone_from(url);
             row.published_price = price.or(row.published_price);
             row.published_quantity = quantity.or(row.published_quantity);
+            row.shown_version = *shown_version;
         }
         ListingEvent::ReviseRequested { .. } => row.revise_pending = true,
-        ListingEvent::ListingRevised { price, quantity } => {
+        ListingEvent::ListingRevised {
+            price,
+            quantity,
+            shown_version,
+        } => {
             row.published_price = price.or(row.published_price);
             row.published_quantity = quantity.or(row.published_quantity);
+            row.shown_version = shown_version.or(row.shown_version);
             row.revise_pending = false;
             row.drift.clear();
         }
@@ -225,6 +236,7 @@ impl IndexedListing {
             status: ListingStatus::Pending,
             published_price: None,
             published_quantity: None,
+            shown_version: None,
             revise_pending: false,
             orders: vec![],
             drift: vec![],
@@ -341,6 +353,7 @@ impl Folded for IndexedListing {
         "published_price_minor",
         "published_currency",
         "published_quantity",
+        "shown_version",
         "revise_pending",
         "orders",
         "drift",
@@ -377,6 +390,7 @@ impl Folded for IndexedListing {
             _ => None,
         };
         let quantity: Option<i64> = row.try_get("published_quantity")?;
+        let shown_version: Option<i64> = row.try_get("shown_version")?;
         let orders: String = row.try_get("orders")?;
         let drift: String = row.try_get("drift")?;
         let end_reason: Option<String> = row.try_get("end_reason")?;
@@ -391,6 +405,7 @@ impl Folded for IndexedListing {
                 .map_err(|e| decode("status", e.to_string()))?,
             published_price,
             published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
+            shown_version: shown_version.and_then(|v| u64::try_from(v).ok()),
             revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
             orders: serde_json::from_str(&orders).map_err(|e| decode("orders", e.to_string()))?,
             drift: serde_json::from_str(&drift).map_err(|e| decode("drift", e.to_string()))?,
@@ -415,6 +430,7 @@ impl Folded for IndexedListing {
             Cell::Int(self.published_price.map(|p| p.minor_units())),
             Cell::opt_text(self.published_price.as_ref().map(|p| p.currency.as_str())),
             Cell::Int(self.published_quantity.map(i64::from)),
+            Cell::Int(self.shown_version.and_then(|v| i64::try_from(v).ok())),
             Cell::int(i64::from(self.revise_pending)),
             Cell::owned(serde_json::to_string(&self.orders).expect("strings serialise")),
             Cell::owned(serde_json::to_string(&self.drift).expect("strings serialise")),

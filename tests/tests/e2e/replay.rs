@@ -522,6 +522,7 @@ fn a_history_not_begun_by_its_creation_replays_as_projected(backend: Backend) {
                 listed_at: chrono::Utc::now(),
                 price: None,
                 quantity: None,
+                shown_version: None,
             }),
         ));
         bulk_append(&db, &events).await;

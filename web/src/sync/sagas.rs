@@ -348,7 +348,8 @@ enum Shown {
     /// Only the price or the stock: a listing already showing both is
     /// left alone.
     PriceAndStock,
-    /// The details or the pictures: every live listing is revised.
+    /// The details or the pictures: every live listing is revised that
+    /// does not show the product's current version yet.
     Everything,
 }
 
@@ -379,14 +380,16 @@ async fn revise_all(
     };
     let settings = engine.ledger.load_settings().await?;
     for listing in live {
+        let state = engine.ledger.load_listing(listing.id()).await?;
+        // Published or revised from this version of the product already
+        // (the saga reacts after the effects worker has sent it): nothing
+        // more to show.
+        if shown == Shown::Everything && state.shows(product.version) {
+            continue;
+        }
         // A listing with its own price keeps it; the others follow the
         // product by their platform's rule (`listing::price`).
-        let own = engine
-            .ledger
-            .load_listing(listing.id())
-            .await?
-            .attributes
-            .and_then(|a| a.own_price());
+        let own = state.attributes.and_then(|a| a.own_price());
         let price = listing_price(
             price,
             ListingPricing {

@@ -1,0 +1,6 @@
+-- The version of the product each listing last showed (issue 23): the
+-- sagas leave alone a listing that shows the product's current version,
+-- and the product page and API say which listings are up to date. Listings
+-- published before Riff kept it have none (their events do not carry it):
+-- the next edit revises them, as it always did, and records it.
+alter table listing_index add column shown_version bigint;
