@@ -86,6 +86,29 @@ fn sorted(mut scan: Scan) -> Scan {
 }
 
 #[tokio::test]
+async fn verify_says_what_ebay_refuses_and_lists_nothing() {
+    let (simulator, client) = start(false).await;
+
+    let fine = client
+        .verify(&request("1962 Fender Stratocaster", "24999"))
+        .await
+        .unwrap();
+    let mut long = request(&"Fender Stratocaster ".repeat(5), "24999");
+    long.picture_urls.clear();
+    let refused = client.verify(&long).await.unwrap();
+
+    assert_eq!(fine, Vec::<String>::new());
+    assert_eq!(
+        refused.len(),
+        1,
+        "eBay names its first refusal: {refused:?}"
+    );
+    assert!(refused[0].contains("80 characters"), "{refused:?}");
+    assert_eq!(simulator.verifications(), 2);
+    assert!(simulator.listings().is_empty(), "verifying lists nothing");
+}
+
+#[tokio::test]
 async fn publishing_creates_a_live_listing_with_the_sku_title_and_price() {
     let (simulator, client) = start(false).await;
 

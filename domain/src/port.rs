@@ -110,6 +110,19 @@ pub trait Marketplace: Send + Sync {
         Ok(None)
     }
 
+    /// What the platform's own checks refuse in a listing made from
+    /// `request`, in its words, without listing anything (eBay's
+    /// `VerifyAddFixedPriceItem`: a category's required item specifics and
+    /// allowed conditions are eBay's to say). Empty: it would take it.
+    /// Platforms without such a call have nothing to add.
+    ///
+    /// # Errors
+    /// The platform could not be asked.
+    async fn verify(&self, request: &PublishRequest) -> Result<Vec<String>, PortError> {
+        let _ = request;
+        Ok(Vec::new())
+    }
+
     /// Reads one listing as the platform shows it now.
     ///
     /// # Errors

@@ -370,9 +370,9 @@ pub async fn request_listing(
         )));
     }
     // What the platform would refuse is said now, and nothing is sent.
-    let map = state.ledger.load_settings().await?.category_map();
+    let settings = state.ledger.load_settings().await?;
     let missing =
-        crate::readiness::missing(state, &sku, &product, &map, attributes.clone()).await?;
+        crate::readiness::missing(state, &sku, &product, &settings, attributes.clone()).await?;
     if !missing.is_empty() {
         return Err(ApiError::NotReady {
             sku: sku.to_string(),

@@ -138,6 +138,7 @@ impl Application {
             priority: Arc::new(config.platform_priority.clone()),
             media: Arc::new(media),
             dropbox,
+            verdicts: Arc::default(),
         };
         Ok(Self {
             listener,

@@ -45,6 +45,8 @@ pub struct AppState {
     pub media: Arc<crate::media::MediaStore>,
     /// The shop's Dropbox, when configured.
     pub dropbox: Option<Arc<riff_adapters::dropbox::DropboxClient>>,
+    /// The platforms' last verdicts on each product (readiness).
+    pub verdicts: Arc<crate::readiness::Verdicts>,
 }
 
 impl AppState {

@@ -240,6 +240,31 @@ impl EbayClient {
         })
     }
 
+    /// The AddFixedPriceItem (or VerifyAddFixedPriceItem) body for a new
+    /// listing: the item with the shop-wide fields, its pictures listed
+    /// where eBay can fetch them.
+    async fn new_item(
+        &self,
+        request: &PublishRequest,
+    ) -> Result<AddFixedPriceItemRequest, PortError> {
+        let pictures = self.listed_pictures(&request.picture_urls).await?;
+        let mut item = self.item(request, pictures)?;
+        item.uuid = Some(ebay_uuid(request.listing_id));
+        item.country = Some(self.config.listing.country.clone());
+        item.location.clone_from(&self.config.listing.location);
+        item.postal_code = self.config.listing.postal_code.clone();
+        item.site = Some(self.config.listing.site.clone());
+        item.dispatch_time_max = Some(self.config.listing.dispatch_time_max);
+        item.listing_duration = Some("GTC".into());
+        item.listing_type = Some("FixedPriceItem".into());
+        Ok(AddFixedPriceItemRequest {
+            xmlns: wire::NAMESPACE.to_owned(),
+            error_language: Some("en_GB".into()),
+            warning_level: Some("High".into()),
+            item,
+        })
+    }
+
     /// Sends one Trading call and reads its response, renewing the token
     /// once if eBay refuses it and a refresh is configured. `requests`
     /// counts every HTTP exchange, token refreshes included.
@@ -534,22 +559,7 @@ impl Marketplace for EbayClient {
 
     #[tracing::instrument(skip_all, fields(sku = %request.sku, listing_id = %request.listing_id))]
     async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError> {
-        let pictures = self.listed_pictures(&request.picture_urls).await?;
-        let mut item = self.item(request, pictures)?;
-        item.uuid = Some(ebay_uuid(request.listing_id));
-        item.country = Some(self.config.listing.country.clone());
-        item.location.clone_from(&self.config.listing.location);
-        item.postal_code = self.config.listing.postal_code.clone();
-        item.site = Some(self.config.listing.site.clone());
-        item.dispatch_time_max = Some(self.config.listing.dispatch_time_max);
-        item.listing_duration = Some("GTC".into());
-        item.listing_type = Some("FixedPriceItem".into());
-        let add = AddFixedPriceItemRequest {
-            xmlns: wire::NAMESPACE.to_owned(),
-            error_language: Some("en_GB".into()),
-            warning_level: Some("High".into()),
-            item,
-        };
+        let add = self.new_item(request).await?;
         let requests = AtomicU32::new(0);
         let item_id = match self
             .call::<_, AddFixedPriceItemResponse>("AddFixedPriceItem", &add, &requests)
@@ -573,6 +583,25 @@ impl Marketplace for EbayClient {
             url: self.item_url(&item_id, None),
             external_id: item_id,
         })
+    }
+
+    #[tracing::instrument(skip_all, fields(sku = %request.sku))]
+    async fn verify(&self, request: &PublishRequest) -> Result<Vec<String>, PortError> {
+        let add = self.new_item(request).await?;
+        let verified = self
+            .call::<_, AddFixedPriceItemResponse>(
+                "VerifyAddFixedPriceItem",
+                &add,
+                &AtomicU32::new(0),
+            )
+            .await;
+        match verified {
+            Ok(_) => Ok(Vec::new()),
+            // What eBay refuses in the item is the answer; anything else
+            // (the token, the network) is a failure to ask.
+            Err(Rejection::Port(PortError::Validation { message, .. })) => Ok(vec![message]),
+            Err(rejection) => Err(rejection.into_port()),
+        }
     }
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]

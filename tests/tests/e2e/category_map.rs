@@ -19,6 +19,7 @@ on_both_backends!(
     an_edited_category_is_what_the_platforms_receive_on_the_next_publish,
     a_bad_change_to_the_map_is_refused_and_appends_nothing,
     the_settings_page_shows_the_map_and_changes_an_entry,
+    ebay_says_what_a_category_riff_does_not_know_requires,
 );
 
 /// Reverb's "Effects and Pedals / Fuzz" (`docs/listing-ids.md`).
@@ -321,4 +322,90 @@ async fn the_settings_page_shows_the_map_and_changes_an_entry(backend: Backend) 
         .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN, "no CSRF token");
     assert_eq!(app.log_length().await, before);
+}
+
+/// eBay's own rules for a category Riff does not know come from eBay:
+/// readiness shows eBay the listing a publish would send
+/// (`VerifyAddFixedPriceItem`), says what eBay refuses, and keeps eBay's
+/// verdict until the product or the settings change.
+async fn ebay_says_what_a_category_riff_does_not_know_requires(backend: Backend) {
+    let sims = Simulators::new(None).unwrap();
+    let app = spawn_app_with(
+        TestDatabase::new(backend).await,
+        sims.spawn().await.unwrap(),
+    )
+    .await;
+    let mapped = put_map(&app, &json!({"category": "Banjos", "ebay": "22670"})).await;
+    assert_eq!(mapped.status(), StatusCode::OK);
+    let mut body = guitar("BANJO-1", "Deering Goodtime Banjo");
+    body["category"] = json!("Banjos");
+    body["brand"] = json!("Deering");
+    app.create_product(&body).await;
+    app.add_picture("BANJO-1", riff_tests::PNG).await;
+
+    let readiness = |app: &TestApp| {
+        let url = app.url("/api/products/BANJO-1/readiness");
+        let client = app.client.clone();
+        async move {
+            let answer: Value = client
+                .get(url)
+                .bearer_auth(riff_tests::TOKEN)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            answer["ebay"].clone()
+        }
+    };
+    let verdict = readiness(&app).await;
+    assert_eq!(verdict["ready"], false, "{verdict}");
+    let said = verdict["missing"].to_string();
+    assert!(
+        said.contains("eBay says: The item specific Type is missing."),
+        "{verdict}"
+    );
+    let asked = sims.ebay().verifications();
+    assert_eq!(asked, 1);
+    // Asked again, or at publish, nothing has changed: eBay is not asked
+    // again, and nothing is listed.
+    assert_eq!(readiness(&app).await, verdict);
+    let refused = app
+        .post(
+            "/api/products/BANJO-1/listings",
+            &json!({"platform": "ebay"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal: Value = refused.json().await.unwrap();
+    assert_eq!(refusal["missing"], verdict["missing"]);
+    assert_eq!(sims.ebay().verifications(), asked);
+    assert_eq!(sims.ebay().listings_with_sku("BANJO-1"), 0);
+
+    // The owner gives the category the specific eBay asked for.
+    let mapped = put_map(
+        &app,
+        &json!({"category": "Banjos", "ebay_item_specifics": {"Type": "5-String Banjo"}}),
+    )
+    .await;
+    assert_eq!(mapped.status(), StatusCode::OK);
+    let verdict = readiness(&app).await;
+    assert_eq!(verdict["ready"], true, "{verdict}");
+    assert_eq!(sims.ebay().verifications(), asked + 1);
+    let published = app
+        .post(
+            "/api/products/BANJO-1/listings",
+            &json!({"platform": "ebay"}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::ACCEPTED);
+    listing_reaches(
+        &app,
+        "BANJO-1",
+        Platform::Ebay,
+        "live",
+        Duration::from_secs(30),
+    )
+    .await;
 }

@@ -19,11 +19,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use riff_domain::listing::price::{listing_price, ListingPricing};
-use riff_domain::listing::{defaults, EndReason, EndedBy, PlatformAttributes};
+use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::RetryDecision;
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
-use riff_domain::value::{MediaKind, Sku};
+use riff_domain::value::Sku;
 use riff_domain::{ListingCommand, ListingStatus, ProductStatus, Source};
 use riff_projections::view::listing_index::{self, IndexedListing};
 use serde::Serialize;
@@ -31,6 +30,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::attempts::{self, Attempt, Kind};
+use super::request::{publish_request, ListingFacts};
 use super::{Engine, SyncError};
 use crate::ledger::LedgerError;
 
@@ -264,26 +264,27 @@ async fn publish(
     listing: &IndexedListing,
     attempts_so_far: u32,
 ) -> Result<Done, PortError> {
-    let request = match request_for(engine, listing).await {
-        Ok(Some((request, status))) => {
+    let shown = match request_for(engine, listing).await {
+        Ok(Some(shown)) => {
             // A product no longer for sale is not published, unless an
             // earlier attempt may already have put it up: then publishing
             // again only finds that listing, which the sagas then end.
-            if !status.can_be_listed() && attempts_so_far == 0 {
+            if !shown.status.can_be_listed() && attempts_so_far == 0 {
                 return Ok(Done::Later);
             }
-            request
+            shown
         }
         Ok(None) => return Ok(Done::Later),
         Err(error) => return Err(PortError::Transient(error.to_string())),
     };
-    let published = adapter.publish(&request).await?;
+    let published = adapter.publish(&shown.request).await?;
     Ok(Done::Command(Box::new(ListingCommand::ConfirmListed {
         external_id: published.external_id,
         url: published.url,
         listed_at: Utc::now(),
-        price: request.price,
-        quantity: request.quantity,
+        price: shown.request.price,
+        quantity: shown.request.quantity,
+        shown_version: shown.version,
     })))
 }
 
@@ -295,15 +296,16 @@ async fn revise(
     let Some(external_id) = &listing.external_id else {
         return Ok(Done::Later);
     };
-    let request = match request_for(engine, listing).await {
-        Ok(Some((request, _))) => request,
+    let shown = match request_for(engine, listing).await {
+        Ok(Some(shown)) => shown,
         Ok(None) => return Ok(Done::Later),
         Err(error) => return Err(PortError::Transient(error.to_string())),
     };
-    match adapter.revise(external_id, &request).await {
+    match adapter.revise(external_id, &shown.request).await {
         Ok(()) => Ok(Done::Command(Box::new(ListingCommand::ConfirmRevised {
-            price: Some(request.price),
-            quantity: Some(request.quantity),
+            price: Some(shown.request.price),
+            quantity: Some(shown.request.quantity),
+            shown_version: shown.version,
         }))),
         // Gone from the platform: nothing to update. A sale there, if that
         // is why, is picked up by the next reconcile.
@@ -368,77 +370,43 @@ async fn find_unconfirmed(
         .map(|remote| remote.external_id))
 }
 
-/// The request that puts the listing's product on its platform, with the
-/// product's status; `None` when the product or listing cannot be read.
+/// What a listing is sent: the product as it stands at one version.
+struct ToShow {
+    request: PublishRequest,
+    status: ProductStatus,
+    /// The product's version the request was made from, which the listing
+    /// records it shows once the platform has it.
+    version: u64,
+}
+
+/// The request that puts the listing's product on its platform; `None`
+/// when the product or listing cannot be read.
 async fn request_for(
     engine: &Engine,
     listing: &IndexedListing,
-) -> Result<Option<(PublishRequest, ProductStatus)>, SyncError> {
+) -> Result<Option<ToShow>, SyncError> {
     let Some(sku) = listing.sku.as_deref().and_then(|s| Sku::parse(s).ok()) else {
         return Ok(None);
     };
     let product = engine.ledger.load_product(&sku).await?;
     let state = engine.ledger.load_listing(listing.id()).await?;
-    let (Some(details), Some(price)) = (product.details, product.price) else {
-        return Ok(None);
-    };
-    // A listing Riff found rather than made has no attributes of its own:
-    // the adapter fills what it needs from the product, as for a new one.
-    // Without this its updates waited for attributes that nothing would
-    // ever give, and `riff sync` waited for them.
-    // What the owner left out — the platform's category, the condition on
-    // its scale, the item specifics the category requires — comes from the
-    // shop's category map as it is now, so that the platform accepts the
-    // listing and an entry the owner just changed is the one sent.
     let settings = engine.ledger.load_settings().await?;
-    let attributes = defaults::complete(
-        state
+    let facts = ListingFacts {
+        listing_id: listing.id(),
+        attributes: state
             .attributes
             .unwrap_or_else(|| PlatformAttributes::empty(listing.platform)),
-        &details,
-        &settings.category_map(),
-    );
-    // Its own price, or the product's moved by its platform's rule as the
-    // rule is now: the price the sagas decided to revise it to.
-    let price = listing_price(
-        price,
-        ListingPricing {
-            own: attributes.own_price(),
-            shown: listing.published_price,
-            rule: settings.price_rule(listing.platform),
-        },
-    );
-    let picture_urls = product
-        .media
-        .iter()
-        .filter_map(|media| match &media.kind {
-            MediaKind::ImageUrl { url } => Some(url.clone()),
-            MediaKind::StoredImage { sha256, .. } => Some(format!(
-                "{}/media/{sha256}",
-                engine.public_url.trim_end_matches('/')
-            )),
-            MediaKind::Dropbox { .. } | MediaKind::YouTube { .. } => None,
-        })
-        .collect();
-    let video_url = product.media.iter().find_map(|media| match &media.kind {
-        MediaKind::YouTube { video_id } => {
-            Some(format!("https://www.youtube.com/watch?v={video_id}"))
-        }
-        _ => None,
-    });
-    Ok(Some((
-        PublishRequest {
-            listing_id: listing.id(),
-            sku,
-            details,
-            price,
-            quantity: product.quantity.max(1),
-            picture_urls,
-            video_url,
-            attributes,
-        },
-        product.status,
-    )))
+        shown: listing.published_price,
+    };
+    Ok(
+        publish_request(sku, &product, &settings, facts, &engine.public_url).map(|request| {
+            ToShow {
+                request,
+                status: product.status,
+                version: product.version,
+            }
+        }),
+    )
 }
 
 /// Records that the call was given up on; the event raises a flag.

@@ -23,6 +23,7 @@ pub mod command;
 pub mod effects;
 pub mod leader;
 pub mod reconcile;
+pub(crate) mod request;
 pub mod sagas;
 pub mod schedule;
 

@@ -334,6 +334,11 @@ impl EbaySimulator {
         self.lock().expire_token();
     }
 
+    /// VerifyAddFixedPriceItem calls answered so far.
+    pub fn verifications(&self) -> u32 {
+        self.lock().state.verifications
+    }
+
     /// Access tokens issued by refresh-token grants so far.
     pub fn tokens_issued(&self) -> u32 {
         self.lock().state.tokens_issued
@@ -437,6 +442,13 @@ fn answer(
             wire::to_xml(
                 &root,
                 &state.add(&request.item)?.acknowledged("Success", now),
+            )
+        }
+        "VerifyAddFixedPriceItem" => {
+            let request: AddFixedPriceItemRequest = parse(body)?;
+            wire::to_xml(
+                &root,
+                &state.verify(&request.item)?.acknowledged("Success", now),
             )
         }
         "ReviseFixedPriceItem" => {

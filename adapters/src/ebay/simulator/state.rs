@@ -131,6 +131,8 @@ pub(super) struct State {
     /// The most entries a GetMyeBaySelling or GetOrders page holds, whatever
     /// is asked.
     pub(super) page_size: u32,
+    /// How many VerifyAddFixedPriceItem calls were answered.
+    pub(super) verifications: u32,
 }
 
 impl State {
@@ -147,6 +149,7 @@ impl State {
             expired_tokens: HashSet::new(),
             tokens_issued: 0,
             page_size,
+            verifications: 0,
         }
     }
 
@@ -287,6 +290,21 @@ impl State {
         }
         Ok(AddFixedPriceItemResponse {
             item_id: Some(item_id),
+            sku: item.sku.clone(),
+            ..AddFixedPriceItemResponse::default()
+        })
+    }
+
+    /// VerifyAddFixedPriceItem: the checks of an add, and nothing listed.
+    pub(super) fn verify(
+        &mut self,
+        item: &ItemToList,
+    ) -> Result<AddFixedPriceItemResponse, Refusal> {
+        self.verifications += 1;
+        checked_title(item.title.as_deref())?;
+        checked_price(item.start_price.as_ref())?;
+        super::rules::check(item)?;
+        Ok(AddFixedPriceItemResponse {
             sku: item.sku.clone(),
             ..AddFixedPriceItemResponse::default()
         })
