@@ -150,11 +150,12 @@ async fn publishing_the_same_sku_again_returns_the_listing_already_there() {
 #[tokio::test]
 async fn revising_changes_title_price_and_inventory() {
     let (simulator, client) = start().await;
-    let published = client
-        .publish(&request("RIFF-000123", "Strat", "24999"))
-        .await
-        .unwrap();
+    // New stock: Reverb takes several units only of a new item.
+    let mut new = request("RIFF-000123", "Strat", "24999");
+    new.details.condition = Condition::New;
+    let published = client.publish(&new).await.unwrap();
     let mut revised = request("RIFF-000123", "Strat with case", "23999.50");
+    revised.details.condition = Condition::New;
     revised.quantity = 2;
 
     client
@@ -167,6 +168,31 @@ async fn revising_changes_title_price_and_inventory() {
     assert_eq!(listing.price, Decimal::new(2_399_950, 2));
     assert_eq!(listing.inventory, 2);
     assert_eq!(listing.revisions, 1);
+}
+
+#[tokio::test]
+async fn a_used_item_s_stock_cannot_be_raised_above_one_and_nothing_changes() {
+    let (simulator, client) = start().await;
+    let published = client
+        .publish(&request("RIFF-000124", "Strat", "24999"))
+        .await
+        .unwrap();
+    let mut revised = request("RIFF-000124", "Strat with case", "23999.50");
+    revised.quantity = 2;
+
+    let refused = client
+        .revise(&published.external_id, &revised)
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&refused, PortError::Validation { field: Some(f), .. } if f == "inventory"),
+        "{refused:?}"
+    );
+    let listing = simulator.listing(&published.external_id).unwrap();
+    assert_eq!(listing.title, "Strat", "a refused update changes nothing");
+    assert_eq!(listing.inventory, 1);
+    assert_eq!(listing.revisions, 0);
 }
 
 #[tokio::test]

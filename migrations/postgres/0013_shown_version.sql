@@ -4,3 +4,7 @@
 -- published before Riff kept it have none (their events do not carry it):
 -- the next edit revises them, as it always did, and records it.
 alter table listing_index add column shown_version bigint;
+
+-- Why the platform refused the last revision, until one succeeds: the
+-- product page says "revision failed: …" beside the listing, with Retry.
+alter table listing_index add column revise_error text;

@@ -6,7 +6,7 @@ use cqrs_es::Aggregate;
 use riff_domain::listing::category_map::{CategoryEdit, CategoryEditInput, CategoryMap};
 use riff_domain::listing::price::PricePercent;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::policy::{check_sold_at, Sale};
+use riff_domain::policy::{check_sold_at, revision, Edit, Sale, ShownNow};
 use riff_domain::product::{ProductSource, Revision};
 use riff_domain::value::{
     Currency, InvalidValue, Money, Platform, ProductDetails, ProductDetailsInput, Sku,
@@ -408,6 +408,46 @@ pub async fn end_listing(
         .await?;
     state.projector.nudge();
     Ok(state.ledger.load_listing(listing_id).await?.status)
+}
+
+/// Asks a live listing to show its product as it is now, again: the
+/// owner's Retry after the platform refused a revision. The effects worker
+/// sends it.
+///
+/// # Errors
+/// `404` unknown listing; `409` the listing is not live; the store failed.
+pub async fn revise_listing(
+    state: &AppState,
+    listing_id: Uuid,
+    meta: &EventMetadata,
+) -> Result<(), ApiError> {
+    let unknown = || ApiError::NotFound(format!("no listing has id {listing_id}"));
+    let indexed = listing_index::get(&state.db, listing_id)
+        .await?
+        .ok_or_else(unknown)?;
+    let sku = indexed.sku.as_deref().ok_or_else(|| {
+        ApiError::Conflict("the listing is not linked to a product: link it first".into())
+    })?;
+    let listing = state.ledger.load_listing(listing_id).await?;
+    let product = state.ledger.load_product(&Sku::parse(sku)?).await?;
+    let rule = state
+        .ledger
+        .load_settings()
+        .await?
+        .price_rule(indexed.platform);
+    let shown = ShownNow {
+        price: indexed.published_price,
+        quantity: indexed.published_quantity,
+    };
+    let command = revision(&product, &listing, shown, rule, Edit::Retry).ok_or_else(|| {
+        ApiError::Conflict(format!(
+            "the listing is {} and its product has no price to show: only a live listing of a priced product is revised",
+            listing.status.as_str()
+        ))
+    })?;
+    state.ledger.listing(listing_id, command, meta).await?;
+    state.projector.nudge();
+    Ok(())
 }
 
 /// Closes a flag with a note (who and when come from `meta`), and waits

@@ -5,6 +5,7 @@ mod import;
 mod priority;
 mod reconcile;
 mod retry;
+mod revise;
 mod saga;
 mod sale;
 
@@ -15,5 +16,6 @@ pub use import::{
 pub use priority::PlatformPriority;
 pub use reconcile::{detected_listing_id, diff, to_look_up, Change, KnownListing};
 pub use retry::{RetryDecision, RetryPolicy};
+pub use revise::{revision, Edit, ShownNow};
 pub use saga::{listings_to_end, SiblingListing};
 pub use sale::{check_sold_at, counted_at_import, decide_sale, earliest_sale, Sale, SaleDecision};

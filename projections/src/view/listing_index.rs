@@ -91,6 +91,8 @@ pub struct IndexedListing {
     /// The product's price or quantity changed and the listing waits for
     /// the update.
     pub revise_pending: bool,
+    /// Why the platform refused the last revision, until one succeeds.
+    pub revise_error: Option<String>,
     pub orders: Vec<String>,
     /// Drift reported and still open: (field, platform value).
     pub drift: Vec<(String, String)>,
@@ -155,7 +157,10 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             row.published_quantity = quantity.or(row.published_quantity);
             row.shown_version = *shown_version;
         }
-        ListingEvent::ReviseRequested { .. } => row.revise_pending = true,
+        ListingEvent::ReviseRequested { .. } => {
+            row.revise_pending = true;
+            row.revise_error = None;
+        }
         ListingEvent::ListingRevised {
             price,
             quantity,
@@ -165,9 +170,13 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             row.published_quantity = quantity.or(row.published_quantity);
             row.shown_version = shown_version.or(row.shown_version);
             row.revise_pending = false;
+            row.revise_error = None;
             row.drift.clear();
         }
-        ListingEvent::ReviseFailed { .. } => row.revise_pending = false,
+        ListingEvent::ReviseFailed { message, .. } => {
+            row.revise_pending = false;
+            row.revise_error = Some(message.clone());
+        }
         ListingEvent::EndRequested { reason } => {
             row.end_reason = Some(*reason);
             row.end_requested_at = Some(timestamp(envelope.recorded_at));
@@ -238,6 +247,7 @@ impl IndexedListing {
             published_quantity: None,
             shown_version: None,
             revise_pending: false,
+            revise_error: None,
             orders: vec![],
             drift: vec![],
             end_reason: None,
@@ -355,6 +365,7 @@ impl Folded for IndexedListing {
         "published_quantity",
         "shown_version",
         "revise_pending",
+        "revise_error",
         "orders",
         "drift",
         "end_reason",
@@ -407,6 +418,7 @@ impl Folded for IndexedListing {
             published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
             shown_version: shown_version.and_then(|v| u64::try_from(v).ok()),
             revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
+            revise_error: row.try_get("revise_error")?,
             orders: serde_json::from_str(&orders).map_err(|e| decode("orders", e.to_string()))?,
             drift: serde_json::from_str(&drift).map_err(|e| decode("drift", e.to_string()))?,
             end_reason: end_reason
@@ -432,6 +444,7 @@ impl Folded for IndexedListing {
             Cell::Int(self.published_quantity.map(i64::from)),
             Cell::Int(self.shown_version.and_then(|v| i64::try_from(v).ok())),
             Cell::int(i64::from(self.revise_pending)),
+            Cell::opt_text(self.revise_error.as_deref()),
             Cell::owned(serde_json::to_string(&self.orders).expect("strings serialise")),
             Cell::owned(serde_json::to_string(&self.drift).expect("strings serialise")),
             Cell::Text(self.end_reason.map(|r| {

@@ -3,6 +3,7 @@
 //! URL, price and last outcome. They are read from the listing index, which folds
 //! each listing once for the sync engine and for these pages alike.
 
+use riff_domain::ListingStatus;
 use serde::Serialize;
 
 use super::fold::Folded;
@@ -23,6 +24,14 @@ pub struct ListingRow {
     /// like the product's, and its currency; none before it is up.
     pub price: Option<String>,
     pub currency: Option<String>,
+    /// The version of the product the listing last showed (`version` on
+    /// the product); none before it is up.
+    pub shown_version: Option<u64>,
+    /// For a live listing, whether it shows the product's last edit:
+    /// `up_to_date`, `updating` (a revision is on its way) or `failed`
+    /// (the platform refused it: `revise_error` says why).
+    pub revision: Option<&'static str>,
+    pub revise_error: Option<String>,
     pub last_outcome: String,
     pub updated_at: String,
 }
@@ -38,6 +47,15 @@ impl From<IndexedListing> for ListingRow {
             url: listing.url,
             price: listing.published_price.map(|p| p.amount.to_string()),
             currency: listing.published_price.map(|p| p.currency.to_string()),
+            shown_version: listing.shown_version,
+            revision: (listing.status == ListingStatus::Live).then_some(
+                match (listing.revise_pending, &listing.revise_error) {
+                    (true, _) => "updating",
+                    (false, Some(_)) => "failed",
+                    (false, None) => "up_to_date",
+                },
+            ),
+            revise_error: listing.revise_error,
             last_outcome: listing.last_outcome,
             updated_at: listing.updated_at,
         }

@@ -21,6 +21,7 @@ mod products;
 mod properties;
 mod replay;
 mod reports;
+mod revisions;
 mod store;
 mod sync;
 mod upgrade;

@@ -36,7 +36,7 @@ where
 }
 
 /// Riff with all four simulated marketplaces, pushing their webhooks to it.
-async fn shop(backend: Backend) -> (TestApp, Simulators) {
+pub(crate) async fn shop(backend: Backend) -> (TestApp, Simulators) {
     let sims = Simulators::new(None).unwrap();
     let mut settings = sims.spawn().await.unwrap();
     Simulators::accept_webhooks(&mut settings);

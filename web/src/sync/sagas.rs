@@ -20,11 +20,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use riff_domain::listing::price::{listing_price, ListingPricing};
 use riff_domain::listing::EndReason;
 use riff_domain::policy::{
-    completes_draft, counted_at_import, decide_import, listings_to_end, Candidate, ImportDecision,
-    Sale, SiblingListing,
+    completes_draft, counted_at_import, decide_import, listings_to_end, revision, Candidate, Edit,
+    ImportDecision, Sale, ShownNow, SiblingListing,
 };
 use riff_domain::product::ProductSource;
 use riff_domain::settings::SettingsEvent;
@@ -197,7 +196,7 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
         ) => {
             if !round.revised.contains_key(id) {
                 round.revised.insert(id.to_owned(), false);
-                revise_all(engine, id, None, Shown::PriceAndStock, &meta).await?;
+                revise_all(engine, id, None, Edit::PriceAndStock, &meta).await?;
             }
         }
         // What a listing shows besides its price and stock: the details and
@@ -210,7 +209,7 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
         ) => {
             if round.revised.get(id) != Some(&true) {
                 round.revised.insert(id.to_owned(), true);
-                revise_all(engine, id, None, Shown::Everything, &meta).await?;
+                revise_all(engine, id, None, Edit::Everything, &meta).await?;
             }
         }
         // A platform's new price rule moves its live listings that follow
@@ -224,7 +223,7 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
                 .collect();
             for sku in skus {
                 if let std::collections::hash_map::Entry::Vacant(entry) = round.revised.entry(sku) {
-                    revise_all(engine, entry.key(), None, Shown::PriceAndStock, &meta).await?;
+                    revise_all(engine, entry.key(), None, Edit::PriceAndStock, &meta).await?;
                     entry.insert(false);
                 }
             }
@@ -338,19 +337,8 @@ async fn after_sale(
         }
         Ok(())
     } else {
-        revise_all(engine, sku, sold_listing, Shown::PriceAndStock, meta).await
+        revise_all(engine, sku, sold_listing, Edit::PriceAndStock, meta).await
     }
-}
-
-/// What changed in what the product's listings show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shown {
-    /// Only the price or the stock: a listing already showing both is
-    /// left alone.
-    PriceAndStock,
-    /// The details or the pictures: every live listing is revised that
-    /// does not show the product's current version yet.
-    Everything,
 }
 
 /// Asks every live listing of the product (but `except`) to show the
@@ -359,7 +347,7 @@ async fn revise_all(
     engine: &Engine,
     sku: &str,
     except: Option<Uuid>,
-    shown: Shown,
+    edit: Edit,
     meta: &riff_domain::EventMetadata,
 ) -> Result<(), SyncError> {
     let Ok(parsed) = Sku::parse(sku) else {
@@ -375,40 +363,17 @@ async fn revise_all(
         return Ok(());
     }
     let product = engine.ledger.load_product(&parsed).await?;
-    let Some(price) = product.price else {
-        return Ok(());
-    };
     let settings = engine.ledger.load_settings().await?;
     for listing in live {
         let state = engine.ledger.load_listing(listing.id()).await?;
-        // Published or revised from this version of the product already
-        // (the saga reacts after the effects worker has sent it): nothing
-        // more to show.
-        if shown == Shown::Everything && state.shows(product.version) {
-            continue;
-        }
-        // A listing with its own price keeps it; the others follow the
-        // product by their platform's rule (`listing::price`).
-        let own = state.attributes.and_then(|a| a.own_price());
-        let price = listing_price(
-            price,
-            ListingPricing {
-                own,
-                shown: listing.published_price,
-                rule: settings.price_rule(listing.platform),
-            },
-        );
-        if shown == Shown::PriceAndStock
-            && listing.published_price == Some(price)
-            && listing.published_quantity == Some(product.quantity)
-        {
-            continue;
-        }
-        let command = ListingCommand::RequestRevise {
-            price,
-            quantity: product.quantity,
+        let shown_now = ShownNow {
+            price: listing.published_price,
+            quantity: listing.published_quantity,
         };
-        listing_command(engine, listing.id(), command, meta).await?;
+        let rule = settings.price_rule(listing.platform);
+        if let Some(command) = revision(&product, &state, shown_now, rule, edit) {
+            listing_command(engine, listing.id(), command, meta).await?;
+        }
     }
     Ok(())
 }

@@ -119,12 +119,18 @@ impl ReverbSimulator {
         crate::simulator::spawn(self.router(), "Reverb").await
     }
 
-    /// Lists an item with a SKU, live.
+    /// Lists an item with a SKU, live. Several units are a new item's, as
+    /// Reverb allows only for new, B-stock and mint stock.
     pub fn seed_listing(&self, sku: &str, title: &str, price: Decimal, inventory: u32) -> String {
-        let id = self
-            .lock()
+        let mut inner = self.lock();
+        let id = inner
             .state
             .create(Some(sku.into()), title.into(), price, inventory);
+        if inventory > 1 {
+            if let Some(listing) = inner.state.listings.get_mut(&id) {
+                listing.condition = Some(super::state::BRAND_NEW.to_owned());
+            }
+        }
         id.to_string()
     }
 

@@ -63,10 +63,13 @@ pub struct SimListing {
     pub revisions: u32,
 }
 
+/// Reverb's "Brand New" condition.
+pub(super) const BRAND_NEW: &str = "7c3f45de-2ae0-4c81-8400-fdb6b1d74890";
+
 /// The conditions Reverb lets a listing offer several units in: Brand New,
 /// B-Stock and "Mint (with inventory)" (`docs/listing-ids.md` §3.1).
 const MULTI_UNIT_CONDITIONS: [&str; 3] = [
-    "7c3f45de-2ae0-4c81-8400-fdb6b1d74890",
+    BRAND_NEW,
     "9225283f-60c2-4413-ad18-1f5eba7a856f",
     "6db7df88-293b-4017-a1c1-cdb5e599fa1a",
 ];
@@ -328,6 +331,17 @@ impl State {
             return Err(Refusal::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "This listing has already ended",
+            ));
+        }
+        // Checked before anything changes: a refused update changes nothing.
+        let multi_unit = listing
+            .condition
+            .as_deref()
+            .is_some_and(|c| MULTI_UNIT_CONDITIONS.contains(&c));
+        if body.inventory.is_some_and(|n| n > 1) && !multi_unit {
+            return Err(Refusal::field(
+                "inventory",
+                "can only be more than 1 for Brand New, B-Stock or Mint (with inventory) items",
             ));
         }
         if let Some(title) = title {

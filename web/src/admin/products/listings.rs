@@ -55,7 +55,7 @@ pub(crate) async fn publish(
 }
 
 #[derive(Deserialize)]
-pub(crate) struct EndForm {
+pub(crate) struct ListingForm {
     #[serde(default)]
     listing_id: String,
 }
@@ -65,20 +65,11 @@ pub(crate) async fn end(
     State(state): State<AppState>,
     session: Session,
     Path(sku): Path<String>,
-    CsrfForm(form): CsrfForm<EndForm>,
+    CsrfForm(form): CsrfForm<ListingForm>,
 ) -> Result<Response, Failure> {
     let result = async {
-        let unknown = || {
-            ApiError::NotFound("that listing is not one of this product's; reload the page".into())
-        };
-        let id = Uuid::parse_str(form.listing_id.trim()).map_err(|_| unknown())?;
-        let listing = listing_index::get(&state.db, id)
-            .await?
-            .ok_or_else(unknown)?;
-        if listing.sku.as_deref() != Some(sku.as_str()) {
-            return Err(unknown());
-        }
-        actions::end_listing(&state, id, EndReason::Manual, &meta(&session)).await?;
+        let listing = own_listing(&state, &sku, &form.listing_id).await?;
+        actions::end_listing(&state, listing.id(), EndReason::Manual, &meta(&session)).await?;
         Ok(format!(
             "Ending the {} listing.",
             listing.platform.display_name()
@@ -86,6 +77,41 @@ pub(crate) async fn end(
     }
     .await;
     outcome(&format!("/products/{sku}"), result)
+}
+
+/// `POST /products/{sku}/revise` `listing_id`: Retry after a revision the
+/// platform refused.
+pub(crate) async fn revise(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sku): Path<String>,
+    CsrfForm(form): CsrfForm<ListingForm>,
+) -> Result<Response, Failure> {
+    let result = async {
+        let listing = own_listing(&state, &sku, &form.listing_id).await?;
+        actions::revise_listing(&state, listing.id(), &meta(&session)).await?;
+        Ok(format!(
+            "Sending the {} listing the product again.",
+            listing.platform.display_name()
+        ))
+    }
+    .await;
+    outcome(&format!("/products/{sku}"), result)
+}
+
+/// The listing a form names, if it is one of this product's.
+async fn own_listing(
+    state: &AppState,
+    sku: &str,
+    listing_id: &str,
+) -> Result<listing_index::IndexedListing, ApiError> {
+    let unknown =
+        || ApiError::NotFound("that listing is not one of this product's; reload the page".into());
+    let id = Uuid::parse_str(listing_id.trim()).map_err(|_| unknown())?;
+    listing_index::get(&state.db, id)
+        .await?
+        .filter(|listing| listing.sku.as_deref() == Some(sku))
+        .ok_or_else(unknown)
 }
 
 #[derive(Deserialize)]

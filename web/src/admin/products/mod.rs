@@ -34,6 +34,7 @@ pub(super) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/products/{sku}/publish", post(listings::publish)),
         ("/products/{sku}/end", post(listings::end)),
+        ("/products/{sku}/revise", post(listings::revise)),
         ("/products/{sku}/sale", post(listings::sale)),
         ("/products/{sku}/lifecycle", post(lifecycle::change)),
         (

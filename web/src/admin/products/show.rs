@@ -183,7 +183,10 @@ fn marketplaces(
                         td data-label="Platform" { (platform_name(platform.as_str())) }
                         td data-label="Status" {
                             @match latest {
-                                Some(l) => (badge(&l.status)),
+                                Some(l) => {
+                                    (badge(&l.status))
+                                    (revision(session, sku, l, actions))
+                                },
                                 None => "not listed",
                             }
                         }
@@ -233,6 +236,30 @@ fn marketplaces(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Whether a live listing shows the product's last edit, and Retry when
+/// the platform refused it.
+fn revision(session: &Session, sku: &str, listing: &ListingRow, actions: bool) -> Markup {
+    html! {
+        @match listing.revision {
+            Some("up_to_date") => { " " small.revision { "up to date" } },
+            Some("updating") => { " " small.revision { "updating" } },
+            Some("failed") => {
+                " " small.revision.failed {
+                    "revision failed: " (listing.revise_error.as_deref().unwrap_or_default())
+                }
+                @if actions {
+                    form method="post" action=(format!("/products/{sku}/revise")) {
+                        (csrf(session))
+                        input type="hidden" name="listing_id" value=(listing.listing_id);
+                        button.secondary type="submit" { "Retry" }
+                    }
+                }
+            },
+            _ => {},
         }
     }
 }

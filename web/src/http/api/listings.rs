@@ -111,3 +111,30 @@ pub(crate) async fn end(
         Json(json!({"listing_id": listing_id, "status": status.as_str()})),
     ))
 }
+
+/// `POST /api/listings/{id}/revise`: send a live listing its product as it
+/// is now, again — after a revision the platform refused.
+#[utoipa::path(
+    post,
+    path = "/listings/{id}/revise",
+    tag = "listings",
+    params(("id" = String, Path, description = "The listing's id")),
+    responses(
+        (status = 202, description = "The revision is requested", body = serde_json::Value),
+        (status = 404, description = "No listing has that id", body = crate::http::api::openapi::Error),
+        (status = 409, description = "The listing is not live", body = crate::http::api::openapi::Error),
+    )
+)]
+pub(crate) async fn revise(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let listing_id =
+        Uuid::parse_str(&id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))?;
+    let meta = EventMetadata::new("api", Source::Api);
+    actions::revise_listing(&state, listing_id, &meta).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"listing_id": listing_id, "revision": "updating"})),
+    ))
+}

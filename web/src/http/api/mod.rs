@@ -43,6 +43,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lifecycle::activate))
         .routes(routes!(listings::publish))
         .routes(routes!(listings::end))
+        .routes(routes!(listings::revise))
         .routes(routes!(sync::start))
         .routes(routes!(sync::list))
         .routes(routes!(sync::get))
