@@ -8,3 +8,8 @@ alter table listing_index add column shown_version integer;
 -- Why the platform refused the last revision, until one succeeds: the
 -- product page says "revision failed: …" beside the listing, with Retry.
 alter table listing_index add column revise_error text;
+
+-- The stock a waiting revision asks for: edits gather for RIFF_REVISE_DELAY
+-- before a listing is revised, but fewer units than the platform shows
+-- (a sale elsewhere) are sent at once.
+alter table listing_index add column revise_quantity integer;

@@ -53,6 +53,9 @@ pub struct TestApp {
     /// its own where it listens); `None` is a shop that is not. Set it,
     /// then `restart`.
     pub public_url: Option<String>,
+    /// `RIFF_REVISE_DELAY`: none, unless a test of the window sets one
+    /// (and restarts).
+    pub revise_delay: std::time::Duration,
     running: Option<Running>,
 }
 
@@ -203,6 +206,8 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         sync_times: String::new(),
         timezone: "Europe/London".to_owned(),
         public_url: None,
+        // Revisions at once; a test of the window sets its own.
+        revise_delay: std::time::Duration::ZERO,
         media_dir: media_dir(database_url),
         media_fetch_private: false,
         marketplaces: Marketplaces::default(),
@@ -257,6 +262,7 @@ pub async fn spawn_shop(
         priority,
         media_fetch_private: true,
         public_url,
+        revise_delay: std::time::Duration::ZERO,
         running: None,
     };
     app.start().await;
@@ -273,6 +279,7 @@ impl TestApp {
         config.platform_priority = self.priority.clone();
         config.media_fetch_private = self.media_fetch_private;
         config.public_url.clone_from(&self.public_url);
+        config.revise_delay = self.revise_delay;
         config
     }
 }

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use riff_adapters::dropbox::{DropboxClient, DropboxConfig, DropboxError, DropboxRefresh};
 
@@ -66,6 +67,13 @@ pub struct Config {
         global = true
     )]
     pub timezone: String,
+
+    /// How long an edited product's live listings wait, in seconds, before
+    /// they are revised: edits within the window (and after it starts,
+    /// until it passes with no new one) reach each listing as one revision
+    /// with the final values. 0 revises at once; at most 3600.
+    #[arg(long, env = "RIFF_REVISE_DELAY", default_value = "10", value_parser = parse_revise_delay, global = true)]
+    pub revise_delay: Duration,
 
     /// The address marketplaces fetch Riff's images from; defaults to
     /// http://RIFF_BIND, which only works when they can reach it.
@@ -195,6 +203,22 @@ fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
         .map_err(|e| format!("RIFF_BIND must be host:port such as 127.0.0.1:8000 ({e})"))
 }
 
+/// The default of `RIFF_REVISE_DELAY`.
+pub const DEFAULT_REVISE_DELAY: Duration = Duration::from_secs(10);
+
+fn parse_revise_delay(raw: &str) -> Result<Duration, String> {
+    raw.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|s| *s <= 3600)
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            format!(
+                "RIFF_REVISE_DELAY must be a whole number of seconds from 0 to 3600, not {raw:?}"
+            )
+        })
+}
+
 fn parse_currency(raw: &str) -> Result<Currency, String> {
     Currency::parse(raw).map_err(|e| format!("RIFF_CURRENCY: {}", e.message))
 }
@@ -242,5 +266,15 @@ mod tests {
         assert!(parse_priority("ebay")
             .unwrap_err()
             .contains("RIFF_PLATFORM_PRIORITY"));
+        for bad in ["-1", "3601", "10s", ""] {
+            assert!(
+                parse_revise_delay(bad)
+                    .unwrap_err()
+                    .contains("RIFF_REVISE_DELAY"),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_revise_delay("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_revise_delay(" 10 "), Ok(DEFAULT_REVISE_DELAY));
     }
 }

@@ -16,6 +16,6 @@ pub use import::{
 pub use priority::PlatformPriority;
 pub use reconcile::{detected_listing_id, diff, to_look_up, Change, KnownListing};
 pub use retry::{RetryDecision, RetryPolicy};
-pub use revise::{revision, Edit, ShownNow};
+pub use revise::{revision, revision_due, Edit, ShownNow};
 pub use saga::{listings_to_end, SiblingListing};
 pub use sale::{check_sold_at, counted_at_import, decide_sale, earliest_sale, Sale, SaleDecision};

@@ -5,6 +5,10 @@
 //! worker may have published the listing from the edited product: the
 //! listing's `shown_version` says so, and no second revision is sent.
 
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
 use crate::listing::price::{listing_price, ListingPricing, PricePercent};
 use crate::listing::{Listing, ListingCommand, ListingStatus};
 use crate::product::Product;
@@ -62,6 +66,27 @@ pub fn revision(
         price,
         quantity: product.quantity,
     })
+}
+
+/// When a requested revision is sent: `delay` after the last request, so
+/// that edits made one after another reach the platform as one revision
+/// with the final values — but at once when it offers fewer units than the
+/// platform shows (a sale elsewhere): the platform must not go on selling
+/// what the shop no longer has.
+pub fn revision_due(
+    last_requested_at: DateTime<Utc>,
+    delay: Duration,
+    shown_quantity: Option<u32>,
+    requested_quantity: Option<u32>,
+) -> DateTime<Utc> {
+    let fewer_units = matches!(
+        (shown_quantity, requested_quantity),
+        (Some(shown), Some(requested)) if requested < shown
+    );
+    if fewer_units {
+        return last_requested_at;
+    }
+    last_requested_at + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
 }
 
 #[cfg(test)]
@@ -190,6 +215,31 @@ mod tests {
             ),
             None,
             "its own price stands"
+        );
+    }
+
+    #[test]
+    fn edits_wait_for_the_window_to_pass_after_the_last_one() {
+        let last = chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(100);
+        let window = Duration::from_secs(10);
+        assert_eq!(
+            revision_due(last, window, Some(1), Some(1)),
+            last + chrono::Duration::seconds(10)
+        );
+        assert_eq!(
+            revision_due(last, window, Some(1), Some(3)),
+            last + chrono::Duration::seconds(10),
+            "more units can wait"
+        );
+        assert_eq!(revision_due(last, Duration::ZERO, None, None), last);
+    }
+
+    #[test]
+    fn fewer_units_than_the_platform_shows_are_sent_at_once() {
+        let last = chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(100);
+        assert_eq!(
+            revision_due(last, Duration::from_secs(10), Some(3), Some(2)),
+            last
         );
     }
 

@@ -91,6 +91,9 @@ pub struct IndexedListing {
     /// The product's price or quantity changed and the listing waits for
     /// the update.
     pub revise_pending: bool,
+    /// The stock the waiting revision asks for: fewer units than the
+    /// platform shows are sent without waiting for more edits.
+    pub revise_quantity: Option<u32>,
     /// Why the platform refused the last revision, until one succeeds.
     pub revise_error: Option<String>,
     pub orders: Vec<String>,
@@ -157,8 +160,9 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             row.published_quantity = quantity.or(row.published_quantity);
             row.shown_version = *shown_version;
         }
-        ListingEvent::ReviseRequested { .. } => {
+        ListingEvent::ReviseRequested { quantity, .. } => {
             row.revise_pending = true;
+            row.revise_quantity = Some(*quantity);
             row.revise_error = None;
         }
         ListingEvent::ListingRevised {
@@ -170,11 +174,13 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             row.published_quantity = quantity.or(row.published_quantity);
             row.shown_version = shown_version.or(row.shown_version);
             row.revise_pending = false;
+            row.revise_quantity = None;
             row.revise_error = None;
             row.drift.clear();
         }
         ListingEvent::ReviseFailed { message, .. } => {
             row.revise_pending = false;
+            row.revise_quantity = None;
             row.revise_error = Some(message.clone());
         }
         ListingEvent::EndRequested { reason } => {
@@ -193,6 +199,7 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
     }
     if row.status.is_closed() {
         row.revise_pending = false;
+        row.revise_quantity = None;
     }
     row.last_outcome = outcome(event);
     row.updated_at = timestamp(envelope.recorded_at);
@@ -247,6 +254,7 @@ impl IndexedListing {
             published_quantity: None,
             shown_version: None,
             revise_pending: false,
+            revise_quantity: None,
             revise_error: None,
             orders: vec![],
             drift: vec![],
@@ -365,6 +373,7 @@ impl Folded for IndexedListing {
         "published_quantity",
         "shown_version",
         "revise_pending",
+        "revise_quantity",
         "revise_error",
         "orders",
         "drift",
@@ -418,6 +427,9 @@ impl Folded for IndexedListing {
             published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
             shown_version: shown_version.and_then(|v| u64::try_from(v).ok()),
             revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
+            revise_quantity: row
+                .try_get::<Option<i64>, _>("revise_quantity")?
+                .and_then(|q| u32::try_from(q).ok()),
             revise_error: row.try_get("revise_error")?,
             orders: serde_json::from_str(&orders).map_err(|e| decode("orders", e.to_string()))?,
             drift: serde_json::from_str(&drift).map_err(|e| decode("drift", e.to_string()))?,
@@ -444,6 +456,7 @@ impl Folded for IndexedListing {
             Cell::Int(self.published_quantity.map(i64::from)),
             Cell::Int(self.shown_version.and_then(|v| i64::try_from(v).ok())),
             Cell::int(i64::from(self.revise_pending)),
+            Cell::Int(self.revise_quantity.map(i64::from)),
             Cell::opt_text(self.revise_error.as_deref()),
             Cell::owned(serde_json::to_string(&self.orders).expect("strings serialise")),
             Cell::owned(serde_json::to_string(&self.drift).expect("strings serialise")),

@@ -16,6 +16,7 @@ use crate::sync::{eventually, list_everywhere, listing, product, quiesce, shop};
 on_both_backends!(
     an_edit_reaches_every_listing_once_and_each_shows_the_version,
     a_revision_one_platform_refuses_is_flagged_and_retried,
+    edits_made_together_reach_each_platform_as_one_revision,
 );
 
 /// Every listing of `sku` in the API's words: platform → its JSON.
@@ -200,6 +201,73 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         StatusCode::CONFLICT,
         "only a live listing"
     );
+}
+
+/// The owner corrects a live guitar in four quick edits: title,
+/// description, price and a second picture. With a revise window, each
+/// platform gets one revision carrying all four.
+async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backend) {
+    let (mut app, sims) = shop(backend).await;
+    app.create_product(&guitar("REV-3", "Gibson ES-335 1964"))
+        .await;
+    let listed = list_everywhere(&app, "REV-3").await;
+    quiesce(&app).await;
+    app.revise_delay = Duration::from_secs(4);
+    app.restart().await;
+    let id = |platform| {
+        listing(&listed, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    for edit in [
+        json!({"title": "Gibson ES-335 1964 Cherry"}),
+        json!({"description": "All original; new frets in 2019."}),
+        json!({"price": "1399.00"}),
+    ] {
+        let edited = app.patch("/api/products/REV-3", &edit).await;
+        assert_eq!(edited.status(), StatusCode::OK, "{edit}");
+        // Time enough for a revision to go out between two edits, were
+        // there no window.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    app.add_picture("REV-3", riff_tests::PNG).await;
+    eventually(
+        "every listing shows the last edit",
+        Duration::from_secs(30),
+        || async {
+            let p = product(&app, "REV-3").await;
+            revision_states(&p)
+                .iter()
+                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
+                .then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
+
+    let ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
+    assert_eq!(ebay.revisions, 1, "one revision on eBay");
+    assert_eq!(ebay.title, "Gibson ES-335 1964 Cherry");
+    assert_eq!(ebay.price.to_string(), "1399.00");
+    assert_eq!(ebay.picture_urls.len(), 2);
+    let reverb = sims.reverb().listing(&id(Platform::Reverb)).unwrap();
+    assert_eq!(reverb.revisions, 1, "one revision on Reverb");
+    assert_eq!(reverb.title, "Gibson ES-335 1964 Cherry");
+    assert_eq!(
+        reverb.description.as_deref(),
+        Some("All original; new frets in 2019.")
+    );
+    assert_eq!(reverb.photos.len(), 2);
+    let shopify = sims.shopify().product(&id(Platform::Shopify)).unwrap();
+    assert_eq!(shopify.revisions, 1, "one revision on Shopify");
+    assert_eq!(shopify.title, "Gibson ES-335 1964 Cherry");
+    assert_eq!(shopify.price.to_string(), "1399.00");
+    let vr = sims.vr().listing(&id(Platform::Vr)).unwrap();
+    assert_eq!(vr.revisions, 1, "one revision on V&R");
+    assert_eq!(vr.description, "All original; new frets in 2019.");
+    assert_eq!(vr.images.len(), 2);
 }
 
 async fn listing_ended(app: &riff_tests::TestApp, sku: &str) {

@@ -65,6 +65,7 @@ pub async fn run(options: DemoOptions, settings: &Config) -> Result<(), DemoErro
         sync_times: String::new(),
         timezone: settings.timezone.clone(),
         public_url: None,
+        revise_delay: crate::config::DEFAULT_REVISE_DELAY,
         // Pictures live beside the shop's database, and go with it.
         media_dir: store.path.with_file_name("media"),
         media_fetch_private: false,

@@ -20,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
-use riff_domain::policy::RetryDecision;
+use riff_domain::policy::{revision_due, RetryDecision};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::Sku;
 use riff_domain::{ListingCommand, ListingStatus, ProductStatus, Source};
@@ -110,10 +110,8 @@ pub async fn run_due(engine: &Engine) -> Result<EffectCounts, SyncError> {
         .filter_map(|listing| {
             let kind = kind_of(&listing)?;
             let attempt = known.get(&(listing.listing_id.clone(), kind)).cloned();
-            match &attempt {
-                Some(a) if a.next_attempt_at > now => None,
-                _ => Some((listing, kind, attempt)),
-            }
+            (due_at(engine, &listing, kind, attempt.as_ref()) <= now)
+                .then_some((listing, kind, attempt))
         })
         .collect();
     let outcomes: Vec<Result<EffectCounts, SyncError>> = futures::stream::iter(due)
@@ -145,12 +143,41 @@ pub async fn next_due_in(engine: &Engine) -> Result<Option<Duration>, SyncError>
         .filter(|listing| engine.platforms.contains_key(&listing.platform))
         .filter_map(|listing| {
             let kind = kind_of(listing)?;
-            Some(match known.get(&(listing.listing_id.clone(), kind)) {
-                Some(a) => (a.next_attempt_at - now).to_std().unwrap_or_default(),
-                None => Duration::ZERO,
-            })
+            let attempt = known.get(&(listing.listing_id.clone(), kind));
+            Some(
+                (due_at(engine, listing, kind, attempt) - now)
+                    .to_std()
+                    .unwrap_or_default(),
+            )
         })
         .min())
+}
+
+/// When the work on `listing` is due: a retry when its attempt says; a
+/// revision once the edits have gathered (`revision_due`); anything else
+/// now.
+fn due_at(
+    engine: &Engine,
+    listing: &IndexedListing,
+    kind: Kind,
+    attempt: Option<&Attempt>,
+) -> DateTime<Utc> {
+    if let Some(attempt) = attempt {
+        return attempt.next_attempt_at;
+    }
+    // The listing's last event is its last revise request.
+    let requested_at = DateTime::parse_from_rfc3339(&listing.updated_at)
+        .map(|t| t.with_timezone(&Utc))
+        .ok();
+    match (kind, requested_at) {
+        (Kind::Revise, Some(at)) => revision_due(
+            at,
+            engine.revise_delay,
+            listing.published_quantity,
+            listing.revise_quantity,
+        ),
+        _ => DateTime::UNIX_EPOCH,
+    }
 }
 
 fn kind_of(listing: &IndexedListing) -> Option<Kind> {

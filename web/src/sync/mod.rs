@@ -64,6 +64,9 @@ pub struct Shop {
     pub public_url: String,
     /// What the shop has set once for every listing, for readiness.
     pub terms: ShopTerms,
+    /// How long edits gather before a listing is revised
+    /// (`RIFF_REVISE_DELAY`).
+    pub revise_delay: Duration,
 }
 
 impl From<&crate::config::Config> for Shop {
@@ -74,6 +77,7 @@ impl From<&crate::config::Config> for Shop {
             priority: config.platform_priority.clone(),
             currency: config.currency,
             public_url: config.public_url(),
+            revise_delay: config.revise_delay,
             terms: ShopTerms {
                 ebay_location: set(&m.ebay_location) || set(&m.ebay_postal_code),
                 ebay_policies: [
@@ -106,6 +110,8 @@ pub struct Engine {
     /// Public addresses of the product images, for the platforms to fetch.
     pub public_url: String,
     pub terms: ShopTerms,
+    /// How long edits gather before a listing is revised.
+    pub revise_delay: Duration,
     /// One full scan at a time: two would both see a new listing and both
     /// try to import it (harmless, the second is refused, but wasteful).
     scanning: Mutex<()>,
@@ -132,6 +138,7 @@ impl Engine {
             currency,
             public_url,
             terms,
+            revise_delay,
         } = shop;
         Self {
             db,
@@ -144,6 +151,7 @@ impl Engine {
             metrics,
             public_url,
             terms,
+            revise_delay,
             scanning: Mutex::new(()),
             looking: Mutex::new(()),
             requests,
