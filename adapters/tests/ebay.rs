@@ -17,6 +17,7 @@ use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator, OAuthRefresh};
 use riff_adapters::http::RetryPolicy;
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::EbayAttributes;
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
@@ -159,7 +160,7 @@ async fn revising_changes_the_title_price_and_quantity() {
     revised.quantity = 2;
 
     client
-        .revise(&published.external_id, &revised)
+        .revise(&published.external_id, &revised, &Changes::ALL)
         .await
         .unwrap();
 
@@ -207,7 +208,11 @@ async fn revising_an_ended_listing_says_already_ended() {
         .unwrap();
 
     let result = client
-        .revise(&published.external_id, &request("Strat", "100"))
+        .revise(
+            &published.external_id,
+            &request("Strat", "100"),
+            &Changes::ALL,
+        )
         .await;
 
     assert_eq!(result, Err(PortError::AlreadyEnded));
@@ -235,7 +240,9 @@ async fn an_unknown_item_is_not_found_for_every_call() {
         Err(PortError::NotFound)
     );
     assert_eq!(
-        client.revise("999", &request("Strat", "1")).await,
+        client
+            .revise("999", &request("Strat", "1"), &Changes::ALL)
+            .await,
         Err(PortError::NotFound)
     );
 }
@@ -788,7 +795,7 @@ async fn only_add_revise_and_end_calls_count_as_writes() {
     client.publish(&request).await.unwrap();
     client.get(&published.external_id).await.unwrap();
     client
-        .revise(&published.external_id, &request)
+        .revise(&published.external_id, &request, &Changes::ALL)
         .await
         .unwrap();
     client
@@ -966,7 +973,7 @@ async fn pictures_ebay_cannot_fetch_are_uploaded_once_and_listed_by_their_eps_ad
 
     // A revision lists the same EPS address without uploading again.
     listing.details.title = "Fender Stratocaster 1962 Fiesta Red".into();
-    ebay.revise(&published.external_id, &listing)
+    ebay.revise(&published.external_id, &listing, &Changes::ALL)
         .await
         .expect("revised");
     assert_eq!(sim.hosted_images().len(), 1);

@@ -11,6 +11,7 @@ use riff_adapters::reverb::webhook;
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::ReverbAttributes;
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
@@ -159,7 +160,7 @@ async fn revising_changes_title_price_and_inventory() {
     revised.quantity = 2;
 
     client
-        .revise(&published.external_id, &revised)
+        .revise(&published.external_id, &revised, &Changes::ALL)
         .await
         .unwrap();
 
@@ -181,7 +182,7 @@ async fn a_used_item_s_stock_cannot_be_raised_above_one_and_nothing_changes() {
     revised.quantity = 2;
 
     let refused = client
-        .revise(&published.external_id, &revised)
+        .revise(&published.external_id, &revised, &Changes::ALL)
         .await
         .unwrap_err();
 
@@ -214,6 +215,7 @@ async fn ending_twice_says_already_ended_and_so_does_revising_after() {
         .revise(
             &published.external_id,
             &request("RIFF-000123", "Strat", "1"),
+            &Changes::ALL,
         )
         .await;
 

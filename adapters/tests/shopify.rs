@@ -13,6 +13,7 @@ use riff_adapters::shopify::wire::operation;
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::{ReverbAttributes, ShopifyAttributes};
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
@@ -129,7 +130,7 @@ async fn revising_changes_title_price_and_quantity() {
     revised.quantity = 2;
 
     client
-        .revise(&published.external_id, &revised)
+        .revise(&published.external_id, &revised, &Changes::ALL)
         .await
         .unwrap();
 
@@ -165,7 +166,7 @@ async fn ending_archives_and_ending_twice_or_revising_after_says_already_ended()
     );
     assert_eq!(
         client
-            .revise(&item, &request("RIFF-000001", "Strat", "90"))
+            .revise(&item, &request("RIFF-000001", "Strat", "90"), &Changes::ALL)
             .await,
         Err(PortError::AlreadyEnded)
     );

@@ -18,6 +18,7 @@ use riff_adapters::vr::simulator::{CreateReply, Fault, FaultPlan};
 use riff_adapters::vr::{VrClient, VrConfig, VrSimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::VrAttributes;
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
@@ -249,6 +250,7 @@ async fn revising_resubmits_the_edit_form_with_the_new_price() {
         .revise(
             &published.external_id,
             &request("RIFF-000127", "Stratocaster", "22500").await,
+            &Changes::ALL,
         )
         .await
         .unwrap();
@@ -266,11 +268,11 @@ async fn revising_a_sold_item_is_already_ended_and_an_unknown_one_not_found() {
     let request = request("RIFF-000128", "Precision", "800").await;
 
     assert_eq!(
-        client.revise(&id, &request).await,
+        client.revise(&id, &request, &Changes::ALL).await,
         Err(PortError::AlreadyEnded)
     );
     assert_eq!(
-        client.revise("999999", &request).await,
+        client.revise("999999", &request, &Changes::ALL).await,
         Err(PortError::NotFound)
     );
 }
@@ -545,7 +547,7 @@ async fn revising_uploads_the_pictures_again() {
 
     request.picture_urls = vec![format!("{pictures}/back")];
     client
-        .revise(&published.external_id, &request)
+        .revise(&published.external_id, &request, &Changes::ALL)
         .await
         .unwrap();
 

@@ -18,6 +18,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::listing::sent::Changes;
 use crate::listing::{EndReason, PlatformAttributes};
 use crate::value::{Money, Platform, ProductDetails, Sku};
 
@@ -39,13 +40,21 @@ pub trait Marketplace: Send + Sync {
     /// Any [`PortError`]; `Validation` when the platform refused the content.
     async fn publish(&self, request: &PublishRequest) -> Result<Published, PortError>;
 
-    /// Replaces a live listing's content, price and quantity with the request's.
+    /// Brings a live listing to the request: the parts in `changes`, and
+    /// only those, as far as the platform lets a revision leave the rest
+    /// out (the request holds the whole product, for a platform whose edit
+    /// replaces everything).
     ///
     /// # Errors
     /// [`PortError::AlreadyEnded`] when the listing has ended on the platform
     /// (it cannot be revised any more); [`PortError::NotFound`] when the
     /// platform does not know it.
-    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError>;
+    async fn revise(
+        &self,
+        external_id: &str,
+        request: &PublishRequest,
+        changes: &Changes,
+    ) -> Result<(), PortError>;
 
     /// Ends a live listing.
     ///

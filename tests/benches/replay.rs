@@ -122,6 +122,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                 price: Some(gbp(150_000)),
                 quantity: Some(1),
                 shown_version: Some(1),
+                sent: None,
             },
         ),
         5 | 6 => product(

@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use riff_domain::listing::attributes::EbayAttributes;
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
@@ -551,6 +552,25 @@ impl EbayClient {
     }
 }
 
+/// The item with only what `changes` names: ReviseFixedPriceItem leaves
+/// every field it is not sent as it was (the whole gallery when
+/// `PictureDetails` is sent, in its new order; the item specifics as a
+/// set).
+fn only_changed(item: ItemToList, changes: &Changes) -> ItemToList {
+    ItemToList {
+        title: item.title.filter(|_| changes.title),
+        description: item.description.filter(|_| changes.description),
+        primary_category: item.primary_category.filter(|_| changes.details),
+        condition_id: item.condition_id.filter(|_| changes.details),
+        item_specifics: item.item_specifics.filter(|_| changes.details),
+        start_price: item.start_price.filter(|_| changes.price),
+        currency: item.currency.filter(|_| changes.price),
+        quantity: item.quantity.filter(|_| changes.quantity),
+        picture_details: item.picture_details.filter(|_| changes.pictures()),
+        ..ItemToList::default()
+    }
+}
+
 #[async_trait]
 impl Marketplace for EbayClient {
     fn platform(&self) -> Platform {
@@ -605,18 +625,28 @@ impl Marketplace for EbayClient {
     }
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
-    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
-        // A price or quantity must reach eBay even when a picture cannot
-        // (Riff's address down for the CLI, a picture gone): without
-        // `PictureDetails` eBay keeps the pictures the listing has.
-        let pictures = match self.listed_pictures(&request.picture_urls).await {
-            Ok(pictures) => pictures,
-            Err(error) => {
-                tracing::warn!(%external_id, %error, "revising eBay without its pictures, which stay as they were");
-                Vec::new()
+    async fn revise(
+        &self,
+        external_id: &str,
+        request: &PublishRequest,
+        changes: &Changes,
+    ) -> Result<(), PortError> {
+        // Pictures are uploaded only when they changed. A price or quantity
+        // must reach eBay even when a picture cannot (Riff's address down
+        // for the CLI, a picture gone): without `PictureDetails` eBay keeps
+        // the pictures the listing has.
+        let pictures = if changes.pictures() {
+            match self.listed_pictures(&request.picture_urls).await {
+                Ok(pictures) => pictures,
+                Err(error) => {
+                    tracing::warn!(%external_id, %error, "revising eBay without its pictures, which stay as they were");
+                    Vec::new()
+                }
             }
+        } else {
+            Vec::new()
         };
-        let mut item = self.item(request, pictures)?;
+        let mut item = only_changed(self.item(request, pictures)?, changes);
         item.item_id = Some(external_id.to_owned());
         let revise = ReviseFixedPriceItemRequest {
             xmlns: wire::NAMESPACE.to_owned(),

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{Method, StatusCode};
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
@@ -235,8 +236,16 @@ impl Marketplace for ReverbClient {
     }
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
-    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
-        let body = listing_body(request, self.config.shipping_profile_id.as_deref())?;
+    async fn revise(
+        &self,
+        external_id: &str,
+        request: &PublishRequest,
+        changes: &Changes,
+    ) -> Result<(), PortError> {
+        let body = only_changed(
+            listing_body(request, self.config.shipping_profile_id.as_deref())?,
+            changes,
+        );
         let url = self.url(&format!("/listings/{}", path_segment(external_id)?));
         self.send(Method::PUT, &url, Some(&body), &AtomicU32::new(0))
             .await
@@ -489,6 +498,40 @@ fn listing_body(
             .collect(),
         ..ListingBody::default()
     })
+}
+
+/// The body with only what `changes` names: Reverb's update leaves every
+/// field it is not sent as it was (§2.3). The condition goes with the
+/// stock too, since several units of a mint item are "Mint (with
+/// inventory)".
+fn only_changed(body: ListingBody, changes: &Changes) -> ListingBody {
+    let details = changes.details;
+    let stock = changes.quantity;
+    ListingBody {
+        make: body.make.filter(|_| details),
+        model: body.model.filter(|_| details),
+        year: body.year.filter(|_| details),
+        finish: body.finish.filter(|_| details),
+        categories: if details { body.categories } else { Vec::new() },
+        condition: body.condition.filter(|_| details || stock),
+        shipping_profile_id: body.shipping_profile_id.filter(|_| details),
+        title: body.title.filter(|_| changes.title),
+        description: body.description.filter(|_| changes.description),
+        price: body.price.filter(|_| changes.price),
+        has_inventory: body.has_inventory.filter(|_| stock),
+        inventory: body.inventory.filter(|_| stock),
+        photos: if changes.pictures() {
+            body.photos
+        } else {
+            Vec::new()
+        },
+        videos: if changes.video {
+            body.videos
+        } else {
+            Vec::new()
+        },
+        ..ListingBody::default()
+    }
 }
 
 fn money(amount: &Amount) -> Result<Money, PortError> {

@@ -23,6 +23,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::StatusCode;
 use riff_domain::listing::attributes::ShopifyAttributes;
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
@@ -724,27 +725,40 @@ impl Marketplace for ShopifyClient {
     }
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
-    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
+    async fn revise(
+        &self,
+        external_id: &str,
+        request: &PublishRequest,
+        changes: &Changes,
+    ) -> Result<(), PortError> {
         let attributes = shopify_attributes(request)?;
         let requests = AtomicU32::new(0);
         let (product, _) = self.product(external_id, &requests).await?;
         if product.status.as_deref() == Some("ARCHIVED") {
             return Err(PortError::AlreadyEnded);
         }
-        let mut input = product_input(request, attributes);
-        input.id = Some(product.id.clone());
-        self.mutate(
-            wire::PRODUCT_UPDATE,
-            "productUpdate",
-            &ProductVars {
-                product: input,
-                media: None,
-            },
-            &requests,
-        )
-        .await?;
-        self.set_variant(&product, request, attributes, Stock::Set, &requests)
-            .await
+        let input = only_changed(product_input(request, attributes), changes);
+        if input != ProductInput::default() {
+            let input = ProductInput {
+                id: Some(product.id.clone()),
+                ..input
+            };
+            self.mutate(
+                wire::PRODUCT_UPDATE,
+                "productUpdate",
+                &ProductVars {
+                    product: input,
+                    media: None,
+                },
+                &requests,
+            )
+            .await?;
+        }
+        if changes.price || changes.quantity {
+            self.set_variant(&product, request, attributes, Stock::Set, &requests)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Archives the product: Shopify archives an archived product again
@@ -983,6 +997,24 @@ fn product_input(request: &PublishRequest, attributes: &ShopifyAttributes) -> Pr
                     .map(|d| d.chars().take(SEO_DESCRIPTION).collect())
             }),
         }),
+        ..ProductInput::default()
+    }
+}
+
+/// The product input with only what `changes` names: `productUpdate`
+/// leaves every field it is not sent as it was. The video is in the
+/// description; the SEO fields default to the title and description.
+fn only_changed(input: ProductInput, changes: &Changes) -> ProductInput {
+    let text = changes.description || changes.video;
+    ProductInput {
+        title: input.title.filter(|_| changes.title),
+        description_html: input.description_html.filter(|_| text),
+        vendor: input.vendor.filter(|_| changes.details),
+        product_type: input.product_type.filter(|_| changes.details),
+        tags: input.tags.filter(|_| changes.details),
+        seo: input
+            .seo
+            .filter(|_| changes.title || text || changes.details),
         ..ProductInput::default()
     }
 }

@@ -41,6 +41,7 @@ use reqwest::header::{
 };
 use reqwest::multipart::{Form, Part};
 use reqwest::{RequestBuilder, StatusCode, Url};
+use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteStatus, Sales,
@@ -643,18 +644,30 @@ impl Marketplace for VrClient {
     }
 
     #[tracing::instrument(skip_all, fields(external_id, sku = %request.sku))]
-    async fn revise(&self, external_id: &str, request: &PublishRequest) -> Result<(), PortError> {
+    async fn revise(
+        &self,
+        external_id: &str,
+        request: &PublishRequest,
+        changes: &Changes,
+    ) -> Result<(), PortError> {
         let requests = AtomicU32::new(0);
         let path = format!("{ITEM_FORM}/{}", id_segment(external_id)?);
+        // V&R's edit form is sent whole, but an edit without files keeps
+        // the item's pictures: they are uploaded again only when they
+        // changed.
         let mut form = item_form(request, self.config.processing_days)?;
-        let pictures = pictures::fetch_all(
-            &self.pictures,
-            &self.config.own_pictures,
-            &request.picture_urls,
-            MAX_PICTURES,
-            "V&R",
-        )
-        .await?;
+        let pictures = if changes.pictures() {
+            pictures::fetch_all(
+                &self.pictures,
+                &self.config.own_pictures,
+                &request.picture_urls,
+                MAX_PICTURES,
+                "V&R",
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
         let (unique_id, version) = self.form_tokens(&path, &requests).await?;
         form.unique_id = unique_id;
         form.version = version;

@@ -75,6 +75,9 @@ pub struct Listing {
     /// showed, as published or revised: an edit at or before it needs no
     /// revision.
     pub shown_version: Option<u64>,
+    /// What it was last sent, as digests (`sent`): a revision sends only
+    /// what differs.
+    pub sent: Option<super::sent::Sent>,
     /// How many events the listing has.
     pub version: u64,
     /// The sequence numbers of the events whose flags are still open.
@@ -133,14 +136,21 @@ impl Aggregate for Listing {
                 external_id,
                 url,
                 shown_version,
+                sent,
                 ..
             } => {
                 self.external_id = Some(external_id);
                 self.url = url;
                 self.shown_version = shown_version;
+                self.sent = sent;
             }
-            ListingEvent::ListingRevised { shown_version, .. } => {
+            ListingEvent::ListingRevised {
+                shown_version,
+                sent,
+                ..
+            } => {
                 self.shown_version = shown_version.or(self.shown_version);
+                self.sent = sent.or(self.sent.take());
             }
             ListingEvent::SoldOn {
                 platform,
@@ -245,6 +255,7 @@ impl Listing {
                 price,
                 quantity,
                 shown_version,
+                sent,
             } => {
                 let listed = ListingEvent::Listed {
                     external_id: external_id.clone(),
@@ -253,6 +264,7 @@ impl Listing {
                     price: Some(price),
                     quantity: Some(quantity),
                     shown_version: Some(shown_version),
+                    sent: Some(sent),
                 };
                 match self.status {
                     // A publish retried after a crash may be confirmed twice.
@@ -288,11 +300,13 @@ impl Listing {
                 price,
                 quantity,
                 shown_version,
+                sent,
             } => match self.status {
                 ListingStatus::Live => Ok(vec![ListingEvent::ListingRevised {
                     price,
                     quantity,
                     shown_version: Some(shown_version),
+                    sent: Some(sent),
                 }]),
                 // Ended or sold meanwhile: the update no longer matters.
                 _ => Ok(vec![]),
@@ -401,6 +415,7 @@ mod tests {
     use cqrs_es::test::TestFramework;
 
     use super::*;
+    use crate::listing::sent::Sent;
     use crate::listing::{EndReason, EndedBy, ExternalSnapshot};
     use crate::product::ProductStatus;
     use crate::value::{Currency, Money};
@@ -454,6 +469,7 @@ mod tests {
             price: Some(price()),
             quantity: Some(1),
             shown_version: Some(3),
+            sent: Some(Sent::default()),
         }
     }
 
@@ -564,6 +580,7 @@ mod tests {
                 price: price(),
                 quantity: 1,
                 shown_version: 3,
+                sent: Sent::default(),
             })
             .then_expect_events(vec![]);
     }
@@ -642,6 +659,7 @@ mod tests {
                 price: price(),
                 quantity: 1,
                 shown_version: 3,
+                sent: Sent::default(),
             })
             .then_expect_events(vec![
                 listed(),
@@ -682,6 +700,7 @@ mod tests {
             price: None,
             quantity: None,
             shown_version: Some(5),
+            sent: None,
         });
         assert!(listing.shows(5) && !listing.shows(6));
     }
@@ -697,6 +716,7 @@ mod tests {
             price: None,
             quantity: None,
             shown_version: None,
+            sent: None,
         });
         assert!(!listing.shows(1), "so every edit is sent, as before");
     }

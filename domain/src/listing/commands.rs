@@ -26,6 +26,7 @@ pub enum ListingCommand {
         quantity: u32,
         /// The product's version the published listing shows.
         shown_version: u64,
+        sent: super::sent::Sent,
     },
     FailPublish {
         message: String,
@@ -41,6 +42,7 @@ pub enum ListingCommand {
         quantity: Option<u32>,
         /// The product's version the revised listing shows.
         shown_version: u64,
+        sent: super::sent::Sent,
     },
     FailRevise {
         message: String,
@@ -122,6 +124,7 @@ impl ListingCommand {
                 price,
                 quantity,
                 shown_version,
+                sent,
             } => Self::ConfirmListed {
                 external_id: text::line("external_id", &external_id, text::MAX_ID)?,
                 url: safe_url(url),
@@ -129,6 +132,7 @@ impl ListingCommand {
                 price,
                 quantity,
                 shown_version,
+                sent,
             },
             Self::Detect {
                 listing_id,

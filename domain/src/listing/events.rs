@@ -67,6 +67,10 @@ pub enum ListingEvent {
         /// already. Absent from events recorded before Riff kept it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         shown_version: Option<u64>,
+        /// What was sent, as digests: the next revision sends only what
+        /// differs. Absent from events recorded before Riff kept it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent: Option<super::sent::Sent>,
     },
     PublishFailed {
         message: String,
@@ -85,6 +89,10 @@ pub enum ListingEvent {
         /// events recorded before Riff kept it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         shown_version: Option<u64>,
+        /// What the listing was sent in all, as digests, after this
+        /// revision.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent: Option<super::sent::Sent>,
     },
     ReviseFailed {
         message: String,

@@ -10,6 +10,7 @@ mod error;
 mod events;
 pub mod price;
 pub mod readiness;
+pub mod sent;
 
 pub use aggregate::{Listing, ListingStatus};
 pub use attributes::PlatformAttributes;

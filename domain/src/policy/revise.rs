@@ -129,6 +129,7 @@ mod tests {
                 price: Some(gbp("1000.00")),
                 quantity: Some(2),
                 shown_version: Some(3),
+                sent: None,
             },
         ] {
             listing.apply(event);

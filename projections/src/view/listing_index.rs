@@ -169,6 +169,7 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             price,
             quantity,
             shown_version,
+            ..
         } => {
             row.published_price = price.or(row.published_price);
             row.published_quantity = quantity.or(row.published_quantity);

@@ -523,6 +523,7 @@ fn a_history_not_begun_by_its_creation_replays_as_projected(backend: Backend) {
                 price: None,
                 quantity: None,
                 shown_version: None,
+                sent: None,
             }),
         ));
         bulk_append(&db, &events).await;

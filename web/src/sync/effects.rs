@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
+use riff_domain::listing::sent::{Changes, Sent};
 use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::{revision_due, RetryDecision};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
@@ -312,6 +313,7 @@ async fn publish(
         price: shown.request.price,
         quantity: shown.request.quantity,
         shown_version: shown.version,
+        sent: Sent::of(&shown.request),
     })))
 }
 
@@ -328,12 +330,21 @@ async fn revise(
         Ok(None) => return Ok(Done::Later),
         Err(error) => return Err(PortError::Transient(error.to_string())),
     };
-    match adapter.revise(external_id, &shown.request).await {
-        Ok(()) => Ok(Done::Command(Box::new(ListingCommand::ConfirmRevised {
-            price: Some(shown.request.price),
-            quantity: Some(shown.request.quantity),
-            shown_version: shown.version,
-        }))),
+    let sent = Sent::of(&shown.request);
+    let changes = Changes::between(shown.sent.as_ref(), &sent);
+    let confirmed = Done::Command(Box::new(ListingCommand::ConfirmRevised {
+        price: Some(shown.request.price),
+        quantity: Some(shown.request.quantity),
+        shown_version: shown.version,
+        sent,
+    }));
+    // Nothing the platform shows has changed (an edit undone, a field no
+    // platform shows): no call, and the listing shows this version.
+    if changes.is_empty() {
+        return Ok(confirmed);
+    }
+    match adapter.revise(external_id, &shown.request, &changes).await {
+        Ok(()) => Ok(confirmed),
         // Gone from the platform: nothing to update. A sale there, if that
         // is why, is picked up by the next reconcile.
         Err(PortError::AlreadyEnded | PortError::NotFound) => {
@@ -404,6 +415,8 @@ struct ToShow {
     /// The product's version the request was made from, which the listing
     /// records it shows once the platform has it.
     version: u64,
+    /// What the listing was last sent, when Riff knows.
+    sent: Option<Sent>,
 }
 
 /// The request that puts the listing's product on its platform; `None`
@@ -418,6 +431,7 @@ async fn request_for(
     let product = engine.ledger.load_product(&sku).await?;
     let state = engine.ledger.load_listing(listing.id()).await?;
     let settings = engine.ledger.load_settings().await?;
+    let sent = state.sent;
     let facts = ListingFacts {
         listing_id: listing.id(),
         attributes: state
@@ -431,6 +445,7 @@ async fn request_for(
                 request,
                 status: product.status,
                 version: product.version,
+                sent,
             }
         }),
     )

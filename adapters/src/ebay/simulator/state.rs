@@ -80,6 +80,9 @@ pub struct SimListing {
     pub profiles: (Option<String>, Option<String>, Option<String>),
     /// How many times ReviseFixedPriceItem changed it.
     pub revisions: u32,
+    /// The fields each ReviseFixedPriceItem sent, by element name, in the
+    /// order they came: what a test asserts a revision carried.
+    pub revised_fields: Vec<Vec<&'static str>>,
     pub start_time: DateTime<Utc>,
 }
 
@@ -185,6 +188,7 @@ impl State {
                 country: None,
                 profiles: (None, None, None),
                 revisions: 0,
+                revised_fields: Vec::new(),
                 start_time: Utc::now(),
             },
         );
@@ -310,7 +314,8 @@ impl State {
         })
     }
 
-    /// ReviseFixedPriceItem (§1.4): only the fields sent change.
+    /// ReviseFixedPriceItem (§1.4): only the fields sent change; the
+    /// gallery and the item specifics are replaced whole when sent.
     pub(super) fn revise(
         &mut self,
         item: &ItemToList,
@@ -355,7 +360,21 @@ impl State {
         if let Some(pictures) = &item.picture_details {
             listing.picture_urls.clone_from(&pictures.picture_url);
         }
+        if let Some(category) = &item.primary_category {
+            listing.category_id = Some(category.category_id.clone());
+        }
+        if let Some(condition) = item.condition_id {
+            listing.condition_id = Some(condition);
+        }
+        if let Some(specifics) = &item.item_specifics {
+            listing.item_specifics = specifics
+                .name_value_list
+                .iter()
+                .map(|n| (n.name.clone(), n.value.clone()))
+                .collect();
+        }
         listing.revisions += 1;
+        listing.revised_fields.push(sent_fields(item));
         Ok(ReviseFixedPriceItemResponse {
             item_id: Some(listing.item_id.clone()),
             sku: listing.sku.clone(),
@@ -753,4 +772,21 @@ fn checked_price(price: Option<&Amount>) -> Result<(Decimal, String), Refusal> {
         Ok(value) if value > Decimal::ZERO => Ok((value, price.currency_id.clone())),
         _ => Err(invalid_input("StartPrice", "must be a positive amount")),
     }
+}
+
+/// The item fields a revision carried, by their element names.
+fn sent_fields(item: &ItemToList) -> Vec<&'static str> {
+    [
+        ("Title", item.title.is_some()),
+        ("Description", item.description.is_some()),
+        ("PrimaryCategory", item.primary_category.is_some()),
+        ("ConditionID", item.condition_id.is_some()),
+        ("ItemSpecifics", item.item_specifics.is_some()),
+        ("StartPrice", item.start_price.is_some()),
+        ("Quantity", item.quantity.is_some()),
+        ("PictureDetails", item.picture_details.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, sent)| sent.then_some(name))
+    .collect()
 }

@@ -61,6 +61,9 @@ pub struct SimListing {
     pub shipping_profile_id: Option<String>,
     /// How many updates changed it.
     pub revisions: u32,
+    /// The fields each update sent, by their JSON names: what a test
+    /// asserts a revision carried.
+    pub revised_fields: Vec<Vec<&'static str>>,
 }
 
 /// Reverb's "Brand New" condition.
@@ -218,6 +221,7 @@ impl State {
                 condition: None,
                 shipping_profile_id: None,
                 revisions: 0,
+                revised_fields: Vec::new(),
             },
         );
         id
@@ -363,6 +367,18 @@ impl State {
         if !body.videos.is_empty() {
             listing.videos = body.videos.iter().map(|v| v.link.clone()).collect();
         }
+        if body.make.is_some() {
+            listing.make.clone_from(&body.make);
+        }
+        if body.model.is_some() {
+            listing.model.clone_from(&body.model);
+        }
+        if !body.categories.is_empty() {
+            listing.categories = body.categories.iter().map(|c| c.uuid.clone()).collect();
+        }
+        if let Some(condition) = &body.condition {
+            listing.condition = Some(condition.uuid.clone());
+        }
         if body.publish == Some(true) && listing.state != SimState::Live {
             let missing = unpublishable(&Publishable {
                 make: listing.make.as_deref(),
@@ -380,6 +396,7 @@ impl State {
             listing.state = SimState::Live;
         }
         listing.revisions += 1;
+        listing.revised_fields.push(sent_fields(body));
         Ok(wire_listing(listing))
     }
 
@@ -487,4 +504,26 @@ fn checked_price(price: Option<&Amount>) -> Result<(Decimal, String), Refusal> {
         Ok(value) if value > Decimal::ZERO => Ok((value, price.currency.clone())),
         _ => Err(Refusal::field("price", "must be greater than 0")),
     }
+}
+
+/// The fields an update carried, by their JSON names.
+fn sent_fields(body: &ListingBody) -> Vec<&'static str> {
+    [
+        ("make", body.make.is_some()),
+        ("model", body.model.is_some()),
+        ("title", body.title.is_some()),
+        ("description", body.description.is_some()),
+        ("categories", !body.categories.is_empty()),
+        ("condition", body.condition.is_some()),
+        ("price", body.price.is_some()),
+        ("year", body.year.is_some()),
+        ("finish", body.finish.is_some()),
+        ("inventory", body.inventory.is_some()),
+        ("shipping_profile_id", body.shipping_profile_id.is_some()),
+        ("photos", !body.photos.is_empty()),
+        ("videos", !body.videos.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(name, sent)| sent.then_some(name))
+    .collect()
 }

@@ -49,6 +49,8 @@ pub struct SimItem {
     pub deleted: bool,
     /// How many edits changed it.
     pub revisions: u32,
+    /// How many pictures each edit uploaded (0: it kept the item's).
+    pub edit_uploads: Vec<usize>,
 }
 
 impl SimItem {
@@ -217,6 +219,7 @@ impl State {
             images: Vec::new(),
             deleted: false,
             revisions: 0,
+            edit_uploads: Vec::new(),
         };
         item.apply(form, images);
         self.items.insert(id, item);
@@ -232,6 +235,7 @@ impl State {
     pub(super) fn edit(&mut self, id: u64, form: &ItemForm, images: Vec<SimImage>) -> bool {
         match self.live_or_sold(id) {
             Some(item) if !item.sold => {
+                item.edit_uploads.push(images.len());
                 item.apply(form, images);
                 item.revisions += 1;
                 true

@@ -1,0 +1,224 @@
+//! What a listing was last sent, kept as digests, and what a new request
+//! changes against it: a revision carries only that, so a platform is not
+//! sent a title, a gallery or a description it already shows.
+//!
+//! Digests rather than the request itself: a description may run to pages,
+//! and the log keeps every revision for good.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::port::PublishRequest;
+
+/// A request's parts, each as a digest (16 hex digits of its SHA-256).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub title: String,
+    pub description: String,
+    /// Brand, model, year, finish, category, condition and the listing's
+    /// own attributes: what the platforms show as item specifics and
+    /// categories.
+    pub details: String,
+    /// One digest per picture, in order: a new order is told from new
+    /// pictures.
+    pub pictures: Vec<String>,
+    pub video: String,
+    /// The amount and currency, as sent.
+    pub price: String,
+    pub quantity: u32,
+}
+
+fn digest(value: &impl Serialize) -> String {
+    let bytes = serde_json::to_vec(value).expect("request parts serialise");
+    hex::encode(&Sha256::digest(bytes)[..8])
+}
+
+impl Sent {
+    pub fn of(request: &PublishRequest) -> Self {
+        let d = &request.details;
+        Self {
+            title: digest(&d.title),
+            description: digest(&d.description),
+            details: digest(&(
+                &d.brand,
+                &d.model,
+                d.year,
+                &d.finish,
+                &d.category,
+                d.condition,
+                &request.attributes,
+            )),
+            pictures: request.picture_urls.iter().map(digest).collect(),
+            video: digest(&request.video_url),
+            price: request.price.to_string(),
+            quantity: request.quantity,
+        }
+    }
+}
+
+/// How the pictures differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PictureChange {
+    #[default]
+    Same,
+    /// The same pictures in another order: only the order need be sent
+    /// where the platform can take it alone.
+    Reordered,
+    /// Pictures added or removed.
+    Changed,
+}
+
+/// What a revision changes; each adapter sends only these parts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub title: bool,
+    pub description: bool,
+    pub details: bool,
+    pub pictures: PictureChange,
+    pub video: bool,
+    pub price: bool,
+    pub quantity: bool,
+}
+
+impl Changes {
+    /// Everything: for a listing whose last request Riff did not keep.
+    pub const ALL: Self = Self {
+        title: true,
+        description: true,
+        details: true,
+        pictures: PictureChange::Changed,
+        video: true,
+        price: true,
+        quantity: true,
+    };
+
+    /// What `after` changes against `before`; everything when `before` is
+    /// unknown.
+    pub fn between(before: Option<&Sent>, after: &Sent) -> Self {
+        let Some(before) = before else {
+            return Self::ALL;
+        };
+        let pictures = if before.pictures == after.pictures {
+            PictureChange::Same
+        } else {
+            let mut a = before.pictures.clone();
+            let mut b = after.pictures.clone();
+            a.sort();
+            b.sort();
+            if a == b {
+                PictureChange::Reordered
+            } else {
+                PictureChange::Changed
+            }
+        };
+        Self {
+            title: before.title != after.title,
+            description: before.description != after.description,
+            details: before.details != after.details,
+            pictures,
+            video: before.video != after.video,
+            price: before.price != after.price,
+            quantity: before.quantity != after.quantity,
+        }
+    }
+
+    /// Nothing a platform shows: no call is needed.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The pictures are to be sent (added, removed or reordered).
+    pub fn pictures(&self) -> bool {
+        self.pictures != PictureChange::Same
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::listing::PlatformAttributes;
+    use crate::value::{Condition, Currency, Money, Platform, ProductDetails, Sku};
+
+    fn request() -> PublishRequest {
+        PublishRequest {
+            listing_id: Uuid::from_u128(1),
+            sku: Sku::parse("GIB-1").unwrap(),
+            details: ProductDetails {
+                title: "Gibson ES-335 1964".into(),
+                brand: "Gibson".into(),
+                model: "ES-335".into(),
+                year: Some(1964),
+                finish: Some("Cherry".into()),
+                category: "Electric Guitars".into(),
+                condition: Condition::Excellent,
+                description: Some("All original.".into()),
+            },
+            price: Money::parse_price("1499.00", Currency::GBP).unwrap(),
+            quantity: 1,
+            picture_urls: vec!["https://riff.example.com/media/a".into()],
+            video_url: None,
+            attributes: PlatformAttributes::empty(Platform::Ebay),
+        }
+    }
+
+    #[test]
+    fn the_same_request_changes_nothing() {
+        let sent = Sent::of(&request());
+        assert!(Changes::between(Some(&sent), &Sent::of(&request())).is_empty());
+    }
+
+    #[test]
+    fn a_listing_sent_before_riff_kept_digests_is_sent_everything() {
+        assert_eq!(Changes::between(None, &Sent::of(&request())), Changes::ALL);
+    }
+
+    #[test]
+    fn each_part_is_told_apart() {
+        let before = Sent::of(&request());
+        let mut edited = request();
+        edited.details.title = "Gibson ES-335 1964 Cherry".into();
+        edited.price = Money::parse_price("1399.00", Currency::GBP).unwrap();
+        let changes = Changes::between(Some(&before), &Sent::of(&edited));
+        assert_eq!(
+            changes,
+            Changes {
+                title: true,
+                price: true,
+                ..Changes::default()
+            }
+        );
+        let mut finish = request();
+        finish.details.finish = Some("Sunburst".into());
+        assert_eq!(
+            Changes::between(Some(&before), &Sent::of(&finish)),
+            Changes {
+                details: true,
+                ..Changes::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_new_order_is_not_new_pictures() {
+        let mut two = request();
+        two.picture_urls
+            .push("https://riff.example.com/media/b".into());
+        let before = Sent::of(&two);
+        let mut reordered = two.clone();
+        reordered.picture_urls.reverse();
+        assert_eq!(
+            Changes::between(Some(&before), &Sent::of(&reordered)).pictures,
+            PictureChange::Reordered
+        );
+        let mut added = two.clone();
+        added
+            .picture_urls
+            .push("https://riff.example.com/media/c".into());
+        assert_eq!(
+            Changes::between(Some(&before), &Sent::of(&added)).pictures,
+            PictureChange::Changed
+        );
+    }
+}
