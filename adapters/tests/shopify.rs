@@ -13,7 +13,7 @@ use riff_adapters::shopify::wire::operation;
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::{ReverbAttributes, ShopifyAttributes};
-use riff_domain::listing::sent::Changes;
+use riff_domain::listing::sent::{Changes, Sent};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
@@ -703,4 +703,100 @@ async fn without_a_public_address_the_pictures_go_through_staged_uploads() {
         Some(PNG),
         "Shopify holds the picture's own bytes"
     );
+}
+
+/// What a revision of `from` to `to` changes, as the effects worker tells
+/// the adapter.
+fn changes(from: &PublishRequest, to: &PublishRequest) -> Changes {
+    Changes::between(Some(&Sent::of(from)), &Sent::of(to))
+}
+
+#[tokio::test]
+async fn a_new_order_of_the_pictures_sends_only_the_moves() {
+    let (simulator, shopify) = start().await;
+    let mut listing = request("PIC-3", "Gibson SG 1961", "1499.00");
+    listing.picture_urls = vec![
+        "https://example.com/1.jpg".into(),
+        "https://example.com/2.jpg".into(),
+        "https://example.com/3.jpg".into(),
+    ];
+    let published = shopify.publish(&listing).await.expect("published");
+    let mut reordered = listing.clone();
+    reordered.picture_urls.rotate_right(1);
+
+    shopify
+        .revise(
+            &published.external_id,
+            &reordered,
+            &changes(&listing, &reordered),
+        )
+        .await
+        .expect("revised");
+
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.media, reordered.picture_urls);
+    assert_eq!(product.media_calls, ["productReorderMedia"]);
+    assert_eq!(
+        product.revisions, 0,
+        "no productUpdate: nothing else changed"
+    );
+}
+
+#[tokio::test]
+async fn pictures_dropped_and_added_are_deleted_and_added_and_the_rest_kept() {
+    let (simulator, shopify) = start().await;
+    let mut listing = request("PIC-4", "Gibson SG 1961", "1499.00");
+    listing.picture_urls = vec![
+        "https://example.com/1.jpg".into(),
+        "https://example.com/2.jpg".into(),
+    ];
+    let published = shopify.publish(&listing).await.expect("published");
+    let kept = simulator.product(&published.external_id).unwrap().media_ids[1];
+    let mut edited = listing.clone();
+    edited.picture_urls = vec![
+        "https://example.com/3.jpg".into(),
+        "https://example.com/2.jpg".into(),
+    ];
+
+    shopify
+        .revise(&published.external_id, &edited, &changes(&listing, &edited))
+        .await
+        .expect("revised");
+
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.media, edited.picture_urls, "in the new order");
+    assert_eq!(
+        product.media_calls,
+        ["productDeleteMedia", "productUpdate", "productReorderMedia"]
+    );
+    assert!(
+        product.media_ids.contains(&kept),
+        "the picture kept is not uploaded again"
+    );
+}
+
+#[tokio::test]
+async fn a_price_change_alone_leaves_the_product_and_its_pictures_alone() {
+    let (simulator, shopify) = start().await;
+    let listing = request("PIC-5", "Gibson SG 1961", "1499.00");
+    let published = shopify.publish(&listing).await.expect("published");
+    let cheaper = request("PIC-5", "Gibson SG 1961", "1399.00");
+    let cheaper = PublishRequest {
+        listing_id: listing.listing_id,
+        ..cheaper
+    };
+
+    shopify
+        .revise(
+            &published.external_id,
+            &cheaper,
+            &changes(&listing, &cheaper),
+        )
+        .await
+        .expect("revised");
+
+    let product = simulator.product(&published.external_id).unwrap();
+    assert_eq!(product.price.to_string(), "1399.00");
+    assert_eq!(product.revisions, 0, "no productUpdate");
+    assert!(product.media_calls.is_empty());
 }

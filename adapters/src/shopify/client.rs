@@ -253,7 +253,7 @@ impl ShopifyClient {
     }
 
     /// A query, paced and retried by the configured policy.
-    async fn read<V: Serialize + Sync, D: DeserializeOwned>(
+    pub(super) async fn read<V: Serialize + Sync, D: DeserializeOwned>(
         &self,
         query: &str,
         variables: &V,
@@ -281,7 +281,7 @@ impl ShopifyClient {
         requests: &AtomicU32,
     ) -> Result<MutationPayload, PortError> {
         let payload = self.mutation(query, field, variables, requests).await?;
-        match user_error(&payload.user_errors) {
+        match user_error(&payload.user_errors).or_else(|| user_error(&payload.media_user_errors)) {
             Some(error) => Err(error),
             None => Ok(payload),
         }
@@ -737,8 +737,16 @@ impl Marketplace for ShopifyClient {
         if product.status.as_deref() == Some("ARCHIVED") {
             return Err(PortError::AlreadyEnded);
         }
+        let mut gallery = match changes.pictures() {
+            true => Some(
+                self.gallery(&product.id, request, changes, &requests)
+                    .await?,
+            ),
+            false => None,
+        };
+        let media = gallery.as_mut().and_then(|g| g.media.take());
         let input = only_changed(product_input(request, attributes), changes);
-        if input != ProductInput::default() {
+        if input != ProductInput::default() || media.is_some() {
             let input = ProductInput {
                 id: Some(product.id.clone()),
                 ..input
@@ -748,7 +756,7 @@ impl Marketplace for ShopifyClient {
                 "productUpdate",
                 &ProductVars {
                     product: input,
-                    media: None,
+                    media,
                 },
                 &requests,
             )
@@ -758,7 +766,10 @@ impl Marketplace for ShopifyClient {
             self.set_variant(&product, request, attributes, Stock::Set, &requests)
                 .await?;
         }
-        Ok(())
+        match gallery {
+            Some(gallery) => self.put_in_order(&product.id, gallery, &requests).await,
+            None => Ok(()),
+        }
     }
 
     /// Archives the product: Shopify archives an archived product again

@@ -25,6 +25,9 @@ pub mod operation {
     pub const PUBLICATIONS: &str = "Publications";
     pub const PUBLISH: &str = "Publish";
     pub const STAGED_UPLOADS: &str = "StagedUploads";
+    pub const PRODUCT_MEDIA: &str = "ProductMedia";
+    pub const DELETE_MEDIA: &str = "DeleteMedia";
+    pub const REORDER_MEDIA: &str = "ReorderMedia";
 }
 
 /// §3.4 (a): creates the product and its one default variant.
@@ -41,9 +44,64 @@ productVariantsBulkUpdate(productId: $productId, variants: $variants) { \
 productVariants { id price inventoryItem { id sku tracked } } \
 userErrors { field message code } } }";
 
-/// §3.4 (c): content changes, and `status: ARCHIVED` to end a listing.
-pub const PRODUCT_UPDATE: &str = "mutation ProductUpdate($product: ProductUpdateInput!) { \
-productUpdate(product: $product) { product { id status } userErrors { field message } } }";
+/// §3.4 (c): content changes, and `status: ARCHIVED` to end a listing;
+/// `media` are added after the product's own.
+pub const PRODUCT_UPDATE: &str = "mutation ProductUpdate($product: ProductUpdateInput!, $media: [CreateMediaInput!]) { \
+productUpdate(product: $product, media: $media) { product { id status } userErrors { field message } } }";
+
+/// The product's media ids, in the order the store shows them.
+pub const PRODUCT_MEDIA: &str = "query ProductMedia($id: ID!) { \
+product(id: $id) { media(first: 250) { nodes { id } } } }";
+
+/// Removes pictures from a product.
+pub const DELETE_MEDIA: &str = "mutation DeleteMedia($productId: ID!, $mediaIds: [ID!]!) { \
+productDeleteMedia(productId: $productId, mediaIds: $mediaIds) { \
+deletedMediaIds mediaUserErrors { field message code } } }";
+
+/// Moves pictures, each to a zero-based position, in the order given:
+/// only the order is sent, not the pictures.
+pub const REORDER_MEDIA: &str = "mutation ReorderMedia($id: ID!, $moves: [MoveInput!]!) { \
+productReorderMedia(id: $id, moves: $moves) { job { id } mediaUserErrors { field message code } } }";
+
+/// Variables of [`DELETE_MEDIA`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMediaVars {
+    pub product_id: String,
+    pub media_ids: Vec<String>,
+}
+
+/// Variables of [`REORDER_MEDIA`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReorderMediaVars {
+    pub id: String,
+    pub moves: Vec<MoveInput>,
+}
+
+/// `MoveInput`: `newPosition` is an `UnsignedInt64`, which Shopify takes
+/// only as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveInput {
+    pub id: String,
+    pub new_position: String,
+}
+
+/// [`PRODUCT_MEDIA`]'s data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductMediaData {
+    pub product: Option<MediaOf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaOf {
+    pub media: Connection<MediaNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaNode {
+    pub id: String,
+}
 
 /// §3.4 (d): the absolute quantity at one location.
 pub const SET_QTY: &str = "mutation SetQty($input: InventorySetQuantitiesInput!) { \
@@ -209,6 +267,10 @@ pub struct MutationPayload {
     /// `stagedUploadsCreate`'s targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staged_targets: Option<Vec<StagedTarget>>,
+    /// The media mutations' errors, which they give here rather than in
+    /// `userErrors`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media_user_errors: Vec<UserError>,
 }
 
 /// A mutation's `data`: its one field, named for the mutation.
@@ -428,8 +490,7 @@ pub struct IdVars {
     pub id: String,
 }
 
-/// Variables of [`PRODUCT_CREATE`] and [`PRODUCT_UPDATE`]; `media` only
-/// on create.
+/// Variables of [`PRODUCT_CREATE`] and [`PRODUCT_UPDATE`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductVars {
     pub product: ProductInput,

@@ -25,12 +25,19 @@ pub struct Sent {
     pub video: String,
     /// The amount and currency, as sent.
     pub price: String,
-    pub quantity: u32,
+    /// The units, as sent.
+    pub quantity: String,
 }
 
 fn digest(value: &impl Serialize) -> String {
     let bytes = serde_json::to_vec(value).expect("request parts serialise");
     hex::encode(&Sha256::digest(bytes)[..8])
+}
+
+/// A picture's digest, as [`Sent::pictures`] keeps it: an adapter that
+/// edits a gallery piece by piece matches the request's pictures with it.
+pub fn picture_digest(url: &str) -> String {
+    digest(&url)
 }
 
 impl Sent {
@@ -48,10 +55,26 @@ impl Sent {
                 d.condition,
                 &request.attributes,
             )),
-            pictures: request.picture_urls.iter().map(digest).collect(),
+            pictures: request
+                .picture_urls
+                .iter()
+                .map(|url| picture_digest(url))
+                .collect(),
             video: digest(&request.video_url),
             price: request.price.to_string(),
-            quantity: request.quantity,
+            quantity: request.quantity.to_string(),
+        }
+    }
+
+    /// Forgets what was sent of `field` (`title`, `price`, `quantity`):
+    /// the platform was seen showing something else (edited there), so the
+    /// next revision sends it whatever Riff sent before.
+    pub fn forget(&mut self, field: &str) {
+        match field {
+            "title" => self.title.clear(),
+            "price" => self.price.clear(),
+            "quantity" => self.quantity.clear(),
+            _ => {}
         }
     }
 }
@@ -69,7 +92,7 @@ pub enum PictureChange {
 }
 
 /// What a revision changes; each adapter sends only these parts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub title: bool,
     pub description: bool,
@@ -78,6 +101,10 @@ pub struct Changes {
     pub video: bool,
     pub price: bool,
     pub quantity: bool,
+    /// The digests of the pictures the listing shows, in order (empty when
+    /// Riff does not know them): where the platform's gallery is edited
+    /// piece by piece, what to keep, drop and move.
+    pub pictures_before: Vec<String>,
 }
 
 impl Changes {
@@ -90,6 +117,7 @@ impl Changes {
         video: true,
         price: true,
         quantity: true,
+        pictures_before: Vec::new(),
     };
 
     /// What `after` changes against `before`; everything when `before` is
@@ -119,12 +147,16 @@ impl Changes {
             video: before.video != after.video,
             price: before.price != after.price,
             quantity: before.quantity != after.quantity,
+            pictures_before: before.pictures.clone(),
         }
     }
 
     /// Nothing a platform shows: no call is needed.
     pub fn is_empty(&self) -> bool {
-        *self == Self::default()
+        Self {
+            pictures_before: Vec::new(),
+            ..self.clone()
+        } == Self::default()
     }
 
     /// The pictures are to be sent (added, removed or reordered).
@@ -186,6 +218,7 @@ mod tests {
             Changes {
                 title: true,
                 price: true,
+                pictures_before: before.pictures.clone(),
                 ..Changes::default()
             }
         );
@@ -195,9 +228,18 @@ mod tests {
             Changes::between(Some(&before), &Sent::of(&finish)),
             Changes {
                 details: true,
+                pictures_before: before.pictures.clone(),
                 ..Changes::default()
             }
         );
+    }
+
+    #[test]
+    fn a_field_seen_edited_on_the_platform_is_sent_again() {
+        let mut sent = Sent::of(&request());
+        sent.forget("price");
+        let changes = Changes::between(Some(&sent), &Sent::of(&request()));
+        assert!(changes.price && !changes.title && !changes.quantity);
     }
 
     #[test]

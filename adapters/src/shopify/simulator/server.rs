@@ -28,9 +28,9 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use super::super::wire::{
-    operation, Cost, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest, GraphqlResponse,
-    IdVars, LevelVars, MutationPayload, PageVars, ProductVars, PublishVars, QuantityVars,
-    StagedUploadsVars, ThrottleStatus, VariantsVars,
+    operation, Cost, DeleteMediaVars, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest,
+    GraphqlResponse, IdVars, LevelVars, MutationPayload, PageVars, ProductVars, PublishVars,
+    QuantityVars, ReorderMediaVars, StagedUploadsVars, ThrottleStatus, VariantsVars,
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
@@ -610,8 +610,23 @@ fn run_operation(
             (mutation("stagedUploadsCreate", &payload), MUTATION_COST)
         }),
         operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
-            let payload = inner.state.product_update(&v.product);
+            let media = v.media.unwrap_or_default();
+            let payload = inner.state.product_update(&v.product, &media);
             (mutation("productUpdate", &payload), MUTATION_COST)
+        }),
+        operation::PRODUCT_MEDIA => variables::<IdVars>(request).map(|v| {
+            let media = inner.state.media_of(&v.id).map(|ids| {
+                json!({ "media": { "nodes": ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() } })
+            });
+            (json!({ "product": media }), 2.0)
+        }),
+        operation::DELETE_MEDIA => variables::<DeleteMediaVars>(request).map(|v| {
+            let payload = inner.state.delete_media(&v);
+            (mutation("productDeleteMedia", &payload), MUTATION_COST)
+        }),
+        operation::REORDER_MEDIA => variables::<ReorderMediaVars>(request).map(|v| {
+            let payload = inner.state.reorder_media(&v);
+            (mutation("productReorderMedia", &payload), MUTATION_COST)
         }),
         operation::SET_VARIANT => variables::<VariantsVars>(request).map(|v| {
             let payload = inner.state.variants_update(&v);

@@ -12,11 +12,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::super::wire::{
-    Connection, CreateMediaInput, IdRef, InventoryItemLevel, InventoryItemRef, InventoryLevel,
-    InventoryQuantity, InventorySetQuantitiesInput, LevelVars, LineItem, Location, LocationsData,
-    MoneyBag, MoneyV2, MutationPayload, Order, PageInfo, PageVars, Product, ProductInput,
-    Publication, PublicationsData, PublishVars, Shop, StagedParameter, StagedTarget,
-    StagedUploadInput, UserError, Variant, VariantsVars,
+    Connection, CreateMediaInput, DeleteMediaVars, IdRef, InventoryItemLevel, InventoryItemRef,
+    InventoryLevel, InventoryQuantity, InventorySetQuantitiesInput, LevelVars, LineItem, Location,
+    LocationsData, MoneyBag, MoneyV2, MutationPayload, Order, PageInfo, PageVars, Product,
+    ProductInput, Publication, PublicationsData, PublishVars, ReorderMediaVars, Shop,
+    StagedParameter, StagedTarget, StagedUploadInput, UserError, Variant, VariantsVars,
 };
 
 /// The first numeric id the simulator hands out, of the size Shopify's are.
@@ -104,8 +104,15 @@ pub struct SimProduct {
     pub revisions: u32,
     /// The sales channels (publication GIDs) it is published to.
     pub publications: Vec<String>,
-    /// The `originalSource` of each picture it was created with, in order.
+    /// The `originalSource` of each picture, in the order the store shows
+    /// them.
     pub media: Vec<String>,
+    /// Each picture's media id, in the same order.
+    pub media_ids: Vec<u64>,
+    /// The media mutations it was sent, in order: `productDeleteMedia`,
+    /// `productUpdate` (with `media`), `productReorderMedia` — what a test
+    /// asserts a revision sent of the gallery.
+    pub media_calls: Vec<&'static str>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -138,6 +145,7 @@ pub(super) struct State {
     /// Staged upload targets by `resourceUrl`, with the bytes posted to
     /// them once they have been.
     pub(super) staged: BTreeMap<String, Option<Vec<u8>>>,
+    next_media_id: u64,
 }
 
 fn user_error(field: &[&str], message: &str, code: Option<&str>) -> Vec<UserError> {
@@ -146,6 +154,14 @@ fn user_error(field: &[&str], message: &str, code: Option<&str>) -> Vec<UserErro
         message: message.to_owned(),
         code: code.map(str::to_owned),
     }]
+}
+
+/// A media mutation's refusal: its errors are `mediaUserErrors`.
+fn media_refused(field: &[&str], message: &str, code: &str) -> MutationPayload {
+    MutationPayload {
+        media_user_errors: user_error(field, message, Some(code)),
+        ..MutationPayload::default()
+    }
 }
 
 fn refused(errors: Vec<UserError>) -> MutationPayload {
@@ -237,6 +253,7 @@ impl State {
                 active: true,
             }],
             staged: BTreeMap::new(),
+            next_media_id: FIRST_ID,
         }
     }
 
@@ -277,6 +294,8 @@ impl State {
                 revisions: 0,
                 publications: Vec::new(),
                 media: Vec::new(),
+                media_ids: Vec::new(),
+                media_calls: Vec::new(),
                 created_at: Utc::now(),
             },
         );
@@ -383,25 +402,8 @@ impl State {
         if title.is_empty() {
             return refused(user_error(&["title"], "Title can't be blank", None));
         }
-        for (n, picture) in media.iter().enumerate() {
-            let index = n.to_string();
-            let source = picture.original_source.as_str();
-            if picture.media_content_type != "IMAGE" && picture.media_content_type != "VIDEO" {
-                return refused(user_error(
-                    &["media", &index, "mediaContentType"],
-                    "Media content type is invalid",
-                    None,
-                ));
-            }
-            let staged_but_empty = matches!(self.staged.get(source), Some(None));
-            let fetchable = source.starts_with("https://") || source.starts_with("http://");
-            if staged_but_empty || !fetchable {
-                return refused(user_error(
-                    &["media", &index, "originalSource"],
-                    "Image URL is invalid",
-                    Some("INVALID"),
-                ));
-            }
+        if let Some(refusal) = self.media_refusal(media) {
+            return refusal;
         }
         let status = match input.status.as_deref().map(SimStatus::parse) {
             None => SimStatus::Active,
@@ -409,11 +411,11 @@ impl State {
             Some(None) => return refused(user_error(&["status"], "Status is invalid", None)),
         };
         let id = self.create(None, title.to_owned(), Decimal::ZERO, 0);
+        self.add_media(id, media);
         let Some(product) = self.products.get_mut(&id) else {
             return refused(user_error(&["id"], "Product does not exist", None));
         };
         product.status = status;
-        product.media = media.iter().map(|m| m.original_source.clone()).collect();
         apply(product, input);
         MutationPayload {
             product: Some(wire_product(product)),
@@ -421,13 +423,63 @@ impl State {
         }
     }
 
+    /// Why Shopify would not take these media: a content type it does not
+    /// know, or a source it cannot fetch.
+    fn media_refusal(&self, media: &[CreateMediaInput]) -> Option<MutationPayload> {
+        for (n, picture) in media.iter().enumerate() {
+            let index = n.to_string();
+            let source = picture.original_source.as_str();
+            if picture.media_content_type != "IMAGE" && picture.media_content_type != "VIDEO" {
+                return Some(refused(user_error(
+                    &["media", &index, "mediaContentType"],
+                    "Media content type is invalid",
+                    None,
+                )));
+            }
+            let staged_but_empty = matches!(self.staged.get(source), Some(None));
+            let fetchable = source.starts_with("https://") || source.starts_with("http://");
+            if staged_but_empty || !fetchable {
+                return Some(refused(user_error(
+                    &["media", &index, "originalSource"],
+                    "Image URL is invalid",
+                    Some("INVALID"),
+                )));
+            }
+        }
+        None
+    }
+
+    /// Appends pictures to a product's gallery, each with a new media id.
+    fn add_media(&mut self, id: u64, media: &[CreateMediaInput]) {
+        let first = self.next_media_id;
+        self.next_media_id += media.len() as u64;
+        if let Some(product) = self.products.get_mut(&id) {
+            product
+                .media
+                .extend(media.iter().map(|m| m.original_source.clone()));
+            product.media_ids.extend(first..first + media.len() as u64);
+        }
+    }
+
     /// `productUpdate` (§3.4 (c)): fields not sent stay as they are.
-    pub(super) fn product_update(&mut self, input: &ProductInput) -> MutationPayload {
-        let product = input
+    pub(super) fn product_update(
+        &mut self,
+        input: &ProductInput,
+        media: &[CreateMediaInput],
+    ) -> MutationPayload {
+        if let Some(refusal) = self.media_refusal(media) {
+            return refusal;
+        }
+        let id = input
             .id
             .as_deref()
-            .and_then(|gid| gid_number(gid, "Product"))
-            .and_then(|id| self.products.get_mut(&id));
+            .and_then(|gid| gid_number(gid, "Product"));
+        if !media.is_empty() {
+            if let Some(id) = id {
+                self.add_media(id, media);
+            }
+        }
+        let product = id.and_then(|id| self.products.get_mut(&id));
         let Some(product) = product else {
             return refused(user_error(
                 &["product", "id"],
@@ -445,11 +497,96 @@ impl State {
             }
         }
         apply(product, input);
+        if !media.is_empty() {
+            product.media_calls.push("productUpdate");
+        }
         product.revisions += 1;
         MutationPayload {
             product: Some(wire_product(product)),
             ..MutationPayload::default()
         }
+    }
+
+    /// The product's media ids, as `gid://shopify/MediaImage/…`, in order;
+    /// `None` for an unknown product.
+    pub(super) fn media_of(&self, gid: &str) -> Option<Vec<String>> {
+        let product = self.products.get(&gid_number(gid, "Product")?)?;
+        Some(
+            product
+                .media_ids
+                .iter()
+                .map(|id| format!("gid://shopify/MediaImage/{id}"))
+                .collect(),
+        )
+    }
+
+    /// `productDeleteMedia`: an id the product does not have is refused,
+    /// and nothing is deleted.
+    pub(super) fn delete_media(&mut self, vars: &DeleteMediaVars) -> MutationPayload {
+        let Some(product) =
+            gid_number(&vars.product_id, "Product").and_then(|id| self.products.get_mut(&id))
+        else {
+            return media_refused(
+                &["productId"],
+                "Product does not exist",
+                "PRODUCT_DOES_NOT_EXIST",
+            );
+        };
+        let mut places = Vec::new();
+        for gid in &vars.media_ids {
+            let place = gid_number(gid, "MediaImage")
+                .and_then(|id| product.media_ids.iter().position(|m| *m == id));
+            match place {
+                Some(place) => places.push(place),
+                None => {
+                    return media_refused(
+                        &["mediaIds"],
+                        "Media does not exist",
+                        "MEDIA_DOES_NOT_EXIST",
+                    )
+                }
+            }
+        }
+        places.sort_unstable();
+        for place in places.into_iter().rev() {
+            product.media.remove(place);
+            product.media_ids.remove(place);
+        }
+        product.media_calls.push("productDeleteMedia");
+        MutationPayload::default()
+    }
+
+    /// `productReorderMedia`: each move, in order, takes a picture to a
+    /// zero-based place (a place past the end is the end).
+    pub(super) fn reorder_media(&mut self, vars: &ReorderMediaVars) -> MutationPayload {
+        let Some(product) =
+            gid_number(&vars.id, "Product").and_then(|id| self.products.get_mut(&id))
+        else {
+            return media_refused(&["id"], "Product does not exist", "PRODUCT_DOES_NOT_EXIST");
+        };
+        let mut media: Vec<(u64, String)> = product
+            .media_ids
+            .iter()
+            .copied()
+            .zip(product.media.iter().cloned())
+            .collect();
+        for (n, step) in vars.moves.iter().enumerate() {
+            let index = n.to_string();
+            let from = gid_number(&step.id, "MediaImage")
+                .and_then(|id| media.iter().position(|(m, _)| *m == id));
+            let (Some(from), Ok(to)) = (from, step.new_position.parse::<usize>()) else {
+                return media_refused(
+                    &["moves", &index],
+                    "Media does not exist",
+                    "MEDIA_DOES_NOT_EXIST",
+                );
+            };
+            let moved = media.remove(from);
+            media.insert(to.min(media.len()), moved);
+        }
+        (product.media_ids, product.media) = media.into_iter().unzip();
+        product.media_calls.push("productReorderMedia");
+        MutationPayload::default()
     }
 
     /// `productVariantsBulkUpdate` (§3.4 (b)).
