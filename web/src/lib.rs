@@ -19,6 +19,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod drift;
 pub mod error;
 pub mod export;
 pub mod http;

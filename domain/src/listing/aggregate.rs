@@ -199,8 +199,14 @@ impl Aggregate for Listing {
             | ListingEvent::ReviseFailed { .. }
             | ListingEvent::ReviseRequested { .. }
             | ListingEvent::Ended { .. }
-            | ListingEvent::EndFailed { .. }
-            | ListingEvent::StatusDrifted { .. } => {}
+            | ListingEvent::EndFailed { .. } => {}
+            // The platform shows something else than Riff sent: what was
+            // sent of that field no longer says what it shows.
+            ListingEvent::StatusDrifted { field, .. } => {
+                if let Some(sent) = &mut self.sent {
+                    sent.forget(&field);
+                }
+            }
         }
     }
 }

@@ -10,6 +10,8 @@ use riff_domain::value::Platform;
 use riff_tests::{guitar, on_both_backends, Backend};
 use serde_json::{json, Value};
 
+use riff_web::demo::picture::picture;
+
 use crate::admin::admin_page;
 use crate::sync::{eventually, list_everywhere, listing, product, quiesce, shop};
 
@@ -17,6 +19,9 @@ on_both_backends!(
     an_edit_reaches_every_listing_once_and_each_shows_the_version,
     a_revision_one_platform_refuses_is_flagged_and_retried,
     edits_made_together_reach_each_platform_as_one_revision,
+    a_new_order_of_the_pictures_sends_only_the_order,
+    an_edit_undone_within_the_window_sends_nothing,
+    a_price_changed_on_a_platform_is_settled_either_way,
 );
 
 /// Every listing of `sku` in the API's words: platform → its JSON.
@@ -232,7 +237,7 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
         // there no window.
         tokio::time::sleep(Duration::from_millis(600)).await;
     }
-    app.add_picture("REV-3", riff_tests::PNG).await;
+    app.add_picture("REV-3", &picture("REV-3", "back")).await;
     eventually(
         "every listing shows the last edit",
         Duration::from_secs(30),
@@ -249,11 +254,21 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
 
     let ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
     assert_eq!(ebay.revisions, 1, "one revision on eBay");
+    assert_eq!(
+        ebay.revised_fields,
+        [["Title", "Description", "StartPrice", "PictureDetails"]],
+        "only what changed"
+    );
     assert_eq!(ebay.title, "Gibson ES-335 1964 Cherry");
     assert_eq!(ebay.price.to_string(), "1399.00");
     assert_eq!(ebay.picture_urls.len(), 2);
     let reverb = sims.reverb().listing(&id(Platform::Reverb)).unwrap();
     assert_eq!(reverb.revisions, 1, "one revision on Reverb");
+    assert_eq!(
+        reverb.revised_fields,
+        [["title", "description", "price", "photos"]],
+        "only what changed"
+    );
     assert_eq!(reverb.title, "Gibson ES-335 1964 Cherry");
     assert_eq!(
         reverb.description.as_deref(),
@@ -262,12 +277,265 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
     assert_eq!(reverb.photos.len(), 2);
     let shopify = sims.shopify().product(&id(Platform::Shopify)).unwrap();
     assert_eq!(shopify.revisions, 1, "one revision on Shopify");
+    assert_eq!(
+        shopify.media_calls,
+        ["productUpdate"],
+        "the new picture added"
+    );
+    assert_eq!(shopify.media.len(), 2);
     assert_eq!(shopify.title, "Gibson ES-335 1964 Cherry");
     assert_eq!(shopify.price.to_string(), "1399.00");
     let vr = sims.vr().listing(&id(Platform::Vr)).unwrap();
     assert_eq!(vr.revisions, 1, "one revision on V&R");
     assert_eq!(vr.description, "All original; new frets in 2019.");
     assert_eq!(vr.images.len(), 2);
+    assert_eq!(vr.edit_uploads, [2], "the gallery sent once, with the edit");
+}
+
+async fn media_ids(app: &riff_tests::TestApp, sku: &str) -> Vec<String> {
+    product(app, sku).await["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The owner puts the back of the guitar first: eBay, Reverb and Shopify
+/// are sent the new order and nothing else; V&R, whose form has no order
+/// of its own, gets its pictures again with the edit.
+async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    app.create_product(&guitar("REV-4", "Fender Telecaster 1952"))
+        .await;
+    app.add_picture("REV-4", &picture("REV-4", "front")).await;
+    app.add_picture("REV-4", &picture("REV-4", "back")).await;
+    let listed = list_everywhere(&app, "REV-4").await;
+    quiesce(&app).await;
+    let id = |platform| {
+        listing(&listed, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let before_ebay = sims
+        .ebay()
+        .listing(&id(Platform::Ebay))
+        .unwrap()
+        .picture_urls;
+    let before_shopify = sims
+        .shopify()
+        .product(&id(Platform::Shopify))
+        .unwrap()
+        .media;
+
+    let ids = media_ids(&app, "REV-4").await;
+    let reordered = app
+        .client
+        .put(app.url("/api/products/REV-4/media/order"))
+        .bearer_auth(riff_tests::TOKEN)
+        .json(&json!({"ids": [ids[1], ids[0]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reordered.status(), StatusCode::OK);
+    eventually(
+        "every listing shows the new order",
+        Duration::from_secs(30),
+        || async {
+            let p = product(&app, "REV-4").await;
+            revision_states(&p)
+                .iter()
+                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
+                .then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
+
+    let ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
+    assert_eq!(ebay.revised_fields, [["PictureDetails"]]);
+    assert_eq!(
+        ebay.picture_urls,
+        [before_ebay[1].clone(), before_ebay[0].clone()]
+    );
+    let reverb = sims.reverb().listing(&id(Platform::Reverb)).unwrap();
+    assert_eq!(reverb.revised_fields, [["photos"]]);
+    let shopify = sims.shopify().product(&id(Platform::Shopify)).unwrap();
+    assert_eq!(shopify.media_calls, ["productReorderMedia"]);
+    assert_eq!(shopify.revisions, 0, "no productUpdate");
+    assert_eq!(
+        shopify.media,
+        [before_shopify[1].clone(), before_shopify[0].clone()]
+    );
+    let vr = sims.vr().listing(&id(Platform::Vr)).unwrap();
+    assert_eq!(vr.edit_uploads, [2]);
+}
+
+/// A title changed and changed back within the window: every listing
+/// already shows it, and no platform is called.
+async fn an_edit_undone_within_the_window_sends_nothing(backend: Backend) {
+    let (mut app, sims) = shop(backend).await;
+    app.create_product(&guitar("REV-5", "Gibson Flying V 1958"))
+        .await;
+    let listed = list_everywhere(&app, "REV-5").await;
+    quiesce(&app).await;
+    app.revise_delay = Duration::from_secs(2);
+    app.restart().await;
+    for title in ["Gibson Flying V 1959", "Gibson Flying V 1958"] {
+        let edited = app
+            .patch("/api/products/REV-5", &json!({"title": title}))
+            .await;
+        assert_eq!(edited.status(), StatusCode::OK);
+    }
+    eventually(
+        "every listing up to date",
+        Duration::from_secs(30),
+        || async {
+            let p = product(&app, "REV-5").await;
+            revision_states(&p)
+                .iter()
+                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
+                .then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
+    let id = |platform| {
+        listing(&listed, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        sims.ebay().listing(&id(Platform::Ebay)).unwrap().revisions,
+        0
+    );
+    assert_eq!(
+        sims.reverb()
+            .listing(&id(Platform::Reverb))
+            .unwrap()
+            .revisions,
+        0
+    );
+    assert_eq!(
+        sims.shopify()
+            .product(&id(Platform::Shopify))
+            .unwrap()
+            .revisions,
+        0
+    );
+    assert_eq!(sims.vr().listing(&id(Platform::Vr)).unwrap().revisions, 0);
+}
+
+async fn open_drift(app: &riff_tests::TestApp) -> Vec<Value> {
+    let flags: Value = app
+        .get("/api/flags?status=open&kind=status_drifted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    flags["items"].as_array().unwrap().clone()
+}
+
+async fn settle(app: &riff_tests::TestApp, flag: &Value, keep: &str) -> reqwest::Response {
+    app.post(
+        &format!("/api/flags/{}/settle", flag["id"]),
+        &json!({"keep": keep}),
+    )
+    .await
+}
+
+/// Someone changes the guitar's price on eBay's site. Riff flags it and
+/// overwrites nothing; the owner first takes eBay's price (it becomes the
+/// product's, and reaches Reverb), and the next time puts Riff's back.
+async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    app.create_product(&guitar("REV-6", "Gretsch White Falcon 1958"))
+        .await;
+    let listed = list_everywhere(&app, "REV-6").await;
+    quiesce(&app).await;
+    let id = |platform| {
+        listing(&listed, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(sims
+        .ebay()
+        .set_price(&id(Platform::Ebay), "1399.00".parse().unwrap()));
+    crate::sync::sync_and_settle(&app).await;
+    let drifted = open_drift(&app).await;
+    assert_eq!(drifted.len(), 1, "{drifted:?}");
+    assert_eq!(drifted[0]["platform"], "ebay");
+    let message = drifted[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("1499.00") && message.contains("1399.00"),
+        "both values: {message}"
+    );
+    assert_eq!(
+        sims.ebay()
+            .listing(&id(Platform::Ebay))
+            .unwrap()
+            .price
+            .to_string(),
+        "1399.00",
+        "Riff overwrote nothing on its own"
+    );
+    let page = admin_page(&app, "/flags").await;
+    assert!(
+        page.contains("Take the platform&#39;s value")
+            || page.contains("Take the platform's value"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"action="/flags/{}/settle""#, drifted[0]["id"])));
+    let bad = app
+        .post(
+            &format!("/api/flags/{}/settle", drifted[0]["id"]),
+            &json!({"keep": "both"}),
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let taken = settle(&app, &drifted[0], "platform").await;
+    assert_eq!(taken.status(), StatusCode::OK);
+    let flag: Value = taken.json().await.unwrap();
+    assert_eq!(flag["status"], "resolved");
+    assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
+    eventually(
+        "Reverb shows eBay's price",
+        Duration::from_secs(30),
+        || async {
+            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
+            (reverb.price.to_string() == "1399.00").then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
+    let again = settle(&app, &drifted[0], "riff").await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "already settled");
+
+    // Changed on eBay again: this time Riff's price goes back.
+    assert!(sims
+        .ebay()
+        .set_price(&id(Platform::Ebay), "999.00".parse().unwrap()));
+    crate::sync::sync_and_settle(&app).await;
+    let drifted = open_drift(&app).await;
+    assert_eq!(drifted.len(), 1, "{drifted:?}");
+    let restored = settle(&app, &drifted[0], "riff").await;
+    assert_eq!(restored.status(), StatusCode::OK);
+    eventually(
+        "eBay shows Riff's price again",
+        Duration::from_secs(30),
+        || async {
+            let ebay = sims.ebay().listing(&id(Platform::Ebay))?;
+            (ebay.price.to_string() == "1399.00").then_some(())
+        },
+    )
+    .await;
+    assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
+    crate::sync::sync_and_settle(&app).await;
+    assert!(open_drift(&app).await.is_empty(), "in step again");
 }
 
 async fn listing_ended(app: &riff_tests::TestApp, sku: &str) {

@@ -17,6 +17,7 @@ use super::layout::{self, badge, csrf, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::actions;
+use crate::drift::{self, Keep};
 use crate::state::AppState;
 
 /// The kinds, in the order the queue shows them, with their heading and,
@@ -110,6 +111,18 @@ fn card(flag: &FlagRow, session: &Session, zone: Tz) -> Markup {
                             button.secondary type="submit" { "Import as new product" }
                         }
                     }
+                    @if flag.kind == "status_drifted" {
+                        form method="post" action=(format!("/flags/{}/settle", flag.id)) {
+                            (csrf(session))
+                            input type="hidden" name="keep" value="platform";
+                            button type="submit" { "Take the platform's value" }
+                        }
+                        form method="post" action=(format!("/flags/{}/settle", flag.id)) {
+                            (csrf(session))
+                            input type="hidden" name="keep" value="riff";
+                            button.secondary type="submit" { "Put Riff's back" }
+                        }
+                    }
                     form method="post" action=(format!("/flags/{}/resolve", flag.id)) {
                         (csrf(session))
                         label { "Note " input name="note" required placeholder="what you did"; }
@@ -193,6 +206,32 @@ pub(crate) async fn import(
     let note = format!("imported as {sku}");
     match actions::resolve_flag(&state, id, note, &meta).await {
         Ok(_) => back(&format!("Imported as {sku}.")),
+        Err(error) => back(&error.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Settle {
+    keep: String,
+}
+
+pub(crate) async fn settle(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Settle>,
+) -> Response {
+    let meta = EventMetadata::new(session.user, Source::Web);
+    let outcome = async {
+        let keep: Keep = form.keep.parse()?;
+        drift::settle(&state, id, keep, &meta).await
+    }
+    .await;
+    match outcome {
+        Ok(flag) => back(&format!(
+            "Settled: {}.",
+            flag.note.as_deref().unwrap_or("done")
+        )),
         Err(error) => back(&error.to_string()),
     }
 }

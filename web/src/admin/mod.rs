@@ -68,6 +68,7 @@ pub fn protected_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/flags/{id}/resolve", post(flags::resolve)),
         ("/flags/{id}/link", post(flags::link)),
         ("/flags/{id}/import", post(flags::import)),
+        ("/flags/{id}/settle", post(flags::settle)),
         ("/sales", get(sales::show)),
         ("/audit", get(audit::show)),
         ("/sync", get(sync::show).post(sync::start)),

@@ -310,6 +310,19 @@ impl EbaySimulator {
         self.lock().state.listing_mut(item_id).map(|l| l.clone())
     }
 
+    /// Changes a listing's price as the seller would on eBay's site (not
+    /// through the API: it is no revision of Riff's); `false` for an
+    /// unknown item.
+    pub fn set_price(&self, item_id: &str, price: Decimal) -> bool {
+        match self.lock().state.listing_mut(item_id) {
+            Some(listing) => {
+                listing.price = price;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Every listing ever made, ended ones included, oldest first.
     pub fn listings(&self) -> Vec<SimListing> {
         self.lock().state.items.values().cloned().collect()

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::actions;
+use crate::drift::{self, Keep};
 use crate::error::ApiError;
 use crate::http::json::{known_fields, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -83,4 +84,39 @@ pub(crate) async fn resolve(
     let meta = EventMetadata::new("api", Source::Api);
     let resolved = actions::resolve_flag(&state, id, note, &meta).await?;
     Ok(Json(resolved))
+}
+
+/// Every field a settle body may carry.
+pub(crate) const SETTLE_FIELDS: &[&str] = &["keep"];
+
+/// `POST /api/flags/{id}/settle` `{"keep": "platform" | "riff"}`: a
+/// listing edited on its platform (`status_drifted`) takes the platform's
+/// value into the product (and so to the other platforms), or gets Riff's
+/// back; the flag is resolved saying which.
+#[utoipa::path(
+    post,
+    path = "/flags/{id}/settle",
+    tag = "flags",
+    params(("id" = i64, Path, description = "The drift flag's id")),
+    request_body = serde_json::Value,
+    responses(
+        (status = 200, description = "The flag, resolved", body = serde_json::Value),
+        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        (status = 404, description = "No flag has that id", body = crate::http::api::openapi::Error),
+        (status = 409, description = "Not an open drift flag, or a value the product cannot take", body = crate::http::api::openapi::Error),
+        (status = 422, description = "`keep` is neither platform nor riff", body = crate::http::api::openapi::Error),
+    )
+)]
+pub(crate) async fn settle(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<FlagRow>, ApiError> {
+    let body = known_fields(body, SETTLE_FIELDS)?;
+    let keep: Keep = match body.get("keep") {
+        Some(Value::String(keep)) => keep.parse()?,
+        _ => return Err(ApiError::invalid("keep", "is required: platform or riff")),
+    };
+    let meta = EventMetadata::new("api", Source::Api);
+    Ok(Json(drift::settle(&state, id, keep, &meta).await?))
 }

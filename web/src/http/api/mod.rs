@@ -50,6 +50,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(events::list))
         .routes(routes!(flags::list))
         .routes(routes!(flags::resolve))
+        .routes(routes!(flags::settle))
         .routes(routes!(sales::report))
         .routes(routes!(audit::search))
         .routes(routes!(export::csv))

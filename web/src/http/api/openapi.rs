@@ -352,7 +352,7 @@ mod tests {
             .values()
             .map(|item| item.as_object().unwrap().len())
             .sum();
-        assert_eq!(operations, 30, "{:?}", paths.keys());
+        assert_eq!(operations, 31, "{:?}", paths.keys());
         for (path, item) in paths {
             for (method, operation) in item.as_object().unwrap() {
                 let codes = operation["responses"].as_object().unwrap();
