@@ -11,8 +11,13 @@
 //! ```
 //!
 //! Parts: `sales`, `webhooks` (run on the shop `sales` leaves behind, so
-//! `webhooks` implies `sales`), `reconcile`. Environment: `SYNC_BENCH_SALES`
-//! (default 200), `SYNC_BENCH_STORE` (more products in the Shopify store,
+//! `webhooks` implies `sales`), `reconcile`, `edits` (edit → every listing
+//! showing it, on a shop of `SYNC_BENCH_SHOP` products listed on all four
+//! simulators — default 1000 — with `SYNC_BENCH_EDITS` edits, default 40,
+//! at each platform's typical latency, for a revise delay of 0 and of its
+//! default). `SYNC_BENCH_LATENCY=1` has the simulators answer after their
+//! platform's typical time during the sales too. Environment:
+//! `SYNC_BENCH_SALES` (default 200), `SYNC_BENCH_STORE` (more products in the Shopify store,
 //! adopted before the sales, default 0), `SYNC_BENCH_LISTINGS` (per
 //! platform, default 10000),
 //! `SYNC_BENCH_SETTLE_SECS` (how long the import may run before it is
@@ -60,13 +65,11 @@ async fn main() {
                 || args.iter().any(|a| a == b.as_str())
         })
         .collect();
-    let parts: Vec<&str> = ["sales", "webhooks", "reconcile"]
+    const PARTS: [&str; 4] = ["sales", "webhooks", "reconcile", "edits"];
+    let parts: Vec<&str> = PARTS
         .into_iter()
         .filter(|p| {
-            !args
-                .iter()
-                .any(|a| ["sales", "webhooks", "reconcile"].contains(&a.as_str()))
-                || args.iter().any(|a| a == p)
+            !args.iter().any(|a| PARTS.contains(&a.as_str())) || args.iter().any(|a| a == p)
         })
         .collect();
     println!("## Sync engine benchmarks\n");
@@ -90,6 +93,11 @@ async fn main() {
         }
         if parts.contains(&"reconcile") {
             reconcile_bench(backend).await;
+        }
+        if parts.contains(&"edits") {
+            for delay in [Duration::ZERO, riff_web::config::DEFAULT_REVISE_DELAY] {
+                edits_bench(backend, delay).await;
+            }
         }
     }
 }
@@ -260,6 +268,10 @@ async fn sales(app: &TestApp, sims: &Simulators) {
         "- setup: {n} products created and {} listings requested in {requested:.1} s; all live on the four simulators after {published:.1} s\n",
         n * 4
     );
+    if env("SYNC_BENCH_LATENCY", 0) == 1 {
+        sims.set_latency(true);
+        println!("- the simulators answer after their platform's typical time from here on (eBay 500 ms, Reverb 300 ms, Shopify 200 ms, V&R 1 s, each drawn from half to one and a half times that)\n");
+    }
 
     let rotation = [Platform::Ebay, Platform::Reverb, Platform::Shopify];
     let mut to_recorded = BTreeMap::<Platform, Vec<f64>>::new();
@@ -678,4 +690,126 @@ async fn webhooks(app: &TestApp) {
         "- deliveries in the log: {deliveries}; the sagas reached the log head {saga_caught_up:.1} s after the load; reconcile runs meanwhile: {runs_during} during + backlog ({runs_after} two seconds later), {requests:.0} Shopify requests\n"
     );
     db.close().await;
+}
+
+/// Lists `skus` on every platform and waits until all are live.
+async fn list_all(app: &TestApp, skus: &[String]) -> Vec<Value> {
+    let started = Instant::now();
+    for (i, sku) in skus.iter().enumerate() {
+        app.create_product(&guitar(sku, &format!("Gibson Les Paul {i}")))
+            .await;
+        app.add_picture(sku, riff_tests::PNG).await;
+        for platform in Platform::ALL {
+            let response = app
+                .post(
+                    &format!("/api/products/{sku}/listings"),
+                    &json!({"platform": platform.as_str()}),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::ACCEPTED);
+        }
+    }
+    let mut live = Vec::with_capacity(skus.len());
+    for sku in skus {
+        loop {
+            let p = product(app, sku).await;
+            if Platform::ALL
+                .iter()
+                .all(|pl| listing(&p, *pl)["status"] == "live")
+            {
+                live.push(p);
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(3600),
+                "{sku} never went live everywhere"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    live
+}
+
+/// The price each simulator shows for the product's listing there.
+fn prices_on_sims(sims: &Simulators, p: &Value) -> Vec<Option<Decimal>> {
+    Platform::ALL
+        .iter()
+        .map(|platform| {
+            let id = listing(p, *platform)["external_id"].as_str()?;
+            match platform {
+                Platform::Ebay => sims.ebay().listing(id).map(|l| l.price),
+                Platform::Reverb => sims.reverb().listing(id).map(|l| l.price),
+                Platform::Shopify => sims.shopify().product(id).map(|l| l.price),
+                Platform::Vr => sims.vr().listing(id).map(|l| l.price),
+            }
+        })
+        .collect()
+}
+
+/// Edit → every listing showing it: a shop of `SYNC_BENCH_SHOP` products
+/// on all four simulators, which then answer at their platform's typical
+/// latency; `SYNC_BENCH_EDITS` price edits, one every 250 ms, each timed
+/// until all four simulators show the new price.
+async fn edits_bench(backend: Backend, delay: Duration) {
+    let shop_size = env("SYNC_BENCH_SHOP", 1000) as usize;
+    let edits = env("SYNC_BENCH_EDITS", 40) as usize;
+    let (mut app, sims) = shop(backend).await;
+    app.revise_delay = delay;
+    app.restart().await;
+    let skus: Vec<String> = (0..shop_size).map(|i| format!("EDIT-{i:05}")).collect();
+    let started = Instant::now();
+    let live = list_all(&app, &skus).await;
+    println!(
+        "#### Edit → every listing showing it, revise delay {} s\n\n- setup: {shop_size} products live on the four simulators in {:.1} s\n",
+        delay.as_secs(),
+        started.elapsed().as_secs_f64()
+    );
+    sims.set_latency(true);
+    let app = Arc::new(app);
+    let sims = Arc::new(sims);
+    let mut waits = Vec::new();
+    let step = shop_size / edits.max(1);
+    for n in 0..edits {
+        let p = live[n * step].clone();
+        let sku = skus[n * step].clone();
+        let app = app.clone();
+        let sims = sims.clone();
+        waits.push(tokio::spawn(async move {
+            let price = Decimal::new(123_400 + n as i64, 2);
+            let edited_at = Instant::now();
+            let response = app
+                .patch(
+                    &format!("/api/products/{sku}"),
+                    &json!({"price": price.to_string()}),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+            loop {
+                if prices_on_sims(&sims, &p)
+                    .iter()
+                    .all(|shown| *shown == Some(price))
+                {
+                    break edited_at.elapsed().as_secs_f64();
+                }
+                assert!(
+                    edited_at.elapsed() < Duration::from_secs(300),
+                    "{sku}'s new price never reached every platform"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }));
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let mut seconds = Vec::new();
+    for wait in waits {
+        seconds.push(wait.await.unwrap());
+    }
+    let seconds = sorted(seconds);
+    println!(
+        "- {edits} price edits, one every 250 ms: every listing showing the new price after p50 {:.2} s, p99 {:.2} s, max {:.2} s\n",
+        pct(&seconds, 50.0),
+        pct(&seconds, 99.0),
+        seconds.last().copied().unwrap_or(f64::NAN)
+    );
+    sims.set_latency(false);
 }

@@ -134,6 +134,11 @@ pub enum Command {
         /// a listing without a SKU is one made by hand on the platform.
         #[arg(long)]
         seed: Option<PathBuf>,
+        /// Answer each call after about the platform's typical time (eBay
+        /// 500 ms, Reverb 300 ms, Shopify 200 ms, V&R 1 s), as the real
+        /// platforms do, instead of at once.
+        #[arg(long)]
+        latency: bool,
     },
     /// Look at a marketplace as Riff sees it.
     #[command(subcommand)]

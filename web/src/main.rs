@@ -85,8 +85,13 @@ async fn main() -> anyhow::Result<()> {
             };
             riff_web::demo::run(options, &cli.config).await?;
         }
-        Command::Sim { bind, seed } => {
+        Command::Sim {
+            bind,
+            seed,
+            latency,
+        } => {
             let simulators = riff_web::sim::Simulators::new(seed.as_deref())?;
+            simulators.set_latency(latency);
             simulators.run(bind, shutdown_signal()).await?;
         }
         Command::Platforms(Platforms::Scan {

@@ -14,7 +14,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use riff_domain::value::Platform;
 use riff_projections::view::sync_runs;
-use riff_projections::{log, Db, ProjectionError, Projector};
+use riff_projections::{checkpoint, log, Db, ProjectionError, Projector};
 
 type Labels = Vec<(String, String)>;
 
@@ -36,6 +36,7 @@ pub struct Metrics {
     outbox_depth: Gauge,
     log_head: Gauge,
     projection_lag: Gauge,
+    saga_lag: Gauge,
     last_success: Family<Labels, Gauge<f64, AtomicU64>>,
     view_stalled: Family<Labels, Gauge>,
 }
@@ -80,6 +81,12 @@ impl Default for Metrics {
             "Events appended but not yet applied to every view",
             projection_lag.clone(),
         );
+        let saga_lag = Gauge::default();
+        registry.register(
+            "saga_lag_events",
+            "Events appended but not yet reacted to by the sagas (sales, ends, revisions, imports)",
+            saga_lag.clone(),
+        );
         let last_success = Family::<Labels, Gauge<f64, AtomicU64>>::default();
         registry.register(
             "last_successful_sync_timestamp_seconds",
@@ -101,6 +108,7 @@ impl Default for Metrics {
             outbox_depth,
             log_head,
             projection_lag,
+            saga_lag,
             last_success,
             view_stalled,
         }
@@ -162,6 +170,8 @@ impl Metrics {
         self.log_head.set(head);
         self.projection_lag
             .set((head - projector.position()).max(0));
+        let reacted = checkpoint::load(db, crate::sync::sagas::READER).await?;
+        self.saga_lag.set((head - reacted).max(0));
         let stalls = projector.stalls();
         for view in projector.view_names() {
             self.view_stalled

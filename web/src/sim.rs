@@ -7,6 +7,9 @@ use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use riff_adapters::ebay::simulator::{SimConfig, API_PATH, MEDIA_PATH, OAUTH_PATH};
 use riff_adapters::ebay::EbaySimulator;
@@ -14,10 +17,17 @@ use riff_adapters::reverb::ReverbSimulator;
 use riff_adapters::shopify::ShopifySimulator;
 use riff_adapters::vr::VrSimulator;
 use riff_adapters::Secret;
+use riff_domain::value::Platform;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::platforms::Marketplaces;
+
+/// A wait drawn evenly from half to one and a half times `mean`: calls to
+/// a platform take about its typical time, never all the same.
+fn around(mean: Duration) -> Duration {
+    mean.mul_f64(rand::random_range(0.5..1.5))
+}
 
 /// The token the simulated Reverb accepts.
 const REVERB_TOKEN: &str = "sim-reverb-token";
@@ -89,6 +99,17 @@ struct SeedListing {
     quantity: Option<u32>,
 }
 
+/// How long each platform typically takes to answer a call: what the
+/// simulators wait, around it, when [`Simulators::set_latency`] is on.
+/// eBay's Trading API is the slowest of the APIs; V&R is a web site whose
+/// pages render on the server.
+pub const TYPICAL_LATENCY: [(Platform, Duration); 4] = [
+    (Platform::Ebay, Duration::from_millis(500)),
+    (Platform::Reverb, Duration::from_millis(300)),
+    (Platform::Shopify, Duration::from_millis(200)),
+    (Platform::Vr, Duration::from_millis(1000)),
+];
+
 /// The simulated marketplaces, seeded.
 pub struct Simulators {
     ebay: EbaySimulator,
@@ -96,6 +117,8 @@ pub struct Simulators {
     reverb: ReverbSimulator,
     shopify: ShopifySimulator,
     vr: VrSimulator,
+    /// Whether each call waits about its platform's typical time.
+    latency: Arc<AtomicBool>,
 }
 
 impl Simulators {
@@ -153,6 +176,7 @@ impl Simulators {
             reverb,
             shopify,
             vr,
+            latency: Arc::default(),
         })
     }
 
@@ -201,12 +225,36 @@ impl Simulators {
         &self.vr
     }
 
+    /// Has every call wait about its platform's typical time
+    /// ([`TYPICAL_LATENCY`]), as the real platforms do, or answer at once
+    /// (the default). Takes effect on the next call.
+    pub fn set_latency(&self, on: bool) {
+        self.latency.store(on, Ordering::Relaxed);
+    }
+
     fn router(&self) -> axum::Router {
-        self.ebay
-            .router()
-            .merge(self.reverb.router())
-            .merge(self.shopify.router())
-            .merge(self.vr.router())
+        let slow = |platform: Platform, router: axum::Router| {
+            let mean = TYPICAL_LATENCY
+                .iter()
+                .find(|(p, _)| *p == platform)
+                .map_or(Duration::ZERO, |(_, mean)| *mean);
+            let on = self.latency.clone();
+            router.layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    let on = on.load(Ordering::Relaxed);
+                    async move {
+                        if on {
+                            tokio::time::sleep(around(mean)).await;
+                        }
+                        next.run(request).await
+                    }
+                },
+            ))
+        };
+        slow(Platform::Ebay, self.ebay.router())
+            .merge(slow(Platform::Reverb, self.reverb.router()))
+            .merge(slow(Platform::Shopify, self.shopify.router()))
+            .merge(slow(Platform::Vr, self.vr.router()))
     }
 
     /// Serves every simulator on a free loopback port in the background (for
@@ -317,5 +365,36 @@ impl Simulators {
             .with_graceful_shutdown(shutdown)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    /// The time one call to the simulated Reverb takes.
+    async fn one_call(reverb_api_url: &str) -> Duration {
+        let started = Instant::now();
+        reqwest::get(format!("{reverb_api_url}/my/listings"))
+            .await
+            .expect("the simulators answer");
+        started.elapsed()
+    }
+
+    #[tokio::test]
+    async fn with_latency_on_a_call_takes_about_the_platform_s_typical_time() {
+        let simulators = Simulators::new(None).unwrap();
+        let settings = simulators.spawn().await.unwrap();
+        assert!(one_call(&settings.reverb_api_url).await < Duration::from_millis(150));
+        simulators.set_latency(true);
+        let slow = one_call(&settings.reverb_api_url).await;
+        assert!(
+            (Duration::from_millis(150)..Duration::from_millis(1000)).contains(&slow),
+            "Reverb typically answers in 300 ms: {slow:?}"
+        );
+        simulators.set_latency(false);
+        assert!(one_call(&settings.reverb_api_url).await < Duration::from_millis(150));
     }
 }

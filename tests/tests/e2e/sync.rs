@@ -385,8 +385,17 @@ pub(crate) async fn sync_and_settle(app: &TestApp) -> Value {
     run
 }
 
-/// Waits until the log has stopped growing and no listing waits for a
-/// marketplace call.
+/// The events the sagas have not reacted to yet, as `/metrics` says.
+async fn saga_lag(app: &TestApp) -> u64 {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("riff_saga_lag_events "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("/metrics says how far the sagas are behind: {text}"))
+}
+
+/// Waits until the log has stopped growing, the sagas have reacted to all
+/// of it, and no listing waits for a marketplace call.
 pub(crate) async fn quiesce(app: &TestApp) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let (mut last, mut calm) = (0, 0);
@@ -408,7 +417,12 @@ pub(crate) async fn quiesce(app: &TestApp) {
                     .any(|l| l["status"] == "pending" || l["status"] == "ending")
             })
         });
-        calm = if !busy && length == last { calm + 1 } else { 0 };
+        let reacted = saga_lag(app).await == 0;
+        calm = if !busy && reacted && length == last {
+            calm + 1
+        } else {
+            0
+        };
         last = length;
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
