@@ -13,3 +13,7 @@ alter table listing_index add column revise_error text;
 -- before a listing is revised, but fewer units than the platform shows
 -- (a sale elsewhere) are sent at once.
 alter table listing_index add column revise_quantity integer;
+
+-- The title Riff last sent each listing: a reconcile reports a title
+-- edited on the platform as drift.
+alter table listing_index add column published_title text;

@@ -5,7 +5,7 @@
 
 use riff_domain::listing::ListingEvent;
 use riff_domain::product::Revision;
-use riff_domain::value::{Money, Sku};
+use riff_domain::value::{Money, ProductDetails, Sku};
 use riff_domain::{EventMetadata, ProductCommand};
 use riff_projections::log::{self, RecordedEvent};
 use riff_projections::view::flags::{self, FlagRow};
@@ -54,7 +54,8 @@ struct Drift {
 /// # Errors
 /// `404` unknown flag; `409` not an open drift flag, or a platform value
 /// the product cannot take (a price in another currency, or on a listing
-/// priced by a rule or its own price); the store failed.
+/// priced by a rule or its own price); `422` a platform's title Riff's
+/// rules refuse (too long); the store failed.
 pub async fn settle(
     state: &AppState,
     id: i64,
@@ -108,6 +109,19 @@ async fn take(
         expected_version: None,
     };
     match drift.field.as_str() {
+        "title" => {
+            let sku = Sku::parse(listing.sku.as_deref().unwrap_or_default())?;
+            let product = state.ledger.load_product(&sku).await?;
+            let mut input = product
+                .details
+                .ok_or_else(|| ApiError::NotFound(format!("no product has SKU {sku}")))?
+                .to_input();
+            input.title.clone_from(&drift.platform_value);
+            Ok(Revision {
+                details: Some(ProductDetails::parse(input)?),
+                ..revision
+            })
+        }
         "quantity" => {
             let quantity = drift.platform_value.parse::<u32>().map_err(|_| {
                 ApiError::Conflict(format!(

@@ -10,9 +10,12 @@ use sha2::{Digest, Sha256};
 
 use crate::port::PublishRequest;
 
-/// A request's parts, each as a digest (16 hex digits of its SHA-256).
+/// A request's parts, each as a digest (16 hex digits of its SHA-256) but
+/// the short ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sent {
+    /// The title itself (80 characters at most): a reconcile tells a title
+    /// edited on the platform by it.
     pub title: String,
     pub description: String,
     /// Brand, model, year, finish, category, condition and the listing's
@@ -44,7 +47,7 @@ impl Sent {
     pub fn of(request: &PublishRequest) -> Self {
         let d = &request.details;
         Self {
-            title: digest(&d.title),
+            title: d.title.clone(),
             description: digest(&d.description),
             details: digest(&(
                 &d.brand,

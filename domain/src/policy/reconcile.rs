@@ -55,6 +55,8 @@ pub struct KnownListing {
     /// pushed yet is not drift.
     pub published_price: Option<Money>,
     pub published_quantity: Option<u32>,
+    /// The title Riff last sent, where it knows it.
+    pub published_title: Option<String>,
     /// Order references already recorded for this listing.
     pub orders: Vec<String>,
     /// Drift already reported for this listing and still open, as
@@ -218,13 +220,14 @@ pub fn diff(
             continue;
         };
         let price = price_drift(k.published_price, remote.price);
+        let title = title_drift(platform, k.published_title.as_deref(), &remote.title);
         // A sale in this scan explains a smaller quantity: not drift.
         let quantity = if view.has_sale(&remote.external_id) {
             None
         } else {
             quantity_drift(k.published_quantity, remote.quantity)
         };
-        for (field, riff_value, platform_value) in price.into_iter().chain(quantity) {
+        for (field, riff_value, platform_value) in title.into_iter().chain(price).chain(quantity) {
             let reported = k
                 .reported_drift
                 .iter()
@@ -442,6 +445,14 @@ fn price_drift(published: Option<Money>, remote: Option<Money>) -> Option<Drift>
     Some(("price", riff, platform))
 }
 
+/// A title changed on the platform. V&R shows a brand and a model, not the
+/// title Riff has, so it has none to compare; spaces around it are not a
+/// change.
+fn title_drift(platform: Platform, published: Option<&str>, remote: &str) -> Option<Drift> {
+    let riff = published.filter(|t| !t.is_empty() && platform != Platform::Vr)?;
+    (riff.trim() != remote.trim()).then(|| ("title", riff.to_owned(), remote.trim().to_owned()))
+}
+
 fn quantity_drift(published: Option<u32>, remote: Option<u32>) -> Option<Drift> {
     let (riff, platform) = (published?, remote?);
     (riff != platform).then(|| ("quantity", riff.to_string(), platform.to_string()))
@@ -477,6 +488,7 @@ mod tests {
             external_id: Some(ext.into()),
             published_price: Some(gbp("1299")),
             published_quantity: Some(1),
+            published_title: None,
             orders: vec![],
             reported_drift: vec![],
         }
@@ -1022,6 +1034,37 @@ mod tests {
                 platform_value: "1199.00".into(),
             }]
         );
+    }
+
+    #[test]
+    fn a_title_changed_on_the_platform_is_drift_but_not_on_v_and_r() {
+        let k = KnownListing {
+            published_title: Some("Guitar 1".into()),
+            ..known(1, "A")
+        };
+        let r = RemoteListing {
+            title: "Guitar 1 (mint!)".into(),
+            ..remote(1, "A")
+        };
+        assert_eq!(
+            run(&scan(vec![r.clone()], vec![]), &[k.clone()]),
+            vec![Change::Drifted {
+                listing_id: id(1),
+                field: "title".into(),
+                riff_value: "Guitar 1".into(),
+                platform_value: "Guitar 1 (mint!)".into(),
+            }]
+        );
+        assert_eq!(
+            diff(&scan(vec![r], vec![]), &[k.clone()], Platform::Vr, at(45)),
+            vec![],
+            "V&R has no title of Riff's"
+        );
+        let spaced = RemoteListing {
+            title: " Guitar 1 ".into(),
+            ..remote(1, "A")
+        };
+        assert_eq!(run(&scan(vec![spaced], vec![]), &[k]), vec![]);
     }
 
     #[test]

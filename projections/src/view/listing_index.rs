@@ -84,6 +84,8 @@ pub struct IndexedListing {
     /// What Riff last put on (or found on) the platform.
     pub published_price: Option<Money>,
     pub published_quantity: Option<u32>,
+    /// The title Riff last sent it; none where Riff does not know it.
+    pub published_title: Option<String>,
     /// The version of the product it last showed (published or revised
     /// from); none before it is up, and for listings recorded before Riff
     /// kept it.
@@ -152,6 +154,7 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             quantity,
             url,
             shown_version,
+            sent,
             ..
         } => {
             row.external_id = Some(external_id.clone());
@@ -159,6 +162,7 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             row.published_price = price.or(row.published_price);
             row.published_quantity = quantity.or(row.published_quantity);
             row.shown_version = *shown_version;
+            row.published_title = sent.as_ref().map(|s| s.title.clone());
         }
         ListingEvent::ReviseRequested { quantity, .. } => {
             row.revise_pending = true;
@@ -169,8 +173,11 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
             price,
             quantity,
             shown_version,
-            ..
+            sent,
         } => {
+            if let Some(sent) = sent {
+                row.published_title = Some(sent.title.clone());
+            }
             row.published_price = price.or(row.published_price);
             row.published_quantity = quantity.or(row.published_quantity);
             row.shown_version = shown_version.or(row.shown_version);
@@ -253,6 +260,7 @@ impl IndexedListing {
             status: ListingStatus::Pending,
             published_price: None,
             published_quantity: None,
+            published_title: None,
             shown_version: None,
             revise_pending: false,
             revise_quantity: None,
@@ -281,6 +289,7 @@ impl IndexedListing {
             external_id: self.external_id.clone(),
             published_price: self.published_price,
             published_quantity: self.published_quantity,
+            published_title: self.published_title.clone(),
             orders: self.orders.clone(),
             reported_drift: self.drift.clone(),
         }
@@ -372,6 +381,7 @@ impl Folded for IndexedListing {
         "published_price_minor",
         "published_currency",
         "published_quantity",
+        "published_title",
         "shown_version",
         "revise_pending",
         "revise_quantity",
@@ -426,6 +436,7 @@ impl Folded for IndexedListing {
                 .map_err(|e| decode("status", e.to_string()))?,
             published_price,
             published_quantity: quantity.and_then(|q| u32::try_from(q).ok()),
+            published_title: row.try_get("published_title")?,
             shown_version: shown_version.and_then(|v| u64::try_from(v).ok()),
             revise_pending: row.try_get::<i64, _>("revise_pending")? != 0,
             revise_quantity: row
@@ -455,6 +466,7 @@ impl Folded for IndexedListing {
             Cell::Int(self.published_price.map(|p| p.minor_units())),
             Cell::opt_text(self.published_price.as_ref().map(|p| p.currency.as_str())),
             Cell::Int(self.published_quantity.map(i64::from)),
+            Cell::opt_text(self.published_title.as_deref()),
             Cell::Int(self.shown_version.and_then(|v| i64::try_from(v).ok())),
             Cell::int(i64::from(self.revise_pending)),
             Cell::Int(self.revise_quantity.map(i64::from)),

@@ -22,6 +22,7 @@ on_both_backends!(
     a_new_order_of_the_pictures_sends_only_the_order,
     an_edit_undone_within_the_window_sends_nothing,
     a_price_changed_on_a_platform_is_settled_either_way,
+    a_title_changed_on_a_platform_can_become_the_product_s,
 );
 
 /// Every listing of `sku` in the API's words: platform → its JSON.
@@ -534,6 +535,53 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     )
     .await;
     assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
+    crate::sync::sync_and_settle(&app).await;
+    assert!(open_drift(&app).await.is_empty(), "in step again");
+}
+
+/// A title corrected on eBay's site is drift; taken, it becomes the
+/// product's title and reaches the other platforms.
+async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    app.create_product(&guitar("REV-7", "Fender Precision Bass 1957"))
+        .await;
+    let listed = list_everywhere(&app, "REV-7").await;
+    quiesce(&app).await;
+    let id = |platform| {
+        listing(&listed, platform)["external_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // A first reconcile finds everything as Riff sent it.
+    crate::sync::sync_and_settle(&app).await;
+    assert!(open_drift(&app).await.is_empty(), "no drift of its own");
+
+    assert!(sims
+        .ebay()
+        .set_title(&id(Platform::Ebay), "Fender Precision Bass 1957 Refin"));
+    crate::sync::sync_and_settle(&app).await;
+    let drifted = open_drift(&app).await;
+    assert_eq!(drifted.len(), 1, "{drifted:?}");
+    let message = drifted[0]["message"].as_str().unwrap();
+    assert!(message.contains("title"), "{message}");
+
+    let taken = settle(&app, &drifted[0], "platform").await;
+    assert_eq!(taken.status(), StatusCode::OK);
+    assert_eq!(
+        product(&app, "REV-7").await["title"],
+        "Fender Precision Bass 1957 Refin"
+    );
+    eventually(
+        "Reverb shows eBay's title",
+        Duration::from_secs(30),
+        || async {
+            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
+            (reverb.title == "Fender Precision Bass 1957 Refin").then_some(())
+        },
+    )
+    .await;
+    quiesce(&app).await;
     crate::sync::sync_and_settle(&app).await;
     assert!(open_drift(&app).await.is_empty(), "in step again");
 }

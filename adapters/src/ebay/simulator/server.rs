@@ -323,6 +323,18 @@ impl EbaySimulator {
         }
     }
 
+    /// Changes a listing's title as the seller would on eBay's site;
+    /// `false` for an unknown item.
+    pub fn set_title(&self, item_id: &str, title: &str) -> bool {
+        match self.lock().state.listing_mut(item_id) {
+            Some(listing) => {
+                title.clone_into(&mut listing.title);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Every listing ever made, ended ones included, oldest first.
     pub fn listings(&self) -> Vec<SimListing> {
         self.lock().state.items.values().cloned().collect()
