@@ -1047,7 +1047,7 @@ mod tests {
             ..remote(1, "A")
         };
         assert_eq!(
-            run(&scan(vec![r.clone()], vec![]), &[k.clone()]),
+            run(&scan(vec![r.clone()], vec![]), std::slice::from_ref(&k)),
             vec![Change::Drifted {
                 listing_id: id(1),
                 field: "title".into(),
@@ -1056,7 +1056,7 @@ mod tests {
             }]
         );
         assert_eq!(
-            diff(&scan(vec![r], vec![]), &[k.clone()], Platform::Vr, at(45)),
+            diff(&scan(vec![r], vec![]), std::slice::from_ref(&k), Platform::Vr, at(45)),
             vec![],
             "V&R has no title of Riff's"
         );

@@ -23,7 +23,7 @@ use riff_domain::listing::sent::{Changes, Sent};
 use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::{revision_due, RetryDecision};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
-use riff_domain::value::Sku;
+use riff_domain::value::{Platform, Sku};
 use riff_domain::{ListingCommand, ListingStatus, ProductStatus, Source};
 use riff_projections::view::listing_index::{self, IndexedListing};
 use serde::Serialize;
@@ -61,16 +61,26 @@ impl EffectCounts {
     }
 }
 
-/// Works the outbox until `stop`. Work for a platform that is not
-/// configured (its credentials were removed) waits until it is again.
-pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
+/// Works the outbox until `stop`, one loop per platform: a slow platform
+/// (V&R's pages take a second, and its one session takes them in turn)
+/// does not hold up the calls to the others. Work for a platform that is
+/// not configured (its credentials were removed) waits until it is again.
+pub async fn run(engine: &Engine, stop: watch::Receiver<bool>) {
     // Whoever held the work before this process is gone: its calls are
     // over, so what it left is due now.
     if let Err(error) = attempts::release_all(&engine.db).await {
         tracing::error!(%error, "cannot read the effects worker's attempts");
     }
+    let loops = engine
+        .platforms
+        .keys()
+        .map(|platform| run_for(engine, *platform, stop.clone()));
+    futures::future::join_all(loops).await;
+}
+
+async fn run_for(engine: &Engine, platform: Platform, mut stop: watch::Receiver<bool>) {
     loop {
-        let pause = match run_due(engine).await {
+        let pause = match run_due_on(engine, Some(platform)).await {
             Ok(counts) if counts.total() > 0 => {
                 if super::stopping(&stop) {
                     return;
@@ -95,6 +105,15 @@ pub async fn run(engine: &Engine, mut stop: watch::Receiver<bool>) {
 /// # Errors
 /// The database failed.
 pub async fn run_due(engine: &Engine) -> Result<EffectCounts, SyncError> {
+    run_due_on(engine, None).await
+}
+
+/// Carries out the work that is due on `platform` (every platform's, for
+/// `None`).
+async fn run_due_on(
+    engine: &Engine,
+    platform: Option<Platform>,
+) -> Result<EffectCounts, SyncError> {
     // The work is read from the listing index, which must first show every
     // outcome already in the log: a process killed after appending a
     // publish's outcome but before projecting it leaves the listing
@@ -108,6 +127,7 @@ pub async fn run_due(engine: &Engine) -> Result<EffectCounts, SyncError> {
     let due: Vec<(IndexedListing, Kind, Option<Attempt>)> = work
         .into_iter()
         .filter(|listing| engine.platforms.contains_key(&listing.platform))
+        .filter(|listing| platform.is_none_or(|p| p == listing.platform))
         .filter_map(|listing| {
             let kind = kind_of(&listing)?;
             let attempt = known.get(&(listing.listing_id.clone(), kind)).cloned();
