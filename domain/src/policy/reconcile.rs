@@ -1056,7 +1056,12 @@ mod tests {
             }]
         );
         assert_eq!(
-            diff(&scan(vec![r], vec![]), std::slice::from_ref(&k), Platform::Vr, at(45)),
+            diff(
+                &scan(vec![r], vec![]),
+                std::slice::from_ref(&k),
+                Platform::Vr,
+                at(45)
+            ),
             vec![],
             "V&R has no title of Riff's"
         );
