@@ -228,42 +228,10 @@ async fn sales(app: &TestApp, sims: &Simulators) {
     let n = env("SYNC_BENCH_SALES", 200) as usize;
     let skus: Vec<String> = (0..n).map(|i| format!("BENCH-{i:04}")).collect();
     let started = Instant::now();
-    for (i, sku) in skus.iter().enumerate() {
-        app.create_product(&guitar(sku, &format!("Fender Stratocaster {i}")))
-            .await;
-        app.add_picture(sku, riff_tests::PNG).await;
-        for platform in Platform::ALL {
-            let response = app
-                .post(
-                    &format!("/api/products/{sku}/listings"),
-                    &json!({"platform": platform.as_str()}),
-                )
-                .await;
-            assert_eq!(response.status(), StatusCode::ACCEPTED);
-        }
-    }
-    let requested = started.elapsed().as_secs_f64();
-    let mut live = Vec::with_capacity(n);
-    for sku in &skus {
-        loop {
-            let p = product(app, sku).await;
-            if Platform::ALL
-                .iter()
-                .all(|pl| listing(&p, *pl)["status"] == "live")
-            {
-                live.push(p);
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(1800),
-                "{sku} never went live everywhere"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
+    let live = list_all(app, &skus).await;
     let published = started.elapsed().as_secs_f64();
     println!(
-        "- setup: {n} products created and {} listings requested in {requested:.1} s; all live on the four simulators after {published:.1} s\n",
+        "- setup: {n} products created and their {} listings live on the four simulators after {published:.1} s\n",
         n * 4
     );
     if env("SYNC_BENCH_LATENCY", 0) == 1 {

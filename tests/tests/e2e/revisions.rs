@@ -41,6 +41,30 @@ fn revision_states(product: &Value) -> Vec<(String, Value, Value)> {
         .collect()
 }
 
+/// The external id of `product`'s listing on `platform`.
+fn external_id(product: &Value, platform: Platform) -> String {
+    listing(product, platform)["external_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Waits until every listing of `sku` shows the product's last version.
+async fn all_up_to_date(app: &riff_tests::TestApp, sku: &str) -> Value {
+    eventually(
+        "every listing shows the product's last version",
+        Duration::from_secs(30),
+        || async {
+            let p = product(app, sku).await;
+            revision_states(&p)
+                .iter()
+                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
+                .then_some(p)
+        },
+    )
+    .await
+}
+
 async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: Backend) {
     let (app, sims) = shop(backend).await;
     app.create_product(&guitar("REV-1", "Gibson Les Paul Standard 1959"))
@@ -54,14 +78,8 @@ async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: 
         assert_eq!(revision, "up_to_date", "{platform}: {before}");
         assert_eq!(shown, before["version"], "{platform}: {before}");
     }
-    let ebay_id = listing(&listed, Platform::Ebay)["external_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let reverb_id = listing(&listed, Platform::Reverb)["external_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ebay_id = external_id(&listed, Platform::Ebay);
+    let reverb_id = external_id(&listed, Platform::Reverb);
     assert_eq!(sims.ebay().listing(&ebay_id).unwrap().revisions, 0);
     assert_eq!(sims.reverb().listing(&reverb_id).unwrap().revisions, 0);
 
@@ -72,18 +90,7 @@ async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: 
         )
         .await;
     assert_eq!(edited.status(), StatusCode::OK);
-    let after = eventually(
-        "every listing shows the edit",
-        Duration::from_secs(30),
-        || async {
-            let p = product(&app, "REV-1").await;
-            revision_states(&p)
-                .iter()
-                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
-                .then_some(p)
-        },
-    )
-    .await;
+    let after = all_up_to_date(&app, "REV-1").await;
     quiesce(&app).await;
     let ebay = sims.ebay().listing(&ebay_id).unwrap();
     assert_eq!(ebay.title, "Gibson Les Paul Standard 1959 Burst");
@@ -116,10 +123,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         .as_str()
         .unwrap()
         .to_owned();
-    let ebay_id = listing(&listed, Platform::Ebay)["external_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ebay_id = external_id(&listed, Platform::Ebay);
 
     // A second one turns up: two in stock.
     let edited = app
@@ -220,12 +224,7 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
     quiesce(&app).await;
     app.revise_delay = Duration::from_secs(4);
     app.restart().await;
-    let id = |platform| {
-        listing(&listed, platform)["external_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let id = |platform| external_id(&listed, platform);
 
     for edit in [
         json!({"title": "Gibson ES-335 1964 Cherry"}),
@@ -239,18 +238,7 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
         tokio::time::sleep(Duration::from_millis(600)).await;
     }
     app.add_picture("REV-3", &picture("REV-3", "back")).await;
-    eventually(
-        "every listing shows the last edit",
-        Duration::from_secs(30),
-        || async {
-            let p = product(&app, "REV-3").await;
-            revision_states(&p)
-                .iter()
-                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
-                .then_some(())
-        },
-    )
-    .await;
+    all_up_to_date(&app, "REV-3").await;
     quiesce(&app).await;
 
     let ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
@@ -313,12 +301,7 @@ async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
     app.add_picture("REV-4", &picture("REV-4", "back")).await;
     let listed = list_everywhere(&app, "REV-4").await;
     quiesce(&app).await;
-    let id = |platform| {
-        listing(&listed, platform)["external_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let id = |platform| external_id(&listed, platform);
     let before_ebay = sims
         .ebay()
         .listing(&id(Platform::Ebay))
@@ -340,18 +323,7 @@ async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(reordered.status(), StatusCode::OK);
-    eventually(
-        "every listing shows the new order",
-        Duration::from_secs(30),
-        || async {
-            let p = product(&app, "REV-4").await;
-            revision_states(&p)
-                .iter()
-                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
-                .then_some(())
-        },
-    )
-    .await;
+    all_up_to_date(&app, "REV-4").await;
     quiesce(&app).await;
 
     let ebay = sims.ebay().listing(&id(Platform::Ebay)).unwrap();
@@ -389,25 +361,9 @@ async fn an_edit_undone_within_the_window_sends_nothing(backend: Backend) {
             .await;
         assert_eq!(edited.status(), StatusCode::OK);
     }
-    eventually(
-        "every listing up to date",
-        Duration::from_secs(30),
-        || async {
-            let p = product(&app, "REV-5").await;
-            revision_states(&p)
-                .iter()
-                .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
-                .then_some(())
-        },
-    )
-    .await;
+    all_up_to_date(&app, "REV-5").await;
     quiesce(&app).await;
-    let id = |platform| {
-        listing(&listed, platform)["external_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let id = |platform| external_id(&listed, platform);
     assert_eq!(
         sims.ebay().listing(&id(Platform::Ebay)).unwrap().revisions,
         0
@@ -456,12 +412,7 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
         .await;
     let listed = list_everywhere(&app, "REV-6").await;
     quiesce(&app).await;
-    let id = |platform| {
-        listing(&listed, platform)["external_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let id = |platform| external_id(&listed, platform);
     assert!(sims
         .ebay()
         .set_price(&id(Platform::Ebay), "1399.00".parse().unwrap()));
@@ -547,12 +498,7 @@ async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend
         .await;
     let listed = list_everywhere(&app, "REV-7").await;
     quiesce(&app).await;
-    let id = |platform| {
-        listing(&listed, platform)["external_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let id = |platform| external_id(&listed, platform);
     // A first reconcile finds everything as Riff sent it.
     crate::sync::sync_and_settle(&app).await;
     assert!(open_drift(&app).await.is_empty(), "no drift of its own");
