@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::port::PublishRequest;
+use crate::port::{PublishRequest, RemoteListing};
 
 /// A request's parts, each as a digest (16 hex digits of its SHA-256) but
 /// the short ones.
@@ -166,6 +166,20 @@ impl Changes {
     pub fn pictures(&self) -> bool {
         self.pictures != PictureChange::Same
     }
+
+    /// Whether the platform, as `remote` shows the listing, already has
+    /// these changes of `request`: after an attempt whose answer was lost
+    /// (a timeout, Riff killed before recording it), a revision the
+    /// platform made is not made twice. Only the title, price and stock
+    /// can be told from a listing as platforms report it; any other change
+    /// is sent again.
+    pub fn shown_by(&self, remote: &RemoteListing, request: &PublishRequest) -> bool {
+        let unseen = self.description || self.details || self.pictures() || self.video;
+        !unseen
+            && (!self.title || remote.title.trim() == request.details.title.trim())
+            && (!self.price || remote.price == Some(request.price))
+            && (!self.quantity || remote.quantity == Some(request.quantity))
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +248,38 @@ mod tests {
                 pictures_before: before.pictures.clone(),
                 ..Changes::default()
             }
+        );
+    }
+
+    fn remote(title: &str, price: &str, quantity: u32) -> RemoteListing {
+        RemoteListing {
+            external_id: "110001".into(),
+            sku: Some("GIB-1".into()),
+            title: title.into(),
+            price: Some(Money::parse_price(price, Currency::GBP).unwrap()),
+            quantity: Some(quantity),
+            status: crate::port::RemoteStatus::Live,
+            url: None,
+        }
+    }
+
+    #[test]
+    fn a_revision_the_platform_already_shows_is_told_by_its_title_price_and_stock() {
+        let before = Sent::of(&request());
+        let mut cheaper = request();
+        cheaper.price = Money::parse_price("1399.00", Currency::GBP).unwrap();
+        let changes = Changes::between(Some(&before), &Sent::of(&cheaper));
+        assert!(changes.shown_by(&remote("Gibson ES-335 1964", "1399.00", 1), &cheaper));
+        assert!(
+            !changes.shown_by(&remote("Gibson ES-335 1964", "1499.00", 1), &cheaper),
+            "not there yet"
+        );
+        let mut described = cheaper;
+        described.details.description = Some("Refretted.".into());
+        let unseen = Changes::between(Some(&before), &Sent::of(&described));
+        assert!(
+            !unseen.shown_by(&remote("Gibson ES-335 1964", "1399.00", 1), &described),
+            "a description cannot be told from a listing: sent again"
         );
     }
 

@@ -23,6 +23,7 @@ on_both_backends!(
     an_edit_undone_within_the_window_sends_nothing,
     a_price_changed_on_a_platform_is_settled_either_way,
     a_title_changed_on_a_platform_can_become_the_product_s,
+    a_revision_whose_answer_was_lost_is_not_made_twice,
 );
 
 /// Every listing of `sku` in the API's words: platform → its JSON.
@@ -530,6 +531,32 @@ async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend
     quiesce(&app).await;
     crate::sync::sync_and_settle(&app).await;
     assert!(open_drift(&app).await.is_empty(), "in step again");
+}
+
+/// eBay carries out a price change and its answer is lost on the way (a
+/// gateway timeout; a Riff killed before recording it is the same to
+/// Riff): the retry finds eBay showing the new price and sends nothing.
+async fn a_revision_whose_answer_was_lost_is_not_made_twice(backend: Backend) {
+    let (app, sims) = shop(backend).await;
+    app.create_product(&guitar("REV-8", "Gibson J-45 1952"))
+        .await;
+    let listed = list_everywhere(&app, "REV-8").await;
+    quiesce(&app).await;
+    sims.ebay().lose_next_answer("ReviseFixedPriceItem");
+
+    let edited = app
+        .patch("/api/products/REV-8", &json!({"price": "1399.00"}))
+        .await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    all_up_to_date(&app, "REV-8").await;
+    quiesce(&app).await;
+
+    let ebay = sims
+        .ebay()
+        .listing(&external_id(&listed, Platform::Ebay))
+        .unwrap();
+    assert_eq!(ebay.price.to_string(), "1399.00");
+    assert_eq!(ebay.revisions, 1, "made once, though its answer was lost");
 }
 
 async fn listing_ended(app: &riff_tests::TestApp, sku: &str) {

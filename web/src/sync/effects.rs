@@ -227,7 +227,7 @@ async fn carry_out(
     attempts::begin(&engine.db, &listing.listing_id, kind, attempts_so_far + 1).await?;
     let outcome = match kind {
         Kind::Publish => publish(engine, adapter.as_ref(), &listing, attempts_so_far).await,
-        Kind::Revise => revise(engine, adapter.as_ref(), &listing).await,
+        Kind::Revise => revise(engine, adapter.as_ref(), &listing, attempts_so_far).await,
         Kind::End => {
             let publish_uncertain =
                 known.contains_key(&(listing.listing_id.clone(), Kind::Publish));
@@ -341,6 +341,7 @@ async fn revise(
     engine: &Engine,
     adapter: &dyn Marketplace,
     listing: &IndexedListing,
+    attempts_so_far: u32,
 ) -> Result<Done, PortError> {
     let Some(external_id) = &listing.external_id else {
         return Ok(Done::Later);
@@ -362,6 +363,17 @@ async fn revise(
     // platform shows): no call, and the listing shows this version.
     if changes.is_empty() {
         return Ok(confirmed);
+    }
+    // An earlier attempt may have reached the platform, its answer lost
+    // (a timeout, or Riff killed before recording it): what the platform
+    // shows is read first, and a revision it already has is not made
+    // twice.
+    if attempts_so_far > 0 {
+        if let Ok(remote) = adapter.get(external_id).await {
+            if changes.shown_by(&remote, &shown.request) {
+                return Ok(confirmed);
+            }
+        }
     }
     match adapter.revise(external_id, &shown.request, &changes).await {
         Ok(()) => Ok(confirmed),

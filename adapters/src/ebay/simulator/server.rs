@@ -108,6 +108,8 @@ struct Inner {
     webhook: Option<WebhookTarget>,
     /// Pictures uploaded through the Media API, in order.
     images: Vec<HostedImage>,
+    /// The call whose next request is carried out and its answer lost.
+    lose_answer_of: Option<String>,
 }
 
 impl Inner {
@@ -148,6 +150,7 @@ impl EbaySimulator {
                 end_requests: HashMap::new(),
                 webhook: None,
                 images: Vec::new(),
+                lose_answer_of: None,
             })),
         }
     }
@@ -323,6 +326,13 @@ impl EbaySimulator {
         }
     }
 
+    /// Carries out the next request of `call` (`ReviseFixedPriceItem`, say)
+    /// and loses its answer, as a gateway that times out after eBay acted
+    /// does: the caller cannot tell whether it happened.
+    pub fn lose_next_answer(&self, call: &str) {
+        self.lock().lose_answer_of = Some(call.to_owned());
+    }
+
     /// Changes a listing's title as the seller would on eBay's site;
     /// `false` for an unknown item.
     pub fn set_title(&self, item_id: &str, title: &str) -> bool {
@@ -415,7 +425,16 @@ async fn trading(
         Some(Fault::ExpiredToken) => inner.expire_token(),
         None => {}
     }
-    match answer(&mut inner.state, &call, &headers, &body) {
+    let answered = answer(&mut inner.state, &call, &headers, &body);
+    if inner.lose_answer_of.as_deref() == Some(call.as_str()) {
+        inner.lose_answer_of = None;
+        return (
+            StatusCode::GATEWAY_TIMEOUT,
+            "<html><body>504 Gateway Time-out</body></html>",
+        )
+            .into_response();
+    }
+    match answered {
         Ok(xml) => xml_response(xml),
         Err(error) => failure(&call, *error),
     }
