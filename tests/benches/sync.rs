@@ -14,8 +14,8 @@
 //! `webhooks` implies `sales`), `reconcile`, `edits` (edit → every listing
 //! showing it, on a shop of `SYNC_BENCH_SHOP` products listed on all four
 //! simulators — default 1000 — with `SYNC_BENCH_EDITS` edits, default 40,
-//! at each platform's typical latency, for a revise delay of 0 and of its
-//! default). `SYNC_BENCH_LATENCY=1` has the simulators answer after their
+//! one every `SYNC_BENCH_EDIT_EVERY_MS`, default 250, at each platform's
+//! typical latency, for a revise delay of 0 and of its default). `SYNC_BENCH_LATENCY=1` has the simulators answer after their
 //! platform's typical time during the sales too. Environment:
 //! `SYNC_BENCH_SALES` (default 200), `SYNC_BENCH_STORE` (more products in the Shopify store,
 //! adopted before the sales, default 0), `SYNC_BENCH_LISTINGS` (per
@@ -715,11 +715,13 @@ fn prices_on_sims(sims: &Simulators, p: &Value) -> Vec<Option<Decimal>> {
 /// Edit → every listing showing it: a shop of `SYNC_BENCH_SHOP` products
 /// on all four simulators, which then answer at their platform's typical
 /// latency (and Shopify's cost bucket at its usual size); for each revise
-/// delay, `SYNC_BENCH_EDITS` price edits, one every 250 ms, each timed
-/// until all four simulators show the new price.
+/// delay, `SYNC_BENCH_EDITS` price edits, one every
+/// `SYNC_BENCH_EDIT_EVERY_MS`, each timed until all four simulators show
+/// the new price.
 async fn edits_bench(backend: Backend) {
     let shop_size = env("SYNC_BENCH_SHOP", 1000) as usize;
     let edits = env("SYNC_BENCH_EDITS", 40) as usize;
+    let every = Duration::from_millis(env("SYNC_BENCH_EDIT_EVERY_MS", 250));
     let (mut app, sims) = shop(backend).await;
     let skus: Vec<String> = (0..shop_size).map(|i| format!("EDIT-{i:05}")).collect();
     // Setting the shop up is not what is measured: Shopify's bucket is
@@ -781,7 +783,7 @@ async fn edits_bench(backend: Backend) {
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
             }));
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            tokio::time::sleep(every).await;
         }
         let mut per_platform = vec![Vec::new(); 4];
         let mut everywhere = Vec::new();
@@ -793,8 +795,9 @@ async fn edits_bench(backend: Backend) {
             everywhere.push(shown_at.into_iter().fold(0.0, f64::max));
         }
         println!(
-            "- revise delay {} s, {edits} price edits one every 250 ms (seconds from the edit):\n\n| shown on | p50 | p99 | max |\n| --- | --- | --- | --- |",
-            delay.as_secs()
+            "- revise delay {} s, {edits} price edits one every {} ms (seconds from the edit):\n\n| shown on | p50 | p99 | max |\n| --- | --- | --- | --- |",
+            delay.as_secs(),
+            every.as_millis()
         );
         let rows = Platform::ALL
             .iter()

@@ -152,6 +152,9 @@ impl Shop {
             ("DATABASE_URL", Some(self.database.url.clone())),
             ("RIFF_API_TOKEN", Some(TOKEN.to_owned())),
             ("RIFF_SYNC_TIMES", Some(String::new())),
+            // An edit is sent at once, so that a test can kill Riff while
+            // the platform answers it.
+            ("RIFF_REVISE_DELAY", Some("0".to_owned())),
             (
                 "RUST_LOG",
                 Some("warn,riff=info,riff_web=info,riff_projections=info".to_owned()),
@@ -346,6 +349,16 @@ impl Riff {
             .send()
             .await
             .unwrap_or_else(|e| panic!("POST {path}: {e}; see {}", self.log.display()))
+    }
+
+    async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("PATCH {path}: {e}; see {}", self.log.display()))
     }
 
     async fn get(&self, path: &str) -> Value {
@@ -836,4 +849,85 @@ async fn two_riffs_on_one_database_end_each_listing_once_and_the_survivor_takes_
         }
     }
     b.kill();
+}
+
+/// Issue 23: Riff killed after eBay made a revision and before Riff heard
+/// so. Started again, it finds the revision already shown on eBay and does
+/// not make it a second time; every platform shows the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn riff_killed_between_a_revision_and_its_answer_does_not_revise_twice() {
+    let mut shop = Shop::new().await;
+    let port = free_port();
+    let riff = shop.start(port).await;
+    let sku = "KILLED-MID-REVISION".to_owned();
+    riff.create_product(&sku).await;
+    for platform in Platform::ALL {
+        riff.list_on(&sku, platform).await;
+    }
+    let live = riff.wait_until_live(std::slice::from_ref(&sku)).await;
+    let item_id = listing(&live[0], Platform::Ebay)["external_id"]
+        .as_str()
+        .expect("a live listing has an id")
+        .to_owned();
+    let ebay = shop.sims.ebay().clone();
+    ebay.hold_next_answer("ReviseFixedPriceItem");
+
+    let title = "Fender Stratocaster 1962, refret";
+    let edited = riff
+        .patch(
+            &format!("/api/products/{sku}"),
+            &json!({"title": title, "price": "1399.00"}),
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ebay.listing(&item_id).is_none_or(|l| l.revisions == 0) {
+        assert!(
+            Instant::now() < deadline,
+            "eBay never received the revision; see {}",
+            riff.log.display()
+        );
+        sleep(Duration::from_millis(20)).await;
+    }
+    riff.kill();
+
+    let riff = shop.start(port).await;
+    let product = riff.up_to_date(&sku).await;
+    let listed = ebay.listing(&item_id).expect("the eBay listing");
+    assert_eq!(listed.title, title);
+    assert_eq!(listed.price.to_string(), "1399.00");
+    assert_eq!(
+        listed.revisions, 1,
+        "eBay was sent the revision once, though Riff was killed before it heard the answer"
+    );
+    for platform in Platform::ALL {
+        assert_eq!(
+            listing(&product, platform)["shown_version"],
+            product["version"],
+            "{platform} shows the edit: {product}"
+        );
+    }
+    riff.kill();
+}
+
+impl Riff {
+    /// The product, once every live listing of it shows its latest version.
+    async fn up_to_date(&self, sku: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let product = self.product(sku).await;
+            if listings(&product)
+                .iter()
+                .all(|l| l["revision"] == "up_to_date")
+            {
+                return product;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not every listing of {sku} came up to date: {product}; see {}",
+                self.log.display()
+            );
+            sleep(Duration::from_millis(50)).await;
+        }
+    }
 }

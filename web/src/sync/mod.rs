@@ -22,6 +22,7 @@ mod attempts;
 pub mod command;
 pub mod effects;
 pub mod leader;
+mod look;
 pub mod reconcile;
 pub(crate) mod request;
 pub mod sagas;
@@ -54,6 +55,8 @@ pub struct SyncRequest {
     /// `None`: every configured platform.
     pub platform: Option<Platform>,
     pub trigger: Trigger,
+    /// The listings on `platform` a webhook named, for a targeted look.
+    pub named: Vec<String>,
 }
 
 /// The shop's settings the engine decides with.
@@ -162,12 +165,23 @@ impl Engine {
     /// Asks the leader's reconcile loop for a run (the schedule and the
     /// webhook saga, which run only on the leader, ask here).
     pub fn request_sync(&self, platform: Option<Platform>, trigger: Trigger) {
+        self.send_request(platform, trigger, Vec::new());
+    }
+
+    /// Asks for a targeted look at `platform`, for a webhook that named
+    /// these listings there (none, when it names none Riff can read).
+    pub fn request_look(&self, platform: Platform, named: Vec<String>) {
+        self.send_request(Some(platform), Trigger::Webhook, named);
+    }
+
+    fn send_request(&self, platform: Option<Platform>, trigger: Trigger, named: Vec<String>) {
         // The receiver lives as long as the engine; a send cannot fail
         // while anyone can call this.
         let _ = self.requests.send(SyncRequest {
             run_id: Uuid::new_v4(),
             platform,
             trigger,
+            named,
         });
     }
 
@@ -258,7 +272,9 @@ impl Engine {
     /// Makes one run the loop decided on; a failure is logged, and the
     /// next run starts afresh.
     async fn reconcile(&self, run: Run) {
-        if let Err(error) = reconcile::run(self, run.run_id, run.trigger, &run.platforms).await {
+        let outcome =
+            reconcile::run_naming(self, run.run_id, run.trigger, &run.platforms, &run.named).await;
+        if let Err(error) = outcome {
             tracing::error!(%error, run_id = %run.run_id, "the sync run failed");
         }
     }
@@ -322,6 +338,8 @@ struct Run {
     run_id: Uuid,
     trigger: Trigger,
     platforms: Vec<Platform>,
+    /// What the webhooks named, on the platforms of a targeted look.
+    named: look::Named,
 }
 
 /// The runs that answer every waiting request: first one scan of every
@@ -343,11 +361,24 @@ fn batch(waiting: &[SyncRequest], chosen: impl Fn(Option<Platform>) -> Vec<Platf
         platforms.sort();
         platforms.dedup();
         platforms.retain(|p| !runs.iter().any(|run| run.platforms.contains(p)));
+        let mut named = look::Named::new();
+        for request in &group {
+            if let Some(platform) = request.platform.filter(|p| platforms.contains(p)) {
+                let ids = named.entry(platform).or_default();
+                for id in &request.named {
+                    if !ids.contains(id) {
+                        ids.push(id.clone());
+                    }
+                }
+            }
+        }
+        named.retain(|_, ids| !ids.is_empty());
         if !platforms.is_empty() {
             runs.push(Run {
                 run_id: first.run_id,
                 trigger: first.trigger,
                 platforms,
+                named,
             });
         }
     }
@@ -393,6 +424,7 @@ mod tests {
             run_id: Uuid::from_u128(n),
             platform,
             trigger,
+            named: Vec::new(),
         }
     }
 
@@ -413,7 +445,40 @@ mod tests {
                 run_id: Uuid::from_u128(1),
                 trigger: Trigger::Webhook,
                 platforms: vec![Platform::Ebay, Platform::Shopify],
+                named: look::Named::new(),
             }]
+        );
+    }
+
+    #[test]
+    fn the_listings_a_burst_of_webhooks_names_are_looked_at_once_each() {
+        let named = |n, ids: &[&str]| SyncRequest {
+            named: ids.iter().map(|id| (*id).to_owned()).collect(),
+            ..request(n, Some(Platform::Ebay), Trigger::Webhook)
+        };
+        let waiting = [
+            named(1, &["110551"]),
+            request(2, Some(Platform::Reverb), Trigger::Webhook),
+            named(3, &["110552", "110551"]),
+            request(4, Some(Platform::Ebay), Trigger::Schedule),
+            named(5, &["110553"]),
+        ];
+        let runs = batch(&waiting[..3], all);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(
+            runs[0].named,
+            look::Named::from([(Platform::Ebay, vec!["110551".into(), "110552".into()])])
+        );
+        // A scan of eBay waiting too reads all of eBay: nothing to name.
+        let runs = batch(&waiting, all);
+        assert_eq!(
+            runs.iter()
+                .map(|r| (r.trigger, r.named.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (Trigger::Schedule, look::Named::new()),
+                (Trigger::Webhook, look::Named::new())
+            ]
         );
     }
 
@@ -431,11 +496,13 @@ mod tests {
                     run_id: Uuid::from_u128(3),
                     trigger: Trigger::Schedule,
                     platforms: vec![Platform::Shopify],
+                    named: look::Named::new(),
                 },
                 Run {
                     run_id: Uuid::from_u128(1),
                     trigger: Trigger::Webhook,
                     platforms: vec![Platform::Reverb],
+                    named: look::Named::new(),
                 },
             ]
         );
@@ -449,6 +516,7 @@ mod tests {
                 run_id: Uuid::from_u128(2),
                 trigger: Trigger::Schedule,
                 platforms: Platform::ALL.to_vec(),
+                named: look::Named::new(),
             }]
         );
     }

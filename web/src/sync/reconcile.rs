@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration as Days, Utc};
 use riff_domain::listing::{EndedBy, ExternalSnapshot};
-use riff_domain::policy::{diff, to_look_up, Change, KnownListing};
-use riff_domain::port::{Coverage, Marketplace, PortError, RemoteListing, Sales, Scan};
+use riff_domain::policy::{diff, Change};
+use riff_domain::port::{PortError, RemoteListing, Scan};
 use riff_domain::sync_run::{PlatformReport, Trigger};
 use riff_domain::value::Platform;
 use riff_domain::{ListingCommand, ListingError, ListingStatus, Source, SyncRunCommand};
@@ -26,6 +26,7 @@ use riff_projections::view::{listing_index, sync_runs};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::look::{self, Named};
 use super::{Engine, SyncError};
 use crate::ledger::LedgerError;
 
@@ -79,6 +80,21 @@ pub async fn run(
     run_id: Uuid,
     trigger: Trigger,
     platforms: &[Platform],
+) -> Result<RunSummary, SyncError> {
+    run_naming(engine, run_id, trigger, platforms, &Named::new()).await
+}
+
+/// [`run`], reading the listings in `named` early when the run is a
+/// targeted look.
+///
+/// # Errors
+/// As [`run`].
+pub(crate) async fn run_naming(
+    engine: &Engine,
+    run_id: Uuid,
+    trigger: Trigger,
+    platforms: &[Platform],
+    named: &Named,
 ) -> Result<RunSummary, SyncError> {
     let look = Look::for_trigger(trigger);
     let _one_at_a_time = match look {
@@ -137,11 +153,14 @@ pub async fn run(
     let scans = futures::future::join_all(order.iter().map(|platform| {
         let since = sales_since(last_success.get(platform.as_str()).cloned().flatten());
         let known = known_before.get(platform).map_or(&[][..], Vec::as_slice);
+        let named = named.get(platform).map_or(&[][..], Vec::as_slice);
         async move {
             let result = match engine.platforms.get(platform) {
                 Some(adapter) => match look {
                     Look::Everything => adapter.scan(since).await,
-                    Look::Sales => sales_and_their_listings(adapter.as_ref(), since, known).await,
+                    Look::Sales => {
+                        look::sales_and_listings(adapter.as_ref(), since, known, named).await
+                    }
                 }
                 .map_err(|e| describe(*platform, &e)),
                 None => Err(format!(
@@ -332,38 +351,6 @@ async fn apply(
         }
     }
     Ok(report)
-}
-
-/// A targeted look at one platform: its sales since `since`, and each
-/// listing with a sale Riff has not recorded, read one by one. All or
-/// nothing, like a scan.
-async fn sales_and_their_listings(
-    adapter: &dyn Marketplace,
-    since: DateTime<Utc>,
-    known: &[KnownListing],
-) -> Result<Scan, PortError> {
-    let Sales {
-        sales,
-        mut requests,
-    } = adapter.sales(since).await?;
-    let mut listings = Vec::new();
-    for external_id in to_look_up(&sales, known) {
-        // One per look-up; a `get` does not report its retries.
-        requests += 1;
-        match adapter.get(&external_id).await {
-            Ok(listing) => listings.push(listing),
-            // Deleted on the platform after it sold: the sale stands, and
-            // with no listing left it took the last unit.
-            Err(PortError::NotFound) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    Ok(Scan {
-        listings,
-        sales,
-        requests,
-        coverage: Coverage::Partial,
-    })
 }
 
 /// A listing found on a platform, as its detection records it.

@@ -27,8 +27,7 @@ use riff_domain::policy::{
 };
 use riff_domain::product::ProductSource;
 use riff_domain::settings::SettingsEvent;
-use riff_domain::sync_run::Trigger;
-use riff_domain::value::{ProductDetails, ProductDetailsInput, SaleChannel, Sku};
+use riff_domain::value::{Platform, ProductDetails, ProductDetailsInput, SaleChannel, Sku};
 use riff_domain::{
     Listing, ListingCommand, ListingError, ListingEvent, ListingStatus, ProductCommand,
     ProductError, ProductEvent, ProductStatus, Source,
@@ -237,14 +236,25 @@ async fn react(engine: &Engine, envelope: &Envelope, round: &mut Round) -> Resul
         }
         RecordedEvent::Delivery(riff_domain::delivery::DeliveryEvent::WebhookReceived {
             platform,
+            body,
             ..
         }) => {
-            engine.request_sync(Some(*platform), Trigger::Webhook);
+            engine.request_look(*platform, named_in(*platform, body));
             return Ok(false);
         }
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// The listings a delivery names, where reading them early saves a sale
+/// a round trip: eBay's notification names its items, and a look at eBay
+/// otherwise reads the orders (GetOrders) before the item (GetItem).
+fn named_in(platform: Platform, body: &str) -> Vec<String> {
+    match platform {
+        Platform::Ebay => riff_adapters::ebay::webhook::named_items(body.as_bytes()),
+        Platform::Reverb | Platform::Shopify | Platform::Vr => Vec::new(),
+    }
 }
 
 fn listing_uuid(id: &str) -> Uuid {

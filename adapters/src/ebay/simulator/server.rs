@@ -108,8 +108,9 @@ struct Inner {
     webhook: Option<WebhookTarget>,
     /// Pictures uploaded through the Media API, in order.
     images: Vec<HostedImage>,
-    /// The call whose next request is carried out and its answer lost.
-    lose_answer_of: Option<String>,
+    /// The call whose next request is carried out and its answer lost or
+    /// held.
+    lose_answer_of: Option<(String, Loss)>,
 }
 
 impl Inner {
@@ -330,7 +331,13 @@ impl EbaySimulator {
     /// and loses its answer, as a gateway that times out after eBay acted
     /// does: the caller cannot tell whether it happened.
     pub fn lose_next_answer(&self, call: &str) {
-        self.lock().lose_answer_of = Some(call.to_owned());
+        self.lock().lose_answer_of = Some((call.to_owned(), Loss::TimedOut));
+    }
+
+    /// Carries out the next request of `call` and holds its answer for
+    /// [`HELD_FOR`]: a caller killed meanwhile never learns it happened.
+    pub fn hold_next_answer(&self, call: &str) {
+        self.lock().lose_answer_of = Some((call.to_owned(), Loss::Held));
     }
 
     /// Changes a listing's title as the seller would on eBay's site;
@@ -392,7 +399,28 @@ async fn trading(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let call = header(&headers, "X-EBAY-API-CALL-NAME").unwrap_or_default();
+    match carry_out(&simulator, &headers, &body) {
+        (response, Some(Loss::Held)) => {
+            tokio::time::sleep(HELD_FOR).await;
+            response
+        }
+        (_, Some(Loss::TimedOut)) => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "<html><body>504 Gateway Time-out</body></html>",
+        )
+            .into_response(),
+        (response, None) => response,
+    }
+}
+
+/// Runs one Trading request under the simulator's lock: its answer, and
+/// what a test asked to become of it.
+fn carry_out(
+    simulator: &EbaySimulator,
+    headers: &HeaderMap,
+    body: &str,
+) -> (Response, Option<Loss>) {
+    let call = header(headers, "X-EBAY-API-CALL-NAME").unwrap_or_default();
     let mut inner = simulator.lock();
     inner.requests += 1;
     if ["Add", "Revise", "Relist", "End"]
@@ -402,43 +430,55 @@ async fn trading(
         inner.write_requests += 1;
     }
     if call == "EndFixedPriceItem" {
-        if let Ok(request) = wire::from_xml::<EndFixedPriceItemRequest>(&body) {
+        if let Ok(request) = wire::from_xml::<EndFixedPriceItemRequest>(body) {
             *inner.end_requests.entry(request.item_id).or_default() += 1;
         }
     }
     match inner.due_fault() {
         Some(Fault::RateLimited { retry_after_secs }) => {
-            return (
+            let response = (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(RETRY_AFTER, retry_after_secs.to_string())],
                 "",
-            )
-                .into_response();
+            );
+            return (response.into_response(), None);
         }
         Some(Fault::ServerError) => {
-            return (
+            let response = (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "<html><body>500 Internal Server Error</body></html>",
-            )
-                .into_response();
+            );
+            return (response.into_response(), None);
         }
         Some(Fault::ExpiredToken) => inner.expire_token(),
         None => {}
     }
-    let answered = answer(&mut inner.state, &call, &headers, &body);
-    if inner.lose_answer_of.as_deref() == Some(call.as_str()) {
-        inner.lose_answer_of = None;
-        return (
-            StatusCode::GATEWAY_TIMEOUT,
-            "<html><body>504 Gateway Time-out</body></html>",
-        )
-            .into_response();
-    }
-    match answered {
+    let answered = answer(&mut inner.state, &call, headers, body);
+    let loss = match inner.lose_answer_of.take() {
+        Some((lost, loss)) if lost == call => Some(loss),
+        other => {
+            inner.lose_answer_of = other;
+            None
+        }
+    };
+    let response = match answered {
         Ok(xml) => xml_response(xml),
         Err(error) => failure(&call, *error),
-    }
+    };
+    (response, loss)
 }
+
+/// What becomes of an answer a test asked to lose.
+#[derive(Debug, Clone, Copy)]
+enum Loss {
+    /// A gateway's 504 in its place.
+    TimedOut,
+    /// Sent only after [`HELD_FOR`].
+    Held,
+}
+
+/// Longer than any test waits, shorter than a hung test's patience.
+const HELD_FOR: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Checks the headers and the token, then runs the call.
 fn answer(
