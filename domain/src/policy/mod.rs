@@ -4,6 +4,7 @@
 mod import;
 mod priority;
 mod reconcile;
+mod record;
 mod retry;
 mod revise;
 mod saga;
@@ -15,6 +16,7 @@ pub use import::{
 };
 pub use priority::PlatformPriority;
 pub use reconcile::{detected_listing_id, diff, to_look_up, Change, KnownListing};
+pub use record::{command_for, tally, Believed};
 pub use retry::{RetryDecision, RetryPolicy};
 pub use revise::{revision, revision_due, Edit, ShownNow};
 pub use saga::{listings_to_end, SiblingListing};

@@ -8,7 +8,28 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use riff_domain::policy::{to_look_up, KnownListing};
 use riff_domain::port::{Coverage, Marketplace, PortError, RemoteListing, Sales, Scan};
+use riff_domain::sync_run::Trigger;
 use riff_domain::value::Platform;
+
+/// What a run reads from each platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Look {
+    /// Every live listing and the recent sales: [`Marketplace::scan`].
+    Everything,
+    /// The recent sales and the listings they name, one by one: a targeted
+    /// reconcile, for a webhook that says something sold.
+    Sales,
+}
+
+impl Look {
+    /// A webhook's run is targeted; every other run scans.
+    pub(crate) fn for_trigger(trigger: Trigger) -> Self {
+        match trigger {
+            Trigger::Webhook => Self::Sales,
+            Trigger::Schedule | Trigger::Manual | Trigger::Cli => Self::Everything,
+        }
+    }
+}
 
 /// Listings webhooks named, by platform: a look reads them at once,
 /// beside the platform's sales, instead of after them.

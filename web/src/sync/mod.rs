@@ -21,12 +21,16 @@
 mod attempts;
 pub mod command;
 pub mod effects;
+mod error;
 pub mod leader;
 mod look;
 pub mod reconcile;
 pub(crate) mod request;
+mod runs;
 pub mod sagas;
 pub mod schedule;
+mod shop;
+mod stop;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -38,7 +42,7 @@ use riff_domain::port::Marketplace;
 use riff_domain::sync_run::Trigger;
 use riff_domain::value::{Currency, Platform};
 use riff_domain::{EventMetadata, Source};
-use riff_projections::{Db, ProjectionError, Projector};
+use riff_projections::{Db, Projector};
 use tokio::sync::{mpsc, Mutex};
 use uuid::Uuid;
 
@@ -46,57 +50,12 @@ use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 
 pub use effects::EffectCounts;
+pub use error::SyncError;
 pub use reconcile::RunSummary;
-
-/// A reconcile someone asked for: by the API, a webhook or the schedule.
-#[derive(Debug, Clone)]
-pub struct SyncRequest {
-    pub run_id: Uuid,
-    /// `None`: every configured platform.
-    pub platform: Option<Platform>,
-    pub trigger: Trigger,
-    /// The listings on `platform` a webhook named, for a targeted look.
-    pub named: Vec<String>,
-}
-
-/// The shop's settings the engine decides with.
-pub struct Shop {
-    pub priority: PlatformPriority,
-    pub currency: Currency,
-    /// Where marketplaces fetch Riff's images from (`RIFF_PUBLIC_URL`).
-    pub public_url: String,
-    /// What the shop has set once for every listing, for readiness.
-    pub terms: ShopTerms,
-    /// How long edits gather before a listing is revised
-    /// (`RIFF_REVISE_DELAY`).
-    pub revise_delay: Duration,
-}
-
-impl From<&crate::config::Config> for Shop {
-    fn from(config: &crate::config::Config) -> Self {
-        let m = &config.marketplaces;
-        let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        Self {
-            priority: config.platform_priority.clone(),
-            currency: config.currency,
-            public_url: config.public_url(),
-            revise_delay: config.revise_delay,
-            terms: ShopTerms {
-                ebay_location: set(&m.ebay_location) || set(&m.ebay_postal_code),
-                ebay_policies: [
-                    set(&m.ebay_shipping_profile_id),
-                    set(&m.ebay_return_profile_id),
-                    set(&m.ebay_payment_profile_id),
-                ],
-                reverb_shipping: set(&m.reverb_shipping_profile_id),
-                public_https: config
-                    .public_url
-                    .as_deref()
-                    .is_some_and(crate::public_net::reachable_https),
-            },
-        }
-    }
-}
+pub use runs::SyncRequest;
+use runs::{batch, Run};
+pub use shop::Shop;
+pub(crate) use stop::{stopped, stopping};
 
 /// What the loops share.
 pub struct Engine {
@@ -251,7 +210,7 @@ impl Engine {
                         waiting.push(more);
                     }
                     for run in batch(&waiting, |platform| self.chosen(platform)) {
-                        if reconcile::Look::for_trigger(run.trigger) == reconcile::Look::Everything {
+                        if look::Look::for_trigger(run.trigger) == look::Look::Everything {
                             let engine = self.clone();
                             scans.spawn(async move { engine.reconcile(run).await });
                         } else {
@@ -329,195 +288,5 @@ impl Engine {
             correlation_id,
             causation_id: cause,
         }
-    }
-}
-
-/// One reconcile run to make.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Run {
-    run_id: Uuid,
-    trigger: Trigger,
-    platforms: Vec<Platform>,
-    /// What the webhooks named, on the platforms of a targeted look.
-    named: look::Named,
-}
-
-/// The runs that answer every waiting request: first one scan of every
-/// platform any request wants scanned, then one targeted look
-/// ([`reconcile::Look::Sales`]) at the platforms only webhooks asked
-/// about — a scan reads the sales too. Each run takes the id and trigger of
-/// its first request; `chosen` says which platforms a request covers.
-fn batch(waiting: &[SyncRequest], chosen: impl Fn(Option<Platform>) -> Vec<Platform>) -> Vec<Run> {
-    let mut runs: Vec<Run> = Vec::new();
-    for look in [reconcile::Look::Everything, reconcile::Look::Sales] {
-        let group: Vec<_> = waiting
-            .iter()
-            .filter(|r| reconcile::Look::for_trigger(r.trigger) == look)
-            .collect();
-        let Some(first) = group.first() else {
-            continue;
-        };
-        let mut platforms: Vec<Platform> = group.iter().flat_map(|r| chosen(r.platform)).collect();
-        platforms.sort();
-        platforms.dedup();
-        platforms.retain(|p| !runs.iter().any(|run| run.platforms.contains(p)));
-        let mut named = look::Named::new();
-        for request in &group {
-            if let Some(platform) = request.platform.filter(|p| platforms.contains(p)) {
-                let ids = named.entry(platform).or_default();
-                for id in &request.named {
-                    if !ids.contains(id) {
-                        ids.push(id.clone());
-                    }
-                }
-            }
-        }
-        named.retain(|_, ids| !ids.is_empty());
-        if !platforms.is_empty() {
-            runs.push(Run {
-                run_id: first.run_id,
-                trigger: first.trigger,
-                platforms,
-                named,
-            });
-        }
-    }
-    runs
-}
-
-/// Completes once `stop` says to stop (or its sender is gone).
-pub(crate) async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
-}
-
-/// Whether a stop has been asked for (or its sender is gone), for a loop
-/// about to go round again without waiting.
-pub(crate) fn stopping(stop: &tokio::sync::watch::Receiver<bool>) -> bool {
-    *stop.borrow() || stop.has_changed().is_err()
-}
-
-/// Why the engine could not go on. Marketplace failures are not here: they
-/// are outcomes, recorded in the log and in the run's report.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Database(#[from] ProjectionError),
-    #[error("the event store failed: {0}")]
-    Store(String),
-    /// What the owner asked for cannot be done; the message says why.
-    #[error("{0}")]
-    Refused(String),
-}
-
-impl<E: std::error::Error> From<crate::ledger::LedgerError<E>> for SyncError {
-    fn from(error: crate::ledger::LedgerError<E>) -> Self {
-        Self::Store(error.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn request(n: u128, platform: Option<Platform>, trigger: Trigger) -> SyncRequest {
-        SyncRequest {
-            run_id: Uuid::from_u128(n),
-            platform,
-            trigger,
-            named: Vec::new(),
-        }
-    }
-
-    fn all(platform: Option<Platform>) -> Vec<Platform> {
-        platform.map_or_else(|| Platform::ALL.to_vec(), |p| vec![p])
-    }
-
-    #[test]
-    fn a_burst_of_webhooks_is_one_targeted_look_at_their_platforms() {
-        let waiting = [
-            request(1, Some(Platform::Shopify), Trigger::Webhook),
-            request(2, Some(Platform::Ebay), Trigger::Webhook),
-            request(3, Some(Platform::Shopify), Trigger::Webhook),
-        ];
-        assert_eq!(
-            batch(&waiting, all),
-            vec![Run {
-                run_id: Uuid::from_u128(1),
-                trigger: Trigger::Webhook,
-                platforms: vec![Platform::Ebay, Platform::Shopify],
-                named: look::Named::new(),
-            }]
-        );
-    }
-
-    #[test]
-    fn the_listings_a_burst_of_webhooks_names_are_looked_at_once_each() {
-        let named = |n, ids: &[&str]| SyncRequest {
-            named: ids.iter().map(|id| (*id).to_owned()).collect(),
-            ..request(n, Some(Platform::Ebay), Trigger::Webhook)
-        };
-        let waiting = [
-            named(1, &["110551"]),
-            request(2, Some(Platform::Reverb), Trigger::Webhook),
-            named(3, &["110552", "110551"]),
-            request(4, Some(Platform::Ebay), Trigger::Schedule),
-            named(5, &["110553"]),
-        ];
-        let runs = batch(&waiting[..3], all);
-        assert_eq!(runs.len(), 1);
-        assert_eq!(
-            runs[0].named,
-            look::Named::from([(Platform::Ebay, vec!["110551".into(), "110552".into()])])
-        );
-        // A scan of eBay waiting too reads all of eBay: nothing to name.
-        let runs = batch(&waiting, all);
-        assert_eq!(
-            runs.iter()
-                .map(|r| (r.trigger, r.named.clone()))
-                .collect::<Vec<_>>(),
-            [
-                (Trigger::Schedule, look::Named::new()),
-                (Trigger::Webhook, look::Named::new())
-            ]
-        );
-    }
-
-    #[test]
-    fn a_scan_waiting_behind_a_webhook_is_still_a_scan_and_covers_its_sales() {
-        let waiting = [
-            request(1, Some(Platform::Shopify), Trigger::Webhook),
-            request(2, Some(Platform::Reverb), Trigger::Webhook),
-            request(3, Some(Platform::Shopify), Trigger::Schedule),
-        ];
-        assert_eq!(
-            batch(&waiting, all),
-            vec![
-                Run {
-                    run_id: Uuid::from_u128(3),
-                    trigger: Trigger::Schedule,
-                    platforms: vec![Platform::Shopify],
-                    named: look::Named::new(),
-                },
-                Run {
-                    run_id: Uuid::from_u128(1),
-                    trigger: Trigger::Webhook,
-                    platforms: vec![Platform::Reverb],
-                    named: look::Named::new(),
-                },
-            ]
-        );
-        let everything = [
-            request(1, Some(Platform::Shopify), Trigger::Webhook),
-            request(2, None, Trigger::Schedule),
-        ];
-        assert_eq!(
-            batch(&everything, all),
-            vec![Run {
-                run_id: Uuid::from_u128(2),
-                trigger: Trigger::Schedule,
-                platforms: Platform::ALL.to_vec(),
-                named: look::Named::new(),
-            }]
-        );
     }
 }

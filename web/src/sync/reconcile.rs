@@ -16,17 +16,16 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration as Days, Utc};
-use riff_domain::listing::{EndedBy, ExternalSnapshot};
-use riff_domain::policy::{diff, Change};
-use riff_domain::port::{PortError, RemoteListing, Scan};
+use riff_domain::policy::{self, diff, Believed, KnownListing};
+use riff_domain::port::{PortError, Scan};
 use riff_domain::sync_run::{PlatformReport, Trigger};
 use riff_domain::value::Platform;
-use riff_domain::{ListingCommand, ListingError, ListingStatus, Source, SyncRunCommand};
+use riff_domain::{ListingError, ListingStatus, Source, SyncRunCommand};
 use riff_projections::view::{listing_index, sync_runs};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::look::{self, Named};
+use super::look::{self, Look, Named};
 use super::{Engine, SyncError};
 use crate::ledger::LedgerError;
 
@@ -35,26 +34,6 @@ const FIRST_SALES_WINDOW_DAYS: i64 = 30;
 /// Later scans read sales from the last successful one, with this margin
 /// for sales the platform reports late.
 const SALES_OVERLAP_DAYS: i64 = 2;
-
-/// What a run reads from each platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Look {
-    /// Every live listing and the recent sales: [`Marketplace::scan`].
-    Everything,
-    /// The recent sales and the listings they name, one by one: a targeted
-    /// reconcile, for a webhook that says something sold.
-    Sales,
-}
-
-impl Look {
-    /// A webhook's run is targeted; every other run scans.
-    pub fn for_trigger(trigger: Trigger) -> Self {
-        match trigger {
-            Trigger::Webhook => Self::Sales,
-            Trigger::Schedule | Trigger::Manual | Trigger::Cli => Self::Everything,
-        }
-    }
-}
 
 /// What a run found, per platform.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -110,49 +89,110 @@ pub(crate) async fn run_naming(
         .filter(|p| platforms.contains(p))
         .collect();
     order.dedup();
-    engine
-        .ledger
-        .sync_run(
-            run_id,
-            SyncRunCommand::Start {
-                trigger,
-                platforms: order.clone(),
-                started_at: Utc::now(),
+    let start = SyncRunCommand::Start {
+        trigger,
+        platforms: order.clone(),
+        started_at: Utc::now(),
+    };
+    engine.ledger.sync_run(run_id, start, &meta).await?;
+    let before = Before::read(engine, &order, look).await?;
+    let scans = read(engine, &order, look, &before, named).await;
+    let mut summary = RunSummary {
+        run_id,
+        platforms: BTreeMap::new(),
+    };
+    for (platform, scan) in scans {
+        let report = match scan {
+            Ok(scan) => {
+                engine.metrics.requests(platform, scan.requests);
+                record(engine, platform, &scan, &before.up, &meta).await?
+            }
+            Err(error) => PlatformReport {
+                errors: vec![error],
+                ..PlatformReport::default()
             },
-            &meta,
-        )
-        .await?;
-    let last_success: BTreeMap<String, Option<String>> = sync_runs::platforms(&engine.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.platform, p.last_success_at))
-        .collect();
-    // What Riff believed was up on the platforms before the scans looked.
-    // Only these can be found gone: a listing published while its
-    // platform's scan ran is missing from that scan, yet live.
-    engine.projector.run_until_idle().await?;
-    let mut up_before = HashSet::new();
-    let mut known_before = BTreeMap::new();
-    for platform in &order {
-        let listings = listing_index::on_platform(&engine.db, *platform).await?;
-        for listing in &listings {
-            if listing.external_id.is_some()
-                && matches!(listing.status, ListingStatus::Live | ListingStatus::Ending)
-            {
-                up_before.insert(listing.id());
+        };
+        let recorded = SyncRunCommand::Record {
+            platform,
+            report: report.clone(),
+            synced_at: Utc::now(),
+        };
+        engine.ledger.sync_run(run_id, recorded, &meta).await?;
+        summary.platforms.insert(platform, report);
+    }
+    // A listing held because its SKU's product did not exist when it was
+    // found is looked at again on every full run, and linked once it does.
+    if look == Look::Everything {
+        super::sagas::link_held(engine, None, &meta).await?;
+    }
+    let finish = SyncRunCommand::Finish {
+        finished_at: Utc::now(),
+    };
+    engine.ledger.sync_run(run_id, finish, &meta).await?;
+    engine.projector.nudge();
+    Ok(summary)
+}
+
+/// What Riff believed of the platforms before they were read.
+struct Before {
+    /// Listings up on their platform. Only these can be found gone: a
+    /// listing published while its platform's scan ran is missing from
+    /// that scan, yet live.
+    up: HashSet<Uuid>,
+    /// For a targeted look: the listings it reads sales against.
+    known: BTreeMap<Platform, Vec<KnownListing>>,
+    /// When each platform last synced in full, for the sales window.
+    last_success: BTreeMap<String, Option<String>>,
+}
+
+impl Before {
+    async fn read(engine: &Engine, order: &[Platform], look: Look) -> Result<Self, SyncError> {
+        let last_success = sync_runs::platforms(&engine.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.platform, p.last_success_at))
+            .collect();
+        engine.projector.run_until_idle().await?;
+        let mut up = HashSet::new();
+        let mut known = BTreeMap::new();
+        for platform in order {
+            let listings = listing_index::on_platform(&engine.db, *platform).await?;
+            up.extend(
+                listings
+                    .iter()
+                    .filter(|l| {
+                        l.external_id.is_some()
+                            && matches!(l.status, ListingStatus::Live | ListingStatus::Ending)
+                    })
+                    .map(listing_index::IndexedListing::id),
+            );
+            if look == Look::Sales {
+                let listings = listings.iter().map(listing_index::IndexedListing::known);
+                known.insert(*platform, listings.collect());
             }
         }
-        if look == Look::Sales {
-            let known: Vec<_> = listings
-                .iter()
-                .map(listing_index::IndexedListing::known)
-                .collect();
-            known_before.insert(*platform, known);
-        }
+        Ok(Self {
+            up,
+            known,
+            last_success,
+        })
     }
-    let scans = futures::future::join_all(order.iter().map(|platform| {
-        let since = sales_since(last_success.get(platform.as_str()).cloned().flatten());
-        let known = known_before.get(platform).map_or(&[][..], Vec::as_slice);
+}
+
+/// Reads the platforms side by side: a scan, or a targeted look. A
+/// platform that could not be read is an error in words that say what to
+/// fix.
+async fn read(
+    engine: &Engine,
+    order: &[Platform],
+    look: Look,
+    before: &Before,
+    named: &Named,
+) -> Vec<(Platform, Result<Scan, String>)> {
+    futures::future::join_all(order.iter().map(|platform| {
+        let last_success = before.last_success.get(platform.as_str()).cloned();
+        let since = sales_since(last_success.flatten());
+        let known = before.known.get(platform).map_or(&[][..], Vec::as_slice);
         let named = named.get(platform).map_or(&[][..], Vec::as_slice);
         async move {
             let result = match engine.platforms.get(platform) {
@@ -171,59 +211,13 @@ pub(crate) async fn run_naming(
             (*platform, result)
         }
     }))
-    .await;
-
-    let mut summary = RunSummary {
-        run_id,
-        platforms: BTreeMap::new(),
-    };
-    for (platform, scan) in scans {
-        let report = match scan {
-            Ok(scan) => {
-                engine.metrics.requests(platform, scan.requests);
-                apply(engine, platform, &scan, &up_before, &meta).await?
-            }
-            Err(error) => PlatformReport {
-                errors: vec![error],
-                ..PlatformReport::default()
-            },
-        };
-        engine
-            .ledger
-            .sync_run(
-                run_id,
-                SyncRunCommand::Record {
-                    platform,
-                    report: report.clone(),
-                    synced_at: Utc::now(),
-                },
-                &meta,
-            )
-            .await?;
-        summary.platforms.insert(platform, report);
-    }
-    // A listing held because its SKU's product did not exist when it was
-    // found is looked at again on every full run, and linked once it does.
-    if look == Look::Everything {
-        super::sagas::link_held(engine, None, &meta).await?;
-    }
-    engine
-        .ledger
-        .sync_run(
-            run_id,
-            SyncRunCommand::Finish {
-                finished_at: Utc::now(),
-            },
-            &meta,
-        )
-        .await?;
-    engine.projector.nudge();
-    Ok(summary)
+    .await
 }
 
-/// Diffs one platform's scan and appends the changes. A listing's status
-/// in the scan counts only if the listing was in `up_before`.
-async fn apply(
+/// Diffs one platform's scan and appends what is news
+/// ([`policy::command_for`]): a listing's status in the scan counts only
+/// if the listing was in `up_before`.
+async fn record(
     engine: &Engine,
     platform: Platform,
     scan: &Scan,
@@ -238,14 +232,17 @@ async fn apply(
         .iter()
         .map(listing_index::IndexedListing::known)
         .collect();
-    let foreign: HashSet<Uuid> = indexed
-        .iter()
-        .filter(|l| {
-            l.published_price
-                .is_some_and(|p| p.currency != engine.currency)
-        })
-        .map(listing_index::IndexedListing::id)
-        .collect();
+    let believed = Believed {
+        up: up_before.clone(),
+        foreign: indexed
+            .iter()
+            .filter(|l| {
+                l.published_price
+                    .is_some_and(|p| p.currency != engine.currency)
+            })
+            .map(listing_index::IndexedListing::id)
+            .collect(),
+    };
     let now = Utc::now();
     let mut report = PlatformReport {
         requests: scan.requests,
@@ -253,94 +250,12 @@ async fn apply(
         ..PlatformReport::default()
     };
     for change in diff(scan, &known, platform, now) {
-        // What only a listing's state in the scan shows (ended, sold with
-        // no order line, none left, another price) is news only if Riff
-        // believed the listing up before the scan: a listing published
-        // while the scan ran may look ended, or half-made with none left
-        // (made, its stock not set yet), in it. An order line is a fact
-        // whenever it is read.
-        let from_status = match &change {
-            Change::EndedElsewhere { listing_id } | Change::Drifted { listing_id, .. } => {
-                Some(listing_id)
-            }
-            Change::Sold {
-                listing_id,
-                order_ref,
-                ..
-            } if !scan.sales.iter().any(|sale| sale.order_ref == *order_ref) => Some(listing_id),
-            _ => None,
-        };
-        if from_status.is_some_and(|listing_id| !up_before.contains(listing_id)) {
+        let Some((listing_id, command)) =
+            policy::command_for(change, &scan.sales, &believed, platform, now)
+        else {
             continue;
-        }
-        let (listing_id, command) = match change {
-            Change::Detected { listing_id, remote } => {
-                report.detected += 1;
-                (
-                    listing_id,
-                    ListingCommand::Detect {
-                        listing_id,
-                        platform,
-                        external_id: remote.external_id.clone(),
-                        snapshot: snapshot(&remote),
-                        detected_at: now,
-                    },
-                )
-            }
-            Change::Sold {
-                listing_id,
-                order_ref,
-                order_number,
-                sold_at,
-                price,
-                quantity,
-                sold_out,
-            } => {
-                report.sales += 1;
-                (
-                    listing_id,
-                    ListingCommand::RecordSoldOn {
-                        order_ref,
-                        order_number,
-                        sold_at,
-                        price,
-                        quantity,
-                        sold_out,
-                    },
-                )
-            }
-            Change::EndedElsewhere { listing_id } => {
-                report.ended_elsewhere += 1;
-                (
-                    listing_id,
-                    ListingCommand::ConfirmEnded {
-                        ended_at: now,
-                        by: EndedBy::Platform,
-                    },
-                )
-            }
-            // A listing in another currency keeps its own price there:
-            // a price that differs from the shop's is not drift.
-            Change::Drifted {
-                listing_id, field, ..
-            } if field == "price" && foreign.contains(&listing_id) => continue,
-            Change::Drifted {
-                listing_id,
-                field,
-                riff_value,
-                platform_value,
-            } => {
-                report.drifted += 1;
-                (
-                    listing_id,
-                    ListingCommand::RecordDrift {
-                        field,
-                        riff_value,
-                        platform_value,
-                    },
-                )
-            }
         };
+        policy::tally(&mut report, &command);
         match engine.ledger.listing(listing_id, command, meta).await {
             // Another run detected it first: nothing is imported twice.
             Ok(()) | Err(LedgerError::Rejected(ListingError::AlreadyExists)) => {}
@@ -351,25 +266,6 @@ async fn apply(
         }
     }
     Ok(report)
-}
-
-/// A listing found on a platform, as its detection records it.
-fn snapshot(remote: &RemoteListing) -> ExternalSnapshot {
-    ExternalSnapshot {
-        sku: remote.sku.clone(),
-        title: remote.title.clone(),
-        price: remote.price,
-        quantity: remote.quantity,
-        url: remote.url.clone(),
-        raw: serde_json::json!({
-            "external_id": remote.external_id,
-            "sku": remote.sku,
-            "title": remote.title,
-            "price": remote.price,
-            "quantity": remote.quantity,
-            "url": remote.url,
-        }),
-    }
 }
 
 fn sales_since(last_success: Option<String>) -> DateTime<Utc> {
