@@ -13,7 +13,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::pool::PoolConnectionMetadata;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AnyPool, Connection, Executor, PgPool, SqlitePool};
+use sqlx::{AnyPool, Connection, Executor};
 
 use crate::ProjectionError;
 
@@ -32,25 +32,8 @@ impl Backend {
     }
 }
 
-/// Runs one sqlx expression on whichever typed pool `$store` holds, for the
-/// statements that read the same on both backends (the pools' types
-/// differ, the SQL does not).
-macro_rules! on_store {
-    ($store:expr, |$pool:ident| $body:expr) => {
-        match $store {
-            $crate::db::StorePool::Postgres($pool) => $body,
-            $crate::db::StorePool::Sqlite($pool) => $body,
-        }
-    };
-}
-pub(crate) use on_store;
-
-/// The typed pool behind the event store.
-#[derive(Debug, Clone)]
-pub enum StorePool {
-    Postgres(PgPool),
-    Sqlite(SqlitePool),
-}
+pub(crate) use crate::pool::on_store;
+pub use crate::pool::StorePool;
 
 /// One per process; cheap to clone.
 #[derive(Debug, Clone)]

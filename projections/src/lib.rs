@@ -25,6 +25,7 @@ pub mod counts;
 pub mod db;
 mod error;
 pub mod log;
+mod pool;
 pub mod replay;
 pub mod runner;
 pub mod timeline;

@@ -5,6 +5,8 @@
 //! first run, printed once, and its digest kept in the database. A 256-bit
 //! random token needs no slow password hash: guessing it is hopeless.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -15,7 +17,6 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Secret;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 const SETTING: &str = "api_token_sha256";
 
@@ -101,7 +102,7 @@ fn bearer_credentials(value: &str) -> Option<&str> {
 
 /// Lets a request through only with `Authorization: Bearer <token>`.
 pub async fn require_token(
-    State(state): State<AppState>,
+    State(token): State<Arc<ApiToken>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -111,7 +112,7 @@ pub async fn require_token(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_credentials);
     match presented {
-        Some(token) if state.token.accepts(token.trim()) => next.run(request).await,
+        Some(presented) if token.accepts(presented.trim()) => next.run(request).await,
         _ => ApiError::Unauthorized.into_response(),
     }
 }

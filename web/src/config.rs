@@ -9,6 +9,8 @@ use std::time::Duration;
 use riff_adapters::dropbox::{DropboxClient, DropboxConfig, DropboxError, DropboxRefresh};
 
 pub use riff_adapters::Secret;
+
+use crate::secret::parse_secret;
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 
@@ -227,14 +229,6 @@ fn parse_priority(raw: &str) -> Result<PlatformPriority, String> {
     raw.parse().map_err(|e: riff_domain::value::InvalidValue| {
         format!("RIFF_PLATFORM_PRIORITY {}", e.message)
     })
-}
-
-/// A token or password given as a setting: never empty.
-pub(crate) fn parse_secret(raw: &str) -> Result<Secret, String> {
-    if raw.trim().is_empty() {
-        return Err("must not be empty".into());
-    }
-    Ok(Secret::new(raw))
 }
 
 #[cfg(test)]

@@ -130,6 +130,20 @@ pub async fn write_csv<W: Write>(
     Ok(written)
 }
 
+/// The CSV as a download, `riff-inventory.csv`, as both doors send it.
+pub(crate) fn attachment(body: Vec<u8>) -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"riff-inventory.csv\"",
+            ),
+        ],
+        body,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::defused;

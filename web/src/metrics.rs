@@ -161,16 +161,23 @@ impl Metrics {
             .set(i64::try_from(depth).unwrap_or(i64::MAX));
     }
 
-    /// The text Prometheus scrapes, with the database's figures read now.
+    /// The text Prometheus scrapes, with the database's figures read now;
+    /// `saga_checkpoint` names the sagas' checkpoint, whose distance behind
+    /// the log is `riff_saga_lag_events`.
     ///
     /// # Errors
     /// The database could not be read.
-    pub async fn render(&self, db: &Db, projector: &Projector) -> Result<String, ProjectionError> {
+    pub async fn render(
+        &self,
+        db: &Db,
+        projector: &Projector,
+        saga_checkpoint: &str,
+    ) -> Result<String, ProjectionError> {
         let head = log::safe_position(db).await?;
         self.log_head.set(head);
         self.projection_lag
             .set((head - projector.position()).max(0));
-        let reacted = checkpoint::load(db, crate::sync::sagas::READER).await?;
+        let reacted = checkpoint::load(db, saga_checkpoint).await?;
         self.saga_lag.set((head - reacted).max(0));
         let stalls = projector.stalls();
         for view in projector.view_names() {

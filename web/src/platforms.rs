@@ -12,7 +12,7 @@ use riff_adapters::{OwnPictures, Secret};
 use riff_domain::port::{Marketplace, PortError};
 use riff_domain::value::{Currency, Platform};
 
-use crate::config::parse_secret;
+use crate::secret::parse_secret;
 
 const EBAY_API_URL: &str = "https://api.ebay.com/ws/api.dll";
 const EBAY_OAUTH_URL: &str = "https://api.ebay.com/identity/v1/oauth2/token";

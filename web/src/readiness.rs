@@ -19,8 +19,8 @@ use riff_domain::{Product, Settings};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::sync::request::{publish_request, ListingFacts};
+use crate::sync::Engine;
 
 /// How long readiness waits for a platform to say whether it knows a
 /// brand (V&R's check has 3 s of its own; a busy session may add to it).
@@ -32,15 +32,17 @@ const BRAND_CHECK_PATIENCE: Duration = Duration::from_secs(5);
 /// # Errors
 /// `404` unknown product; the store failed.
 pub async fn of_product(
-    state: &AppState,
+    engine: &Engine,
+    verdicts: &Verdicts,
     sku: &Sku,
 ) -> Result<BTreeMap<Platform, Vec<String>>, ApiError> {
-    let product = state.ledger.load_product(sku).await?;
-    let settings = state.ledger.load_settings().await?;
+    let product = engine.ledger.load_product(sku).await?;
+    let settings = engine.ledger.load_settings().await?;
     let mut ready = BTreeMap::new();
-    for platform in state.engine.platforms.keys() {
+    for platform in engine.platforms.keys() {
         let missing = missing(
-            state,
+            engine,
+            verdicts,
             sku,
             &product,
             &settings,
@@ -58,7 +60,8 @@ pub async fn of_product(
 /// # Errors
 /// `404` the product does not exist.
 pub async fn missing(
-    state: &AppState,
+    engine: &Engine,
+    verdicts: &Verdicts,
     sku: &Sku,
     product: &Product,
     settings: &Settings,
@@ -87,8 +90,8 @@ pub async fn missing(
         uploaded_pictures: count(true),
         attributes: &completed,
     };
-    let mut missing = readiness::missing(&candidate, &state.engine.terms);
-    if let Some(unknown) = unknown_brand(state, platform, details.brand.as_str()).await {
+    let mut missing = readiness::missing(&candidate, &engine.terms);
+    if let Some(unknown) = unknown_brand(engine, platform, details.brand.as_str()).await {
         missing.push(unknown);
     }
     // Only a listing that passes Riff's own checks is shown to the
@@ -99,9 +102,9 @@ pub async fn missing(
             attributes,
             shown: None,
         };
-        let public_url = &state.engine.public_url;
+        let public_url = &engine.public_url;
         if let Some(request) = publish_request(sku.clone(), product, settings, facts, public_url) {
-            missing.extend(verified(state, platform, request).await);
+            missing.extend(verified(engine, verdicts, platform, request).await);
         }
     }
     Ok(missing)
@@ -128,13 +131,17 @@ struct Verdict {
 /// What `platform` itself refuses in `request` (eBay's verify call),
 /// each as "eBay says: …"; nothing when it has no such check, takes it, or
 /// cannot be asked in time (the publish will say).
-async fn verified(state: &AppState, platform: Platform, request: PublishRequest) -> Vec<String> {
-    let Some(marketplace) = state.engine.platforms.get(&platform) else {
+async fn verified(
+    engine: &Engine,
+    verdicts: &Verdicts,
+    platform: Platform,
+    request: PublishRequest,
+) -> Vec<String> {
+    let Some(marketplace) = engine.platforms.get(&platform) else {
         return Vec::new();
     };
     let key = (platform, request.sku.clone());
-    let kept = state
-        .verdicts
+    let kept = verdicts
         .kept
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -163,8 +170,7 @@ async fn verified(state: &AppState, platform: Platform, request: PublishRequest)
             return Vec::new();
         }
     };
-    state
-        .verdicts
+    verdicts
         .kept
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -186,8 +192,8 @@ const VERIFY_PATIENCE: Duration = Duration::from_secs(20);
 /// The readiness item for a brand the platform says it does not know.
 /// Not hearing back in time is not a refusal: the owner is not kept
 /// waiting, and the publish will say.
-async fn unknown_brand(state: &AppState, platform: Platform, brand: &str) -> Option<String> {
-    let marketplace = state.engine.platforms.get(&platform)?;
+async fn unknown_brand(engine: &Engine, platform: Platform, brand: &str) -> Option<String> {
+    let marketplace = engine.platforms.get(&platform)?;
     if brand.trim().is_empty() {
         return None;
     }

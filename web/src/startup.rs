@@ -21,12 +21,12 @@ use crate::auth::ApiToken;
 use crate::config::Config;
 use crate::config::Secret;
 use crate::http;
-use crate::http::webhooks::WebhookSecrets;
 use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::sync::schedule::Schedule;
 use crate::sync::Engine;
+use crate::webhook_secrets::WebhookSecrets;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -124,7 +124,7 @@ impl Application {
             engine,
             metrics,
             webhooks: Arc::new(WebhookSecrets::from(&config.marketplaces)),
-            login_throttle: Arc::new(crate::admin::Throttle::default()),
+            login_throttle: Arc::new(crate::throttle::Throttle::default()),
             zone: schedule.zone(),
             counts: Arc::new(riff_projections::counts::CountCache::new()),
             secure_cookies: config.public_url().starts_with("https://"),
@@ -182,7 +182,7 @@ impl Application {
             stopped.clone(),
         ));
         let db = self.state.db.clone();
-        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             let _ = stop.send(true);
@@ -256,4 +256,15 @@ fn announce_choices(platforms: &BTreeMap<Platform, Arc<dyn Marketplace>>) {
             }
         });
     }
+}
+
+/// The whole application's router: the admin site and the API's door
+/// merged, each knowing only the core, and what guards both.
+fn router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .merge(crate::admin::router(&state))
+        .merge(http::routes(&state))
+        .layer(axum::middleware::from_fn(crate::uri::refuse_nul))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
 }

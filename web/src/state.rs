@@ -8,10 +8,10 @@ use riff_domain::value::Currency;
 use riff_projections::{log, Db, ProjectionError, Projector};
 
 use crate::auth::ApiToken;
-use crate::http::webhooks::WebhookSecrets;
 use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::sync::Engine;
+use crate::webhook_secrets::WebhookSecrets;
 
 /// How long a write waits for the views to show it before answering anyway.
 /// Views normally catch up in milliseconds; this bounds a stalled projector.
@@ -30,7 +30,7 @@ pub struct AppState {
     /// Inventory totals and dropdown counts, kept until the views move.
     pub counts: Arc<riff_projections::counts::CountCache>,
     /// Login attempts, limited per address and per user name.
-    pub login_throttle: Arc<crate::admin::Throttle>,
+    pub login_throttle: Arc<crate::throttle::Throttle>,
     /// The shop's time zone (`RIFF_TIMEZONE`): pages show times in it and
     /// forms read them in it.
     pub zone: chrono_tz::Tz,

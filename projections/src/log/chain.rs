@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use crate::db::{on_store, StorePool};
+use crate::pool::{on_store, StorePool};
 use crate::ProjectionError;
 
 /// A link in the chain.

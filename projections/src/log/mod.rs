@@ -20,7 +20,7 @@ use sqlx::postgres::PgConnection;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{Connection, Row};
 
-use crate::db::StorePool;
+use crate::pool::StorePool;
 use crate::{Backend, Db, ProjectionError};
 
 mod aggregate_rows;

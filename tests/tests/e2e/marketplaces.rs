@@ -343,7 +343,7 @@ async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Ba
     app.stop().await;
     let outcome = tokio::time::timeout(
         Duration::from_secs(120),
-        riff_web::sync::command::run(&app.config(), None, true),
+        riff_web::cli::sync::run(&app.config(), None, true),
     )
     .await
     .expect("riff sync returned");

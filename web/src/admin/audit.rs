@@ -8,7 +8,7 @@ use maud::html;
 use super::layout::{self, when_text};
 use super::session::Session;
 use super::Failure;
-use crate::http::api::audit::{page, Params};
+use crate::queries::audit::{page, Params};
 use crate::state::AppState;
 
 pub(crate) async fn show(
@@ -76,7 +76,7 @@ pub(crate) async fn show(
                     }
                 }
                 @if found.events.len() as i64 == params.limit.unwrap_or(50) {
-                    @let next = crate::http::api::audit::Params { after: Some(found.last_position), ..params.clone() };
+                    @let next = Params { after: Some(found.last_position), ..params.clone() };
                     a href=(format!("/audit?{}", serde_html_form::to_string(&next).unwrap_or_default())) { "Older → newer: next page" }
                 }
             }

@@ -20,7 +20,7 @@ use super::layout::{self, badge, csrf, when_text};
 use super::session::Session;
 use super::Failure;
 use crate::actions;
-use crate::http::api::products::ListParams;
+use crate::queries::inventory::ListParams;
 use crate::state::AppState;
 
 /// The columns a user can sort by, with their headings.
@@ -209,8 +209,8 @@ pub(crate) async fn export(
     _session: Session,
     Query(params): Query<ListParams>,
 ) -> Response {
-    match crate::http::api::export::csv(state, crate::http::json::ApiQuery(params)).await {
-        Ok(csv) => csv.into_response(),
+    match crate::queries::inventory::csv(&state, params).await {
+        Ok(csv) => crate::export::attachment(csv).into_response(),
         Err(error) => error.into_response(),
     }
 }

@@ -21,14 +21,11 @@ mod security;
 pub mod session;
 mod settings;
 mod sync;
-mod throttle;
 pub mod users;
 
 use axum::middleware;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-
-pub use throttle::Throttle;
 
 use crate::state::AppState;
 

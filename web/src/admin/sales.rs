@@ -13,7 +13,7 @@ use super::dashboard::platform_name;
 use super::layout::{self, badge, when_text};
 use super::session::Session;
 use super::Failure;
-use crate::http::api::sales::{select, Params};
+use crate::queries::sales::{select, Params};
 use crate::state::AppState;
 use riff_projections::view::sales::SaleRow;
 

@@ -4,7 +4,7 @@
 //! keep buying — so the owner can watch a sale on one platform end the
 //! item's listings on the others.
 //!
-//! - [`command`]: the command itself — start everything, stop on Ctrl-C.
+//! - [`run`]: the demo itself — start everything, stop on Ctrl-C.
 //! - [`catalogue`]: the shop's stock and where each item is listed.
 //! - [`shop`]: putting the shop on the marketplaces and into Riff.
 //! - [`buyers`]: the simulated buyers.
@@ -14,12 +14,12 @@
 mod api;
 mod buyers;
 mod catalogue;
-mod command;
 mod error;
 pub mod picture;
+mod run;
 mod shop;
 mod welcome;
 
-pub use command::{run, DemoOptions};
 pub use error::DemoError;
+pub use run::{run, DemoOptions};
 pub use welcome::{print_welcome, Welcome};

@@ -10,7 +10,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(crate) async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let text = state.metrics.render(&state.db, &state.projector).await?;
+    let text = state
+        .metrics
+        .render(&state.db, &state.projector, crate::sync::sagas::READER)
+        .await?;
     Ok((
         [(
             CONTENT_TYPE,

@@ -5,21 +5,22 @@ pub(crate) mod api;
 mod health;
 pub(crate) mod json;
 mod metrics;
-mod uri;
 pub mod webhooks;
 
 use axum::routing::{any, get};
 use axum::{middleware, Router};
-use tower_http::trace::TraceLayer;
 
 use crate::auth::require_token;
 use crate::state::AppState;
 
-/// The whole application's router.
-pub fn router(state: AppState) -> Router {
-    let api = api::router().layer(middleware::from_fn_with_state(state.clone(), require_token));
+/// The JSON API's and the webhooks' routes, with `/healthz` and
+/// `/metrics`; `startup` merges them with the admin site's.
+pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+    let api = api::router().layer(middleware::from_fn_with_state(
+        state.token.clone(),
+        require_token,
+    ));
     Router::new()
-        .merge(crate::admin::router(&state))
         .nest("/api", api)
         // The nest's fallback answers below `/api/…`, not `/api/` itself.
         .route("/api/", any(api::not_found))
@@ -27,7 +28,4 @@ pub fn router(state: AppState) -> Router {
         .nest("/webhooks", webhooks::router())
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
-        .layer(middleware::from_fn(uri::refuse_nul))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }

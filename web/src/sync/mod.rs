@@ -19,7 +19,6 @@
 //! one PostgreSQL only one runs them.
 
 mod attempts;
-pub mod command;
 pub mod effects;
 mod error;
 pub mod leader;

@@ -85,11 +85,13 @@ pub(crate) async fn show(
     let history = history(&state, &sku, &listings).await?;
     // What each platform would still refuse, beside its Publish button.
     let readiness = match riff_domain::value::Sku::parse(&sku) {
-        Ok(parsed) => match crate::readiness::of_product(&state, &parsed).await {
-            Ok(readiness) => readiness,
-            Err(crate::error::ApiError::Internal(cause)) => return Err(Failure::from(cause)),
-            Err(_) => BTreeMap::new(),
-        },
+        Ok(parsed) => {
+            match crate::readiness::of_product(&state.engine, &state.verdicts, &parsed).await {
+                Ok(readiness) => readiness,
+                Err(crate::error::ApiError::Internal(cause)) => return Err(Failure::from(cause)),
+                Err(_) => BTreeMap::new(),
+            }
+        }
         Err(_) => BTreeMap::new(),
     };
     let body = html! {

@@ -2,14 +2,11 @@
 //! CSV.
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::IntoResponse;
-use riff_projections::view::inventory::InventoryQuery;
 
-use super::products::ListParams;
 use crate::error::ApiError;
-use crate::export::write_csv;
 use crate::http::json::ApiQuery;
+use crate::queries::inventory::{self, ListParams};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -26,19 +23,6 @@ pub(crate) async fn csv(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let query = InventoryQuery::try_from(params)?;
-    let mut body = Vec::new();
-    write_csv(&state.db, &query, &mut body)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"riff-inventory.csv\"",
-            ),
-        ],
-        body,
-    ))
+    let body = inventory::csv(&state, params).await?;
+    Ok(crate::export::attachment(body))
 }

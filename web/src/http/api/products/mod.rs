@@ -13,6 +13,5 @@ pub(crate) mod update;
 
 pub(crate) use create::create;
 pub(crate) use history::history;
-pub(crate) use read::ListParams;
 pub(crate) use readiness::readiness;
 pub(crate) use update::update;

@@ -35,7 +35,7 @@ pub(crate) async fn readiness(
 ) -> Result<Json<BTreeMap<&'static str, Readiness>>, ApiError> {
     let sku = actions::sku_in_path(&sku)?;
     Ok(Json(
-        crate::readiness::of_product(&state, &sku)
+        crate::readiness::of_product(&state.engine, &state.verdicts, &sku)
             .await?
             .into_iter()
             .map(|(platform, missing)| {

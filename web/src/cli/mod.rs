@@ -1,8 +1,25 @@
-//! The `riff` command line.
+//! The `riff` command line: its arguments (clap), and [`run`], which hands
+//! each subcommand to its own file here. The subcommands are the binary's
+//! edge: their errors are `anyhow`, said to the shell.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser};
+use riff_projections::Db;
+
+mod demo;
+mod export;
+mod replay;
+pub mod scan;
+mod serve;
+mod sim;
+mod store;
+pub mod sync;
+mod user;
+mod verify;
 
 use crate::config::Config;
 use crate::telemetry::{parse_log_format, LogFormat};
@@ -24,11 +41,11 @@ pub struct Cli {
     pub log_format: LogFormat,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Subcommand,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
     /// Serve the HTTP API on RIFF_BIND, applying pending database migrations
     /// first. Stops cleanly on Ctrl-C or SIGTERM.
     Serve,
@@ -145,7 +162,7 @@ pub enum Command {
     Platforms(Platforms),
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, clap::Subcommand)]
 pub enum Platforms {
     /// Read every live listing and recent sale a platform reports (all
     /// pages) and print them. Also how to check a new token: a refused one
@@ -162,7 +179,7 @@ pub enum Platforms {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, clap::Subcommand)]
 pub enum Store {
     /// Copy the whole shop at DATABASE_URL into an empty database (SQLite to
     /// PostgreSQL, or back): every event with its position, time and
@@ -176,7 +193,7 @@ pub enum Store {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, clap::Subcommand)]
 pub enum User {
     /// Add a user. Asks for the password twice (or reads one line from
     /// standard input when it is not a terminal, for scripts).
@@ -186,7 +203,7 @@ pub enum User {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, clap::Subcommand)]
 pub enum Export {
     /// The inventory as CSV (what GET /api/export.csv gives), filtered like
     /// the inventory list.
@@ -216,4 +233,72 @@ pub struct CsvExport {
     /// asc or desc.
     #[arg(long)]
     pub order: Option<String>,
+}
+
+/// Runs the subcommand; its exit code for the shell: 0, or the failure a
+/// subcommand documents (`riff sync` 2 when a platform did not sync,
+/// `riff verify` 1 when the chain breaks).
+///
+/// # Errors
+/// What stopped the subcommand, in words that say what to do.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let url = &cli.config.database_url;
+    match cli.command {
+        Subcommand::Serve => serve::run(&cli.config).await?,
+        Subcommand::Migrate => {
+            let db = open(url).await?;
+            println!("The {} database is up to date.", db.backend().as_str());
+        }
+        Subcommand::Sync { platform, json } => {
+            if let sync::Outcome::SomeFailed = sync::run(&cli.config, platform, json).await? {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Subcommand::Replay { views } => replay::run(url, &views).await?,
+        Subcommand::Verify { json, expect } => {
+            if !verify::run(url, json, expect.as_deref()).await? {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Subcommand::Store(Store::Copy { to }) => store::copy(url, &to).await?,
+        Subcommand::Backup { out } => store::backup(url, &out).await?,
+        Subcommand::Restore { file, to } => store::restore(&file, &to).await?,
+        Subcommand::User(User::Add { name }) => user::add(url, &name).await?,
+        Subcommand::Export(Export::Csv(export)) => export::run(url, export).await?,
+        Subcommand::Demo {
+            db,
+            bind,
+            sale_every,
+        } => demo::run(db, bind, sale_every, &cli.config).await?,
+        Subcommand::Sim {
+            bind,
+            seed,
+            latency,
+        } => sim::run(bind, seed.as_deref(), latency).await?,
+        Subcommand::Platforms(Platforms::Scan {
+            platform,
+            json,
+            sales_days,
+        }) => scan::run(&cli.config.marketplaces(), platform, json, sales_days).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The database at `database_url`, brought to the current schema.
+async fn open(database_url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(database_url)
+        .await
+        .context("cannot open the database at DATABASE_URL")?;
+    db.migrate().await.context("migrations failed")?;
+    Ok(db)
+}
+
+/// A progress bar counting events, drawn on standard error and only when
+/// that is a terminal.
+fn events_bar() -> anyhow::Result<indicatif::ProgressBar> {
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} events  {per_sec}  ETA {eta}",
+    )
+    .context("the progress bar template")?;
+    Ok(indicatif::ProgressBar::new(0).with_style(style))
 }

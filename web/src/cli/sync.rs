@@ -9,10 +9,10 @@ use riff_domain::value::Platform;
 use riff_projections::{view, Db, Projector};
 use serde_json::json;
 
-use super::{EffectCounts, Engine, RunSummary, SyncError};
 use crate::config::Config;
 use crate::ledger::Ledger;
 use crate::metrics::Metrics;
+use crate::sync::{EffectCounts, Engine, RunSummary, Shop, SyncError};
 
 /// What `riff sync` reports back to the shell.
 pub enum Outcome {
@@ -23,7 +23,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum CommandError {
+pub enum SyncCliError {
     #[error("cannot open the database at DATABASE_URL: {0}")]
     Database(#[from] riff_projections::ProjectionError),
     #[error("{0}")]
@@ -41,19 +41,19 @@ pub async fn run(
     config: &Config,
     platform: Option<Platform>,
     as_json: bool,
-) -> Result<Outcome, CommandError> {
+) -> Result<Outcome, SyncCliError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let (platforms, problems) = config.marketplaces().configured();
     if let Some(problem) = problems.first() {
-        return Err(CommandError::Settings(problem.to_string()));
+        return Err(SyncCliError::Settings(problem.to_string()));
     }
     let chosen: Vec<Platform> = match platform {
         Some(p) => vec![p],
         None => platforms.keys().copied().collect(),
     };
     if chosen.is_empty() {
-        return Err(CommandError::Settings(
+        return Err(SyncCliError::Settings(
             "no marketplace is configured; set at least one platform's credentials \
              (README, Configuration), or try `riff sim`"
                 .to_owned(),
@@ -65,7 +65,7 @@ pub async fn run(
         Arc::new(Ledger::new(&db)),
         projector,
         platforms,
-        super::Shop::from(config),
+        Shop::from(config),
         Arc::new(Metrics::default()),
     );
     let (summary, effects) = engine.sync_once(&chosen, Trigger::Cli).await?;

@@ -1,4 +1,4 @@
-//! The `riff demo` command: start the simulators with the shop's listings,
+//! `riff demo`: start the simulators with the shop's listings,
 //! start Riff on them, type the shop in, sync, say where to look, then let
 //! the buyers loose until Ctrl-C or SIGTERM.
 //!
