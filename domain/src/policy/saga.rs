@@ -1,5 +1,6 @@
 //! The sale saga's one decision: after a product sells, which of its other
-//! listings must come down so that nobody buys an item the shop no longer has.
+//! listings must come down so that nobody buys an item the shop no longer
+//! has, and which show a stock that must go down instead.
 
 use uuid::Uuid;
 
@@ -33,6 +34,32 @@ pub fn listings_to_end(
         .filter(|l| !l.status.is_closed() && l.status != ListingStatus::Ending)
         .map(|l| l.listing_id)
         .collect()
+}
+
+/// What a sale leaves the saga to do with the product's other listings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterSale {
+    /// Sold out: end these.
+    End(Vec<Uuid>),
+    /// Units left: every live listing but `except`, the one that sold
+    /// (whose platform counted the sale itself), shows the new stock.
+    Revise { except: Option<Uuid> },
+}
+
+/// After a sale that left `remaining` units: end the other listings
+/// ([`listings_to_end`]) or bring them to the new stock.
+pub fn after_sale(
+    remaining: u32,
+    sold_listing: Option<Uuid>,
+    listings: &[SiblingListing],
+) -> AfterSale {
+    if remaining == 0 {
+        AfterSale::End(listings_to_end(remaining, sold_listing, listings))
+    } else {
+        AfterSale::Revise {
+            except: sold_listing,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -100,5 +127,19 @@ mod tests {
             listing(4, ListingStatus::Live),
         ];
         assert_eq!(listings_to_end(0, None, &listings), ids(&[4]));
+    }
+
+    #[test]
+    fn given_a_sale_when_units_remain_then_the_others_are_revised_not_ended() {
+        let listings = [
+            listing(1, ListingStatus::Live),
+            listing(2, ListingStatus::Live),
+        ];
+        let sold = Some(Uuid::from_u128(1));
+        assert_eq!(
+            after_sale(2, sold, &listings),
+            AfterSale::Revise { except: sold }
+        );
+        assert_eq!(after_sale(0, sold, &listings), AfterSale::End(ids(&[2])));
     }
 }

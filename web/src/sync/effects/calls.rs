@@ -5,6 +5,7 @@
 use chrono::Utc;
 use riff_domain::listing::sent::{Changes, Sent};
 use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
+use riff_domain::policy::publish_now;
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::Sku;
 use riff_domain::{ListingCommand, ProductStatus};
@@ -29,10 +30,7 @@ pub(super) async fn publish(
 ) -> Result<Done, PortError> {
     let shown = match request_for(engine, listing).await {
         Ok(Some(shown)) => {
-            // A product no longer for sale is not published, unless an
-            // earlier attempt may already have put it up: then publishing
-            // again only finds that listing, which the sagas then end.
-            if !shown.status.can_be_listed() && attempts_so_far == 0 {
+            if !publish_now(shown.status, attempts_so_far) {
                 return Ok(Done::Later);
             }
             shown

@@ -4,7 +4,7 @@
 //! quantity.
 
 use riff_domain::listing::EndReason;
-use riff_domain::policy::{counted_at_import, listings_to_end, Edit, Sale, SiblingListing};
+use riff_domain::policy::{self, counted_at_import, AfterSale, Edit, Sale, SiblingListing};
 use riff_domain::value::{SaleChannel, Sku};
 use riff_domain::{EventMetadata, Listing, ProductCommand, ProductError};
 use riff_projections::view::listing_index;
@@ -111,19 +111,22 @@ pub(super) async fn after_sale(
             SaleChannel::Platform(l.platform) == sale.channel && l.orders.contains(&sale.order_ref)
         })
         .map(listing_index::IndexedListing::id);
-    if remaining == 0 {
-        let siblings: Vec<SiblingListing> = listings
-            .iter()
-            .map(|l| SiblingListing {
-                listing_id: l.id(),
-                status: l.status,
-            })
-            .collect();
-        for listing_id in listings_to_end(0, sold_listing, &siblings) {
-            request_end(engine, listing_id, EndReason::SoldElsewhere, meta).await?;
+    let siblings: Vec<SiblingListing> = listings
+        .iter()
+        .map(|l| SiblingListing {
+            listing_id: l.id(),
+            status: l.status,
+        })
+        .collect();
+    match policy::after_sale(remaining, sold_listing, &siblings) {
+        AfterSale::End(to_end) => {
+            for listing_id in to_end {
+                request_end(engine, listing_id, EndReason::SoldElsewhere, meta).await?;
+            }
+            Ok(())
         }
-        Ok(())
-    } else {
-        edits::revise_all(engine, sku, sold_listing, Edit::PriceAndStock, meta).await
+        AfterSale::Revise { except } => {
+            edits::revise_all(engine, sku, except, Edit::PriceAndStock, meta).await
+        }
     }
 }
