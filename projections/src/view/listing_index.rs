@@ -43,15 +43,6 @@ impl View for ListingIndex {
         &[Listing::TYPE]
     }
 
-    async fn apply(
-        &self,
-        conn: &mut AnyConnection,
-        envelope: &Envelope,
-    ) -> Result<(), sqlx::Error> {
-        self.apply_batch(conn, std::slice::from_ref(envelope), None)
-            .await
-    }
-
     /// Folds the batch into its rows in memory (`super::fold`).
     async fn apply_batch(
         &self,

@@ -48,25 +48,20 @@ pub trait View: Send + Sync {
     /// for other views.
     fn aggregate_types(&self) -> &'static [&'static str];
 
-    /// Applies one event, inside the projector's transaction.
-    async fn apply(&self, conn: &mut AnyConnection, event: &Envelope) -> Result<(), sqlx::Error>;
-
     /// Applies a batch of events in log order, inside the caller's
-    /// transaction. In a PostgreSQL replay `copy` is there to take the rows
-    /// the batch creates, which the replay then sends with `COPY`; a view
-    /// may hand them over instead of inserting them, or ignore it. A view
-    /// that can fold a batch in memory overrides this.
+    /// transaction: the one way events reach a view, whether the projector
+    /// follows the log (a batch, or one event when a batch failed) or a
+    /// replay rebuilds it. In a PostgreSQL replay `copy` is there to take
+    /// the rows the batch creates, which the replay then sends with `COPY`;
+    /// a view may hand them over instead of inserting them, or ignore it.
+    /// A view folds the batch in memory where it can; one that cannot
+    /// applies the events one by one.
     async fn apply_batch(
         &self,
         conn: &mut AnyConnection,
         events: &[Envelope],
-        _copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        for event in events {
-            self.apply(conn, event).await?;
-        }
-        Ok(())
-    }
+        copy: Option<&mut CopyRows>,
+    ) -> Result<(), sqlx::Error>;
 }
 
 /// Every view Riff keeps.

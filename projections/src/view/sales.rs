@@ -32,15 +32,6 @@ impl View for Sales {
         &[Product::TYPE]
     }
 
-    async fn apply(
-        &self,
-        conn: &mut AnyConnection,
-        envelope: &Envelope,
-    ) -> Result<(), sqlx::Error> {
-        self.apply_batch(conn, std::slice::from_ref(envelope), None)
-            .await
-    }
-
     /// Collects the batch's sales in memory — a sale recorded twice keeps
     /// its first figures and takes its latest status, as the upsert does —
     /// and writes them a few hundred per statement.

@@ -6,7 +6,7 @@ use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::{Settings, SettingsEvent};
 use sqlx::AnyConnection;
 
-use super::View;
+use super::{CopyRows, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -26,7 +26,23 @@ impl View for ShopSettings {
         &[Settings::TYPE]
     }
 
-    async fn apply(
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+        _copy: Option<&mut CopyRows>,
+    ) -> Result<(), sqlx::Error> {
+        for envelope in envelopes {
+            self.apply_one(conn, envelope).await?;
+        }
+        Ok(())
+    }
+}
+
+impl ShopSettings {
+    /// One event of a batch: this view's rows follow the events one by
+    /// one.
+    async fn apply_one(
         &self,
         conn: &mut AnyConnection,
         envelope: &Envelope,

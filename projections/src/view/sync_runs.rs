@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, View};
+use super::{timestamp, CopyRows, View};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
@@ -32,7 +32,23 @@ impl View for SyncRuns {
         &[SyncRun::TYPE]
     }
 
-    async fn apply(
+    async fn apply_batch(
+        &self,
+        conn: &mut AnyConnection,
+        envelopes: &[Envelope],
+        _copy: Option<&mut CopyRows>,
+    ) -> Result<(), sqlx::Error> {
+        for envelope in envelopes {
+            self.apply_one(conn, envelope).await?;
+        }
+        Ok(())
+    }
+}
+
+impl SyncRuns {
+    /// One event of a batch: this view's rows follow the events one by
+    /// one.
+    async fn apply_one(
         &self,
         conn: &mut AnyConnection,
         envelope: &Envelope,
