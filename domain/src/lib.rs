@@ -20,6 +20,7 @@
 //! This crate does no I/O. Every rule here can be tested without a database or
 //! a network, and the aggregates' given/when/then tests live beside them.
 
+pub mod decide;
 pub mod delivery;
 pub mod flag;
 pub mod listing;

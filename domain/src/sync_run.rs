@@ -12,6 +12,7 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::decide::Decide;
 use crate::value::Platform;
 
 /// What started a run.
@@ -139,7 +140,9 @@ impl SyncRun {
     pub fn id(run_id: Uuid) -> String {
         run_id.to_string()
     }
+}
 
+impl Decide for SyncRun {
     fn decide(&self, command: SyncRunCommand) -> Result<Vec<SyncRunEvent>, SyncRunError> {
         match command {
             SyncRunCommand::Start {
@@ -192,10 +195,7 @@ impl Aggregate for SyncRun {
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
+        crate::decide::handle(self, command, sink).await
     }
 
     fn apply(&mut self, event: Self::Event) {

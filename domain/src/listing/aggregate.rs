@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes};
+use crate::decide::Decide;
 use crate::flag::raised_by_listing;
 use crate::value::{Platform, Sku};
 
@@ -106,10 +107,7 @@ impl Aggregate for Listing {
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
+        crate::decide::handle(self, command, sink).await
     }
 
     fn apply(&mut self, event: Self::Event) {
@@ -212,6 +210,15 @@ impl Aggregate for Listing {
 }
 
 impl Listing {
+    fn wrong(&self, status: ListingStatus, action: &'static str) -> ListingError {
+        ListingError::WrongState {
+            status: status.as_str(),
+            action,
+        }
+    }
+}
+
+impl Decide for Listing {
     fn decide(&self, command: ListingCommand) -> Result<Vec<ListingEvent>, ListingError> {
         match command.made_safe()? {
             ListingCommand::Request {
@@ -404,13 +411,6 @@ impl Listing {
                 riff_value,
                 platform_value,
             }]),
-        }
-    }
-
-    fn wrong(&self, status: ListingStatus, action: &'static str) -> ListingError {
-        ListingError::WrongState {
-            status: status.as_str(),
-            action,
         }
     }
 }

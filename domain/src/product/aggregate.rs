@@ -6,6 +6,7 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::{ProductCommand, ProductError, ProductEvent, Revision};
+use crate::decide::Decide;
 use crate::flag::raised_by_product;
 use crate::policy::{decide_sale, Sale, SaleDecision};
 use crate::value::{text, Media, Money, ProductDetails, Sku};
@@ -102,10 +103,7 @@ impl Aggregate for Product {
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
+        crate::decide::handle(self, command, sink).await
     }
 
     fn apply(&mut self, event: Self::Event) {
@@ -180,6 +178,51 @@ impl Aggregate for Product {
 }
 
 impl Product {
+    /// Only what actually changes becomes an event; an edit that changes
+    /// nothing records nothing.
+    fn revise(&self, revision: Revision) -> Result<Vec<ProductEvent>, ProductError> {
+        if let Some(expected) = revision.expected_version {
+            if expected != self.version {
+                return Err(ProductError::StaleVersion {
+                    expected,
+                    actual: self.version,
+                });
+            }
+        }
+        let mut events = vec![];
+        if let Some(details) = revision
+            .details
+            .filter(|d| Some(d) != self.details.as_ref())
+        {
+            events.push(ProductEvent::DetailsRevised { details });
+        }
+        if let (Some(price), Some(previous)) = (revision.price, self.price) {
+            if price.currency != previous.currency {
+                return Err(ProductError::CurrencyMismatch {
+                    given: price.currency.to_string(),
+                    expected: previous.currency.to_string(),
+                });
+            }
+            if price != previous {
+                events.push(ProductEvent::PriceChanged { previous, price });
+            }
+        }
+        if let Some(quantity) = revision.quantity.filter(|q| *q != self.quantity) {
+            events.push(ProductEvent::QuantityAdjusted {
+                previous: self.quantity,
+                quantity,
+            });
+        }
+        Ok(events)
+    }
+
+    fn set_remaining(&mut self, remaining: u32) {
+        self.quantity = remaining;
+        self.status = self.status.after_sale(remaining);
+    }
+}
+
+impl Decide for Product {
     /// The decision behind `handle`, kept synchronous and free of the sink so
     /// that it reads as the rulebook it is.
     fn decide(&self, command: ProductCommand) -> Result<Vec<ProductEvent>, ProductError> {
@@ -312,49 +355,6 @@ impl Product {
                 Ok(vec![ProductEvent::ProductArchived { reason }])
             }
         }
-    }
-
-    /// Only what actually changes becomes an event; an edit that changes
-    /// nothing records nothing.
-    fn revise(&self, revision: Revision) -> Result<Vec<ProductEvent>, ProductError> {
-        if let Some(expected) = revision.expected_version {
-            if expected != self.version {
-                return Err(ProductError::StaleVersion {
-                    expected,
-                    actual: self.version,
-                });
-            }
-        }
-        let mut events = vec![];
-        if let Some(details) = revision
-            .details
-            .filter(|d| Some(d) != self.details.as_ref())
-        {
-            events.push(ProductEvent::DetailsRevised { details });
-        }
-        if let (Some(price), Some(previous)) = (revision.price, self.price) {
-            if price.currency != previous.currency {
-                return Err(ProductError::CurrencyMismatch {
-                    given: price.currency.to_string(),
-                    expected: previous.currency.to_string(),
-                });
-            }
-            if price != previous {
-                events.push(ProductEvent::PriceChanged { previous, price });
-            }
-        }
-        if let Some(quantity) = revision.quantity.filter(|q| *q != self.quantity) {
-            events.push(ProductEvent::QuantityAdjusted {
-                previous: self.quantity,
-                quantity,
-            });
-        }
-        Ok(events)
-    }
-
-    fn set_remaining(&mut self, remaining: u32) {
-        self.quantity = remaining;
-        self.status = self.status.after_sale(remaining);
     }
 }
 

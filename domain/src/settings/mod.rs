@@ -11,6 +11,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
+use crate::decide::Decide;
 use crate::listing::category_map::{CategoryEdit, CategoryMap};
 use crate::listing::price::PricePercent;
 use crate::value::{InvalidValue, Platform};
@@ -203,31 +204,7 @@ impl Aggregate for Settings {
         _: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        // Setting what is already set records nothing.
-        match command {
-            SettingsCommand::SetDropdownSort { field, order } => {
-                if self.order_of(field) != order
-                    || !self.dropdown_sort.iter().any(|(f, _)| *f == field)
-                {
-                    sink.write(SettingsEvent::DropdownSortChanged { field, order }, self)
-                        .await;
-                }
-            }
-            SettingsCommand::MapCategory(edit) => {
-                let map = self.category_map();
-                if let Some(news) = edit.news_for(map.named(&edit.category)) {
-                    sink.write(SettingsEvent::CategoryMapped(news), self).await;
-                }
-            }
-            SettingsCommand::SetPriceRule { platform, percent } => {
-                let now = self.price_rule(platform).unwrap_or(PricePercent::ZERO);
-                if now != percent {
-                    sink.write(SettingsEvent::PriceRuleSet { platform, percent }, self)
-                        .await;
-                }
-            }
-        }
-        Ok(())
+        crate::decide::handle(self, command, sink).await
     }
 
     fn apply(&mut self, event: Self::Event) {
@@ -245,6 +222,25 @@ impl Aggregate for Settings {
                 }
             }
         }
+    }
+}
+
+impl Decide for Settings {
+    /// Setting what is already set records nothing.
+    fn decide(&self, command: SettingsCommand) -> Result<Vec<SettingsEvent>, SettingsError> {
+        let event = match command {
+            SettingsCommand::SetDropdownSort { field, order } => (self.order_of(field) != order
+                || !self.dropdown_sort.iter().any(|(f, _)| *f == field))
+            .then_some(SettingsEvent::DropdownSortChanged { field, order }),
+            SettingsCommand::MapCategory(edit) => edit
+                .news_for(self.category_map().named(&edit.category))
+                .map(SettingsEvent::CategoryMapped),
+            SettingsCommand::SetPriceRule { platform, percent } => {
+                let now = self.price_rule(platform).unwrap_or(PricePercent::ZERO);
+                (now != percent).then_some(SettingsEvent::PriceRuleSet { platform, percent })
+            }
+        };
+        Ok(event.into_iter().collect())
     }
 }
 
