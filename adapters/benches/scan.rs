@@ -18,6 +18,7 @@ use riff_adapters::ebay::wire::{
 use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::Secret;
 use riff_domain::port::{Marketplace, Scan};
 use rust_decimal::Decimal;

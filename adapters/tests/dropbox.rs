@@ -7,6 +7,7 @@ use riff_adapters::dropbox::{
     DropboxClient, DropboxConfig, DropboxError, DropboxRefresh, DropboxSimulator,
 };
 use riff_adapters::http::RetryPolicy;
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::Secret;
 
 const TOKEN: &str = "sl.sim-first-token";

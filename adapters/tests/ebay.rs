@@ -15,6 +15,7 @@ use riff_adapters::ebay::wire::{self, GetOrdersResponse};
 use riff_adapters::ebay::EbayNotifyIds;
 use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator, OAuthRefresh};
 use riff_adapters::http::RetryPolicy;
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::EbayAttributes;
 use riff_domain::listing::sent::Changes;

@@ -9,6 +9,7 @@ use riff_adapters::http::RetryPolicy;
 use riff_adapters::reverb::simulator::{Fault, FaultPlan, SimState, WebhookTarget, API_PATH};
 use riff_adapters::reverb::webhook;
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::ReverbAttributes;
 use riff_domain::listing::sent::Changes;

@@ -11,6 +11,7 @@ use riff_adapters::shopify::simulator::{Fault, FaultPlan, SimStatus, WebhookTarg
 use riff_adapters::shopify::webhook;
 use riff_adapters::shopify::wire::operation;
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::Secret;
 use riff_domain::listing::attributes::{ReverbAttributes, ShopifyAttributes};
 use riff_domain::listing::sent::{Changes, Sent};

@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
 use riff_adapters::http::RetryPolicy;
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::vr::simulator::{CreateReply, Fault, FaultPlan};
 use riff_adapters::vr::{VrClient, VrConfig, VrSimulator};
 use riff_adapters::Secret;

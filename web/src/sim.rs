@@ -15,6 +15,7 @@ use riff_adapters::ebay::simulator::{SimConfig, API_PATH, MEDIA_PATH, OAUTH_PATH
 use riff_adapters::ebay::EbaySimulator;
 use riff_adapters::reverb::ReverbSimulator;
 use riff_adapters::shopify::ShopifySimulator;
+use riff_adapters::simulator::Simulator as _;
 use riff_adapters::vr::VrSimulator;
 use riff_adapters::Secret;
 use riff_domain::value::Platform;

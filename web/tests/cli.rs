@@ -1,6 +1,7 @@
 //! The `riff` binary as an operator runs it: help, migrate, serve, a bad
 //! setting, a clean stop on SIGTERM.
 
+use riff_adapters::simulator::Simulator as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

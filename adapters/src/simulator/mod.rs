@@ -8,8 +8,37 @@ mod faults;
 
 pub use faults::FaultPlan;
 
+use std::future::Future;
+
 use axum::Router;
 use tokio::net::TcpListener;
+
+/// What every simulator is: its routes, which a test, a demo or `riff sim`
+/// serves.
+pub trait Simulator: Clone + Send + Sync + 'static {
+    /// The platform's name, for the log line should serving stop.
+    const NAME: &'static str;
+
+    /// The simulator's routes, to mount or serve.
+    fn router(&self) -> Router;
+
+    /// Serves on `listener` until the task is dropped.
+    ///
+    /// # Errors
+    /// When the listener fails.
+    fn serve(self, listener: TcpListener) -> impl Future<Output = std::io::Result<()>> + Send {
+        async move { axum::serve(listener, self.router()).await }
+    }
+
+    /// Serves on a free port of 127.0.0.1 in a background task and returns
+    /// the base URL (`http://127.0.0.1:PORT`).
+    ///
+    /// # Errors
+    /// When no port can be bound.
+    fn spawn(&self) -> impl Future<Output = std::io::Result<String>> + Send {
+        spawn(self.router(), Self::NAME)
+    }
+}
 
 /// Serves `router` on a free port of 127.0.0.1 in a background task and
 /// returns the base URL (`http://127.0.0.1:PORT`). `name` says which
@@ -17,7 +46,7 @@ use tokio::net::TcpListener;
 ///
 /// # Errors
 /// When no port can be bound.
-pub(crate) async fn spawn(router: Router, name: &'static str) -> std::io::Result<String> {
+async fn spawn(router: Router, name: &'static str) -> std::io::Result<String> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {

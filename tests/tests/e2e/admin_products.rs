@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
 use riff_adapters::dropbox::DropboxSimulator;
+use riff_adapters::simulator::Simulator as _;
 use riff_tests::{
     guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase,
 };

@@ -28,12 +28,12 @@ use axum::{Form, Json, Router};
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::json;
-use tokio::net::TcpListener;
 
 use super::super::wire::{
     route, ApiError, FileMetadata, FolderMetadata, ListFolderArg, ListFolderContinueArg,
     ListFolderResult, Metadata, PathArg, RefreshForm, TemporaryLink, TokenResponse,
 };
+use crate::simulator::Simulator;
 
 /// A failure the simulator injects instead of answering an API route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,34 +125,6 @@ impl DropboxSimulator {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The four routes, for mounting inside another app (e.g. `riff sim`).
-    pub fn router(&self) -> Router {
-        Router::new()
-            .route(route::LIST_FOLDER, post(list_folder))
-            .route(route::LIST_FOLDER_CONTINUE, post(list_folder_continue))
-            .route(route::GET_TEMPORARY_LINK, post(get_temporary_link))
-            .route(route::TOKEN, post(token))
-            .route("/cd/0/get/{id}/file", get(content))
-            .with_state(self.clone())
-    }
-
-    /// Serves on `listener` until the task is dropped.
-    ///
-    /// # Errors
-    /// When the listener fails.
-    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router()).await
-    }
-
-    /// Serves on a free port of 127.0.0.1 in a background task and returns
-    /// the base URL, which is both the client's `api_url` and `oauth_url`.
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn spawn(&self) -> std::io::Result<String> {
-        crate::simulator::spawn(self.router(), "Dropbox").await
-    }
-
     /// Lets the OAuth route grant new access tokens for `refresh_token` to
     /// the app `key`/`secret` (§5.5).
     pub fn enable_refresh(&self, refresh_token: &str, key: &str, secret: &str) {
@@ -223,6 +195,23 @@ impl DropboxSimulator {
     /// Access tokens granted by the OAuth route.
     pub fn refreshes(&self) -> u32 {
         self.lock().refreshes
+    }
+}
+
+/// Spawned ([`Simulator::spawn`]), its base URL is both the client's
+/// `api_url` and `oauth_url`.
+impl Simulator for DropboxSimulator {
+    const NAME: &'static str = "Dropbox";
+
+    /// The four routes, for mounting inside another app (e.g. `riff sim`).
+    fn router(&self) -> Router {
+        Router::new()
+            .route(route::LIST_FOLDER, post(list_folder))
+            .route(route::LIST_FOLDER_CONTINUE, post(list_folder_continue))
+            .route(route::GET_TEMPORARY_LINK, post(get_temporary_link))
+            .route(route::TOKEN, post(token))
+            .route("/cd/0/get/{id}/file", get(content))
+            .with_state(self.clone())
     }
 }
 

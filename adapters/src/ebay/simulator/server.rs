@@ -26,7 +26,6 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use tokio::net::TcpListener;
 
 use super::super::error::code;
 use super::super::wire::{
@@ -37,7 +36,7 @@ use super::super::wire::{
 use super::media::{self, HostedImage, MEDIA_PATH};
 use super::state::{error, timestamp, Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::delivery;
+use crate::simulator::{delivery, Simulator};
 
 /// Where the Trading API lives, as on eBay.
 pub const API_PATH: &str = "/ws/api.dll";
@@ -192,37 +191,6 @@ impl EbaySimulator {
     /// Every picture uploaded through the Media API, in order.
     pub fn hosted_images(&self) -> Vec<HostedImage> {
         self.lock().images.clone()
-    }
-
-    /// The simulator's routes, to mount or serve.
-    pub fn router(&self) -> Router {
-        Router::new()
-            .route(API_PATH, post(trading))
-            .route(OAUTH_PATH, post(oauth_token))
-            .route(
-                &format!("{MEDIA_PATH}/image/create_image_from_file"),
-                post(media::create_image_from_file),
-            )
-            .route("/images/g/{image_id}/{name}", get(media::hosted_image))
-            .with_state(self.clone())
-    }
-
-    /// Serves on `listener` until the task is dropped.
-    ///
-    /// # Errors
-    /// When the listener fails.
-    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router()).await
-    }
-
-    /// Serves on a free port of 127.0.0.1 in a background task and returns
-    /// the base URL (`http://127.0.0.1:PORT`); the Trading API is at
-    /// `{base}{API_PATH}`, the token endpoint at `{base}{OAUTH_PATH}`.
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn spawn(&self) -> std::io::Result<String> {
-        crate::simulator::spawn(self.router(), "eBay").await
     }
 
     /// Lists an item with a SKU, as Riff would have.
@@ -390,6 +358,25 @@ impl EbaySimulator {
     /// [`EbaySimulator::set_faults`].
     pub fn requests(&self) -> u32 {
         self.lock().requests
+    }
+}
+
+/// Spawned ([`Simulator::spawn`]), the Trading API is at
+/// `{base}{API_PATH}` and the token endpoint at `{base}{OAUTH_PATH}`.
+impl Simulator for EbaySimulator {
+    const NAME: &'static str = "eBay";
+
+    /// The simulator's routes, to mount or serve.
+    fn router(&self) -> Router {
+        Router::new()
+            .route(API_PATH, post(trading))
+            .route(OAUTH_PATH, post(oauth_token))
+            .route(
+                &format!("{MEDIA_PATH}/image/create_image_from_file"),
+                post(media::create_image_from_file),
+            )
+            .route("/images/g/{image_id}/{name}", get(media::hosted_image))
+            .with_state(self.clone())
     }
 }
 

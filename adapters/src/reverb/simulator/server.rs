@@ -18,12 +18,11 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use tokio::net::TcpListener;
 
 use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsPage, OrdersPage};
 use super::state::{Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::delivery;
+use crate::simulator::{delivery, Simulator};
 
 /// Where the API lives under the simulator's base URL, as on Reverb.
 pub const API_PATH: &str = "/api";
@@ -90,33 +89,6 @@ impl ReverbSimulator {
     /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn router(&self) -> Router {
-        Router::new()
-            .route("/api/listings", post(create_listing))
-            .route("/api/listings/{id}", get(get_listing).put(update_listing))
-            .route("/api/my/listings", get(my_listings))
-            .route("/api/my/listings/{id}/state/end", put(end_listing))
-            .route("/api/my/orders/selling/all", get(my_orders))
-            .with_state(self.clone())
-    }
-
-    /// Serves on `listener` until the task is dropped.
-    ///
-    /// # Errors
-    /// When the listener fails.
-    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router()).await
-    }
-
-    /// Serves on a free port of 127.0.0.1 in a background task and returns
-    /// the base URL; the API root is `{base}{API_PATH}`.
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn spawn(&self) -> std::io::Result<String> {
-        crate::simulator::spawn(self.router(), "Reverb").await
     }
 
     /// Lists an item with a SKU, live. Several units are a new item's, as
@@ -284,6 +256,21 @@ impl ReverbSimulator {
             })));
         }
         Ok(inner)
+    }
+}
+
+/// Spawned ([`Simulator::spawn`]), the API root is `{base}{API_PATH}`.
+impl Simulator for ReverbSimulator {
+    const NAME: &'static str = "Reverb";
+
+    fn router(&self) -> Router {
+        Router::new()
+            .route("/api/listings", post(create_listing))
+            .route("/api/listings/{id}", get(get_listing).put(update_listing))
+            .route("/api/my/listings", get(my_listings))
+            .route("/api/my/listings/{id}/state/end", put(end_listing))
+            .route("/api/my/orders/selling/all", get(my_orders))
+            .with_state(self.clone())
     }
 }
 

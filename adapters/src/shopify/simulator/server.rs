@@ -25,7 +25,6 @@ use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 
 use super::super::wire::{
     operation, Cost, DeleteMediaVars, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest,
@@ -34,7 +33,7 @@ use super::super::wire::{
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::delivery;
+use crate::simulator::{delivery, Simulator};
 
 /// What a mutation costs, as Shopify charges (§3.2).
 const MUTATION_COST: f64 = 10.0;
@@ -153,30 +152,6 @@ impl ShopifySimulator {
             .get(resource_url)
             .cloned()
             .flatten()
-    }
-
-    pub fn router(&self) -> Router {
-        Router::new()
-            .route("/admin/api/{version}/graphql.json", post(graphql))
-            .route("/staged-uploads", post(staged_upload))
-            .with_state(self.clone())
-    }
-
-    /// Serves on `listener` until the task is dropped.
-    ///
-    /// # Errors
-    /// When the listener fails.
-    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router()).await
-    }
-
-    /// Serves on a free port of 127.0.0.1 in a background task and returns
-    /// the base URL, which is the client's `shop_url`.
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn spawn(&self) -> std::io::Result<String> {
-        crate::simulator::spawn(self.router(), "Shopify").await
     }
 
     /// An active product with a SKU; returns its GID.
@@ -377,6 +352,19 @@ impl ShopifySimulator {
             .values()
             .filter(|p| p.sku.as_deref() == Some(sku))
             .count()
+    }
+}
+
+/// Spawned ([`Simulator::spawn`]), its base URL is the client's
+/// `shop_url`.
+impl Simulator for ShopifySimulator {
+    const NAME: &'static str = "Shopify";
+
+    fn router(&self) -> Router {
+        Router::new()
+            .route("/admin/api/{version}/graphql.json", post(graphql))
+            .route("/staged-uploads", post(staged_upload))
+            .with_state(self.clone())
     }
 }
 

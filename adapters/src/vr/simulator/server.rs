@@ -31,10 +31,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use tokio::net::TcpListener;
 
 use super::super::wire::{self, BrandForm, ItemForm, LoginForm, ProductIdForm};
 use super::state::{SimImage, SimItem, State};
+use crate::simulator::Simulator;
 
 /// Twenty pictures of up to 10 MB, and the fields.
 const ITEM_FORM_LIMIT: usize = 210 * 1024 * 1024;
@@ -136,51 +136,6 @@ impl VrSimulator {
     /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn router(&self) -> Router {
-        Router::new()
-            .route("/", get(home))
-            .route("/login", get(login_page))
-            .route("/do_login", post(login))
-            .route("/instruments/export_inventory", get(export_page))
-            .route(
-                "/instruments/export_inventory/export_inventory",
-                get(export_csv),
-            )
-            .route(
-                "/instruments/add_edit_item",
-                get(add_form)
-                    .post(create)
-                    .layer(DefaultBodyLimit::max(ITEM_FORM_LIMIT)),
-            )
-            .route(
-                "/instruments/add_edit_item/{id}",
-                get(edit_form)
-                    .post(edit)
-                    .layer(DefaultBodyLimit::max(ITEM_FORM_LIMIT)),
-            )
-            .route("/ajax/mark_as_sold/{cache_buster}", post(mark_as_sold))
-            .route("/ajax/delete_item", post(delete_item))
-            .route("/ajax/check_brand_exists", post(check_brand_exists))
-            .with_state(self.clone())
-    }
-
-    /// Serves on `listener` until the task is dropped.
-    ///
-    /// # Errors
-    /// When the listener fails.
-    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router()).await
-    }
-
-    /// Serves on a free port of 127.0.0.1 in a background task and returns
-    /// the base URL, which stands for `https://www.vintageandrare.com`.
-    ///
-    /// # Errors
-    /// When no port can be bound.
-    pub async fn spawn(&self) -> std::io::Result<String> {
-        crate::simulator::spawn(self.router(), "V&R").await
     }
 
     /// Lists an item with a SKU, for sale; returns its id.
@@ -394,6 +349,40 @@ impl VrSimulator {
                 (StatusCode::UNAUTHORIZED, "session expired").into_response(),
             ))
         }
+    }
+}
+
+/// Spawned ([`Simulator::spawn`]), its base URL stands for
+/// `https://www.vintageandrare.com`.
+impl Simulator for VrSimulator {
+    const NAME: &'static str = "V&R";
+
+    fn router(&self) -> Router {
+        Router::new()
+            .route("/", get(home))
+            .route("/login", get(login_page))
+            .route("/do_login", post(login))
+            .route("/instruments/export_inventory", get(export_page))
+            .route(
+                "/instruments/export_inventory/export_inventory",
+                get(export_csv),
+            )
+            .route(
+                "/instruments/add_edit_item",
+                get(add_form)
+                    .post(create)
+                    .layer(DefaultBodyLimit::max(ITEM_FORM_LIMIT)),
+            )
+            .route(
+                "/instruments/add_edit_item/{id}",
+                get(edit_form)
+                    .post(edit)
+                    .layer(DefaultBodyLimit::max(ITEM_FORM_LIMIT)),
+            )
+            .route("/ajax/mark_as_sold/{cache_buster}", post(mark_as_sold))
+            .route("/ajax/delete_item", post(delete_item))
+            .route("/ajax/check_brand_exists", post(check_brand_exists))
+            .with_state(self.clone())
     }
 }
 
