@@ -32,6 +32,40 @@ pub struct ProductDetailsInput {
     pub description: Option<String>,
 }
 
+impl ProductDetailsInput {
+    /// The details' fields, by the names a product's JSON body and the
+    /// product form give them.
+    pub const FIELDS: [&'static str; 8] = [
+        "title",
+        "brand",
+        "model",
+        "year",
+        "finish",
+        "category",
+        "condition",
+        "description",
+    ];
+
+    /// Sets the field named `name` (one of [`Self::FIELDS`]) to `value`;
+    /// `None` clears it, which a required field's check then refuses.
+    /// `false` for a name that is not a detail.
+    pub fn set(&mut self, name: &str, value: Option<String>) -> bool {
+        let required = |value: Option<String>| value.unwrap_or_default();
+        match name {
+            "title" => self.title = required(value),
+            "brand" => self.brand = required(value),
+            "model" => self.model = required(value),
+            "category" => self.category = required(value),
+            "condition" => self.condition = required(value),
+            "year" => self.year = value,
+            "finish" => self.finish = value,
+            "description" => self.description = value,
+            _ => return false,
+        }
+        true
+    }
+}
+
 /// eBay's title limit is the tightest of the four marketplaces.
 const MAX_TITLE: usize = 80;
 const MAX_DESCRIPTION: usize = 50_000;
@@ -105,6 +139,21 @@ fn parse_year(raw: &str) -> Result<Option<u16>, InvalidValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_named_field_can_be_set_and_a_cleared_required_one_is_refused() {
+        let mut input = ProductDetailsInput::default();
+        for field in ProductDetailsInput::FIELDS {
+            assert!(input.set(field, Some("1962".into())), "{field}");
+        }
+        assert_eq!(
+            (input.title.as_str(), input.year.as_deref()),
+            ("1962", Some("1962"))
+        );
+        assert!(!input.set("price", Some("1".into())));
+        input.set("title", None);
+        assert!(ProductDetails::parse(input).is_err());
+    }
 
     fn input() -> ProductDetailsInput {
         ProductDetailsInput {

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use riff_domain::product::Revision;
-use riff_domain::value::ProductDetails;
+use riff_domain::value::{ProductDetails, ProductDetailsInput};
 use riff_domain::{EventMetadata, ProductCommand, Source};
 use serde_json::Value;
 
@@ -13,17 +13,6 @@ use crate::actions;
 use crate::error::ApiError;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::state::AppState;
-
-const DETAIL_FIELDS: &[&str] = &[
-    "title",
-    "brand",
-    "model",
-    "year",
-    "finish",
-    "category",
-    "condition",
-    "description",
-];
 
 #[utoipa::path(
     patch,
@@ -63,31 +52,12 @@ pub(crate) async fn update(
         }
     }
 
-    let details = if DETAIL_FIELDS.iter().any(|f| fields.has(f)) {
+    let details = if ProductDetailsInput::FIELDS.iter().any(|f| fields.has(f)) {
         let mut input = current.to_input();
-        if let Some(v) = fields.text("title")? {
-            input.title = v.unwrap_or_default();
-        }
-        if let Some(v) = fields.text("brand")? {
-            input.brand = v.unwrap_or_default();
-        }
-        if let Some(v) = fields.text("model")? {
-            input.model = v.unwrap_or_default();
-        }
-        if let Some(v) = fields.text("category")? {
-            input.category = v.unwrap_or_default();
-        }
-        if let Some(v) = fields.text("condition")? {
-            input.condition = v.unwrap_or_default();
-        }
-        if let Some(v) = fields.text("year")? {
-            input.year = v;
-        }
-        if let Some(v) = fields.text("finish")? {
-            input.finish = v;
-        }
-        if let Some(v) = fields.text("description")? {
-            input.description = v;
+        for field in ProductDetailsInput::FIELDS {
+            if let Some(value) = fields.text(field)? {
+                input.set(field, value);
+            }
         }
         Some(ProductDetails::parse(input)?)
     } else {
