@@ -30,13 +30,7 @@ fn move_bar() -> anyhow::Result<(indicatif::ProgressBar, impl FnMut(Step))> {
 /// the current schema.
 pub(super) async fn copy(source_url: &str, target_url: &str) -> anyhow::Result<()> {
     let source = super::open(source_url).await?;
-    let target = Db::connect(target_url)
-        .await
-        .context("cannot open the database given with --to")?;
-    target
-        .migrate()
-        .await
-        .context("migrations failed on the database given with --to")?;
+    let target = open_target(target_url).await?;
     let (bar, step) = move_bar()?;
     let copied = crate::store::copy(&source, &target, step).await;
     bar.finish_and_clear();
@@ -77,13 +71,7 @@ pub(super) async fn backup(database_url: &str, out: &std::path::Path) -> anyhow:
 }
 
 pub(super) async fn restore(file: &std::path::Path, target_url: &str) -> anyhow::Result<()> {
-    let target = Db::connect(target_url)
-        .await
-        .context("cannot open the database given with --to")?;
-    target
-        .migrate()
-        .await
-        .context("migrations failed on the database given with --to")?;
+    let target = open_target(target_url).await?;
     let (bar, step) = move_bar()?;
     let header = crate::store::restore(file, &target, step).await;
     bar.finish_and_clear();
@@ -96,4 +84,17 @@ pub(super) async fn restore(file: &std::path::Path, target_url: &str) -> anyhow:
         target.backend().as_str()
     );
     Ok(())
+}
+
+/// The database given with `--to`, brought to the current schema (a
+/// SQLite file that is not there yet is created).
+async fn open_target(target_url: &str) -> anyhow::Result<Db> {
+    let target = Db::connect(target_url)
+        .await
+        .context("cannot open the database given with --to")?;
+    target
+        .migrate()
+        .await
+        .context("migrations failed on the database given with --to")?;
+    Ok(target)
 }
