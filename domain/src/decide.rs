@@ -32,3 +32,32 @@ pub async fn handle<A: Decide>(
     }
     Ok(())
 }
+
+/// Writes the `cqrs_es::Aggregate` impl of an aggregate whose rules are a
+/// [`Decide`] and whose fold is an inherent `fn fold(&mut self, event)`:
+/// the impl is otherwise the same five lines of wiring for every aggregate.
+macro_rules! aggregate {
+    ($aggregate:ty, $type:literal, $command:ty, $event:ty, $error:ty) => {
+        impl cqrs_es::Aggregate for $aggregate {
+            const TYPE: &'static str = $type;
+            type Command = $command;
+            type Event = $event;
+            type Error = $error;
+            type Services = ();
+
+            async fn handle(
+                &mut self,
+                command: Self::Command,
+                _: &Self::Services,
+                sink: &cqrs_es::event_sink::EventSink<Self>,
+            ) -> Result<(), Self::Error> {
+                $crate::decide::handle(self, command, sink).await
+            }
+
+            fn apply(&mut self, event: Self::Event) {
+                self.fold(event);
+            }
+        }
+    };
+}
+pub(crate) use aggregate;

@@ -7,8 +7,7 @@
 //! shows it as such rather than inventing an outcome.
 
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -182,23 +181,17 @@ impl Decide for SyncRun {
     }
 }
 
-impl Aggregate for SyncRun {
-    const TYPE: &'static str = "sync_run";
-    type Command = SyncRunCommand;
-    type Event = SyncRunEvent;
-    type Error = SyncRunError;
-    type Services = ();
+crate::decide::aggregate!(
+    SyncRun,
+    "sync_run",
+    SyncRunCommand,
+    SyncRunEvent,
+    SyncRunError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        crate::decide::handle(self, command, sink).await
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl SyncRun {
+    /// Folds one event into the state: cqrs-es's `apply`.
+    fn fold(&mut self, event: SyncRunEvent) {
         match event {
             SyncRunEvent::RunStarted { platforms, .. } => {
                 self.started = true;

@@ -137,6 +137,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
             3,
             ListingEvent::SoldOn {
                 platform: Platform::Reverb,
+                sku: Some(Sku::parse(&sku).unwrap()),
                 order_ref: format!("R-{n}"),
                 order_number: Some(format!("{n}")),
                 sold_at: at,
@@ -155,6 +156,7 @@ fn history(stage: usize, n: usize) -> Vec<BulkEvent> {
                     sold_at: at,
                     price: gbp(139_000),
                     quantity: 1,
+                    listing: Some(listing(0)),
                 },
                 remaining: 0,
             },

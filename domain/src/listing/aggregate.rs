@@ -1,7 +1,5 @@
 //! The Listing aggregate: its state, decisions and how events change it.
 
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -94,30 +92,18 @@ impl Listing {
     }
 }
 
-impl Aggregate for Listing {
-    const TYPE: &'static str = "listing";
-    type Command = ListingCommand;
-    type Event = ListingEvent;
-    type Error = ListingError;
-    type Services = ();
+crate::decide::aggregate!(
+    Listing,
+    "listing",
+    ListingCommand,
+    ListingEvent,
+    ListingError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        crate::decide::handle(self, command, sink).await
-    }
-
-    fn apply(&mut self, event: Self::Event) {
-        self.version += 1;
-        if raised_by_listing(&event).is_some() {
-            self.open_flags.push(self.version);
-        }
-        if let Some(status) = event.status_after() {
-            self.status = status;
-        }
+impl Listing {
+    /// Folds one event into the state: cqrs-es's `apply`.
+    fn fold(&mut self, event: ListingEvent) {
+        self.count(&event);
         match event {
             ListingEvent::ListingRequested {
                 listing_id,
@@ -150,24 +136,11 @@ impl Aggregate for Listing {
                 self.shown_version = shown_version.or(self.shown_version);
                 self.sent = sent.or(self.sent.take());
             }
-            ListingEvent::SoldOn {
-                platform,
-                order_ref,
-                order_number,
-                sold_at,
-                price,
-                quantity,
-                ..
-            } => {
-                self.orders.push(order_ref.clone());
-                self.sales.push(crate::policy::Sale {
-                    channel: crate::value::SaleChannel::Platform(platform),
-                    order_ref,
-                    order_number,
-                    sold_at,
-                    price,
-                    quantity,
-                });
+            ListingEvent::SoldOn { .. } => {
+                if let Some(sale) = event.sale(self.id) {
+                    self.orders.push(sale.order_ref.clone());
+                    self.sales.push(sale);
+                }
             }
             ListingEvent::ExternallyDetected {
                 listing_id,
@@ -210,6 +183,18 @@ impl Aggregate for Listing {
 }
 
 impl Listing {
+    /// What every event does: it is the next version, may raise a flag for
+    /// the owner, and may move the status.
+    fn count(&mut self, event: &ListingEvent) {
+        self.version += 1;
+        if raised_by_listing(event).is_some() {
+            self.open_flags.push(self.version);
+        }
+        if let Some(status) = event.status_after() {
+            self.status = status;
+        }
+    }
+
     fn wrong(&self, status: ListingStatus, action: &'static str) -> ListingError {
         ListingError::WrongState {
             status: status.as_str(),
@@ -219,48 +204,33 @@ impl Listing {
 }
 
 impl Decide for Listing {
+    /// The rules read in the order of a listing's life: published and
+    /// revised, ended or sold; then made, linked and flagged by the import
+    /// and the owner. Each step decides its own commands and hands the
+    /// rest on to the next.
     fn decide(&self, command: ListingCommand) -> Result<Vec<ListingEvent>, ListingError> {
-        match command.made_safe()? {
-            ListingCommand::Request {
-                listing_id,
-                sku,
-                product_status,
-                attributes,
-            } => {
-                if self.id.is_some() {
-                    return Err(ListingError::AlreadyExists);
-                }
-                if !product_status.can_be_listed() {
-                    return Err(ListingError::ProductNotListable {
-                        status: product_status,
-                    });
-                }
-                Ok(vec![ListingEvent::ListingRequested {
-                    listing_id,
-                    sku,
-                    platform: attributes.platform(),
-                    attributes,
-                }])
+        let command = command.made_safe()?;
+        if self.id.is_none() && !command.makes_a_listing() {
+            return Err(ListingError::NotFound);
+        }
+        self.publish_or_revise(command)
+    }
+}
+
+impl Listing {
+    fn publish_or_revise(
+        &self,
+        command: ListingCommand,
+    ) -> Result<Vec<ListingEvent>, ListingError> {
+        match command {
+            // A publish retried after a crash may be confirmed twice.
+            ListingCommand::ConfirmListed {
+                ref external_id, ..
+            } if matches!(self.status, ListingStatus::Live | ListingStatus::Ending)
+                && self.external_id.as_ref() == Some(external_id) =>
+            {
+                Ok(vec![])
             }
-            ListingCommand::Detect {
-                listing_id,
-                platform,
-                external_id,
-                snapshot,
-                detected_at,
-            } => {
-                if self.id.is_some() {
-                    return Err(ListingError::AlreadyExists);
-                }
-                Ok(vec![ListingEvent::ExternallyDetected {
-                    listing_id,
-                    platform,
-                    external_id,
-                    snapshot,
-                    detected_at,
-                }])
-            }
-            _ if self.id.is_none() => Err(ListingError::NotFound),
             ListingCommand::ConfirmListed {
                 external_id,
                 url,
@@ -269,35 +239,15 @@ impl Decide for Listing {
                 quantity,
                 shown_version,
                 sent,
-            } => {
-                let listed = ListingEvent::Listed {
-                    external_id: external_id.clone(),
-                    url,
-                    listed_at,
-                    price: Some(price),
-                    quantity: Some(quantity),
-                    shown_version: Some(shown_version),
-                    sent: Some(sent),
-                };
-                match self.status {
-                    // A publish retried after a crash may be confirmed twice.
-                    ListingStatus::Live | ListingStatus::Ending
-                        if self.external_id.as_ref() == Some(&external_id) =>
-                    {
-                        Ok(vec![])
-                    }
-                    ListingStatus::Pending | ListingStatus::Failed => Ok(vec![listed]),
-                    // The item sold elsewhere while the publish was in flight:
-                    // it is up now, so it must come down again.
-                    ListingStatus::Ending if self.external_id.is_none() => Ok(vec![
-                        listed,
-                        ListingEvent::EndRequested {
-                            reason: self.end_reason.unwrap_or(super::EndReason::SoldElsewhere),
-                        },
-                    ]),
-                    status => Err(self.wrong(status, "confirmed as listed")),
-                }
-            }
+            } => self.confirm_listed(ListingEvent::Listed {
+                external_id,
+                url,
+                listed_at,
+                price: Some(price),
+                quantity: Some(quantity),
+                shown_version: Some(shown_version),
+                sent: Some(sent),
+            }),
             ListingCommand::FailPublish { message, attempts } => match self.status {
                 ListingStatus::Pending | ListingStatus::Failed => {
                     Ok(vec![ListingEvent::PublishFailed { message, attempts }])
@@ -314,36 +264,45 @@ impl Decide for Listing {
                 quantity,
                 shown_version,
                 sent,
-            } => match self.status {
-                ListingStatus::Live => Ok(vec![ListingEvent::ListingRevised {
+            } => Ok(match self.status {
+                ListingStatus::Live => vec![ListingEvent::ListingRevised {
                     price,
                     quantity,
                     shown_version: Some(shown_version),
                     sent: Some(sent),
-                }]),
+                }],
                 // Ended or sold meanwhile: the update no longer matters.
-                _ => Ok(vec![]),
-            },
+                _ => vec![],
+            }),
             ListingCommand::FailRevise { message, attempts } => {
                 Ok(vec![ListingEvent::ReviseFailed { message, attempts }])
             }
+            other => self.end_or_sell(other),
+        }
+    }
+
+    fn end_or_sell(&self, command: ListingCommand) -> Result<Vec<ListingEvent>, ListingError> {
+        match command {
             // Ending is idempotent: asking again, or asking to end what is
             // already gone, succeeds and records nothing.
             ListingCommand::RequestEnd { reason } => match self.status {
                 ListingStatus::Ending | ListingStatus::Ended | ListingStatus::Sold => Ok(vec![]),
                 _ => Ok(vec![ListingEvent::EndRequested { reason }]),
             },
-            ListingCommand::ConfirmEnded { ended_at, by } => {
-                if self.status.is_closed() {
-                    Ok(vec![])
-                } else {
-                    Ok(vec![ListingEvent::Ended { ended_at, by }])
-                }
-            }
+            ListingCommand::ConfirmEnded { ended_at, by } => Ok(match self.status.is_closed() {
+                true => vec![],
+                false => vec![ListingEvent::Ended { ended_at, by }],
+            }),
             ListingCommand::FailEnd { message, attempts } => match self.status {
                 ListingStatus::Ending => Ok(vec![ListingEvent::EndFailed { message, attempts }]),
                 status => Err(self.wrong(status, "marked as failed to end")),
             },
+            // A sale seen twice is one sale.
+            ListingCommand::RecordSoldOn { ref order_ref, .. }
+                if self.orders.contains(order_ref) =>
+            {
+                Ok(vec![])
+            }
             ListingCommand::RecordSoldOn {
                 order_ref,
                 order_number,
@@ -351,51 +310,53 @@ impl Decide for Listing {
                 price,
                 quantity,
                 sold_out,
-            } => {
-                if self.orders.contains(&order_ref) {
-                    return Ok(vec![]);
-                }
-                Ok(vec![ListingEvent::SoldOn {
-                    platform: self.platform.expect("every created listing has a platform"),
-                    order_ref,
-                    order_number,
-                    sold_at,
-                    price,
-                    quantity,
-                    sold_out,
-                }])
+            } => Ok(vec![ListingEvent::SoldOn {
+                platform: self.platform.expect("every created listing has a platform"),
+                sku: self.sku.clone(),
+                order_ref,
+                order_number,
+                sold_at,
+                price,
+                quantity,
+                sold_out,
+            }]),
+            other => self.make_or_link(other),
+        }
+    }
+
+    fn make_or_link(&self, command: ListingCommand) -> Result<Vec<ListingEvent>, ListingError> {
+        match command {
+            ListingCommand::Request {
+                listing_id,
+                sku,
+                product_status,
+                attributes,
+            } => self.request(listing_id, sku, product_status, attributes),
+            ListingCommand::Detect {
+                listing_id,
+                platform,
+                external_id,
+                snapshot,
+                detected_at,
+            } => self.create(ListingEvent::ExternallyDetected {
+                listing_id,
+                platform,
+                external_id,
+                snapshot,
+                detected_at,
+            }),
+            ListingCommand::SuspectDuplicate { of, reason } => {
+                self.hold(ListingEvent::DuplicateSuspected { of, reason })
             }
-            // A listing waits for the owner once: a second hold (the
-            // import saga racing the owner, or run again after a crash)
-            // would put the same listing on the review queue twice.
-            ListingCommand::SuspectDuplicate { of, reason } => match &self.sku {
-                Some(existing) => Err(ListingError::AlreadyLinked {
-                    sku: existing.clone(),
-                }),
-                None if self.held => Ok(vec![]),
-                None => Ok(vec![ListingEvent::DuplicateSuspected { of, reason }]),
-            },
-            ListingCommand::HoldImport { reason } => match &self.sku {
-                Some(existing) => Err(ListingError::AlreadyLinked {
-                    sku: existing.clone(),
-                }),
-                None if self.held => Ok(vec![]),
-                None => Ok(vec![ListingEvent::ImportHeld { reason }]),
-            },
-            ListingCommand::NoteCurrency { listing, shop } => {
+            ListingCommand::HoldImport { reason } => self.hold(ListingEvent::ImportHeld { reason }),
+            ListingCommand::NoteCurrency { listing, shop } => Ok(
                 if listing == shop || self.foreign_currency == Some(listing) {
-                    Ok(vec![])
+                    vec![]
                 } else {
-                    Ok(vec![ListingEvent::CurrencyMismatched { listing, shop }])
-                }
-            }
-            ListingCommand::Link { sku } => match &self.sku {
-                Some(existing) if *existing == sku => Ok(vec![]),
-                Some(existing) => Err(ListingError::AlreadyLinked {
-                    sku: existing.clone(),
-                }),
-                None => Ok(vec![ListingEvent::LinkedToProduct { sku }]),
-            },
+                    vec![ListingEvent::CurrencyMismatched { listing, shop }]
+                },
+            ),
+            ListingCommand::Link { sku } => self.link(sku),
             ListingCommand::ResolveFlag { sequence, note } => {
                 if !self.open_flags.contains(&sequence) {
                     return Err(ListingError::FlagNotOpen { sequence });
@@ -411,6 +372,86 @@ impl Decide for Listing {
                 riff_value,
                 platform_value,
             }]),
+            // The steps before took these.
+            earlier @ (ListingCommand::ConfirmListed { .. }
+            | ListingCommand::FailPublish { .. }
+            | ListingCommand::RequestRevise { .. }
+            | ListingCommand::ConfirmRevised { .. }
+            | ListingCommand::FailRevise { .. }
+            | ListingCommand::RequestEnd { .. }
+            | ListingCommand::ConfirmEnded { .. }
+            | ListingCommand::FailEnd { .. }
+            | ListingCommand::RecordSoldOn { .. }) => {
+                unreachable!("decided before make_or_link: {earlier:?}")
+            }
+        }
+    }
+
+    fn request(
+        &self,
+        listing_id: Uuid,
+        sku: Sku,
+        product_status: crate::product::ProductStatus,
+        attributes: PlatformAttributes,
+    ) -> Result<Vec<ListingEvent>, ListingError> {
+        // A listing asked for twice is refused for that first.
+        if self.id.is_none() && !product_status.can_be_listed() {
+            return Err(ListingError::ProductNotListable {
+                status: product_status,
+            });
+        }
+        self.create(ListingEvent::ListingRequested {
+            listing_id,
+            sku,
+            platform: attributes.platform(),
+            attributes,
+        })
+    }
+
+    /// A listing is made once, however it came to be.
+    fn create(&self, made: ListingEvent) -> Result<Vec<ListingEvent>, ListingError> {
+        match self.id {
+            Some(_) => Err(ListingError::AlreadyExists),
+            None => Ok(vec![made]),
+        }
+    }
+
+    /// A publish confirmed (not twice: `decide` has seen to that).
+    fn confirm_listed(&self, listed: ListingEvent) -> Result<Vec<ListingEvent>, ListingError> {
+        match self.status {
+            ListingStatus::Pending | ListingStatus::Failed => Ok(vec![listed]),
+            // The item sold elsewhere while the publish was in flight: it
+            // is up now, so it must come down again.
+            ListingStatus::Ending if self.external_id.is_none() => Ok(vec![
+                listed,
+                ListingEvent::EndRequested {
+                    reason: self.end_reason.unwrap_or(super::EndReason::SoldElsewhere),
+                },
+            ]),
+            status => Err(self.wrong(status, "confirmed as listed")),
+        }
+    }
+
+    /// A listing waits for the owner once: a second hold (the import saga
+    /// racing the owner, or run again after a crash) would put the same
+    /// listing on the review queue twice.
+    fn hold(&self, held: ListingEvent) -> Result<Vec<ListingEvent>, ListingError> {
+        match &self.sku {
+            Some(existing) => Err(ListingError::AlreadyLinked {
+                sku: existing.clone(),
+            }),
+            None if self.held => Ok(vec![]),
+            None => Ok(vec![held]),
+        }
+    }
+
+    fn link(&self, sku: Sku) -> Result<Vec<ListingEvent>, ListingError> {
+        match &self.sku {
+            Some(existing) if *existing == sku => Ok(vec![]),
+            Some(existing) => Err(ListingError::AlreadyLinked {
+                sku: existing.clone(),
+            }),
+            None => Ok(vec![ListingEvent::LinkedToProduct { sku }]),
         }
     }
 }
@@ -419,6 +460,7 @@ impl Decide for Listing {
 mod tests {
     use chrono::{TimeZone, Utc};
     use cqrs_es::test::TestFramework;
+    use cqrs_es::Aggregate as _;
 
     use super::*;
     use crate::listing::sent::Sent;
@@ -615,6 +657,7 @@ mod tests {
         let price = Money::parse_price("999", Currency::GBP).unwrap();
         let sold = ListingEvent::SoldOn {
             platform: Platform::Reverb,
+            sku: Some(sku()),
             order_ref: "R-1".into(),
             order_number: None,
             sold_at: at(3),
@@ -633,6 +676,60 @@ mod tests {
                 sold_out: true,
             })
             .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_sale_names_the_product_the_listing_is_linked_to() {
+        let price = Money::parse_price("999", Currency::GBP).unwrap();
+        let record = || ListingCommand::RecordSoldOn {
+            order_ref: "R-7".into(),
+            order_number: Some("#7".into()),
+            sold_at: at(3),
+            price,
+            quantity: 1,
+            sold_out: true,
+        };
+        let sold = |sku| ListingEvent::SoldOn {
+            platform: Platform::Reverb,
+            sku,
+            order_ref: "R-7".into(),
+            order_number: Some("#7".into()),
+            sold_at: at(3),
+            price,
+            quantity: 1,
+            sold_out: true,
+        };
+        ListingTest::with(())
+            .given(vec![requested(), listed()])
+            .when(record())
+            .then_expect_events(vec![sold(Some(sku()))]);
+        // Found on the platform and not linked yet: the sale waits for the
+        // link, which brings it to the product.
+        let found = found(Platform::Reverb, "R-LISTING", "Boss DS-1");
+        ListingTest::with(())
+            .given(vec![found])
+            .when(record())
+            .then_expect_events(vec![sold(None)]);
+    }
+
+    #[test]
+    fn a_sale_remembers_the_listing_it_was_made_on() {
+        let mut listing = Listing::default();
+        for e in [requested(), listed()] {
+            listing.apply(e);
+        }
+        listing.apply(ListingEvent::SoldOn {
+            platform: Platform::Reverb,
+            sku: Some(sku()),
+            order_ref: "R-8".into(),
+            order_number: None,
+            sold_at: at(3),
+            price: price(),
+            quantity: 1,
+            sold_out: true,
+        });
+        assert_eq!(listing.sales.len(), 1);
+        assert_eq!(listing.sales[0].listing, Some(id()));
     }
 
     #[test]
@@ -735,6 +832,7 @@ mod tests {
             listed(),
             ListingEvent::SoldOn {
                 platform: Platform::Reverb,
+                sku: Some(sku()),
                 order_ref: "R-2".into(),
                 order_number: None,
                 sold_at: at(3),

@@ -114,105 +114,65 @@ impl ListingCommand {
     /// A platform's listing id that Riff could not use to reach the listing
     /// again (blank, too long, control characters), or a note that breaks
     /// its rule.
-    pub(crate) fn made_safe(self) -> Result<Self, InvalidValue> {
-        let message = |m: String| text::sanitized(&m, text::MAX_NOTE);
-        Ok(match self {
+    /// Whether the command makes the listing (every other one needs it
+    /// made).
+    pub(crate) fn makes_a_listing(&self) -> bool {
+        matches!(self, Self::Request { .. } | Self::Detect { .. })
+    }
+
+    pub(crate) fn made_safe(mut self) -> Result<Self, InvalidValue> {
+        let note = |m: &mut String| *m = text::sanitized(m, text::MAX_NOTE);
+        match &mut self {
             Self::ConfirmListed {
-                external_id,
-                url,
-                listed_at,
-                price,
-                quantity,
-                shown_version,
-                sent,
-            } => Self::ConfirmListed {
-                external_id: text::line("external_id", &external_id, text::MAX_ID)?,
-                url: safe_url(url),
-                listed_at,
-                price,
-                quantity,
-                shown_version,
-                sent,
-            },
-            Self::Detect {
-                listing_id,
-                platform,
-                external_id,
-                mut snapshot,
-                detected_at,
+                external_id, url, ..
             } => {
-                snapshot.sku = snapshot.sku.map(|s| text::sanitized(&s, text::MAX_ID));
-                snapshot.title = text::sanitized(&snapshot.title, text::MAX_NOTE);
-                snapshot.url = safe_url(snapshot.url);
-                text::scrub_json(&mut snapshot.raw);
-                Self::Detect {
-                    listing_id,
-                    platform,
-                    external_id: text::line("external_id", &external_id, text::MAX_ID)?,
-                    snapshot,
-                    detected_at,
-                }
+                *external_id = text::line("external_id", external_id, text::MAX_ID)?;
+                *url = safe_url(url.take());
             }
-            Self::FailPublish {
-                message: m,
-                attempts,
-            } => Self::FailPublish {
-                message: message(m),
-                attempts,
-            },
-            Self::FailRevise {
-                message: m,
-                attempts,
-            } => Self::FailRevise {
-                message: message(m),
-                attempts,
-            },
-            Self::FailEnd {
-                message: m,
-                attempts,
-            } => Self::FailEnd {
-                message: message(m),
-                attempts,
-            },
+            Self::Detect {
+                external_id,
+                snapshot,
+                ..
+            } => {
+                *external_id = text::line("external_id", external_id, text::MAX_ID)?;
+                snapshot.sku = snapshot
+                    .sku
+                    .take()
+                    .map(|s| text::sanitized(&s, text::MAX_ID));
+                note(&mut snapshot.title);
+                snapshot.url = safe_url(snapshot.url.take());
+                text::scrub_json(&mut snapshot.raw);
+            }
+            Self::FailPublish { message, .. }
+            | Self::FailRevise { message, .. }
+            | Self::FailEnd { message, .. } => note(message),
             Self::RecordSoldOn {
                 order_ref,
                 order_number,
-                sold_at,
-                price,
-                quantity,
-                sold_out,
-            } => Self::RecordSoldOn {
-                order_ref: text::key(&order_ref),
-                order_number: order_number
+                ..
+            } => {
+                *order_ref = text::key(order_ref);
+                *order_number = order_number
+                    .take()
                     .map(|n| text::sanitized(&n, text::MAX_ID))
-                    .filter(|n| !n.is_empty()),
-                sold_at,
-                price,
-                quantity,
-                sold_out,
-            },
-            Self::SuspectDuplicate { of, reason } => Self::SuspectDuplicate {
-                of,
-                reason: message(reason),
-            },
-            Self::HoldImport { reason } => Self::HoldImport {
-                reason: message(reason),
-            },
+                    .filter(|n| !n.is_empty());
+            }
+            Self::SuspectDuplicate { reason, .. } | Self::HoldImport { reason } => note(reason),
             Self::RecordDrift {
                 field,
                 riff_value,
                 platform_value,
-            } => Self::RecordDrift {
-                field: message(field),
-                riff_value: message(riff_value),
-                platform_value: message(platform_value),
-            },
-            Self::ResolveFlag { sequence, note } => {
-                text::paragraph("note", &note, text::MAX_NOTE)?;
-                Self::ResolveFlag { sequence, note }
+            } => {
+                note(field);
+                note(riff_value);
+                note(platform_value);
             }
-            other => other,
-        })
+            Self::ResolveFlag { note, .. } => {
+                text::paragraph("note", note, text::MAX_NOTE)?;
+            }
+            _ => {}
+        }
+        Ok(self)
     }
 }
 

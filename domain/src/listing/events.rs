@@ -111,6 +111,11 @@ pub enum ListingEvent {
     },
     SoldOn {
         platform: Platform,
+        /// The product the listing was linked to when it sold, which the
+        /// sale goes to; `None` for a listing not linked yet (its sales go
+        /// to the product it is linked to later). Version 2: events
+        /// recorded before say `None` (`upcast`).
+        sku: Option<Sku>,
         order_ref: String,
         /// The order number the seller sees on the platform; absent from
         /// events recorded before Riff kept it, and on V&R, which has none.
@@ -170,6 +175,32 @@ fn sold_out_by_default() -> bool {
 }
 
 impl ListingEvent {
+    /// The sale a `SoldOn` reports, as the product records it: the
+    /// listing's own record of its sales and the sale saga read it alike.
+    pub fn sale(&self, listing: Option<Uuid>) -> Option<crate::policy::Sale> {
+        let Self::SoldOn {
+            platform,
+            order_ref,
+            order_number,
+            sold_at,
+            price,
+            quantity,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        Some(crate::policy::Sale {
+            channel: crate::value::SaleChannel::Platform(*platform),
+            order_ref: order_ref.clone(),
+            order_number: order_number.clone(),
+            sold_at: *sold_at,
+            price: *price,
+            quantity: *quantity,
+            listing,
+        })
+    }
+
     /// The status a listing has after this event, if the event changes it.
     /// The aggregate and the views both use this, so they cannot disagree.
     pub fn status_after(&self) -> Option<ListingStatus> {
@@ -223,6 +254,10 @@ impl DomainEvent for ListingEvent {
     }
 
     fn event_version(&self) -> String {
-        "1.0.0".to_owned()
+        match self {
+            Self::SoldOn { .. } => "2.0.0",
+            _ => "1.0.0",
+        }
+        .to_owned()
     }
 }

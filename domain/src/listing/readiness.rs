@@ -3,7 +3,7 @@
 //! listing without (`docs/listing-ids.md` §4), checked before anything is
 //! sent.
 
-use super::attributes::PlatformAttributes;
+use super::attributes::{EbayAttributes, PlatformAttributes, ReverbAttributes, VrAttributes};
 use crate::value::{Condition, ProductDetails};
 
 /// What the shop has set once for every listing.
@@ -38,90 +38,102 @@ pub struct Candidate<'a> {
 pub fn missing(candidate: &Candidate<'_>, terms: &ShopTerms) -> Vec<String> {
     let mut missing = Vec::new();
     let details = candidate.details;
-    let picture = |missing: &mut Vec<String>| {
-        if candidate.pictures == 0 {
-            missing.push("a picture".to_owned());
-        }
-    };
+    if candidate.pictures == 0 && !matches!(candidate.attributes, PlatformAttributes::Shopify(_)) {
+        missing.push("a picture".to_owned());
+    }
     match candidate.attributes {
-        PlatformAttributes::Ebay(a) => {
-            picture(&mut missing);
-            if a.category_id.is_none() {
-                missing.push(format!(
-                    "an eBay category for \"{}\" (a category Riff maps, or attributes.category_id)",
-                    details.category
-                ));
-            }
-            if !terms.ebay_location {
-                missing.push("where the items are: EBAY_POSTAL_CODE or EBAY_LOCATION".to_owned());
-            }
-            let given = [
-                a.shipping_profile_id.is_some(),
-                a.return_profile_id.is_some(),
-                a.payment_profile_id.is_some(),
-            ];
-            for ((setting, set), listing) in [
-                "EBAY_SHIPPING_PROFILE_ID",
-                "EBAY_RETURN_PROFILE_ID",
-                "EBAY_PAYMENT_PROFILE_ID",
-            ]
-            .iter()
-            .zip(terms.ebay_policies)
-            .zip(given)
-            {
-                if !set && !listing {
-                    missing.push(format!("an eBay business policy: {setting}"));
-                }
-            }
-        }
-        PlatformAttributes::Reverb(a) => {
-            picture(&mut missing);
-            if candidate.uploaded_pictures > 0 && !terms.public_https {
-                missing.push(
-                    "RIFF_PUBLIC_URL set to the shop's public https address: Reverb fetches pictures from it"
-                        .to_owned(),
-                );
-            }
-            if a.categories.is_empty() {
-                missing.push(format!(
-                    "a Reverb category for \"{}\" (a category Riff maps, or attributes.categories)",
-                    details.category
-                ));
-            }
-            if details
-                .description
-                .as_deref()
-                .is_none_or(|d| d.trim().is_empty())
-            {
-                missing.push("a description".to_owned());
-            }
-            if a.shipping_profile_id.is_none() && !terms.reverb_shipping {
-                missing.push("a Reverb shipping profile: REVERB_SHIPPING_PROFILE_ID".to_owned());
-            }
-            if candidate.quantity > 1
-                && !matches!(
-                    details.condition,
-                    Condition::New | Condition::BStock | Condition::Mint
-                )
-            {
-                missing.push(
-                    "one unit only, or the condition new, b-stock or mint: Reverb offers several units of new items only"
-                        .to_owned(),
-                );
-            }
-        }
-        PlatformAttributes::Vr(a) => {
-            picture(&mut missing);
-            if a.category.is_none() || a.sub_category.is_none() {
-                missing.push(format!(
-                    "a V&R category and sub-category for \"{}\" (a category Riff maps, or attributes.category and sub_category)",
-                    details.category
-                ));
-            }
-        }
+        PlatformAttributes::Ebay(a) => ebay(a, details, terms, &mut missing),
+        PlatformAttributes::Reverb(a) => reverb(a, candidate, terms, &mut missing),
+        PlatformAttributes::Vr(a) => vr(a, details, &mut missing),
         PlatformAttributes::Shopify(_) => {}
     }
     missing
+}
+
+fn ebay(
+    a: &EbayAttributes,
+    details: &ProductDetails,
+    terms: &ShopTerms,
+    missing: &mut Vec<String>,
+) {
+    if a.category_id.is_none() {
+        missing.push(format!(
+            "an eBay category for \"{}\" (a category Riff maps, or attributes.category_id)",
+            details.category
+        ));
+    }
+    if !terms.ebay_location {
+        missing.push("where the items are: EBAY_POSTAL_CODE or EBAY_LOCATION".to_owned());
+    }
+    let given = [
+        a.shipping_profile_id.is_some(),
+        a.return_profile_id.is_some(),
+        a.payment_profile_id.is_some(),
+    ];
+    for ((setting, set), listing) in [
+        "EBAY_SHIPPING_PROFILE_ID",
+        "EBAY_RETURN_PROFILE_ID",
+        "EBAY_PAYMENT_PROFILE_ID",
+    ]
+    .iter()
+    .zip(terms.ebay_policies)
+    .zip(given)
+    {
+        if !set && !listing {
+            missing.push(format!("an eBay business policy: {setting}"));
+        }
+    }
+}
+
+fn reverb(
+    a: &ReverbAttributes,
+    candidate: &Candidate<'_>,
+    terms: &ShopTerms,
+    missing: &mut Vec<String>,
+) {
+    let details = candidate.details;
+    if candidate.uploaded_pictures > 0 && !terms.public_https {
+        missing.push(
+            "RIFF_PUBLIC_URL set to the shop's public https address: Reverb fetches pictures from it"
+                .to_owned(),
+        );
+    }
+    if a.categories.is_empty() {
+        missing.push(format!(
+            "a Reverb category for \"{}\" (a category Riff maps, or attributes.categories)",
+            details.category
+        ));
+    }
+    if details
+        .description
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty())
+    {
+        missing.push("a description".to_owned());
+    }
+    if a.shipping_profile_id.is_none() && !terms.reverb_shipping {
+        missing.push("a Reverb shipping profile: REVERB_SHIPPING_PROFILE_ID".to_owned());
+    }
+    if candidate.quantity > 1
+        && !matches!(
+            details.condition,
+            Condition::New | Condition::BStock | Condition::Mint
+        )
+    {
+        missing.push(
+            "one unit only, or the condition new, b-stock or mint: Reverb offers several units of new items only"
+                .to_owned(),
+        );
+    }
+}
+
+fn vr(a: &VrAttributes, details: &ProductDetails, missing: &mut Vec<String>) {
+    if a.category.is_none() || a.sub_category.is_none() {
+        missing.push(format!(
+            "a V&R category and sub-category for \"{}\" (a category Riff maps, or attributes.category and sub_category)",
+            details.category
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -128,9 +128,17 @@ pub fn diff(
 ) -> Vec<Change> {
     let view = ScanView::new(scan, known);
     let mut out = Changes::default();
+    detect_unknown(&view, scan, platform, &mut out);
+    sold_by_orders(&view, scan, platform, &mut out);
+    sold_by_status(&view, scan, platform, scanned_at, &mut out);
+    ended_elsewhere(&view, scan, known, &mut out);
+    drifted(&view, known, platform, &mut out);
+    out.into_vec()
+}
 
-    // Unknown listings: first those the scan lists, then those only a sale
-    // names (a listing made on the platform that sold before Riff saw it).
+/// Unknown listings: first those the scan lists, then those only a sale
+/// names (a listing made on the platform that sold before Riff saw it).
+fn detect_unknown(view: &ScanView<'_>, scan: &Scan, platform: Platform, out: &mut Changes) {
     for remote in &scan.listings {
         let unknown = view.known(&remote.external_id).is_none();
         let sold_unseen = unknown && view.has_sale(&remote.external_id);
@@ -143,8 +151,10 @@ pub fn diff(
             out.detect(platform, remote_from_sale(platform, sale));
         }
     }
+}
 
-    // Sales the platform reported.
+/// Sales the platform reported.
+fn sold_by_orders(view: &ScanView<'_>, scan: &Scan, platform: Platform, out: &mut Changes) {
     for sale in &scan.sales {
         let (listing_id, orders) = match view.known(&sale.external_id) {
             Some(k) => (k.listing_id, k.orders.as_slice()),
@@ -162,12 +172,20 @@ pub fn diff(
             });
         }
     }
+}
 
-    // Sales only a listing's status shows: V&R has no orders feed, so its
-    // sold flag is its sale. Every other platform reports its orders, so a
-    // listing of theirs that shows none left with no order behind it was
-    // not sold through the platform (in person, or counted down by hand):
-    // that is for the owner to check, never a sale that ends the others.
+/// Sales only a listing's status shows: V&R has no orders feed, so its
+/// sold flag is its sale. Every other platform reports its orders, so a
+/// listing of theirs that shows none left with no order behind it was
+/// not sold through the platform (in person, or counted down by hand):
+/// that is for the owner to check, never a sale that ends the others.
+fn sold_by_status(
+    view: &ScanView<'_>,
+    scan: &Scan,
+    platform: Platform,
+    scanned_at: DateTime<Utc>,
+    out: &mut Changes,
+) {
     for remote in &scan.listings {
         if remote.status != RemoteStatus::Sold || view.has_sale(&remote.external_id) {
             continue;
@@ -195,8 +213,10 @@ pub fn diff(
             });
         }
     }
+}
 
-    // Listings the platform ended, or no longer lists, with no sale.
+/// Listings the platform ended, or no longer lists, with no sale.
+fn ended_elsewhere(view: &ScanView<'_>, scan: &Scan, known: &[KnownListing], out: &mut Changes) {
     for remote in &scan.listings {
         if remote.status == RemoteStatus::Ended && !view.has_sale(&remote.external_id) {
             if let Some(k) = view.known(&remote.external_id).filter(|k| k.believed_up()) {
@@ -213,8 +233,10 @@ pub fn diff(
             out.end(k.listing_id);
         }
     }
+}
 
-    // Drift, on listings Riff has live and the platform shows live.
+/// Drift, on listings Riff has live and the platform shows live.
+fn drifted(view: &ScanView<'_>, known: &[KnownListing], platform: Platform, out: &mut Changes) {
     for k in known.iter().filter(|k| k.status == ListingStatus::Live) {
         let Some(remote) = k.external_id.as_deref().and_then(|id| view.live(id)) else {
             continue;
@@ -242,8 +264,6 @@ pub fn diff(
             }
         }
     }
-
-    out.into_vec()
 }
 
 /// The listings a targeted reconcile must look up, one by one, to turn

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::PlatformPriority;
 use crate::value::{text, InvalidValue, Money, SaleChannel};
@@ -28,6 +29,12 @@ pub struct Sale {
     pub sold_at: DateTime<Utc>,
     pub price: Money,
     pub quantity: u32,
+    /// The listing that sold, so that the saga spares it when it ends the
+    /// others: `None` for a shop sale, and for sales recorded before Riff
+    /// kept it (such a listing is closed by its own sale, or already
+    /// shows the stock the sale left).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<Uuid>,
 }
 
 impl Sale {
@@ -87,6 +94,9 @@ pub fn check_sold_at(sold_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), I
 }
 
 /// What recording a sale does to a product.
+// A decision lives for one command and is matched at once: boxing the
+// sales of a conflict would allocate to save a copy that never happens.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaleDecision {
     /// This order is already recorded (a webhook and a reconcile both saw
@@ -188,6 +198,7 @@ mod tests {
             sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
             price: Money::parse_price("100", Currency::GBP).unwrap(),
             quantity,
+            listing: None,
         }
     }
 

@@ -1,14 +1,12 @@
 //! The Product aggregate: its state, its decisions (`handle`) and how events
 //! change it (`apply`).
 
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::{ProductCommand, ProductError, ProductEvent, Revision};
 use crate::decide::Decide;
 use crate::flag::raised_by_product;
-use crate::policy::{decide_sale, Sale, SaleDecision};
+use crate::policy::{decide_sale, PlatformPriority, Sale, SaleDecision};
 use crate::value::{text, Media, Money, ProductDetails, Sku};
 
 /// Where a product is in its life.
@@ -90,23 +88,17 @@ pub struct Product {
     pub open_flags: Vec<u64>,
 }
 
-impl Aggregate for Product {
-    const TYPE: &'static str = "product";
-    type Command = ProductCommand;
-    type Event = ProductEvent;
-    type Error = ProductError;
-    type Services = ();
+crate::decide::aggregate!(
+    Product,
+    "product",
+    ProductCommand,
+    ProductEvent,
+    ProductError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        crate::decide::handle(self, command, sink).await
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Product {
+    /// Folds one event into the state: cqrs-es's `apply`.
+    fn fold(&mut self, event: ProductEvent) {
         self.version += 1;
         if raised_by_product(&event).is_some() {
             self.open_flags.push(self.version);
@@ -226,75 +218,33 @@ impl Decide for Product {
     /// The decision behind `handle`, kept synchronous and free of the sink so
     /// that it reads as the rulebook it is.
     fn decide(&self, command: ProductCommand) -> Result<Vec<ProductEvent>, ProductError> {
-        if let ProductCommand::Create {
-            sku,
-            details,
-            price,
-            quantity,
-            source,
-            draft,
-        } = command
-        {
-            if let Some(existing) = &self.sku {
-                return Err(ProductError::AlreadyExists {
-                    sku: existing.clone(),
-                });
-            }
-            return Ok(vec![ProductEvent::ProductCreated {
+        match command {
+            ProductCommand::Create {
                 sku,
                 details,
                 price,
                 quantity,
                 source,
                 draft,
-            }]);
-        }
-        if self.sku.is_none() {
-            return Err(ProductError::NotFound);
-        }
-        match command {
-            ProductCommand::Create { .. } => unreachable!("handled above"),
+            } => match &self.sku {
+                Some(existing) => Err(ProductError::AlreadyExists {
+                    sku: existing.clone(),
+                }),
+                None => Ok(vec![ProductEvent::ProductCreated {
+                    sku,
+                    details,
+                    price,
+                    quantity,
+                    source,
+                    draft,
+                }]),
+            },
+            _ if self.sku.is_none() => Err(ProductError::NotFound),
             ProductCommand::RecordSale {
                 sale,
                 priority,
                 counted,
-            } => {
-                // A sale is a fact from outside: even an archived item that a
-                // marketplace sold must be recorded, never refused.
-                if sale.quantity == 0 {
-                    return Err(ProductError::EmptySale);
-                }
-                sale.check_order_ref()?;
-                Ok(
-                    match decide_sale(
-                        self.quantity,
-                        &self.sales,
-                        &self.conflicts,
-                        &sale,
-                        &priority,
-                    ) {
-                        SaleDecision::Duplicate => vec![],
-                        SaleDecision::Accept { .. } if counted => {
-                            vec![ProductEvent::ProductSold {
-                                sale,
-                                remaining: self.quantity,
-                            }]
-                        }
-                        SaleDecision::Accept { remaining } => {
-                            vec![ProductEvent::ProductSold { sale, remaining }]
-                        }
-                        SaleDecision::Conflict {
-                            winner,
-                            loser,
-                            remaining,
-                        } => vec![ProductEvent::SaleConflictDetected {
-                            winner,
-                            loser,
-                            remaining,
-                        }],
-                    },
-                )
-            }
+            } => self.record_sale(sale, &priority, counted),
             // Flags stay resolvable whatever the product's state.
             ProductCommand::ResolveFlag { sequence, note } => {
                 text::paragraph("note", &note, text::MAX_NOTE)?;
@@ -309,22 +259,7 @@ impl Decide for Product {
             },
             ProductCommand::Archive { .. } if self.status == ProductStatus::Archived => Ok(vec![]),
             _ if self.status == ProductStatus::Archived => Err(ProductError::Archived),
-            ProductCommand::Activate { price } => {
-                if self.status != ProductStatus::Draft {
-                    return Ok(vec![]);
-                }
-                let price = price.or(self.price).ok_or(ProductError::NotFound)?;
-                let mut events = vec![ProductEvent::ProductActivated { price }];
-                // The draft's own flag (raised by its creation) asked for
-                // exactly this: it is dealt with.
-                if self.open_flags.contains(&CREATION) {
-                    events.push(ProductEvent::FlagResolved {
-                        sequence: CREATION,
-                        note: format!("activated at {price}"),
-                    });
-                }
-                Ok(events)
-            }
+            ProductCommand::Activate { price } => self.activate(price),
             ProductCommand::Revise(revision) => self.revise(revision),
             ProductCommand::AttachMedia { media } => {
                 Ok(vec![ProductEvent::MediaAttached { media }])
@@ -335,26 +270,85 @@ impl Decide for Product {
                 }
                 Ok(vec![ProductEvent::MediaRemoved { media_id }])
             }
-            ProductCommand::ReorderMedia { order } => {
-                let mut given = order.clone();
-                given.sort_unstable();
-                given.dedup();
-                let mut attached: Vec<_> = self.media.iter().map(|m| m.id).collect();
-                let current = attached.clone();
-                attached.sort_unstable();
-                if given.len() != order.len() || given != attached {
-                    return Err(ProductError::MediaOrderMismatch);
-                }
-                if order == current {
-                    return Ok(vec![]);
-                }
-                Ok(vec![ProductEvent::MediaReordered { order }])
-            }
+            ProductCommand::ReorderMedia { order } => self.reorder(order),
             ProductCommand::Archive { reason } => {
                 let reason = text::optional_line("reason", reason.as_deref(), text::MAX_NOTE)?;
                 Ok(vec![ProductEvent::ProductArchived { reason }])
             }
         }
+    }
+}
+
+/// The rules of `decide` too long to read inline.
+impl Product {
+    fn record_sale(
+        &self,
+        sale: Sale,
+        priority: &PlatformPriority,
+        counted: bool,
+    ) -> Result<Vec<ProductEvent>, ProductError> {
+        // A sale is a fact from outside: even an archived item that a
+        // marketplace sold must be recorded, never refused.
+        if sale.quantity == 0 {
+            return Err(ProductError::EmptySale);
+        }
+        sale.check_order_ref()?;
+        Ok(
+            match decide_sale(self.quantity, &self.sales, &self.conflicts, &sale, priority) {
+                SaleDecision::Duplicate => vec![],
+                SaleDecision::Accept { .. } if counted => vec![ProductEvent::ProductSold {
+                    sale,
+                    remaining: self.quantity,
+                }],
+                SaleDecision::Accept { remaining } => {
+                    vec![ProductEvent::ProductSold { sale, remaining }]
+                }
+                SaleDecision::Conflict {
+                    winner,
+                    loser,
+                    remaining,
+                } => vec![ProductEvent::SaleConflictDetected {
+                    winner,
+                    loser,
+                    remaining,
+                }],
+            },
+        )
+    }
+
+    fn activate(&self, price: Option<Money>) -> Result<Vec<ProductEvent>, ProductError> {
+        if self.status != ProductStatus::Draft {
+            return Ok(vec![]);
+        }
+        let price = price.or(self.price).ok_or(ProductError::NotFound)?;
+        let mut events = vec![ProductEvent::ProductActivated { price }];
+        // The draft's own flag (raised by its creation) asked for exactly
+        // this: it is dealt with.
+        if self.open_flags.contains(&CREATION) {
+            events.push(ProductEvent::FlagResolved {
+                sequence: CREATION,
+                note: format!("activated at {price}"),
+            });
+        }
+        Ok(events)
+    }
+
+    /// A new order must name every attached medium once; the same order
+    /// again changes nothing.
+    fn reorder(&self, order: Vec<uuid::Uuid>) -> Result<Vec<ProductEvent>, ProductError> {
+        let mut given = order.clone();
+        given.sort_unstable();
+        given.dedup();
+        let mut attached: Vec<_> = self.media.iter().map(|m| m.id).collect();
+        let current = attached.clone();
+        attached.sort_unstable();
+        if given.len() != order.len() || given != attached {
+            return Err(ProductError::MediaOrderMismatch);
+        }
+        if order == current {
+            return Ok(vec![]);
+        }
+        Ok(vec![ProductEvent::MediaReordered { order }])
     }
 }
 
@@ -376,6 +370,7 @@ pub fn reorder_media(media: &mut [Media], order: &[uuid::Uuid]) {
 mod tests {
     use chrono::{TimeZone, Utc};
     use cqrs_es::test::TestFramework;
+    use cqrs_es::Aggregate as _;
     use uuid::Uuid;
 
     use super::*;
@@ -424,6 +419,7 @@ mod tests {
             sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
             price: gbp("1499"),
             quantity,
+            listing: None,
         }
     }
 

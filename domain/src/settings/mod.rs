@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use crate::decide::Decide;
@@ -191,23 +190,17 @@ impl Settings {
     }
 }
 
-impl Aggregate for Settings {
-    const TYPE: &'static str = "settings";
-    type Command = SettingsCommand;
-    type Event = SettingsEvent;
-    type Error = SettingsError;
-    type Services = ();
+crate::decide::aggregate!(
+    Settings,
+    "settings",
+    SettingsCommand,
+    SettingsEvent,
+    SettingsError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        crate::decide::handle(self, command, sink).await
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Settings {
+    /// Folds one event into the state: cqrs-es's `apply`.
+    fn fold(&mut self, event: SettingsEvent) {
         match event {
             SettingsEvent::DropdownSortChanged { field, order } => {
                 self.dropdown_sort.retain(|(f, _)| *f != field);
@@ -247,6 +240,7 @@ impl Decide for Settings {
 #[cfg(test)]
 mod tests {
     use cqrs_es::test::TestFramework;
+    use cqrs_es::Aggregate as _;
 
     use super::*;
     use crate::listing::category_map::CategoryEditInput;

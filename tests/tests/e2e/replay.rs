@@ -127,6 +127,7 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
                 .unwrap(),
                 price: gbp(90_000),
                 quantity: 1,
+                listing: None,
             };
             let command = ProductCommand::RecordSale {
                 sale,

@@ -172,6 +172,7 @@ pub(crate) async fn sale(
             sold_at,
             price,
             quantity,
+            listing: None,
         };
         let product = actions::sku_in_path(&sku)?;
         Ok(

@@ -55,7 +55,7 @@ pub async fn import_as_new(
     let sku = Sku::generated(engine.db.next_counter("sku").await?);
     link(engine, listing_id, &sku, meta).await?;
     create_imported(engine, &sku, &listing, &snapshot, meta).await?;
-    record_sales(engine, &sku, &listing, None, meta).await?;
+    record_sales(engine, &sku, &listing, meta).await?;
     engine.projector.nudge();
     Ok(sku)
 }
@@ -84,7 +84,7 @@ pub(super) async fn import(
         if !product_exists(engine, sku).await? {
             create_imported(engine, sku, &listing, &snapshot, &meta).await?;
         }
-        return record_sales(engine, sku, &listing, None, &meta).await;
+        return record_sales(engine, sku, &listing, &meta).await;
     }
     let (same_sku, product) = match snapshot.sku.as_deref().map(Sku::parse) {
         Some(Ok(sku)) => {
@@ -177,7 +177,7 @@ async fn act_on(
             link(engine, listing_id, &sku, meta).await?;
             create_imported(engine, &sku, listing, snapshot, meta).await?;
             note_currency(engine, listing_id, snapshot, meta).await?;
-            record_sales(engine, &sku, listing, None, meta).await?;
+            record_sales(engine, &sku, listing, meta).await?;
             // The next found listing of this batch is compared with it too.
             round
                 .candidates(engine)

@@ -198,8 +198,11 @@ async fn on_listing(
     round: &mut Round,
 ) -> Result<bool, SyncError> {
     match event {
-        ListingEvent::SoldOn { order_ref, .. } => {
-            sale::after_sold_on(engine, listing_uuid(id), order_ref, meta).await?;
+        ListingEvent::SoldOn { sku: Some(sku), .. } => {
+            let sale = event
+                .sale(Some(listing_uuid(id)))
+                .expect("a SoldOn is a sale");
+            sale::after_sold_on(engine, sku, sale, meta).await?;
         }
         ListingEvent::LinkedToProduct { sku } => {
             sale::after_link(engine, listing_uuid(id), sku, meta).await?;

@@ -6,25 +6,35 @@
 use riff_domain::listing::EndReason;
 use riff_domain::policy::{self, counted_at_import, AfterSale, Edit, Sale, SiblingListing};
 use riff_domain::value::{SaleChannel, Sku};
-use riff_domain::{EventMetadata, Listing, ProductCommand, ProductError};
+use riff_domain::{EventMetadata, Listing, Product, ProductCommand, ProductError};
 use riff_projections::view::listing_index;
 use uuid::Uuid;
 
 use super::{edits, link, refusal_is_fine, request_end};
 use crate::sync::{Engine, SyncError};
 
-/// A `SoldOn`: the sale goes to the listing's product, if it has one.
+/// A `SoldOn` of a linked listing: the sale goes to the product the event
+/// names. Whether that product's quantity already leaves the sale out
+/// (`policy::counted_at_import`) is a question only for a product made
+/// from a listing on the same platform; only then is the listing read, to
+/// learn whether it was this one and when Riff found it.
 pub(super) async fn after_sold_on(
     engine: &Engine,
-    listing_id: Uuid,
-    order_ref: &String,
+    sku: &Sku,
+    sale: Sale,
     meta: &EventMetadata,
 ) -> Result<(), SyncError> {
-    let listing = engine.ledger.load_listing(listing_id).await?;
-    match &listing.sku {
-        Some(sku) => record_sales(engine, sku, &listing, Some(order_ref), meta).await,
-        None => Ok(()),
-    }
+    let product = engine.ledger.load_product(sku).await?;
+    let counted = match (&product.imported_from, sale.listing) {
+        (Some((platform, _)), Some(listing_id))
+            if SaleChannel::Platform(*platform) == sale.channel =>
+        {
+            let listing = engine.ledger.load_listing(listing_id).await?;
+            counted_at_import(made_from(&product, &listing), listing.detected_at, &sale)
+        }
+        _ => false,
+    };
+    record_sale(engine, sku, sale, counted, meta).await
 }
 
 /// A listing linked to a product brings the sales it saw before.
@@ -36,7 +46,7 @@ pub(super) async fn after_link(
 ) -> Result<(), SyncError> {
     let listing = engine.ledger.load_listing(listing_id).await?;
     if product_exists(engine, sku).await? {
-        record_sales(engine, sku, &listing, None, meta).await?;
+        record_sales(engine, sku, &listing, meta).await?;
     }
     Ok(())
 }
@@ -45,47 +55,58 @@ pub(super) async fn product_exists(engine: &Engine, sku: &Sku) -> Result<bool, S
     Ok(engine.ledger.load_product(sku).await?.sku.is_some())
 }
 
-/// Records the sales of `listing` (only the order `only`, when given) on
-/// its product. A sale already recorded is a duplicate the product ignores;
-/// one that the product's imported quantity already leaves out is recorded
-/// without taking a unit again (`policy::counted_at_import`).
+/// Records every sale `listing` saw on its product. A sale already
+/// recorded is a duplicate the product ignores; one that the product's
+/// imported quantity already leaves out is recorded without taking a unit
+/// again (`policy::counted_at_import`).
 pub(super) async fn record_sales(
     engine: &Engine,
     sku: &Sku,
     listing: &Listing,
-    only: Option<&String>,
     meta: &EventMetadata,
 ) -> Result<(), SyncError> {
-    let sales: Vec<&Sale> = listing
-        .sales
-        .iter()
-        .filter(|s| only.is_none_or(|order| s.order_ref == *order))
-        .collect();
-    if sales.is_empty() {
+    if listing.sales.is_empty() {
         return Ok(());
     }
     let product = engine.ledger.load_product(sku).await?;
-    let created_from_it = product
+    let made_from_it = made_from(&product, listing);
+    for sale in &listing.sales {
+        let counted = counted_at_import(made_from_it, listing.detected_at, sale);
+        record_sale(engine, sku, sale.clone(), counted, meta).await?;
+    }
+    Ok(())
+}
+
+/// Whether `product` was made from `listing` by the import.
+fn made_from(product: &Product, listing: &Listing) -> bool {
+    product
         .imported_from
         .as_ref()
         .is_some_and(|(platform, id)| {
             listing.platform == Some(*platform) && listing.external_id.as_ref() == Some(id)
-        });
-    for sale in sales {
-        let command = ProductCommand::RecordSale {
-            sale: sale.clone(),
-            priority: engine.priority.clone(),
-            counted: counted_at_import(created_from_it, listing.detected_at, sale),
-        };
-        // Linked to a product that is not there (yet): the import records
-        // the sale once it has made the product.
-        refusal_is_fine(
-            engine.ledger.product(sku, command, meta).await,
-            |refused| matches!(refused, ProductError::NotFound),
-            || format!("{sku} refused the sale {}", sale.order_ref),
-        )?;
-    }
-    Ok(())
+        })
+}
+
+async fn record_sale(
+    engine: &Engine,
+    sku: &Sku,
+    sale: Sale,
+    counted: bool,
+    meta: &EventMetadata,
+) -> Result<(), SyncError> {
+    let order_ref = sale.order_ref.clone();
+    let command = ProductCommand::RecordSale {
+        sale,
+        priority: engine.priority.clone(),
+        counted,
+    };
+    // Linked to a product that is not there (yet): the import records the
+    // sale once it has made the product.
+    refusal_is_fine(
+        engine.ledger.product(sku, command, meta).await,
+        |refused| matches!(refused, ProductError::NotFound),
+        || format!("{sku} refused the sale {order_ref}"),
+    )
 }
 
 /// After a sale took units: sold out → end every other listing; units left
@@ -105,12 +126,6 @@ pub(super) async fn after_sale(
         }
     }
     let listings = listing_index::of_product(&engine.db, sku).await?;
-    let sold_listing = listings
-        .iter()
-        .find(|l| {
-            SaleChannel::Platform(l.platform) == sale.channel && l.orders.contains(&sale.order_ref)
-        })
-        .map(listing_index::IndexedListing::id);
     let siblings: Vec<SiblingListing> = listings
         .iter()
         .map(|l| SiblingListing {
@@ -118,7 +133,7 @@ pub(super) async fn after_sale(
             status: l.status,
         })
         .collect();
-    match policy::after_sale(remaining, sold_listing, &siblings) {
+    match policy::after_sale(remaining, sale.listing, &siblings) {
         AfterSale::End(to_end) => {
             for listing_id in to_end {
                 request_end(engine, listing_id, EndReason::SoldElsewhere, meta).await?;

@@ -78,6 +78,7 @@ pub(crate) async fn record_sale(
         sold_at,
         price,
         quantity,
+        listing: None,
     };
     let meta = EventMetadata::new("api", Source::Api);
     let recorded = actions::record_sale(&state, &sku, sale, &meta).await?;
