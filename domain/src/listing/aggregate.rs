@@ -500,6 +500,15 @@ mod tests {
         }
     }
 
+    /// A listing as these events leave it.
+    fn folded(events: impl IntoIterator<Item = ListingEvent>) -> Listing {
+        let mut listing = Listing::default();
+        for event in events {
+            listing.apply(event);
+        }
+        listing
+    }
+
     fn requested() -> ListingEvent {
         ListingEvent::ListingRequested {
             listing_id: id(),
@@ -635,8 +644,7 @@ mod tests {
 
     #[test]
     fn a_failed_end_leaves_the_listing_live() {
-        let mut listing = Listing::default();
-        for e in [
+        let listing = folded([
             requested(),
             listed(),
             ListingEvent::EndRequested {
@@ -646,9 +654,7 @@ mod tests {
                 message: "HTTP 500".into(),
                 attempts: 5,
             },
-        ] {
-            listing.apply(e);
-        }
+        ]);
         assert_eq!(listing.status, ListingStatus::Live);
     }
 
@@ -714,10 +720,7 @@ mod tests {
 
     #[test]
     fn a_sale_remembers_the_listing_it_was_made_on() {
-        let mut listing = Listing::default();
-        for e in [requested(), listed()] {
-            listing.apply(e);
-        }
+        let mut listing = folded([requested(), listed()]);
         listing.apply(ListingEvent::SoldOn {
             platform: Platform::Reverb,
             sku: Some(sku()),
@@ -826,8 +829,7 @@ mod tests {
 
     #[test]
     fn a_stocked_item_with_units_left_stays_live_after_a_sale() {
-        let mut listing = Listing::default();
-        for e in [
+        let listing = folded([
             requested(),
             listed(),
             ListingEvent::SoldOn {
@@ -840,9 +842,7 @@ mod tests {
                 quantity: 1,
                 sold_out: false,
             },
-        ] {
-            listing.apply(e);
-        }
+        ]);
         assert_eq!(listing.status, ListingStatus::Live);
     }
 
