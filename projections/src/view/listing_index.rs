@@ -110,98 +110,12 @@ pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelo
         return;
     };
     let id = envelope.aggregate_id.as_str();
-    match event {
-        ListingEvent::ListingRequested { sku, platform, .. } => {
-            rows.insert(
-                id.to_owned(),
-                IndexedListing::new(id, Some(sku.to_string()), *platform),
-            );
-        }
-        ListingEvent::ExternallyDetected {
-            platform,
-            external_id,
-            snapshot,
-            ..
-        } => {
-            let mut row = IndexedListing::new(id, None, *platform);
-            row.external_id = Some(external_id.clone());
-            row.published_price = snapshot.price;
-            row.published_quantity = snapshot.quantity;
-            row.url.clone_from(&snapshot.url);
-            rows.insert(id.to_owned(), row);
-        }
-        _ => {}
+    if let Some(created) = IndexedListing::created(id, event) {
+        rows.insert(id.to_owned(), created);
     }
-    let Some(row) = rows.get_mut(id) else {
-        return;
-    };
-    if let Some(status) = event.status_after() {
-        row.status = status;
+    if let Some(row) = rows.get_mut(id) {
+        row.apply(event, envelope);
     }
-    match event {
-        ListingEvent::Listed {
-            external_id,
-            price,
-            quantity,
-            url,
-            shown_version,
-            sent,
-            ..
-        } => {
-            row.external_id = Some(external_id.clone());
-            row.url.clone_from(url);
-            row.published_price = price.or(row.published_price);
-            row.published_quantity = quantity.or(row.published_quantity);
-            row.shown_version = *shown_version;
-            row.published_title = sent.as_ref().map(|s| s.title.clone());
-        }
-        ListingEvent::ReviseRequested { quantity, .. } => {
-            row.revise_pending = true;
-            row.revise_quantity = Some(*quantity);
-            row.revise_error = None;
-        }
-        ListingEvent::ListingRevised {
-            price,
-            quantity,
-            shown_version,
-            sent,
-        } => {
-            if let Some(sent) = sent {
-                row.published_title = Some(sent.title.clone());
-            }
-            row.published_price = price.or(row.published_price);
-            row.published_quantity = quantity.or(row.published_quantity);
-            row.shown_version = shown_version.or(row.shown_version);
-            row.revise_pending = false;
-            row.revise_quantity = None;
-            row.revise_error = None;
-            row.drift.clear();
-        }
-        ListingEvent::ReviseFailed { message, .. } => {
-            row.revise_pending = false;
-            row.revise_quantity = None;
-            row.revise_error = Some(message.clone());
-        }
-        ListingEvent::EndRequested { reason } => {
-            row.end_reason = Some(*reason);
-            row.end_requested_at = Some(timestamp(envelope.recorded_at));
-        }
-        ListingEvent::SoldOn { order_ref, .. } => row.orders.push(order_ref.clone()),
-        ListingEvent::LinkedToProduct { sku } => row.sku = Some(sku.to_string()),
-        ListingEvent::StatusDrifted {
-            field,
-            platform_value,
-            ..
-        } => row.drift.push((field.clone(), platform_value.clone())),
-        ListingEvent::FlagResolved { .. } => row.drift.clear(),
-        _ => {}
-    }
-    if row.status.is_closed() {
-        row.revise_pending = false;
-        row.revise_quantity = None;
-    }
-    row.last_outcome = outcome(event);
-    row.updated_at = timestamp(envelope.recorded_at);
 }
 
 /// What happened, in the words the product page shows.
@@ -263,6 +177,108 @@ impl IndexedListing {
             url: None,
             last_outcome: String::new(),
             updated_at: String::new(),
+        }
+    }
+
+    /// The row an event that brings a listing into being starts it with:
+    /// asked for in Riff, or found on the platform.
+    fn created(id: &str, event: &ListingEvent) -> Option<Self> {
+        match event {
+            ListingEvent::ListingRequested { sku, platform, .. } => {
+                Some(Self::new(id, Some(sku.to_string()), *platform))
+            }
+            ListingEvent::ExternallyDetected {
+                platform,
+                external_id,
+                snapshot,
+                ..
+            } => {
+                let mut row = Self::new(id, None, *platform);
+                row.external_id = Some(external_id.clone());
+                row.published_price = snapshot.price;
+                row.published_quantity = snapshot.quantity;
+                row.url.clone_from(&snapshot.url);
+                Some(row)
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies one of the listing's events: its status, what it changes,
+    /// and what last happened.
+    fn apply(&mut self, event: &ListingEvent, envelope: &Envelope) {
+        if let Some(status) = event.status_after() {
+            self.status = status;
+        }
+        self.record(event, envelope);
+        if self.status.is_closed() {
+            self.revise_pending = false;
+            self.revise_quantity = None;
+        }
+        self.last_outcome = outcome(event);
+        self.updated_at = timestamp(envelope.recorded_at);
+    }
+
+    /// What the event says about what the platform shows, the revision
+    /// waiting for it, the end, the orders and the drift.
+    fn record(&mut self, event: &ListingEvent, envelope: &Envelope) {
+        match event {
+            ListingEvent::Listed {
+                external_id,
+                price,
+                quantity,
+                url,
+                shown_version,
+                sent,
+                ..
+            } => {
+                self.external_id = Some(external_id.clone());
+                self.url.clone_from(url);
+                self.published_price = price.or(self.published_price);
+                self.published_quantity = quantity.or(self.published_quantity);
+                self.shown_version = *shown_version;
+                self.published_title = sent.as_ref().map(|s| s.title.clone());
+            }
+            ListingEvent::ReviseRequested { quantity, .. } => {
+                self.revise_pending = true;
+                self.revise_quantity = Some(*quantity);
+                self.revise_error = None;
+            }
+            ListingEvent::ListingRevised {
+                price,
+                quantity,
+                shown_version,
+                sent,
+            } => {
+                if let Some(sent) = sent {
+                    self.published_title = Some(sent.title.clone());
+                }
+                self.published_price = price.or(self.published_price);
+                self.published_quantity = quantity.or(self.published_quantity);
+                self.shown_version = shown_version.or(self.shown_version);
+                self.revise_pending = false;
+                self.revise_quantity = None;
+                self.revise_error = None;
+                self.drift.clear();
+            }
+            ListingEvent::ReviseFailed { message, .. } => {
+                self.revise_pending = false;
+                self.revise_quantity = None;
+                self.revise_error = Some(message.clone());
+            }
+            ListingEvent::EndRequested { reason } => {
+                self.end_reason = Some(*reason);
+                self.end_requested_at = Some(timestamp(envelope.recorded_at));
+            }
+            ListingEvent::SoldOn { order_ref, .. } => self.orders.push(order_ref.clone()),
+            ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku.to_string()),
+            ListingEvent::StatusDrifted {
+                field,
+                platform_value,
+                ..
+            } => self.drift.push((field.clone(), platform_value.clone())),
+            ListingEvent::FlagResolved { .. } => self.drift.clear(),
+            _ => {}
         }
     }
 
