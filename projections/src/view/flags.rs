@@ -11,48 +11,25 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, CopyRows, View};
+use super::one_at_a_time::OneAtATime;
+use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct Flags;
 
 #[async_trait]
-impl View for Flags {
-    fn name(&self) -> &'static str {
-        "flags"
-    }
+impl OneAtATime for Flags {
+    const NAME: &'static str = "flags";
+    const TABLES: &'static [&'static str] = &["flags"];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[
+        Product::TYPE,
+        Listing::TYPE,
+        Settings::TYPE,
+        SyncRun::TYPE,
+        Delivery::TYPE,
+    ];
 
-    fn tables(&self) -> &'static [&'static str] {
-        &["flags"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[
-            Product::TYPE,
-            Listing::TYPE,
-            Settings::TYPE,
-            SyncRun::TYPE,
-            Delivery::TYPE,
-        ]
-    }
-
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        _copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        for envelope in envelopes {
-            self.apply_one(conn, envelope).await?;
-        }
-        Ok(())
-    }
-}
-
-impl Flags {
-    /// One event of a batch: this view's rows follow the events one by
-    /// one.
     async fn apply_one(
         &self,
         conn: &mut AnyConnection,
