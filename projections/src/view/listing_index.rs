@@ -50,17 +50,7 @@ impl View for ListingIndex {
         envelopes: &[Envelope],
         copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
-        fold::<IndexedListing>(
-            conn,
-            copy,
-            envelopes,
-            |e| matches!(e, RecordedEvent::Listing(_)),
-            |rows, envelope| {
-                step(rows, envelope);
-                Ok(())
-            },
-        )
-        .await
+        fold::<IndexedListing>(conn, copy, envelopes).await
     }
 }
 
@@ -403,8 +393,13 @@ impl Folded for IndexedListing {
     ];
     const CHUNK: usize = 400;
 
-    fn key(&self) -> &str {
-        &self.listing_id
+    fn folds(event: &RecordedEvent) -> bool {
+        matches!(event, RecordedEvent::Listing(_))
+    }
+
+    fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error> {
+        step(rows, envelope);
+        Ok(())
     }
 
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
