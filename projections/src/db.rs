@@ -138,9 +138,12 @@ impl Db {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
-        let views = views_pool(8, "pragma busy_timeout = 10000; pragma synchronous = normal")
-            .connect(url)
-            .await?;
+        let views = views_pool(
+            8,
+            "pragma busy_timeout = 10000; pragma synchronous = normal",
+        )
+        .connect(url)
+        .await?;
         Ok(Self {
             store: StorePool::Sqlite(store),
             views,
