@@ -5,9 +5,11 @@
 use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::delivery::Delivery;
-use riff_domain::flag::{raised_by_listing, raised_by_product, Raised};
+use riff_domain::flag::{raised_by_listing, raised_by_product, FlagKind, Raised};
 use riff_domain::{Listing, ListingEvent, Product, ProductEvent, Settings, SyncRun};
-use serde::Serialize;
+use serde::de::value::StrDeserializer;
+use serde::de::IntoDeserializer;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -144,21 +146,52 @@ const SELECT: &str = "select f.*, \
      from flags f left join listing_index l \
      on f.aggregate_type = 'listing' and l.listing_id = f.aggregate_id";
 
-/// Flags, newest first, optionally by status (`open`, `resolved`) and kind.
+/// Whether a flag still waits for the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagStatus {
+    Open,
+    Resolved,
+}
+
+impl FlagStatus {
+    /// The status as stored, and as [`FlagRow::status`] says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    /// The status named `open` or `resolved`; `None` for any other name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Open, Self::Resolved]
+            .into_iter()
+            .find(|status| status.as_str() == name)
+    }
+}
+
+/// The kind named as [`FlagKind::as_str`] names it (and as
+/// [`FlagRow::kind`] says it); `None` for a name no kind has.
+pub fn kind_named(name: &str) -> Option<FlagKind> {
+    let name: StrDeserializer<'_, serde::de::value::Error> = name.into_deserializer();
+    FlagKind::deserialize(name).ok()
+}
+
+/// Flags, newest first, optionally of one status and one kind.
 ///
 /// # Errors
 /// The database could not be read.
 pub async fn list(
     db: &Db,
-    status: Option<&str>,
-    kind: Option<&str>,
+    status: Option<FlagStatus>,
+    kind: Option<FlagKind>,
 ) -> Result<Vec<FlagRow>, ProjectionError> {
     let sql = format!(
         "{SELECT} where ($1 = '' or f.status = $1) and ($2 = '' or f.kind = $2) order by f.id desc"
     );
     Ok(sqlx::query(&sql)
-        .bind(status.unwrap_or(""))
-        .bind(kind.unwrap_or(""))
+        .bind(status.map_or("", FlagStatus::as_str))
+        .bind(kind.map_or("", FlagKind::as_str))
         .fetch_all(&db.views)
         .await?
         .iter()

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use riff_domain::listing::EndReason;
 use riff_domain::policy::KnownListing;
@@ -57,10 +58,12 @@ impl View for ListingIndex {
 /// One listing as the sync engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexedListing {
-    pub listing_id: String,
+    pub listing_id: Uuid,
     pub platform: Platform,
     pub external_id: Option<String>,
-    pub sku: Option<String>,
+    /// The product it is linked to; none for a listing found on the
+    /// platform and not linked yet.
+    pub sku: Option<Sku>,
     pub status: ListingStatus,
     /// What Riff last put on (or found on) the platform.
     pub published_price: Option<Money>,
@@ -84,28 +87,34 @@ pub struct IndexedListing {
     pub drift: Vec<(String, String)>,
     pub end_reason: Option<EndReason>,
     /// When the end was asked for: where the sale-to-ended latency starts.
-    pub end_requested_at: Option<String>,
+    pub end_requested_at: Option<DateTime<Utc>>,
     /// Where the listing is on the platform, once it is there.
     pub url: Option<String>,
     /// What last happened to it, in the words the product page shows.
     pub last_outcome: String,
-    /// When that happened.
-    pub updated_at: String,
+    /// When that happened; none for a listing carried over from before
+    /// Riff kept it (the upgrade that merged the product page's listings
+    /// into this view left those empty).
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// How one listing event changes the listings it concerns. The view and
 /// time travel (`crate::timeline`) both fold with it.
-pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope) {
+pub(crate) fn step(
+    rows: &mut HashMap<String, IndexedListing>,
+    envelope: &Envelope,
+) -> Result<(), sqlx::Error> {
     let RecordedEvent::Listing(event) = &envelope.event else {
-        return;
+        return Ok(());
     };
     let id = envelope.aggregate_id.as_str();
-    if let Some(created) = IndexedListing::created(id, event) {
+    if let Some(created) = IndexedListing::created(id, event)? {
         rows.insert(id.to_owned(), created);
     }
     if let Some(row) = rows.get_mut(id) {
         row.apply(event, envelope);
     }
+    Ok(())
 }
 
 /// What happened, in the words the product page shows.
@@ -146,9 +155,9 @@ pub(crate) fn outcome(event: &ListingEvent) -> String {
 }
 
 impl IndexedListing {
-    fn new(listing_id: &str, sku: Option<String>, platform: Platform) -> Self {
+    fn new(listing_id: Uuid, sku: Option<Sku>, platform: Platform) -> Self {
         Self {
-            listing_id: listing_id.to_owned(),
+            listing_id,
             platform,
             external_id: None,
             sku,
@@ -166,16 +175,24 @@ impl IndexedListing {
             end_requested_at: None,
             url: None,
             last_outcome: String::new(),
-            updated_at: String::new(),
+            updated_at: None,
         }
     }
 
     /// The row an event that brings a listing into being starts it with:
     /// asked for in Riff, or found on the platform.
-    fn created(id: &str, event: &ListingEvent) -> Option<Self> {
-        match event {
+    ///
+    /// # Errors
+    /// The listing's aggregate id is not a UUID: Riff never made it.
+    fn created(id: &str, event: &ListingEvent) -> Result<Option<Self>, sqlx::Error> {
+        let listing_id = || {
+            Uuid::parse_str(id).map_err(|e| {
+                sqlx::Error::Decode(format!("the listing id {id:?} is not a UUID: {e}").into())
+            })
+        };
+        Ok(match event {
             ListingEvent::ListingRequested { sku, platform, .. } => {
-                Some(Self::new(id, Some(sku.to_string()), *platform))
+                Some(Self::new(listing_id()?, Some(sku.clone()), *platform))
             }
             ListingEvent::ExternallyDetected {
                 platform,
@@ -183,7 +200,7 @@ impl IndexedListing {
                 snapshot,
                 ..
             } => {
-                let mut row = Self::new(id, None, *platform);
+                let mut row = Self::new(listing_id()?, None, *platform);
                 row.external_id = Some(external_id.clone());
                 row.published_price = snapshot.price;
                 row.published_quantity = snapshot.quantity;
@@ -191,7 +208,7 @@ impl IndexedListing {
                 Some(row)
             }
             _ => None,
-        }
+        })
     }
 
     /// Applies one of the listing's events: its status, what it changes,
@@ -206,7 +223,7 @@ impl IndexedListing {
             self.revise_quantity = None;
         }
         self.last_outcome = outcome(event);
-        self.updated_at = timestamp(envelope.recorded_at);
+        self.updated_at = Some(envelope.recorded_at);
     }
 
     /// What the event says about what the platform shows, the revision
@@ -258,10 +275,10 @@ impl IndexedListing {
             }
             ListingEvent::EndRequested { reason } => {
                 self.end_reason = Some(*reason);
-                self.end_requested_at = Some(timestamp(envelope.recorded_at));
+                self.end_requested_at = Some(envelope.recorded_at);
             }
             ListingEvent::SoldOn { order_ref, .. } => self.orders.push(order_ref.clone()),
-            ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku.to_string()),
+            ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku.clone()),
             ListingEvent::StatusDrifted {
                 field,
                 platform_value,
@@ -272,16 +289,11 @@ impl IndexedListing {
         }
     }
 
-    /// The listing's aggregate id.
-    pub fn id(&self) -> Uuid {
-        Uuid::parse_str(&self.listing_id).expect("listing ids are UUIDs")
-    }
-
     /// What reconcile's diff needs to know about it.
     pub fn known(&self) -> KnownListing {
         KnownListing {
-            listing_id: self.id(),
-            sku: self.sku.as_deref().and_then(|s| Sku::parse(s).ok()),
+            listing_id: self.listing_id,
+            sku: self.sku.clone(),
             status: self.status,
             external_id: self.external_id.clone(),
             published_price: self.published_price,
@@ -398,8 +410,7 @@ impl Folded for IndexedListing {
     }
 
     fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error> {
-        step(rows, envelope);
-        Ok(())
+        step(rows, envelope)
     }
 
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -407,6 +418,13 @@ impl Folded for IndexedListing {
             index: column.to_owned(),
             source: e.into(),
         };
+        let time = |column: &str, text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(|e| decode(column, format!("{text:?} is not a time: {e}")))
+        };
+        let listing_id: String = row.try_get("listing_id")?;
+        let sku: Option<String> = row.try_get("sku")?;
         let platform: String = row.try_get("platform")?;
         let status: String = row.try_get("status")?;
         let price_minor: Option<i64> = row.try_get("published_price_minor")?;
@@ -427,13 +445,19 @@ impl Folded for IndexedListing {
         let orders: String = row.try_get("orders")?;
         let drift: String = row.try_get("drift")?;
         let end_reason: Option<String> = row.try_get("end_reason")?;
+        let end_requested_at: Option<String> = row.try_get("end_requested_at")?;
+        let updated_at: String = row.try_get("updated_at")?;
         Ok(Self {
-            listing_id: row.try_get("listing_id")?,
+            listing_id: Uuid::parse_str(&listing_id)
+                .map_err(|e| decode("listing_id", e.to_string()))?,
             platform: platform
                 .parse()
                 .map_err(|e: riff_domain::value::InvalidValue| decode("platform", e.to_string()))?,
             external_id: row.try_get("external_id")?,
-            sku: row.try_get("sku")?,
+            sku: sku
+                .map(|sku| Sku::parse(&sku))
+                .transpose()
+                .map_err(|e| decode("sku", e.to_string()))?,
             status: serde_json::from_value(serde_json::Value::String(status))
                 .map_err(|e| decode("status", e.to_string()))?,
             published_price,
@@ -451,19 +475,24 @@ impl Folded for IndexedListing {
                 .map(|r| serde_json::from_value(serde_json::Value::String(r)))
                 .transpose()
                 .map_err(|e| decode("end_reason", e.to_string()))?,
-            end_requested_at: row.try_get("end_requested_at")?,
+            end_requested_at: end_requested_at
+                .map(|at| time("end_requested_at", &at))
+                .transpose()?,
             url: row.try_get("url")?,
             last_outcome: row.try_get("last_outcome")?,
-            updated_at: row.try_get("updated_at")?,
+            updated_at: Some(updated_at)
+                .filter(|at| !at.is_empty())
+                .map(|at| time("updated_at", &at))
+                .transpose()?,
         })
     }
 
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
-            Cell::text(&self.listing_id),
+            Cell::owned(self.listing_id.to_string()),
             Cell::text(self.platform.as_str()),
             Cell::opt_text(self.external_id.as_deref()),
-            Cell::opt_text(self.sku.as_deref()),
+            Cell::opt_text(self.sku.as_ref().map(Sku::as_str)),
             Cell::text(self.status.as_str()),
             Cell::Int(self.published_price.map(|p| p.minor_units())),
             Cell::opt_text(self.published_price.as_ref().map(|p| p.currency.as_str())),
@@ -483,10 +512,10 @@ impl Folded for IndexedListing {
                         .unwrap_or_default(),
                 )
             })),
-            Cell::opt_text(self.end_requested_at.as_deref()),
+            Cell::Text(self.end_requested_at.map(|at| Cow::Owned(timestamp(at)))),
             Cell::opt_text(self.url.as_deref()),
             Cell::text(&self.last_outcome),
-            Cell::text(&self.updated_at),
+            Cell::owned(self.updated_at.map(timestamp).unwrap_or_default()),
         ]
     }
 }

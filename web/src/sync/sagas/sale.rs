@@ -110,11 +110,11 @@ pub(super) async fn after_sale(
         .find(|l| {
             SaleChannel::Platform(l.platform) == sale.channel && l.orders.contains(&sale.order_ref)
         })
-        .map(listing_index::IndexedListing::id);
+        .map(|l| l.listing_id);
     let siblings: Vec<SiblingListing> = listings
         .iter()
         .map(|l| SiblingListing {
-            listing_id: l.id(),
+            listing_id: l.listing_id,
             status: l.status,
         })
         .collect();
