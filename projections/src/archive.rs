@@ -140,10 +140,9 @@ const SQLITE_INSERT: &str = "insert into events (rowid, aggregate_type, aggregat
 /// The database refused a row (a position not after the end of the log),
 /// or a link differs ([`ArchiveError::LinkDiffers`]); nothing is written.
 pub async fn write_events(store: &StorePool, events: &[ArchivedEvent]) -> Result<(), ArchiveError> {
-    let positions: Vec<i64> = events.iter().map(|e| e.event.position).collect();
-    let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
+    if events.is_empty() {
         return Ok(());
-    };
+    }
     match store {
         StorePool::Postgres(pool) => {
             let mut tx = pool.begin().await?;
@@ -164,13 +163,7 @@ pub async fn write_events(store: &StorePool, events: &[ArchivedEvent]) -> Result
                     .execute(&mut *tx)
                     .await?;
             }
-            let links: Vec<Vec<u8>> = sqlx::query_scalar(LINKS)
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *tx)
-                .await?;
-            check(events, &links)?;
-            tx.commit().await?;
+            commit_if_linked(tx, events).await
         }
         StorePool::Sqlite(pool) => {
             let mut tx = pool.begin().await?;
@@ -192,16 +185,37 @@ pub async fn write_events(store: &StorePool, events: &[ArchivedEvent]) -> Result
                     .execute(&mut *tx)
                     .await?;
             }
+            let positions: Vec<i64> = events.iter().map(|e| e.event.position).collect();
             chain::link_appended(&mut tx, &positions).await?;
-            let links: Vec<Vec<u8>> = sqlx::query_scalar(LINKS)
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *tx)
-                .await?;
-            check(events, &links)?;
-            tx.commit().await?;
+            commit_if_linked(tx, events).await
         }
     }
+}
+
+/// Commits the transaction that appended `events` (in position order) if
+/// each came out with the link it brought; else rolls it back.
+async fn commit_if_linked<DB>(
+    mut tx: sqlx::Transaction<'_, DB>,
+    events: &[ArchivedEvent],
+) -> Result<(), ArchiveError>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'r> Vec<u8>: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Ok(());
+    };
+    let links: Vec<Vec<u8>> = sqlx::query_scalar(LINKS)
+        .bind(first.event.position)
+        .bind(last.event.position)
+        .fetch_all(&mut *tx)
+        .await?;
+    check(events, &links)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -267,39 +281,32 @@ pub async fn link_at(store: &StorePool, position: i64) -> Result<Option<String>,
 /// # Errors
 /// The database failed.
 pub async fn read_kept(db: &Db) -> Result<Vec<Kept>, sqlx::Error> {
-    let mut kept = Vec::new();
     let users: Vec<(String, String, String)> =
         sqlx::query_as("select name, password_hash, created_at from users order by name")
             .fetch_all(&db.views)
             .await?;
-    kept.extend(
-        users
-            .into_iter()
-            .map(|(name, password_hash, created_at)| Kept::User {
-                name,
-                password_hash,
-                created_at,
-            }),
-    );
     let settings: Vec<(String, String)> =
         sqlx::query_as("select key, value from settings order by key")
             .fetch_all(&db.views)
             .await?;
-    kept.extend(
-        settings
-            .into_iter()
-            .map(|(key, value)| Kept::Setting { key, value }),
-    );
     let counters: Vec<(String, i64)> =
         sqlx::query_as("select name, value from counters order by name")
             .fetch_all(&db.views)
             .await?;
-    kept.extend(
-        counters
-            .into_iter()
-            .map(|(name, value)| Kept::Counter { name, value }),
-    );
-    Ok(kept)
+    let users = users
+        .into_iter()
+        .map(|(name, password_hash, created_at)| Kept::User {
+            name,
+            password_hash,
+            created_at,
+        });
+    let settings = settings
+        .into_iter()
+        .map(|(key, value)| Kept::Setting { key, value });
+    let counters = counters
+        .into_iter()
+        .map(|(name, value)| Kept::Counter { name, value });
+    Ok(users.chain(settings).chain(counters).collect())
 }
 
 /// Writes `rows`, keeping what the target already holds (a copy run again

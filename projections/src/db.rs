@@ -69,6 +69,21 @@ fn ping_if_idle<C: Connection>(
     })
 }
 
+/// The options of a view pool of `max` connections, each of which runs
+/// `setup` as it opens: the `Any` driver takes no backend options, so they
+/// are set in SQL.
+fn views_pool(max: u32, setup: &'static str) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                conn.execute(setup).await?;
+                Ok(())
+            })
+        })
+}
+
 impl Db {
     /// Connects to `postgres://…` or `sqlite://…`, creating a SQLite file
     /// that does not exist yet.
@@ -78,69 +93,61 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Self, ProjectionError> {
         sqlx::any::install_default_drivers();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // Twenty connections each is well inside PostgreSQL's default 100
-            // even with several Riff processes on one server.
-            let options = PgConnectOptions::from_str(url)?;
-            let store = PgPoolOptions::new()
-                .max_connections(20)
-                .acquire_timeout(ACQUIRE_TIMEOUT)
-                .test_before_acquire(false)
-                .before_acquire(ping_if_idle)
-                .connect_with(options)
-                .await?;
-            let views = AnyPoolOptions::new()
-                .max_connections(20)
-                .acquire_timeout(ACQUIRE_TIMEOUT)
-                .test_before_acquire(false)
-                .before_acquire(ping_if_idle)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // The inventory filters' selectivity varies wildly (a
-                        // text search may match 3 rows or 30,000); a cached
-                        // generic plan picked for one is ruinous for the
-                        // other. Plan each query for its own arguments.
-                        conn.execute("set plan_cache_mode = force_custom_plan")
-                            .await?;
-                        Ok(())
-                    })
-                })
-                .connect(url)
-                .await?;
-            Ok(Self {
-                store: StorePool::Postgres(store),
-                views,
-            })
+            Self::connect_postgres(url).await
         } else if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                // WAL lets readers read while the one writer writes.
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(SQLITE_BUSY_TIMEOUT);
-            let store = SqlitePoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(ACQUIRE_TIMEOUT)
-                .connect_with(options)
-                .await?;
-            let views = AnyPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(ACQUIRE_TIMEOUT)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("pragma busy_timeout = 10000; pragma synchronous = normal")
-                            .await?;
-                        Ok(())
-                    })
-                })
-                .connect(url)
-                .await?;
-            Ok(Self {
-                store: StorePool::Sqlite(store),
-                views,
-            })
+            Self::connect_sqlite(url).await
         } else {
             Err(ProjectionError::UnknownBackend(url.to_owned()))
         }
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Self, ProjectionError> {
+        // Twenty connections each is well inside PostgreSQL's default 100
+        // even with several Riff processes on one server.
+        let options = PgConnectOptions::from_str(url)?;
+        let store = PgPoolOptions::new()
+            .max_connections(20)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
+            .before_acquire(ping_if_idle)
+            .connect_with(options)
+            .await?;
+        // The inventory filters' selectivity varies wildly (a text search
+        // may match 3 rows or 30,000); a cached generic plan picked for one
+        // is ruinous for the other. Plan each query for its own arguments.
+        let views = views_pool(20, "set plan_cache_mode = force_custom_plan")
+            .test_before_acquire(false)
+            .before_acquire(ping_if_idle)
+            .connect(url)
+            .await?;
+        Ok(Self {
+            store: StorePool::Postgres(store),
+            views,
+        })
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Self, ProjectionError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL lets readers read while the one writer writes.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let store = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        let views = views_pool(
+            8,
+            "pragma busy_timeout = 10000; pragma synchronous = normal",
+        )
+        .connect(url)
+        .await?;
+        Ok(Self {
+            store: StorePool::Sqlite(store),
+            views,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -29,7 +29,7 @@ use futures::FutureExt;
 use sqlx::Connection;
 use tokio::sync::{watch, Notify};
 
-use crate::log::{self, Envelope};
+use crate::log::{self, Envelope, StoredEvent};
 use crate::view::View;
 use crate::{Db, ProjectionError};
 
@@ -171,105 +171,27 @@ impl Projector {
     pub async fn run_once(&self) -> Result<Outcome, ProjectionError> {
         let checkpoints = self.checkpoints().await?;
         let now = Instant::now();
-        let (due, retried) = {
-            let stalls = self.lock_stalls();
-            let due: Vec<bool> = self
-                .views
-                .iter()
-                .map(|v| stalls.get(v.name()).is_none_or(|s| s.retry.0 <= now))
-                .collect();
-            let retried = self
-                .views
-                .iter()
-                .zip(&due)
-                .any(|(v, due)| *due && stalls.contains_key(v.name()));
-            (due, retried)
-        };
-        let from = checkpoints
-            .iter()
-            .zip(&due)
-            .filter(|(_, due)| **due)
-            .map(|(c, _)| *c)
-            .min();
-        let Some(from) = from else {
+        let (due, retried) = self.due(now);
+        let Some(from) = earliest_due(&checkpoints, &due) else {
             return Ok(Outcome::Idle);
         };
-        let batch = log::read_after(&self.db, from, BATCH).await?;
-        let Some(last) = batch.last().map(|e| e.position) else {
+        let stored = log::read_after(&self.db, from, BATCH).await?;
+        let Some(batch) = Batch::decode(&stored, from) else {
             self.publish_applied(&checkpoints);
             return Ok(Outcome::Idle);
         };
-        // An event this Riff cannot read stalls every view there (each
-        // would need it); the events before it are applied.
-        let mut envelopes = Vec::with_capacity(batch.len());
-        let mut undecodable = None;
-        for stored in &batch {
-            match stored.decode() {
-                Ok(envelope) => envelopes.push(envelope),
-                Err(error) => {
-                    undecodable = Some((stored.position, error.to_string()));
-                    break;
-                }
-            }
-        }
 
         let mut tx = self.db.views.begin().await?;
-        let mut reached = checkpoints.clone();
+        let mut reached = checkpoints;
         let mut outcomes = Vec::new();
         let mut applied_events = 0;
-        for (i, view) in self.views.iter().enumerate() {
-            if !due[i] {
-                continue;
+        for (i, view) in self.views.iter().enumerate().filter(|(i, _)| due[*i]) {
+            let step = batch.apply_to(&mut tx, view.as_ref()).await?;
+            reached[i] = step.reached;
+            applied_events += step.applied;
+            if let Some(outcome) = step.outcome {
+                outcomes.push((view.name(), outcome));
             }
-            // Locks the checkpoint row until commit: another projector on the
-            // same database waits here, then sees how far this one got.
-            let checkpoint: i64 = sqlx::query_scalar(
-                "update projection_checkpoints set position = position where view = $1 \
-                 returning position",
-            )
-            .bind(view.name())
-            .fetch_one(&mut *tx)
-            .await?;
-            reached[i] = checkpoint;
-            if checkpoint < from {
-                // A replay swapped in its tables after this batch was read,
-                // and the view now stands before the batch's start: the
-                // events in between are not in hand. The next batch is read
-                // from the replay's position.
-                continue;
-            }
-            let unseen = envelopes.partition_point(|e| e.position <= checkpoint);
-            let events = &envelopes[unseen..];
-            let (moved_to, outcome) = match apply_guarded(&mut tx, view.as_ref(), events).await? {
-                Applied::All => match &undecodable {
-                    Some((position, error)) if *position > checkpoint => (
-                        events.last().map_or(checkpoint, |e| e.position),
-                        Applied::Until {
-                            position: *position,
-                            error: error.clone(),
-                        },
-                    ),
-                    _ => (last, Applied::All),
-                },
-                Applied::Until { position, error } => {
-                    let before = events
-                        .iter()
-                        .take_while(|e| e.position < position)
-                        .last()
-                        .map_or(checkpoint, |e| e.position);
-                    (before, Applied::Until { position, error })
-                }
-            };
-            applied_events += events.iter().filter(|e| e.position <= moved_to).count();
-            if moved_to > checkpoint {
-                sqlx::query("update projection_checkpoints set position = $1 where view = $2")
-                    .bind(moved_to)
-                    .bind(view.name())
-                    .execute(&mut *tx)
-                    .await?;
-                reached[i] = moved_to;
-            }
-            outcomes.push((view.name(), outcome));
         }
         tx.commit().await?;
         self.record(outcomes, now);
@@ -279,6 +201,24 @@ impl Projector {
         } else {
             Outcome::Worked(applied_events)
         })
+    }
+
+    /// Which views are due for a batch (in the order of `self.views`): every
+    /// view that is not stalled, and the stalled ones whose retry time has
+    /// come; and whether any of those is such a retry.
+    fn due(&self, now: Instant) -> (Vec<bool>, bool) {
+        let stalls = self.lock_stalls();
+        let due: Vec<bool> = self
+            .views
+            .iter()
+            .map(|v| stalls.get(v.name()).is_none_or(|s| s.retry.0 <= now))
+            .collect();
+        let retried = self
+            .views
+            .iter()
+            .zip(&due)
+            .any(|(v, due)| *due && stalls.contains_key(v.name()));
+        (due, retried)
     }
 
     /// Notes which views stalled, and which got past their stall.
@@ -390,6 +330,144 @@ impl Projector {
     pub fn position(&self) -> i64 {
         *self.applied.borrow()
     }
+}
+
+/// Where the next batch starts: the earliest checkpoint of the views that
+/// are due; `None` when no view is.
+fn earliest_due(checkpoints: &[i64], due: &[bool]) -> Option<i64> {
+    checkpoints
+        .iter()
+        .zip(due)
+        .filter(|(_, due)| **due)
+        .map(|(c, _)| *c)
+        .min()
+}
+
+/// A batch read from the log, decoded as far as this Riff can read it.
+struct Batch {
+    /// The position it was read after: the earliest due checkpoint.
+    from: i64,
+    /// The position of its last event, read or not.
+    last: i64,
+    /// Its events up to the first that could not be decoded.
+    envelopes: Vec<Envelope>,
+    /// That event's position, and why it could not be decoded.
+    undecodable: Option<(i64, String)>,
+}
+
+/// What one view did with a batch.
+struct ViewStep {
+    /// The view's checkpoint afterwards.
+    reached: i64,
+    /// How many of the batch's events it applied.
+    applied: usize,
+    /// How far it got; `None` when the batch starts after its checkpoint.
+    outcome: Option<Applied>,
+}
+
+impl Batch {
+    /// Decodes the events read after `from`; `None` when there are none.
+    /// An event this Riff cannot read stalls every view there (each would
+    /// need it); the events before it are applied.
+    fn decode(stored: &[StoredEvent], from: i64) -> Option<Self> {
+        let last = stored.last()?.position;
+        let mut envelopes = Vec::with_capacity(stored.len());
+        let mut undecodable = None;
+        for event in stored {
+            match event.decode() {
+                Ok(envelope) => envelopes.push(envelope),
+                Err(error) => {
+                    undecodable = Some((event.position, error.to_string()));
+                    break;
+                }
+            }
+        }
+        Some(Self {
+            from,
+            last,
+            envelopes,
+            undecodable,
+        })
+    }
+
+    /// Applies the events `view` has not seen and moves its checkpoint
+    /// past those it applied, inside `tx`.
+    async fn apply_to(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        view: &dyn View,
+    ) -> Result<ViewStep, ProjectionError> {
+        let checkpoint = lock_checkpoint(tx, view.name()).await?;
+        if checkpoint < self.from {
+            // A replay swapped in its tables after this batch was read,
+            // and the view now stands before the batch's start: the
+            // events in between are not in hand. The next batch is read
+            // from the replay's position.
+            return Ok(ViewStep {
+                reached: checkpoint,
+                applied: 0,
+                outcome: None,
+            });
+        }
+        let unseen = self.envelopes.partition_point(|e| e.position <= checkpoint);
+        let events = &self.envelopes[unseen..];
+        let applied = apply_guarded(tx, view, events).await?;
+        let (moved_to, outcome) = self.stop(checkpoint, events, applied);
+        if moved_to > checkpoint {
+            sqlx::query("update projection_checkpoints set position = $1 where view = $2")
+                .bind(moved_to)
+                .bind(view.name())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(ViewStep {
+            reached: moved_to.max(checkpoint),
+            applied: events.iter().filter(|e| e.position <= moved_to).count(),
+            outcome: Some(outcome),
+        })
+    }
+
+    /// Where a view at `checkpoint` stops after applying `events` as far as
+    /// `applied` says: past the whole batch, or before the first event it
+    /// could not apply or this Riff could not decode.
+    fn stop(&self, checkpoint: i64, events: &[Envelope], applied: Applied) -> (i64, Applied) {
+        match applied {
+            Applied::All => match &self.undecodable {
+                Some((position, error)) if *position > checkpoint => (
+                    events.last().map_or(checkpoint, |e| e.position),
+                    Applied::Until {
+                        position: *position,
+                        error: error.clone(),
+                    },
+                ),
+                _ => (self.last, Applied::All),
+            },
+            Applied::Until { position, error } => {
+                let before = events
+                    .iter()
+                    .take_while(|e| e.position < position)
+                    .last()
+                    .map_or(checkpoint, |e| e.position);
+                (before, Applied::Until { position, error })
+            }
+        }
+    }
+}
+
+/// Reads a view's checkpoint and locks its row until commit: another
+/// projector on the same database waits here, then sees how far this one
+/// got.
+async fn lock_checkpoint(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    view: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "update projection_checkpoints set position = position where view = $1 \
+         returning position",
+    )
+    .bind(view)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// Applies `events` to one view inside a savepoint, so that a failure

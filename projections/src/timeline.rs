@@ -57,7 +57,10 @@ pub async fn product_as_of(
         .into_iter()
         .filter(|e| at.includes(e))
         .collect::<Vec<_>>();
-    Ok(fold_product(sku, &envelopes).map(|item| (item, fold_listings(sku, &envelopes))))
+    let Some(product) = fold_product(sku, &envelopes) else {
+        return Ok(None);
+    };
+    Ok(Some((product, fold_listings(sku, &envelopes)?)))
 }
 
 fn fold_product(sku: &str, envelopes: &[Envelope]) -> Option<InventoryItem> {
@@ -92,10 +95,10 @@ fn fold_product(sku: &str, envelopes: &[Envelope]) -> Option<InventoryItem> {
     })
 }
 
-fn fold_listings(sku: &str, envelopes: &[Envelope]) -> Vec<ListingRow> {
+fn fold_listings(sku: &str, envelopes: &[Envelope]) -> Result<Vec<ListingRow>, sqlx::Error> {
     let mut rows = HashMap::new();
     for envelope in envelopes {
-        listing_index::step(&mut rows, envelope);
+        listing_index::step(&mut rows, envelope)?;
     }
     let mut rows: Vec<ListingRow> = rows
         .into_values()
@@ -103,5 +106,5 @@ fn fold_listings(sku: &str, envelopes: &[Envelope]) -> Vec<ListingRow> {
         .filter(|r| r.sku.as_deref() == Some(sku))
         .collect();
     rows.sort_by(|a, b| (&a.platform, &a.updated_at).cmp(&(&b.platform, &b.updated_at)));
-    rows
+    Ok(rows)
 }

@@ -77,7 +77,7 @@ pub async fn settle(
     let platform = listing.platform.display_name();
     let note = match keep {
         Keep::Platform => {
-            let sku = Sku::parse(listing.sku.as_deref().unwrap_or_default())?;
+            let sku = product_of(&listing)?;
             let revision = take(state, &drift, &listing).await?;
             actions::change_product(state, &sku, ProductCommand::Revise(revision), meta).await?;
             format!(
@@ -110,7 +110,7 @@ async fn take(
     };
     match drift.field.as_str() {
         "title" => {
-            let sku = Sku::parse(listing.sku.as_deref().unwrap_or_default())?;
+            let sku = product_of(listing)?;
             let product = state.ledger.load_product(&sku).await?;
             let mut input = product
                 .details
@@ -167,6 +167,15 @@ async fn take(
             "Riff cannot take a platform's {other}: put Riff's back, or edit the product"
         ))),
     }
+}
+
+/// The product whose listing drifted. Reconcile reports drift on linked
+/// listings only; a listing linked to none is refused as an empty SKU.
+fn product_of(listing: &listing_index::IndexedListing) -> Result<Sku, ApiError> {
+    listing
+        .sku
+        .clone()
+        .ok_or_else(|| ApiError::invalid("sku", "must not be empty"))
 }
 
 /// The drift the flag was raised for, read from its event in the log.

@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
+use super::RawEvent;
 use crate::pool::{on_store, StorePool};
 use crate::ProjectionError;
 
@@ -97,17 +98,23 @@ const SQLITE_EVENT: &str = "select position, aggregate_type, aggregate_id, seque
      event_version, payload, metadata, recorded_at from events where position = $1";
 
 fn sqlite_linked(row: &sqlx::sqlite::SqliteRow) -> Result<Linked, sqlx::Error> {
-    Ok(Linked {
-        position: row.try_get(0)?,
-        aggregate_type: row.try_get(1)?,
-        aggregate_id: row.try_get(2)?,
-        sequence: row.try_get(3)?,
-        event_type: row.try_get(4)?,
-        event_version: row.try_get(5)?,
-        payload: row.try_get(6)?,
-        metadata: row.try_get(7)?,
-        recorded_at: sqlite_time(row.try_get(8)?),
-    })
+    RawEvent::from_row(row, sqlite_time(row.try_get(8)?)).map(Linked::from)
+}
+
+impl From<RawEvent<'_>> for Linked {
+    fn from(raw: RawEvent<'_>) -> Self {
+        Self {
+            position: raw.position,
+            aggregate_type: raw.aggregate_type.to_owned(),
+            aggregate_id: raw.aggregate_id.to_owned(),
+            sequence: raw.sequence,
+            event_type: raw.event_type.to_owned(),
+            event_version: raw.event_version.to_owned(),
+            payload: raw.payload.to_owned(),
+            metadata: raw.metadata.to_owned(),
+            recorded_at: raw.recorded_at,
+        }
+    }
 }
 
 /// Links the events at `positions`, which the transaction on `conn` has
@@ -253,68 +260,99 @@ pub async fn verify(
     )
     .fetch_one(pool)
     .await?);
-    let mut previous = GENESIS;
-    let mut checked = 0u64;
-    let mut last_position = 0i64;
-    let mut kept_head_position = None;
-    let found = |problem: Option<(Option<i64>, String)>,
-                 checked,
-                 head: Option<Link>,
-                 kept_head_position| Verification {
-        events: checked,
-        head: head.map(hex::encode),
-        ok: problem.is_none(),
-        first_bad_position: problem.as_ref().and_then(|(p, _)| *p),
-        problem: problem.map(|(_, words)| words),
-        kept_head_position,
-    };
+    let mut walk = Walk::default();
     loop {
-        let mut page = read_page(store, last_position).await?;
+        let mut page = read_page(store, walk.last_position).await?;
         page.retain(|(event, _)| event.position <= end);
         if page.is_empty() {
             break;
         }
         for (event, recorded) in page {
-            let expected = link(&previous, &event);
+            let expected = link(&walk.previous, &event);
             if recorded.as_deref() != Some(expected.as_slice()) {
                 let (position, words) =
-                    diagnose(store, last_position, &event, recorded.is_some()).await?;
-                let head = (checked > 0).then_some(previous);
-                return Ok(found(
-                    Some((Some(position), words)),
-                    checked,
-                    head,
-                    kept_head_position,
-                ));
+                    diagnose(store, walk.last_position, &event, recorded.is_some()).await?;
+                return Ok(walk.found(Some((Some(position), words))));
             }
-            if kept == Some(expected) {
-                kept_head_position = Some(event.position);
-            }
-            previous = expected;
-            last_position = event.position;
-            checked += 1;
+            walk.pass(&event, expected, kept);
         }
-        progress(checked, total);
+        progress(walk.checked, total);
     }
-    // A link past the last event: the events it covered were removed.
-    let orphan = first_link_after(store, last_position).await?;
-    let mut problem = orphan.map(|p| {
-        (
-            Some(p),
-            format!("the event at position {p} is missing from the log"),
-        )
-    });
-    if let (None, Some(kept), None) = (&problem, kept, kept_head_position) {
-        problem = Some((
-            None,
-            format!(
-                "the head hash kept from an earlier walk, {}, is not a link of this log: an event at or before the one it was taken at has changed or is missing, or it is another shop's",
-                hex::encode(kept)
-            ),
-        ));
+    let problem = walk.problem_at_end(store, kept).await?;
+    Ok(walk.found(problem))
+}
+
+/// How far a walk along the chain has got.
+struct Walk {
+    /// The link of the last event checked ([`GENESIS`] before the first).
+    previous: Link,
+    /// How many events have been checked and found right.
+    checked: u64,
+    last_position: i64,
+    /// The position of the event whose link is the kept head, once seen.
+    kept_head_position: Option<i64>,
+}
+
+impl Default for Walk {
+    fn default() -> Self {
+        Self {
+            previous: GENESIS,
+            checked: 0,
+            last_position: 0,
+            kept_head_position: None,
+        }
     }
-    let head = (checked > 0).then_some(previous);
-    Ok(found(problem, checked, head, kept_head_position))
+}
+
+impl Walk {
+    /// Moves past `event`, whose link is right: `link`.
+    fn pass(&mut self, event: &Linked, link: Link, kept: Option<Link>) {
+        if kept == Some(link) {
+            self.kept_head_position = Some(event.position);
+        }
+        self.previous = link;
+        self.last_position = event.position;
+        self.checked += 1;
+    }
+
+    /// What is wrong once every event has been checked: a link past the
+    /// last event (the events it covered were removed), or a kept head the
+    /// walk never met.
+    async fn problem_at_end(
+        &self,
+        store: &StorePool,
+        kept: Option<Link>,
+    ) -> Result<Option<(Option<i64>, String)>, sqlx::Error> {
+        if let Some(p) = first_link_after(store, self.last_position).await? {
+            return Ok(Some((
+                Some(p),
+                format!("the event at position {p} is missing from the log"),
+            )));
+        }
+        Ok(match (kept, self.kept_head_position) {
+            (Some(kept), None) => Some((
+                None,
+                format!(
+                    "the head hash kept from an earlier walk, {}, is not a link of this log: an event at or before the one it was taken at has changed or is missing, or it is another shop's",
+                    hex::encode(kept)
+                ),
+            )),
+            _ => None,
+        })
+    }
+
+    /// The walk's verdict, with the problem it found (its position, where
+    /// it has one, and its words), if any.
+    fn found(&self, problem: Option<(Option<i64>, String)>) -> Verification {
+        Verification {
+            events: self.checked,
+            head: (self.checked > 0).then(|| hex::encode(self.previous)),
+            ok: problem.is_none(),
+            first_bad_position: problem.as_ref().and_then(|(p, _)| *p),
+            problem: problem.map(|(_, words)| words),
+            kept_head_position: self.kept_head_position,
+        }
+    }
 }
 
 /// The events after `after`, a page of them, each with its link.
@@ -331,18 +369,8 @@ pub(crate) async fn read_page(
                 .await?;
             rows.iter()
                 .map(|row| {
-                    let event = Linked {
-                        position: row.try_get(0)?,
-                        aggregate_type: row.try_get(1)?,
-                        aggregate_id: row.try_get(2)?,
-                        sequence: row.try_get(3)?,
-                        event_type: row.try_get(4)?,
-                        event_version: row.try_get(5)?,
-                        payload: row.try_get(6)?,
-                        metadata: row.try_get(7)?,
-                        recorded_at: row.try_get(8)?,
-                    };
-                    Ok((event, row.try_get(9)?))
+                    let event = RawEvent::from_row(row, row.try_get(8)?)?;
+                    Ok((event.into(), row.try_get(9)?))
                 })
                 .collect()
         }

@@ -166,9 +166,10 @@ struct RawEvent<'r> {
 }
 
 impl<'r> RawEvent<'r> {
-    /// The columns of [`ReplayPart::sql`], the recorded time aside: it is a
-    /// timestamp on PostgreSQL and text on SQLite. Unchecked: the query
-    /// names and types every column itself.
+    /// The columns of [`ReplayPart::sql`] and of the hash chain's reads
+    /// ([`chain`]), the recorded time aside: it is a timestamp on
+    /// PostgreSQL and text on SQLite. Unchecked: the query names and types
+    /// every column itself.
     fn from_row<R>(row: &'r R, recorded_at: DateTime<Utc>) -> Result<Self, sqlx::Error>
     where
         R: Row,

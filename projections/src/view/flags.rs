@@ -5,54 +5,33 @@
 use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::delivery::Delivery;
-use riff_domain::flag::{raised_by_listing, raised_by_product, Raised};
+use riff_domain::flag::{raised_by_listing, raised_by_product, FlagKind, Raised};
 use riff_domain::{Listing, ListingEvent, Product, ProductEvent, Settings, SyncRun};
-use serde::Serialize;
+use serde::de::value::StrDeserializer;
+use serde::de::IntoDeserializer;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, CopyRows, View};
+use super::one_at_a_time::OneAtATime;
+use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct Flags;
 
 #[async_trait]
-impl View for Flags {
-    fn name(&self) -> &'static str {
-        "flags"
-    }
+impl OneAtATime for Flags {
+    const NAME: &'static str = "flags";
+    const TABLES: &'static [&'static str] = &["flags"];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[
+        Product::TYPE,
+        Listing::TYPE,
+        Settings::TYPE,
+        SyncRun::TYPE,
+        Delivery::TYPE,
+    ];
 
-    fn tables(&self) -> &'static [&'static str] {
-        &["flags"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[
-            Product::TYPE,
-            Listing::TYPE,
-            Settings::TYPE,
-            SyncRun::TYPE,
-            Delivery::TYPE,
-        ]
-    }
-
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        _copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        for envelope in envelopes {
-            self.apply_one(conn, envelope).await?;
-        }
-        Ok(())
-    }
-}
-
-impl Flags {
-    /// One event of a batch: this view's rows follow the events one by
-    /// one.
     async fn apply_one(
         &self,
         conn: &mut AnyConnection,
@@ -167,21 +146,52 @@ const SELECT: &str = "select f.*, \
      from flags f left join listing_index l \
      on f.aggregate_type = 'listing' and l.listing_id = f.aggregate_id";
 
-/// Flags, newest first, optionally by status (`open`, `resolved`) and kind.
+/// Whether a flag still waits for the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagStatus {
+    Open,
+    Resolved,
+}
+
+impl FlagStatus {
+    /// The status as stored, and as [`FlagRow::status`] says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    /// The status named `open` or `resolved`; `None` for any other name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Open, Self::Resolved]
+            .into_iter()
+            .find(|status| status.as_str() == name)
+    }
+}
+
+/// The kind named as [`FlagKind::as_str`] names it (and as
+/// [`FlagRow::kind`] says it); `None` for a name no kind has.
+pub fn kind_named(name: &str) -> Option<FlagKind> {
+    let name: StrDeserializer<'_, serde::de::value::Error> = name.into_deserializer();
+    FlagKind::deserialize(name).ok()
+}
+
+/// Flags, newest first, optionally of one status and one kind.
 ///
 /// # Errors
 /// The database could not be read.
 pub async fn list(
     db: &Db,
-    status: Option<&str>,
-    kind: Option<&str>,
+    status: Option<FlagStatus>,
+    kind: Option<FlagKind>,
 ) -> Result<Vec<FlagRow>, ProjectionError> {
     let sql = format!(
         "{SELECT} where ($1 = '' or f.status = $1) and ($2 = '' or f.kind = $2) order by f.id desc"
     );
     Ok(sqlx::query(&sql)
-        .bind(status.unwrap_or(""))
-        .bind(kind.unwrap_or(""))
+        .bind(status.map_or("", FlagStatus::as_str))
+        .bind(kind.map_or("", FlagKind::as_str))
         .fetch_all(&db.views)
         .await?
         .iter()

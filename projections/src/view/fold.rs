@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use sqlx::any::AnyRow;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::copy::CopyRows;
 use super::{insert_sql, placeholders};
@@ -26,7 +26,13 @@ pub(crate) trait Folded: Sized + Send + Sync {
     /// SQLite's and PostgreSQL's limits on bound parameters.
     const CHUNK: usize;
 
-    fn key(&self) -> &str;
+    /// Whether the view folds `event` into its rows: the events of its
+    /// aggregate type.
+    fn folds(event: &RecordedEvent) -> bool;
+
+    /// How one of those events changes the rows it concerns, which are
+    /// keyed by aggregate id.
+    fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error>;
 
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error>;
 
@@ -61,31 +67,30 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// Applies a batch to a view of [`Folded`] rows: the events `wanted` picks
-/// out are folded by `step` into the rows of their aggregates — loaded
-/// first, unless the batch creates them — and every touched row is
-/// written back once. Rows the batch creates go to `copy` when there is one
-/// (a PostgreSQL replay), else into the table with the others.
+/// Applies a batch to a view of [`Folded`] rows: the events the view
+/// [`Folded::folds`] are folded by [`Folded::step`] into the rows of their
+/// aggregates — loaded first, unless the batch creates them — and every
+/// touched row is written back once. Rows the batch creates go to `copy`
+/// when there is one (a PostgreSQL replay), else into the table with the
+/// others.
 pub(crate) async fn fold<R: Folded>(
     conn: &mut AnyConnection,
     mut copy: Option<&mut CopyRows>,
     envelopes: &[Envelope],
-    wanted: impl Fn(&RecordedEvent) -> bool + Send + Sync,
-    step: impl Fn(&mut HashMap<String, R>, &Envelope) -> Result<(), sqlx::Error> + Send + Sync,
 ) -> Result<(), sqlx::Error> {
-    if !envelopes.iter().any(|e| wanted(&e.event)) {
+    if !envelopes.iter().any(|e| R::folds(&e.event)) {
         return Ok(());
     }
-    let to_load = to_load(envelopes, &wanted);
+    let to_load = to_load(envelopes, R::folds);
     let mut rows: HashMap<String, R> = HashMap::new();
     for row in rows_by_key(conn, R::TABLE, R::COLUMNS[0], &to_load).await? {
-        let row = R::from_row(&row)?;
-        rows.insert(row.key().to_owned(), row);
+        rows.insert(row.try_get(R::COLUMNS[0])?, R::from_row(&row)?);
     }
-    for envelope in envelopes.iter().filter(|e| wanted(&e.event)) {
-        step(&mut rows, envelope)?;
+    for envelope in envelopes.iter().filter(|e| R::folds(&e.event)) {
+        R::step(&mut rows, envelope)?;
     }
-    for (rows, existing) in split_loaded(rows.into_values(), &to_load, R::key) {
+    for (rows, existing) in split_loaded(rows, &to_load, |(key, _)| key.as_str()) {
+        let rows: Vec<R> = rows.into_iter().map(|(_, row)| row).collect();
         match copy.as_deref_mut() {
             Some(copy) if !existing => {
                 for row in &rows {

@@ -42,14 +42,7 @@ impl View for Inventory {
         envelopes: &[Envelope],
         copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
-        fold::<StockRow>(
-            conn,
-            copy,
-            envelopes,
-            |e| matches!(e, RecordedEvent::Product(_)),
-            StockRow::step,
-        )
-        .await
+        fold::<StockRow>(conn, copy, envelopes).await
     }
 }
 
@@ -96,21 +89,6 @@ impl StockRow {
             created_at: at.clone(),
             updated_at: at,
         })
-    }
-
-    /// How one product event changes the inventory's rows.
-    fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error> {
-        let RecordedEvent::Product(event) = &envelope.event else {
-            return Ok(());
-        };
-        let sku = envelope.aggregate_id.as_str();
-        if let Some(created) = Self::created(sku, event, envelope) {
-            rows.insert(sku.to_owned(), created);
-            return Ok(());
-        }
-        let row = rows.get_mut(sku).ok_or(sqlx::Error::RowNotFound)?;
-        row.apply(event, envelope);
-        Ok(())
     }
 
     fn apply(&mut self, event: &ProductEvent, envelope: &Envelope) {
@@ -575,8 +553,23 @@ impl Folded for StockRow {
     ];
     const CHUNK: usize = 500;
 
-    fn key(&self) -> &str {
-        &self.sku
+    fn folds(event: &RecordedEvent) -> bool {
+        matches!(event, RecordedEvent::Product(_))
+    }
+
+    /// How one product event changes the inventory's rows.
+    fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error> {
+        let RecordedEvent::Product(event) = &envelope.event else {
+            return Ok(());
+        };
+        let sku = envelope.aggregate_id.as_str();
+        if let Some(created) = Self::created(sku, event, envelope) {
+            rows.insert(sku.to_owned(), created);
+            return Ok(());
+        }
+        let row = rows.get_mut(sku).ok_or(sqlx::Error::RowNotFound)?;
+        row.apply(event, envelope);
+        Ok(())
     }
 
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {

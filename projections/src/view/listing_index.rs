@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use riff_domain::listing::EndReason;
 use riff_domain::policy::KnownListing;
@@ -50,27 +51,19 @@ impl View for ListingIndex {
         envelopes: &[Envelope],
         copy: Option<&mut CopyRows>,
     ) -> Result<(), sqlx::Error> {
-        fold::<IndexedListing>(
-            conn,
-            copy,
-            envelopes,
-            |e| matches!(e, RecordedEvent::Listing(_)),
-            |rows, envelope| {
-                step(rows, envelope);
-                Ok(())
-            },
-        )
-        .await
+        fold::<IndexedListing>(conn, copy, envelopes).await
     }
 }
 
 /// One listing as the sync engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexedListing {
-    pub listing_id: String,
+    pub listing_id: Uuid,
     pub platform: Platform,
     pub external_id: Option<String>,
-    pub sku: Option<String>,
+    /// The product it is linked to; none for a listing found on the
+    /// platform and not linked yet.
+    pub sku: Option<Sku>,
     pub status: ListingStatus,
     /// What Riff last put on (or found on) the platform.
     pub published_price: Option<Money>,
@@ -94,114 +87,34 @@ pub struct IndexedListing {
     pub drift: Vec<(String, String)>,
     pub end_reason: Option<EndReason>,
     /// When the end was asked for: where the sale-to-ended latency starts.
-    pub end_requested_at: Option<String>,
+    pub end_requested_at: Option<DateTime<Utc>>,
     /// Where the listing is on the platform, once it is there.
     pub url: Option<String>,
     /// What last happened to it, in the words the product page shows.
     pub last_outcome: String,
-    /// When that happened.
-    pub updated_at: String,
+    /// When that happened; none for a listing carried over from before
+    /// Riff kept it (the upgrade that merged the product page's listings
+    /// into this view left those empty).
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// How one listing event changes the listings it concerns. The view and
 /// time travel (`crate::timeline`) both fold with it.
-pub(crate) fn step(rows: &mut HashMap<String, IndexedListing>, envelope: &Envelope) {
+pub(crate) fn step(
+    rows: &mut HashMap<String, IndexedListing>,
+    envelope: &Envelope,
+) -> Result<(), sqlx::Error> {
     let RecordedEvent::Listing(event) = &envelope.event else {
-        return;
+        return Ok(());
     };
     let id = envelope.aggregate_id.as_str();
-    match event {
-        ListingEvent::ListingRequested { sku, platform, .. } => {
-            rows.insert(
-                id.to_owned(),
-                IndexedListing::new(id, Some(sku.to_string()), *platform),
-            );
-        }
-        ListingEvent::ExternallyDetected {
-            platform,
-            external_id,
-            snapshot,
-            ..
-        } => {
-            let mut row = IndexedListing::new(id, None, *platform);
-            row.external_id = Some(external_id.clone());
-            row.published_price = snapshot.price;
-            row.published_quantity = snapshot.quantity;
-            row.url.clone_from(&snapshot.url);
-            rows.insert(id.to_owned(), row);
-        }
-        _ => {}
+    if let Some(created) = IndexedListing::created(id, event)? {
+        rows.insert(id.to_owned(), created);
     }
-    let Some(row) = rows.get_mut(id) else {
-        return;
-    };
-    if let Some(status) = event.status_after() {
-        row.status = status;
+    if let Some(row) = rows.get_mut(id) {
+        row.apply(event, envelope);
     }
-    match event {
-        ListingEvent::Listed {
-            external_id,
-            price,
-            quantity,
-            url,
-            shown_version,
-            sent,
-            ..
-        } => {
-            row.external_id = Some(external_id.clone());
-            row.url.clone_from(url);
-            row.published_price = price.or(row.published_price);
-            row.published_quantity = quantity.or(row.published_quantity);
-            row.shown_version = *shown_version;
-            row.published_title = sent.as_ref().map(|s| s.title.clone());
-        }
-        ListingEvent::ReviseRequested { quantity, .. } => {
-            row.revise_pending = true;
-            row.revise_quantity = Some(*quantity);
-            row.revise_error = None;
-        }
-        ListingEvent::ListingRevised {
-            price,
-            quantity,
-            shown_version,
-            sent,
-        } => {
-            if let Some(sent) = sent {
-                row.published_title = Some(sent.title.clone());
-            }
-            row.published_price = price.or(row.published_price);
-            row.published_quantity = quantity.or(row.published_quantity);
-            row.shown_version = shown_version.or(row.shown_version);
-            row.revise_pending = false;
-            row.revise_quantity = None;
-            row.revise_error = None;
-            row.drift.clear();
-        }
-        ListingEvent::ReviseFailed { message, .. } => {
-            row.revise_pending = false;
-            row.revise_quantity = None;
-            row.revise_error = Some(message.clone());
-        }
-        ListingEvent::EndRequested { reason } => {
-            row.end_reason = Some(*reason);
-            row.end_requested_at = Some(timestamp(envelope.recorded_at));
-        }
-        ListingEvent::SoldOn { order_ref, .. } => row.orders.push(order_ref.clone()),
-        ListingEvent::LinkedToProduct { sku } => row.sku = Some(sku.to_string()),
-        ListingEvent::StatusDrifted {
-            field,
-            platform_value,
-            ..
-        } => row.drift.push((field.clone(), platform_value.clone())),
-        ListingEvent::FlagResolved { .. } => row.drift.clear(),
-        _ => {}
-    }
-    if row.status.is_closed() {
-        row.revise_pending = false;
-        row.revise_quantity = None;
-    }
-    row.last_outcome = outcome(event);
-    row.updated_at = timestamp(envelope.recorded_at);
+    Ok(())
 }
 
 /// What happened, in the words the product page shows.
@@ -242,9 +155,9 @@ pub(crate) fn outcome(event: &ListingEvent) -> String {
 }
 
 impl IndexedListing {
-    fn new(listing_id: &str, sku: Option<String>, platform: Platform) -> Self {
+    fn new(listing_id: Uuid, sku: Option<Sku>, platform: Platform) -> Self {
         Self {
-            listing_id: listing_id.to_owned(),
+            listing_id,
             platform,
             external_id: None,
             sku,
@@ -262,20 +175,125 @@ impl IndexedListing {
             end_requested_at: None,
             url: None,
             last_outcome: String::new(),
-            updated_at: String::new(),
+            updated_at: None,
         }
     }
 
-    /// The listing's aggregate id.
-    pub fn id(&self) -> Uuid {
-        Uuid::parse_str(&self.listing_id).expect("listing ids are UUIDs")
+    /// The row an event that brings a listing into being starts it with:
+    /// asked for in Riff, or found on the platform.
+    ///
+    /// # Errors
+    /// The listing's aggregate id is not a UUID: Riff never made it.
+    fn created(id: &str, event: &ListingEvent) -> Result<Option<Self>, sqlx::Error> {
+        let listing_id = || {
+            Uuid::parse_str(id).map_err(|e| {
+                sqlx::Error::Decode(format!("the listing id {id:?} is not a UUID: {e}").into())
+            })
+        };
+        Ok(match event {
+            ListingEvent::ListingRequested { sku, platform, .. } => {
+                Some(Self::new(listing_id()?, Some(sku.clone()), *platform))
+            }
+            ListingEvent::ExternallyDetected {
+                platform,
+                external_id,
+                snapshot,
+                ..
+            } => {
+                let mut row = Self::new(listing_id()?, None, *platform);
+                row.external_id = Some(external_id.clone());
+                row.published_price = snapshot.price;
+                row.published_quantity = snapshot.quantity;
+                row.url.clone_from(&snapshot.url);
+                Some(row)
+            }
+            _ => None,
+        })
+    }
+
+    /// Applies one of the listing's events: its status, what it changes,
+    /// and what last happened.
+    fn apply(&mut self, event: &ListingEvent, envelope: &Envelope) {
+        if let Some(status) = event.status_after() {
+            self.status = status;
+        }
+        self.record(event, envelope);
+        if self.status.is_closed() {
+            self.revise_pending = false;
+            self.revise_quantity = None;
+        }
+        self.last_outcome = outcome(event);
+        self.updated_at = Some(envelope.recorded_at);
+    }
+
+    /// What the event says about what the platform shows, the revision
+    /// waiting for it, the end, the orders and the drift.
+    fn record(&mut self, event: &ListingEvent, envelope: &Envelope) {
+        match event {
+            ListingEvent::Listed {
+                external_id,
+                price,
+                quantity,
+                url,
+                shown_version,
+                sent,
+                ..
+            } => {
+                self.external_id = Some(external_id.clone());
+                self.url.clone_from(url);
+                self.published_price = price.or(self.published_price);
+                self.published_quantity = quantity.or(self.published_quantity);
+                self.shown_version = *shown_version;
+                self.published_title = sent.as_ref().map(|s| s.title.clone());
+            }
+            ListingEvent::ReviseRequested { quantity, .. } => {
+                self.revise_pending = true;
+                self.revise_quantity = Some(*quantity);
+                self.revise_error = None;
+            }
+            ListingEvent::ListingRevised {
+                price,
+                quantity,
+                shown_version,
+                sent,
+            } => {
+                if let Some(sent) = sent {
+                    self.published_title = Some(sent.title.clone());
+                }
+                self.published_price = price.or(self.published_price);
+                self.published_quantity = quantity.or(self.published_quantity);
+                self.shown_version = shown_version.or(self.shown_version);
+                self.revise_pending = false;
+                self.revise_quantity = None;
+                self.revise_error = None;
+                self.drift.clear();
+            }
+            ListingEvent::ReviseFailed { message, .. } => {
+                self.revise_pending = false;
+                self.revise_quantity = None;
+                self.revise_error = Some(message.clone());
+            }
+            ListingEvent::EndRequested { reason } => {
+                self.end_reason = Some(*reason);
+                self.end_requested_at = Some(envelope.recorded_at);
+            }
+            ListingEvent::SoldOn { order_ref, .. } => self.orders.push(order_ref.clone()),
+            ListingEvent::LinkedToProduct { sku } => self.sku = Some(sku.clone()),
+            ListingEvent::StatusDrifted {
+                field,
+                platform_value,
+                ..
+            } => self.drift.push((field.clone(), platform_value.clone())),
+            ListingEvent::FlagResolved { .. } => self.drift.clear(),
+            _ => {}
+        }
     }
 
     /// What reconcile's diff needs to know about it.
     pub fn known(&self) -> KnownListing {
         KnownListing {
-            listing_id: self.id(),
-            sku: self.sku.as_deref().and_then(|s| Sku::parse(s).ok()),
+            listing_id: self.listing_id,
+            sku: self.sku.clone(),
             status: self.status,
             external_id: self.external_id.clone(),
             published_price: self.published_price,
@@ -387,8 +405,12 @@ impl Folded for IndexedListing {
     ];
     const CHUNK: usize = 400;
 
-    fn key(&self) -> &str {
-        &self.listing_id
+    fn folds(event: &RecordedEvent) -> bool {
+        matches!(event, RecordedEvent::Listing(_))
+    }
+
+    fn step(rows: &mut HashMap<String, Self>, envelope: &Envelope) -> Result<(), sqlx::Error> {
+        step(rows, envelope)
     }
 
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -396,6 +418,13 @@ impl Folded for IndexedListing {
             index: column.to_owned(),
             source: e.into(),
         };
+        let time = |column: &str, text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(|e| decode(column, format!("{text:?} is not a time: {e}")))
+        };
+        let listing_id: String = row.try_get("listing_id")?;
+        let sku: Option<String> = row.try_get("sku")?;
         let platform: String = row.try_get("platform")?;
         let status: String = row.try_get("status")?;
         let price_minor: Option<i64> = row.try_get("published_price_minor")?;
@@ -416,13 +445,19 @@ impl Folded for IndexedListing {
         let orders: String = row.try_get("orders")?;
         let drift: String = row.try_get("drift")?;
         let end_reason: Option<String> = row.try_get("end_reason")?;
+        let end_requested_at: Option<String> = row.try_get("end_requested_at")?;
+        let updated_at: String = row.try_get("updated_at")?;
         Ok(Self {
-            listing_id: row.try_get("listing_id")?,
+            listing_id: Uuid::parse_str(&listing_id)
+                .map_err(|e| decode("listing_id", e.to_string()))?,
             platform: platform
                 .parse()
                 .map_err(|e: riff_domain::value::InvalidValue| decode("platform", e.to_string()))?,
             external_id: row.try_get("external_id")?,
-            sku: row.try_get("sku")?,
+            sku: sku
+                .map(|sku| Sku::parse(&sku))
+                .transpose()
+                .map_err(|e| decode("sku", e.to_string()))?,
             status: serde_json::from_value(serde_json::Value::String(status))
                 .map_err(|e| decode("status", e.to_string()))?,
             published_price,
@@ -440,19 +475,24 @@ impl Folded for IndexedListing {
                 .map(|r| serde_json::from_value(serde_json::Value::String(r)))
                 .transpose()
                 .map_err(|e| decode("end_reason", e.to_string()))?,
-            end_requested_at: row.try_get("end_requested_at")?,
+            end_requested_at: end_requested_at
+                .map(|at| time("end_requested_at", &at))
+                .transpose()?,
             url: row.try_get("url")?,
             last_outcome: row.try_get("last_outcome")?,
-            updated_at: row.try_get("updated_at")?,
+            updated_at: Some(updated_at)
+                .filter(|at| !at.is_empty())
+                .map(|at| time("updated_at", &at))
+                .transpose()?,
         })
     }
 
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
-            Cell::text(&self.listing_id),
+            Cell::owned(self.listing_id.to_string()),
             Cell::text(self.platform.as_str()),
             Cell::opt_text(self.external_id.as_deref()),
-            Cell::opt_text(self.sku.as_deref()),
+            Cell::opt_text(self.sku.as_ref().map(Sku::as_str)),
             Cell::text(self.status.as_str()),
             Cell::Int(self.published_price.map(|p| p.minor_units())),
             Cell::opt_text(self.published_price.as_ref().map(|p| p.currency.as_str())),
@@ -472,10 +512,10 @@ impl Folded for IndexedListing {
                         .unwrap_or_default(),
                 )
             })),
-            Cell::opt_text(self.end_requested_at.as_deref()),
+            Cell::Text(self.end_requested_at.map(|at| Cow::Owned(timestamp(at)))),
             Cell::opt_text(self.url.as_deref()),
             Cell::text(&self.last_outcome),
-            Cell::text(&self.updated_at),
+            Cell::owned(self.updated_at.map(timestamp).unwrap_or_default()),
         ]
     }
 }

@@ -7,6 +7,7 @@
 
 mod copy;
 mod fold;
+mod one_at_a_time;
 
 pub use copy::CopyRows;
 pub(crate) use fold::loads_rows;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::fold::Folded;
 use super::listing_index::IndexedListing;
+use super::timestamp;
 use crate::{Db, ProjectionError};
 
 /// One listing as the product page shows it.
@@ -39,8 +40,8 @@ pub struct ListingRow {
 impl From<IndexedListing> for ListingRow {
     fn from(listing: IndexedListing) -> Self {
         Self {
-            listing_id: listing.listing_id,
-            sku: listing.sku,
+            listing_id: listing.listing_id.to_string(),
+            sku: listing.sku.map(String::from),
             platform: listing.platform.as_str().to_owned(),
             status: listing.status.as_str().to_owned(),
             external_id: listing.external_id,
@@ -57,7 +58,7 @@ impl From<IndexedListing> for ListingRow {
             ),
             revise_error: listing.revise_error,
             last_outcome: listing.last_outcome,
-            updated_at: listing.updated_at,
+            updated_at: listing.updated_at.map(timestamp).unwrap_or_default(),
         }
     }
 }

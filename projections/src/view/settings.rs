@@ -6,42 +6,18 @@ use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::{Settings, SettingsEvent};
 use sqlx::AnyConnection;
 
-use super::{CopyRows, View};
+use super::one_at_a_time::OneAtATime;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct ShopSettings;
 
 #[async_trait]
-impl View for ShopSettings {
-    fn name(&self) -> &'static str {
-        "settings"
-    }
+impl OneAtATime for ShopSettings {
+    const NAME: &'static str = "settings";
+    const TABLES: &'static [&'static str] = &["dropdown_sort"];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[Settings::TYPE];
 
-    fn tables(&self) -> &'static [&'static str] {
-        &["dropdown_sort"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Settings::TYPE]
-    }
-
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        _copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        for envelope in envelopes {
-            self.apply_one(conn, envelope).await?;
-        }
-        Ok(())
-    }
-}
-
-impl ShopSettings {
-    /// One event of a batch: this view's rows follow the events one by
-    /// one.
     async fn apply_one(
         &self,
         conn: &mut AnyConnection,

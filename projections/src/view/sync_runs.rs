@@ -5,49 +5,28 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use riff_domain::sync_run::{PlatformReport, Trigger};
+use riff_domain::value::Platform;
 use riff_domain::{SyncRun, SyncRunEvent};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{timestamp, CopyRows, View};
+use super::one_at_a_time::OneAtATime;
+use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct SyncRuns;
 
 #[async_trait]
-impl View for SyncRuns {
-    fn name(&self) -> &'static str {
-        "sync_runs"
-    }
+impl OneAtATime for SyncRuns {
+    const NAME: &'static str = "sync_runs";
+    const TABLES: &'static [&'static str] = &["sync_runs", "platform_sync"];
+    const AGGREGATE_TYPES: &'static [&'static str] = &[SyncRun::TYPE];
 
-    fn tables(&self) -> &'static [&'static str] {
-        &["sync_runs", "platform_sync"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[SyncRun::TYPE]
-    }
-
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        _copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        for envelope in envelopes {
-            self.apply_one(conn, envelope).await?;
-        }
-        Ok(())
-    }
-}
-
-impl SyncRuns {
-    /// One event of a batch: this view's rows follow the events one by
-    /// one.
     async fn apply_one(
         &self,
         conn: &mut AnyConnection,
@@ -62,77 +41,112 @@ impl SyncRuns {
                 trigger,
                 platforms,
                 started_at,
-            } => {
-                sqlx::query(
-                    "insert into sync_runs (run_id, trigger, platforms, reports, started_at) \
-                     values ($1, $2, $3, '{}', $4) on conflict (run_id) do nothing",
-                )
-                .bind(run_id)
-                .bind(trigger.as_str())
-                .bind(serde_json::to_string(platforms).expect("platforms serialise"))
-                .bind(timestamp(*started_at))
-                .execute(&mut *conn)
-                .await?;
-            }
+            } => run_started(conn, run_id, *trigger, platforms, *started_at).await,
             SyncRunEvent::PlatformSynced {
                 platform,
                 report,
                 synced_at,
             } => {
-                let run: Option<(String, String)> =
-                    sqlx::query_as("select reports, trigger from sync_runs where run_id = $1")
-                        .bind(run_id)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                let (reports, trigger) = run.unzip();
-                let mut reports: BTreeMap<String, PlatformReport> = reports
-                    .and_then(|r| serde_json::from_str(&r).ok())
-                    .unwrap_or_default();
-                reports.insert(platform.as_str().to_owned(), report.clone());
-                sqlx::query("update sync_runs set reports = $1 where run_id = $2")
-                    .bind(serde_json::to_string(&reports).expect("reports serialise"))
-                    .bind(run_id)
-                    .execute(&mut *conn)
-                    .await?;
+                let trigger = add_report(conn, run_id, *platform, report).await?;
                 // A webhook's run reads only recent sales: it says nothing
                 // of whether the platform's full reconcile, which alone
                 // finds listings ended or made by hand, still works.
                 if trigger.as_deref() == Some(Trigger::Webhook.as_str()) {
                     return Ok(());
                 }
-                let at = timestamp(*synced_at);
-                let (success, error) = if report.succeeded() {
-                    (Some(at.clone()), None)
-                } else {
-                    (None, Some(report.errors.join("; ")))
-                };
-                sqlx::query(
-                    "insert into platform_sync \
-                     (platform, last_run_id, last_synced_at, last_success_at, last_error) \
-                     values ($1, $2, $3, $4, $5) on conflict (platform) do update set \
-                     last_run_id = excluded.last_run_id, \
-                     last_synced_at = excluded.last_synced_at, \
-                     last_success_at = coalesce(excluded.last_success_at, platform_sync.last_success_at), \
-                     last_error = excluded.last_error",
-                )
-                .bind(platform.as_str())
-                .bind(run_id)
-                .bind(at)
-                .bind(success)
-                .bind(error)
-                .execute(&mut *conn)
-                .await?;
+                platform_synced(conn, run_id, *platform, report, *synced_at).await
             }
             SyncRunEvent::RunFinished { finished_at } => {
                 sqlx::query("update sync_runs set finished_at = $1 where run_id = $2")
                     .bind(timestamp(*finished_at))
                     .bind(run_id)
-                    .execute(&mut *conn)
+                    .execute(conn)
                     .await?;
+                Ok(())
             }
         }
-        Ok(())
     }
+}
+
+/// A run's row, with no report yet.
+async fn run_started(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    trigger: Trigger,
+    platforms: &[Platform],
+    started_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into sync_runs (run_id, trigger, platforms, reports, started_at) \
+         values ($1, $2, $3, '{}', $4) on conflict (run_id) do nothing",
+    )
+    .bind(run_id)
+    .bind(trigger.as_str())
+    .bind(serde_json::to_string(platforms).expect("platforms serialise"))
+    .bind(timestamp(started_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds one platform's report to its run; returns what triggered the run
+/// (none for a run the view has no row of).
+async fn add_report(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    platform: Platform,
+    report: &PlatformReport,
+) -> Result<Option<String>, sqlx::Error> {
+    let run: Option<(String, String)> =
+        sqlx::query_as("select reports, trigger from sync_runs where run_id = $1")
+            .bind(run_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (reports, trigger) = run.unzip();
+    let mut reports: BTreeMap<String, PlatformReport> = reports
+        .and_then(|r| serde_json::from_str(&r).ok())
+        .unwrap_or_default();
+    reports.insert(platform.as_str().to_owned(), report.clone());
+    sqlx::query("update sync_runs set reports = $1 where run_id = $2")
+        .bind(serde_json::to_string(&reports).expect("reports serialise"))
+        .bind(run_id)
+        .execute(conn)
+        .await?;
+    Ok(trigger)
+}
+
+/// The platform's latest full reconcile: when it ran, and when it last
+/// succeeded or why it failed.
+async fn platform_synced(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    platform: Platform,
+    report: &PlatformReport,
+    synced_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let at = timestamp(synced_at);
+    let (success, error) = if report.succeeded() {
+        (Some(at.clone()), None)
+    } else {
+        (None, Some(report.errors.join("; ")))
+    };
+    sqlx::query(
+        "insert into platform_sync \
+         (platform, last_run_id, last_synced_at, last_success_at, last_error) \
+         values ($1, $2, $3, $4, $5) on conflict (platform) do update set \
+         last_run_id = excluded.last_run_id, \
+         last_synced_at = excluded.last_synced_at, \
+         last_success_at = coalesce(excluded.last_success_at, platform_sync.last_success_at), \
+         last_error = excluded.last_error",
+    )
+    .bind(platform.as_str())
+    .bind(run_id)
+    .bind(at)
+    .bind(success)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// One run, as `GET /api/sync/runs` shows it.

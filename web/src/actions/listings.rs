@@ -131,11 +131,11 @@ pub async fn revise_listing(
     let indexed = listing_index::get(&state.db, listing_id)
         .await?
         .ok_or_else(unknown)?;
-    let sku = indexed.sku.as_deref().ok_or_else(|| {
+    let sku = indexed.sku.as_ref().ok_or_else(|| {
         ApiError::Conflict("the listing is not linked to a product: link it first".into())
     })?;
     let listing = state.ledger.load_listing(listing_id).await?;
-    let product = state.ledger.load_product(&Sku::parse(sku)?).await?;
+    let product = state.ledger.load_product(sku).await?;
     let rule = state
         .ledger
         .load_settings()

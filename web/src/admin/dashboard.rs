@@ -7,9 +7,10 @@ use maud::html;
 use riff_domain::settings::DropdownField;
 use riff_domain::value::Platform;
 use riff_projections::audit::{self, AuditQuery};
+use riff_projections::view::flags::{self, FlagStatus};
 use riff_projections::view::sales::{self, SalesQuery};
 use riff_projections::view::settings::dropdown_sort;
-use riff_projections::view::{flags, sync_runs};
+use riff_projections::view::sync_runs;
 
 use super::layout::{self, badge, when_text};
 use super::session::Session;
@@ -29,7 +30,7 @@ pub(crate) async fn show(
             .map(|(_, values)| values.clone())
             .unwrap_or_default()
     };
-    let open_flags = flags::list(&state.db, Some("open"), None).await?;
+    let open_flags = flags::list(&state.db, Some(FlagStatus::Open), None).await?;
     let recent_sales = sales::report(&state.db, &SalesQuery::default()).await?;
     let synced = sync_runs::platforms(&state.db).await?;
     // The newest events: the audit pages forward from a position.

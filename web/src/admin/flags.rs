@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono_tz::Tz;
 use maud::{html, Markup};
 use riff_domain::{EventMetadata, Source};
-use riff_projections::view::flags::{self, FlagRow};
+use riff_projections::view::flags::{self, FlagRow, FlagStatus};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -58,15 +58,15 @@ pub(crate) async fn show(
     Query(filter): Query<Filter>,
 ) -> Result<Response, Failure> {
     let status = match filter.status.as_deref() {
-        Some("resolved") => "resolved",
-        _ => "open",
+        Some("resolved") => FlagStatus::Resolved,
+        _ => FlagStatus::Open,
     };
     let all = flags::list(&state.db, Some(status), None).await?;
     let body = html! {
         h1 { "Flags" }
         (layout::notice(filter.notice.as_deref()))
         p {
-            @if status == "open" { "Open · " a href="/flags?status=resolved" { "Resolved" } }
+            @if status == FlagStatus::Open { "Open · " a href="/flags?status=resolved" { "Resolved" } }
             @else { a href="/flags" { "Open" } " · Resolved" }
         }
         @if all.is_empty() {

@@ -255,7 +255,7 @@ pub(crate) async fn bulk(
                     .find(|l| l.platform == platform && !l.status.is_closed());
                 match open {
                     Some(listing) => {
-                        actions::end_listing(&state, listing.id(), EndReason::Manual, &meta)
+                        actions::end_listing(&state, listing.listing_id, EndReason::Manual, &meta)
                             .await
                             .map(|_| ())
                     }

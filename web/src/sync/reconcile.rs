@@ -164,7 +164,7 @@ impl Before {
                         l.external_id.is_some()
                             && matches!(l.status, ListingStatus::Live | ListingStatus::Ending)
                     })
-                    .map(listing_index::IndexedListing::id),
+                    .map(|l| l.listing_id),
             );
             if look == Look::Sales {
                 let listings = listings.iter().map(listing_index::IndexedListing::known);
@@ -240,7 +240,7 @@ async fn record(
                 l.published_price
                     .is_some_and(|p| p.currency != engine.currency)
             })
-            .map(listing_index::IndexedListing::id)
+            .map(|l| l.listing_id)
             .collect(),
     };
     let now = Utc::now();

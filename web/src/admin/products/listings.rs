@@ -69,7 +69,13 @@ pub(crate) async fn end(
 ) -> Result<Response, Failure> {
     let result = async {
         let listing = own_listing(&state, &sku, &form.listing_id).await?;
-        actions::end_listing(&state, listing.id(), EndReason::Manual, &meta(&session)).await?;
+        actions::end_listing(
+            &state,
+            listing.listing_id,
+            EndReason::Manual,
+            &meta(&session),
+        )
+        .await?;
         Ok(format!(
             "Ending the {} listing.",
             listing.platform.display_name()
@@ -89,7 +95,7 @@ pub(crate) async fn revise(
 ) -> Result<Response, Failure> {
     let result = async {
         let listing = own_listing(&state, &sku, &form.listing_id).await?;
-        actions::revise_listing(&state, listing.id(), &meta(&session)).await?;
+        actions::revise_listing(&state, listing.listing_id, &meta(&session)).await?;
         Ok(format!(
             "Sending the {} listing the product again.",
             listing.platform.display_name()
@@ -110,7 +116,7 @@ async fn own_listing(
     let id = Uuid::parse_str(listing_id.trim()).map_err(|_| unknown())?;
     listing_index::get(&state.db, id)
         .await?
-        .filter(|listing| listing.sku.as_deref() == Some(sku))
+        .filter(|listing| listing.sku.as_ref().is_some_and(|own| own.as_str() == sku))
         .ok_or_else(unknown)
 }
 

@@ -12,7 +12,7 @@ use maud::{html, Markup};
 use riff_domain::value::Platform;
 use riff_projections::audit;
 use riff_projections::timeline::{self, At};
-use riff_projections::view::flags;
+use riff_projections::view::flags::{self, FlagStatus};
 use riff_projections::view::inventory::{self, InventoryItem};
 use riff_projections::view::product_listings::{self, ListingRow};
 use riff_projections::{log, Envelope};
@@ -77,7 +77,7 @@ pub(crate) async fn show(
         }
     };
     let past = raw_at.filter(|_| at_problem.is_none());
-    let open_flags: Vec<_> = flags::list(&state.db, Some("open"), None)
+    let open_flags: Vec<_> = flags::list(&state.db, Some(FlagStatus::Open), None)
         .await?
         .into_iter()
         .filter(|f| f.sku.as_deref() == Some(sku.as_str()))

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::Json;
 use riff_domain::{EventMetadata, Source};
-use riff_projections::view::flags::{self, FlagRow};
+use riff_projections::view::flags::{self, FlagRow, FlagStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -40,13 +40,22 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(filter): ApiQuery<Filter>,
 ) -> Result<Json<FlagList>, ApiError> {
-    let status = filter.status.filter(|s| !s.is_empty());
-    if let Some(s) = status.as_deref() {
-        if s != "open" && s != "resolved" {
-            return Err(ApiError::invalid("status", "must be open or resolved"));
-        }
-    }
-    let items = flags::list(&state.db, status.as_deref(), filter.kind.as_deref()).await?;
+    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            FlagStatus::parse(s)
+                .ok_or_else(|| ApiError::invalid("status", "must be open or resolved"))?,
+        ),
+    };
+    let kind = match filter.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => match flags::kind_named(k) {
+            Some(kind) => Some(kind),
+            // No flag is of a kind Riff does not know.
+            None => return Ok(Json(FlagList { items: vec![] })),
+        },
+    };
+    let items = flags::list(&state.db, status, kind).await?;
     Ok(Json(FlagList { items }))
 }
 

@@ -7,7 +7,6 @@ use riff_domain::listing::sent::{Changes, Sent};
 use riff_domain::listing::{EndReason, EndedBy, PlatformAttributes};
 use riff_domain::policy::publish_now;
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
-use riff_domain::value::Sku;
 use riff_domain::{ListingCommand, ProductStatus};
 use riff_projections::view::listing_index::IndexedListing;
 
@@ -149,7 +148,9 @@ async fn find_unconfirmed(
     Ok(scan
         .listings
         .into_iter()
-        .find(|remote| remote.status == RemoteStatus::Live && remote.sku.as_deref() == Some(sku))
+        .find(|remote| {
+            remote.status == RemoteStatus::Live && remote.sku.as_deref() == Some(sku.as_str())
+        })
         .map(|remote| remote.external_id))
 }
 
@@ -170,15 +171,15 @@ async fn request_for(
     engine: &Engine,
     listing: &IndexedListing,
 ) -> Result<Option<ToShow>, SyncError> {
-    let Some(sku) = listing.sku.as_deref().and_then(|s| Sku::parse(s).ok()) else {
+    let Some(sku) = listing.sku.clone() else {
         return Ok(None);
     };
     let product = engine.ledger.load_product(&sku).await?;
-    let state = engine.ledger.load_listing(listing.id()).await?;
+    let state = engine.ledger.load_listing(listing.listing_id).await?;
     let settings = engine.ledger.load_settings().await?;
     let sent = state.sent;
     let facts = ListingFacts {
-        listing_id: listing.id(),
+        listing_id: listing.listing_id,
         attributes: state
             .attributes
             .unwrap_or_else(|| PlatformAttributes::empty(listing.platform)),

@@ -24,7 +24,7 @@ pub async fn next_due_in(engine: &Engine) -> Result<Option<Duration>, SyncError>
         .filter(|listing| engine.platforms.contains_key(&listing.platform))
         .filter_map(|listing| {
             let kind = kind_of(listing)?;
-            let attempt = known.get(&(listing.listing_id.clone(), kind));
+            let attempt = known.get(&(listing.listing_id.to_string(), kind));
             Some(
                 (due_at(engine, listing, kind, attempt) - now)
                     .to_std()
@@ -47,10 +47,7 @@ pub(super) fn due_at(
         return attempt.next_attempt_at;
     }
     // The listing's last event is its last revise request.
-    let requested_at = DateTime::parse_from_rfc3339(&listing.updated_at)
-        .map(|t| t.with_timezone(&Utc))
-        .ok();
-    match (kind, requested_at) {
+    match (kind, listing.updated_at) {
         (Kind::Revise, Some(at)) => revision_due(
             at,
             engine.revise_delay,

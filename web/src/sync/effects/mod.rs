@@ -23,7 +23,7 @@ mod due;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures::StreamExt;
 use riff_domain::listing::EndReason;
 use riff_domain::policy::RetryDecision;
@@ -137,7 +137,7 @@ async fn run_due_on(
         .filter(|listing| platform.is_none_or(|p| p == listing.platform))
         .filter_map(|listing| {
             let kind = kind_of(&listing)?;
-            let attempt = known.get(&(listing.listing_id.clone(), kind)).cloned();
+            let attempt = known.get(&(listing.listing_id.to_string(), kind)).cloned();
             (due_at(engine, &listing, kind, attempt.as_ref()) <= now)
                 .then_some((listing, kind, attempt))
         })
@@ -166,19 +166,19 @@ async fn carry_out(
     attempt: Option<Attempt>,
     known: &HashMap<(String, Kind), Attempt>,
 ) -> Result<EffectCounts, SyncError> {
-    let listing_id = listing.id();
+    let listing_id = listing.listing_id;
+    let key = listing_id.to_string();
     let meta = Engine::meta(Source::Reconcile, Uuid::new_v4(), None);
     let attempts_so_far = attempt.as_ref().map_or(0, |a| a.attempts);
     let Some(adapter) = engine.platforms.get(&listing.platform).cloned() else {
         return Ok(EffectCounts::default());
     };
-    attempts::begin(&engine.db, &listing.listing_id, kind, attempts_so_far + 1).await?;
+    attempts::begin(&engine.db, &key, kind, attempts_so_far + 1).await?;
     let outcome = match kind {
         Kind::Publish => publish(engine, adapter.as_ref(), &listing, attempts_so_far).await,
         Kind::Revise => revise(engine, adapter.as_ref(), &listing, attempts_so_far).await,
         Kind::End => {
-            let publish_uncertain =
-                known.contains_key(&(listing.listing_id.clone(), Kind::Publish));
+            let publish_uncertain = known.contains_key(&(key.clone(), Kind::Publish));
             end(adapter.as_ref(), &listing, publish_uncertain).await
         }
     };
@@ -186,14 +186,14 @@ async fn carry_out(
     match outcome {
         Ok(Done::Command(command)) => {
             append(engine, listing_id, *command, &meta).await?;
-            attempts::finish(&engine.db, &listing.listing_id).await?;
+            attempts::finish(&engine.db, &key).await?;
             Ok(done(engine, &listing, kind))
         }
         // Nothing to do now (the product sold meanwhile; the sagas will end
         // the listing): try again shortly.
         Ok(Done::Later) => {
             let soon = Utc::now() + chrono::Duration::seconds(1);
-            attempts::retry_at(&engine.db, &listing.listing_id, kind, soon, None).await?;
+            attempts::retry_at(&engine.db, &key, kind, soon, None).await?;
             Ok(EffectCounts::default())
         }
         Err(error) => failed(engine, &listing, kind, &error, attempts_so_far + 1, &meta).await,
@@ -209,12 +209,9 @@ fn done(engine: &Engine, listing: &IndexedListing, kind: Kind) -> EffectCounts {
         Kind::Revise => counts.revised = 1,
         Kind::End => {
             counts.ended = 1;
-            let since = listing
-                .end_requested_at
-                .as_deref()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            let since = listing.end_requested_at;
             if let (Some(EndReason::SoldElsewhere), Some(since)) = (listing.end_reason, since) {
-                let latency = Utc::now() - since.with_timezone(&Utc);
+                let latency = Utc::now() - since;
                 engine
                     .metrics
                     .sale_to_ended(latency.to_std().unwrap_or_default());
@@ -238,7 +235,14 @@ async fn failed(
             engine.metrics.retry(listing.platform);
             let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
             let message = error.to_string();
-            attempts::retry_at(&engine.db, &listing.listing_id, kind, at, Some(&message)).await?;
+            attempts::retry_at(
+                &engine.db,
+                &listing.listing_id.to_string(),
+                kind,
+                at,
+                Some(&message),
+            )
+            .await?;
             Ok(EffectCounts::default())
         }
         RetryDecision::GiveUp => {
@@ -261,8 +265,8 @@ async fn give_up(
         Kind::Revise => ListingCommand::FailRevise { message, attempts },
         Kind::End => ListingCommand::FailEnd { message, attempts },
     };
-    append(engine, listing.id(), command, meta).await?;
-    attempts::finish(&engine.db, &listing.listing_id).await?;
+    append(engine, listing.listing_id, command, meta).await?;
+    attempts::finish(&engine.db, &listing.listing_id.to_string()).await?;
     Ok(EffectCounts {
         failed: 1,
         ..EffectCounts::default()

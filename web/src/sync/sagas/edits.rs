@@ -47,7 +47,7 @@ pub(super) async fn after_price_rule(
         .await?
         .into_iter()
         .filter(|l| l.status == ListingStatus::Live)
-        .filter_map(|l| l.sku)
+        .filter_map(|l| l.sku.map(String::from))
         .collect();
     for sku in skus {
         after_edit(engine, &sku, Edit::PriceAndStock, meta, round).await?;
@@ -70,7 +70,7 @@ pub(super) async fn revise_all(
     let live: Vec<_> = listing_index::of_product(&engine.db, sku)
         .await?
         .into_iter()
-        .filter(|l| l.status == ListingStatus::Live && Some(l.id()) != except)
+        .filter(|l| l.status == ListingStatus::Live && Some(l.listing_id) != except)
         .collect();
     // Most products are not listed anywhere yet: no need to load them.
     if live.is_empty() {
@@ -79,14 +79,14 @@ pub(super) async fn revise_all(
     let product = engine.ledger.load_product(&parsed).await?;
     let settings = engine.ledger.load_settings().await?;
     for listing in live {
-        let state = engine.ledger.load_listing(listing.id()).await?;
+        let state = engine.ledger.load_listing(listing.listing_id).await?;
         let shown_now = ShownNow {
             price: listing.published_price,
             quantity: listing.published_quantity,
         };
         let rule = settings.price_rule(listing.platform);
         if let Some(command) = revision(&product, &state, shown_now, rule, edit) {
-            listing_command(engine, listing.id(), command, meta).await?;
+            listing_command(engine, listing.listing_id, command, meta).await?;
         }
     }
     Ok(())

@@ -28,7 +28,7 @@ pub async fn link_held(
     engine.projector.run_until_idle().await?;
     let mut linked = 0;
     for row in listing_index::unlinked(&engine.db).await? {
-        let listing_id = row.id();
+        let listing_id = row.listing_id;
         let Some(snapshot) = first_snapshot(engine, listing_id).await? else {
             continue;
         };

@@ -245,7 +245,7 @@ async fn on_product(
         ProductEvent::ProductArchived { .. } => {
             for listing in listing_index::of_product(&engine.db, sku).await? {
                 if !listing.status.is_closed() {
-                    request_end(engine, listing.id(), EndReason::Removed, meta).await?;
+                    request_end(engine, listing.listing_id, EndReason::Removed, meta).await?;
                 }
             }
         }

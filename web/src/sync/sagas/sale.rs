@@ -129,7 +129,7 @@ pub(super) async fn after_sale(
     let siblings: Vec<SiblingListing> = listings
         .iter()
         .map(|l| SiblingListing {
-            listing_id: l.id(),
+            listing_id: l.listing_id,
             status: l.status,
         })
         .collect();
