@@ -171,11 +171,11 @@ async fn assert_projected(app: &TestApp, op: &Op) {
             // An accepted SKU is letters, digits, `-`, `_` and `.`: a path
             // segment as it is.
             let path = format!("/api/products/{}", sku.trim());
-            let product: Value = app.get(&path).await.json().await.unwrap();
+            let product = app.get_json(&path).await;
             assert_eq!(product["title"], title.trim(), "{op:?}");
         }
         Op::Sale { order_ref, .. } => {
-            let report: Value = app.get("/api/sales").await.json().await.unwrap();
+            let report = app.get_json("/api/sales").await;
             let items = report["items"].as_array().unwrap();
             assert!(
                 items.iter().any(|s| s["order_ref"] == order_ref.as_str()),
@@ -183,7 +183,7 @@ async fn assert_projected(app: &TestApp, op: &Op) {
             );
         }
         Op::Retitle { title } => {
-            let product: Value = app.get("/api/products/PROP-1").await.json().await.unwrap();
+            let product = app.get_json("/api/products/PROP-1").await;
             assert_eq!(product["title"], title.trim(), "{op:?}");
         }
     }
