@@ -438,6 +438,29 @@ impl TestApp {
         response.json().await.expect("media JSON")
     }
 
+    /// What the audit log says for `query` (`/api/audit?{query}`), event
+    /// by event.
+    pub async fn audit_summaries(&self, query: &str) -> Vec<String> {
+        let audit = self.get_json(&format!("/api/audit?{query}")).await;
+        audit["events"]
+            .as_array()
+            .expect("an events array")
+            .iter()
+            .map(|e| e["summary"].as_str().expect("a summary").to_owned())
+            .collect()
+    }
+
+    /// Asserts that `/healthz` answers `200`, showing what it says if not.
+    pub async fn assert_healthy(&self) {
+        let health = self.get("/healthz").await;
+        assert_eq!(
+            health.status(),
+            StatusCode::OK,
+            "{}",
+            health.text().await.expect("a health text")
+        );
+    }
+
     /// Brings every view up to the end of the log now, for a test that
     /// appended events below the API. A second projector on the same
     /// database is safe: the checkpoint locks keep the two from applying an
@@ -478,6 +501,14 @@ impl TestApp {
         events.retain(|e| e["aggregate_type"] != "sync_run");
         events
     }
+}
+
+/// Asserts that one of the audit's `summaries` begins with `start`.
+pub fn assert_one_starts_with(summaries: &[String], start: &str) {
+    assert!(
+        summaries.iter().any(|s| s.starts_with(start)),
+        "{start:?} in {summaries:?}"
+    );
 }
 
 /// Records through `ledger`, below the API, a listing found on `platform`

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Client, Method};
 use riff_tests::{guitar, on_both_backends, spawn_app_with, Backend, TestApp, TestDatabase, TOKEN};
 use riff_web::platforms::Marketplaces;
 use riff_web::sim::Simulators;
@@ -318,13 +318,7 @@ async fn no_request_gets_a_5xx_or_changes_anything_when_refused(backend: Backend
             }
         }
     }
-    let health = app.get("/healthz").await;
-    assert_eq!(
-        health.status(),
-        StatusCode::OK,
-        "{}",
-        health.text().await.unwrap()
-    );
+    app.assert_healthy().await;
 }
 
 async fn send(app: &TestApp, client: &Client, csrf: &str, r: &Request) -> reqwest::Response {

@@ -62,8 +62,7 @@ async fn an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let report = app.get_json("/api/sales").await;
     assert_eq!(report["totals"]["count"], 1);
-    let health = app.get("/healthz").await;
-    assert_eq!(health.status(), StatusCode::OK);
+    app.assert_healthy().await;
 }
 
 async fn control_characters_in_any_text_are_refused_naming_the_field(backend: Backend) {

@@ -8,7 +8,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::{Currency, Platform};
-use riff_tests::{on_both_backends, spawn_shop, Backend, TestApp, TestDatabase};
+use riff_tests::{
+    assert_one_starts_with, on_both_backends, spawn_shop, Backend, TestApp, TestDatabase,
+};
 use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -383,23 +385,9 @@ async fn archiving_ends_every_live_listing_and_restoring_lists_nothing(backend: 
     assert_eq!(restored.status(), StatusCode::OK);
     let p: Value = restored.json().await.unwrap();
     assert_eq!(p["status"], "active", "{p}");
-    let story = app.get_json("/api/audit?sku=ES-335").await;
-    let summaries: Vec<&str> = story["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    assert!(
-        summaries.iter().any(|s| s.starts_with("Archived")),
-        "{summaries:?}"
-    );
-    assert!(
-        summaries
-            .iter()
-            .any(|s| s.starts_with("Restored from the archive")),
-        "{summaries:?}"
-    );
+    let story = app.audit_summaries("sku=ES-335").await;
+    assert_one_starts_with(&story, "Archived");
+    assert_one_starts_with(&story, "Restored from the archive");
 }
 
 async fn a_draft_is_kept_but_not_listed(backend: Backend) {

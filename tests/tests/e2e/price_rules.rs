@@ -202,14 +202,8 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     );
 
     // Each change is an event in the audit log, said in words.
-    let audit = app.get_json("/api/audit?event_type=PriceRuleSet").await;
-    let summaries: Vec<&str> = audit["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    assert_eq!(summaries.len(), 2, "{audit}");
+    let summaries = app.audit_summaries("event_type=PriceRuleSet").await;
+    assert_eq!(summaries.len(), 2, "{summaries:?}");
     assert!(
         summaries[0].contains("Reverb") && summaries[0].contains("+5%"),
         "{summaries:?}"

@@ -125,13 +125,7 @@ async fn every_accepted_command_is_projected_and_every_refused_one_appends_nothi
         accepted > CASES / 8 && refused > CASES / 8,
         "{accepted} accepted, {refused} refused"
     );
-    let health = app.get("/healthz").await;
-    assert_eq!(
-        health.status(),
-        StatusCode::OK,
-        "{}",
-        health.text().await.unwrap()
-    );
+    app.assert_healthy().await;
 }
 
 async fn send(app: &TestApp, op: &Op) -> (StatusCode, Value) {

@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_projections::checkpoint;
 use riff_tests::{
-    bulk_append, eventually, guitar, on_both_backends, repriced, shop, spawn_app_on,
-    spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_one_starts_with, bulk_append, eventually, guitar, on_both_backends, repriced, shop,
+    spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::sync::sagas;
@@ -491,24 +491,9 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     assert_eq!(reverb["status"], "live");
     // The audit tells the listing's whole story under the product, from
     // the moment it was found, before it was linked.
-    let story = app.get_json("/api/audit?sku=KNOWN-1").await;
-    let summaries: Vec<&str> = story["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    let found = format!("Found on Reverb as {linked}");
-    assert!(
-        summaries.iter().any(|s| s.starts_with(&found)),
-        "{summaries:?}"
-    );
-    assert!(
-        summaries
-            .iter()
-            .any(|s| s.starts_with("Reverb listing linked to KNOWN-1")),
-        "{summaries:?}"
-    );
+    let story = app.audit_summaries("sku=KNOWN-1").await;
+    assert_one_starts_with(&story, &format!("Found on Reverb as {linked}"));
+    assert_one_starts_with(&story, "Reverb listing linked to KNOWN-1");
     let products = app.get_json("/api/products").await;
     let items = products["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{products}");
@@ -1075,6 +1060,5 @@ async fn a_signed_delivery_holding_nul_or_a_huge_id_is_recorded_never_a_5xx(back
     let again = send(long_id).await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(app.events_but_sync_runs().await.len(), before + 1);
-    let health = app.get("/healthz").await;
-    assert_eq!(health.status(), StatusCode::OK);
+    app.assert_healthy().await;
 }
