@@ -9,8 +9,10 @@
 //!
 //! Set `TEST_LOG=1` to see the application's logs.
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Once;
+use std::time::Duration;
 
 use reqwest::{Client, Response, StatusCode};
 use riff_domain::policy::PlatformPriority;
@@ -18,6 +20,7 @@ use riff_domain::value::Currency;
 use riff_projections::Db;
 use riff_web::config::{Config, DropboxSettings, Secret};
 use riff_web::platforms::Marketplaces;
+use riff_web::sim::Simulators;
 use riff_web::startup::Application;
 use serde_json::Value;
 use sqlx::Connection;
@@ -55,7 +58,7 @@ pub struct TestApp {
     pub public_url: Option<String>,
     /// `RIFF_REVISE_DELAY`: none, unless a test of the window sets one
     /// (and restarts).
-    pub revise_delay: std::time::Duration,
+    pub revise_delay: Duration,
     running: Option<Running>,
 }
 
@@ -86,6 +89,25 @@ pub async fn project(db: &Db) {
         .run_until_idle()
         .await
         .expect("the views catch up");
+}
+
+/// Polls `check` until it gives `Some`, or fails the test after `limit`.
+pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// A database made for one test, removed when dropped.
@@ -207,7 +229,7 @@ pub fn config(database_url: &str, token: Option<&str>) -> Config {
         timezone: "Europe/London".to_owned(),
         public_url: None,
         // Revisions at once; a test of the window sets its own.
-        revise_delay: std::time::Duration::ZERO,
+        revise_delay: Duration::ZERO,
         media_dir: media_dir(database_url),
         media_fetch_private: false,
         marketplaces: Marketplaces::default(),
@@ -239,6 +261,16 @@ pub async fn spawn_app_with(database: TestDatabase, marketplaces: Marketplaces) 
     .await
 }
 
+/// Riff with all four simulated marketplaces, pushing their webhooks to it.
+pub async fn shop(backend: Backend) -> (TestApp, Simulators) {
+    let sims = Simulators::new(None).expect("the simulators");
+    let mut settings = sims.spawn().await.expect("the simulators serve");
+    Simulators::accept_webhooks(&mut settings);
+    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    sims.send_webhooks_to(&app.address);
+    (app, sims)
+}
+
 /// Spawns Riff for a shop that sells in `currency` and ranks the platforms
 /// by `priority`.
 pub async fn spawn_shop(
@@ -262,7 +294,7 @@ pub async fn spawn_shop(
         priority,
         media_fetch_private: true,
         public_url,
-        revise_delay: std::time::Duration::ZERO,
+        revise_delay: Duration::ZERO,
         running: None,
     };
     app.start().await;
@@ -330,9 +362,25 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// The JSON `path` answers, whatever the status: what most checks of a
+    /// view read.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.get(path).await.json().await.expect("a JSON body")
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
             .bearer_auth(TOKEN)
             .json(body)
             .send()
@@ -355,6 +403,16 @@ impl TestApp {
         let response = self.post("/api/products", body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
         response.json().await.expect("product JSON")
+    }
+
+    /// Changes product `sku` as `changes` say, asserting `200`.
+    pub async fn edit_product(&self, sku: &str, changes: &Value) {
+        let response = self.patch(&format!("/api/products/{sku}"), changes).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "editing {sku}: {changes}"
+        );
     }
 
     /// Gives `sku` the picture `bytes`, through the API as a client would:
@@ -380,6 +438,29 @@ impl TestApp {
         response.json().await.expect("media JSON")
     }
 
+    /// What the audit log says for `query` (`/api/audit?{query}`), event
+    /// by event.
+    pub async fn audit_summaries(&self, query: &str) -> Vec<String> {
+        let audit = self.get_json(&format!("/api/audit?{query}")).await;
+        audit["events"]
+            .as_array()
+            .expect("an events array")
+            .iter()
+            .map(|e| e["summary"].as_str().expect("a summary").to_owned())
+            .collect()
+    }
+
+    /// Asserts that `/healthz` answers `200`, showing what it says if not.
+    pub async fn assert_healthy(&self) {
+        let health = self.get("/healthz").await;
+        assert_eq!(
+            health.status(),
+            StatusCode::OK,
+            "{}",
+            health.text().await.expect("a health text")
+        );
+    }
+
     /// Brings every view up to the end of the log now, for a test that
     /// appended events below the API. A second projector on the same
     /// database is safe: the checkpoint locks keep the two from applying an
@@ -392,23 +473,97 @@ impl TestApp {
 
     /// How many events the log holds: what "the log is unchanged" checks.
     pub async fn log_length(&self) -> usize {
+        self.events().await.len()
+    }
+
+    /// Every event of the log, oldest first, read page by page.
+    pub async fn events(&self) -> Vec<Value> {
         let mut after = 0;
-        let mut count = 0;
+        let mut all = vec![];
         loop {
-            let page: Value = self
-                .get(&format!("/api/events?after={after}&limit=1000"))
-                .await
-                .json()
-                .await
-                .expect("events JSON");
-            let events = page["events"].as_array().expect("an events array").len();
-            if events == 0 {
-                return count;
+            let mut page = self
+                .get_json(&format!("/api/events?after={after}&limit=1000"))
+                .await;
+            let events = page["events"].as_array_mut().expect("an events array");
+            if events.is_empty() {
+                return all;
             }
-            count += events;
+            all.append(events);
             after = page["last_position"].as_i64().expect("a last position");
         }
     }
+
+    /// The events of the log but the sync runs': a delivery or a sync
+    /// accepted earlier starts a run in the background, whose events may
+    /// land at any moment.
+    pub async fn events_but_sync_runs(&self) -> Vec<Value> {
+        let mut events = self.events().await;
+        events.retain(|e| e["aggregate_type"] != "sync_run");
+        events
+    }
+}
+
+/// Asserts that one of the audit's `summaries` begins with `start`.
+pub fn assert_one_starts_with(summaries: &[String], start: &str) {
+    assert!(
+        summaries.iter().any(|s| s.starts_with(start)),
+        "{start:?} in {summaries:?}"
+    );
+}
+
+/// Records through `ledger`, below the API, a listing found on `platform`
+/// (`external_id`, titled `title`) whose import is held for `reason`: what
+/// raises an `import_held` flag. Answers the listing's id.
+pub async fn hold_found_listing(
+    ledger: &riff_web::ledger::Ledger,
+    meta: &riff_domain::EventMetadata,
+    platform: riff_domain::value::Platform,
+    external_id: &str,
+    title: &str,
+    reason: &str,
+) -> Uuid {
+    use riff_domain::listing::ExternalSnapshot;
+    use riff_domain::ListingCommand;
+    let id = Uuid::new_v4();
+    let detect = ListingCommand::Detect {
+        listing_id: id,
+        platform,
+        external_id: external_id.into(),
+        snapshot: ExternalSnapshot {
+            sku: None,
+            title: title.into(),
+            price: None,
+            quantity: Some(1),
+            url: None,
+            raw: serde_json::json!({}),
+        },
+        detected_at: chrono::Utc::now(),
+    };
+    ledger
+        .listing(id, detect, meta)
+        .await
+        .expect("detect a listing");
+    let hold = ListingCommand::HoldImport {
+        reason: reason.into(),
+    };
+    ledger
+        .listing(id, hold, meta)
+        .await
+        .expect("hold its import");
+    id
+}
+
+/// Asserts that `response` refuses a request (`what`, for the failure
+/// message) with `422`, naming `field`; answers the error for more checks.
+pub async fn assert_unprocessable(response: Response, field: &str, what: &str) -> Value {
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{what}"
+    );
+    let error: Value = response.json().await.expect("error JSON");
+    assert_eq!(error["field"], field, "{what}: {error}");
+    error
 }
 
 /// One event to load in bulk: aggregate type, aggregate id, sequence, event.

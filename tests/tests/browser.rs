@@ -10,7 +10,6 @@
 //!
 //! Run only these: `cargo nextest run -p riff-tests --test browser`.
 
-use std::future::Future;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -21,8 +20,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::StatusCode;
 use riff_tests::ADMIN_PASSWORD;
-use riff_tests::{guitar, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase};
-use riff_web::sim::Simulators;
+use riff_tests::{eventually, guitar, hold_found_listing, shop, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
 /// Where Debian's `chromium` package puts the browser.
@@ -182,28 +180,36 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
-        eventually(&format!("the page after clicking {css}"), || async {
-            let ready = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await
-                .ok()?;
-            let moved = self.location().await != before;
-            // A stale element means the page was replaced (a post answered
-            // with a redirect back to the same address).
-            let replaced = element.tag_name().await.is_err();
-            (ready == "complete" && (moved || replaced)).then_some(())
-        })
+        eventually(
+            &format!("the page after clicking {css}"),
+            PATIENCE,
+            || async {
+                let ready = self
+                    .client
+                    .execute("return document.readyState", vec![])
+                    .await
+                    .ok()?;
+                let moved = self.location().await != before;
+                // A stale element means the page was replaced (a post answered
+                // with a redirect back to the same address).
+                let replaced = element.tag_name().await.is_err();
+                (ready == "complete" && (moved || replaced)).then_some(())
+            },
+        )
         .await;
     }
 
     /// Reloads `path` until `css` contains `needle`.
     async fn wait_for_text(&self, path: &str, css: &str, needle: &str) -> String {
-        eventually(&format!("{needle:?} in {css} on {path}"), || async {
-            self.goto(path).await;
-            let text = self.find(css).await.text().await.ok()?;
-            text.contains(needle).then_some(text)
-        })
+        eventually(
+            &format!("{needle:?} in {css} on {path}"),
+            PATIENCE,
+            || async {
+                self.goto(path).await;
+                let text = self.find(css).await.text().await.ok()?;
+                text.contains(needle).then_some(text)
+            },
+        )
         .await
     }
 
@@ -294,42 +300,8 @@ impl Browser {
     }
 }
 
-/// Polls `check` until it gives `Some`, or fails the test after
-/// [`PATIENCE`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Riff with the four simulated marketplaces.
-async fn shop() -> (TestApp, Simulators) {
-    let sims = Simulators::new(None).expect("simulators");
-    let mut settings = sims.spawn().await.expect("simulators serve");
-    Simulators::accept_webhooks(&mut settings);
-    let app = spawn_app_with(TestDatabase::new(Backend::Postgres).await, settings).await;
-    sims.send_webhooks_to(&app.address);
-    (app, sims)
-}
-
 async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get(&format!("/api/products/{sku}"))
-        .await
-        .json()
-        .await
-        .expect("product JSON")
+    app.get_json(&format!("/api/products/{sku}")).await
 }
 
 /// The SKUs in the inventory table shown now, top to bottom.
@@ -376,7 +348,7 @@ async fn the_owner_logs_in_and_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
-    let (app, sims) = shop().await;
+    let (app, sims) = shop(Backend::Postgres).await;
     app.create_product(&guitar("PUB-1", "Fender Telecaster 1952"))
         .await;
     app.add_picture("PUB-1", riff_tests::PNG).await;
@@ -545,7 +517,7 @@ async fn a_product_is_created_and_given_an_uploaded_picture() {
     let src = image.attr("src").await.expect("src").unwrap_or_default();
     assert!(src.starts_with("/media/"), "{src}");
     let reference = serde_json::to_value(&image).expect("an element reference");
-    let loaded = eventually("the picture to load", || async {
+    let loaded = eventually("the picture to load", PATIENCE, || async {
         let width = browser
             .client
             .execute(
@@ -582,7 +554,7 @@ async fn list_everywhere(app: &TestApp, sku: &str) {
             .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
     }
-    eventually("every listing live", || async {
+    eventually("every listing live", PATIENCE, || async {
         let p = product(app, sku).await;
         let live = p["listings"]
             .as_array()
@@ -594,7 +566,7 @@ async fn list_everywhere(app: &TestApp, sku: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_in_store_sale_ends_the_listings_everywhere() {
-    let (app, _sims) = shop().await;
+    let (app, _sims) = shop(Backend::Postgres).await;
     app.create_product(&guitar("TILL-1", "Gibson J-45 1964"))
         .await;
     list_everywhere(&app, "TILL-1").await;
@@ -650,46 +622,22 @@ async fn an_in_store_sale_ends_the_listings_everywhere() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flag_is_resolved_with_a_note() {
-    use riff_domain::listing::ExternalSnapshot;
     use riff_domain::value::Platform;
-    use riff_domain::{EventMetadata, ListingCommand, Source};
+    use riff_domain::{EventMetadata, Source};
     let app = spawn_app(Backend::Postgres).await;
     // A listing found on Reverb that could not be imported: a flag.
     let db = app.database.connect().await;
     let ledger = riff_web::ledger::Ledger::new(&db);
-    let id = uuid::Uuid::new_v4();
     let meta = EventMetadata::new("test", Source::Cli);
-    ledger
-        .listing(
-            id,
-            ListingCommand::Detect {
-                listing_id: id,
-                platform: Platform::Reverb,
-                external_id: "7001".into(),
-                snapshot: ExternalSnapshot {
-                    sku: None,
-                    title: "Jazzmaster".into(),
-                    price: None,
-                    quantity: Some(1),
-                    url: None,
-                    raw: json!({}),
-                },
-                detected_at: chrono::Utc::now(),
-            },
-            &meta,
-        )
-        .await
-        .expect("detect a listing");
-    ledger
-        .listing(
-            id,
-            ListingCommand::HoldImport {
-                reason: "no price".into(),
-            },
-            &meta,
-        )
-        .await
-        .expect("hold its import");
+    hold_found_listing(
+        &ledger,
+        &meta,
+        Platform::Reverb,
+        "7001",
+        "Jazzmaster",
+        "no price",
+    )
+    .await;
     app.settle().await;
 
     let browser = Browser::open(&app).await;
@@ -880,7 +828,7 @@ async fn the_audit_log_is_browsed_filtered_and_opened() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_width_window_still_shows_every_action() {
-    let (app, _sims) = shop().await;
+    let (app, _sims) = shop(Backend::Postgres).await;
     app.create_product(&guitar("PHONE-1", "Fender Precision Bass 1962"))
         .await;
     app.add_picture("PHONE-1", riff_tests::PNG).await;
@@ -892,7 +840,7 @@ async fn a_phone_width_window_still_shows_every_action() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    eventually("the Reverb listing live", || async {
+    eventually("the Reverb listing live", PATIENCE, || async {
         (product(&app, "PHONE-1").await["listings"][0]["status"] == "live").then_some(())
     })
     .await;

@@ -3,58 +3,54 @@
 
 use riff_adapters::simulator::Simulator as _;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn riff(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_riff"));
+mod operator;
+use operator::{riff, stop_with_sigterm, WorkDir};
+
+/// Asserts that `riff` ran and succeeded, showing what it said if not.
+fn assert_ran(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("an address").port()
+}
+
+/// `riff serve` in `dir`, to listen on the loopback at `port`.
+fn serve_on(dir: &WorkDir, port: u16) -> Command {
+    let mut command = riff(&dir.0);
     command
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("RIFF_API_TOKEN")
-        .env_remove("RIFF_BIND");
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"));
     command
 }
 
-/// A fresh working directory, removed afterwards.
-struct WorkDir(PathBuf);
-
-impl WorkDir {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("riff-cli-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&path).expect("create a working directory");
-        Self(path)
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Sends SIGTERM, as a service manager would, and waits (bounded) for the
-/// process to exit.
-fn stop_with_sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
+/// Sends a request again and again until a just-started `riff serve`
+/// answers it, for at most 20 seconds.
+fn once_it_answers(
+    mut send: impl FnMut() -> reqwest::Result<reqwest::blocking::Response>,
+) -> reqwest::blocking::Response {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some(status) = child.try_wait().expect("wait on riff") {
-            return status;
+        match send() {
+            Ok(response) => return response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("riff serve did not answer: {e}"),
         }
-        assert!(Instant::now() < deadline, "riff did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 #[test]
 fn help_explains_each_command() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let out = riff(&dir.0).arg("--help").output().expect("riff runs");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
@@ -65,13 +61,9 @@ fn help_explains_each_command() {
 
 #[test]
 fn migrate_creates_the_default_database_in_the_working_directory() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let out = riff(&dir.0).arg("migrate").output().expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("sqlite"));
     assert!(dir.0.join("riff.db").exists());
     // Running it again is harmless.
@@ -84,7 +76,7 @@ fn migrate_creates_the_default_database_in_the_working_directory() {
 
 #[test]
 fn a_bad_setting_stops_start_up_and_names_it() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     for (variable, value) in [
         ("RIFF_BIND", "not-an-address"),
         ("RIFF_CURRENCY", "EURO"),
@@ -114,14 +106,9 @@ fn a_bad_setting_stops_start_up_and_names_it() {
 
 #[test]
 fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
-    let dir = WorkDir::new();
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("an address").port()
-    };
-    let mut child = riff(&dir.0)
-        .arg("serve")
-        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
+    let dir = WorkDir::new("riff-cli-");
+    let port = free_port();
+    let mut child = serve_on(&dir, port)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -142,17 +129,11 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
         .expect("the generated token is printed");
 
     let client = reqwest::blocking::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let health = loop {
-        match client
+    let health = once_it_answers(|| {
+        client
             .get(format!("http://127.0.0.1:{port}/healthz"))
             .send()
-        {
-            Ok(response) => break response,
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => panic!("riff serve did not answer: {e}"),
-        }
-    };
+    });
     assert!(health.status().is_success());
     let products = client
         .get(format!("http://127.0.0.1:{port}/api/products"))
@@ -167,14 +148,9 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn log_format_json_writes_one_json_object_per_line() {
-    let dir = WorkDir::new();
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("an address").port()
-    };
-    let mut child = riff(&dir.0)
-        .arg("serve")
-        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
+    let dir = WorkDir::new("riff-cli-");
+    let port = free_port();
+    let mut child = serve_on(&dir, port)
         .env("RIFF_LOG_FORMAT", "json")
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
@@ -236,13 +212,9 @@ fn log_format_json_writes_one_json_object_per_line() {
 
 #[test]
 fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let out = riff(&dir.0).arg("replay").output().expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("Rebuilt inventory, flags, sales, settings, listing_index, sync_runs"),
@@ -263,16 +235,12 @@ fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
 
 #[test]
 fn export_csv_writes_a_file_with_a_header() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let out = riff(&dir.0)
         .args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"])
         .output()
         .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let csv = std::fs::read_to_string(dir.0.join("stock.csv")).expect("the file is written");
     assert!(csv.starts_with("\u{feff}sku,title,brand"), "{csv}");
     let bad = riff(&dir.0)
@@ -323,18 +291,14 @@ fn marketplaces(runtime: &tokio::runtime::Runtime) -> (String, String) {
 fn platforms_scan_shows_what_a_platform_reports() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, reverb_url) = marketplaces(&runtime);
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let out = riff(&dir.0)
         .args(["platforms", "scan", "ebay", "--json"])
         .env("EBAY_API_URL", &ebay_url)
         .env("EBAY_OAUTH_TOKEN", "v^1.1#sim-access-0")
         .output()
         .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let scan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(scan["platform"], "ebay");
     let listings = scan["listings"].as_array().expect("listings");
@@ -368,11 +332,7 @@ fn platforms_scan_shows_what_a_platform_reports() {
         .env("REVERB_API_TOKEN", "reverb-token")
         .output()
         .expect("riff runs");
-    assert!(
-        table.status.success(),
-        "{}",
-        String::from_utf8_lossy(&table.stderr)
-    );
+    assert_ran(&table);
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(
         table.contains("VOX-AC30") && table.contains("Vox AC30"),
@@ -384,7 +344,7 @@ fn platforms_scan_shows_what_a_platform_reports() {
 fn platforms_scan_says_which_setting_to_fix() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, _) = marketplaces(&runtime);
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let unset = riff(&dir.0)
         .args(["platforms", "scan", "ebay"])
         .env_remove("EBAY_OAUTH_TOKEN")
@@ -458,7 +418,7 @@ fn start_sim(dir: &WorkDir, seed: &str) -> (std::process::Child, Vec<(String, St
 
 #[test]
 fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let (mut sim, settings) = start_sim(
         &dir,
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
@@ -494,7 +454,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
 
 #[test]
 fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let (mut sim, settings) = start_sim(
         &dir,
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG Standard", "price": "899.00"}],
@@ -570,7 +530,7 @@ fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
 #[test]
 fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
     use std::io::Write as _;
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     let add = |name: &str, password: &str| {
         let mut child = riff(&dir.0)
             .args(["user", "add", name])
@@ -583,11 +543,7 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
         child.wait_with_output().expect("riff ends")
     };
     let ok = add("ana", "a long enough password");
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_ran(&ok);
     let short = add("ben", "short");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least"));
@@ -599,23 +555,17 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
 /// Runs `riff serve` in `dir` just long enough to create one product
 /// through the API: a shop whose log Riff wrote.
 fn a_shop_in(dir: &WorkDir) {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("an address").port()
-    };
+    let port = free_port();
     let token = "cli-test-token-0123456789";
-    let mut child = riff(&dir.0)
-        .arg("serve")
-        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
+    let mut child = serve_on(dir, port)
         .env("RIFF_API_TOKEN", token)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("riff starts");
     let client = reqwest::blocking::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let created = loop {
-        let sent = client
+    let created = once_it_answers(|| {
+        client
             .post(format!("http://127.0.0.1:{port}/api/products"))
             .bearer_auth(token)
             .json(&serde_json::json!({
@@ -623,13 +573,8 @@ fn a_shop_in(dir: &WorkDir) {
                 "model": "Telecaster", "category": "Electric Guitars",
                 "condition": "excellent", "price": "1200.00"
             }))
-            .send();
-        match sent {
-            Ok(response) => break response,
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => panic!("riff serve did not answer: {e}"),
-        }
-    };
+            .send()
+    });
     assert_eq!(created.status(), reqwest::StatusCode::CREATED);
     assert!(stop_with_sigterm(&mut child).success());
 }
@@ -639,18 +584,14 @@ fn a_shop_in(dir: &WorkDir) {
 /// exit status 1 and the position that changed.
 #[test]
 fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     a_shop_in(&dir);
 
     let out = riff(&dir.0)
         .args(["verify", "--json"])
         .output()
         .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let intact: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(intact["ok"], true, "{intact}");
     assert!(
@@ -736,7 +677,7 @@ fn head_of(dir: &WorkDir, url: &str) -> String {
 /// same database is refused.
 #[test]
 fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli-");
     a_shop_in(&dir);
     let source = format!("sqlite://{}", dir.0.join("riff.db").display());
     let head = head_of(&dir, &source);
@@ -747,11 +688,7 @@ fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
         .arg(&file)
         .output()
         .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
 
     let restored = format!("sqlite://{}", dir.0.join("restored.db").display());
@@ -761,11 +698,7 @@ fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
         .args(["--to", &restored])
         .output()
         .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     assert_eq!(head_of(&dir, &restored), head);
     let out = riff(&dir.0)
         .arg("restore")
@@ -785,11 +718,7 @@ fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
         .args(["store", "copy", "--to", &copied])
         .output()
         .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
     assert_eq!(head_of(&dir, &copied), head);
 }

@@ -2,7 +2,9 @@
 
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp, ADMIN_PASSWORD};
+use riff_tests::{
+    guitar, hold_found_listing, on_both_backends, spawn_app, Backend, TestApp, ADMIN_PASSWORD,
+};
 
 /// A browser-like client: keeps cookies, does not follow redirects (so the
 /// tests see them).
@@ -29,6 +31,11 @@ pub(crate) fn csrf_in(html: &str) -> String {
 pub(crate) async fn admin_page(app: &TestApp, path: &str) -> String {
     let client = browser();
     log_in(app, &client).await;
+    body_of(app, &client, path).await
+}
+
+/// What `client` reads at `path`, whatever the status.
+pub(crate) async fn body_of(app: &TestApp, client: &Client, path: &str) -> String {
     client
         .get(app.url(path))
         .send()
@@ -237,25 +244,11 @@ async fn the_inventory_page_filters_and_exports_what_it_shows(backend: Backend) 
     }
     let client = browser();
     log_in(&app, &client).await;
-    let page = client
-        .get(app.url("/inventory?brand=Gibson"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = body_of(&app, &client, "/inventory?brand=Gibson").await;
     assert!(page.contains("INV-1") && page.contains("INV-3") && !page.contains("INV-2"));
     assert!(page.contains("Gibson (2)"), "the dropdown shows counts");
     assert!(page.contains("/inventory/export.csv?brand=Gibson"));
-    let csv = client
-        .get(app.url("/inventory/export.csv?brand=Gibson"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = body_of(&app, &client, "/inventory/export.csv?brand=Gibson").await;
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(!csv.contains("INV-2"));
 }
@@ -301,16 +294,7 @@ async fn an_in_store_sale_shows_in_the_sales_chart(backend: Backend) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let client = browser();
-    log_in(&app, &client).await;
-    let html = client
-        .get(app.url("/sales"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = admin_page(&app, "/sales").await;
     assert!(
         html.contains("<svg") && html.contains("2026-11"),
         "a chart by month"
@@ -319,58 +303,27 @@ async fn an_in_store_sale_shows_in_the_sales_chart(backend: Backend) {
 }
 
 async fn a_found_listing_can_be_linked_from_the_flags_page(backend: Backend) {
-    use riff_domain::listing::ExternalSnapshot;
     use riff_domain::value::Platform;
-    use riff_domain::{EventMetadata, ListingCommand, Source};
+    use riff_domain::{EventMetadata, Source};
     let app = spawn_app(backend).await;
     app.create_product(&guitar("LINK-1", "Fender Jazzmaster"))
         .await;
     let db = app.database.connect().await;
     let ledger = riff_web::ledger::Ledger::new(&db);
-    let id = uuid::Uuid::new_v4();
     let meta = EventMetadata::new("test", Source::Cli);
-    ledger
-        .listing(
-            id,
-            ListingCommand::Detect {
-                listing_id: id,
-                platform: Platform::Reverb,
-                external_id: "7001".into(),
-                snapshot: ExternalSnapshot {
-                    sku: None,
-                    title: "Jazzmaster".into(),
-                    price: None,
-                    quantity: Some(1),
-                    url: None,
-                    raw: serde_json::json!({}),
-                },
-                detected_at: chrono::Utc::now(),
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
-    ledger
-        .listing(
-            id,
-            ListingCommand::HoldImport {
-                reason: "no price".into(),
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
+    let id = hold_found_listing(
+        &ledger,
+        &meta,
+        Platform::Reverb,
+        "7001",
+        "Jazzmaster",
+        "no price",
+    )
+    .await;
     app.settle().await;
     let client = browser();
     let csrf = log_in(&app, &client).await;
-    let html = client
-        .get(app.url("/flags"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = body_of(&app, &client, "/flags").await;
     let at = html.find("/flags/").unwrap();
     let flag_id: String = html[at + 7..]
         .chars()
@@ -387,14 +340,9 @@ async fn a_found_listing_can_be_linked_from_the_flags_page(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(linked.status(), StatusCode::SEE_OTHER);
-    let product: serde_json::Value = app.get("/api/products/LINK-1").await.json().await.unwrap();
+    let product: serde_json::Value = app.get_json("/api/products/LINK-1").await;
     assert_eq!(product["listings"][0]["external_id"], "7001");
-    let open: serde_json::Value = app
-        .get("/api/flags?status=open")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let open: serde_json::Value = app.get_json("/api/flags?status=open").await;
     assert_eq!(open["items"], serde_json::json!([]));
 }
 

@@ -18,6 +18,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::admin::{browser, log_in};
+use crate::sync::product;
 
 pub(crate) use riff_tests::PNG;
 
@@ -36,6 +37,13 @@ async fn post_form(app: &TestApp, client: &Client, path: &str, form: &[(&str, &s
     client.post(app.url(path)).form(form).send().await.unwrap()
 }
 
+/// Posts a form as a browser does and returns the page its redirect
+/// leads to.
+async fn submit(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> String {
+    let response = post_form(app, client, path, form).await;
+    follow(app, client, response).await
+}
+
 /// Follows a redirect answer and returns the page it leads to.
 async fn follow(app: &TestApp, client: &Client, response: Response) -> String {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -47,14 +55,6 @@ async fn page(app: &TestApp, client: &Client, path: &str) -> String {
     let response = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     response.text().await.unwrap()
-}
-
-async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get(&format!("/api/products/{sku}"))
-        .await
-        .json()
-        .await
-        .unwrap()
 }
 
 async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
@@ -105,8 +105,7 @@ async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
 
     fields.retain(|(name, _)| *name != "price");
     fields.push(("price", "1499.00"));
-    let created = post_form(&app, &client, "/products/new", &fields).await;
-    let shown = follow(&app, &client, created).await;
+    let shown = submit(&app, &client, "/products/new", &fields).await;
     assert!(shown.contains("Fender Telecaster Custom") && shown.contains("Product created."));
     assert_eq!(product(&app, "FORM-1").await["price"], "1499.00");
 
@@ -115,8 +114,8 @@ async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
     let mut edited = fields.clone();
     edited.retain(|(name, _)| !["price", "sku"].contains(name));
     edited.extend([("price", "1299.00"), ("expected_version", version.as_str())]);
-    let saved = post_form(&app, &client, "/products/FORM-1/edit", &edited).await;
-    assert!(follow(&app, &client, saved).await.contains("Saved."));
+    let saved = submit(&app, &client, "/products/FORM-1/edit", &edited).await;
+    assert!(saved.contains("Saved."));
     let now = product(&app, "FORM-1").await;
     assert_eq!(now["price"], "1299.00");
     assert_eq!(now["finish"], "Black");
@@ -127,12 +126,7 @@ async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
     assert!(stale.text().await.unwrap().contains("reload"));
 
     // As of the creation, the price was the first one.
-    let history: Value = app
-        .get("/api/products/FORM-1/history")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.get_json("/api/products/FORM-1/history").await;
     let created_at = history["events"][0]["position"].as_i64().unwrap();
     let then = page(&app, &client, &format!("/products/FORM-1?at={created_at}")).await;
     assert!(then.contains("As of"), "clearly marked");
@@ -227,7 +221,7 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
     // A YouTube link embeds with the privacy-enhanced player.
-    let video = post_form(
+    let edit = submit(
         &app,
         &client,
         "/products/PIC-1/media/youtube",
@@ -237,21 +231,18 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
         ],
     )
     .await;
-    let edit = follow(&app, &client, video).await;
     assert!(edit.contains("src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""));
-    let bad = post_form(
+    let bad = submit(
         &app,
         &client,
         "/products/PIC-1/media/youtube",
         &[("csrf_token", &csrf), ("youtube", "https://vimeo.com/1234")],
     )
     .await;
-    assert!(follow(&app, &client, bad)
-        .await
-        .contains("is not a YouTube video"));
+    assert!(bad.contains("is not a YouTube video"));
 
     // By address: fetched and kept under its digest (here, Riff's own copy).
-    let by_url = post_form(
+    let by_url = submit(
         &app,
         &client,
         "/products/PIC-1/media/url",
@@ -261,17 +252,15 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
         ],
     )
     .await;
-    assert!(follow(&app, &client, by_url)
-        .await
-        .contains("Image fetched and added."));
-    let bad_url = post_form(
+    assert!(by_url.contains("Image fetched and added."));
+    let bad_url = submit(
         &app,
         &client,
         "/products/PIC-1/media/url",
         &[("csrf_token", &csrf), ("url", "file:///etc/passwd")],
     )
     .await;
-    assert!(follow(&app, &client, bad_url).await.contains("only http"));
+    assert!(bad_url.contains("only http"));
 
     let now = media(&product(&app, "PIC-1").await);
     assert_eq!(now.len(), 3);
@@ -285,7 +274,7 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
 
     // Move the video to the front, then remove the first picture.
     let video_id = now[1]["id"].as_str().unwrap().to_owned();
-    let moved = post_form(
+    let moved = submit(
         &app,
         &client,
         "/products/PIC-1/media/move",
@@ -296,29 +285,22 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
         ],
     )
     .await;
-    assert!(follow(&app, &client, moved).await.contains("Media moved."));
+    assert!(moved.contains("Media moved."));
     let now = media(&product(&app, "PIC-1").await);
     assert_eq!(now[0]["id"], video_id.as_str());
     let picture = now[1]["id"].as_str().unwrap().to_owned();
-    let removed = post_form(
+    let removed = submit(
         &app,
         &client,
         "/products/PIC-1/media/remove",
         &[("csrf_token", &csrf), ("media_id", &picture)],
     )
     .await;
-    assert!(follow(&app, &client, removed)
-        .await
-        .contains("Media removed."));
+    assert!(removed.contains("Media removed."));
     let now = media(&product(&app, "PIC-1").await);
     assert_eq!(now.len(), 2);
     assert_eq!(now[0]["id"], video_id.as_str());
-    let history: Value = app
-        .get("/api/products/PIC-1/history")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.get_json("/api/products/PIC-1/history").await;
     let types: Vec<&str> = history["events"]
         .as_array()
         .unwrap()
@@ -342,7 +324,7 @@ async fn a_sale_at_the_counter_is_recorded_from_the_product_page(backend: Backen
     let shown = page(&app, &client, "/products/TILL-1").await;
     let sold_at = hidden(&shown, "sold_at");
     assert!(!sold_at.is_empty(), "sold at defaults to now");
-    let sale = post_form(
+    let shown = submit(
         &app,
         &client,
         "/products/TILL-1/sale",
@@ -355,14 +337,13 @@ async fn a_sale_at_the_counter_is_recorded_from_the_product_page(backend: Backen
         ],
     )
     .await;
-    let shown = follow(&app, &client, sale).await;
     assert!(shown.contains("Sale TILL-0042 recorded"), "{shown}");
     let now = product(&app, "TILL-1").await;
     assert_eq!(now["status"], "sold");
     assert_eq!(now["quantity"], 0);
-    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let sales = app.get_json("/api/sales").await;
     assert!(sales.to_string().contains("TILL-0042"), "{sales}");
-    let bad = post_form(
+    let bad = submit(
         &app,
         &client,
         "/products/TILL-1/sale",
@@ -373,7 +354,7 @@ async fn a_sale_at_the_counter_is_recorded_from_the_product_page(backend: Backen
         ],
     )
     .await;
-    assert!(follow(&app, &client, bad).await.contains("price"));
+    assert!(bad.contains("price"));
 }
 
 async fn publishing_from_the_product_page_needs_a_configured_platform(backend: Backend) {
@@ -382,16 +363,14 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
         .await;
     let client = browser();
     let csrf = log_in(&app, &client).await;
-    let refused = post_form(
+    let refused = submit(
         &app,
         &client,
         "/products/PUB-0/publish",
         &[("csrf_token", &csrf), ("platform", "reverb")],
     )
     .await;
-    assert!(follow(&app, &client, refused)
-        .await
-        .contains("not configured"));
+    assert!(refused.contains("not configured"));
     drop(app);
 
     let sims = Simulators::new(None).unwrap();
@@ -414,8 +393,7 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
     ];
     // Without a picture Reverb would refuse it: the page says so, and
     // nothing is requested.
-    let refused = post_form(&app, &client, "/products/PUB-1/publish", &form).await;
-    let shown = follow(&app, &client, refused).await;
+    let shown = submit(&app, &client, "/products/PUB-1/publish", &form).await;
     assert!(
         shown.contains("PUB-1 is not ready for Reverb: it needs a picture"),
         "{shown}"
@@ -425,10 +403,8 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
         serde_json::json!([])
     );
     app.add_picture("PUB-1", PNG).await;
-    let publish = post_form(&app, &client, "/products/PUB-1/publish", &form).await;
-    assert!(follow(&app, &client, publish)
-        .await
-        .contains("Publishing on Reverb"));
+    let publish = submit(&app, &client, "/products/PUB-1/publish", &form).await;
+    assert!(publish.contains("Publishing on Reverb"));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let listing = loop {
         let p = product(&app, "PUB-1").await;
@@ -451,27 +427,20 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
     assert!(shown.contains("<span class=\"badge live\">live</span>"));
     assert!(shown.contains(listing["external_id"].as_str().unwrap()));
     // The attributes typed went with the listing.
-    let history: Value = app
-        .get("/api/products/PUB-1/history")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.get_json("/api/products/PUB-1/history").await;
     assert!(history
         .to_string()
         .contains("e57deb7a-382b-4e18-a008-67d4fbcb2879"));
     // And it can be ended from the same row.
     let listing_id = listing["listing_id"].as_str().unwrap();
-    let end = post_form(
+    let end = submit(
         &app,
         &client,
         "/products/PUB-1/end",
         &[("csrf_token", &csrf), ("listing_id", listing_id)],
     )
     .await;
-    assert!(follow(&app, &client, end)
-        .await
-        .contains("Ending the Reverb listing."));
+    assert!(end.contains("Ending the Reverb listing."));
 }
 
 on_both_backends!(
@@ -518,14 +487,13 @@ async fn an_image_url_on_a_private_address_is_refused_with_one_message_for_every
         app.url("/healthz"),
         "http://169.254.169.254/latest/meta-data/".to_owned(),
     ] {
-        let answer = post_form(
+        let page = submit(
             &app,
             &client,
             "/products/SSRF-1/media/url",
             &[("csrf_token", &csrf), ("url", &url)],
         )
         .await;
-        let page = follow(&app, &client, answer).await;
         let at = page
             .find("could not be fetched")
             .unwrap_or_else(|| panic!("{url} refused"));
@@ -568,14 +536,13 @@ async fn a_dropbox_picture_is_copied_in_and_served(backend: Backend) {
     );
     let path = hidden(&edit, "path");
     assert_eq!(path, "/Stock/PIC-1/front.png");
-    let added = post_form(
+    let edit = submit(
         &app,
         &client,
         "/products/PIC-1/media/dropbox",
         &[("csrf_token", &csrf), ("path", &path)],
     )
     .await;
-    let edit = follow(&app, &client, added).await;
     assert!(edit.contains("copied into Riff"), "{edit}");
     let sha = Sha256::digest(PNG)
         .iter()
@@ -594,14 +561,13 @@ async fn a_dropbox_picture_is_copied_in_and_served(backend: Backend) {
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
 
     // A picture moved away in Dropbox meanwhile: said so, nothing added.
-    let gone = post_form(
+    let edit = submit(
         &app,
         &client,
         "/products/PIC-1/media/dropbox",
         &[("csrf_token", &csrf), ("path", "/Stock/PIC-1/back.png")],
     )
     .await;
-    let edit = follow(&app, &client, gone).await;
     assert!(edit.contains("Dropbox has nothing at"), "{edit}");
     assert_eq!(media(&product(&app, "PIC-1").await).len(), 1);
 }

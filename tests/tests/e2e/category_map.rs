@@ -7,7 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_tests::{
-    guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_unprocessable, guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
+    TestDatabase,
 };
 use riff_web::sim::Simulators;
 use serde_json::{json, Value};
@@ -26,13 +27,7 @@ on_both_backends!(
 const REVERB_FUZZ: &str = "305e09a1-f9cb-4171-8a70-6428ad1b55a8";
 
 async fn put_map(app: &TestApp, body: &Value) -> reqwest::Response {
-    app.client
-        .put(app.url("/api/settings/category-map"))
-        .bearer_auth(riff_tests::TOKEN)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    app.put("/api/settings/category-map", body).await
 }
 
 /// The entry for `category` in a settings answer.
@@ -46,7 +41,7 @@ fn entry<'a>(settings: &'a Value, category: &str) -> &'a Value {
 }
 
 async fn settings(app: &TestApp) -> Value {
-    app.get("/api/settings").await.json().await.unwrap()
+    app.get_json("/api/settings").await
 }
 
 /// A shop whose pedals are fuzzes: the owner points Effects Pedals at
@@ -128,12 +123,7 @@ async fn an_edited_category_is_what_the_platforms_receive_on_the_next_publish(ba
     assert_eq!(on_reverb.categories, [REVERB_FUZZ]);
 
     // The change is an event in the audit log, said in words.
-    let audit: Value = app
-        .get("/api/audit?event_type=CategoryMapped")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let audit = app.get_json("/api/audit?event_type=CategoryMapped").await;
     let events = audit["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{audit}");
     let summary = events[0]["summary"].as_str().unwrap();
@@ -212,13 +202,7 @@ async fn a_bad_change_to_the_map_is_refused_and_appends_nothing(backend: Backend
         ),
     ] {
         let response = put_map(&app, &body).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field, "{body}: {error}");
+        let error = assert_unprocessable(response, field, &body.to_string()).await;
         assert!(
             error["error"].as_str().is_some_and(|e| !e.is_empty()),
             "{error}"

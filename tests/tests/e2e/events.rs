@@ -1,8 +1,6 @@
 //! `GET /api/events`: the global log, paged by position.
 
-use reqwest::StatusCode;
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend};
-use serde_json::Value;
+use riff_tests::{assert_unprocessable, guitar, on_both_backends, spawn_app, Backend};
 
 on_both_backends!(
     the_log_pages_by_position_without_gaps_or_repeats,
@@ -18,12 +16,9 @@ async fn the_log_pages_by_position_without_gaps_or_repeats(backend: Backend) {
     let mut after = 0;
     let mut seen = vec![];
     loop {
-        let page: Value = app
-            .get(&format!("/api/events?after={after}&limit=2"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page = app
+            .get_json(&format!("/api/events?after={after}&limit=2"))
+            .await;
         let events = page["events"].as_array().unwrap();
         assert!(events.len() <= 2);
         if events.is_empty() {
@@ -69,12 +64,6 @@ async fn bad_paging_parameters_are_refused(backend: Backend) {
         ("after=-1", "after"),
     ] {
         let response = app.get(&format!("/api/events?{query}")).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{query}"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field);
+        assert_unprocessable(response, field, query).await;
     }
 }

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Client, Method};
 use riff_tests::{guitar, on_both_backends, spawn_app_with, Backend, TestApp, TestDatabase, TOKEN};
 use riff_web::platforms::Marketplaces;
 use riff_web::sim::Simulators;
@@ -281,7 +281,7 @@ async fn no_request_gets_a_5xx_or_changes_anything_when_refused(backend: Backend
     let strategy = request();
     for case in 0..CASES {
         let request = strategy.new_tree(&mut runner).unwrap().current();
-        let before = requested_events(&app).await;
+        let before = app.events_but_sync_runs().await.len();
         let client = if matches!(request.door, Door::Admin) {
             &admin
         } else {
@@ -296,7 +296,7 @@ async fn no_request_gets_a_5xx_or_changes_anything_when_refused(backend: Backend
             .unwrap_or_default()
             .to_owned();
         let text = response.text().await.unwrap_or_default();
-        let after = requested_events(&app).await;
+        let after = app.events_but_sync_runs().await.len();
         let what = format!(
             "case {case}: {request:?} answered {status} {content_type}: {}",
             text.chars().take(300).collect::<String>()
@@ -318,37 +318,7 @@ async fn no_request_gets_a_5xx_or_changes_anything_when_refused(backend: Backend
             }
         }
     }
-    let health = app.get("/healthz").await;
-    assert_eq!(
-        health.status(),
-        StatusCode::OK,
-        "{}",
-        health.text().await.unwrap()
-    );
-}
-
-/// The events in the log but those of sync runs: a delivery or "Sync now"
-/// accepted earlier starts a run in the background, whose events may land
-/// while a later request is answered.
-async fn requested_events(app: &TestApp) -> usize {
-    let (mut after, mut count) = (0, 0);
-    loop {
-        let page: Value = app
-            .get(&format!("/api/events?after={after}&limit=1000"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let events = page["events"].as_array().unwrap();
-        if events.is_empty() {
-            return count;
-        }
-        count += events
-            .iter()
-            .filter(|e| e["aggregate_type"] != "sync_run")
-            .count();
-        after = page["last_position"].as_i64().unwrap();
-    }
+    app.assert_healthy().await;
 }
 
 async fn send(app: &TestApp, client: &Client, csrf: &str, r: &Request) -> reqwest::Response {

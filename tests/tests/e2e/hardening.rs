@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::admin::{browser, csrf_in, log_in};
+use crate::admin::{admin_page, body_of, browser, csrf_in};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
@@ -60,10 +60,9 @@ async fn an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let report: Value = app.get("/api/sales").await.json().await.unwrap();
+    let report = app.get_json("/api/sales").await;
     assert_eq!(report["totals"]["count"], 1);
-    let health = app.get("/healthz").await;
-    assert_eq!(health.status(), StatusCode::OK);
+    app.assert_healthy().await;
 }
 
 async fn control_characters_in_any_text_are_refused_naming_the_field(backend: Backend) {
@@ -177,16 +176,7 @@ async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_
         metrics.contains("riff_view_stalled{view=\"inventory\"} 0"),
         "{metrics}"
     );
-    let admin = browser();
-    log_in(&app, &admin).await;
-    let dashboard = admin
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = admin_page(&app, "/").await;
     assert!(
         dashboard.contains("Some views have stopped"),
         "the dashboard says so"
@@ -206,7 +196,7 @@ async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let report: Value = app.get("/api/sales").await.json().await.unwrap();
+    let report = app.get_json("/api/sales").await;
     assert_eq!(report["items"][0]["order_ref"], "BOOM", "{report}");
 }
 
@@ -238,14 +228,7 @@ async fn a_nul_in_a_path_or_query_is_a_400_never_a_5xx(backend: Backend) {
 async fn login_next_never_leaves_the_site(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = browser();
-    let page = client
-        .get(app.url("/login?next=/%09/evil.example"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = body_of(&app, &client, "/login?next=/%09/evil.example").await;
     assert!(
         !page.contains("evil.example"),
         "the form does not carry it on"

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use riff_domain::listing::PlatformAttributes;
 use riff_domain::value::{Platform, Sku};
 use riff_domain::{EventMetadata, ListingCommand, ProductStatus, Source};
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
+use riff_tests::{assert_unprocessable, guitar, on_both_backends, spawn_app, Backend, TestApp};
 use riff_web::ledger::Ledger;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -72,15 +72,7 @@ async fn filters_by_platform_and_price(backend: Backend) {
     seed(&app).await;
     let get = |query: &'static str| {
         let app = &app;
-        async move {
-            skus(
-                &app.get(&format!("/api/products?{query}"))
-                    .await
-                    .json()
-                    .await
-                    .unwrap(),
-            )
-        }
+        async move { skus(&app.get_json(&format!("/api/products?{query}")).await) }
     };
     assert_eq!(get("platform=reverb").await, ["F-1", "G-1"]);
     assert_eq!(get("not_platform=reverb").await, ["G-2", "G-3"]);
@@ -93,20 +85,14 @@ async fn filters_by_platform_and_price(backend: Backend) {
         ("max_price=-1", "max_price"),
     ] {
         let response = app.get(&format!("/api/products?{query}")).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{query}"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field);
+        assert_unprocessable(response, field, query).await;
     }
 }
 
 async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     let mut app = spawn_app(backend).await;
     seed(&app).await;
-    let facets: Value = app.get("/api/inventory/facets").await.json().await.unwrap();
+    let facets = app.get_json("/api/inventory/facets").await;
     assert_eq!(
         facets["brand"],
         json!([{"value": "Gibson", "count": 3}, {"value": "Fender", "count": 1}])
@@ -118,42 +104,35 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     assert_eq!(facets["status"], json!([{"value": "active", "count": 4}]));
 
     let settings = app
-        .client
-        .put(app.url("/api/settings/dropdown-sort"))
-        .bearer_auth(riff_tests::TOKEN)
-        .json(&json!({"field": "brand", "order": "alpha"}))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            "/api/settings/dropdown-sort",
+            &json!({"field": "brand", "order": "alpha"}),
+        )
+        .await;
     assert_eq!(settings.status(), StatusCode::OK);
     let settings: Value = settings.json().await.unwrap();
     assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
     assert_eq!(settings["dropdown_sort"]["platform"], "count");
     assert_eq!(settings["currency"], "GBP");
 
-    let facets: Value = app.get("/api/inventory/facets").await.json().await.unwrap();
+    let facets = app.get_json("/api/inventory/facets").await;
     assert_eq!(facets["brand"][0]["value"], "Fender", "A to Z now");
 
     // The choice is an event like any other, and outlives a restart.
-    let audit: Value = app
-        .get("/api/audit?event_type=DropdownSortChanged")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let audit = app
+        .get_json("/api/audit?event_type=DropdownSortChanged")
+        .await;
     assert_eq!(audit["events"].as_array().unwrap().len(), 1);
     app.restart().await;
-    let settings: Value = app.get("/api/settings").await.json().await.unwrap();
+    let settings = app.get_json("/api/settings").await;
     assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
 
     let bad = app
-        .client
-        .put(app.url("/api/settings/dropdown-sort"))
-        .bearer_auth(riff_tests::TOKEN)
-        .json(&json!({"field": "colour", "order": "alpha"}))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            "/api/settings/dropdown-sort",
+            &json!({"field": "colour", "order": "alpha"}),
+        )
+        .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -165,17 +144,12 @@ async fn counts_follow_every_change(backend: Backend) {
     let total = |query: &'static str| {
         let app = &app;
         async move {
-            let page: Value = app
-                .get(&format!("/api/products?{query}"))
-                .await
-                .json()
-                .await
-                .unwrap();
+            let page = app.get_json(&format!("/api/products?{query}")).await;
             page["total"].as_i64().unwrap()
         }
     };
     let facets = || async {
-        let facets: Value = app.get("/api/inventory/facets").await.json().await.unwrap();
+        let facets = app.get_json("/api/inventory/facets").await;
         facets
     };
     assert_eq!(total("").await, 4);

@@ -8,7 +8,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::{Currency, Platform};
-use riff_tests::{on_both_backends, spawn_shop, Backend, TestApp, TestDatabase};
+use riff_tests::{
+    assert_one_starts_with, on_both_backends, spawn_shop, Backend, TestApp, TestDatabase,
+};
 use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -257,7 +259,7 @@ async fn shopify_without_a_location_setting_never_invents_a_sale(backend: Backen
     let app = shop_without_a_location(backend, &sims).await;
     sync_and_settle(&app).await;
     sync_and_settle(&app).await;
-    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let sales = app.get_json("/api/sales").await;
     assert_eq!(sales["items"], json!([]), "{sales}");
     assert_eq!(product(&app, "DS1-A").await["status"], "active");
 
@@ -268,7 +270,7 @@ async fn shopify_without_a_location_setting_never_invents_a_sale(backend: Backen
     let p = product(&app, "DS1-A").await;
     assert_eq!(listing(&p, Platform::Ebay)["status"], "live", "{p}");
     assert_eq!(p["status"], "active", "{p}");
-    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let sales = app.get_json("/api/sales").await;
     assert_eq!(sales["items"], json!([]), "{sales}");
     let drifted = open_flags(&app, "status_drifted").await;
     assert_eq!(drifted.len(), 1, "{drifted:?}");
@@ -351,7 +353,7 @@ async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Ba
     app.restart().await;
     let p = product(&app, "DS1-3").await;
     assert_eq!(p["quantity"], 2, "{p}");
-    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let sales = app.get_json("/api/sales").await;
     let items = sales["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{sales}");
     assert!(
@@ -383,23 +385,9 @@ async fn archiving_ends_every_live_listing_and_restoring_lists_nothing(backend: 
     assert_eq!(restored.status(), StatusCode::OK);
     let p: Value = restored.json().await.unwrap();
     assert_eq!(p["status"], "active", "{p}");
-    let story: Value = app.get("/api/audit?sku=ES-335").await.json().await.unwrap();
-    let summaries: Vec<&str> = story["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    assert!(
-        summaries.iter().any(|s| s.starts_with("Archived")),
-        "{summaries:?}"
-    );
-    assert!(
-        summaries
-            .iter()
-            .any(|s| s.starts_with("Restored from the archive")),
-        "{summaries:?}"
-    );
+    let story = app.audit_summaries("sku=ES-335").await;
+    assert_one_starts_with(&story, "Archived");
+    assert_one_starts_with(&story, "Restored from the archive");
 }
 
 async fn a_draft_is_kept_but_not_listed(backend: Backend) {
@@ -419,12 +407,7 @@ async fn a_draft_is_kept_but_not_listed(backend: Backend) {
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let body: Value = refused.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("draft"), "{body}");
-    let drafts: Value = app
-        .get("/api/products?status=draft")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let drafts = app.get_json("/api/products?status=draft").await;
     assert_eq!(drafts["items"].as_array().unwrap().len(), 1, "{drafts}");
     assert_eq!(sims.reverb().listings_with_sku("RIC-360"), 0);
 }
@@ -453,7 +436,7 @@ async fn order_numbers_are_the_ones_the_seller_knows(backend: Backend) {
             .unwrap(),
     );
     sync_and_settle(&app).await;
-    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let sales = app.get_json("/api/sales").await;
     let number = |sku: &str| {
         sales["items"]
             .as_array()
@@ -551,12 +534,9 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
                 .await;
             assert_eq!(video.status(), StatusCode::CREATED);
         }
-        let readiness: Value = app
-            .get(&format!("/api/products/{sku}/readiness"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let readiness = app
+            .get_json(&format!("/api/products/{sku}/readiness"))
+            .await;
         for platform in Platform::ALL {
             assert_eq!(
                 readiness[platform.as_str()]["ready"],
@@ -705,12 +685,7 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     let mut body = riff_tests::guitar("READY-1", "Deering Banjo");
     body["category"] = json!("Banjos");
     app.create_product(&body).await;
-    let readiness: Value = app
-        .get("/api/products/READY-1/readiness")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let readiness = app.get_json("/api/products/READY-1/readiness").await;
     for platform in ["ebay", "reverb", "vr"] {
         assert_eq!(readiness[platform]["ready"], false, "{readiness}");
         let missing: Vec<&str> = readiness[platform]["missing"]
@@ -736,12 +711,7 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     let mut body = riff_tests::guitar("READY-2", "Zzyzx Amplification Solo 50");
     body["brand"] = json!("Zzyzx Amplification");
     app.create_product(&body).await;
-    let readiness: Value = app
-        .get("/api/products/READY-2/readiness")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let readiness = app.get_json("/api/products/READY-2/readiness").await;
     let vr = readiness["vr"]["missing"].to_string();
     assert!(
         vr.contains("a brand Vintage & Rare knows") && vr.contains("Zzyzx Amplification"),
@@ -811,12 +781,7 @@ async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) 
     app.add_picture("PIC-EBAY", crate::admin_products::PNG)
         .await;
 
-    let readiness: Value = app
-        .get("/api/products/PIC-EBAY/readiness")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let readiness = app.get_json("/api/products/PIC-EBAY/readiness").await;
     for platform in ["ebay", "shopify", "vr"] {
         assert_eq!(readiness[platform]["ready"], true, "{readiness}");
     }
@@ -932,13 +897,11 @@ async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Back
         .collect();
     assert_eq!(ids.len(), 2, "{media}");
     let reordered = app
-        .client
-        .put(app.url("/api/products/PIC-1/media/order"))
-        .bearer_auth(riff_tests::TOKEN)
-        .json(&json!({"ids": [ids[1], ids[0]]}))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            "/api/products/PIC-1/media/order",
+            &json!({"ids": [ids[1], ids[0]]}),
+        )
+        .await;
     assert_eq!(reordered.status(), StatusCode::OK);
     let media: Value = reordered.json().await.unwrap();
     assert_eq!(media["media"][0]["id"], ids[1].as_str());
@@ -954,12 +917,7 @@ async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Back
     assert_eq!(media["media"].as_array().unwrap().len(), 1, "{media}");
 
     // The picture now counts: eBay lacks nothing the shop has not set.
-    let readiness: Value = app
-        .get("/api/products/PIC-1/readiness")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let readiness = app.get_json("/api/products/PIC-1/readiness").await;
     assert_eq!(readiness["ebay"]["ready"], true, "{readiness}");
     assert_eq!(readiness["vr"]["ready"], true, "{readiness}");
 }
@@ -980,14 +938,8 @@ async fn an_edit_of_the_details_reaches_every_live_listing(backend: Backend) {
             .unwrap()
             .to_owned()
     };
-    let edited = app
-        .patch(
-            "/api/products/EDIT-1",
-            &json!({"title": "Gibson Les Paul Standard 1959 Burst", "description": "Refretted in 2020; original PAFs."}),
-        )
-        .await;
-    assert_eq!(edited.status(), StatusCode::OK);
-    crate::sync::eventually(
+    app.edit_product("EDIT-1", &json!({"title": "Gibson Les Paul Standard 1959 Burst", "description": "Refretted in 2020; original PAFs."})).await;
+    riff_tests::eventually(
         "every listing showing the edit",
         Duration::from_secs(30),
         || async {

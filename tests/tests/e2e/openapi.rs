@@ -102,14 +102,7 @@ async fn the_documented_examples_are_taken_by_the_api() {
         ("/api/settings/dropdown-sort", "DropdownSortInput"),
         ("/api/settings/category-map", "CategoryMapInput"),
     ] {
-        let response = app
-            .client
-            .put(app.url(path))
-            .bearer_auth(riff_tests::TOKEN)
-            .json(&example(schema))
-            .send()
-            .await
-            .unwrap();
+        let response = app.put(path, &example(schema)).await;
         assert_eq!(response.status(), StatusCode::OK, "{schema}");
     }
     let refusal = app

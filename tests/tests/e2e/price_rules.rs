@@ -7,14 +7,15 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_tests::{
-    guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_unprocessable, eventually, guitar, on_both_backends, spawn_app, spawn_app_with, Backend,
+    TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::admin::{admin_page, browser, log_in};
-use crate::sync::{eventually, listing, listing_reaches, product};
+use crate::admin::{admin_page, body_of, browser, log_in};
+use crate::sync::{listing, listing_reaches, product};
 
 on_both_backends!(
     each_listing_follows_its_platform_s_rule_or_keeps_its_own_price,
@@ -23,17 +24,11 @@ on_both_backends!(
 );
 
 async fn put_rule(app: &TestApp, body: &Value) -> reqwest::Response {
-    app.client
-        .put(app.url("/api/settings/price-rule"))
-        .bearer_auth(riff_tests::TOKEN)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    app.put("/api/settings/price-rule", body).await
 }
 
 async fn settings(app: &TestApp) -> Value {
-    app.get("/api/settings").await.json().await.unwrap()
+    app.get_json("/api/settings").await
 }
 
 fn pounds(amount: &str) -> Decimal {
@@ -155,12 +150,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     assert_eq!(fixed.revisions, 0, "no revision was sent for its price");
     // Nor asked for: the saga reacted to FIXED-1's change (its eBay
     // listing was revised) and left the Reverb listing alone.
-    let history: Value = app
-        .get("/api/products/FIXED-1/history")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.get_json("/api/products/FIXED-1/history").await;
     let reverb_listing = listing(&product(&app, "FIXED-1").await, Platform::Reverb)["listing_id"]
         .as_str()
         .unwrap()
@@ -212,19 +202,8 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     );
 
     // Each change is an event in the audit log, said in words.
-    let audit: Value = app
-        .get("/api/audit?event_type=PriceRuleSet")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let summaries: Vec<&str> = audit["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    assert_eq!(summaries.len(), 2, "{audit}");
+    let summaries = app.audit_summaries("event_type=PriceRuleSet").await;
+    assert_eq!(summaries.len(), 2, "{summaries:?}");
     assert!(
         summaries[0].contains("Reverb") && summaries[0].contains("+5%"),
         "{summaries:?}"
@@ -255,13 +234,7 @@ async fn a_bad_price_rule_is_refused_and_appends_nothing(backend: Backend) {
         ),
     ] {
         let response = put_rule(&app, &body).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field, "{body}: {error}");
+        let error = assert_unprocessable(response, field, &body.to_string()).await;
         assert!(
             error["error"].as_str().is_some_and(|e| !e.is_empty()),
             "{error}"
@@ -304,14 +277,7 @@ async fn the_settings_page_shows_and_changes_a_price_rule(backend: Backend) {
         settings(&app).await["price_rules"],
         json!({"reverb": "7.5"})
     );
-    let html = client
-        .get(app.url("/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = body_of(&app, &client, "/settings").await;
     assert!(html.contains("product's price +7.5%"), "{html}");
     assert!(html.contains(r#"name="percent" inputmode="decimal" placeholder="e.g. 5 or -10" aria-label="Reverb price rule, percent" value="7.5""#), "{html}");
 

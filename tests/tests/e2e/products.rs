@@ -1,7 +1,7 @@
 //! The products API, as a client uses it.
 
 use reqwest::StatusCode;
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend};
+use riff_tests::{assert_unprocessable, guitar, on_both_backends, spawn_app, Backend};
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -38,12 +38,7 @@ async fn creating_a_product_returns_it_with_its_version(backend: Backend) {
     assert!(product["created_at"].is_string());
 
     // Read-your-writes: the very next read sees it.
-    let read: Value = app
-        .get("/api/products/GIB-LP-59")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read = app.get_json("/api/products/GIB-LP-59").await;
     assert_eq!(read, product);
 }
 
@@ -77,7 +72,7 @@ async fn a_duplicate_sku_is_refused_and_appends_nothing(backend: Backend) {
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("DUP-1"), "{body}");
     assert_eq!(app.log_length().await, before);
-    let kept: Value = app.get("/api/products/DUP-1").await.json().await.unwrap();
+    let kept = app.get_json("/api/products/DUP-1").await;
     assert_eq!(kept["title"], "First");
 }
 
@@ -100,13 +95,12 @@ async fn invalid_fields_are_refused_by_name_and_append_nothing(backend: Backend)
         let mut body = guitar("VALID-1", "A guitar");
         body[field] = value.clone();
         let response = app.post("/api/products", &body).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field} = {value} should be refused"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field, "{error}");
+        let error = assert_unprocessable(
+            response,
+            field,
+            &format!("{field} = {value} should be refused"),
+        )
+        .await;
         assert!(
             error["error"].as_str().unwrap().len() > field.len() + 2,
             "{error}"
@@ -216,7 +210,7 @@ async fn a_stale_expected_version_is_a_conflict(backend: Backend) {
         "{error}"
     );
     assert_eq!(app.log_length().await, before);
-    let product: Value = app.get("/api/products/S-1").await.json().await.unwrap();
+    let product = app.get_json("/api/products/S-1").await;
     assert_eq!(product["price"], "900.00");
 }
 
@@ -300,7 +294,7 @@ async fn listing_filters_sorts_and_pages(backend: Backend) {
     let app = spawn_app(backend).await;
     seed(&app).await;
 
-    let all: Value = app.get("/api/products").await.json().await.unwrap();
+    let all = app.get_json("/api/products").await;
     assert_eq!(all["total"], 5);
     assert_eq!(all["page"], 1);
     assert_eq!(all["per_page"], 50);
@@ -310,47 +304,26 @@ async fn listing_filters_sorts_and_pages(backend: Backend) {
         "newest first"
     );
 
-    let gibson: Value = app
-        .get("/api/products?brand=gibson&sort=price")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let gibson = app.get_json("/api/products?brand=gibson&sort=price").await;
     assert_eq!(skus(&gibson), ["A-2", "A-1"]);
 
-    let by_price: Value = app
-        .get("/api/products?category=Electric%20Guitars&sort=price&order=desc")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_price = app
+        .get_json("/api/products?category=Electric%20Guitars&sort=price&order=desc")
+        .await;
     assert_eq!(skus(&by_price), ["A-1", "A-2", "A-5"]);
 
-    let mint: Value = app
-        .get("/api/products?condition=mint")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mint = app.get_json("/api/products?condition=mint").await;
     assert_eq!(skus(&mint), ["A-4"]);
 
-    let page2: Value = app
-        .get("/api/products?sort=sku&per_page=2&page=2")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page2 = app
+        .get_json("/api/products?sort=sku&per_page=2&page=2")
+        .await;
     assert_eq!(skus(&page2), ["A-3", "A-4"]);
     assert_eq!(page2["total"], 5);
 
     app.patch("/api/products/A-4", &json!({"quantity": 0}))
         .await;
-    let active: Value = app
-        .get("/api/products?status=active")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let active = app.get_json("/api/products?status=active").await;
     assert_eq!(
         active["total"], 5,
         "a recount to zero does not sell an item"
@@ -363,12 +336,7 @@ async fn the_free_text_search_matches_sku_title_brand_and_model(backend: Backend
     let search = |q: &'static str| {
         let app = &app;
         async move {
-            let page: Value = app
-                .get(&format!("/api/products?q={q}"))
-                .await
-                .json()
-                .await
-                .unwrap();
+            let page = app.get_json(&format!("/api/products?q={q}")).await;
             skus(&page)
                 .into_iter()
                 .map(str::to_owned)
@@ -423,13 +391,7 @@ async fn bad_list_parameters_are_refused_by_name(backend: Backend) {
         ("page=0", "page"),
     ] {
         let response = app.get(&format!("/api/products?{query}")).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{query}"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field, "{query}: {error}");
+        assert_unprocessable(response, field, query).await;
     }
     assert_eq!(
         app.get("/api/products?page=first").await.status(),
@@ -442,12 +404,7 @@ async fn history_lists_the_product_s_events_with_metadata(backend: Backend) {
     app.create_product(&guitar("H-1", "Martin D-28")).await;
     app.patch("/api/products/H-1", &json!({"price": "2100"}))
         .await;
-    let history: Value = app
-        .get("/api/products/H-1/history")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.get_json("/api/products/H-1/history").await;
     let events = history["events"].as_array().unwrap();
     let types: Vec<_> = events
         .iter()
@@ -473,9 +430,9 @@ async fn data_survives_a_restart(backend: Backend) {
         .await;
     app.patch("/api/products/KEEP-1", &json!({"quantity": 3}))
         .await;
-    let before: Value = app.get("/api/products/KEEP-1").await.json().await.unwrap();
+    let before = app.get_json("/api/products/KEEP-1").await;
     app.restart().await;
-    let after: Value = app.get("/api/products/KEEP-1").await.json().await.unwrap();
+    let after = app.get_json("/api/products/KEEP-1").await;
     assert_eq!(after, before);
     // And it keeps working: the log continues where it was.
     let next = app
@@ -502,7 +459,7 @@ async fn concurrent_edits_of_one_product_are_all_kept(backend: Backend) {
         statuses.iter().all(|s| *s == StatusCode::OK),
         "{statuses:?}"
     );
-    let product: Value = app.get("/api/products/RACE-1").await.json().await.unwrap();
+    let product = app.get_json("/api/products/RACE-1").await;
     // Every edit set a new quantity, so each one is an event: none was lost
     // to the races between them.
     assert_eq!(product["version"], 17);

@@ -125,13 +125,7 @@ async fn every_accepted_command_is_projected_and_every_refused_one_appends_nothi
         accepted > CASES / 8 && refused > CASES / 8,
         "{accepted} accepted, {refused} refused"
     );
-    let health = app.get("/healthz").await;
-    assert_eq!(
-        health.status(),
-        StatusCode::OK,
-        "{}",
-        health.text().await.unwrap()
-    );
+    app.assert_healthy().await;
 }
 
 async fn send(app: &TestApp, op: &Op) -> (StatusCode, Value) {
@@ -171,11 +165,11 @@ async fn assert_projected(app: &TestApp, op: &Op) {
             // An accepted SKU is letters, digits, `-`, `_` and `.`: a path
             // segment as it is.
             let path = format!("/api/products/{}", sku.trim());
-            let product: Value = app.get(&path).await.json().await.unwrap();
+            let product = app.get_json(&path).await;
             assert_eq!(product["title"], title.trim(), "{op:?}");
         }
         Op::Sale { order_ref, .. } => {
-            let report: Value = app.get("/api/sales").await.json().await.unwrap();
+            let report = app.get_json("/api/sales").await;
             let items = report["items"].as_array().unwrap();
             assert!(
                 items.iter().any(|s| s["order_ref"] == order_ref.as_str()),
@@ -183,7 +177,7 @@ async fn assert_projected(app: &TestApp, op: &Op) {
             );
         }
         Op::Retitle { title } => {
-            let product: Value = app.get("/api/products/PROP-1").await.json().await.unwrap();
+            let product = app.get_json("/api/products/PROP-1").await;
             assert_eq!(product["title"], title.trim(), "{op:?}");
         }
     }

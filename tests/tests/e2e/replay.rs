@@ -14,6 +14,21 @@ use riff_tests::{bulk_append, project, repriced, Backend, BulkEvent, TestDatabas
 use riff_web::ledger::Ledger;
 use sqlx::{Column, Row};
 
+/// Runs a test body on each backend, as the two tests named after it.
+macro_rules! on_each_backend {
+    ($body:ident, $on_postgres:ident, $on_sqlite:ident) => {
+        #[test]
+        fn $on_postgres() {
+            $body(Backend::Postgres);
+        }
+
+        #[test]
+        fn $on_sqlite() {
+            $body(Backend::Sqlite);
+        }
+    };
+}
+
 /// One step of a generated shop history.
 #[derive(Debug, Clone)]
 enum Op {
@@ -51,7 +66,42 @@ fn sku(n: u8) -> Sku {
     Sku::parse(&format!("P{n}")).unwrap()
 }
 
-async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
+/// A shop writing to a fresh log through the ledger, as `riff serve` does,
+/// with a projector that builds its views when told to.
+struct Shop {
+    ledger: Ledger,
+    projector: Projector,
+}
+
+impl Shop {
+    async fn new(db: &Db) -> Self {
+        Self {
+            ledger: Ledger::new(db),
+            projector: Projector::new(db.clone(), view::all()).await.unwrap(),
+        }
+    }
+
+    /// Creates products `0..count` and lets the projector catch up.
+    async fn with_products(db: &Db, count: u8) -> Self {
+        let shop = Self::new(db).await;
+        for n in 0..count {
+            shop.run(Op::Create(n)).await;
+        }
+        shop.catch_up().await;
+        shop
+    }
+
+    /// Brings the views up to the end of the log.
+    async fn catch_up(&self) {
+        self.projector.run_until_idle().await.unwrap();
+    }
+
+    async fn run(&self, op: Op) {
+        run(&self.ledger, &self.projector, op).await;
+    }
+}
+
+async fn run(ledger: &Ledger, projector: &Projector, op: Op) {
     let meta = EventMetadata::new("prop", Source::Cli);
     let gbp = |minor: u32| {
         Money::price(
@@ -169,11 +219,13 @@ async fn run(db: &Db, ledger: &Ledger, projector: &Projector, op: Op) {
             true
         }
     };
-    let _ = db;
 }
 
+/// Every row of every view table, as text, by table.
+type Views = Vec<(String, Vec<Vec<String>>)>;
+
 /// Every row of every view table, as text, sorted.
-async fn dump(db: &Db) -> Vec<(String, Vec<Vec<String>>)> {
+async fn dump(db: &Db) -> Views {
     let mut all = vec![];
     for view in view::all() {
         for table in view.tables() {
@@ -205,42 +257,73 @@ async fn dump(db: &Db) -> Vec<(String, Vec<Vec<String>>)> {
     all
 }
 
+/// Runs `test` on a fresh, migrated database of `backend`, on a runtime
+/// whose tasks really run at once.
+fn on_a_fresh_database<T>(backend: Backend, test: impl AsyncFnOnce(&Db) -> T) -> T {
+    two_threads().block_on(async {
+        let database = TestDatabase::new(backend).await;
+        let db = database.connect().await;
+        let outcome = test(&db).await;
+        db.close().await;
+        outcome
+    })
+}
+
+/// Appends `events` below the API and projects them, as a running Riff
+/// would have: answers the views the projector built.
+async fn projected(db: &Db, events: &[BulkEvent]) -> Views {
+    bulk_append(db, events).await;
+    project(db).await;
+    dump(db).await
+}
+
+/// Rebuilds every view from the whole log.
+async fn rebuild_all(db: &Db) -> replay::Replayed {
+    replay::rebuild(db, &view::all(), |_, _| {}).await.unwrap()
+}
+
+/// Asserts that a rebuild of every view comes out as `views`.
+async fn assert_rebuilt_as(db: &Db, views: &Views) {
+    rebuild_all(db).await;
+    assert_eq!(&dump(db).await, views);
+}
+
+/// A rebuild of every view that must fail, and why it did; the views
+/// must stay as `projected`.
+async fn refused_rebuild(db: &Db, projected: &Views) -> ProjectionError {
+    let failed = replay::rebuild(db, &view::all(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(&dump(db).await, projected, "after {failed}");
+    failed
+}
+
 /// A product whose history is longer than a replay holds at once (four
 /// batches of 5,000 events): the replay splits it across batches and must
 /// carry its row from one to the next, on PostgreSQL through a `COPY` on
 /// another connection.
 fn a_history_longer_than_a_batch_replays_whole(backend: Backend) {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
+    on_a_fresh_database(backend, async |db| {
         const REPRICED: i64 = 21_000;
-        let events = repriced("P0", REPRICED);
-        bulk_append(&db, &events).await;
-        project(&db).await;
-        let projected = dump(&db).await;
+        let projected = projected(db, &repriced("P0", REPRICED)).await;
 
-        let replayed = replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+        let replayed = rebuild_all(db).await;
         assert_eq!(replayed.events, 1 + REPRICED as u64);
-        assert_eq!(dump(&db).await, projected);
+        assert_eq!(dump(db).await, projected);
         let (price, version): (i64, i64) =
             sqlx::query_as("select price_minor, version from inventory where sku = 'P0'")
                 .fetch_one(&db.views)
                 .await
                 .unwrap();
         assert_eq!((price, version), (100_000 + REPRICED, 1 + REPRICED));
-        db.close().await;
     });
 }
 
-#[test]
-fn on_postgres_a_history_longer_than_a_batch_replays_whole() {
-    a_history_longer_than_a_batch_replays_whole(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_history_longer_than_a_batch_replays_whole() {
-    a_history_longer_than_a_batch_replays_whole(Backend::Sqlite);
-}
+on_each_backend!(
+    a_history_longer_than_a_batch_replays_whole,
+    on_postgres_a_history_longer_than_a_batch_replays_whole,
+    on_sqlite_a_history_longer_than_a_batch_replays_whole
+);
 
 /// A listing of product 0 requested on Reverb: its history's first event.
 fn requested_on_reverb(listing_id: uuid::Uuid) -> BulkEvent {
@@ -257,25 +340,27 @@ fn requested_on_reverb(listing_id: uuid::Uuid) -> BulkEvent {
     )
 }
 
+/// Product 0, repriced three times, and a listing of it requested on
+/// Reverb: a log with events of two aggregate types.
+fn a_product_and_a_listing() -> Vec<BulkEvent> {
+    let mut events = repriced("P0", 3);
+    events.push(requested_on_reverb(uuid::Uuid::new_v4()));
+    events
+}
+
 /// Rebuilding one view reads only the part of the log it applies: the
 /// inventory alone reads no listing event (half a shop's log), and comes
 /// out as the projector built it.
 fn one_view_is_rebuilt_from_its_own_events(backend: Backend) {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        let mut events = repriced("P0", 3);
-        events.push(requested_on_reverb(uuid::Uuid::new_v4()));
-        bulk_append(&db, &events).await;
-        project(&db).await;
-        let projected = dump(&db).await;
+    on_a_fresh_database(backend, async |db| {
+        let projected = projected(db, &a_product_and_a_listing()).await;
 
         let inventory: Vec<_> = view::all()
             .into_iter()
             .filter(|v| v.name() == "inventory")
             .collect();
         let mut totals = vec![];
-        let replayed = replay::rebuild(&db, &inventory, |_, total| totals.push(total))
+        let replayed = replay::rebuild(db, &inventory, |_, total| totals.push(total))
             .await
             .unwrap();
         assert_eq!(
@@ -283,57 +368,40 @@ fn one_view_is_rebuilt_from_its_own_events(backend: Backend) {
             "the product's four events, no listing's"
         );
         assert!(totals.iter().all(|t| *t == 4), "progress counts {totals:?}");
-        assert_eq!(dump(&db).await, projected);
-        db.close().await;
+        assert_eq!(dump(db).await, projected);
     });
 }
 
-#[test]
-fn on_postgres_one_view_is_rebuilt_from_its_own_events() {
-    one_view_is_rebuilt_from_its_own_events(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_one_view_is_rebuilt_from_its_own_events() {
-    one_view_is_rebuilt_from_its_own_events(Backend::Sqlite);
-}
+on_each_backend!(
+    one_view_is_rebuilt_from_its_own_events,
+    on_postgres_one_view_is_rebuilt_from_its_own_events,
+    on_sqlite_one_view_is_rebuilt_from_its_own_events
+);
 
 /// An event of an aggregate type this Riff does not know (appended by a
 /// newer Riff) is never silently left out of rebuilt views: the replay
 /// stops, says what to do, and the views stay as they were.
 fn a_replay_stops_at_an_aggregate_type_it_does_not_know(backend: Backend) {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        bulk_append(&db, &repriced("P0", 3)).await;
-        project(&db).await;
-        let projected = dump(&db).await;
+    on_a_fresh_database(backend, async |db| {
+        let projected = projected(db, &repriced("P0", 3)).await;
         let mut unknown = repriced("P1", 0);
         unknown[0].0 = "consignment";
-        bulk_append(&db, &unknown).await;
+        bulk_append(db, &unknown).await;
 
-        let failed = replay::rebuild(&db, &view::all(), |_, _| {})
-            .await
-            .unwrap_err();
+        let failed = refused_rebuild(db, &projected).await;
         assert!(
             matches!(&failed, ProjectionError::UnknownAggregateType { types } if types == &["consignment"]),
             "{failed}"
         );
         assert!(failed.to_string().contains("upgrade"), "{failed}");
-        assert_eq!(dump(&db).await, projected);
-        db.close().await;
     });
 }
 
-#[test]
-fn on_postgres_a_replay_stops_at_an_aggregate_type_it_does_not_know() {
-    a_replay_stops_at_an_aggregate_type_it_does_not_know(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_replay_stops_at_an_aggregate_type_it_does_not_know() {
-    a_replay_stops_at_an_aggregate_type_it_does_not_know(Backend::Sqlite);
-}
+on_each_backend!(
+    a_replay_stops_at_an_aggregate_type_it_does_not_know,
+    on_postgres_a_replay_stops_at_an_aggregate_type_it_does_not_know,
+    on_sqlite_a_replay_stops_at_an_aggregate_type_it_does_not_know
+);
 
 /// Appends one event of product `sku` by hand, as something other than
 /// Riff might: `payload` as it is, unchecked.
@@ -361,37 +429,25 @@ async fn append_by_hand(db: &Db, sku: &str, event_type: &str, payload: &str) -> 
 /// An event this Riff cannot decode stops a replay, which names it and
 /// leaves every view as it was, rather than build views without it.
 fn a_replay_stops_at_an_event_it_cannot_read(backend: Backend) {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        bulk_append(&db, &repriced("P0", 3)).await;
-        project(&db).await;
-        let projected = dump(&db).await;
-        let position = append_by_hand(&db, "P1", "Teleported", r#"{"Teleported": {}}"#).await;
+    on_a_fresh_database(backend, async |db| {
+        let projected = projected(db, &repriced("P0", 3)).await;
+        let position = append_by_hand(db, "P1", "Teleported", r#"{"Teleported": {}}"#).await;
 
-        let failed = replay::rebuild(&db, &view::all(), |_, _| {})
-            .await
-            .unwrap_err();
+        let failed = refused_rebuild(db, &projected).await;
         assert!(
             matches!(&failed, ProjectionError::Undecodable { position: at, event_type, .. }
                 if *at == position && event_type == "Teleported"),
             "{failed}"
         );
         assert!(failed.to_string().contains("upgrade"), "{failed}");
-        assert_eq!(dump(&db).await, projected);
-        db.close().await;
     });
 }
 
-#[test]
-fn on_postgres_a_replay_stops_at_an_event_it_cannot_read() {
-    a_replay_stops_at_an_event_it_cannot_read(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_replay_stops_at_an_event_it_cannot_read() {
-    a_replay_stops_at_an_event_it_cannot_read(Backend::Sqlite);
-}
+on_each_backend!(
+    a_replay_stops_at_an_event_it_cannot_read,
+    on_postgres_a_replay_stops_at_an_event_it_cannot_read,
+    on_sqlite_a_replay_stops_at_an_event_it_cannot_read
+);
 
 /// A SQLite replay reads an aggregate's events joined by the control
 /// characters U+001E and U+001F. Riff's own events never hold them (JSON
@@ -399,26 +455,26 @@ fn on_sqlite_a_replay_stops_at_an_event_it_cannot_read() {
 /// must stop there, rather than hand its values to the wrong events.
 #[test]
 fn on_sqlite_a_replay_stops_at_a_payload_holding_the_separator() {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(Backend::Sqlite).await;
-        let db = database.connect().await;
-        bulk_append(&db, &repriced("P0", 3)).await;
-        project(&db).await;
-        let projected = dump(&db).await;
-        append_by_hand(&db, "P1", "ProductCreated", "{\"ProductCreated\": {\"title\": \"a\u{1e}b\"}}").await;
+    on_a_fresh_database(Backend::Sqlite, async |db| {
+        let projected = projected(db, &repriced("P0", 3)).await;
+        append_by_hand(
+            db,
+            "P1",
+            "ProductCreated",
+            "{\"ProductCreated\": {\"title\": \"a\u{1e}b\"}}",
+        )
+        .await;
         // A whole well-formed event's worth of values after the separator.
-        let smuggled = "{}\u{1e}9\u{1f}2\u{1f}PriceChanged\u{1f}1.0\u{1f}2026-01-01T00:00:00Z\u{1f}{}\u{1f}{}";
-        append_by_hand(&db, "P2", "ProductCreated", smuggled).await;
+        let smuggled =
+            "{}\u{1e}9\u{1f}2\u{1f}PriceChanged\u{1f}1.0\u{1f}2026-01-01T00:00:00Z\u{1f}{}\u{1f}{}";
+        append_by_hand(db, "P2", "ProductCreated", smuggled).await;
 
         for bad in ["P1", "P2"] {
-            let failed = replay::rebuild(&db, &view::all(), |_, _| {})
-                .await
-                .unwrap_err();
+            let failed = refused_rebuild(db, &projected).await;
             assert!(
                 matches!(&failed, ProjectionError::ControlCharacter { aggregate_id, .. } if aggregate_id == bad),
                 "{failed}"
             );
-            assert_eq!(dump(&db).await, projected);
             // Out of the log's way (append-only but for this test's hand),
             // so that the next replay meets the next bad aggregate.
             sqlx::query("drop trigger events_no_delete")
@@ -431,7 +487,6 @@ fn on_sqlite_a_replay_stops_at_a_payload_holding_the_separator() {
                 .await
                 .unwrap();
         }
-        db.close().await;
     });
 }
 
@@ -461,15 +516,10 @@ async fn not_all_visible(db: &Db) -> Vec<(String, i32, i32)> {
 /// across batches made it commit its copies as it went.
 #[test]
 fn on_postgres_every_replayed_table_is_all_visible() {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(Backend::Postgres).await;
-        let db = database.connect().await;
-        let mut events = repriced("P0", 3);
-        events.push(requested_on_reverb(uuid::Uuid::new_v4()));
-        bulk_append(&db, &events).await;
-        project(&db).await;
-        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
-        assert_eq!(not_all_visible(&db).await, []);
+    on_a_fresh_database(Backend::Postgres, async |db| {
+        projected(db, &a_product_and_a_listing()).await;
+        rebuild_all(db).await;
+        assert_eq!(not_all_visible(db).await, []);
         // Frozen, not vacuumed: a vacuum leaves rows this young unfrozen.
         sqlx::query("create extension pg_visibility")
             .execute(&db.views)
@@ -490,10 +540,9 @@ fn on_postgres_every_replayed_table_is_all_visible() {
             );
         }
 
-        bulk_append(&db, &repriced("P1", 21_000)).await;
-        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
-        assert_eq!(not_all_visible(&db).await, []);
-        db.close().await;
+        bulk_append(db, &repriced("P1", 21_000)).await;
+        rebuild_all(db).await;
+        assert_eq!(not_all_visible(db).await, []);
     });
 }
 
@@ -503,9 +552,7 @@ fn on_postgres_every_replayed_table_is_all_visible() {
 /// other listings, whose rows a PostgreSQL replay is still copying, the
 /// replay must neither wait for those rows nor differ from the projector.
 fn a_history_not_begun_by_its_creation_replays_as_projected(backend: Backend) {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
+    on_a_fresh_database(backend, async |db| {
         let mut events = repriced("P0", 2);
         const LISTINGS: u128 = 5_001;
         for n in 0..LISTINGS {
@@ -527,26 +574,19 @@ fn a_history_not_begun_by_its_creation_replays_as_projected(backend: Backend) {
                 sent: None,
             }),
         ));
-        bulk_append(&db, &events).await;
-        project(&db).await;
-        let projected = dump(&db).await;
+        let projected = projected(db, &events).await;
 
-        let replayed = replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+        let replayed = rebuild_all(db).await;
         assert_eq!(replayed.events, 3 + LISTINGS as u64 + 1);
-        assert_eq!(dump(&db).await, projected);
-        db.close().await;
+        assert_eq!(dump(db).await, projected);
     });
 }
 
-#[test]
-fn on_postgres_a_history_not_begun_by_its_creation_replays_as_projected() {
-    a_history_not_begun_by_its_creation_replays_as_projected(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_history_not_begun_by_its_creation_replays_as_projected() {
-    a_history_not_begun_by_its_creation_replays_as_projected(Backend::Sqlite);
-}
+on_each_backend!(
+    a_history_not_begun_by_its_creation_replays_as_projected,
+    on_postgres_a_history_not_begun_by_its_creation_replays_as_projected,
+    on_sqlite_a_history_not_begun_by_its_creation_replays_as_projected
+);
 
 /// A runtime whose tasks really run at once, as in `riff serve`.
 fn two_threads() -> tokio::runtime::Runtime {
@@ -558,23 +598,18 @@ fn two_threads() -> tokio::runtime::Runtime {
 }
 
 fn incremental_equals_replay(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let runtime = two_threads();
-    runtime.block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        let ledger = Ledger::new(&db);
-        let projector = Projector::new(db.clone(), view::all()).await.unwrap();
+    let (incremental, replayed) = on_a_fresh_database(backend, async |db| {
+        let shop = Shop::new(db).await;
         for op in ops {
-            run(&db, &ledger, &projector, op).await;
+            shop.run(op).await;
         }
-        projector.run_until_idle().await.unwrap();
-        let incremental = dump(&db).await;
-        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
-        let replayed = dump(&db).await;
-        db.close().await;
-        prop_assert_eq!(incremental, replayed);
-        Ok(())
-    })
+        shop.catch_up().await;
+        let incremental = dump(db).await;
+        rebuild_all(db).await;
+        (incremental, dump(db).await)
+    });
+    prop_assert_eq!(incremental, replayed);
+    Ok(())
 }
 
 proptest! {
@@ -635,24 +670,16 @@ async fn schema(db: &Db, backend: Backend) -> Vec<String> {
 }
 
 fn a_replay_keeps_every_index(backend: Backend) {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        let ledger = Ledger::new(&db);
-        let projector = Projector::new(db.clone(), view::all()).await.unwrap();
-        for n in 0..3 {
-            run(&db, &ledger, &projector, Op::Create(n)).await;
-        }
-        projector.run_until_idle().await.unwrap();
-        let before = schema(&db, backend).await;
+    on_a_fresh_database(backend, async |db| {
+        let shop = Shop::with_products(db, 3).await;
+        let before = schema(db, backend).await;
         assert!(
             before
                 .iter()
                 .any(|i| i.contains("inventory_by_lower_brand")),
             "{before:?}"
         );
-        let projected = dump(&db).await;
+        let projected = dump(db).await;
         if backend == Backend::Postgres {
             // What a replay killed half-way leaves: the next one clears it.
             for leftover in [
@@ -663,39 +690,29 @@ fn a_replay_keeps_every_index(backend: Backend) {
             }
         }
 
-        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
-        assert_eq!(schema(&db, backend).await, before);
-        assert_eq!(dump(&db).await, projected);
-        assert_eq!(found(&db, "ÉDITION").await, ["P0", "P1", "P2"]);
+        assert_rebuilt_as(db, &projected).await;
+        assert_eq!(schema(db, backend).await, before);
+        assert_eq!(found(db, "ÉDITION").await, ["P0", "P1", "P2"]);
         // The projector carries on into the swapped-in tables.
-        run(&db, &ledger, &projector, Op::Create(3)).await;
-        projector.run_until_idle().await.unwrap();
-        assert_eq!(skus(&db).await, ["P0", "P1", "P2", "P3"]);
-        assert_eq!(found(&db, "guitar 3").await, ["P3"], "searchable at once");
-        db.close().await;
+        shop.run(Op::Create(3)).await;
+        shop.catch_up().await;
+        assert_eq!(skus(db).await, ["P0", "P1", "P2", "P3"]);
+        assert_eq!(found(db, "guitar 3").await, ["P3"], "searchable at once");
     });
 }
 
-#[test]
-fn on_postgres_a_replay_keeps_every_index_and_key() {
-    a_replay_keeps_every_index(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_replay_keeps_every_index_and_key() {
-    a_replay_keeps_every_index(Backend::Sqlite);
-}
+on_each_backend!(
+    a_replay_keeps_every_index,
+    on_postgres_a_replay_keeps_every_index_and_key,
+    on_sqlite_a_replay_keeps_every_index_and_key
+);
 
 /// Products are created and projected while replays run one after another:
 /// whatever a swap lands on, the projector carries on from the replay's
 /// position and misses nothing.
 fn a_projector_running_through_replays_misses_nothing(backend: Backend) {
-    let runtime = two_threads();
-    runtime.block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        let ledger = Ledger::new(&db);
-        let projector = Projector::new(db.clone(), view::all()).await.unwrap();
+    on_a_fresh_database(backend, async |db| {
+        let shop = Shop::new(db).await;
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
         let writing = AtomicBool::new(true);
         let replays = AtomicUsize::new(0);
@@ -709,41 +726,35 @@ fn a_projector_running_through_replays_misses_nothing(backend: Backend) {
                         Ok(n) if n < 200 => Op::Create(n),
                         _ => Op::Price((written % 200) as u8, 1_000 + written),
                     };
-                    run(&db, &ledger, &projector, op).await;
+                    shop.run(op).await;
                     written += 1;
                 }
                 writing.store(false, SeqCst);
             },
             async {
                 while writing.load(SeqCst) {
-                    projector.run_once().await.unwrap();
+                    shop.projector.run_once().await.unwrap();
                 }
             },
             async {
                 while writing.load(SeqCst) {
-                    replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
+                    rebuild_all(db).await;
                     replays.fetch_add(1, SeqCst);
                 }
             },
         );
-        projector.run_until_idle().await.unwrap();
-        let live = dump(&db).await;
-        assert_eq!(skus(&db).await.len(), written.min(200) as usize);
-        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
-        assert_eq!(dump(&db).await, live);
-        db.close().await;
+        shop.catch_up().await;
+        let live = dump(db).await;
+        assert_eq!(skus(db).await.len(), written.min(200) as usize);
+        assert_rebuilt_as(db, &live).await;
     });
 }
 
-#[test]
-fn on_postgres_a_projector_running_through_replays_misses_nothing() {
-    a_projector_running_through_replays_misses_nothing(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_projector_running_through_replays_misses_nothing() {
-    a_projector_running_through_replays_misses_nothing(Backend::Sqlite);
-}
+on_each_backend!(
+    a_projector_running_through_replays_misses_nothing,
+    on_postgres_a_projector_running_through_replays_misses_nothing,
+    on_sqlite_a_projector_running_through_replays_misses_nothing
+);
 
 /// The moment the test above can only hope to hit, made to happen: the
 /// projector has read its next batch and waits for the checkpoints while a
@@ -751,23 +762,16 @@ fn on_sqlite_a_projector_running_through_replays_misses_nothing() {
 /// It must not apply its batch on top of the rebuilt views as if nothing
 /// lay between.
 fn a_batch_read_before_a_swap_is_not_applied_after_it(backend: Backend) {
-    two_threads().block_on(async {
-        let database = TestDatabase::new(backend).await;
-        let db = database.connect().await;
-        let ledger = Ledger::new(&db);
-        let projector = Projector::new(db.clone(), view::all()).await.unwrap();
-        for n in 0..3 {
-            run(&db, &ledger, &projector, Op::Create(n)).await;
-        }
-        projector.run_until_idle().await.unwrap();
-        run(&db, &ledger, &projector, Op::Create(3)).await;
+    on_a_fresh_database(backend, async |db| {
+        let shop = Shop::with_products(db, 3).await;
+        shop.run(Op::Create(3)).await;
 
         let mut swap = db.views.begin().await.unwrap();
         sqlx::query("update projection_checkpoints set position = position")
             .execute(&mut *swap)
             .await
             .unwrap();
-        let (applied, ()) = tokio::join!(projector.run_once(), async {
+        let (applied, ()) = tokio::join!(shop.projector.run_once(), async {
             match backend {
                 Backend::Postgres => {
                     while sqlx::query_scalar::<_, i64>(
@@ -800,21 +804,15 @@ fn a_batch_read_before_a_swap_is_not_applied_after_it(backend: Backend) {
             swap.commit().await.unwrap();
         });
         applied.unwrap();
-        projector.run_until_idle().await.unwrap();
-        assert_eq!(skus(&db).await, ["P0", "P1", "P2", "P3"]);
-        let live = dump(&db).await;
-        replay::rebuild(&db, &view::all(), |_, _| {}).await.unwrap();
-        assert_eq!(dump(&db).await, live);
-        db.close().await;
+        shop.catch_up().await;
+        assert_eq!(skus(db).await, ["P0", "P1", "P2", "P3"]);
+        let live = dump(db).await;
+        assert_rebuilt_as(db, &live).await;
     });
 }
 
-#[test]
-fn on_postgres_a_batch_read_before_a_swap_is_not_applied_after_it() {
-    a_batch_read_before_a_swap_is_not_applied_after_it(Backend::Postgres);
-}
-
-#[test]
-fn on_sqlite_a_batch_read_before_a_swap_is_not_applied_after_it() {
-    a_batch_read_before_a_swap_is_not_applied_after_it(Backend::Sqlite);
-}
+on_each_backend!(
+    a_batch_read_before_a_swap_is_not_applied_after_it,
+    on_postgres_a_batch_read_before_a_swap_is_not_applied_after_it,
+    on_sqlite_a_batch_read_before_a_swap_is_not_applied_after_it
+);

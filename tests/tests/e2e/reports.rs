@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use reqwest::StatusCode;
-use riff_domain::listing::{ExternalSnapshot, PlatformAttributes};
+use riff_domain::listing::PlatformAttributes;
 use riff_domain::value::{Platform, Sku};
 use riff_domain::{EventMetadata, ListingCommand, ProductStatus, Source};
 use riff_projections::{replay, view};
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
+use riff_tests::{
+    assert_unprocessable, guitar, hold_found_listing, on_both_backends, spawn_app, Backend, TestApp,
+};
 use riff_web::ledger::Ledger;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -51,7 +53,7 @@ async fn an_in_store_sale_is_recorded_and_counted(backend: Backend) {
     assert_eq!(body["product"]["status"], "sold");
     assert_eq!(body["product"]["quantity"], 0);
 
-    let report: Value = app.get("/api/sales").await.json().await.unwrap();
+    let report = app.get_json("/api/sales").await;
     assert_eq!(report["items"][0]["order_ref"], "TILL-0042");
     assert_eq!(report["items"][0]["platform"], "shop");
     assert_eq!(report["totals"]["count"], 1);
@@ -62,19 +64,11 @@ async fn an_in_store_sale_is_recorded_and_counted(backend: Backend) {
         json!([{"month": "2026-11", "count": 1, "revenue": "1450.00"}])
     );
 
-    let october: Value = app
-        .get("/api/sales?from=2026-10-01&to=2026-11-01")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let october = app
+        .get_json("/api/sales?from=2026-10-01&to=2026-11-01")
+        .await;
     assert_eq!(october["totals"]["count"], 0);
-    let ebay_only: Value = app
-        .get("/api/sales?platform=ebay")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ebay_only = app.get_json("/api/sales?platform=ebay").await;
     assert_eq!(ebay_only["items"], json!([]));
 }
 
@@ -89,7 +83,7 @@ async fn the_earliest_of_two_sales_wins_and_the_other_is_a_flagged_conflict(back
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(second["status"], "sold", "the earlier sale wins");
 
-    let report: Value = app.get("/api/sales").await.json().await.unwrap();
+    let report = app.get_json("/api/sales").await;
     let status_of = |order: &str| {
         report["items"]
             .as_array()
@@ -102,12 +96,7 @@ async fn the_earliest_of_two_sales_wins_and_the_other_is_a_flagged_conflict(back
     assert_eq!(status_of("R-1"), Some(json!("conflict")));
     assert_eq!(report["totals"]["count"], 1, "an oversell is not revenue");
 
-    let flags: Value = app
-        .get("/api/flags?status=open")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let flags = app.get_json("/api/flags?status=open").await;
     let flag = &flags["items"][0];
     assert_eq!(flag["kind"], "sale_conflict");
     assert_eq!(flag["sku"], "TWICE-1");
@@ -143,13 +132,7 @@ async fn a_bad_sale_is_refused_and_appends_nothing(backend: Backend) {
         let mut body = json!({"channel": "shop", "order_ref": "T1", "sold_at": "2026-11-25T09:00:00Z", "price": "10"});
         body[field] = value;
         let response = app.post("/api/products/BAD-1/sales", &body).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}"
-        );
-        let error: Value = response.json().await.unwrap();
-        assert_eq!(error["field"], field);
+        assert_unprocessable(response, field, field).await;
     }
     let unknown = app
         .post(
@@ -167,7 +150,7 @@ async fn a_flag_is_resolved_once_with_a_note(backend: Backend) {
         .await;
     sell(&app, "FLAG-1", "ebay", "E-9", "2026-11-25T10:00:00Z").await;
     sell(&app, "FLAG-1", "vr", "V-9", "2026-11-25T11:00:00Z").await;
-    let flags: Value = app.get("/api/flags").await.json().await.unwrap();
+    let flags = app.get_json("/api/flags").await;
     let id = flags["items"][0]["id"].as_i64().unwrap();
 
     let missing_note = app
@@ -194,19 +177,11 @@ async fn a_flag_is_resolved_once_with_a_note(backend: Backend) {
         )
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let open: Value = app
-        .get("/api/flags?status=open")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let open = app.get_json("/api/flags?status=open").await;
     assert_eq!(open["items"], json!([]));
-    let kept: Value = app
-        .get("/api/flags?status=resolved&kind=sale_conflict")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let kept = app
+        .get_json("/api/flags?status=resolved&kind=sale_conflict")
+        .await;
     assert_eq!(
         kept["items"].as_array().unwrap().len(),
         1,
@@ -256,46 +231,18 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
         )
         .await
         .unwrap();
-    let found = Uuid::new_v4();
-    ledger
-        .listing(
-            found,
-            ListingCommand::Detect {
-                listing_id: found,
-                platform: Platform::Ebay,
-                external_id: "110022".into(),
-                snapshot: ExternalSnapshot {
-                    sku: None,
-                    title: "Boss DS-1".into(),
-                    price: None,
-                    quantity: Some(1),
-                    url: None,
-                    raw: json!({}),
-                },
-                detected_at: chrono::Utc::now(),
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
-    ledger
-        .listing(
-            found,
-            ListingCommand::HoldImport {
-                reason: "\"Boss DS-1\" has no price".into(),
-            },
-            &meta,
-        )
-        .await
-        .unwrap();
+    hold_found_listing(
+        &ledger,
+        &meta,
+        Platform::Ebay,
+        "110022",
+        "Boss DS-1",
+        "\"Boss DS-1\" has no price",
+    )
+    .await;
 
     app.settle().await;
-    let flags: Value = app
-        .get("/api/flags?status=open")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let flags = app.get_json("/api/flags?status=open").await;
     let items = flags["items"].as_array().unwrap();
     let external = items.iter().find(|f| f["kind"] == "import_held").unwrap();
     assert_eq!(external["platform"], "ebay");
@@ -313,7 +260,7 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
         .unwrap()
         .contains("Make is required"));
 
-    let product: Value = app.get("/api/products/LIST-1").await.json().await.unwrap();
+    let product = app.get_json("/api/products/LIST-1").await;
     assert_eq!(product["listings"][0]["status"], "failed");
 
     let id = failed["id"].as_i64().unwrap();
@@ -330,47 +277,33 @@ async fn a_product_can_be_seen_as_it_was(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("PAST-1", "Gibson Les Paul"))
         .await;
-    let history: Value = app
-        .get("/api/products/PAST-1/history")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.get_json("/api/products/PAST-1/history").await;
     let created_at = history["events"][0]["position"].as_i64().unwrap();
     app.patch(
         "/api/products/PAST-1",
         &json!({"price": "1999", "quantity": 2}),
     )
     .await;
-    let now: Value = app.get("/api/products/PAST-1").await.json().await.unwrap();
+    let now = app.get_json("/api/products/PAST-1").await;
 
-    let then: Value = app
-        .get(&format!("/api/products/PAST-1?at={created_at}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let then = app
+        .get_json(&format!("/api/products/PAST-1?at={created_at}"))
+        .await;
     assert_eq!(then["price"], "1499.00");
     assert_eq!(then["quantity"], 1);
     assert_eq!(then["version"], 1);
 
     let latest = app.log_length().await;
-    let same: Value = app
-        .get(&format!("/api/products/PAST-1?at={latest}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let same = app
+        .get_json(&format!("/api/products/PAST-1?at={latest}"))
+        .await;
     assert_eq!(same, now, "folding the whole log gives today's view");
-    let by_time: Value = app
-        .get(&format!(
+    let by_time = app
+        .get_json(&format!(
             "/api/products/PAST-1?at={}",
             urlencode(now["updated_at"].as_str().unwrap())
         ))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(by_time, now);
 
     let before = app
@@ -394,9 +327,9 @@ async fn the_audit_trail_is_searchable_and_readable(backend: Backend) {
     app.patch("/api/products/AUD-1", &json!({"price": "1600"}))
         .await;
 
-    let all: Value = app.get("/api/audit").await.json().await.unwrap();
+    let all = app.get_json("/api/audit").await;
     assert_eq!(all["events"].as_array().unwrap().len(), 3);
-    let one: Value = app.get("/api/audit?sku=AUD-1").await.json().await.unwrap();
+    let one = app.get_json("/api/audit?sku=AUD-1").await;
     let events = one["events"].as_array().unwrap();
     assert_eq!(events.len(), 2);
     let summary = events[1]["summary"].as_str().unwrap();
@@ -411,39 +344,21 @@ async fn the_audit_trail_is_searchable_and_readable(backend: Backend) {
     );
     assert_eq!(events[1]["metadata"]["source"], "api");
 
-    let by_type: Value = app
-        .get("/api/audit?event_type=ProductCreated")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_type = app.get_json("/api/audit?event_type=ProductCreated").await;
     assert_eq!(by_type["events"].as_array().unwrap().len(), 2);
     let correlation = events[0]["correlation_id"].as_str().unwrap();
-    let by_request: Value = app
-        .get(&format!("/api/audit?correlation_id={correlation}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_request = app
+        .get_json(&format!("/api/audit?correlation_id={correlation}"))
+        .await;
     assert_eq!(by_request["events"].as_array().unwrap().len(), 1);
-    let none: Value = app
-        .get("/api/audit?source=webhook")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let none = app.get_json("/api/audit?source=webhook").await;
     assert_eq!(none["events"], json!([]));
-    let future: Value = app
-        .get("/api/audit?from=2100-01-01")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let future = app.get_json("/api/audit?from=2100-01-01").await;
     assert_eq!(future["events"], json!([]));
     let count = |query: &'static str| {
         let app = &app;
         async move {
-            let found: Value = app.get(query).await.json().await.unwrap();
+            let found = app.get_json(query).await;
             found["events"].as_array().unwrap().len()
         }
     };
@@ -455,13 +370,10 @@ async fn the_audit_trail_is_searchable_and_readable(backend: Backend) {
         count("/api/audit?sku=AUD-1&event_type=PriceChanged").await,
         1
     );
-    let paged: Value = app.get("/api/audit?limit=2").await.json().await.unwrap();
-    let next: Value = app
-        .get(&format!("/api/audit?after={}", paged["last_position"]))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let paged = app.get_json("/api/audit?limit=2").await;
+    let next = app
+        .get_json(&format!("/api/audit?after={}", paged["last_position"]))
+        .await;
     assert_eq!(next["events"].as_array().unwrap().len(), 1);
     assert_eq!(
         app.get("/api/audit?from=soon").await.status(),
@@ -530,15 +442,10 @@ async fn a_replay_rebuilds_identical_views_while_the_server_answers(backend: Bac
     app.patch("/api/products/R-07", &json!({"price": "777"}))
         .await;
     let snapshot = |app: Arc<TestApp>| async move {
-        let products: Value = app
-            .get("/api/products?per_page=200")
-            .await
-            .json()
-            .await
-            .unwrap();
-        let sales: Value = app.get("/api/sales").await.json().await.unwrap();
-        let flags: Value = app.get("/api/flags").await.json().await.unwrap();
-        let audit: Value = app.get("/api/audit?limit=1000").await.json().await.unwrap();
+        let products = app.get_json("/api/products?per_page=200").await;
+        let sales = app.get_json("/api/sales").await;
+        let flags = app.get_json("/api/flags").await;
+        let audit = app.get_json("/api/audit?limit=1000").await;
         (products, sales, flags, audit)
     };
     let before = snapshot(app.clone()).await;

@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
-use riff_tests::{guitar, on_both_backends, Backend};
+use riff_tests::{eventually, guitar, on_both_backends, shop, Backend, TestApp};
 use serde_json::{json, Value};
 
 use riff_web::demo::picture::picture;
 
 use crate::admin::admin_page;
-use crate::sync::{eventually, list_everywhere, listing, product, quiesce, shop};
+use crate::sync::{list_everywhere, listing, product, quiesce};
 
 on_both_backends!(
     an_edit_reaches_every_listing_once_and_each_shows_the_version,
@@ -51,7 +51,7 @@ fn external_id(product: &Value, platform: Platform) -> String {
 }
 
 /// Waits until every listing of `sku` shows the product's last version.
-async fn all_up_to_date(app: &riff_tests::TestApp, sku: &str) -> Value {
+async fn all_up_to_date(app: &TestApp, sku: &str) -> Value {
     eventually(
         "every listing shows the product's last version",
         Duration::from_secs(30),
@@ -66,12 +66,18 @@ async fn all_up_to_date(app: &riff_tests::TestApp, sku: &str) -> Value {
     .await
 }
 
+/// Creates the guitar `sku` and lists it everywhere; answers the product
+/// once the engine is quiet, all its listings live.
+async fn listed_and_quiet(app: &TestApp, sku: &str, title: &str) -> Value {
+    app.create_product(&guitar(sku, title)).await;
+    let listed = list_everywhere(app, sku).await;
+    quiesce(app).await;
+    listed
+}
+
 async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: Backend) {
     let (app, sims) = shop(backend).await;
-    app.create_product(&guitar("REV-1", "Gibson Les Paul Standard 1959"))
-        .await;
-    let listed = list_everywhere(&app, "REV-1").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-1", "Gibson Les Paul Standard 1959").await;
     // Published from the product as it stood, picture and all: nothing
     // more is sent for the edits made before the publish.
     let before = product(&app, "REV-1").await;
@@ -84,13 +90,11 @@ async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: 
     assert_eq!(sims.ebay().listing(&ebay_id).unwrap().revisions, 0);
     assert_eq!(sims.reverb().listing(&reverb_id).unwrap().revisions, 0);
 
-    let edited = app
-        .patch(
-            "/api/products/REV-1",
-            &json!({"title": "Gibson Les Paul Standard 1959 Burst"}),
-        )
-        .await;
-    assert_eq!(edited.status(), StatusCode::OK);
+    app.edit_product(
+        "REV-1",
+        &json!({"title": "Gibson Les Paul Standard 1959 Burst"}),
+    )
+    .await;
     let after = all_up_to_date(&app, "REV-1").await;
     quiesce(&app).await;
     let ebay = sims.ebay().listing(&ebay_id).unwrap();
@@ -116,10 +120,7 @@ async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: 
 async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend) {
     let (app, sims) = shop(backend).await;
     // A used guitar: Reverb keeps one of a used item on a listing.
-    app.create_product(&guitar("REV-2", "Fender Stratocaster 1962"))
-        .await;
-    let listed = list_everywhere(&app, "REV-2").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-2", "Fender Stratocaster 1962").await;
     let reverb_listing = listing(&listed, Platform::Reverb)["listing_id"]
         .as_str()
         .unwrap()
@@ -127,10 +128,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
     let ebay_id = external_id(&listed, Platform::Ebay);
 
     // A second one turns up: two in stock.
-    let edited = app
-        .patch("/api/products/REV-2", &json!({"quantity": 2}))
-        .await;
-    assert_eq!(edited.status(), StatusCode::OK);
+    app.edit_product("REV-2", &json!({"quantity": 2})).await;
     let p = eventually(
         "Reverb refuses, the others show two",
         Duration::from_secs(30),
@@ -150,12 +148,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         .unwrap()
         .to_owned();
     assert!(error.contains("inventory"), "names the field: {error}");
-    let flags: Value = app
-        .get("/api/flags?status=open")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let flags = app.get_json("/api/flags?status=open").await;
     let raised: Vec<&Value> = flags["items"]
         .as_array()
         .unwrap()
@@ -219,10 +212,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
 /// platform gets one revision carrying all four.
 async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backend) {
     let (mut app, sims) = shop(backend).await;
-    app.create_product(&guitar("REV-3", "Gibson ES-335 1964"))
-        .await;
-    let listed = list_everywhere(&app, "REV-3").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-3", "Gibson ES-335 1964").await;
     app.revise_delay = Duration::from_secs(4);
     app.restart().await;
     let id = |platform| external_id(&listed, platform);
@@ -282,7 +272,7 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
     assert_eq!(vr.edit_uploads, [2], "the gallery sent once, with the edit");
 }
 
-async fn media_ids(app: &riff_tests::TestApp, sku: &str) -> Vec<String> {
+async fn media_ids(app: &TestApp, sku: &str) -> Vec<String> {
     product(app, sku).await["media"]
         .as_array()
         .unwrap()
@@ -316,13 +306,11 @@ async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
 
     let ids = media_ids(&app, "REV-4").await;
     let reordered = app
-        .client
-        .put(app.url("/api/products/REV-4/media/order"))
-        .bearer_auth(riff_tests::TOKEN)
-        .json(&json!({"ids": [ids[1], ids[0]]}))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            "/api/products/REV-4/media/order",
+            &json!({"ids": [ids[1], ids[0]]}),
+        )
+        .await;
     assert_eq!(reordered.status(), StatusCode::OK);
     all_up_to_date(&app, "REV-4").await;
     quiesce(&app).await;
@@ -350,17 +338,11 @@ async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
 /// already shows it, and no platform is called.
 async fn an_edit_undone_within_the_window_sends_nothing(backend: Backend) {
     let (mut app, sims) = shop(backend).await;
-    app.create_product(&guitar("REV-5", "Gibson Flying V 1958"))
-        .await;
-    let listed = list_everywhere(&app, "REV-5").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-5", "Gibson Flying V 1958").await;
     app.revise_delay = Duration::from_secs(2);
     app.restart().await;
     for title in ["Gibson Flying V 1959", "Gibson Flying V 1958"] {
-        let edited = app
-            .patch("/api/products/REV-5", &json!({"title": title}))
-            .await;
-        assert_eq!(edited.status(), StatusCode::OK);
+        app.edit_product("REV-5", &json!({"title": title})).await;
     }
     all_up_to_date(&app, "REV-5").await;
     quiesce(&app).await;
@@ -386,17 +368,14 @@ async fn an_edit_undone_within_the_window_sends_nothing(backend: Backend) {
     assert_eq!(sims.vr().listing(&id(Platform::Vr)).unwrap().revisions, 0);
 }
 
-async fn open_drift(app: &riff_tests::TestApp) -> Vec<Value> {
-    let flags: Value = app
-        .get("/api/flags?status=open&kind=status_drifted")
-        .await
-        .json()
-        .await
-        .unwrap();
+async fn open_drift(app: &TestApp) -> Vec<Value> {
+    let flags = app
+        .get_json("/api/flags?status=open&kind=status_drifted")
+        .await;
     flags["items"].as_array().unwrap().clone()
 }
 
-async fn settle(app: &riff_tests::TestApp, flag: &Value, keep: &str) -> reqwest::Response {
+async fn settle(app: &TestApp, flag: &Value, keep: &str) -> reqwest::Response {
     app.post(
         &format!("/api/flags/{}/settle", flag["id"]),
         &json!({"keep": keep}),
@@ -409,10 +388,7 @@ async fn settle(app: &riff_tests::TestApp, flag: &Value, keep: &str) -> reqwest:
 /// product's, and reaches Reverb), and the next time puts Riff's back.
 async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     let (app, sims) = shop(backend).await;
-    app.create_product(&guitar("REV-6", "Gretsch White Falcon 1958"))
-        .await;
-    let listed = list_everywhere(&app, "REV-6").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-6", "Gretsch White Falcon 1958").await;
     let id = |platform| external_id(&listed, platform);
     assert!(sims
         .ebay()
@@ -495,10 +471,7 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
 /// product's title and reaches the other platforms.
 async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend) {
     let (app, sims) = shop(backend).await;
-    app.create_product(&guitar("REV-7", "Fender Precision Bass 1957"))
-        .await;
-    let listed = list_everywhere(&app, "REV-7").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-7", "Fender Precision Bass 1957").await;
     let id = |platform| external_id(&listed, platform);
     // A first reconcile finds everything as Riff sent it.
     crate::sync::sync_and_settle(&app).await;
@@ -538,16 +511,11 @@ async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend
 /// Riff): the retry finds eBay showing the new price and sends nothing.
 async fn a_revision_whose_answer_was_lost_is_not_made_twice(backend: Backend) {
     let (app, sims) = shop(backend).await;
-    app.create_product(&guitar("REV-8", "Gibson J-45 1952"))
-        .await;
-    let listed = list_everywhere(&app, "REV-8").await;
-    quiesce(&app).await;
+    let listed = listed_and_quiet(&app, "REV-8", "Gibson J-45 1952").await;
     sims.ebay().lose_next_answer("ReviseFixedPriceItem");
 
-    let edited = app
-        .patch("/api/products/REV-8", &json!({"price": "1399.00"}))
+    app.edit_product("REV-8", &json!({"price": "1399.00"}))
         .await;
-    assert_eq!(edited.status(), StatusCode::OK);
     all_up_to_date(&app, "REV-8").await;
     quiesce(&app).await;
 
@@ -559,7 +527,7 @@ async fn a_revision_whose_answer_was_lost_is_not_made_twice(backend: Backend) {
     assert_eq!(ebay.revisions, 1, "made once, though its answer was lost");
 }
 
-async fn listing_ended(app: &riff_tests::TestApp, sku: &str) {
+async fn listing_ended(app: &TestApp, sku: &str) {
     crate::sync::listing_reaches(app, sku, Platform::Reverb, "ended", Duration::from_secs(30))
         .await;
 }

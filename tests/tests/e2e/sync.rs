@@ -2,55 +2,21 @@
 //! story (sold on one platform, ended on the others), adopting an existing
 //! shop, listings made elsewhere, out-of-order sales, faults, webhooks.
 
-use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_projections::checkpoint;
 use riff_tests::{
-    bulk_append, guitar, on_both_backends, repriced, spawn_app_on, spawn_app_with, Backend,
-    TestApp, TestDatabase,
+    assert_one_starts_with, bulk_append, eventually, guitar, on_both_backends, repriced, shop,
+    spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::sync::sagas;
 use serde_json::{json, Value};
 
-/// Polls `check` until it gives `Some`, or fails the test after `limit`.
-pub(crate) async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Riff with all four simulated marketplaces, pushing their webhooks to it.
-pub(crate) async fn shop(backend: Backend) -> (TestApp, Simulators) {
-    let sims = Simulators::new(None).unwrap();
-    let mut settings = sims.spawn().await.unwrap();
-    Simulators::accept_webhooks(&mut settings);
-    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
-    sims.send_webhooks_to(&app.address);
-    (app, sims)
-}
-
 pub(crate) async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get(&format!("/api/products/{sku}"))
-        .await
-        .json()
-        .await
-        .unwrap()
+    app.get_json(&format!("/api/products/{sku}")).await
 }
 
 pub(crate) fn listing(product: &Value, platform: Platform) -> &Value {
@@ -243,7 +209,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
     .await;
     quiesce(&app).await;
 
-    let runs: Value = app.get("/api/sync/runs").await.json().await.unwrap();
+    let runs = app.get_json("/api/sync/runs").await;
     let webhook_runs: Vec<&Value> = runs["items"]
         .as_array()
         .unwrap()
@@ -266,7 +232,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
     for platform in Platform::ALL {
         assert_eq!(listing(&kept, platform)["status"], "live", "{kept}");
     }
-    let products: Value = app.get("/api/products").await.json().await.unwrap();
+    let products = app.get_json("/api/products").await;
     assert_eq!(
         products["items"].as_array().unwrap().len(),
         2,
@@ -405,12 +371,7 @@ pub(crate) async fn quiesce(app: &TestApp) {
             "the engine did not go quiet"
         );
         let length = app.log_length().await;
-        let products: Value = app
-            .get("/api/products?limit=200")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let products = app.get_json("/api/products?limit=200").await;
         let busy = products["items"].as_array().unwrap().iter().any(|p| {
             p["listings"].as_array().is_some_and(|ls| {
                 ls.iter()
@@ -436,12 +397,9 @@ pub(crate) fn writes(sims: &Simulators) -> u32 {
 }
 
 pub(crate) async fn open_flags(app: &TestApp, kind: &str) -> Vec<Value> {
-    let flags: Value = app
-        .get(&format!("/api/flags?status=open&kind={kind}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let flags = app
+        .get_json(&format!("/api/flags?status=open&kind={kind}"))
+        .await;
     flags["items"].as_array().unwrap().clone()
 }
 
@@ -468,7 +426,7 @@ async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend:
     for platform in Platform::ALL {
         assert_eq!(run["reports"][platform.as_str()]["detected"], 3, "{run}");
     }
-    let products: Value = app.get("/api/products").await.json().await.unwrap();
+    let products = app.get_json("/api/products").await;
     let items_json = products["items"].as_array().unwrap();
     assert_eq!(items_json.len(), 3, "{products}");
     for (sku, _, _) in items {
@@ -494,12 +452,9 @@ async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend:
     let events_before = app.log_length().await;
     let again = sync_and_settle(&app).await;
     assert_eq!(again["status"], "succeeded");
-    let page: Value = app
-        .get(&format!("/api/events?after={events_before}&limit=1000"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page = app
+        .get_json(&format!("/api/events?after={events_before}&limit=1000"))
+        .await;
     let changed: Vec<&Value> = page["events"]
         .as_array()
         .unwrap()
@@ -536,30 +491,10 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     assert_eq!(reverb["status"], "live");
     // The audit tells the listing's whole story under the product, from
     // the moment it was found, before it was linked.
-    let story: Value = app
-        .get("/api/audit?sku=KNOWN-1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let summaries: Vec<&str> = story["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    let found = format!("Found on Reverb as {linked}");
-    assert!(
-        summaries.iter().any(|s| s.starts_with(&found)),
-        "{summaries:?}"
-    );
-    assert!(
-        summaries
-            .iter()
-            .any(|s| s.starts_with("Reverb listing linked to KNOWN-1")),
-        "{summaries:?}"
-    );
-    let products: Value = app.get("/api/products").await.json().await.unwrap();
+    let story = app.audit_summaries("sku=KNOWN-1").await;
+    assert_one_starts_with(&story, &format!("Found on Reverb as {linked}"));
+    assert_one_starts_with(&story, "Reverb listing linked to KNOWN-1");
+    let products = app.get_json("/api/products").await;
     let items = products["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{products}");
     let imported = items.iter().find(|p| p["sku"] != "KNOWN-1").unwrap();
@@ -584,7 +519,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
         rust_decimal::Decimal::new(250_000, 2),
     );
     sync_and_settle(&app).await;
-    let products: Value = app.get("/api/products").await.json().await.unwrap();
+    let products = app.get_json("/api/products").await;
     assert_eq!(products["items"].as_array().unwrap().len(), 2);
     let held = open_flags(&app, "likely_duplicate").await;
     assert_eq!(held.len(), 1, "{held:?}");
@@ -624,7 +559,7 @@ async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: 
 
     sync_and_settle(&app).await;
 
-    let sales: Value = app.get("/api/sales").await.json().await.unwrap();
+    let sales = app.get_json("/api/sales").await;
     let items = sales["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{sales}");
     let status_of = |channel: &str| {
@@ -730,7 +665,10 @@ fn shopify_signature(secret: &str, body: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
+/// Riff taking the marketplaces' webhooks, which the test sends itself;
+/// answers the secret Shopify signs them with, and the simulators, which
+/// must outlive the test.
+async fn taking_webhooks(backend: Backend) -> (TestApp, Simulators, String) {
     let sims = Simulators::new(None).unwrap();
     let mut settings = sims.spawn().await.unwrap();
     Simulators::accept_webhooks(&mut settings);
@@ -741,6 +679,20 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
         .expose()
         .to_owned();
     let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    (app, sims, secret)
+}
+
+/// How many webhook deliveries the log holds.
+async fn deliveries(app: &TestApp) -> usize {
+    app.events()
+        .await
+        .iter()
+        .filter(|e| e["event_type"] == "WebhookReceived")
+        .count()
+}
+
+async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
+    let (app, _sims, secret) = taking_webhooks(backend).await;
     let body = br##"{"id": 820982911946154508, "name": "#9999"}"##;
     let send = |signature: Option<String>, event_id: &'static str| {
         let app = &app;
@@ -790,33 +742,13 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
         send(Some(shopify_signature(&secret, body)), "e-2").await,
         StatusCode::OK
     );
-    let page: Value = app
-        .get("/api/events?after=0&limit=1000")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let deliveries = |page: &Value| {
-        page["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["event_type"] == "WebhookReceived")
-            .count()
-    };
-    assert_eq!(deliveries(&page), 1);
+    assert_eq!(deliveries(&app).await, 1);
     assert_eq!(
         send(Some(shopify_signature(&secret, body)), "e-2").await,
         StatusCode::OK
     );
-    let page: Value = app
-        .get("/api/events?after=0&limit=1000")
-        .await
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        deliveries(&page),
+        deliveries(&app).await,
         1,
         "a replayed delivery was recorded again"
     );
@@ -827,16 +759,7 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
 /// acknowledged, and the one row is what a ledger command would have
 /// written.
 async fn a_delivery_sent_many_times_at_once_is_recorded_once(backend: Backend) {
-    let sims = Simulators::new(None).unwrap();
-    let mut settings = sims.spawn().await.unwrap();
-    Simulators::accept_webhooks(&mut settings);
-    let secret = settings
-        .shopify_webhook_secret
-        .as_ref()
-        .unwrap()
-        .expose()
-        .to_owned();
-    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    let (app, _sims, secret) = taking_webhooks(backend).await;
     let body = br##"{"id": 820982911946154508, "name": "#9999"}"##;
     let signature = shopify_signature(&secret, body);
     let tries = (0..16).map(|_| {
@@ -863,15 +786,8 @@ async fn a_delivery_sent_many_times_at_once_is_recorded_once(backend: Backend) {
         .count();
     assert_eq!(received, 1, "{answers:?}");
 
-    let page: Value = app
-        .get("/api/events?after=0&limit=1000")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let deliveries: Vec<&Value> = page["events"]
-        .as_array()
-        .unwrap()
+    let events = app.events().await;
+    let deliveries: Vec<&Value> = events
         .iter()
         .filter(|e| e["aggregate_type"] == "delivery")
         .collect();
@@ -895,12 +811,7 @@ async fn a_delivery_sent_many_times_at_once_is_recorded_once(backend: Backend) {
         "the delivery in the audit",
         Duration::from_secs(10),
         || async {
-            let audit: Value = app
-                .get("/api/audit?event_type=WebhookReceived")
-                .await
-                .json()
-                .await
-                .unwrap();
+            let audit = app.get_json("/api/audit?event_type=WebhookReceived").await;
             let events = audit["events"].as_array().cloned().unwrap_or_default();
             (events.len() == 1).then(|| events[0]["summary"].clone())
         },
@@ -951,10 +862,8 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
     assert_eq!(listing(&p, Platform::Ebay)["status"], "live");
 
     // A price change reaches every live listing.
-    let response = app
-        .patch("/api/products/PEDAL-3", &json!({"price": "59.00"}))
+    app.edit_product("PEDAL-3", &json!({"price": "59.00"}))
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     eventually(
         "the new price on Reverb and eBay",
         Duration::from_secs(30),
@@ -1122,37 +1031,11 @@ async fn a_stop_is_heard_in_the_middle_of_a_backlog(backend: Backend) {
 
 on_both_backends!(a_stop_is_heard_in_the_middle_of_a_backlog);
 
-/// The events in the log but the sync runs' (a delivery starts a run,
-/// which records itself as it goes).
-async fn recorded(app: &TestApp) -> usize {
-    let page: Value = app
-        .get("/api/events?after=0&limit=1000")
-        .await
-        .json()
-        .await
-        .unwrap();
-    page["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["aggregate_type"] != "sync_run")
-        .count()
-}
-
 /// A correctly signed Shopify body with a raw NUL answered `503` on
 /// PostgreSQL (jsonb cannot hold `\u0000`), so Shopify would resend it
 /// forever; an event id too long to index would have done the same.
 async fn a_signed_delivery_holding_nul_or_a_huge_id_is_recorded_never_a_5xx(backend: Backend) {
-    let sims = Simulators::new(None).unwrap();
-    let mut settings = sims.spawn().await.unwrap();
-    Simulators::accept_webhooks(&mut settings);
-    let secret = settings
-        .shopify_webhook_secret
-        .as_ref()
-        .unwrap()
-        .expose()
-        .to_owned();
-    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    let (app, _sims, secret) = taking_webhooks(backend).await;
     let body = b"{\"id\": 1, \"name\": \"#1\x00\", \"note\": \"\\u0000\"}".to_vec();
     let long_id = "7".repeat(3000);
     let send = |event_id: String| {
@@ -1164,7 +1047,7 @@ async fn a_signed_delivery_holding_nul_or_a_huge_id_is_recorded_never_a_5xx(back
             .body(body.clone())
             .send()
     };
-    let before = recorded(&app).await;
+    let before = app.events_but_sync_runs().await.len();
     let first = send(long_id.clone()).await.unwrap();
     assert_eq!(
         first.status(),
@@ -1172,11 +1055,10 @@ async fn a_signed_delivery_holding_nul_or_a_huge_id_is_recorded_never_a_5xx(back
         "{}",
         first.text().await.unwrap()
     );
-    assert_eq!(recorded(&app).await, before + 1);
+    assert_eq!(app.events_but_sync_runs().await.len(), before + 1);
     // The platform's resend is the same delivery.
     let again = send(long_id).await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
-    assert_eq!(recorded(&app).await, before + 1);
-    let health = app.get("/healthz").await;
-    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(app.events_but_sync_runs().await.len(), before + 1);
+    app.assert_healthy().await;
 }
