@@ -474,6 +474,18 @@ fn answer(
     headers: &HeaderMap,
     body: &str,
 ) -> Result<String, Refusal> {
+    check_request(state, call, headers, body)?;
+    run_call(state, call, body)
+}
+
+/// What eBay checks before it looks at a call (§1.1, §1.9): that the body
+/// is the call the header names, a site id, and a live token.
+fn check_request(
+    state: &State,
+    call: &str,
+    headers: &HeaderMap,
+    body: &str,
+) -> Result<(), Refusal> {
     if wire::root_name(body).as_deref() != Some(&format!("{call}Request")) {
         return Err(error(
             code::UNSUPPORTED_CALL,
@@ -505,6 +517,12 @@ fn answer(
             )
         });
     }
+    Ok(())
+}
+
+/// Carries out one checked call on the in-memory eBay: its response XML, or
+/// the error eBay would answer.
+fn run_call(state: &mut State, call: &str, body: &str) -> Result<String, Refusal> {
     let root = format!("{call}Response");
     let now = timestamp(Utc::now());
     let xml = match call {

@@ -28,8 +28,8 @@ use serde_json::{json, Value};
 
 use super::super::wire::{
     operation, Cost, DeleteMediaVars, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest,
-    GraphqlResponse, IdVars, LevelVars, MutationPayload, PageVars, ProductVars, PublishVars,
-    QuantityVars, ReorderMediaVars, StagedUploadsVars, ThrottleStatus, VariantsVars,
+    GraphqlResponse, IdVars, LevelVars, PageVars, ProductVars, PublishVars, QuantityVars,
+    ReorderMediaVars, StagedUploadsVars, ThrottleStatus, VariantsVars,
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
@@ -424,10 +424,6 @@ fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn mutation(field: &str, payload: &MutationPayload) -> Value {
-    json!({ field: to_value(payload) })
-}
-
 /// A staged upload target (as Shopify's storage): the form's `key` names
 /// the target, `file` is the bytes. `204` as the storage answers.
 async fn staged_upload(
@@ -569,96 +565,14 @@ fn run_operation(
     name: &str,
     host: &str,
 ) -> Response {
-    let is_query = request.query.trim_start().starts_with("query");
-    let requested = if is_query {
-        let first = request
-            .variables
-            .get("first")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        2.0 + first
-    } else {
-        MUTATION_COST
-    };
+    let requested = requested_cost(request);
     inner.bucket.refill();
     if inner.bucket.available < requested {
         return throttled(requested, inner.bucket.status());
     }
-    let page_size = inner.page_size;
-    let answer = match name {
-        operation::PRODUCT_CREATE => variables::<ProductVars>(request).map(|v| {
-            let media = v.media.unwrap_or_default();
-            let payload = inner.state.product_create(&v.product, &media);
-            (mutation("productCreate", &payload), MUTATION_COST)
-        }),
-        operation::STAGED_UPLOADS => variables::<StagedUploadsVars>(request).map(|v| {
-            let payload = inner
-                .state
-                .staged_uploads(&format!("http://{host}"), &v.input);
-            (mutation("stagedUploadsCreate", &payload), MUTATION_COST)
-        }),
-        operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
-            let media = v.media.unwrap_or_default();
-            let payload = inner.state.product_update(&v.product, &media);
-            (mutation("productUpdate", &payload), MUTATION_COST)
-        }),
-        operation::PRODUCT_MEDIA => variables::<IdVars>(request).map(|v| {
-            let media = inner.state.media_of(&v.id).map(|ids| {
-                json!({ "media": { "nodes": ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() } })
-            });
-            (json!({ "product": media }), 2.0)
-        }),
-        operation::DELETE_MEDIA => variables::<DeleteMediaVars>(request).map(|v| {
-            let payload = inner.state.delete_media(&v);
-            (mutation("productDeleteMedia", &payload), MUTATION_COST)
-        }),
-        operation::REORDER_MEDIA => variables::<ReorderMediaVars>(request).map(|v| {
-            let payload = inner.state.reorder_media(&v);
-            (mutation("productReorderMedia", &payload), MUTATION_COST)
-        }),
-        operation::SET_VARIANT => variables::<VariantsVars>(request).map(|v| {
-            let payload = inner.state.variants_update(&v);
-            (
-                mutation("productVariantsBulkUpdate", &payload),
-                MUTATION_COST,
-            )
-        }),
-        operation::SET_QTY => variables::<QuantityVars>(request).map(|v| {
-            let payload = inner.state.set_quantities(&v.input);
-            (mutation("inventorySetQuantities", &payload), MUTATION_COST)
-        }),
-        operation::PRODUCTS => variables::<PageVars>(request).map(|v| {
-            let products = inner.state.products(&v, page_size);
-            let cost = 2.0 + products.nodes.len() as f64;
-            (
-                json!({ "shop": to_value(&inner.state.shop()), "products": to_value(&products) }),
-                cost,
-            )
-        }),
-        operation::PRODUCT => variables::<IdVars>(request).map(|v| {
-            let product = inner.state.product(&v.id);
-            (
-                json!({ "shop": to_value(&inner.state.shop()), "product": to_value(&product) }),
-                2.0,
-            )
-        }),
-        operation::INVENTORY_LEVEL => variables::<LevelVars>(request).map(|v| {
-            let item = inner.state.inventory_level(&v);
-            (json!({ "inventoryItem": to_value(&item) }), 2.0)
-        }),
-        operation::LOCATIONS => Ok((to_value(&inner.state.locations()), 2.0)),
-        operation::PUBLICATIONS => Ok((to_value(&inner.state.publications()), 2.0)),
-        operation::PUBLISH => variables::<PublishVars>(request).map(|v| {
-            let payload = inner.state.publish(&v);
-            (mutation("publishablePublish", &payload), MUTATION_COST)
-        }),
-        operation::ORDERS => variables::<PageVars>(request).map(|v| {
-            let orders = inner.state.orders(&v, page_size);
-            let cost = 2.0 + orders.nodes.len() as f64;
-            (json!({ "orders": to_value(&orders) }), cost)
-        }),
-        other => Err(format!("the simulator does not answer operation {other:?}")),
-    };
+    let answer = answer_query(&inner.state, request, name, inner.page_size)
+        .or_else(|| answer_mutation(&mut inner.state, request, name, host))
+        .unwrap_or_else(|| Err(format!("the simulator does not answer operation {name:?}")));
     let (data, actual) = match answer {
         Ok(answer) => answer,
         Err(message) => return query_error(message),
@@ -676,6 +590,105 @@ fn run_operation(
         }),
     })
     .into_response()
+}
+
+/// What the bucket must hold before an operation runs (§3.2): a query's
+/// guess grows with the `first` it asks for, a mutation costs the same
+/// every time.
+fn requested_cost(request: &GraphqlRequest<Value>) -> f64 {
+    if request.query.trim_start().starts_with("query") {
+        let first = request
+            .variables
+            .get("first")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        2.0 + first
+    } else {
+        MUTATION_COST
+    }
+}
+
+/// A query's `data` and what it actually cost (a page costs one point per
+/// node it holds); `None` when `name` is no query the simulator knows.
+fn answer_query(
+    state: &State,
+    request: &GraphqlRequest<Value>,
+    name: &str,
+    page_size: u32,
+) -> Option<Result<(Value, f64), String>> {
+    let answer = match name {
+        operation::PRODUCT_MEDIA => variables::<IdVars>(request).map(|v| {
+            let media = state.media_of(&v.id).map(|ids| {
+                json!({ "media": { "nodes": ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() } })
+            });
+            (json!({ "product": media }), 2.0)
+        }),
+        operation::PRODUCTS => variables::<PageVars>(request).map(|v| {
+            let products = state.products(&v, page_size);
+            let cost = 2.0 + products.nodes.len() as f64;
+            (
+                json!({ "shop": to_value(&state.shop()), "products": to_value(&products) }),
+                cost,
+            )
+        }),
+        operation::PRODUCT => variables::<IdVars>(request).map(|v| {
+            let product = state.product(&v.id);
+            (
+                json!({ "shop": to_value(&state.shop()), "product": to_value(&product) }),
+                2.0,
+            )
+        }),
+        operation::INVENTORY_LEVEL => variables::<LevelVars>(request).map(|v| {
+            let item = state.inventory_level(&v);
+            (json!({ "inventoryItem": to_value(&item) }), 2.0)
+        }),
+        operation::LOCATIONS => Ok((to_value(&state.locations()), 2.0)),
+        operation::PUBLICATIONS => Ok((to_value(&state.publications()), 2.0)),
+        operation::ORDERS => variables::<PageVars>(request).map(|v| {
+            let orders = state.orders(&v, page_size);
+            let cost = 2.0 + orders.nodes.len() as f64;
+            (json!({ "orders": to_value(&orders) }), cost)
+        }),
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// A mutation's `data`, under its payload field, and its fixed cost;
+/// `None` when `name` is no mutation the simulator knows.
+fn answer_mutation(
+    state: &mut State,
+    request: &GraphqlRequest<Value>,
+    name: &str,
+    host: &str,
+) -> Option<Result<(Value, f64), String>> {
+    let answer = match name {
+        operation::PRODUCT_CREATE => variables::<ProductVars>(request).map(|v| {
+            let media = v.media.unwrap_or_default();
+            ("productCreate", state.product_create(&v.product, &media))
+        }),
+        operation::STAGED_UPLOADS => variables::<StagedUploadsVars>(request).map(|v| {
+            let base = format!("http://{host}");
+            ("stagedUploadsCreate", state.staged_uploads(&base, &v.input))
+        }),
+        operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
+            let media = v.media.unwrap_or_default();
+            ("productUpdate", state.product_update(&v.product, &media))
+        }),
+        operation::DELETE_MEDIA => variables::<DeleteMediaVars>(request)
+            .map(|v| ("productDeleteMedia", state.delete_media(&v))),
+        operation::REORDER_MEDIA => variables::<ReorderMediaVars>(request)
+            .map(|v| ("productReorderMedia", state.reorder_media(&v))),
+        operation::SET_VARIANT => variables::<VariantsVars>(request)
+            .map(|v| ("productVariantsBulkUpdate", state.variants_update(&v))),
+        operation::SET_QTY => variables::<QuantityVars>(request)
+            .map(|v| ("inventorySetQuantities", state.set_quantities(&v.input))),
+        operation::PUBLISH => {
+            variables::<PublishVars>(request).map(|v| ("publishablePublish", state.publish(&v)))
+        }
+        _ => return None,
+    };
+    Some(answer.map(|(field, payload)| (json!({ field: to_value(&payload) }), MUTATION_COST)))
 }
 
 #[cfg(test)]
