@@ -7,10 +7,10 @@
 //! one is set.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use axum::extract::{Path, Query, State as AxumState};
-use axum::http::header::{AUTHORIZATION, HOST, RETRY_AFTER};
+use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -22,7 +22,8 @@ use serde::Serialize;
 use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsPage, OrdersPage};
 use super::state::{Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::{delivery, Simulator};
+use crate::simulator::answers::{host, internal_server_error, too_many_requests};
+use crate::simulator::{delivery, Faults, Shared, Simulator, WriteCounts};
 
 /// Where the API lives under the simulator's base URL, as on Reverb.
 pub const API_PATH: &str = "/api";
@@ -52,43 +53,35 @@ struct Inner {
     /// The most listings or orders one page holds (§2.4: the real maximum is
     /// unpublished; 50 by default).
     page_size: u32,
-    faults: Option<FaultPlan>,
-    requests: u32,
-    /// POST, PUT and DELETE requests since start, faulted ones included.
-    write_requests: u32,
-    /// `PUT …/state/end` requests per listing id, faulted ones included.
-    end_requests: HashMap<String, u32>,
-    injected: usize,
+    faults: Faults<Fault>,
+    /// POST, PUT and DELETE requests, and `PUT …/state/end` per listing id.
+    writes: WriteCounts,
     webhook: Option<WebhookTarget>,
 }
 
 /// A simulated Reverb: clone it freely; every clone is the same Reverb.
 #[derive(Debug, Clone)]
 pub struct ReverbSimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 impl ReverbSimulator {
     /// A Reverb that accepts `token` as its personal access token.
     pub fn new(token: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(),
                 token: token.to_owned(),
                 page_size: 50,
-                faults: None,
-                requests: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
-                injected: 0,
+                faults: Faults::default(),
+                writes: WriteCounts::default(),
                 webhook: None,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Lists an item with a SKU, live. Several units are a new item's, as
@@ -168,14 +161,14 @@ impl ReverbSimulator {
     /// POST, PUT and DELETE requests received since start, refused and
     /// faulted ones included: the requests that may change Reverb.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// `PUT /api/my/listings/{id}/state/end` requests naming this listing
     /// since start, refused and faulted ones included: more than one means
     /// it was ended twice.
     pub fn end_requests(&self, id: &str) -> u32 {
-        self.lock().end_requests.get(id).copied().unwrap_or(0)
+        self.lock().writes.ends(id)
     }
 
     /// Listings with this SKU, whatever their state: more than one means
@@ -191,7 +184,7 @@ impl ReverbSimulator {
 
     /// Counts a request that may change Reverb, before it is admitted.
     fn count_write(&self) {
-        self.lock().write_requests += 1;
+        self.lock().writes.count_write();
     }
 
     pub fn listing(&self, id: &str) -> Option<SimListing> {
@@ -210,38 +203,22 @@ impl ReverbSimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Requests received since start or the last
     /// [`ReverbSimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Counts the request, injects a due fault, and checks the token.
     fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
         let mut inner = self.lock();
-        inner.requests += 1;
-        let due = inner
-            .faults
-            .as_ref()
-            .and_then(|plan| plan.due(inner.requests, inner.injected));
-        if let Some(fault) = due {
-            inner.injected += 1;
+        if let Some(fault) = inner.faults.on_request() {
             return Err(Box::new(match fault {
-                Fault::RateLimited { retry_after_secs } => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(RETRY_AFTER, retry_after_secs.to_string())],
-                    "",
-                )
-                    .into_response(),
-                Fault::ServerError => {
-                    (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-                }
+                Fault::RateLimited { retry_after_secs } => too_many_requests(retry_after_secs),
+                Fault::ServerError => internal_server_error(),
             }));
         }
         let expected = format!("Bearer {}", inner.token);
@@ -341,7 +318,7 @@ async fn end_listing(
     Json(_reason): Json<EndBody>,
 ) -> Response {
     sim.count_write();
-    *sim.lock().end_requests.entry(id.clone()).or_default() += 1;
+    sim.lock().writes.count_end(&id);
     let mut inner = match sim.admit(&headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
@@ -382,11 +359,7 @@ fn page_of<T: Clone>(
 }
 
 fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    format!("http://{host}{API_PATH}")
+    format!("http://{}{API_PATH}", host(headers))
 }
 
 async fn my_listings(

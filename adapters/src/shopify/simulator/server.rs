@@ -10,12 +10,10 @@
 //! A sale POSTs the `orders/create` webhook to the [`WebhookTarget`], if
 //! one is set.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 use std::time::Instant;
 
 use axum::extract::State as AxumState;
-use axum::http::header::{HOST, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -33,7 +31,8 @@ use super::super::wire::{
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::{delivery, Simulator};
+use crate::simulator::answers::{host, internal_server_error, too_many_requests};
+use crate::simulator::{delivery, Faults, Shared, Simulator, WriteCounts};
 
 /// What a mutation costs, as Shopify charges (§3.2).
 const MUTATION_COST: f64 = 10.0;
@@ -90,26 +89,22 @@ struct Inner {
     /// The most nodes one page holds (§3.3: 250 on Shopify).
     page_size: u32,
     bucket: Bucket,
-    faults: Option<FaultPlan>,
+    faults: Faults<Fault>,
     /// A fault for the next request of one operation, then none.
     fail_once: Option<(String, Fault)>,
     /// A product (its id) a buyer buys one unit of just before the next
     /// request of one operation is answered.
     buy_before: Option<(String, u64)>,
-    requests: u32,
-    /// Mutation requests received since start, faulted ones included.
-    write_requests: u32,
-    /// `productUpdate`s setting status ARCHIVED, per product GID, faulted
-    /// ones included.
-    end_requests: HashMap<String, u32>,
-    injected: usize,
+    /// Mutation requests, and `productUpdate`s setting status ARCHIVED per
+    /// product GID.
+    writes: WriteCounts,
     webhook: Option<WebhookTarget>,
 }
 
 /// A simulated Shopify store: clone it freely; every clone is the same store.
 #[derive(Debug, Clone)]
 pub struct ShopifySimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 impl ShopifySimulator {
@@ -117,7 +112,7 @@ impl ShopifySimulator {
     /// Standard plan's bucket (2000 points, 100 per second).
     pub fn new(token: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(),
                 token: token.to_owned(),
                 page_size: 250,
@@ -127,21 +122,17 @@ impl ShopifySimulator {
                     restore_rate: 100.0,
                     at: Instant::now(),
                 },
-                faults: None,
+                faults: Faults::default(),
                 fail_once: None,
                 buy_before: None,
-                requests: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
-                injected: 0,
+                writes: WriteCounts::default(),
                 webhook: None,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// The bytes posted to a staged upload target, by its `resourceUrl`.
@@ -295,16 +286,13 @@ impl ShopifySimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Requests received since start or the last
     /// [`ShopifySimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Fails the next request of `operation` (one of
@@ -333,14 +321,14 @@ impl ShopifySimulator {
     /// GraphQL mutations received since start, refused and faulted ones
     /// included: the requests that may change the store.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// `productUpdate` mutations archiving this product (its GID) since
     /// start, refused and faulted ones included: archiving is how Riff ends
     /// a Shopify listing, so more than one means it was ended twice.
     pub fn end_requests(&self, gid: &str) -> u32 {
-        self.lock().end_requests.get(gid).copied().unwrap_or(0)
+        self.lock().writes.ends(gid)
     }
 
     /// Products whose variant has this SKU, whatever their status: more
@@ -439,14 +427,10 @@ async fn staged_upload(
             _ => {}
         }
     }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
     let (Some(key), Some(file)) = (key, file) else {
         return (StatusCode::BAD_REQUEST, "key and file are required").into_response();
     };
-    let resource_url = format!("http://{host}/staged-uploads/{key}");
+    let resource_url = format!("http://{}/staged-uploads/{key}", host(&headers));
     let mut inner = sim.lock();
     match inner.state.staged.get_mut(&resource_url) {
         Some(slot) => {
@@ -463,7 +447,7 @@ async fn graphql(
     body: String,
 ) -> Response {
     let mut inner = sim.lock();
-    inner.requests += 1;
+    let due = inner.faults.on_request();
     let parsed = serde_json::from_str::<GraphqlRequest<Value>>(&body).ok();
     let name = parsed
         .as_ref()
@@ -473,7 +457,7 @@ async fn graphql(
         .as_ref()
         .is_some_and(|r| r.query.trim_start().starts_with("mutation"))
     {
-        inner.write_requests += 1;
+        inner.writes.count_write();
     }
     if let Some(archived) = parsed
         .as_ref()
@@ -482,14 +466,9 @@ async fn graphql(
         .filter(|v| v.product.status.as_deref() == Some("ARCHIVED"))
         .and_then(|v| v.product.id)
     {
-        *inner.end_requests.entry(archived).or_default() += 1;
+        inner.writes.count_end(&archived);
     }
-    let due = inner
-        .faults
-        .as_ref()
-        .and_then(|plan| plan.due(inner.requests, inner.injected));
     if let Some(fault) = due {
-        inner.injected += 1;
         return fault_response(fault, &inner.bucket);
     }
     let once = match (&inner.fail_once, &name) {
@@ -530,26 +509,14 @@ async fn graphql(
             tracing::debug!(refused, "the planned purchase could not be made");
         }
     }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_owned();
-    run_operation(&mut inner, &request, &name, &host)
+    run_operation(&mut inner, &request, &name, host(&headers))
 }
 
 /// The injected `fault`, as Shopify's edge or API would answer it.
 fn fault_response(fault: Fault, bucket: &Bucket) -> Response {
     match fault {
-        Fault::TooManyRequests { retry_after_secs } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(RETRY_AFTER, retry_after_secs.to_string())],
-            "",
-        )
-            .into_response(),
-        Fault::ServerError => {
-            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-        }
+        Fault::TooManyRequests { retry_after_secs } => too_many_requests(retry_after_secs),
+        Fault::ServerError => internal_server_error(),
         Fault::Throttled => {
             let mut status = bucket.status();
             status.currently_available = 0.0;

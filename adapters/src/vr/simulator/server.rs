@@ -18,13 +18,11 @@
 //! Cloudflare's clearance does. The simulator sends no
 //! Content-Security-Policy, so the inline script runs.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::collections::HashSet;
+use std::sync::MutexGuard;
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State as AxumState};
-use axum::http::header::{
-    CONTENT_TYPE, COOKIE, LOCATION, REFERER, RETRY_AFTER, SET_COOKIE, USER_AGENT,
-};
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, REFERER, SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,7 +32,8 @@ use sha2::{Digest, Sha256};
 
 use super::super::wire::{self, BrandForm, ItemForm, LoginForm, ProductIdForm};
 use super::state::{SimImage, SimItem, State};
-use crate::simulator::Simulator;
+use crate::simulator::answers::{internal_server_error, too_many_requests};
+use crate::simulator::{Faults, Shared, Simulator, WriteCounts};
 
 /// Twenty pictures of up to 10 MB, and the fields.
 const ITEM_FORM_LIMIT: usize = 210 * 1024 * 1024;
@@ -79,7 +78,7 @@ struct Inner {
     sessions: HashSet<String>,
     next_session: u64,
     create_reply: CreateReply,
-    faults: Option<FaultPlan>,
+    faults: Faults<Fault>,
     /// Cloudflare mode (§4.3): requests need a `cf_clearance` earned for
     /// their User-Agent.
     challenge: bool,
@@ -87,20 +86,16 @@ struct Inner {
     clearance_key: String,
     /// V&R's nightly maintenance window (§4.1: down 03:00–05:00 UTC).
     maintenance: bool,
-    requests: u32,
-    /// Item form posts and mark-sold/delete AJAX calls since start,
-    /// faulted ones included.
-    write_requests: u32,
-    /// Mark-sold and delete AJAX calls per item id, faulted ones included.
-    end_requests: HashMap<String, u32>,
-    injected: usize,
+    /// Item form posts and mark-sold/delete AJAX calls, and mark-sold and
+    /// delete AJAX calls per item id.
+    writes: WriteCounts,
     logins: u32,
 }
 
 /// A simulated V&R: clone it freely; every clone is the same site.
 #[derive(Debug, Clone)]
 pub struct VrSimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 /// What a request may see, once admitted.
@@ -113,29 +108,25 @@ impl VrSimulator {
     /// A V&R whose seller logs in with `username` and `password`.
     pub fn new(username: &str, password: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(),
                 username: username.to_owned(),
                 password: password.to_owned(),
                 sessions: HashSet::new(),
                 next_session: 1,
                 create_reply: CreateReply::Redirect,
-                faults: None,
+                faults: Faults::default(),
                 challenge: false,
                 clearance_key: uuid::Uuid::new_v4().simple().to_string(),
                 maintenance: false,
-                requests: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
-                injected: 0,
+                writes: WriteCounts::default(),
                 logins: 0,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Lists an item with a SKU, for sale; returns its id.
@@ -189,7 +180,7 @@ impl VrSimulator {
     /// received since start, refused and faulted ones included: the
     /// requests that may change the seller's items.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// Items with this SKU (the form's `external_id`), deleted and sold
@@ -205,19 +196,14 @@ impl VrSimulator {
 
     /// Counts a request that may change the seller's items.
     fn count_write(&self) {
-        self.lock().write_requests += 1;
-    }
-
-    /// Counts a call that takes an item off sale (mark sold, delete).
-    fn count_end(&self, id: &str) {
-        *self.lock().end_requests.entry(id.to_owned()).or_default() += 1;
+        self.lock().writes.count_write();
     }
 
     /// Mark-sold and delete AJAX calls naming this item since start, refused
     /// and faulted ones included: the ways Riff ends a V&R listing, so more
     /// than one means it was ended twice.
     pub fn end_requests(&self, id: &str) -> u32 {
-        self.lock().end_requests.get(id).copied().unwrap_or(0)
+        self.lock().writes.ends(id)
     }
 
     pub fn listing(&self, id: &str) -> Option<SimItem> {
@@ -241,10 +227,7 @@ impl VrSimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Turns Cloudflare mode on or off. While on, every request without a
@@ -268,7 +251,7 @@ impl VrSimulator {
 
     /// Requests received since start or the last [`VrSimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Successful logins since start.
@@ -279,30 +262,12 @@ impl VrSimulator {
     /// Counts the request, injects a due fault, and reads the session.
     fn admit(&self, headers: &HeaderMap) -> Result<Admitted<'_>, Box<Response>> {
         let mut inner = self.lock();
-        inner.requests += 1;
-        let due = inner
-            .faults
-            .as_ref()
-            .and_then(|plan| plan.due(inner.requests, inner.injected));
-        if let Some(fault) = due {
-            inner.injected += 1;
+        if let Some(fault) = inner.faults.on_request() {
             match fault {
                 Fault::RateLimited { retry_after_secs } => {
-                    return Err(Box::new(
-                        (
-                            StatusCode::TOO_MANY_REQUESTS,
-                            [(RETRY_AFTER, retry_after_secs.to_string())],
-                            "",
-                        )
-                            .into_response(),
-                    ))
+                    return Err(Box::new(too_many_requests(retry_after_secs)))
                 }
-                Fault::ServerError => {
-                    return Err(Box::new(
-                        (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
-                            .into_response(),
-                    ))
-                }
+                Fault::ServerError => return Err(Box::new(internal_server_error())),
                 Fault::CloudflareChallenge => {
                     return Err(Box::new(challenge(
                         &inner.challenge_seed(&user_agent(headers)),
@@ -559,7 +524,7 @@ async fn export_csv(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) 
 
 async fn add_form(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
     match sim.page(&headers) {
-        Ok(inner) => form_page(None, inner.requests.into()),
+        Ok(inner) => form_page(None, inner.faults.requests().into()),
         Err(response) => *response,
     }
 }
@@ -645,7 +610,7 @@ async fn edit_form(
         Ok(inner) => inner,
         Err(response) => return *response,
     };
-    let unique_id = u64::from(inner.requests);
+    let unique_id = u64::from(inner.faults.requests());
     match inner.state.live_or_sold(id) {
         Some(item) => form_page(Some(item), unique_id),
         None => (StatusCode::NOT_FOUND, Html("Not found")).into_response(),
@@ -683,17 +648,7 @@ async fn mark_as_sold(
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
 ) -> Response {
-    sim.count_write();
-    sim.count_end(&form.product_id);
-    let mut inner = match sim.ajax(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    let done = form
-        .product_id
-        .parse()
-        .is_ok_and(|id| inner.state.mark_sold(id));
-    ajax_answer(done, "true")
+    take_off_sale(&sim, &headers, &form, State::mark_sold, "true")
 }
 
 /// The brand's id, or `0` for a brand V&R does not list (§4.1).
@@ -720,15 +675,31 @@ async fn delete_item(
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
 ) -> Response {
-    sim.count_write();
-    sim.count_end(&form.product_id);
-    let mut inner = match sim.ajax(&headers) {
+    take_off_sale(&sim, &headers, &form, State::delete, "")
+}
+
+/// An AJAX call that ends an item (mark sold, delete): counted as a write
+/// and an end of the item it names before it is admitted, then `end` on the
+/// item, answered with `success_text` when it did.
+fn take_off_sale(
+    sim: &VrSimulator,
+    headers: &HeaderMap,
+    form: &ProductIdForm,
+    end: fn(&mut State, u64) -> bool,
+    success_text: &'static str,
+) -> Response {
+    {
+        let mut inner = sim.lock();
+        inner.writes.count_write();
+        inner.writes.count_end(&form.product_id);
+    }
+    let mut inner = match sim.ajax(headers) {
         Ok(inner) => inner,
         Err(response) => return *response,
     };
     let done = form
         .product_id
         .parse()
-        .is_ok_and(|id| inner.state.delete(id));
-    ajax_answer(done, "")
+        .is_ok_and(|id| end(&mut inner.state, id));
+    ajax_answer(done, success_text)
 }
