@@ -43,6 +43,7 @@ use super::wire::{
     SellerProfiles, ShippingProfile, TokenError, TokenResponse, Transaction,
 };
 use crate::http::{self, RetryPolicy};
+use crate::request::foreign_attributes;
 use crate::{OwnPictures, Secret};
 
 /// eBay's production OAuth token endpoint (§1.10).
@@ -480,13 +481,7 @@ impl EbayClient {
         pictures: Vec<String>,
     ) -> Result<ItemToList, PortError> {
         let PlatformAttributes::Ebay(attributes) = &request.attributes else {
-            return Err(PortError::Validation {
-                field: Some("attributes".into()),
-                message: format!(
-                    "{} attributes were given to the eBay adapter",
-                    request.attributes.platform().display_name()
-                ),
-            });
+            return Err(foreign_attributes(&request.attributes, Platform::Ebay));
         };
         let details = &request.details;
         Ok(ItemToList {

@@ -29,6 +29,7 @@ use super::wire::{
     OrdersPage, UuidRef, VideoLink,
 };
 use crate::http::{self, RetryPolicy};
+use crate::request::foreign_attributes;
 use crate::Secret;
 
 /// A scan that claims more pages than this is a broken response.
@@ -437,13 +438,7 @@ fn listing_body(
     shop_shipping: Option<&str>,
 ) -> Result<ListingBody, PortError> {
     let PlatformAttributes::Reverb(attributes) = &request.attributes else {
-        return Err(PortError::Validation {
-            field: Some("attributes".into()),
-            message: format!(
-                "{} attributes were given to the Reverb adapter",
-                request.attributes.platform().display_name()
-            ),
-        });
+        return Err(foreign_attributes(&request.attributes, Platform::Reverb));
     };
     let details = &request.details;
     Ok(ListingBody {

@@ -44,6 +44,7 @@ use super::wire::{
     ThrottleStatus, UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
+use crate::request::foreign_attributes;
 use crate::{OwnPictures, Secret};
 
 /// A scan that claims more pages than this is a broken response.
@@ -932,13 +933,7 @@ fn user_error(errors: &[UserError]) -> Option<PortError> {
 fn shopify_attributes(request: &PublishRequest) -> Result<&ShopifyAttributes, PortError> {
     match &request.attributes {
         PlatformAttributes::Shopify(attributes) => Ok(attributes),
-        other => Err(PortError::Validation {
-            field: Some("attributes".into()),
-            message: format!(
-                "{} attributes were given to the Shopify adapter",
-                other.platform().display_name()
-            ),
-        }),
+        other => Err(foreign_attributes(other, Platform::Shopify)),
     }
 }
 
