@@ -4,6 +4,25 @@ use axum::http::header::{HOST, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// The answer a simulator sends instead of the one asked for: an injected
+/// fault, a refused token, the login page. Boxed, as a response is large
+/// and travels in the `Result` of every handler, which stops at the first
+/// one with `?`.
+#[derive(Debug)]
+pub(crate) struct Refused(Box<Response>);
+
+impl From<Response> for Refused {
+    fn from(response: Response) -> Self {
+        Self(Box::new(response))
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
 /// HTTP 429 with `Retry-After` in seconds and an empty body.
 pub(crate) fn too_many_requests(retry_after_secs: u64) -> Response {
     (

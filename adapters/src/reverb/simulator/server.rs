@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsPage, OrdersPage};
 use super::state::{Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::answers::{host, internal_server_error, too_many_requests};
+use crate::simulator::answers::{host, internal_server_error, too_many_requests, Refused};
 use crate::simulator::{delivery, Faults, Shared, Simulator, WriteCounts};
 
 /// Where the API lives under the simulator's base URL, as on Reverb.
@@ -213,24 +213,26 @@ impl ReverbSimulator {
     }
 
     /// Counts the request, injects a due fault, and checks the token.
-    fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+    fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Refused> {
         let mut inner = self.lock();
         if let Some(fault) = inner.faults.on_request() {
-            return Err(Box::new(match fault {
+            return Err(match fault {
                 Fault::RateLimited { retry_after_secs } => too_many_requests(retry_after_secs),
                 Fault::ServerError => internal_server_error(),
-            }));
+            }
+            .into());
         }
         let expected = format!("Bearer {}", inner.token);
         let given = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
         if given != Some(expected.as_str()) {
-            return Err(Box::new(refusal(Refusal {
+            return Err(refusal(Refusal {
                 status: StatusCode::UNAUTHORIZED,
                 body: ErrorBody {
                     message: Some("You are not authorized to perform this action.".into()),
                     errors: BTreeMap::new(),
                 },
-            })));
+            })
+            .into());
         }
         Ok(inner)
     }
@@ -273,28 +275,22 @@ async fn create_listing(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Json(body): Json<ListingBody>,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let mut inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    match inner.state.create_from(&body) {
+    let mut inner = sim.admit(&headers)?;
+    Ok(match inner.state.create_from(&body) {
         Ok(listing) => (StatusCode::CREATED, Json(listing)).into_response(),
         Err(r) => refusal(r),
-    }
+    })
 }
 
 async fn get_listing(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    answer(listing_id(&id).and_then(|id| inner.state.get(id)))
+) -> Result<Response, Refused> {
+    let inner = sim.admit(&headers)?;
+    Ok(answer(listing_id(&id).and_then(|id| inner.state.get(id))))
 }
 
 async fn update_listing(
@@ -302,13 +298,12 @@ async fn update_listing(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(body): Json<ListingBody>,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let mut inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    answer(listing_id(&id).and_then(|id| inner.state.update(id, &body)))
+    let mut inner = sim.admit(&headers)?;
+    Ok(answer(
+        listing_id(&id).and_then(|id| inner.state.update(id, &body)),
+    ))
 }
 
 async fn end_listing(
@@ -316,14 +311,11 @@ async fn end_listing(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(_reason): Json<EndBody>,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
     sim.lock().writes.count_end(&id);
-    let mut inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    answer(listing_id(&id).and_then(|id| inner.state.end(id)))
+    let mut inner = sim.admit(&headers)?;
+    Ok(answer(listing_id(&id).and_then(|id| inner.state.end(id))))
 }
 
 /// `page` and `per_page` of a query, and the slice of `all` they select,
@@ -366,11 +358,8 @@ async fn my_listings(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let inner = sim.admit(&headers)?;
     let state = query.get("state").map_or("live", String::as_str);
     let sku = query.get("sku").map(String::as_str);
     let all = inner.state.select(state, sku);
@@ -380,7 +369,7 @@ async fn my_listings(
     }
     let (listings, current_page, total_pages, links) =
         page_of(&all, &query, inner.page_size, &next_base);
-    Json(ListingsPage {
+    Ok(Json(ListingsPage {
         total: u32::try_from(all.len()).unwrap_or(u32::MAX),
         current_page,
         total_pages,
@@ -388,18 +377,15 @@ async fn my_listings(
         embedded: None,
         links,
     })
-    .into_response()
+    .into_response())
 }
 
 async fn my_orders(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let inner = sim.admit(&headers)?;
     let since = query
         .get("updated_start_date")
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
@@ -412,12 +398,12 @@ async fn my_orders(
     );
     let (orders, current_page, total_pages, links) =
         page_of(&all, &query, inner.page_size, &next_base);
-    Json(OrdersPage {
+    Ok(Json(OrdersPage {
         total: u32::try_from(all.len()).unwrap_or(u32::MAX),
         current_page,
         total_pages,
         orders,
         links,
     })
-    .into_response()
+    .into_response())
 }

@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 
 use super::super::wire::{self, BrandForm, ItemForm, LoginForm, ProductIdForm};
 use super::state::{SimImage, SimItem, State};
-use crate::simulator::answers::{internal_server_error, too_many_requests};
+use crate::simulator::answers::{internal_server_error, too_many_requests, Refused};
 use crate::simulator::{Faults, Shared, Simulator, WriteCounts};
 
 /// Twenty pictures of up to 10 MB, and the fields.
@@ -260,18 +260,16 @@ impl VrSimulator {
     }
 
     /// Counts the request, injects a due fault, and reads the session.
-    fn admit(&self, headers: &HeaderMap) -> Result<Admitted<'_>, Box<Response>> {
+    fn admit(&self, headers: &HeaderMap) -> Result<Admitted<'_>, Refused> {
         let mut inner = self.lock();
         if let Some(fault) = inner.faults.on_request() {
             match fault {
                 Fault::RateLimited { retry_after_secs } => {
-                    return Err(Box::new(too_many_requests(retry_after_secs)))
+                    return Err(too_many_requests(retry_after_secs).into())
                 }
-                Fault::ServerError => return Err(Box::new(internal_server_error())),
+                Fault::ServerError => return Err(internal_server_error().into()),
                 Fault::CloudflareChallenge => {
-                    return Err(Box::new(challenge(
-                        &inner.challenge_seed(&user_agent(headers)),
-                    )))
+                    return Err(challenge(&inner.challenge_seed(&user_agent(headers))).into())
                 }
                 Fault::SessionExpired => inner.sessions.clear(),
             }
@@ -279,13 +277,13 @@ impl VrSimulator {
         if inner.challenge {
             let seed = inner.challenge_seed(&user_agent(headers));
             if cookie(headers, "cf_clearance") != Some(clearance(&seed)) {
-                return Err(Box::new(challenge(&seed)));
+                return Err(challenge(&seed).into());
             }
         }
         if inner.maintenance {
-            return Err(Box::new(
-                (StatusCode::SERVICE_UNAVAILABLE, "Down for maintenance").into_response(),
-            ));
+            return Err((StatusCode::SERVICE_UNAVAILABLE, "Down for maintenance")
+                .into_response()
+                .into());
         }
         let logged_in = cookie(headers, "PHPSESSID").is_some_and(|id| inner.sessions.contains(&id));
         Ok(Admitted { inner, logged_in })
@@ -293,26 +291,26 @@ impl VrSimulator {
 
     /// [`Self::admit`] for a page that needs a session: without one, the
     /// redirect to the login page V&R sends.
-    fn page(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+    fn page(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Refused> {
         let admitted = self.admit(headers)?;
         if admitted.logged_in {
             Ok(admitted.inner)
         } else {
-            Err(Box::new(
-                (StatusCode::FOUND, [(LOCATION, "/login")]).into_response(),
-            ))
+            Err((StatusCode::FOUND, [(LOCATION, "/login")])
+                .into_response()
+                .into())
         }
     }
 
     /// [`Self::admit`] for an AJAX call: without a session, 401.
-    fn ajax(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+    fn ajax(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Refused> {
         let admitted = self.admit(headers)?;
         if admitted.logged_in {
             Ok(admitted.inner)
         } else {
-            Err(Box::new(
-                (StatusCode::UNAUTHORIZED, "session expired").into_response(),
-            ))
+            Err((StatusCode::UNAUTHORIZED, "session expired")
+                .into_response()
+                .into())
         }
     }
 }
@@ -452,91 +450,93 @@ fn form_page(item: Option<&SimItem>, unique_id: u64) -> Response {
     .into_response()
 }
 
-async fn home(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.admit(&headers) {
-        Ok(_) => Html(format!(
-            "<html><head><title>Vintage &amp; Rare</title></head><body>\
-             <header>{LOGIN_FORM}</header><h1>Vintage &amp; Rare</h1></body></html>"
-        ))
-        .into_response(),
-        Err(response) => *response,
-    }
+async fn home(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    sim.admit(&headers)?;
+    Ok(Html(format!(
+        "<html><head><title>Vintage &amp; Rare</title></head><body>\
+         <header>{LOGIN_FORM}</header><h1>Vintage &amp; Rare</h1></body></html>"
+    ))
+    .into_response())
 }
 
-async fn login_page(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.admit(&headers) {
-        Ok(_) => Html(format!(
-            "<html><head><title>Log in</title></head><body>{LOGIN_FORM}</body></html>"
-        ))
-        .into_response(),
-        Err(response) => *response,
-    }
+async fn login_page(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    sim.admit(&headers)?;
+    Ok(Html(format!(
+        "<html><head><title>Log in</title></head><body>{LOGIN_FORM}</body></html>"
+    ))
+    .into_response())
 }
 
 async fn login(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
-    let mut admitted = match sim.admit(&headers) {
-        Ok(admitted) => admitted,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let mut admitted = sim.admit(&headers)?;
     let inner = &mut *admitted.inner;
     if form.username != inner.username || form.pass != inner.password {
-        return Html("<html><body>Wrong username or password.</body></html>").into_response();
+        return Ok(Html("<html><body>Wrong username or password.</body></html>").into_response());
     }
     let id = format!("sim{:08}", inner.next_session);
     inner.next_session += 1;
     inner.logins += 1;
     inner.sessions.insert(id.clone());
-    (
+    Ok((
         [(SET_COOKIE, format!("PHPSESSID={id}; path=/; HttpOnly"))],
         Html("<html><body><a href=\"/logout\">Logout</a></body></html>"),
     )
-        .into_response()
+        .into_response())
 }
 
-async fn export_page(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.page(&headers) {
-        Ok(_) => Html("<html><body><a href=\"export_inventory/export_inventory\">Export</a> Logout</body></html>").into_response(),
-        Err(response) => *response,
-    }
+async fn export_page(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let _inner = sim.page(&headers)?;
+    Ok(Html(
+        "<html><body><a href=\"export_inventory/export_inventory\">Export</a> Logout</body></html>",
+    )
+    .into_response())
 }
 
-async fn export_csv(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    let inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+async fn export_csv(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let inner = sim.page(&headers)?;
     let from_export_page = headers
         .get(REFERER)
         .and_then(|r| r.to_str().ok())
         .is_some_and(|r| r.ends_with("/instruments/export_inventory"));
     if !from_export_page {
-        return (StatusCode::FORBIDDEN, "Forbidden").into_response();
+        return Ok((StatusCode::FORBIDDEN, "Forbidden").into_response());
     }
-    match wire::write_export(&inner.state.export()) {
+    Ok(match wire::write_export(&inner.state.export()) {
         Ok(csv) => ([(CONTENT_TYPE, "text/csv; charset=UTF-8")], csv).into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
-    }
+    })
 }
 
-async fn add_form(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.page(&headers) {
-        Ok(inner) => form_page(None, inner.faults.requests().into()),
-        Err(response) => *response,
-    }
+async fn add_form(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let inner = sim.page(&headers)?;
+    Ok(form_page(None, inner.faults.requests().into()))
 }
 
 /// Reads the item form's fields and pictures (§4.1 "create"): text parts
 /// by name, file parts under `upload_file_box_<n>`; other parts, as the
 /// page's inputs Riff does not fill, are ignored.
-async fn read_item_form(
-    mut multipart: Multipart,
-) -> Result<(ItemForm, Vec<SimImage>), Box<Response>> {
+async fn read_item_form(mut multipart: Multipart) -> Result<(ItemForm, Vec<SimImage>), Refused> {
     let bad = |e: axum::extract::multipart::MultipartError| {
-        Box::new((e.status(), e.body_text()).into_response())
+        Refused::from((e.status(), e.body_text()).into_response())
     };
     let mut form = ItemForm::default();
     let mut images = Vec::new();
@@ -571,25 +571,19 @@ async fn create(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     multipart: Multipart,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let (form, images) = match read_item_form(multipart).await {
-        Ok(read) => read,
-        Err(response) => return *response,
-    };
-    let mut inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+    let (form, images) = read_item_form(multipart).await?;
+    let mut inner = sim.page(&headers)?;
     if let Some(problem) = inner.state.refusal(&form, &images) {
-        return Html(format!(
+        return Ok(Html(format!(
             "<html><body><div class=\"alert alert-danger\">{}</div></body></html>",
             quick_xml::escape::escape(problem.as_str())
         ))
-        .into_response();
+        .into_response());
     }
     let id = inner.state.create(&form, images);
-    match inner.create_reply {
+    Ok(match inner.create_reply {
         CreateReply::Redirect => (
             StatusCode::FOUND,
             [(LOCATION, format!("/instruments/add_edit_item/{id}"))],
@@ -598,23 +592,20 @@ async fn create(
         CreateReply::PublishedWithoutId => {
             Html("<html><body>Your item is published and live.</body></html>").into_response()
         }
-    }
+    })
 }
 
 async fn edit_form(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Path(id): Path<u64>,
-) -> Response {
-    let mut inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let mut inner = sim.page(&headers)?;
     let unique_id = u64::from(inner.faults.requests());
-    match inner.state.live_or_sold(id) {
+    Ok(match inner.state.live_or_sold(id) {
         Some(item) => form_page(Some(item), unique_id),
         None => (StatusCode::NOT_FOUND, Html("Not found")).into_response(),
-    }
+    })
 }
 
 async fn edit(
@@ -622,17 +613,11 @@ async fn edit(
     headers: HeaderMap,
     Path(id): Path<u64>,
     multipart: Multipart,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let (form, images) = match read_item_form(multipart).await {
-        Ok(read) => read,
-        Err(response) => return *response,
-    };
-    let mut inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    if inner.state.edit(id, &form, images) {
+    let (form, images) = read_item_form(multipart).await?;
+    let mut inner = sim.page(&headers)?;
+    Ok(if inner.state.edit(id, &form, images) {
         (
             StatusCode::FOUND,
             [(LOCATION, format!("/instruments/add_edit_item/{id}"))],
@@ -640,14 +625,14 @@ async fn edit(
             .into_response()
     } else {
         (StatusCode::NOT_FOUND, Html("Not found")).into_response()
-    }
+    })
 }
 
 async fn mark_as_sold(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
-) -> Response {
+) -> Result<Response, Refused> {
     take_off_sale(&sim, &headers, &form, State::mark_sold, "true")
 }
 
@@ -656,17 +641,10 @@ async fn check_brand_exists(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<BrandForm>,
-) -> Response {
-    let inner = match sim.ajax(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    inner
-        .state
-        .brand_id(&form.brand_name)
-        .unwrap_or(0)
-        .to_string()
-        .into_response()
+) -> Result<Response, Refused> {
+    let inner = sim.ajax(&headers)?;
+    let id = inner.state.brand_id(&form.brand_name).unwrap_or(0);
+    Ok(id.to_string().into_response())
 }
 
 /// An empty body for success, as V&R sends (§4.1).
@@ -674,7 +652,7 @@ async fn delete_item(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
-) -> Response {
+) -> Result<Response, Refused> {
     take_off_sale(&sim, &headers, &form, State::delete, "")
 }
 
@@ -687,19 +665,16 @@ fn take_off_sale(
     form: &ProductIdForm,
     end: fn(&mut State, u64) -> bool,
     success_text: &'static str,
-) -> Response {
+) -> Result<Response, Refused> {
     {
         let mut inner = sim.lock();
         inner.writes.count_write();
         inner.writes.count_end(&form.product_id);
     }
-    let mut inner = match sim.ajax(headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+    let mut inner = sim.ajax(headers)?;
     let done = form
         .product_id
         .parse()
         .is_ok_and(|id| end(&mut inner.state, id));
-    ajax_answer(done, success_text)
+    Ok(ajax_answer(done, success_text))
 }
