@@ -356,20 +356,15 @@ impl EbayClient {
         requests: &AtomicU32,
     ) -> Result<(), PortError> {
         requests.fetch_add(1, Ordering::Relaxed);
-        let response = self
+        let request = self
             .http
             .post(&refresh.oauth_url)
             .basic_auth(&refresh.client_id, Some(refresh.client_secret.expose()))
             .form(&[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh.refresh_token.expose()),
-            ])
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&e))?;
-        let status = response.status();
-        let text = response
-            .text()
+            ]);
+        let http::Reply { status, text, .. } = http::exchange(request)
             .await
             .map_err(|e| http::transport_error(&e))?;
         if status.is_success() {

@@ -105,20 +105,13 @@ impl ReverbClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/hal+json")
                 .body(json);
         }
-        let response = request
-            .send()
+        let reply = http::exchange(request)
             .await
             .map_err(|e| http::transport_error(&e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| http::transport_error(&e))?;
-        if status.is_success() {
-            Ok(text)
+        if reply.status.is_success() {
+            Ok(reply.text)
         } else {
-            Err(status_error(status, &headers, &text))
+            Err(status_error(reply.status, &reply.headers, &reply.text))
         }
     }
 

@@ -169,19 +169,17 @@ impl ShopifyClient {
             variables,
         })
         .map_err(|e| PortError::Protocol(format!("could not write the request: {e}")))?;
-        let response = self
+        let request = self
             .http
             .post(self.endpoint())
             .header("X-Shopify-Access-Token", self.config.access_token.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response
-            .text()
+            .body(body);
+        let http::Reply {
+            status,
+            headers,
+            text,
+        } = http::exchange(request)
             .await
             .map_err(|e| http::transport_error(&e))?;
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
