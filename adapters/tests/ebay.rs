@@ -23,7 +23,7 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{pounds, sorted, strat};
+use support::fixtures::{listing_ids, pounds, sorted, strat};
 use support::pictures::{picture_host, PNG};
 use support::{scenarios, webhooks};
 
@@ -260,15 +260,7 @@ async fn another_platforms_attributes_are_refused_before_calling_ebay() {
 #[tokio::test]
 async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size() {
     let (simulator, client) = start(false).await;
-    let mut live = Vec::new();
-    for n in 1..=3 {
-        live.push(simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Guitar {n}"),
-            pounds(100 * n),
-            1,
-        ));
-    }
+    let mut live = scenarios::seed_guitars(&simulator, 3);
     live.push(simulator.add_external_listing("Listed by hand on eBay", pounds(50)));
     let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
     live.push(stocked.clone());
@@ -284,11 +276,7 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
         simulator.set_page_size(page_size);
         let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
 
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         let mut expected = live.clone();
         expected.sort();
         assert_eq!(ids, expected, "page size {page_size}");

@@ -17,7 +17,7 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{Condition, Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{pounds, sorted, strat};
+use support::fixtures::{listing_ids, pounds, sorted, strat};
 use support::{scenarios, webhooks};
 
 const TOKEN: &str = "sim-reverb-token";
@@ -251,15 +251,7 @@ async fn a_refused_token_is_an_auth_error_that_says_what_to_do() {
 #[tokio::test]
 async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size() {
     let (simulator, client) = start().await;
-    let mut live = Vec::new();
-    for n in 1..=3 {
-        live.push(simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Guitar {n}"),
-            pounds(100 * n),
-            1,
-        ));
-    }
+    let mut live = scenarios::seed_guitars(&simulator, 3);
     live.push(simulator.add_external_listing("Listed by hand on Reverb", pounds(50)));
     let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
     live.push(stocked.clone());
@@ -274,11 +266,7 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
         simulator.set_page_size(page_size);
         let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
 
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         assert_eq!(ids, live, "page size {page_size}");
         let mut expected = vec![amp_order.clone(), strings_order.clone()];
         expected.sort();

@@ -19,7 +19,7 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{pounds, sorted, strat};
+use support::fixtures::{listing_ids, pounds, sorted, strat};
 use support::{scenarios, webhooks};
 
 const TOKEN: &str = "shpat_sim-shopify-token";
@@ -219,15 +219,7 @@ async fn a_refused_token_is_an_auth_error_that_says_what_to_do() {
 #[tokio::test]
 async fn a_scan_returns_every_product_once_and_every_sale_at_any_page_size() {
     let (simulator, client) = start().await;
-    let mut expected = Vec::new();
-    for n in 1..=3 {
-        expected.push(simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Guitar {n}"),
-            pounds(100 * n),
-            1,
-        ));
-    }
+    let mut expected = scenarios::seed_guitars(&simulator, 3);
     expected.push(simulator.add_external_listing("Made in the Shopify admin", pounds(50)));
     let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
     expected.push(stocked.clone());
@@ -249,11 +241,7 @@ async fn a_scan_returns_every_product_once_and_every_sale_at_any_page_size() {
         simulator.set_page_size(page_size);
         let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
 
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         assert_eq!(ids, expected, "page size {page_size}");
         let mut sold: Vec<_> = scan.sales.iter().map(|s| s.external_id.clone()).collect();
         sold.sort();

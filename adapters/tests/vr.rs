@@ -24,7 +24,7 @@ use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use support::fixtures::{sorted, strat};
+use support::fixtures::{listing_ids, sorted, strat};
 use support::pictures::{picture_host, JPEG, PNG};
 
 const USER: &str = "riff-shop";
@@ -287,11 +287,7 @@ async fn a_scan_reads_every_item_once_with_skus_and_sold_items_as_sold() {
 
     let scan = sorted(client.scan(Utc::now()).await.unwrap());
 
-    let ids: Vec<_> = scan
-        .listings
-        .iter()
-        .map(|l| l.external_id.clone())
-        .collect();
+    let ids = listing_ids(&scan);
     assert_eq!(ids, vec![live.clone(), sold.clone(), by_hand.clone()]);
     assert_eq!(scan.listings[0].sku.as_deref(), Some("RIFF-000131"));
     assert_eq!(scan.listings[0].status, RemoteStatus::Live);
@@ -646,11 +642,7 @@ mod browser {
         assert_eq!(item.sku.as_deref(), Some("RIFF-000161"));
         assert_eq!(item.images.len(), 1);
         assert_eq!(item.images[0].sha256, sha256(PNG));
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         assert_eq!(ids, vec![seeded.clone(), published.external_id.clone()]);
         assert!(simulator.listing(&seeded).unwrap().sold);
         // A plain client is still turned away.

@@ -41,6 +41,14 @@ pub(crate) fn pounds(whole: i64) -> Decimal {
     Decimal::new(whole, 0)
 }
 
+/// The scan's listings' ids, in the scan's order.
+pub(crate) fn listing_ids(scan: &Scan) -> Vec<String> {
+    scan.listings
+        .iter()
+        .map(|l| l.external_id.clone())
+        .collect()
+}
+
 /// Listings by id and sales by order reference, so scans compare
 /// regardless of the order the platform paged them in.
 pub(crate) fn sorted(mut scan: Scan) -> Scan {

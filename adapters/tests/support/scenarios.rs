@@ -62,6 +62,21 @@ seller!(EbaySimulator, EbayFault);
 seller!(ReverbSimulator, ReverbFault);
 seller!(ShopifySimulator, ShopifyFault);
 
+/// `count` guitars listed with a SKU, one unit each, the `n`th priced
+/// 100 × `n` pounds; their ids, in order.
+pub(crate) fn seed_guitars(simulator: &impl Seller, count: i64) -> Vec<String> {
+    (1..=count)
+        .map(|n| {
+            simulator.seed_listing(
+                &format!("RIFF-00000{n}"),
+                &format!("Guitar {n}"),
+                pounds(100 * n),
+                1,
+            )
+        })
+        .collect()
+}
+
 /// Six listings, the third sold an hour ago, two to a page: reading sales
 /// alone finds what the scan found, in one request for one page of orders,
 /// reading no listing.
