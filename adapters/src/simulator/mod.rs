@@ -5,11 +5,13 @@
 //! simulator holds.
 
 pub(crate) mod answers;
+mod control;
 mod counts;
 pub(crate) mod delivery;
 mod faults;
 mod shared;
 
+pub use control::ControlError;
 pub(crate) use counts::WriteCounts;
 pub use faults::FaultPlan;
 pub(crate) use faults::Faults;

@@ -36,7 +36,7 @@ use super::media::{self, HostedImage, MEDIA_PATH};
 use super::state::{error, timestamp, Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
 use crate::simulator::answers::too_many_requests;
-use crate::simulator::{delivery, Faults, Shared, Simulator, WriteCounts};
+use crate::simulator::{delivery, ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// Where the Trading API lives, as on eBay.
 pub const API_PATH: &str = "/ws/api.dll";
@@ -83,12 +83,6 @@ pub enum Fault {
 
 /// Which Trading requests fail, and how (see [`crate::simulator::FaultPlan`]).
 pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
-
-/// Why a test control refused: the test asked for something the simulated
-/// eBay cannot do (selling an ended item, say).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
 
 #[derive(Debug)]
 struct Inner {

@@ -23,7 +23,7 @@ use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsP
 use super::state::{Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
 use crate::simulator::answers::{host, internal_server_error, too_many_requests, Refused};
-use crate::simulator::{delivery, Faults, Shared, Simulator, WriteCounts};
+use crate::simulator::{delivery, ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// Where the API lives under the simulator's base URL, as on Reverb.
 pub const API_PATH: &str = "/api";
@@ -40,11 +40,6 @@ pub enum Fault {
 
 /// Which requests fail, and how (see [`crate::simulator::FaultPlan`]).
 pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
-
-/// Why a test control refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
 
 #[derive(Debug)]
 struct Inner {

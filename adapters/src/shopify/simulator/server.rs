@@ -32,7 +32,7 @@ use super::super::wire::{
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
 use crate::simulator::answers::{host, internal_server_error, too_many_requests};
-use crate::simulator::{delivery, Faults, Shared, Simulator, WriteCounts};
+use crate::simulator::{delivery, ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// What a mutation costs, as Shopify charges (§3.2).
 const MUTATION_COST: f64 = 10.0;
@@ -50,11 +50,6 @@ pub enum Fault {
 
 /// Which requests fail, and how (see [`crate::simulator::FaultPlan`]).
 pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
-
-/// Why a test control refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
 
 /// The leaky bucket of §3.2, refilled by the wall clock.
 #[derive(Debug)]

@@ -33,7 +33,7 @@ use sha2::{Digest, Sha256};
 use super::super::wire::{self, BrandForm, ItemForm, LoginForm, ProductIdForm};
 use super::state::{SimImage, SimItem, State};
 use crate::simulator::answers::{internal_server_error, too_many_requests, Refused};
-use crate::simulator::{Faults, Shared, Simulator, WriteCounts};
+use crate::simulator::{ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// Twenty pictures of up to 10 MB, and the fields.
 const ITEM_FORM_LIMIT: usize = 210 * 1024 * 1024;
@@ -64,11 +64,6 @@ pub enum CreateReply {
     /// 200 with "published and live" and no id.
     PublishedWithoutId,
 }
-
-/// Why a test control refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
 
 #[derive(Debug)]
 struct Inner {
