@@ -30,6 +30,31 @@ pub fn client() -> Result<reqwest::Client, PortError> {
         .map_err(|e| PortError::Transient(format!("could not build the HTTP client: {e}")))
 }
 
+/// An answer read to its end.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) text: String,
+}
+
+/// Sends `request` and reads its answer to the end.
+///
+/// # Errors
+/// The transport failure when the request cannot be sent or its answer
+/// cannot be read, for the caller to map onto its own errors.
+pub(crate) async fn exchange(request: reqwest::RequestBuilder) -> Result<Reply, reqwest::Error> {
+    let response = request.send().await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await?;
+    Ok(Reply {
+        status,
+        headers,
+        text,
+    })
+}
+
 /// Maps a failure to send or receive onto the port's error classes. Every
 /// transport failure (timeout, refused connection, reset) may pass.
 pub fn transport_error(error: &reqwest::Error) -> PortError {

@@ -23,6 +23,7 @@ pub mod dropbox;
 pub mod ebay;
 pub mod http;
 mod pictures;
+mod request;
 pub mod reverb;
 pub mod secret;
 pub mod shopify;

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use reqwest::multipart::Part;
 use reqwest::StatusCode;
 use riff_domain::port::PortError;
 use riff_domain::value::ImageFormat;
@@ -64,6 +65,20 @@ pub(crate) struct Picture {
     pub(crate) file_name: String,
     pub(crate) format: ImageFormat,
     pub(crate) bytes: Bytes,
+}
+
+impl Picture {
+    /// The picture as a file part of a multipart upload.
+    ///
+    /// # Errors
+    /// [`PortError::Protocol`] should the format's content type not parse,
+    /// which would be a bug.
+    pub(crate) fn part(&self) -> Result<Part, PortError> {
+        Part::bytes(self.bytes.to_vec())
+            .file_name(self.file_name.clone())
+            .mime_str(self.format.content_type())
+            .map_err(|e| PortError::Protocol(format!("a picture part: {e}")))
+    }
 }
 
 /// Fetches the first `max` of `urls` (what `platform` takes), in order.

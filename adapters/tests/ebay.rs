@@ -21,9 +21,11 @@ use riff_domain::listing::attributes::EbayAttributes;
 use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
-use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
-use uuid::Uuid;
+use support::fixtures::{listing_ids, pounds, sorted, strat};
+use support::pictures::{picture_host, PNG};
+use support::{scenarios, webhooks};
 
 /// A simulator on a free port and a client pointed at it.
 async fn start(with_refresh: bool) -> (EbaySimulator, EbayClient) {
@@ -49,42 +51,18 @@ fn client(base: &str, with_refresh: bool, token: &str) -> EbayClient {
 }
 
 fn request(title: &str, price: &str) -> PublishRequest {
-    PublishRequest {
-        listing_id: Uuid::new_v4(),
-        sku: Sku::parse("RIFF-000123").expect("a valid SKU"),
-        details: ProductDetails {
-            title: title.into(),
-            brand: "Fender".into(),
-            model: "Stratocaster".into(),
-            year: Some(1962),
-            finish: Some("Sunburst".into()),
-            category: "Electric Guitars".into(),
-            condition: Condition::Excellent,
-            description: Some("<p>Original finish, hard case.</p>".into()),
-        },
-        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
-        quantity: 1,
-        picture_urls: vec!["https://example.com/1.jpg".into()],
-        video_url: None,
-        attributes: PlatformAttributes::Ebay(EbayAttributes {
-            category_id: Some("33034".into()),
-            condition_id: Some(3000),
-            ..EbayAttributes::default()
-        }),
-    }
-}
-
-fn pounds(whole: i64) -> Decimal {
-    Decimal::new(whole, 0)
-}
-
-/// Listings by id and sales by order line, so scans compare regardless of
-/// the order eBay paged them in.
-fn sorted(mut scan: Scan) -> Scan {
-    scan.listings
-        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
-    scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
-    scan
+    let attributes = PlatformAttributes::Ebay(EbayAttributes {
+        category_id: Some("33034".into()),
+        condition_id: Some(3000),
+        ..EbayAttributes::default()
+    });
+    strat(
+        "RIFF-000123",
+        title,
+        price,
+        "<p>Original finish, hard case.</p>",
+        attributes,
+    )
 }
 
 #[tokio::test]
@@ -282,15 +260,7 @@ async fn another_platforms_attributes_are_refused_before_calling_ebay() {
 #[tokio::test]
 async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size() {
     let (simulator, client) = start(false).await;
-    let mut live = Vec::new();
-    for n in 1..=3 {
-        live.push(simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Guitar {n}"),
-            pounds(100 * n),
-            1,
-        ));
-    }
+    let mut live = scenarios::seed_guitars(&simulator, 3);
     live.push(simulator.add_external_listing("Listed by hand on eBay", pounds(50)));
     let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
     live.push(stocked.clone());
@@ -306,11 +276,7 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
         simulator.set_page_size(page_size);
         let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
 
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         let mut expected = live.clone();
         expected.sort();
         assert_eq!(ids, expected, "page size {page_size}");
@@ -620,45 +586,17 @@ async fn a_server_error_is_transient_and_a_write_is_not_retried() {
 #[tokio::test]
 async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() {
     let (simulator, client) = start(true).await;
-    for n in 1..=7 {
-        let item = simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Item {n}"),
-            pounds(10 * n),
-            1,
-        );
-        if n % 3 == 0 {
-            simulator
-                .record_sale(&item, 1, Utc::now() - Duration::minutes(n))
-                .unwrap();
-        }
-    }
-    simulator.set_page_size(1);
-    let since = Utc::now() - Duration::days(1);
-    let clean = sorted(client.scan(since).await.unwrap());
+    let faults = vec![
+        Fault::RateLimited {
+            retry_after_secs: 0,
+        },
+        Fault::ServerError,
+        Fault::ExpiredToken,
+    ];
 
-    simulator.set_faults(Some(FaultPlan {
-        every: 3,
-        faults: vec![
-            Fault::RateLimited {
-                retry_after_secs: 0,
-            },
-            Fault::ServerError,
-            Fault::ExpiredToken,
-        ],
-    }));
-    let faulty = sorted(client.scan(since).await.unwrap());
+    let clean = scenarios::a_scan_survives_faults(&simulator, &client, faults).await;
 
-    assert_eq!(faulty.listings, clean.listings);
-    assert_eq!(faulty.sales, clean.sales);
     assert_eq!(clean.listings.len(), 5);
-    assert_eq!(clean.sales.len(), 2);
-    assert!(
-        faulty.requests > clean.requests,
-        "{} vs {}",
-        faulty.requests,
-        clean.requests
-    );
     assert_eq!(simulator.tokens_issued(), 1);
 }
 
@@ -741,7 +679,7 @@ fn notify_ids() -> EbayNotifyIds {
 #[tokio::test]
 async fn a_sale_posts_a_signed_fixed_price_transaction_naming_the_sold_item() {
     let (simulator, _client) = start(false).await;
-    let (base, mut deliveries) = support::receiver().await;
+    let (base, mut deliveries) = webhooks::receiver().await;
     simulator.set_webhook(WebhookTarget {
         url: format!("{base}/webhooks/ebay"),
         ids: notify_ids(),
@@ -750,7 +688,7 @@ async fn a_sale_posts_a_signed_fixed_price_transaction_naming_the_sold_item() {
 
     let line = simulator.buy(&item).expect("the item is for sale");
 
-    let delivery = support::next(&mut deliveries).await;
+    let delivery = webhooks::next(&mut deliveries).await;
     assert_eq!(delivery.path, "/webhooks/ebay");
     assert_eq!(
         delivery
@@ -815,30 +753,7 @@ async fn only_add_revise_and_end_calls_count_as_writes() {
 #[tokio::test]
 async fn reading_sales_alone_gives_the_scans_sales_without_reading_a_listing() {
     let (simulator, client) = start(false).await;
-    let mut ids = Vec::new();
-    for n in 1..=6 {
-        ids.push(simulator.seed_listing(
-            &format!("RIFF-00010{n}"),
-            &format!("Guitar {n}"),
-            pounds(100),
-            1,
-        ));
-    }
-    simulator
-        .record_sale(&ids[2], 1, Utc::now() - Duration::hours(1))
-        .unwrap();
-    simulator.set_page_size(2);
-    let since = Utc::now() - Duration::days(1);
-    let scan = client.scan(since).await.unwrap();
-    let before = simulator.requests();
-
-    let sales = client.sales(since).await.unwrap();
-
-    assert_eq!(sales.sales, scan.sales);
-    assert_eq!(sales.sales.len(), 1);
-    assert_eq!(sales.sales[0].external_id, ids[2]);
-    assert_eq!(sales.requests, 1, "one page of orders and no listing read");
-    assert_eq!(simulator.requests() - before, 1);
+    scenarios::sales_alone_read_only_orders(&simulator, &client).await;
 }
 
 /// eBay refuses what it refuses: a category that is not a leaf, a
@@ -908,27 +823,6 @@ async fn ebay_refuses_a_listing_it_would_not_accept_with_its_own_error() {
         panic!("an item with no location was listed");
     };
     assert!(message.contains("location"), "{message}");
-}
-
-/// A PNG as far as its signature goes, which is all either side checks.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-front-of-the-guitar";
-
-/// Serves a picture and a text file on 127.0.0.1, as Riff's own
-/// `/media/…` does on an address eBay cannot reach; returns its base URL.
-async fn picture_host() -> String {
-    use axum::routing::get;
-    let router = axum::Router::new()
-        .route(
-            "/front.png",
-            get(|| async { ([(axum::http::header::CONTENT_TYPE, "image/png")], PNG) }),
-        )
-        .route("/notes.txt", get(|| async { "not a picture" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let base = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    base
 }
 
 /// A client that uploads pictures through the simulator's Media API, as

@@ -14,10 +14,11 @@ use riff_adapters::Secret;
 use riff_domain::listing::attributes::ReverbAttributes;
 use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
-use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
+use riff_domain::value::{Condition, Currency, Money};
 use rust_decimal::Decimal;
-use uuid::Uuid;
+use support::fixtures::{listing_ids, pounds, sorted, strat};
+use support::{scenarios, webhooks};
 
 const TOKEN: &str = "sim-reverb-token";
 
@@ -34,40 +35,12 @@ fn client(base: &str, token: &str) -> ReverbClient {
 }
 
 fn request(sku: &str, title: &str, price: &str) -> PublishRequest {
-    PublishRequest {
-        listing_id: Uuid::new_v4(),
-        sku: Sku::parse(sku).expect("a valid SKU"),
-        details: ProductDetails {
-            title: title.into(),
-            brand: "Fender".into(),
-            model: "Stratocaster".into(),
-            year: Some(1962),
-            finish: Some("Sunburst".into()),
-            category: "Electric Guitars".into(),
-            condition: Condition::Excellent,
-            description: Some("<p>Original finish.</p>".into()),
-        },
-        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
-        quantity: 1,
-        picture_urls: vec!["https://example.com/1.jpg".into()],
-        video_url: None,
-        attributes: PlatformAttributes::Reverb(ReverbAttributes {
-            categories: vec!["e57deb7a-382b-4e18-a008-67d4fbcb2879".into()],
-            shipping_profile_id: Some("81462".into()),
-            ..ReverbAttributes::default()
-        }),
-    }
-}
-
-fn pounds(whole: i64) -> Decimal {
-    Decimal::new(whole, 0)
-}
-
-fn sorted(mut scan: Scan) -> Scan {
-    scan.listings
-        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
-    scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
-    scan
+    let attributes = PlatformAttributes::Reverb(ReverbAttributes {
+        categories: vec!["e57deb7a-382b-4e18-a008-67d4fbcb2879".into()],
+        shipping_profile_id: Some("81462".into()),
+        ..ReverbAttributes::default()
+    });
+    strat(sku, title, price, "<p>Original finish.</p>", attributes)
 }
 
 #[tokio::test]
@@ -278,15 +251,7 @@ async fn a_refused_token_is_an_auth_error_that_says_what_to_do() {
 #[tokio::test]
 async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size() {
     let (simulator, client) = start().await;
-    let mut live = Vec::new();
-    for n in 1..=3 {
-        live.push(simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Guitar {n}"),
-            pounds(100 * n),
-            1,
-        ));
-    }
+    let mut live = scenarios::seed_guitars(&simulator, 3);
     live.push(simulator.add_external_listing("Listed by hand on Reverb", pounds(50)));
     let stocked = simulator.seed_listing("RIFF-000010", "Strings", pounds(8), 3);
     live.push(stocked.clone());
@@ -301,11 +266,7 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
         simulator.set_page_size(page_size);
         let scan = sorted(client.scan(Utc::now() - Duration::days(1)).await.unwrap());
 
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         assert_eq!(ids, live, "page size {page_size}");
         let mut expected = vec![amp_order.clone(), strings_order.clone()];
         expected.sort();
@@ -366,45 +327,22 @@ async fn a_server_error_is_transient_and_a_write_is_not_retried() {
 #[tokio::test]
 async fn a_scan_completes_with_the_same_result_when_every_third_request_fails() {
     let (simulator, client) = start().await;
-    for n in 1..=7 {
-        let id = simulator.seed_listing(
-            &format!("RIFF-00000{n}"),
-            &format!("Item {n}"),
-            pounds(10 * n),
-            1,
-        );
-        if n % 3 == 0 {
-            simulator
-                .record_sale(&id, 1, Utc::now() - Duration::minutes(n))
-                .unwrap();
-        }
-    }
-    simulator.set_page_size(1);
-    let since = Utc::now() - Duration::days(1);
-    let clean = sorted(client.scan(since).await.unwrap());
+    let faults = vec![
+        Fault::RateLimited {
+            retry_after_secs: 0,
+        },
+        Fault::ServerError,
+    ];
 
-    simulator.set_faults(Some(FaultPlan {
-        every: 3,
-        faults: vec![
-            Fault::RateLimited {
-                retry_after_secs: 0,
-            },
-            Fault::ServerError,
-        ],
-    }));
-    let faulty = sorted(client.scan(since).await.unwrap());
+    let clean = scenarios::a_scan_survives_faults(&simulator, &client, faults).await;
 
-    assert_eq!(faulty.listings, clean.listings);
-    assert_eq!(faulty.sales, clean.sales);
     assert_eq!(clean.listings.len(), 5);
-    assert_eq!(clean.sales.len(), 2);
-    assert!(faulty.requests > clean.requests);
 }
 
 #[tokio::test]
 async fn a_sale_posts_the_order_to_the_secret_url_naming_the_sold_listing() {
     let (simulator, _client) = start().await;
-    let (base, mut deliveries) = support::receiver().await;
+    let (base, mut deliveries) = webhooks::receiver().await;
     let token = Secret::new("a1b2c3d4e5f6");
     simulator.set_webhook(WebhookTarget {
         url: format!("{base}/webhooks/reverb/{}", token.expose()),
@@ -413,7 +351,7 @@ async fn a_sale_posts_the_order_to_the_secret_url_naming_the_sold_listing() {
 
     let order = simulator.buy(&id).expect("the listing is for sale");
 
-    let delivery = support::next(&mut deliveries).await;
+    let delivery = webhooks::next(&mut deliveries).await;
     let given = delivery.path.rsplit('/').next().unwrap();
     assert_eq!(webhook::verify_token(given, &token), Ok(()));
     assert_eq!(
@@ -464,28 +402,5 @@ async fn a_retried_publish_finds_its_listing_by_sku_and_writes_nothing_more() {
 #[tokio::test]
 async fn reading_sales_alone_gives_the_scans_sales_without_reading_a_listing() {
     let (simulator, client) = start().await;
-    let mut ids = Vec::new();
-    for n in 1..=6 {
-        ids.push(simulator.seed_listing(
-            &format!("RIFF-00010{n}"),
-            &format!("Guitar {n}"),
-            pounds(100),
-            1,
-        ));
-    }
-    simulator
-        .record_sale(&ids[2], 1, Utc::now() - Duration::hours(1))
-        .unwrap();
-    simulator.set_page_size(2);
-    let since = Utc::now() - Duration::days(1);
-    let scan = client.scan(since).await.unwrap();
-    let before = simulator.requests();
-
-    let sales = client.sales(since).await.unwrap();
-
-    assert_eq!(sales.sales, scan.sales);
-    assert_eq!(sales.sales.len(), 1);
-    assert_eq!(sales.sales[0].external_id, ids[2]);
-    assert_eq!(sales.requests, 1, "one page of orders and no listing read");
-    assert_eq!(simulator.requests() - before, 1);
+    scenarios::sales_alone_read_only_orders(&simulator, &client).await;
 }

@@ -8,10 +8,9 @@
 //! and fail, never skip, without them. Run only those with
 //! `cargo nextest run -p riff-adapters --test vr browser::`.
 
+mod support;
+
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
 use chrono::Utc;
 use riff_adapters::http::RetryPolicy;
 use riff_adapters::simulator::Simulator as _;
@@ -21,43 +20,15 @@ use riff_adapters::Secret;
 use riff_domain::listing::attributes::VrAttributes;
 use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
-use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
+use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
+use support::fixtures::{listing_ids, sorted, strat};
+use support::pictures::{picture_host, JPEG, PNG};
 
 const USER: &str = "riff-shop";
 const PASSWORD: &str = "sim-vr-password";
-
-/// A PNG and a JPEG as far as their signatures go, which is all that is
-/// checked on either side.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-front-of-the-guitar";
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF-back-of-the-guitar";
-
-/// Serves pictures and failures on 127.0.0.1; returns its base URL.
-async fn picture_host() -> String {
-    let router = Router::new()
-        .route(
-            "/front.png",
-            get(|| async { ([(header::CONTENT_TYPE, "image/png")], PNG) }),
-        )
-        .route(
-            "/back",
-            get(|| async { ([(header::CONTENT_TYPE, "image/jpeg")], JPEG) }),
-        )
-        .route("/notes.txt", get(|| async { "not a picture" }))
-        .route(
-            "/broken.jpg",
-            get(|| async { StatusCode::INTERNAL_SERVER_ERROR.into_response() }),
-        );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let base = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    base
-}
 
 fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -79,35 +50,17 @@ fn client(base: &str, password: &str) -> VrClient {
 /// from its own picture host.
 async fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
     let pictures = picture_host().await;
-    PublishRequest {
-        listing_id: Uuid::new_v4(),
-        sku: Sku::parse(sku).expect("a valid SKU"),
-        details: ProductDetails {
-            title: format!("1962 Fender {model}"),
-            brand: "Fender".into(),
-            model: model.into(),
-            year: Some(1962),
-            finish: Some("Sunburst".into()),
-            category: "Electric Guitars".into(),
-            condition: Condition::Excellent,
-            description: Some("<p>Original finish, \"clean\", 1,000 gigs.</p>".into()),
-        },
-        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
-        quantity: 1,
-        picture_urls: vec![format!("{pictures}/front.png")],
-        video_url: None,
-        attributes: PlatformAttributes::Vr(VrAttributes {
-            category: Some("51".into()),
-            sub_category: Some("67".into()),
-            ..VrAttributes::default()
-        }),
-    }
-}
-
-fn sorted(mut scan: Scan) -> Scan {
-    scan.listings
-        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
-    scan
+    let attributes = PlatformAttributes::Vr(VrAttributes {
+        category: Some("51".into()),
+        sub_category: Some("67".into()),
+        ..VrAttributes::default()
+    });
+    let description = "<p>Original finish, \"clean\", 1,000 gigs.</p>";
+    let title = format!("1962 Fender {model}");
+    let mut request = strat(sku, &title, price, description, attributes);
+    request.details.model = model.into();
+    request.picture_urls = vec![format!("{pictures}/front.png")];
+    request
 }
 
 #[tokio::test]
@@ -334,11 +287,7 @@ async fn a_scan_reads_every_item_once_with_skus_and_sold_items_as_sold() {
 
     let scan = sorted(client.scan(Utc::now()).await.unwrap());
 
-    let ids: Vec<_> = scan
-        .listings
-        .iter()
-        .map(|l| l.external_id.clone())
-        .collect();
+    let ids = listing_ids(&scan);
     assert_eq!(ids, vec![live.clone(), sold.clone(), by_hand.clone()]);
     assert_eq!(scan.listings[0].sku.as_deref(), Some("RIFF-000131"));
     assert_eq!(scan.listings[0].status, RemoteStatus::Live);
@@ -693,11 +642,7 @@ mod browser {
         assert_eq!(item.sku.as_deref(), Some("RIFF-000161"));
         assert_eq!(item.images.len(), 1);
         assert_eq!(item.images[0].sha256, sha256(PNG));
-        let ids: Vec<_> = scan
-            .listings
-            .iter()
-            .map(|l| l.external_id.clone())
-            .collect();
+        let ids = listing_ids(&scan);
         assert_eq!(ids, vec![seeded.clone(), published.external_id.clone()]);
         assert!(simulator.listing(&seeded).unwrap().sold);
         // A plain client is still turned away.

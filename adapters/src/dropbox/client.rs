@@ -272,17 +272,18 @@ impl DropboxClient {
             client_id: None,
             client_secret: None,
         };
-        let response = self
+        let request = self
             .http
             .post(format!("{}{}", refresh.oauth_url, route::TOKEN))
             .basic_auth(&refresh.app_key, Some(refresh.app_secret.expose()))
-            .form(&form)
-            .send()
+            .form(&form);
+        let http::Reply {
+            status,
+            headers,
+            text,
+        } = http::exchange(request)
             .await
             .map_err(|e| transport_error(&e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.map_err(|e| transport_error(&e))?;
         if status.is_success() {
             let token: TokenResponse = wire::parse(route::TOKEN, &text)?;
             return Ok(Secret::new(token.access_token));
@@ -307,22 +308,25 @@ impl DropboxClient {
         body: &str,
         token: &Secret,
     ) -> Result<String, Failure> {
-        let response = self
+        let request = self
             .http
             .post(format!("{}{route}", self.api_url))
             .bearer_auth(token.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_owned())
-            .send()
+            .body(body.to_owned());
+        let reply = http::exchange(request)
             .await
             .map_err(|e| transport_error(&e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.map_err(|e| transport_error(&e))?;
-        if status.is_success() {
-            Ok(text)
+        if reply.status.is_success() {
+            Ok(reply.text)
         } else {
-            Err(status_error(status, &headers, &text, route, path))
+            Err(status_error(
+                reply.status,
+                &reply.headers,
+                &reply.text,
+                route,
+                path,
+            ))
         }
     }
 }

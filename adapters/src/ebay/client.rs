@@ -43,6 +43,7 @@ use super::wire::{
     SellerProfiles, ShippingProfile, TokenError, TokenResponse, Transaction,
 };
 use crate::http::{self, RetryPolicy};
+use crate::request::foreign_attributes;
 use crate::{OwnPictures, Secret};
 
 /// eBay's production OAuth token endpoint (§1.10).
@@ -355,20 +356,15 @@ impl EbayClient {
         requests: &AtomicU32,
     ) -> Result<(), PortError> {
         requests.fetch_add(1, Ordering::Relaxed);
-        let response = self
+        let request = self
             .http
             .post(&refresh.oauth_url)
             .basic_auth(&refresh.client_id, Some(refresh.client_secret.expose()))
             .form(&[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh.refresh_token.expose()),
-            ])
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&e))?;
-        let status = response.status();
-        let text = response
-            .text()
+            ]);
+        let http::Reply { status, text, .. } = http::exchange(request)
             .await
             .map_err(|e| http::transport_error(&e))?;
         if status.is_success() {
@@ -480,13 +476,7 @@ impl EbayClient {
         pictures: Vec<String>,
     ) -> Result<ItemToList, PortError> {
         let PlatformAttributes::Ebay(attributes) = &request.attributes else {
-            return Err(PortError::Validation {
-                field: Some("attributes".into()),
-                message: format!(
-                    "{} attributes were given to the eBay adapter",
-                    request.attributes.platform().display_name()
-                ),
-            });
+            return Err(foreign_attributes(&request.attributes, Platform::Ebay));
         };
         let details = &request.details;
         Ok(ItemToList {

@@ -15,7 +15,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::PoisonError;
 
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use reqwest::StatusCode;
 use riff_domain::port::PortError;
 use serde::Deserialize;
@@ -109,10 +109,7 @@ impl EbayClient {
         let requests = AtomicU32::new(0);
         let mut refreshed = false;
         loop {
-            let part = Part::bytes(picture.bytes.to_vec())
-                .file_name(picture.file_name.clone())
-                .mime_str(picture.format.content_type())
-                .map_err(|e| PortError::Protocol(format!("a picture part: {e}")))?;
+            let part = picture.part()?;
             requests.fetch_add(1, Ordering::Relaxed);
             let response = self
                 .http

@@ -29,6 +29,7 @@ use super::wire::{
     OrdersPage, UuidRef, VideoLink,
 };
 use crate::http::{self, RetryPolicy};
+use crate::request::foreign_attributes;
 use crate::Secret;
 
 /// A scan that claims more pages than this is a broken response.
@@ -104,20 +105,13 @@ impl ReverbClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/hal+json")
                 .body(json);
         }
-        let response = request
-            .send()
+        let reply = http::exchange(request)
             .await
             .map_err(|e| http::transport_error(&e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| http::transport_error(&e))?;
-        if status.is_success() {
-            Ok(text)
+        if reply.status.is_success() {
+            Ok(reply.text)
         } else {
-            Err(status_error(status, &headers, &text))
+            Err(status_error(reply.status, &reply.headers, &reply.text))
         }
     }
 
@@ -437,13 +431,7 @@ fn listing_body(
     shop_shipping: Option<&str>,
 ) -> Result<ListingBody, PortError> {
     let PlatformAttributes::Reverb(attributes) = &request.attributes else {
-        return Err(PortError::Validation {
-            field: Some("attributes".into()),
-            message: format!(
-                "{} attributes were given to the Reverb adapter",
-                request.attributes.platform().display_name()
-            ),
-        });
+        return Err(foreign_attributes(&request.attributes, Platform::Reverb));
     };
     let details = &request.details;
     Ok(ListingBody {

@@ -44,6 +44,7 @@ use super::wire::{
     ThrottleStatus, UserError, Variant, VariantInput, VariantsVars,
 };
 use crate::http::{self, RetryPolicy};
+use crate::request::foreign_attributes;
 use crate::{OwnPictures, Secret};
 
 /// A scan that claims more pages than this is a broken response.
@@ -168,19 +169,17 @@ impl ShopifyClient {
             variables,
         })
         .map_err(|e| PortError::Protocol(format!("could not write the request: {e}")))?;
-        let response = self
+        let request = self
             .http
             .post(self.endpoint())
             .header("X-Shopify-Access-Token", self.config.access_token.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response
-            .text()
+            .body(body);
+        let http::Reply {
+            status,
+            headers,
+            text,
+        } = http::exchange(request)
             .await
             .map_err(|e| http::transport_error(&e))?;
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
@@ -932,13 +931,7 @@ fn user_error(errors: &[UserError]) -> Option<PortError> {
 fn shopify_attributes(request: &PublishRequest) -> Result<&ShopifyAttributes, PortError> {
     match &request.attributes {
         PlatformAttributes::Shopify(attributes) => Ok(attributes),
-        other => Err(PortError::Validation {
-            field: Some("attributes".into()),
-            message: format!(
-                "{} attributes were given to the Shopify adapter",
-                other.platform().display_name()
-            ),
-        }),
+        other => Err(foreign_attributes(other, Platform::Shopify)),
     }
 }
 

@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use riff_domain::listing::sent::{picture_digest, Changes};
 use riff_domain::port::{PortError, PublishRequest};
 
@@ -236,10 +236,7 @@ impl ShopifyClient {
         for parameter in &target.parameters {
             form = form.text(parameter.name.clone(), parameter.value.clone());
         }
-        let file = Part::bytes(picture.bytes.to_vec())
-            .file_name(picture.file_name.clone())
-            .mime_str(picture.format.content_type())
-            .map_err(|e| PortError::Protocol(format!("a picture part: {e}")))?;
+        let file = picture.part()?;
         requests.fetch_add(1, Ordering::Relaxed);
         let response = self
             .http

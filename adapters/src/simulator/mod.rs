@@ -1,12 +1,21 @@
 //! What every simulator shares: serving its router on a free loopback port
 //! in the background, for tests, demos and benchmarks, delivering
-//! webhooks the way the platforms do ([`delivery`]), and injecting faults
-//! ([`FaultPlan`]).
+//! webhooks the way the platforms do ([`delivery`]), injecting faults
+//! ([`FaultPlan`]), counting writes, and the state every clone of a
+//! simulator holds.
 
+pub(crate) mod answers;
+mod control;
+mod counts;
 pub(crate) mod delivery;
 mod faults;
+mod shared;
 
+pub use control::ControlError;
+pub(crate) use counts::WriteCounts;
 pub use faults::FaultPlan;
+pub(crate) use faults::Faults;
+pub(crate) use shared::Shared;
 
 use std::future::Future;
 

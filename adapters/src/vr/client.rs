@@ -54,6 +54,7 @@ use super::browser::{self, BrowserConfig};
 use super::wire::{self, BrandForm, ExportRow, ItemForm, LoginForm, ProductIdForm, MAX_PICTURES};
 use crate::http::{self, RetryPolicy};
 use crate::pictures::{self, OwnPictures, Picture};
+use crate::request::foreign_attributes;
 use crate::Secret;
 
 /// The export is about 3 MB for 1,500 items and V&R builds it slowly; RIFF
@@ -891,13 +892,7 @@ fn id_segment(id: &str) -> Result<&str, PortError> {
 /// back to the product's.
 fn item_form(request: &PublishRequest, processing_days: u32) -> Result<ItemForm, PortError> {
     let PlatformAttributes::Vr(attributes) = &request.attributes else {
-        return Err(PortError::Validation {
-            field: Some("attributes".into()),
-            message: format!(
-                "{} attributes were given to the Vintage & Rare adapter",
-                request.attributes.platform().display_name()
-            ),
-        });
+        return Err(foreign_attributes(&request.attributes, Platform::Vr));
     };
     let details = &request.details;
     Ok(ItemForm {

@@ -14,7 +14,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::Path;
@@ -33,7 +33,8 @@ use super::super::wire::{
     route, ApiError, FileMetadata, FolderMetadata, ListFolderArg, ListFolderContinueArg,
     ListFolderResult, Metadata, PathArg, RefreshForm, TemporaryLink, TokenResponse,
 };
-use crate::simulator::Simulator;
+use crate::simulator::answers::internal_server_error;
+use crate::simulator::{Faults, Shared, Simulator};
 
 /// A failure the simulator injects instead of answering an API route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,18 +83,16 @@ struct Inner {
     page_size: usize,
     listings: HashMap<String, Listing>,
     cursors: u64,
-    faults: Option<FaultPlan>,
+    faults: Faults<Fault>,
     /// The next `continue` finds every cursor forgotten (§5.2 `reset`).
     reset_next_cursor: bool,
-    requests: u32,
-    injected: usize,
     refreshes: u32,
 }
 
 /// A simulated Dropbox account: clone it freely; every clone is the same.
 #[derive(Debug, Clone)]
 pub struct DropboxSimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 impl DropboxSimulator {
@@ -101,7 +100,7 @@ impl DropboxSimulator {
     /// pages of 100 entries.
     pub fn new(access_token: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 files: BTreeMap::new(),
                 contents: HashMap::new(),
                 folders: BTreeMap::new(),
@@ -111,18 +110,15 @@ impl DropboxSimulator {
                 page_size: 100,
                 listings: HashMap::new(),
                 cursors: 0,
-                faults: None,
+                faults: Faults::default(),
                 reset_next_cursor: false,
-                requests: 0,
-                injected: 0,
                 refreshes: 0,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Lets the OAuth route grant new access tokens for `refresh_token` to
@@ -180,16 +176,13 @@ impl DropboxSimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// API requests received since start or the last
     /// [`DropboxSimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Access tokens granted by the OAuth route.
@@ -223,14 +216,6 @@ impl Inner {
             at.push_str(segment);
             self.folders.entry(at.to_lowercase()).or_insert(at.clone());
         }
-    }
-
-    /// The fault due on this request, if any; counts the request.
-    fn fault(&mut self) -> Option<Fault> {
-        self.requests += 1;
-        let fault = self.faults.as_ref()?.due(self.requests, self.injected)?;
-        self.injected += 1;
-        Some(fault)
     }
 
     /// `None` when the bearer token is the current one, else the 401.
@@ -302,7 +287,7 @@ fn admit<A: DeserializeOwned>(
     headers: &HeaderMap,
     body: &str,
 ) -> Result<A, Box<Response>> {
-    if let Some(fault) = inner.fault() {
+    if let Some(fault) = inner.faults.on_request() {
         return Err(Box::new(match fault {
             Fault::TooManyRequests { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -310,9 +295,7 @@ fn admit<A: DeserializeOwned>(
                 Json(ApiError::body("too_many_requests")),
             )
                 .into_response(),
-            Fault::ServerError => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-            }
+            Fault::ServerError => internal_server_error(),
             Fault::Malformed => (StatusCode::OK, "{\"entries\": [").into_response(),
         }));
     }

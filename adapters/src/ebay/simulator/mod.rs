@@ -14,7 +14,8 @@ mod server;
 mod state;
 mod webhook;
 
+pub use crate::simulator::ControlError;
 pub use media::{HostedImage, MEDIA_PATH};
-pub use server::{ControlError, EbaySimulator, Fault, FaultPlan, SimConfig, API_PATH, OAUTH_PATH};
+pub use server::{EbaySimulator, Fault, FaultPlan, SimConfig, API_PATH, OAUTH_PATH};
 pub use state::{SimListing, SimSale, SimStatus};
 pub use webhook::WebhookTarget;

@@ -24,92 +24,36 @@ const BASSES: &[u32] = &[1000, 1500, 3000, 7000];
 /// set, which Riff's mapping keeps to.
 const INSTRUMENTS: &[u32] = &[1000, 1500, 3000, 7000];
 
+const fn leaf(
+    id: &'static str,
+    conditions: &'static [u32],
+    required: &'static [&'static str],
+) -> Leaf {
+    Leaf {
+        id,
+        conditions,
+        required,
+    }
+}
+
 const LEAVES: &[Leaf] = &[
-    Leaf {
-        id: "33034",
-        conditions: GUITARS,
-        required: &["Brand"],
-    },
-    Leaf {
-        id: "33021",
-        conditions: GUITARS,
-        required: &["Brand"],
-    },
-    Leaf {
-        id: "119544",
-        conditions: GUITARS,
-        required: &["Brand"],
-    },
-    Leaf {
-        id: "4713",
-        conditions: BASSES,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "38072",
-        conditions: GUITARS,
-        required: &["Brand", "Amplifier Type"],
-    },
-    Leaf {
-        id: "41416",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "41415",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "41418",
-        conditions: INSTRUMENTS,
-        required: &["Brand"],
-    },
-    Leaf {
-        id: "41413",
-        conditions: INSTRUMENTS,
-        required: &["Brand"],
-    },
-    Leaf {
-        id: "22669",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "38071",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "38088",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Number of Keys"],
-    },
-    Leaf {
-        id: "38097",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "3278",
-        conditions: INSTRUMENTS,
-        required: &["Brand"],
-    },
-    Leaf {
-        id: "29946",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Form Factor"],
-    },
-    Leaf {
-        id: "46678",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
-    Leaf {
-        id: "22670",
-        conditions: INSTRUMENTS,
-        required: &["Brand", "Type"],
-    },
+    leaf("33034", GUITARS, &["Brand"]),
+    leaf("33021", GUITARS, &["Brand"]),
+    leaf("119544", GUITARS, &["Brand"]),
+    leaf("4713", BASSES, &["Brand", "Type"]),
+    leaf("38072", GUITARS, &["Brand", "Amplifier Type"]),
+    leaf("41416", INSTRUMENTS, &["Brand", "Type"]),
+    leaf("41415", INSTRUMENTS, &["Brand", "Type"]),
+    leaf("41418", INSTRUMENTS, &["Brand"]),
+    leaf("41413", INSTRUMENTS, &["Brand"]),
+    leaf("22669", INSTRUMENTS, &["Brand", "Type"]),
+    leaf("38071", INSTRUMENTS, &["Brand", "Type"]),
+    leaf("38088", INSTRUMENTS, &["Brand", "Number of Keys"]),
+    leaf("38097", INSTRUMENTS, &["Brand", "Type"]),
+    leaf("3278", INSTRUMENTS, &["Brand"]),
+    leaf("29946", INSTRUMENTS, &["Brand", "Form Factor"]),
+    leaf("46678", INSTRUMENTS, &["Brand", "Type"]),
+    leaf("22670", INSTRUMENTS, &["Brand", "Type"]),
 ];
 
 /// eBay's longest title (the Trading user guide, "Listing title").

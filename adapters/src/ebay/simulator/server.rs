@@ -13,11 +13,10 @@
 //! A sale POSTs the `FixedPriceTransaction` Platform Notification to the
 //! [`WebhookTarget`], if one is set.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use axum::extract::State as AxumState;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,7 +35,8 @@ use super::super::wire::{
 use super::media::{self, HostedImage, MEDIA_PATH};
 use super::state::{error, timestamp, Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::{delivery, Simulator};
+use crate::simulator::answers::too_many_requests;
+use crate::simulator::{delivery, ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// Where the Trading API lives, as on eBay.
 pub const API_PATH: &str = "/ws/api.dll";
@@ -84,26 +84,15 @@ pub enum Fault {
 /// Which Trading requests fail, and how (see [`crate::simulator::FaultPlan`]).
 pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
 
-/// Why a test control refused: the test asked for something the simulated
-/// eBay cannot do (selling an ended item, say).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
-
 #[derive(Debug)]
 struct Inner {
     state: State,
     config: SimConfig,
-    faults: Option<FaultPlan>,
-    /// Trading requests received, faulted ones included.
-    requests: u32,
-    /// Faults injected so far, to take the next one in turn.
-    injected: usize,
+    /// Counts Trading requests, faulted ones included.
+    faults: Faults<Fault>,
     /// Trading requests naming a call that changes listings (Add*,
-    /// Revise*, Relist*, End*) since start, faulted ones included.
-    write_requests: u32,
-    /// EndFixedPriceItem requests per ItemID, faulted ones included.
-    end_requests: HashMap<String, u32>,
+    /// Revise*, Relist*, End*), and EndFixedPriceItem requests per ItemID.
+    writes: WriteCounts,
     webhook: Option<WebhookTarget>,
     /// Pictures uploaded through the Media API, in order.
     images: Vec<HostedImage>,
@@ -113,12 +102,6 @@ struct Inner {
 }
 
 impl Inner {
-    fn due_fault(&mut self) -> Option<Fault> {
-        let fault = self.faults.as_ref()?.due(self.requests, self.injected)?;
-        self.injected += 1;
-        Some(fault)
-    }
-
     fn expire_token(&mut self) {
         let expired = std::mem::take(&mut self.state.tokens);
         self.state.expired_tokens.extend(expired);
@@ -128,7 +111,7 @@ impl Inner {
 /// A simulated eBay: clone it freely; every clone is the same eBay.
 #[derive(Debug, Clone)]
 pub struct EbaySimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 impl Default for EbaySimulator {
@@ -140,26 +123,20 @@ impl Default for EbaySimulator {
 impl EbaySimulator {
     pub fn new(config: SimConfig) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(config.token.clone(), config.page_size),
                 config,
-                faults: None,
-                requests: 0,
-                injected: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
+                faults: Faults::default(),
+                writes: WriteCounts::default(),
                 webhook: None,
                 images: Vec::new(),
                 lose_answer_of: None,
-            })),
+            }),
         }
     }
 
-    /// The lock is held only for in-memory work, never across an await.
-    /// A test that panicked while holding it leaves consistent state, so a
-    /// poisoned lock is simply taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Whether `token` is an access token the simulated eBay accepts now.
@@ -257,13 +234,13 @@ impl EbaySimulator {
     /// ReviseFixedPriceItem, EndFixedPriceItem and their kin) since start,
     /// refused and faulted ones included.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// EndFixedPriceItem requests naming this item since start, refused and
     /// faulted ones included: more than one means it was ended twice.
     pub fn end_requests(&self, item_id: &str) -> u32 {
-        self.lock().end_requests.get(item_id).copied().unwrap_or(0)
+        self.lock().writes.ends(item_id)
     }
 
     /// Listings with this SKU, whatever their status: more than one means
@@ -333,10 +310,7 @@ impl EbaySimulator {
     /// Starts (or, with `None`, stops) injecting faults. The count of
     /// requests restarts, so "every third" means the third from now.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Expires every access token issued so far, as two hours passing would.
@@ -357,7 +331,7 @@ impl EbaySimulator {
     /// Trading requests received since start or the last
     /// [`EbaySimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 }
 
@@ -409,26 +383,21 @@ fn carry_out(
 ) -> (Response, Option<Loss>) {
     let call = header(headers, "X-EBAY-API-CALL-NAME").unwrap_or_default();
     let mut inner = simulator.lock();
-    inner.requests += 1;
+    let due = inner.faults.on_request();
     if ["Add", "Revise", "Relist", "End"]
         .iter()
         .any(|verb| call.starts_with(verb))
     {
-        inner.write_requests += 1;
+        inner.writes.count_write();
     }
     if call == "EndFixedPriceItem" {
         if let Ok(request) = wire::from_xml::<EndFixedPriceItemRequest>(body) {
-            *inner.end_requests.entry(request.item_id).or_default() += 1;
+            inner.writes.count_end(&request.item_id);
         }
     }
-    match inner.due_fault() {
+    match due {
         Some(Fault::RateLimited { retry_after_secs }) => {
-            let response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(RETRY_AFTER, retry_after_secs.to_string())],
-                "",
-            );
-            return (response.into_response(), None);
+            return (too_many_requests(retry_after_secs), None);
         }
         Some(Fault::ServerError) => {
             let response = (
@@ -474,6 +443,18 @@ fn answer(
     headers: &HeaderMap,
     body: &str,
 ) -> Result<String, Refusal> {
+    check_request(state, call, headers, body)?;
+    run_call(state, call, body)
+}
+
+/// What eBay checks before it looks at a call (§1.1, §1.9): that the body
+/// is the call the header names, a site id, and a live token.
+fn check_request(
+    state: &State,
+    call: &str,
+    headers: &HeaderMap,
+    body: &str,
+) -> Result<(), Refusal> {
     if wire::root_name(body).as_deref() != Some(&format!("{call}Request")) {
         return Err(error(
             code::UNSUPPORTED_CALL,
@@ -505,6 +486,12 @@ fn answer(
             )
         });
     }
+    Ok(())
+}
+
+/// Carries out one checked call on the in-memory eBay: its response XML, or
+/// the error eBay would answer.
+fn run_call(state: &mut State, call: &str, body: &str) -> Result<String, Refusal> {
     let root = format!("{call}Response");
     let now = timestamp(Utc::now());
     let xml = match call {

@@ -34,6 +34,42 @@ pub(super) fn fixed_price_transaction(
     let event = "FixedPriceTransaction";
     let stamp = timestamp(Utc::now());
     let signature = sign(&stamp, &target.ids);
+    let body = soap_envelope(&signature, &item_transactions(event, &stamp, listing, sale));
+    Delivery {
+        platform: "eBay",
+        url: target.url.clone(),
+        headers: vec![
+            ("Content-Type", "text/xml; charset=\"utf-8\"".into()),
+            (
+                SOAP_ACTION_HEADER,
+                format!("\"https://developer.ebay.com/notification/{event}\""),
+            ),
+        ],
+        body: body.into_bytes(),
+    }
+}
+
+/// The SOAP 1.1 envelope of every notification: the signature in its
+/// header, `payload` as its body.
+fn soap_envelope(signature: &str, payload: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <soapenv:Header>
+  <ebl:RequesterCredentials soapenv:mustUnderstand="0" xmlns:ns="urn:ebay:apis:eBLBaseComponents" xmlns:ebl="urn:ebay:apis:eBLBaseComponents">
+   <ebl:NotificationSignature xmlns:ebl="urn:ebay:apis:eBLBaseComponents">{signature}</ebl:NotificationSignature>
+  </ebl:RequesterCredentials>
+ </soapenv:Header>
+ <soapenv:Body>
+{payload}
+ </soapenv:Body>
+</soapenv:Envelope>"#
+    )
+}
+
+/// The `GetItemTransactions` response (ReturnAll) for one sale, as the
+/// notification's payload.
+fn item_transactions(event: &str, stamp: &str, listing: &SimListing, sale: &SimSale) -> String {
     let sku = listing
         .sku
         .as_deref()
@@ -44,16 +80,8 @@ pub(super) fn fixed_price_transaction(
     } else {
         "Active"
     };
-    let body = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
- <soapenv:Header>
-  <ebl:RequesterCredentials soapenv:mustUnderstand="0" xmlns:ns="urn:ebay:apis:eBLBaseComponents" xmlns:ebl="urn:ebay:apis:eBLBaseComponents">
-   <ebl:NotificationSignature xmlns:ebl="urn:ebay:apis:eBLBaseComponents">{signature}</ebl:NotificationSignature>
-  </ebl:RequesterCredentials>
- </soapenv:Header>
- <soapenv:Body>
-  <GetItemTransactionsResponse xmlns="urn:ebay:apis:eBLBaseComponents">
+    format!(
+        r#"  <GetItemTransactionsResponse xmlns="urn:ebay:apis:eBLBaseComponents">
    <Timestamp>{stamp}</Timestamp>
    <Ack>Success</Ack>
    <CorrelationID>{transaction}</CorrelationID>
@@ -83,9 +111,7 @@ pub(super) fn fixed_price_transaction(
      <ContainingOrder><OrderID>{line}</OrderID></ContainingOrder>
     </Transaction>
    </TransactionArray>
-  </GetItemTransactionsResponse>
- </soapenv:Body>
-</soapenv:Envelope>"#,
+  </GetItemTransactionsResponse>"#,
         transaction = sale.transaction_id,
         item = listing.item_id,
         quantity = listing.quantity,
@@ -96,17 +122,5 @@ pub(super) fn fixed_price_transaction(
         currency = escape(listing.currency.as_str()),
         price = listing.price,
         line = sale.order_line_item_id,
-    );
-    Delivery {
-        platform: "eBay",
-        url: target.url.clone(),
-        headers: vec![
-            ("Content-Type", "text/xml; charset=\"utf-8\"".into()),
-            (
-                SOAP_ACTION_HEADER,
-                format!("\"https://developer.ebay.com/notification/{event}\""),
-            ),
-        ],
-        body: body.into_bytes(),
-    }
+    )
 }

@@ -7,6 +7,7 @@ mod server;
 mod state;
 mod webhook;
 
-pub use server::{ControlError, Fault, FaultPlan, ReverbSimulator, API_PATH};
+pub use crate::simulator::ControlError;
+pub use server::{Fault, FaultPlan, ReverbSimulator, API_PATH};
 pub use state::{SimListing, SimOrder, SimState};
 pub use webhook::WebhookTarget;

@@ -7,10 +7,10 @@
 //! one is set.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use axum::extract::{Path, Query, State as AxumState};
-use axum::http::header::{AUTHORIZATION, HOST, RETRY_AFTER};
+use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -22,7 +22,8 @@ use serde::Serialize;
 use super::super::wire::{EndBody, ErrorBody, Href, Links, ListingBody, ListingsPage, OrdersPage};
 use super::state::{Refusal, SimListing, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::{delivery, Simulator};
+use crate::simulator::answers::{host, internal_server_error, too_many_requests, Refused};
+use crate::simulator::{delivery, ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// Where the API lives under the simulator's base URL, as on Reverb.
 pub const API_PATH: &str = "/api";
@@ -40,11 +41,6 @@ pub enum Fault {
 /// Which requests fail, and how (see [`crate::simulator::FaultPlan`]).
 pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
 
-/// Why a test control refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
-
 #[derive(Debug)]
 struct Inner {
     state: State,
@@ -52,43 +48,35 @@ struct Inner {
     /// The most listings or orders one page holds (§2.4: the real maximum is
     /// unpublished; 50 by default).
     page_size: u32,
-    faults: Option<FaultPlan>,
-    requests: u32,
-    /// POST, PUT and DELETE requests since start, faulted ones included.
-    write_requests: u32,
-    /// `PUT …/state/end` requests per listing id, faulted ones included.
-    end_requests: HashMap<String, u32>,
-    injected: usize,
+    faults: Faults<Fault>,
+    /// POST, PUT and DELETE requests, and `PUT …/state/end` per listing id.
+    writes: WriteCounts,
     webhook: Option<WebhookTarget>,
 }
 
 /// A simulated Reverb: clone it freely; every clone is the same Reverb.
 #[derive(Debug, Clone)]
 pub struct ReverbSimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 impl ReverbSimulator {
     /// A Reverb that accepts `token` as its personal access token.
     pub fn new(token: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(),
                 token: token.to_owned(),
                 page_size: 50,
-                faults: None,
-                requests: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
-                injected: 0,
+                faults: Faults::default(),
+                writes: WriteCounts::default(),
                 webhook: None,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Lists an item with a SKU, live. Several units are a new item's, as
@@ -168,14 +156,14 @@ impl ReverbSimulator {
     /// POST, PUT and DELETE requests received since start, refused and
     /// faulted ones included: the requests that may change Reverb.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// `PUT /api/my/listings/{id}/state/end` requests naming this listing
     /// since start, refused and faulted ones included: more than one means
     /// it was ended twice.
     pub fn end_requests(&self, id: &str) -> u32 {
-        self.lock().end_requests.get(id).copied().unwrap_or(0)
+        self.lock().writes.ends(id)
     }
 
     /// Listings with this SKU, whatever their state: more than one means
@@ -191,7 +179,7 @@ impl ReverbSimulator {
 
     /// Counts a request that may change Reverb, before it is admitted.
     fn count_write(&self) {
-        self.lock().write_requests += 1;
+        self.lock().writes.count_write();
     }
 
     pub fn listing(&self, id: &str) -> Option<SimListing> {
@@ -210,50 +198,36 @@ impl ReverbSimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Requests received since start or the last
     /// [`ReverbSimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Counts the request, injects a due fault, and checks the token.
-    fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+    fn admit(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Refused> {
         let mut inner = self.lock();
-        inner.requests += 1;
-        let due = inner
-            .faults
-            .as_ref()
-            .and_then(|plan| plan.due(inner.requests, inner.injected));
-        if let Some(fault) = due {
-            inner.injected += 1;
-            return Err(Box::new(match fault {
-                Fault::RateLimited { retry_after_secs } => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(RETRY_AFTER, retry_after_secs.to_string())],
-                    "",
-                )
-                    .into_response(),
-                Fault::ServerError => {
-                    (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-                }
-            }));
+        if let Some(fault) = inner.faults.on_request() {
+            return Err(match fault {
+                Fault::RateLimited { retry_after_secs } => too_many_requests(retry_after_secs),
+                Fault::ServerError => internal_server_error(),
+            }
+            .into());
         }
         let expected = format!("Bearer {}", inner.token);
         let given = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
         if given != Some(expected.as_str()) {
-            return Err(Box::new(refusal(Refusal {
+            return Err(refusal(Refusal {
                 status: StatusCode::UNAUTHORIZED,
                 body: ErrorBody {
                     message: Some("You are not authorized to perform this action.".into()),
                     errors: BTreeMap::new(),
                 },
-            })));
+            })
+            .into());
         }
         Ok(inner)
     }
@@ -296,28 +270,22 @@ async fn create_listing(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Json(body): Json<ListingBody>,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let mut inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    match inner.state.create_from(&body) {
+    let mut inner = sim.admit(&headers)?;
+    Ok(match inner.state.create_from(&body) {
         Ok(listing) => (StatusCode::CREATED, Json(listing)).into_response(),
         Err(r) => refusal(r),
-    }
+    })
 }
 
 async fn get_listing(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    answer(listing_id(&id).and_then(|id| inner.state.get(id)))
+) -> Result<Response, Refused> {
+    let inner = sim.admit(&headers)?;
+    Ok(answer(listing_id(&id).and_then(|id| inner.state.get(id))))
 }
 
 async fn update_listing(
@@ -325,13 +293,12 @@ async fn update_listing(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(body): Json<ListingBody>,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let mut inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    answer(listing_id(&id).and_then(|id| inner.state.update(id, &body)))
+    let mut inner = sim.admit(&headers)?;
+    Ok(answer(
+        listing_id(&id).and_then(|id| inner.state.update(id, &body)),
+    ))
 }
 
 async fn end_listing(
@@ -339,14 +306,11 @@ async fn end_listing(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(_reason): Json<EndBody>,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    *sim.lock().end_requests.entry(id.clone()).or_default() += 1;
-    let mut inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    answer(listing_id(&id).and_then(|id| inner.state.end(id)))
+    sim.lock().writes.count_end(&id);
+    let mut inner = sim.admit(&headers)?;
+    Ok(answer(listing_id(&id).and_then(|id| inner.state.end(id))))
 }
 
 /// `page` and `per_page` of a query, and the slice of `all` they select,
@@ -382,22 +346,15 @@ fn page_of<T: Clone>(
 }
 
 fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    format!("http://{host}{API_PATH}")
+    format!("http://{}{API_PATH}", host(headers))
 }
 
 async fn my_listings(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let inner = sim.admit(&headers)?;
     let state = query.get("state").map_or("live", String::as_str);
     let sku = query.get("sku").map(String::as_str);
     let all = inner.state.select(state, sku);
@@ -407,7 +364,7 @@ async fn my_listings(
     }
     let (listings, current_page, total_pages, links) =
         page_of(&all, &query, inner.page_size, &next_base);
-    Json(ListingsPage {
+    Ok(Json(ListingsPage {
         total: u32::try_from(all.len()).unwrap_or(u32::MAX),
         current_page,
         total_pages,
@@ -415,18 +372,15 @@ async fn my_listings(
         embedded: None,
         links,
     })
-    .into_response()
+    .into_response())
 }
 
 async fn my_orders(
     AxumState(sim): AxumState<ReverbSimulator>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let inner = match sim.admit(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let inner = sim.admit(&headers)?;
     let since = query
         .get("updated_start_date")
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
@@ -439,12 +393,12 @@ async fn my_orders(
     );
     let (orders, current_page, total_pages, links) =
         page_of(&all, &query, inner.page_size, &next_base);
-    Json(OrdersPage {
+    Ok(Json(OrdersPage {
         total: u32::try_from(all.len()).unwrap_or(u32::MAX),
         current_page,
         total_pages,
         orders,
         links,
     })
-    .into_response()
+    .into_response())
 }

@@ -8,6 +8,7 @@ mod server;
 mod state;
 mod webhook;
 
-pub use server::{ControlError, Fault, FaultPlan, ShopifySimulator};
+pub use crate::simulator::ControlError;
+pub use server::{Fault, FaultPlan, ShopifySimulator};
 pub use state::{SimOrder, SimProduct, SimStatus};
 pub use webhook::WebhookTarget;

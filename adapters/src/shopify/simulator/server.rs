@@ -10,12 +10,10 @@
 //! A sale POSTs the `orders/create` webhook to the [`WebhookTarget`], if
 //! one is set.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 use std::time::Instant;
 
 use axum::extract::State as AxumState;
-use axum::http::header::{HOST, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -28,12 +26,13 @@ use serde_json::{json, Value};
 
 use super::super::wire::{
     operation, Cost, DeleteMediaVars, ErrorExtensions, Extensions, GraphqlError, GraphqlRequest,
-    GraphqlResponse, IdVars, LevelVars, MutationPayload, PageVars, ProductVars, PublishVars,
-    QuantityVars, ReorderMediaVars, StagedUploadsVars, ThrottleStatus, VariantsVars,
+    GraphqlResponse, IdVars, LevelVars, PageVars, ProductVars, PublishVars, QuantityVars,
+    ReorderMediaVars, StagedUploadsVars, ThrottleStatus, VariantsVars,
 };
 use super::state::{SimLocation, SimOrder, SimProduct, State};
 use super::webhook::{self, WebhookTarget};
-use crate::simulator::{delivery, Simulator};
+use crate::simulator::answers::{host, internal_server_error, too_many_requests};
+use crate::simulator::{delivery, ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// What a mutation costs, as Shopify charges (§3.2).
 const MUTATION_COST: f64 = 10.0;
@@ -51,11 +50,6 @@ pub enum Fault {
 
 /// Which requests fail, and how (see [`crate::simulator::FaultPlan`]).
 pub type FaultPlan = crate::simulator::FaultPlan<Fault>;
-
-/// Why a test control refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
 
 /// The leaky bucket of §3.2, refilled by the wall clock.
 #[derive(Debug)]
@@ -90,26 +84,22 @@ struct Inner {
     /// The most nodes one page holds (§3.3: 250 on Shopify).
     page_size: u32,
     bucket: Bucket,
-    faults: Option<FaultPlan>,
+    faults: Faults<Fault>,
     /// A fault for the next request of one operation, then none.
     fail_once: Option<(String, Fault)>,
     /// A product (its id) a buyer buys one unit of just before the next
     /// request of one operation is answered.
     buy_before: Option<(String, u64)>,
-    requests: u32,
-    /// Mutation requests received since start, faulted ones included.
-    write_requests: u32,
-    /// `productUpdate`s setting status ARCHIVED, per product GID, faulted
-    /// ones included.
-    end_requests: HashMap<String, u32>,
-    injected: usize,
+    /// Mutation requests, and `productUpdate`s setting status ARCHIVED per
+    /// product GID.
+    writes: WriteCounts,
     webhook: Option<WebhookTarget>,
 }
 
 /// A simulated Shopify store: clone it freely; every clone is the same store.
 #[derive(Debug, Clone)]
 pub struct ShopifySimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 impl ShopifySimulator {
@@ -117,7 +107,7 @@ impl ShopifySimulator {
     /// Standard plan's bucket (2000 points, 100 per second).
     pub fn new(token: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(),
                 token: token.to_owned(),
                 page_size: 250,
@@ -127,21 +117,17 @@ impl ShopifySimulator {
                     restore_rate: 100.0,
                     at: Instant::now(),
                 },
-                faults: None,
+                faults: Faults::default(),
                 fail_once: None,
                 buy_before: None,
-                requests: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
-                injected: 0,
+                writes: WriteCounts::default(),
                 webhook: None,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// The bytes posted to a staged upload target, by its `resourceUrl`.
@@ -295,16 +281,13 @@ impl ShopifySimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Requests received since start or the last
     /// [`ShopifySimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Fails the next request of `operation` (one of
@@ -333,14 +316,14 @@ impl ShopifySimulator {
     /// GraphQL mutations received since start, refused and faulted ones
     /// included: the requests that may change the store.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// `productUpdate` mutations archiving this product (its GID) since
     /// start, refused and faulted ones included: archiving is how Riff ends
     /// a Shopify listing, so more than one means it was ended twice.
     pub fn end_requests(&self, gid: &str) -> u32 {
-        self.lock().end_requests.get(gid).copied().unwrap_or(0)
+        self.lock().writes.ends(gid)
     }
 
     /// Products whose variant has this SKU, whatever their status: more
@@ -424,10 +407,6 @@ fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn mutation(field: &str, payload: &MutationPayload) -> Value {
-    json!({ field: to_value(payload) })
-}
-
 /// A staged upload target (as Shopify's storage): the form's `key` names
 /// the target, `file` is the bytes. `204` as the storage answers.
 async fn staged_upload(
@@ -443,14 +422,10 @@ async fn staged_upload(
             _ => {}
         }
     }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
     let (Some(key), Some(file)) = (key, file) else {
         return (StatusCode::BAD_REQUEST, "key and file are required").into_response();
     };
-    let resource_url = format!("http://{host}/staged-uploads/{key}");
+    let resource_url = format!("http://{}/staged-uploads/{key}", host(&headers));
     let mut inner = sim.lock();
     match inner.state.staged.get_mut(&resource_url) {
         Some(slot) => {
@@ -467,7 +442,7 @@ async fn graphql(
     body: String,
 ) -> Response {
     let mut inner = sim.lock();
-    inner.requests += 1;
+    let due = inner.faults.on_request();
     let parsed = serde_json::from_str::<GraphqlRequest<Value>>(&body).ok();
     let name = parsed
         .as_ref()
@@ -477,7 +452,7 @@ async fn graphql(
         .as_ref()
         .is_some_and(|r| r.query.trim_start().starts_with("mutation"))
     {
-        inner.write_requests += 1;
+        inner.writes.count_write();
     }
     if let Some(archived) = parsed
         .as_ref()
@@ -486,14 +461,9 @@ async fn graphql(
         .filter(|v| v.product.status.as_deref() == Some("ARCHIVED"))
         .and_then(|v| v.product.id)
     {
-        *inner.end_requests.entry(archived).or_default() += 1;
+        inner.writes.count_end(&archived);
     }
-    let due = inner
-        .faults
-        .as_ref()
-        .and_then(|plan| plan.due(inner.requests, inner.injected));
     if let Some(fault) = due {
-        inner.injected += 1;
         return fault_response(fault, &inner.bucket);
     }
     let once = match (&inner.fail_once, &name) {
@@ -534,26 +504,14 @@ async fn graphql(
             tracing::debug!(refused, "the planned purchase could not be made");
         }
     }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_owned();
-    run_operation(&mut inner, &request, &name, &host)
+    run_operation(&mut inner, &request, &name, host(&headers))
 }
 
 /// The injected `fault`, as Shopify's edge or API would answer it.
 fn fault_response(fault: Fault, bucket: &Bucket) -> Response {
     match fault {
-        Fault::TooManyRequests { retry_after_secs } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(RETRY_AFTER, retry_after_secs.to_string())],
-            "",
-        )
-            .into_response(),
-        Fault::ServerError => {
-            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-        }
+        Fault::TooManyRequests { retry_after_secs } => too_many_requests(retry_after_secs),
+        Fault::ServerError => internal_server_error(),
         Fault::Throttled => {
             let mut status = bucket.status();
             status.currently_available = 0.0;
@@ -569,96 +527,14 @@ fn run_operation(
     name: &str,
     host: &str,
 ) -> Response {
-    let is_query = request.query.trim_start().starts_with("query");
-    let requested = if is_query {
-        let first = request
-            .variables
-            .get("first")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        2.0 + first
-    } else {
-        MUTATION_COST
-    };
+    let requested = requested_cost(request);
     inner.bucket.refill();
     if inner.bucket.available < requested {
         return throttled(requested, inner.bucket.status());
     }
-    let page_size = inner.page_size;
-    let answer = match name {
-        operation::PRODUCT_CREATE => variables::<ProductVars>(request).map(|v| {
-            let media = v.media.unwrap_or_default();
-            let payload = inner.state.product_create(&v.product, &media);
-            (mutation("productCreate", &payload), MUTATION_COST)
-        }),
-        operation::STAGED_UPLOADS => variables::<StagedUploadsVars>(request).map(|v| {
-            let payload = inner
-                .state
-                .staged_uploads(&format!("http://{host}"), &v.input);
-            (mutation("stagedUploadsCreate", &payload), MUTATION_COST)
-        }),
-        operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
-            let media = v.media.unwrap_or_default();
-            let payload = inner.state.product_update(&v.product, &media);
-            (mutation("productUpdate", &payload), MUTATION_COST)
-        }),
-        operation::PRODUCT_MEDIA => variables::<IdVars>(request).map(|v| {
-            let media = inner.state.media_of(&v.id).map(|ids| {
-                json!({ "media": { "nodes": ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() } })
-            });
-            (json!({ "product": media }), 2.0)
-        }),
-        operation::DELETE_MEDIA => variables::<DeleteMediaVars>(request).map(|v| {
-            let payload = inner.state.delete_media(&v);
-            (mutation("productDeleteMedia", &payload), MUTATION_COST)
-        }),
-        operation::REORDER_MEDIA => variables::<ReorderMediaVars>(request).map(|v| {
-            let payload = inner.state.reorder_media(&v);
-            (mutation("productReorderMedia", &payload), MUTATION_COST)
-        }),
-        operation::SET_VARIANT => variables::<VariantsVars>(request).map(|v| {
-            let payload = inner.state.variants_update(&v);
-            (
-                mutation("productVariantsBulkUpdate", &payload),
-                MUTATION_COST,
-            )
-        }),
-        operation::SET_QTY => variables::<QuantityVars>(request).map(|v| {
-            let payload = inner.state.set_quantities(&v.input);
-            (mutation("inventorySetQuantities", &payload), MUTATION_COST)
-        }),
-        operation::PRODUCTS => variables::<PageVars>(request).map(|v| {
-            let products = inner.state.products(&v, page_size);
-            let cost = 2.0 + products.nodes.len() as f64;
-            (
-                json!({ "shop": to_value(&inner.state.shop()), "products": to_value(&products) }),
-                cost,
-            )
-        }),
-        operation::PRODUCT => variables::<IdVars>(request).map(|v| {
-            let product = inner.state.product(&v.id);
-            (
-                json!({ "shop": to_value(&inner.state.shop()), "product": to_value(&product) }),
-                2.0,
-            )
-        }),
-        operation::INVENTORY_LEVEL => variables::<LevelVars>(request).map(|v| {
-            let item = inner.state.inventory_level(&v);
-            (json!({ "inventoryItem": to_value(&item) }), 2.0)
-        }),
-        operation::LOCATIONS => Ok((to_value(&inner.state.locations()), 2.0)),
-        operation::PUBLICATIONS => Ok((to_value(&inner.state.publications()), 2.0)),
-        operation::PUBLISH => variables::<PublishVars>(request).map(|v| {
-            let payload = inner.state.publish(&v);
-            (mutation("publishablePublish", &payload), MUTATION_COST)
-        }),
-        operation::ORDERS => variables::<PageVars>(request).map(|v| {
-            let orders = inner.state.orders(&v, page_size);
-            let cost = 2.0 + orders.nodes.len() as f64;
-            (json!({ "orders": to_value(&orders) }), cost)
-        }),
-        other => Err(format!("the simulator does not answer operation {other:?}")),
-    };
+    let answer = answer_query(&inner.state, request, name, inner.page_size)
+        .or_else(|| answer_mutation(&mut inner.state, request, name, host))
+        .unwrap_or_else(|| Err(format!("the simulator does not answer operation {name:?}")));
     let (data, actual) = match answer {
         Ok(answer) => answer,
         Err(message) => return query_error(message),
@@ -676,6 +552,105 @@ fn run_operation(
         }),
     })
     .into_response()
+}
+
+/// What the bucket must hold before an operation runs (§3.2): a query's
+/// guess grows with the `first` it asks for, a mutation costs the same
+/// every time.
+fn requested_cost(request: &GraphqlRequest<Value>) -> f64 {
+    if request.query.trim_start().starts_with("query") {
+        let first = request
+            .variables
+            .get("first")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        2.0 + first
+    } else {
+        MUTATION_COST
+    }
+}
+
+/// A query's `data` and what it actually cost (a page costs one point per
+/// node it holds); `None` when `name` is no query the simulator knows.
+fn answer_query(
+    state: &State,
+    request: &GraphqlRequest<Value>,
+    name: &str,
+    page_size: u32,
+) -> Option<Result<(Value, f64), String>> {
+    let answer = match name {
+        operation::PRODUCT_MEDIA => variables::<IdVars>(request).map(|v| {
+            let media = state.media_of(&v.id).map(|ids| {
+                json!({ "media": { "nodes": ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() } })
+            });
+            (json!({ "product": media }), 2.0)
+        }),
+        operation::PRODUCTS => variables::<PageVars>(request).map(|v| {
+            let products = state.products(&v, page_size);
+            let cost = 2.0 + products.nodes.len() as f64;
+            (
+                json!({ "shop": to_value(&state.shop()), "products": to_value(&products) }),
+                cost,
+            )
+        }),
+        operation::PRODUCT => variables::<IdVars>(request).map(|v| {
+            let product = state.product(&v.id);
+            (
+                json!({ "shop": to_value(&state.shop()), "product": to_value(&product) }),
+                2.0,
+            )
+        }),
+        operation::INVENTORY_LEVEL => variables::<LevelVars>(request).map(|v| {
+            let item = state.inventory_level(&v);
+            (json!({ "inventoryItem": to_value(&item) }), 2.0)
+        }),
+        operation::LOCATIONS => Ok((to_value(&state.locations()), 2.0)),
+        operation::PUBLICATIONS => Ok((to_value(&state.publications()), 2.0)),
+        operation::ORDERS => variables::<PageVars>(request).map(|v| {
+            let orders = state.orders(&v, page_size);
+            let cost = 2.0 + orders.nodes.len() as f64;
+            (json!({ "orders": to_value(&orders) }), cost)
+        }),
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// A mutation's `data`, under its payload field, and its fixed cost;
+/// `None` when `name` is no mutation the simulator knows.
+fn answer_mutation(
+    state: &mut State,
+    request: &GraphqlRequest<Value>,
+    name: &str,
+    host: &str,
+) -> Option<Result<(Value, f64), String>> {
+    let answer = match name {
+        operation::PRODUCT_CREATE => variables::<ProductVars>(request).map(|v| {
+            let media = v.media.unwrap_or_default();
+            ("productCreate", state.product_create(&v.product, &media))
+        }),
+        operation::STAGED_UPLOADS => variables::<StagedUploadsVars>(request).map(|v| {
+            let base = format!("http://{host}");
+            ("stagedUploadsCreate", state.staged_uploads(&base, &v.input))
+        }),
+        operation::PRODUCT_UPDATE => variables::<ProductVars>(request).map(|v| {
+            let media = v.media.unwrap_or_default();
+            ("productUpdate", state.product_update(&v.product, &media))
+        }),
+        operation::DELETE_MEDIA => variables::<DeleteMediaVars>(request)
+            .map(|v| ("productDeleteMedia", state.delete_media(&v))),
+        operation::REORDER_MEDIA => variables::<ReorderMediaVars>(request)
+            .map(|v| ("productReorderMedia", state.reorder_media(&v))),
+        operation::SET_VARIANT => variables::<VariantsVars>(request)
+            .map(|v| ("productVariantsBulkUpdate", state.variants_update(&v))),
+        operation::SET_QTY => variables::<QuantityVars>(request)
+            .map(|v| ("inventorySetQuantities", state.set_quantities(&v.input))),
+        operation::PUBLISH => {
+            variables::<PublishVars>(request).map(|v| ("publishablePublish", state.publish(&v)))
+        }
+        _ => return None,
+    };
+    Some(answer.map(|(field, payload)| (json!({ field: to_value(&payload) }), MUTATION_COST)))
 }
 
 #[cfg(test)]

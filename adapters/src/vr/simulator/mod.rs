@@ -8,5 +8,6 @@
 mod server;
 mod state;
 
-pub use server::{ControlError, CreateReply, Fault, FaultPlan, VrSimulator};
+pub use crate::simulator::ControlError;
+pub use server::{CreateReply, Fault, FaultPlan, VrSimulator};
 pub use state::{SimImage, SimItem};

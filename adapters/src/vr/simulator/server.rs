@@ -18,13 +18,11 @@
 //! Cloudflare's clearance does. The simulator sends no
 //! Content-Security-Policy, so the inline script runs.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::collections::HashSet;
+use std::sync::MutexGuard;
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State as AxumState};
-use axum::http::header::{
-    CONTENT_TYPE, COOKIE, LOCATION, REFERER, RETRY_AFTER, SET_COOKIE, USER_AGENT,
-};
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, REFERER, SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,7 +32,8 @@ use sha2::{Digest, Sha256};
 
 use super::super::wire::{self, BrandForm, ItemForm, LoginForm, ProductIdForm};
 use super::state::{SimImage, SimItem, State};
-use crate::simulator::Simulator;
+use crate::simulator::answers::{internal_server_error, too_many_requests, Refused};
+use crate::simulator::{ControlError, Faults, Shared, Simulator, WriteCounts};
 
 /// Twenty pictures of up to 10 MB, and the fields.
 const ITEM_FORM_LIMIT: usize = 210 * 1024 * 1024;
@@ -66,11 +65,6 @@ pub enum CreateReply {
     PublishedWithoutId,
 }
 
-/// Why a test control refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("simulator: {0}")]
-pub struct ControlError(String);
-
 #[derive(Debug)]
 struct Inner {
     state: State,
@@ -79,7 +73,7 @@ struct Inner {
     sessions: HashSet<String>,
     next_session: u64,
     create_reply: CreateReply,
-    faults: Option<FaultPlan>,
+    faults: Faults<Fault>,
     /// Cloudflare mode (§4.3): requests need a `cf_clearance` earned for
     /// their User-Agent.
     challenge: bool,
@@ -87,20 +81,16 @@ struct Inner {
     clearance_key: String,
     /// V&R's nightly maintenance window (§4.1: down 03:00–05:00 UTC).
     maintenance: bool,
-    requests: u32,
-    /// Item form posts and mark-sold/delete AJAX calls since start,
-    /// faulted ones included.
-    write_requests: u32,
-    /// Mark-sold and delete AJAX calls per item id, faulted ones included.
-    end_requests: HashMap<String, u32>,
-    injected: usize,
+    /// Item form posts and mark-sold/delete AJAX calls, and mark-sold and
+    /// delete AJAX calls per item id.
+    writes: WriteCounts,
     logins: u32,
 }
 
 /// A simulated V&R: clone it freely; every clone is the same site.
 #[derive(Debug, Clone)]
 pub struct VrSimulator {
-    inner: Arc<Mutex<Inner>>,
+    inner: Shared<Inner>,
 }
 
 /// What a request may see, once admitted.
@@ -113,29 +103,25 @@ impl VrSimulator {
     /// A V&R whose seller logs in with `username` and `password`.
     pub fn new(username: &str, password: &str) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
+            inner: Shared::new(Inner {
                 state: State::new(),
                 username: username.to_owned(),
                 password: password.to_owned(),
                 sessions: HashSet::new(),
                 next_session: 1,
                 create_reply: CreateReply::Redirect,
-                faults: None,
+                faults: Faults::default(),
                 challenge: false,
                 clearance_key: uuid::Uuid::new_v4().simple().to_string(),
                 maintenance: false,
-                requests: 0,
-                write_requests: 0,
-                end_requests: HashMap::new(),
-                injected: 0,
+                writes: WriteCounts::default(),
                 logins: 0,
-            })),
+            }),
         }
     }
 
-    /// Held only for in-memory work; a poisoned lock is taken over.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Lists an item with a SKU, for sale; returns its id.
@@ -189,7 +175,7 @@ impl VrSimulator {
     /// received since start, refused and faulted ones included: the
     /// requests that may change the seller's items.
     pub fn write_requests(&self) -> u32 {
-        self.lock().write_requests
+        self.lock().writes.writes()
     }
 
     /// Items with this SKU (the form's `external_id`), deleted and sold
@@ -205,19 +191,14 @@ impl VrSimulator {
 
     /// Counts a request that may change the seller's items.
     fn count_write(&self) {
-        self.lock().write_requests += 1;
-    }
-
-    /// Counts a call that takes an item off sale (mark sold, delete).
-    fn count_end(&self, id: &str) {
-        *self.lock().end_requests.entry(id.to_owned()).or_default() += 1;
+        self.lock().writes.count_write();
     }
 
     /// Mark-sold and delete AJAX calls naming this item since start, refused
     /// and faulted ones included: the ways Riff ends a V&R listing, so more
     /// than one means it was ended twice.
     pub fn end_requests(&self, id: &str) -> u32 {
-        self.lock().end_requests.get(id).copied().unwrap_or(0)
+        self.lock().writes.ends(id)
     }
 
     pub fn listing(&self, id: &str) -> Option<SimItem> {
@@ -241,10 +222,7 @@ impl VrSimulator {
 
     /// Starts (or stops) injecting faults; the request count restarts.
     pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        let mut inner = self.lock();
-        inner.faults = plan;
-        inner.requests = 0;
-        inner.injected = 0;
+        self.lock().faults.set_plan(plan);
     }
 
     /// Turns Cloudflare mode on or off. While on, every request without a
@@ -268,7 +246,7 @@ impl VrSimulator {
 
     /// Requests received since start or the last [`VrSimulator::set_faults`].
     pub fn requests(&self) -> u32 {
-        self.lock().requests
+        self.lock().faults.requests()
     }
 
     /// Successful logins since start.
@@ -277,36 +255,16 @@ impl VrSimulator {
     }
 
     /// Counts the request, injects a due fault, and reads the session.
-    fn admit(&self, headers: &HeaderMap) -> Result<Admitted<'_>, Box<Response>> {
+    fn admit(&self, headers: &HeaderMap) -> Result<Admitted<'_>, Refused> {
         let mut inner = self.lock();
-        inner.requests += 1;
-        let due = inner
-            .faults
-            .as_ref()
-            .and_then(|plan| plan.due(inner.requests, inner.injected));
-        if let Some(fault) = due {
-            inner.injected += 1;
+        if let Some(fault) = inner.faults.on_request() {
             match fault {
                 Fault::RateLimited { retry_after_secs } => {
-                    return Err(Box::new(
-                        (
-                            StatusCode::TOO_MANY_REQUESTS,
-                            [(RETRY_AFTER, retry_after_secs.to_string())],
-                            "",
-                        )
-                            .into_response(),
-                    ))
+                    return Err(too_many_requests(retry_after_secs).into())
                 }
-                Fault::ServerError => {
-                    return Err(Box::new(
-                        (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
-                            .into_response(),
-                    ))
-                }
+                Fault::ServerError => return Err(internal_server_error().into()),
                 Fault::CloudflareChallenge => {
-                    return Err(Box::new(challenge(
-                        &inner.challenge_seed(&user_agent(headers)),
-                    )))
+                    return Err(challenge(&inner.challenge_seed(&user_agent(headers))).into())
                 }
                 Fault::SessionExpired => inner.sessions.clear(),
             }
@@ -314,13 +272,13 @@ impl VrSimulator {
         if inner.challenge {
             let seed = inner.challenge_seed(&user_agent(headers));
             if cookie(headers, "cf_clearance") != Some(clearance(&seed)) {
-                return Err(Box::new(challenge(&seed)));
+                return Err(challenge(&seed).into());
             }
         }
         if inner.maintenance {
-            return Err(Box::new(
-                (StatusCode::SERVICE_UNAVAILABLE, "Down for maintenance").into_response(),
-            ));
+            return Err((StatusCode::SERVICE_UNAVAILABLE, "Down for maintenance")
+                .into_response()
+                .into());
         }
         let logged_in = cookie(headers, "PHPSESSID").is_some_and(|id| inner.sessions.contains(&id));
         Ok(Admitted { inner, logged_in })
@@ -328,26 +286,26 @@ impl VrSimulator {
 
     /// [`Self::admit`] for a page that needs a session: without one, the
     /// redirect to the login page V&R sends.
-    fn page(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+    fn page(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Refused> {
         let admitted = self.admit(headers)?;
         if admitted.logged_in {
             Ok(admitted.inner)
         } else {
-            Err(Box::new(
-                (StatusCode::FOUND, [(LOCATION, "/login")]).into_response(),
-            ))
+            Err((StatusCode::FOUND, [(LOCATION, "/login")])
+                .into_response()
+                .into())
         }
     }
 
     /// [`Self::admit`] for an AJAX call: without a session, 401.
-    fn ajax(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Box<Response>> {
+    fn ajax(&self, headers: &HeaderMap) -> Result<MutexGuard<'_, Inner>, Refused> {
         let admitted = self.admit(headers)?;
         if admitted.logged_in {
             Ok(admitted.inner)
         } else {
-            Err(Box::new(
-                (StatusCode::UNAUTHORIZED, "session expired").into_response(),
-            ))
+            Err((StatusCode::UNAUTHORIZED, "session expired")
+                .into_response()
+                .into())
         }
     }
 }
@@ -487,91 +445,93 @@ fn form_page(item: Option<&SimItem>, unique_id: u64) -> Response {
     .into_response()
 }
 
-async fn home(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.admit(&headers) {
-        Ok(_) => Html(format!(
-            "<html><head><title>Vintage &amp; Rare</title></head><body>\
-             <header>{LOGIN_FORM}</header><h1>Vintage &amp; Rare</h1></body></html>"
-        ))
-        .into_response(),
-        Err(response) => *response,
-    }
+async fn home(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    sim.admit(&headers)?;
+    Ok(Html(format!(
+        "<html><head><title>Vintage &amp; Rare</title></head><body>\
+         <header>{LOGIN_FORM}</header><h1>Vintage &amp; Rare</h1></body></html>"
+    ))
+    .into_response())
 }
 
-async fn login_page(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.admit(&headers) {
-        Ok(_) => Html(format!(
-            "<html><head><title>Log in</title></head><body>{LOGIN_FORM}</body></html>"
-        ))
-        .into_response(),
-        Err(response) => *response,
-    }
+async fn login_page(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    sim.admit(&headers)?;
+    Ok(Html(format!(
+        "<html><head><title>Log in</title></head><body>{LOGIN_FORM}</body></html>"
+    ))
+    .into_response())
 }
 
 async fn login(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
-    let mut admitted = match sim.admit(&headers) {
-        Ok(admitted) => admitted,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    let mut admitted = sim.admit(&headers)?;
     let inner = &mut *admitted.inner;
     if form.username != inner.username || form.pass != inner.password {
-        return Html("<html><body>Wrong username or password.</body></html>").into_response();
+        return Ok(Html("<html><body>Wrong username or password.</body></html>").into_response());
     }
     let id = format!("sim{:08}", inner.next_session);
     inner.next_session += 1;
     inner.logins += 1;
     inner.sessions.insert(id.clone());
-    (
+    Ok((
         [(SET_COOKIE, format!("PHPSESSID={id}; path=/; HttpOnly"))],
         Html("<html><body><a href=\"/logout\">Logout</a></body></html>"),
     )
-        .into_response()
+        .into_response())
 }
 
-async fn export_page(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.page(&headers) {
-        Ok(_) => Html("<html><body><a href=\"export_inventory/export_inventory\">Export</a> Logout</body></html>").into_response(),
-        Err(response) => *response,
-    }
+async fn export_page(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let _inner = sim.page(&headers)?;
+    Ok(Html(
+        "<html><body><a href=\"export_inventory/export_inventory\">Export</a> Logout</body></html>",
+    )
+    .into_response())
 }
 
-async fn export_csv(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    let inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+async fn export_csv(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let inner = sim.page(&headers)?;
     let from_export_page = headers
         .get(REFERER)
         .and_then(|r| r.to_str().ok())
         .is_some_and(|r| r.ends_with("/instruments/export_inventory"));
     if !from_export_page {
-        return (StatusCode::FORBIDDEN, "Forbidden").into_response();
+        return Ok((StatusCode::FORBIDDEN, "Forbidden").into_response());
     }
-    match wire::write_export(&inner.state.export()) {
+    Ok(match wire::write_export(&inner.state.export()) {
         Ok(csv) => ([(CONTENT_TYPE, "text/csv; charset=UTF-8")], csv).into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
-    }
+    })
 }
 
-async fn add_form(AxumState(sim): AxumState<VrSimulator>, headers: HeaderMap) -> Response {
-    match sim.page(&headers) {
-        Ok(inner) => form_page(None, inner.requests.into()),
-        Err(response) => *response,
-    }
+async fn add_form(
+    AxumState(sim): AxumState<VrSimulator>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let inner = sim.page(&headers)?;
+    Ok(form_page(None, inner.faults.requests().into()))
 }
 
 /// Reads the item form's fields and pictures (§4.1 "create"): text parts
 /// by name, file parts under `upload_file_box_<n>`; other parts, as the
 /// page's inputs Riff does not fill, are ignored.
-async fn read_item_form(
-    mut multipart: Multipart,
-) -> Result<(ItemForm, Vec<SimImage>), Box<Response>> {
+async fn read_item_form(mut multipart: Multipart) -> Result<(ItemForm, Vec<SimImage>), Refused> {
     let bad = |e: axum::extract::multipart::MultipartError| {
-        Box::new((e.status(), e.body_text()).into_response())
+        Refused::from((e.status(), e.body_text()).into_response())
     };
     let mut form = ItemForm::default();
     let mut images = Vec::new();
@@ -606,25 +566,19 @@ async fn create(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     multipart: Multipart,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let (form, images) = match read_item_form(multipart).await {
-        Ok(read) => read,
-        Err(response) => return *response,
-    };
-    let mut inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+    let (form, images) = read_item_form(multipart).await?;
+    let mut inner = sim.page(&headers)?;
     if let Some(problem) = inner.state.refusal(&form, &images) {
-        return Html(format!(
+        return Ok(Html(format!(
             "<html><body><div class=\"alert alert-danger\">{}</div></body></html>",
             quick_xml::escape::escape(problem.as_str())
         ))
-        .into_response();
+        .into_response());
     }
     let id = inner.state.create(&form, images);
-    match inner.create_reply {
+    Ok(match inner.create_reply {
         CreateReply::Redirect => (
             StatusCode::FOUND,
             [(LOCATION, format!("/instruments/add_edit_item/{id}"))],
@@ -633,23 +587,20 @@ async fn create(
         CreateReply::PublishedWithoutId => {
             Html("<html><body>Your item is published and live.</body></html>").into_response()
         }
-    }
+    })
 }
 
 async fn edit_form(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Path(id): Path<u64>,
-) -> Response {
-    let mut inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    let unique_id = u64::from(inner.requests);
-    match inner.state.live_or_sold(id) {
+) -> Result<Response, Refused> {
+    let mut inner = sim.page(&headers)?;
+    let unique_id = u64::from(inner.faults.requests());
+    Ok(match inner.state.live_or_sold(id) {
         Some(item) => form_page(Some(item), unique_id),
         None => (StatusCode::NOT_FOUND, Html("Not found")).into_response(),
-    }
+    })
 }
 
 async fn edit(
@@ -657,17 +608,11 @@ async fn edit(
     headers: HeaderMap,
     Path(id): Path<u64>,
     multipart: Multipart,
-) -> Response {
+) -> Result<Response, Refused> {
     sim.count_write();
-    let (form, images) = match read_item_form(multipart).await {
-        Ok(read) => read,
-        Err(response) => return *response,
-    };
-    let mut inner = match sim.page(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    if inner.state.edit(id, &form, images) {
+    let (form, images) = read_item_form(multipart).await?;
+    let mut inner = sim.page(&headers)?;
+    Ok(if inner.state.edit(id, &form, images) {
         (
             StatusCode::FOUND,
             [(LOCATION, format!("/instruments/add_edit_item/{id}"))],
@@ -675,25 +620,15 @@ async fn edit(
             .into_response()
     } else {
         (StatusCode::NOT_FOUND, Html("Not found")).into_response()
-    }
+    })
 }
 
 async fn mark_as_sold(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
-) -> Response {
-    sim.count_write();
-    sim.count_end(&form.product_id);
-    let mut inner = match sim.ajax(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    let done = form
-        .product_id
-        .parse()
-        .is_ok_and(|id| inner.state.mark_sold(id));
-    ajax_answer(done, "true")
+) -> Result<Response, Refused> {
+    take_off_sale(&sim, &headers, &form, State::mark_sold, "true")
 }
 
 /// The brand's id, or `0` for a brand V&R does not list (§4.1).
@@ -701,17 +636,10 @@ async fn check_brand_exists(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<BrandForm>,
-) -> Response {
-    let inner = match sim.ajax(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
-    inner
-        .state
-        .brand_id(&form.brand_name)
-        .unwrap_or(0)
-        .to_string()
-        .into_response()
+) -> Result<Response, Refused> {
+    let inner = sim.ajax(&headers)?;
+    let id = inner.state.brand_id(&form.brand_name).unwrap_or(0);
+    Ok(id.to_string().into_response())
 }
 
 /// An empty body for success, as V&R sends (§4.1).
@@ -719,16 +647,29 @@ async fn delete_item(
     AxumState(sim): AxumState<VrSimulator>,
     headers: HeaderMap,
     Form(form): Form<ProductIdForm>,
-) -> Response {
-    sim.count_write();
-    sim.count_end(&form.product_id);
-    let mut inner = match sim.ajax(&headers) {
-        Ok(inner) => inner,
-        Err(response) => return *response,
-    };
+) -> Result<Response, Refused> {
+    take_off_sale(&sim, &headers, &form, State::delete, "")
+}
+
+/// An AJAX call that ends an item (mark sold, delete): counted as a write
+/// and an end of the item it names before it is admitted, then `end` on the
+/// item, answered with `success_text` when it did.
+fn take_off_sale(
+    sim: &VrSimulator,
+    headers: &HeaderMap,
+    form: &ProductIdForm,
+    end: fn(&mut State, u64) -> bool,
+    success_text: &'static str,
+) -> Result<Response, Refused> {
+    {
+        let mut inner = sim.lock();
+        inner.writes.count_write();
+        inner.writes.count_end(&form.product_id);
+    }
+    let mut inner = sim.ajax(headers)?;
     let done = form
         .product_id
         .parse()
-        .is_ok_and(|id| inner.state.delete(id));
-    ajax_answer(done, "")
+        .is_ok_and(|id| end(&mut inner.state, id));
+    Ok(ajax_answer(done, success_text))
 }

@@ -1,0 +1,59 @@
+//! The product the tests publish, and small helpers to read what comes back.
+
+use riff_domain::listing::PlatformAttributes;
+use riff_domain::port::{PublishRequest, Scan};
+use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// One unit of a 1962 Fender Stratocaster in sunburst, priced in pounds,
+/// with one picture; each platform's test gives its own description, to
+/// see it escaped its platform's way, and its own attributes.
+pub(crate) fn strat(
+    sku: &str,
+    title: &str,
+    price: &str,
+    description: &str,
+    attributes: PlatformAttributes,
+) -> PublishRequest {
+    PublishRequest {
+        listing_id: Uuid::new_v4(),
+        sku: Sku::parse(sku).expect("a valid SKU"),
+        details: ProductDetails {
+            title: title.into(),
+            brand: "Fender".into(),
+            model: "Stratocaster".into(),
+            year: Some(1962),
+            finish: Some("Sunburst".into()),
+            category: "Electric Guitars".into(),
+            condition: Condition::Excellent,
+            description: Some(description.into()),
+        },
+        price: Money::parse_price(price, Currency::GBP).expect("a valid price"),
+        quantity: 1,
+        picture_urls: vec!["https://example.com/1.jpg".into()],
+        video_url: None,
+        attributes,
+    }
+}
+
+pub(crate) fn pounds(whole: i64) -> Decimal {
+    Decimal::new(whole, 0)
+}
+
+/// The scan's listings' ids, in the scan's order.
+pub(crate) fn listing_ids(scan: &Scan) -> Vec<String> {
+    scan.listings
+        .iter()
+        .map(|l| l.external_id.clone())
+        .collect()
+}
+
+/// Listings by id and sales by order reference, so scans compare
+/// regardless of the order the platform paged them in.
+pub(crate) fn sorted(mut scan: Scan) -> Scan {
+    scan.listings
+        .sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
+    scan
+}

@@ -1,0 +1,148 @@
+//! Scan scenarios every marketplace that sells by units passes alike
+//! (eBay, Reverb, Shopify), written once against [`Seller`].
+
+use chrono::{DateTime, Duration, Utc};
+use riff_adapters::ebay::simulator::Fault as EbayFault;
+use riff_adapters::ebay::EbaySimulator;
+use riff_adapters::reverb::simulator::Fault as ReverbFault;
+use riff_adapters::reverb::ReverbSimulator;
+use riff_adapters::shopify::simulator::Fault as ShopifyFault;
+use riff_adapters::shopify::ShopifySimulator;
+use riff_adapters::simulator::FaultPlan;
+use riff_domain::port::{Marketplace, Scan};
+use rust_decimal::Decimal;
+
+use super::fixtures::{pounds, sorted};
+
+/// What the scenarios ask of a simulated marketplace.
+pub(crate) trait Seller {
+    type Fault;
+    fn seed_listing(&self, sku: &str, title: &str, price: Decimal, quantity: u32) -> String;
+    fn record_sale(&self, id: &str, quantity: u32, sold_at: DateTime<Utc>);
+    fn set_page_size(&self, page_size: u32);
+    fn set_faults(&self, plan: Option<FaultPlan<Self::Fault>>);
+    fn requests(&self) -> u32;
+}
+
+macro_rules! seller {
+    ($simulator:ty, $fault:ty) => {
+        impl Seller for $simulator {
+            type Fault = $fault;
+
+            fn seed_listing(
+                &self,
+                sku: &str,
+                title: &str,
+                price: Decimal,
+                quantity: u32,
+            ) -> String {
+                <$simulator>::seed_listing(self, sku, title, price, quantity)
+            }
+
+            fn record_sale(&self, id: &str, quantity: u32, sold_at: DateTime<Utc>) {
+                <$simulator>::record_sale(self, id, quantity, sold_at).expect("the sale is made");
+            }
+
+            fn set_page_size(&self, page_size: u32) {
+                <$simulator>::set_page_size(self, page_size);
+            }
+
+            fn set_faults(&self, plan: Option<FaultPlan<$fault>>) {
+                <$simulator>::set_faults(self, plan);
+            }
+
+            fn requests(&self) -> u32 {
+                <$simulator>::requests(self)
+            }
+        }
+    };
+}
+
+seller!(EbaySimulator, EbayFault);
+seller!(ReverbSimulator, ReverbFault);
+seller!(ShopifySimulator, ShopifyFault);
+
+/// `count` guitars listed with a SKU, one unit each, the `n`th priced
+/// 100 × `n` pounds; their ids, in order.
+pub(crate) fn seed_guitars(simulator: &impl Seller, count: i64) -> Vec<String> {
+    (1..=count)
+        .map(|n| {
+            simulator.seed_listing(
+                &format!("RIFF-00000{n}"),
+                &format!("Guitar {n}"),
+                pounds(100 * n),
+                1,
+            )
+        })
+        .collect()
+}
+
+/// Six listings, the third sold an hour ago, two to a page: reading sales
+/// alone finds what the scan found, in one request for one page of orders,
+/// reading no listing.
+pub(crate) async fn sales_alone_read_only_orders(
+    simulator: &impl Seller,
+    client: &impl Marketplace,
+) {
+    let mut ids = Vec::new();
+    for n in 1..=6 {
+        ids.push(simulator.seed_listing(
+            &format!("RIFF-00010{n}"),
+            &format!("Guitar {n}"),
+            pounds(100),
+            1,
+        ));
+    }
+    simulator.record_sale(&ids[2], 1, Utc::now() - Duration::hours(1));
+    simulator.set_page_size(2);
+    let since = Utc::now() - Duration::days(1);
+    let scan = client.scan(since).await.expect("the scan");
+    let before = simulator.requests();
+
+    let sales = client.sales(since).await.expect("the sales");
+
+    assert_eq!(sales.sales, scan.sales);
+    assert_eq!(sales.sales.len(), 1);
+    assert_eq!(sales.sales[0].external_id, ids[2]);
+    assert_eq!(sales.requests, 1, "one page of orders and no listing read");
+    assert_eq!(simulator.requests() - before, 1);
+}
+
+/// Seven listings, every third sold, one to a page, scanned clean and then
+/// with every third request failing with `faults` in turn: both scans find
+/// the same listings and the same two sales, the faulty one in more
+/// requests. Returns the clean scan, for what differs between platforms.
+pub(crate) async fn a_scan_survives_faults<S: Seller>(
+    simulator: &S,
+    client: &impl Marketplace,
+    faults: Vec<S::Fault>,
+) -> Scan {
+    for n in 1..=7 {
+        let id = simulator.seed_listing(
+            &format!("RIFF-00000{n}"),
+            &format!("Item {n}"),
+            pounds(10 * n),
+            1,
+        );
+        if n % 3 == 0 {
+            simulator.record_sale(&id, 1, Utc::now() - Duration::minutes(n));
+        }
+    }
+    simulator.set_page_size(1);
+    let since = Utc::now() - Duration::days(1);
+    let clean = sorted(client.scan(since).await.expect("the clean scan"));
+
+    simulator.set_faults(Some(FaultPlan { every: 3, faults }));
+    let faulty = sorted(client.scan(since).await.expect("the faulty scan"));
+
+    assert_eq!(faulty.listings, clean.listings);
+    assert_eq!(faulty.sales, clean.sales);
+    assert_eq!(clean.sales.len(), 2);
+    assert!(
+        faulty.requests > clean.requests,
+        "{} vs {}",
+        faulty.requests,
+        clean.requests
+    );
+    clean
+}
