@@ -3,58 +3,22 @@
 
 use riff_adapters::simulator::Simulator as _;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn riff(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_riff"));
-    command
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("RIFF_API_TOKEN")
-        .env_remove("RIFF_BIND");
-    command
-}
+use common::{riff, stop_with_sigterm, WorkDir};
 
-/// A fresh working directory, removed afterwards.
-struct WorkDir(PathBuf);
+mod common;
 
-impl WorkDir {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("riff-cli-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&path).expect("create a working directory");
-        Self(path)
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Sends SIGTERM, as a service manager would, and waits (bounded) for the
-/// process to exit.
-fn stop_with_sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait on riff") {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "riff did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// A port nothing listens on, for `RIFF_BIND`.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("an address").port()
 }
 
 #[test]
 fn help_explains_each_command() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let out = riff(&dir.0).arg("--help").output().expect("riff runs");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
@@ -65,7 +29,7 @@ fn help_explains_each_command() {
 
 #[test]
 fn migrate_creates_the_default_database_in_the_working_directory() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let out = riff(&dir.0).arg("migrate").output().expect("riff runs");
     assert!(
         out.status.success(),
@@ -84,7 +48,7 @@ fn migrate_creates_the_default_database_in_the_working_directory() {
 
 #[test]
 fn a_bad_setting_stops_start_up_and_names_it() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     for (variable, value) in [
         ("RIFF_BIND", "not-an-address"),
         ("RIFF_CURRENCY", "EURO"),
@@ -114,11 +78,8 @@ fn a_bad_setting_stops_start_up_and_names_it() {
 
 #[test]
 fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
-    let dir = WorkDir::new();
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("an address").port()
-    };
+    let dir = WorkDir::new("riff-cli");
+    let port = free_port();
     let mut child = riff(&dir.0)
         .arg("serve")
         .env("RIFF_BIND", format!("127.0.0.1:{port}"))
@@ -167,11 +128,8 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn log_format_json_writes_one_json_object_per_line() {
-    let dir = WorkDir::new();
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("an address").port()
-    };
+    let dir = WorkDir::new("riff-cli");
+    let port = free_port();
     let mut child = riff(&dir.0)
         .arg("serve")
         .env("RIFF_BIND", format!("127.0.0.1:{port}"))
@@ -236,7 +194,7 @@ fn log_format_json_writes_one_json_object_per_line() {
 
 #[test]
 fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let out = riff(&dir.0).arg("replay").output().expect("riff runs");
     assert!(
         out.status.success(),
@@ -263,7 +221,7 @@ fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
 
 #[test]
 fn export_csv_writes_a_file_with_a_header() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let out = riff(&dir.0)
         .args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"])
         .output()
@@ -323,7 +281,7 @@ fn marketplaces(runtime: &tokio::runtime::Runtime) -> (String, String) {
 fn platforms_scan_shows_what_a_platform_reports() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, reverb_url) = marketplaces(&runtime);
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let out = riff(&dir.0)
         .args(["platforms", "scan", "ebay", "--json"])
         .env("EBAY_API_URL", &ebay_url)
@@ -384,7 +342,7 @@ fn platforms_scan_shows_what_a_platform_reports() {
 fn platforms_scan_says_which_setting_to_fix() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, _) = marketplaces(&runtime);
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let unset = riff(&dir.0)
         .args(["platforms", "scan", "ebay"])
         .env_remove("EBAY_OAUTH_TOKEN")
@@ -458,7 +416,7 @@ fn start_sim(dir: &WorkDir, seed: &str) -> (std::process::Child, Vec<(String, St
 
 #[test]
 fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let (mut sim, settings) = start_sim(
         &dir,
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
@@ -494,7 +452,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
 
 #[test]
 fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let (mut sim, settings) = start_sim(
         &dir,
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG Standard", "price": "899.00"}],
@@ -570,7 +528,7 @@ fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
 #[test]
 fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
     use std::io::Write as _;
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     let add = |name: &str, password: &str| {
         let mut child = riff(&dir.0)
             .args(["user", "add", name])
@@ -599,10 +557,7 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
 /// Runs `riff serve` in `dir` just long enough to create one product
 /// through the API: a shop whose log Riff wrote.
 fn a_shop_in(dir: &WorkDir) {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("an address").port()
-    };
+    let port = free_port();
     let token = "cli-test-token-0123456789";
     let mut child = riff(&dir.0)
         .arg("serve")
@@ -639,7 +594,7 @@ fn a_shop_in(dir: &WorkDir) {
 /// exit status 1 and the position that changed.
 #[test]
 fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     a_shop_in(&dir);
 
     let out = riff(&dir.0)
@@ -736,7 +691,7 @@ fn head_of(dir: &WorkDir, url: &str) -> String {
 /// same database is refused.
 #[test]
 fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-cli");
     a_shop_in(&dir);
     let source = format!("sqlite://{}", dir.0.join("riff.db").display());
     let head = head_of(&dir, &source);

@@ -2,39 +2,16 @@
 //! at, sales that propagate, a clean stop.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn riff(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_riff"));
-    command
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("RIFF_API_TOKEN")
-        .env_remove("RIFF_BIND");
-    command
-}
+use common::{riff, stop_with_sigterm, WorkDir};
 
-/// A fresh working directory, removed afterwards.
-struct WorkDir(PathBuf);
-
-impl WorkDir {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("riff-demo-test-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&path).expect("create a working directory");
-        Self(path)
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
 
 /// Kills the demo if a test fails before stopping it.
 struct Running(Child);
@@ -43,24 +20,6 @@ impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// Sends SIGTERM, as a service manager would, and waits (bounded) for the
-/// process to exit.
-fn stop_with_sigterm(child: &mut Child) -> std::process::ExitStatus {
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait on riff") {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "riff did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -162,7 +121,7 @@ fn listings_with(product: &Value, status: &str) -> usize {
 
 #[test]
 fn demo_serves_a_synced_shop_whose_sales_end_the_other_listings_and_stops_cleanly() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-demo-test");
     let mut demo = Running(
         riff(&dir.0)
             .args(["demo", "--bind", "127.0.0.1:0", "--sale-every", "1"])
@@ -283,7 +242,7 @@ fn demo_serves_a_synced_shop_whose_sales_end_the_other_listings_and_stops_cleanl
 
 #[test]
 fn demo_refuses_a_database_file_that_already_exists() {
-    let dir = WorkDir::new();
+    let dir = WorkDir::new("riff-demo-test");
     std::fs::write(dir.0.join("shop.db"), "").expect("a file");
     let out = riff(&dir.0)
         .args(["demo", "--db", "shop.db", "--bind", "127.0.0.1:0"])
