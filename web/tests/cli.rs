@@ -3,12 +3,25 @@
 
 use riff_adapters::simulator::Simulator as _;
 use std::io::{BufRead, BufReader};
-use std::process::Stdio;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{riff, stop_with_sigterm, WorkDir};
+use common::{fails, lines_of, riff, stop_with_sigterm, WorkDir};
 
 mod common;
+
+/// Runs `command` to its end, which must be a success; a failure shows
+/// what the command said on standard error.
+#[track_caller]
+fn succeeds(command: &mut Command) -> Output {
+    let out = command.output().expect("riff runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
 
 /// A port nothing listens on, for `RIFF_BIND`.
 fn free_port() -> u16 {
@@ -19,8 +32,7 @@ fn free_port() -> u16 {
 #[test]
 fn help_explains_each_command() {
     let dir = WorkDir::new("riff-cli");
-    let out = riff(&dir.0).arg("--help").output().expect("riff runs");
-    assert!(out.status.success());
+    let out = succeeds(riff(&dir.0).arg("--help"));
     let help = String::from_utf8_lossy(&out.stdout);
     for word in ["serve", "migrate", "DATABASE_URL", "RIFF_BIND"] {
         assert!(help.contains(word), "--help should mention {word}:\n{help}");
@@ -30,12 +42,7 @@ fn help_explains_each_command() {
 #[test]
 fn migrate_creates_the_default_database_in_the_working_directory() {
     let dir = WorkDir::new("riff-cli");
-    let out = riff(&dir.0).arg("migrate").output().expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(riff(&dir.0).arg("migrate"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("sqlite"));
     assert!(dir.0.join("riff.db").exists());
     // Running it again is harmless.
@@ -67,12 +74,11 @@ fn a_bad_setting_stops_start_up_and_names_it() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(variable), "{variable}: {stderr}");
     }
-    let out = riff(&dir.0)
-        .arg("serve")
-        .env("DATABASE_URL", "mysql://nope")
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(
+        riff(&dir.0)
+            .arg("serve")
+            .env("DATABASE_URL", "mysql://nope"),
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL"));
 }
 
@@ -87,20 +93,17 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .expect("riff starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    // Read standard output on a thread, to its end, as a terminal would.
-    let (found, token) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let line = line.trim();
-            if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
-                let _ = found.send(line.to_owned());
-            }
+    let lines = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let token = loop {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the generated token is printed");
+        let line = line.trim();
+        if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
+            break line.to_owned();
         }
-    });
-    let token = token
-        .recv_timeout(Duration::from_secs(20))
-        .expect("the generated token is printed");
+    };
 
     let client = reqwest::blocking::Client::new();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -195,23 +198,14 @@ fn log_format_json_writes_one_json_object_per_line() {
 #[test]
 fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
     let dir = WorkDir::new("riff-cli");
-    let out = riff(&dir.0).arg("replay").output().expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(riff(&dir.0).arg("replay"));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("Rebuilt inventory, flags, sales, settings, listing_index, sync_runs"),
         "{said}"
     );
 
-    let out = riff(&dir.0)
-        .args(["replay", "--view", "sales", "--view", "nope"])
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(riff(&dir.0).args(["replay", "--view", "sales", "--view", "nope"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("nope") && stderr.contains("inventory"),
@@ -222,22 +216,10 @@ fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
 #[test]
 fn export_csv_writes_a_file_with_a_header() {
     let dir = WorkDir::new("riff-cli");
-    let out = riff(&dir.0)
-        .args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"])
-        .output()
-        .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(riff(&dir.0).args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"]));
     let csv = std::fs::read_to_string(dir.0.join("stock.csv")).expect("the file is written");
     assert!(csv.starts_with("\u{feff}sku,title,brand"), "{csv}");
-    let bad = riff(&dir.0)
-        .args(["export", "csv", "--sort", "colour"])
-        .output()
-        .expect("riff runs");
-    assert!(!bad.status.success());
+    let bad = fails(riff(&dir.0).args(["export", "csv", "--sort", "colour"]));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--sort"));
 }
 
@@ -282,16 +264,11 @@ fn platforms_scan_shows_what_a_platform_reports() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, reverb_url) = marketplaces(&runtime);
     let dir = WorkDir::new("riff-cli");
-    let out = riff(&dir.0)
-        .args(["platforms", "scan", "ebay", "--json"])
-        .env("EBAY_API_URL", &ebay_url)
-        .env("EBAY_OAUTH_TOKEN", "v^1.1#sim-access-0")
-        .output()
-        .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        riff(&dir.0)
+            .args(["platforms", "scan", "ebay", "--json"])
+            .env("EBAY_API_URL", &ebay_url)
+            .env("EBAY_OAUTH_TOKEN", "v^1.1#sim-access-0"),
     );
     let scan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(scan["platform"], "ebay");
@@ -320,16 +297,11 @@ fn platforms_scan_shows_what_a_platform_reports() {
     // Page size 1: one request per listing at least, all counted.
     assert!(scan["requests"].as_u64().expect("a count") >= 3, "{scan}");
 
-    let table = riff(&dir.0)
-        .args(["platforms", "scan", "reverb"])
-        .env("REVERB_API_URL", &reverb_url)
-        .env("REVERB_API_TOKEN", "reverb-token")
-        .output()
-        .expect("riff runs");
-    assert!(
-        table.status.success(),
-        "{}",
-        String::from_utf8_lossy(&table.stderr)
+    let table = succeeds(
+        riff(&dir.0)
+            .args(["platforms", "scan", "reverb"])
+            .env("REVERB_API_URL", &reverb_url)
+            .env("REVERB_API_TOKEN", "reverb-token"),
     );
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(
@@ -343,21 +315,19 @@ fn platforms_scan_says_which_setting_to_fix() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, _) = marketplaces(&runtime);
     let dir = WorkDir::new("riff-cli");
-    let unset = riff(&dir.0)
-        .args(["platforms", "scan", "ebay"])
-        .env_remove("EBAY_OAUTH_TOKEN")
-        .output()
-        .expect("riff runs");
-    assert!(!unset.status.success());
+    let unset = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "ebay"])
+            .env_remove("EBAY_OAUTH_TOKEN"),
+    );
     assert!(String::from_utf8_lossy(&unset.stderr).contains("EBAY_OAUTH_TOKEN"));
 
-    let refused = riff(&dir.0)
-        .args(["platforms", "scan", "ebay", "--json"])
-        .env("EBAY_API_URL", &ebay_url)
-        .env("EBAY_OAUTH_TOKEN", "v^1.1#not-a-token")
-        .output()
-        .expect("riff runs");
-    assert!(!refused.status.success());
+    let refused = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "ebay", "--json"])
+            .env("EBAY_API_URL", &ebay_url)
+            .env("EBAY_OAUTH_TOKEN", "v^1.1#not-a-token"),
+    );
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(
         stderr.contains("eBay") && stderr.to_lowercase().contains("token"),
@@ -365,19 +335,17 @@ fn platforms_scan_says_which_setting_to_fix() {
     );
     assert!(refused.stdout.is_empty(), "nothing half-printed");
 
-    let shopify = riff(&dir.0)
-        .args(["platforms", "scan", "shopify"])
-        .env_remove("SHOPIFY_SHOP_URL")
-        .output()
-        .expect("riff runs");
-    assert!(!shopify.status.success());
+    let shopify = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "shopify"])
+            .env_remove("SHOPIFY_SHOP_URL"),
+    );
     assert!(String::from_utf8_lossy(&shopify.stderr).contains("SHOPIFY_SHOP_URL"));
-    let vr = riff(&dir.0)
-        .args(["platforms", "scan", "vr"])
-        .env_remove("VR_USERNAME")
-        .output()
-        .expect("riff runs");
-    assert!(!vr.status.success());
+    let vr = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "vr"])
+            .env_remove("VR_USERNAME"),
+    );
     assert!(String::from_utf8_lossy(&vr.stderr).contains("VR_USERNAME"));
 }
 
@@ -391,25 +359,17 @@ fn start_sim(dir: &WorkDir, seed: &str) -> (std::process::Child, Vec<(String, St
         .stderr(Stdio::null())
         .spawn()
         .expect("riff sim starts");
-    let stdout = sim.stdout.take().expect("piped stdout");
-    let (found, settings) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some((key, value)) = line.split_once('=') {
-                let _ = found.send((key.to_owned(), value.to_owned()));
-            }
-        }
-    });
+    let lines = lines_of(&mut sim);
     // The settings end with V&R's password.
-    let mut all: Vec<(String, String)> = Vec::new();
-    while all.last().is_none_or(|(k, _)| k != "VR_PASSWORD") {
-        all.push(
-            settings
-                .recv_timeout(Duration::from_secs(20))
-                .expect("riff sim prints its settings"),
-        );
+    let mut settings: Vec<(String, String)> = Vec::new();
+    while settings.last().is_none_or(|(k, _)| k != "VR_PASSWORD") {
+        let line = lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("riff sim prints its settings");
+        if let Some((key, value)) = line.split_once('=') {
+            settings.push((key.to_owned(), value.to_owned()));
+        }
     }
-    let settings = all;
     assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
     (sim, settings)
 }
@@ -597,15 +557,7 @@ fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
     let dir = WorkDir::new("riff-cli");
     a_shop_in(&dir);
 
-    let out = riff(&dir.0)
-        .args(["verify", "--json"])
-        .output()
-        .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(riff(&dir.0).args(["verify", "--json"]));
     let intact: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(intact["ok"], true, "{intact}");
     assert!(
@@ -697,38 +649,23 @@ fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
     let head = head_of(&dir, &source);
 
     let file = dir.0.join("shop.jsonl.gz");
-    let out = riff(&dir.0)
-        .args(["backup", "--out"])
-        .arg(&file)
-        .output()
-        .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(riff(&dir.0).args(["backup", "--out"]).arg(&file));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
 
     let restored = format!("sqlite://{}", dir.0.join("restored.db").display());
-    let out = riff(&dir.0)
-        .arg("restore")
-        .arg(&file)
-        .args(["--to", &restored])
-        .output()
-        .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeds(
+        riff(&dir.0)
+            .arg("restore")
+            .arg(&file)
+            .args(["--to", &restored]),
     );
     assert_eq!(head_of(&dir, &restored), head);
-    let out = riff(&dir.0)
-        .arg("restore")
-        .arg(&file)
-        .args(["--to", &restored])
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(
+        riff(&dir.0)
+            .arg("restore")
+            .arg(&file)
+            .args(["--to", &restored]),
+    );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("empty database"),
         "{}",
@@ -736,15 +673,7 @@ fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
     );
 
     let copied = format!("sqlite://{}", dir.0.join("copied.db").display());
-    let out = riff(&dir.0)
-        .args(["store", "copy", "--to", &copied])
-        .output()
-        .expect("riff runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(riff(&dir.0).args(["store", "copy", "--to", &copied]));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
     assert_eq!(head_of(&dir, &copied), head);
 }
