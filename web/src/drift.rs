@@ -8,7 +8,7 @@ use riff_domain::product::Revision;
 use riff_domain::value::{Money, ProductDetails, Sku};
 use riff_domain::{EventMetadata, ProductCommand};
 use riff_projections::log::{self, RecordedEvent};
-use riff_projections::view::flags::{self, FlagRow};
+use riff_projections::view::flags::FlagRow;
 use riff_projections::view::listing_index;
 use uuid::Uuid;
 
@@ -62,9 +62,7 @@ pub async fn settle(
     keep: Keep,
     meta: &EventMetadata,
 ) -> Result<FlagRow, ApiError> {
-    let flag = flags::get(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
+    let flag = actions::find_flag(state, id).await?;
     if flag.kind != "status_drifted" || flag.status != "open" {
         return Err(ApiError::Conflict(format!(
             "flag {id} is not an open drift: resolve it with a note instead"

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use riff_domain::value::Platform;
-use riff_projections::view::inventory::{self, InventoryQuery};
-use riff_projections::view::product_listings;
+use riff_projections::view::inventory::{self, InventoryItem, InventoryQuery};
+use riff_projections::view::product_listings::{self, ListingRow};
 use riff_projections::{Db, ProjectionError};
 
 /// Products read per query while exporting, so memory stays flat however
@@ -52,6 +52,35 @@ pub async fn write_csv<W: Write>(
 ) -> Result<usize, ExportError> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header())?;
+
+    let mut page_query = InventoryQuery {
+        page: 1,
+        per_page: PAGE,
+        ..query.clone()
+    };
+    let mut written = 0;
+    loop {
+        let items = inventory::page(db, &page_query).await?;
+        if items.is_empty() {
+            break;
+        }
+        let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
+        let listings = product_listings::of_products(db, &skus).await?;
+        for item in &items {
+            let record = record(item, &listings);
+            writer.write_record(record.iter().map(|cell| defused(cell).into_owned()))?;
+            written += 1;
+        }
+        page_query.page += 1;
+    }
+    writer.flush()?;
+    Ok(written)
+}
+
+/// The product's columns, then a status, external id and URL column per
+/// platform.
+fn header() -> Vec<String> {
     let mut header: Vec<String> = [
         "sku",
         "title",
@@ -74,60 +103,43 @@ pub async fn write_csv<W: Write>(
             header.push(format!("{}_{column}", platform.as_str()));
         }
     }
-    writer.write_record(&header)?;
+    header
+}
 
-    let mut page_query = InventoryQuery {
-        page: 1,
-        per_page: PAGE,
-        ..query.clone()
-    };
-    let mut written = 0;
-    loop {
-        let items = inventory::page(db, &page_query).await?;
-        if items.is_empty() {
-            break;
-        }
-        let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
-        let listings = product_listings::of_products(db, &skus).await?;
-        for item in &items {
-            let mut record = vec![
-                item.sku.clone(),
-                item.title.clone(),
-                item.brand.clone(),
-                item.model.clone(),
-                item.year.map(|y| y.to_string()).unwrap_or_default(),
-                item.finish.clone().unwrap_or_default(),
-                item.category.clone(),
-                item.condition.clone(),
-                item.price.clone(),
-                item.currency.clone(),
-                item.quantity.to_string(),
-                item.status.clone(),
-            ];
-            for platform in Platform::ALL {
-                // The newest listing on a platform is the one that counts.
-                let listing = listings
-                    .iter()
-                    .filter(|l| {
-                        l.sku.as_deref() == Some(item.sku.as_str())
-                            && l.platform == platform.as_str()
-                    })
-                    .max_by(|a, b| a.updated_at.cmp(&b.updated_at));
-                record.push(listing.map(|l| l.status.clone()).unwrap_or_default());
-                record.push(
-                    listing
-                        .and_then(|l| l.external_id.clone())
-                        .unwrap_or_default(),
-                );
-                record.push(listing.and_then(|l| l.url.clone()).unwrap_or_default());
-            }
-            writer.write_record(record.iter().map(|cell| defused(cell).into_owned()))?;
-            written += 1;
-        }
-        page_query.page += 1;
+/// One product's row, as [`header`] names the columns; `listings` may
+/// hold other products' listings too.
+fn record(item: &InventoryItem, listings: &[ListingRow]) -> Vec<String> {
+    let mut record = vec![
+        item.sku.clone(),
+        item.title.clone(),
+        item.brand.clone(),
+        item.model.clone(),
+        item.year.map(|y| y.to_string()).unwrap_or_default(),
+        item.finish.clone().unwrap_or_default(),
+        item.category.clone(),
+        item.condition.clone(),
+        item.price.clone(),
+        item.currency.clone(),
+        item.quantity.to_string(),
+        item.status.clone(),
+    ];
+    for platform in Platform::ALL {
+        // The newest listing on a platform is the one that counts.
+        let listing = listings
+            .iter()
+            .filter(|l| {
+                l.sku.as_deref() == Some(item.sku.as_str()) && l.platform == platform.as_str()
+            })
+            .max_by(|a, b| a.updated_at.cmp(&b.updated_at));
+        record.push(listing.map(|l| l.status.clone()).unwrap_or_default());
+        record.push(
+            listing
+                .and_then(|l| l.external_id.clone())
+                .unwrap_or_default(),
+        );
+        record.push(listing.and_then(|l| l.url.clone()).unwrap_or_default());
     }
-    writer.flush()?;
-    Ok(written)
+    record
 }
 
 /// The CSV as a download, `riff-inventory.csv`, as both doors send it.

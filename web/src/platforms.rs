@@ -275,127 +275,146 @@ impl Marketplaces {
     /// # Errors
     /// The platform is off (no credentials) or has no adapter yet.
     pub fn adapter(&self, platform: Platform) -> Result<Arc<dyn Marketplace>, SetupError> {
-        let name = platform.display_name();
-        let secret = |value: &Option<Secret>, setting| {
-            value.clone().ok_or(SetupError::NotConfigured {
-                platform: name,
-                setting,
-            })
-        };
-        let invalid = |source| SetupError::Invalid {
-            platform: name,
-            source,
-        };
         match platform {
-            Platform::Ebay => {
-                let mut config = EbayConfig::new(
-                    &self.ebay_api_url,
-                    secret(&self.ebay_oauth_token, "EBAY_OAUTH_TOKEN")?,
-                );
-                config.site_id = self.ebay_site_id;
-                config.listing =
-                    ListingDefaults::for_site(self.ebay_site_id).ok_or(SetupError::Setting {
-                        setting: "EBAY_SITE_ID",
-                        problem: format!(
-                            "{} is not an eBay site Riff knows; use 3 (UK), 0 (US), 77 (Germany), \
-                             15 (Australia), 2 (Canada), 71 (France), 101 (Italy), 186 (Spain), \
-                             146 (Netherlands), 193 (Switzerland), 16 (Austria) or 205 (Ireland)",
-                            self.ebay_site_id
-                        ),
-                    })?;
-                config.item_url_prefix = item_url_prefix(self.ebay_site_id);
-                let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-                if let Some(country) = text(&self.ebay_country) {
-                    config.listing.country = country.trim().to_uppercase();
-                }
-                config.listing.location = text(&self.ebay_location);
-                config.listing.postal_code = text(&self.ebay_postal_code);
-                config.listing.payment_profile_id = text(&self.ebay_payment_profile_id);
-                config.listing.return_profile_id = text(&self.ebay_return_profile_id);
-                config.listing.shipping_profile_id = text(&self.ebay_shipping_profile_id);
-                if let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
-                    &self.ebay_refresh_token,
-                    &self.ebay_client_id,
-                    &self.ebay_client_secret,
-                ) {
-                    config.refresh = Some(OAuthRefresh {
-                        refresh_token: refresh_token.clone(),
-                        client_id: client_id.clone(),
-                        client_secret: client_secret.clone(),
-                        oauth_url: self.ebay_oauth_url.clone(),
-                    });
-                }
-                if !self.pictures_public {
-                    config.media_api_url = Some(self.ebay_media_api_url.clone());
-                }
-                config.own_pictures = self.own_pictures.clone();
-                Ok(Arc::new(EbayClient::new(config).map_err(invalid)?))
-            }
-            Platform::Reverb => {
-                let mut config = ReverbConfig::new(
-                    &self.reverb_api_url,
-                    secret(&self.reverb_api_token, "REVERB_API_TOKEN")?,
-                );
-                config.shipping_profile_id = self
-                    .reverb_shipping_profile_id
-                    .clone()
-                    .filter(|id| !id.trim().is_empty());
-                Ok(Arc::new(ReverbClient::new(config).map_err(invalid)?))
-            }
-            Platform::Shopify => {
-                let shop_url = self
-                    .shopify_shop_url
-                    .clone()
-                    .filter(|u| !u.trim().is_empty())
-                    .ok_or(SetupError::NotConfigured {
-                        platform: name,
-                        setting: "SHOPIFY_SHOP_URL",
-                    })?;
-                let mut config = ShopifyConfig::new(
-                    shop_url,
-                    secret(&self.shopify_access_token, "SHOPIFY_ACCESS_TOKEN")?,
-                );
-                config.api_version.clone_from(&self.shopify_api_version);
-                config.location_id.clone_from(&self.shopify_location_id);
-                config.publication_id = self
-                    .shopify_publication_id
-                    .clone()
-                    .filter(|id| !id.trim().is_empty());
-                config.stage_pictures = !self.pictures_public;
-                config.own_pictures = self.own_pictures.clone();
-                Ok(Arc::new(ShopifyClient::new(config).map_err(invalid)?))
-            }
-            Platform::Vr => {
-                let username = self
-                    .vr_username
-                    .clone()
-                    .filter(|u| !u.trim().is_empty())
-                    .ok_or(SetupError::NotConfigured {
-                        platform: name,
-                        setting: "VR_USERNAME",
-                    })?;
-                let mut config = VrConfig::new(
-                    &self.vr_base_url,
-                    username,
-                    secret(&self.vr_password, "VR_PASSWORD")?,
-                );
-                config.cookies.clone_from(&self.vr_cookies);
-                if let Some(currency) = self.vr_currency {
-                    config.currency = currency;
-                }
-                config.user_agent = self.vr_user_agent.clone().filter(|u| !u.trim().is_empty());
-                config.browser = (self.vr_browser == VrBrowser::Auto).then(|| BrowserConfig {
-                    webdriver_url: self
-                        .vr_webdriver_url
-                        .clone()
-                        .filter(|u| !u.trim().is_empty()),
-                    ..BrowserConfig::default()
-                });
-                config.own_pictures = self.own_pictures.clone();
-                config.processing_days = self.vr_processing_days;
-                Ok(Arc::new(VrClient::new(config).map_err(invalid)?))
-            }
+            Platform::Ebay => self.ebay(),
+            Platform::Reverb => self.reverb(),
+            Platform::Shopify => self.shopify(),
+            Platform::Vr => self.vr(),
         }
+    }
+
+    fn ebay(&self) -> Result<Arc<dyn Marketplace>, SetupError> {
+        let token = required(
+            Platform::Ebay,
+            self.ebay_oauth_token.clone(),
+            "EBAY_OAUTH_TOKEN",
+        )?;
+        let mut config = EbayConfig::new(&self.ebay_api_url, token);
+        config.site_id = self.ebay_site_id;
+        config.listing = self.ebay_listing_defaults()?;
+        config.item_url_prefix = item_url_prefix(self.ebay_site_id);
+        if let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
+            &self.ebay_refresh_token,
+            &self.ebay_client_id,
+            &self.ebay_client_secret,
+        ) {
+            config.refresh = Some(OAuthRefresh {
+                refresh_token: refresh_token.clone(),
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                oauth_url: self.ebay_oauth_url.clone(),
+            });
+        }
+        if !self.pictures_public {
+            config.media_api_url = Some(self.ebay_media_api_url.clone());
+        }
+        config.own_pictures = self.own_pictures.clone();
+        built(Platform::Ebay, EbayClient::new(config))
+    }
+
+    /// The site's defaults for a new listing, with the shop's own where it
+    /// set them.
+    fn ebay_listing_defaults(&self) -> Result<ListingDefaults, SetupError> {
+        let mut listing =
+            ListingDefaults::for_site(self.ebay_site_id).ok_or(SetupError::Setting {
+                setting: "EBAY_SITE_ID",
+                problem: format!(
+                    "{} is not an eBay site Riff knows; use 3 (UK), 0 (US), 77 (Germany), \
+                     15 (Australia), 2 (Canada), 71 (France), 101 (Italy), 186 (Spain), \
+                     146 (Netherlands), 193 (Switzerland), 16 (Austria) or 205 (Ireland)",
+                    self.ebay_site_id
+                ),
+            })?;
+        if let Some(country) = given(&self.ebay_country) {
+            listing.country = country.trim().to_uppercase();
+        }
+        listing.location = given(&self.ebay_location);
+        listing.postal_code = given(&self.ebay_postal_code);
+        listing.payment_profile_id = given(&self.ebay_payment_profile_id);
+        listing.return_profile_id = given(&self.ebay_return_profile_id);
+        listing.shipping_profile_id = given(&self.ebay_shipping_profile_id);
+        Ok(listing)
+    }
+
+    fn reverb(&self) -> Result<Arc<dyn Marketplace>, SetupError> {
+        let token = required(
+            Platform::Reverb,
+            self.reverb_api_token.clone(),
+            "REVERB_API_TOKEN",
+        )?;
+        let mut config = ReverbConfig::new(&self.reverb_api_url, token);
+        config.shipping_profile_id = given(&self.reverb_shipping_profile_id);
+        built(Platform::Reverb, ReverbClient::new(config))
+    }
+
+    fn shopify(&self) -> Result<Arc<dyn Marketplace>, SetupError> {
+        let shop_url = required(
+            Platform::Shopify,
+            given(&self.shopify_shop_url),
+            "SHOPIFY_SHOP_URL",
+        )?;
+        let token = required(
+            Platform::Shopify,
+            self.shopify_access_token.clone(),
+            "SHOPIFY_ACCESS_TOKEN",
+        )?;
+        let mut config = ShopifyConfig::new(shop_url, token);
+        config.api_version.clone_from(&self.shopify_api_version);
+        config.location_id.clone_from(&self.shopify_location_id);
+        config.publication_id = given(&self.shopify_publication_id);
+        config.stage_pictures = !self.pictures_public;
+        config.own_pictures = self.own_pictures.clone();
+        built(Platform::Shopify, ShopifyClient::new(config))
+    }
+
+    fn vr(&self) -> Result<Arc<dyn Marketplace>, SetupError> {
+        let username = required(Platform::Vr, given(&self.vr_username), "VR_USERNAME")?;
+        let password = required(Platform::Vr, self.vr_password.clone(), "VR_PASSWORD")?;
+        let mut config = VrConfig::new(&self.vr_base_url, username, password);
+        config.cookies.clone_from(&self.vr_cookies);
+        if let Some(currency) = self.vr_currency {
+            config.currency = currency;
+        }
+        config.user_agent = given(&self.vr_user_agent);
+        config.browser = (self.vr_browser == VrBrowser::Auto).then(|| BrowserConfig {
+            webdriver_url: given(&self.vr_webdriver_url),
+            ..BrowserConfig::default()
+        });
+        config.own_pictures = self.own_pictures.clone();
+        config.processing_days = self.vr_processing_days;
+        built(Platform::Vr, VrClient::new(config))
+    }
+}
+
+/// A setting's value, unless it was left out or blank.
+fn given(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|v| !v.trim().is_empty())
+}
+
+/// A setting the platform cannot work without: the platform is off while
+/// it is missing.
+fn required<T>(
+    platform: Platform,
+    value: Option<T>,
+    setting: &'static str,
+) -> Result<T, SetupError> {
+    value.ok_or(SetupError::NotConfigured {
+        platform: platform.display_name(),
+        setting,
+    })
+}
+
+/// The client as the platform's adapter, or why its settings are unusable.
+fn built<C: Marketplace + 'static>(
+    platform: Platform,
+    client: Result<C, PortError>,
+) -> Result<Arc<dyn Marketplace>, SetupError> {
+    match client {
+        Ok(client) => Ok(Arc::new(client)),
+        Err(source) => Err(SetupError::Invalid {
+            platform: platform.display_name(),
+            source,
+        }),
     }
 }
 

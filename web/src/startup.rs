@@ -23,9 +23,10 @@ use crate::config::Secret;
 use crate::http;
 use crate::ledger::Ledger;
 use crate::metrics::Metrics;
+use crate::platforms::Marketplaces;
 use crate::state::AppState;
 use crate::sync::schedule::Schedule;
-use crate::sync::Engine;
+use crate::sync::{Engine, Shop};
 use crate::webhook_secrets::WebhookSecrets;
 
 #[derive(Debug, thiserror::Error)]
@@ -59,10 +60,7 @@ impl Application {
     /// # Errors
     /// The database cannot be reached or migrated, or the address is taken.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let db = Db::connect(&config.database_url)
-            .await
-            .map_err(StartupError::Database)?;
-        db.migrate().await.map_err(StartupError::Database)?;
+        let db = open_database(&config.database_url).await?;
         let (token, generated_token) = ApiToken::load(config.api_token.as_ref(), &db)
             .await
             .map_err(StartupError::Database)?;
@@ -93,17 +91,7 @@ impl Application {
                     addr: config.bind,
                     source,
                 })?;
-        let mut shop = crate::sync::Shop::from(config);
-        let mut marketplaces = config.marketplaces();
-        if let Ok(bound) = listener.local_addr() {
-            let local = format!("http://{}", reachable_here(bound));
-            if config.public_url.is_none() {
-                // Without RIFF_PUBLIC_URL the pictures are fetched from where
-                // Riff listens: the port bound, not a `:0` asked for.
-                shop.public_url.clone_from(&local);
-            }
-            marketplaces.own_pictures = OwnPictures::new(&shop.public_url, &local);
-        }
+        let (shop, marketplaces) = shop_and_marketplaces(config, &listener);
         let (platforms, problems) = marketplaces.configured();
         if let Some(problem) = problems.first() {
             return Err(StartupError::Settings(problem.to_string()));
@@ -128,11 +116,7 @@ impl Application {
             zone: schedule.zone(),
             counts: Arc::new(riff_projections::counts::CountCache::new()),
             secure_cookies: config.public_url().starts_with("https://"),
-            schedule_text: if config.sync_times.trim().is_empty() {
-                "never by itself (RIFF_SYNC_TIMES is empty); use Sync now".into()
-            } else {
-                format!("at {} ({})", config.sync_times, config.timezone).into()
-            },
+            schedule_text: schedule_text(config),
             token: Arc::new(token),
             currency: config.currency,
             priority: Arc::new(config.platform_priority.clone()),
@@ -195,6 +179,39 @@ impl Application {
     }
 }
 
+/// Connects to the database and brings its schema up to date.
+async fn open_database(url: &str) -> Result<Db, StartupError> {
+    let db = Db::connect(url).await.map_err(StartupError::Database)?;
+    db.migrate().await.map_err(StartupError::Database)?;
+    Ok(db)
+}
+
+/// The shop's settings and the marketplaces', once the listener says
+/// where Riff can be reached from here.
+fn shop_and_marketplaces(config: &Config, listener: &TcpListener) -> (Shop, Marketplaces) {
+    let mut shop = Shop::from(config);
+    let mut marketplaces = config.marketplaces();
+    if let Ok(bound) = listener.local_addr() {
+        let local = format!("http://{}", reachable_here(bound));
+        if config.public_url.is_none() {
+            // Without RIFF_PUBLIC_URL the pictures are fetched from where
+            // Riff listens: the port bound, not a `:0` asked for.
+            shop.public_url.clone_from(&local);
+        }
+        marketplaces.own_pictures = OwnPictures::new(&shop.public_url, &local);
+    }
+    (shop, marketplaces)
+}
+
+/// When reconciles run by themselves, in words for the sync page.
+fn schedule_text(config: &Config) -> Arc<str> {
+    if config.sync_times.trim().is_empty() {
+        "never by itself (RIFF_SYNC_TIMES is empty); use Sync now".into()
+    } else {
+        format!("at {} ({})", config.sync_times, config.timezone).into()
+    }
+}
+
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -224,10 +241,6 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Says, once each platform answers, what its adapter chose where a
-/// setting was left unset (Shopify's stock location) — or why it could not,
-/// naming the setting. In the background: a platform that is down must not
-/// keep Riff from starting.
 /// The address to reach Riff at from this machine: listening on every
 /// address (`0.0.0.0`, `::`) includes the loopback one.
 fn reachable_here(bound: SocketAddr) -> SocketAddr {
@@ -242,6 +255,10 @@ fn reachable_here(bound: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Says, once each platform answers, what its adapter chose where a
+/// setting was left unset (Shopify's stock location) — or why it could not,
+/// naming the setting. In the background: a platform that is down must not
+/// keep Riff from starting.
 fn announce_choices(platforms: &BTreeMap<Platform, Arc<dyn Marketplace>>) {
     for (platform, adapter) in platforms {
         let (platform, adapter) = (*platform, adapter.clone());

@@ -6,53 +6,33 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-mod operator;
-use operator::{riff, stop_with_sigterm, WorkDir};
+use common::{fails, lines_of, riff, stop_with_sigterm, WorkDir};
 
-/// Asserts that `riff` ran and succeeded, showing what it said if not.
-fn assert_ran(out: &Output) {
+mod common;
+
+/// Runs `command` to its end, which must be a success; a failure shows
+/// what the command said on standard error.
+#[track_caller]
+fn succeeds(command: &mut Command) -> Output {
+    let out = command.output().expect("riff runs");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
 }
 
-/// A port nothing listens on now.
+/// A port nothing listens on, for `RIFF_BIND`.
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     listener.local_addr().expect("an address").port()
 }
 
-/// `riff serve` in `dir`, to listen on the loopback at `port`.
-fn serve_on(dir: &WorkDir, port: u16) -> Command {
-    let mut command = riff(&dir.0);
-    command
-        .arg("serve")
-        .env("RIFF_BIND", format!("127.0.0.1:{port}"));
-    command
-}
-
-/// Sends a request again and again until a just-started `riff serve`
-/// answers it, for at most 20 seconds.
-fn once_it_answers(
-    mut send: impl FnMut() -> reqwest::Result<reqwest::blocking::Response>,
-) -> reqwest::blocking::Response {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        match send() {
-            Ok(response) => return response,
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => panic!("riff serve did not answer: {e}"),
-        }
-    }
-}
-
 #[test]
 fn help_explains_each_command() {
-    let dir = WorkDir::new("riff-cli-");
-    let out = riff(&dir.0).arg("--help").output().expect("riff runs");
-    assert!(out.status.success());
+    let dir = WorkDir::new("riff-cli");
+    let out = succeeds(riff(&dir.0).arg("--help"));
     let help = String::from_utf8_lossy(&out.stdout);
     for word in ["serve", "migrate", "DATABASE_URL", "RIFF_BIND"] {
         assert!(help.contains(word), "--help should mention {word}:\n{help}");
@@ -61,9 +41,8 @@ fn help_explains_each_command() {
 
 #[test]
 fn migrate_creates_the_default_database_in_the_working_directory() {
-    let dir = WorkDir::new("riff-cli-");
-    let out = riff(&dir.0).arg("migrate").output().expect("riff runs");
-    assert_ran(&out);
+    let dir = WorkDir::new("riff-cli");
+    let out = succeeds(riff(&dir.0).arg("migrate"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("sqlite"));
     assert!(dir.0.join("riff.db").exists());
     // Running it again is harmless.
@@ -76,7 +55,7 @@ fn migrate_creates_the_default_database_in_the_working_directory() {
 
 #[test]
 fn a_bad_setting_stops_start_up_and_names_it() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     for (variable, value) in [
         ("RIFF_BIND", "not-an-address"),
         ("RIFF_CURRENCY", "EURO"),
@@ -95,45 +74,49 @@ fn a_bad_setting_stops_start_up_and_names_it() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(variable), "{variable}: {stderr}");
     }
-    let out = riff(&dir.0)
-        .arg("serve")
-        .env("DATABASE_URL", "mysql://nope")
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(
+        riff(&dir.0)
+            .arg("serve")
+            .env("DATABASE_URL", "mysql://nope"),
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL"));
 }
 
 #[test]
 fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     let port = free_port();
-    let mut child = serve_on(&dir, port)
+    let mut child = riff(&dir.0)
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("riff starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    // Read standard output on a thread, to its end, as a terminal would.
-    let (found, token) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let line = line.trim();
-            if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
-                let _ = found.send(line.to_owned());
-            }
+    let lines = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let token = loop {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the generated token is printed");
+        let line = line.trim();
+        if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
+            break line.to_owned();
         }
-    });
-    let token = token
-        .recv_timeout(Duration::from_secs(20))
-        .expect("the generated token is printed");
+    };
 
     let client = reqwest::blocking::Client::new();
-    let health = once_it_answers(|| {
-        client
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let health = loop {
+        match client
             .get(format!("http://127.0.0.1:{port}/healthz"))
             .send()
-    });
+        {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("riff serve did not answer: {e}"),
+        }
+    };
     assert!(health.status().is_success());
     let products = client
         .get(format!("http://127.0.0.1:{port}/api/products"))
@@ -148,9 +131,11 @@ fn serve_prints_a_new_token_once_answers_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn log_format_json_writes_one_json_object_per_line() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     let port = free_port();
-    let mut child = serve_on(&dir, port)
+    let mut child = riff(&dir.0)
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
         .env("RIFF_LOG_FORMAT", "json")
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
@@ -212,20 +197,15 @@ fn log_format_json_writes_one_json_object_per_line() {
 
 #[test]
 fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
-    let dir = WorkDir::new("riff-cli-");
-    let out = riff(&dir.0).arg("replay").output().expect("riff runs");
-    assert_ran(&out);
+    let dir = WorkDir::new("riff-cli");
+    let out = succeeds(riff(&dir.0).arg("replay"));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("Rebuilt inventory, flags, sales, settings, listing_index, sync_runs"),
         "{said}"
     );
 
-    let out = riff(&dir.0)
-        .args(["replay", "--view", "sales", "--view", "nope"])
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(riff(&dir.0).args(["replay", "--view", "sales", "--view", "nope"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("nope") && stderr.contains("inventory"),
@@ -235,19 +215,11 @@ fn replay_rebuilds_the_views_and_refuses_an_unknown_one() {
 
 #[test]
 fn export_csv_writes_a_file_with_a_header() {
-    let dir = WorkDir::new("riff-cli-");
-    let out = riff(&dir.0)
-        .args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"])
-        .output()
-        .expect("riff runs");
-    assert_ran(&out);
+    let dir = WorkDir::new("riff-cli");
+    succeeds(riff(&dir.0).args(["export", "csv", "--out", "stock.csv", "--brand", "gibson"]));
     let csv = std::fs::read_to_string(dir.0.join("stock.csv")).expect("the file is written");
     assert!(csv.starts_with("\u{feff}sku,title,brand"), "{csv}");
-    let bad = riff(&dir.0)
-        .args(["export", "csv", "--sort", "colour"])
-        .output()
-        .expect("riff runs");
-    assert!(!bad.status.success());
+    let bad = fails(riff(&dir.0).args(["export", "csv", "--sort", "colour"]));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--sort"));
 }
 
@@ -291,14 +263,13 @@ fn marketplaces(runtime: &tokio::runtime::Runtime) -> (String, String) {
 fn platforms_scan_shows_what_a_platform_reports() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, reverb_url) = marketplaces(&runtime);
-    let dir = WorkDir::new("riff-cli-");
-    let out = riff(&dir.0)
-        .args(["platforms", "scan", "ebay", "--json"])
-        .env("EBAY_API_URL", &ebay_url)
-        .env("EBAY_OAUTH_TOKEN", "v^1.1#sim-access-0")
-        .output()
-        .expect("riff runs");
-    assert_ran(&out);
+    let dir = WorkDir::new("riff-cli");
+    let out = succeeds(
+        riff(&dir.0)
+            .args(["platforms", "scan", "ebay", "--json"])
+            .env("EBAY_API_URL", &ebay_url)
+            .env("EBAY_OAUTH_TOKEN", "v^1.1#sim-access-0"),
+    );
     let scan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(scan["platform"], "ebay");
     let listings = scan["listings"].as_array().expect("listings");
@@ -326,13 +297,12 @@ fn platforms_scan_shows_what_a_platform_reports() {
     // Page size 1: one request per listing at least, all counted.
     assert!(scan["requests"].as_u64().expect("a count") >= 3, "{scan}");
 
-    let table = riff(&dir.0)
-        .args(["platforms", "scan", "reverb"])
-        .env("REVERB_API_URL", &reverb_url)
-        .env("REVERB_API_TOKEN", "reverb-token")
-        .output()
-        .expect("riff runs");
-    assert_ran(&table);
+    let table = succeeds(
+        riff(&dir.0)
+            .args(["platforms", "scan", "reverb"])
+            .env("REVERB_API_URL", &reverb_url)
+            .env("REVERB_API_TOKEN", "reverb-token"),
+    );
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(
         table.contains("VOX-AC30") && table.contains("Vox AC30"),
@@ -344,22 +314,20 @@ fn platforms_scan_shows_what_a_platform_reports() {
 fn platforms_scan_says_which_setting_to_fix() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (ebay_url, _) = marketplaces(&runtime);
-    let dir = WorkDir::new("riff-cli-");
-    let unset = riff(&dir.0)
-        .args(["platforms", "scan", "ebay"])
-        .env_remove("EBAY_OAUTH_TOKEN")
-        .output()
-        .expect("riff runs");
-    assert!(!unset.status.success());
+    let dir = WorkDir::new("riff-cli");
+    let unset = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "ebay"])
+            .env_remove("EBAY_OAUTH_TOKEN"),
+    );
     assert!(String::from_utf8_lossy(&unset.stderr).contains("EBAY_OAUTH_TOKEN"));
 
-    let refused = riff(&dir.0)
-        .args(["platforms", "scan", "ebay", "--json"])
-        .env("EBAY_API_URL", &ebay_url)
-        .env("EBAY_OAUTH_TOKEN", "v^1.1#not-a-token")
-        .output()
-        .expect("riff runs");
-    assert!(!refused.status.success());
+    let refused = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "ebay", "--json"])
+            .env("EBAY_API_URL", &ebay_url)
+            .env("EBAY_OAUTH_TOKEN", "v^1.1#not-a-token"),
+    );
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(
         stderr.contains("eBay") && stderr.to_lowercase().contains("token"),
@@ -367,19 +335,17 @@ fn platforms_scan_says_which_setting_to_fix() {
     );
     assert!(refused.stdout.is_empty(), "nothing half-printed");
 
-    let shopify = riff(&dir.0)
-        .args(["platforms", "scan", "shopify"])
-        .env_remove("SHOPIFY_SHOP_URL")
-        .output()
-        .expect("riff runs");
-    assert!(!shopify.status.success());
+    let shopify = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "shopify"])
+            .env_remove("SHOPIFY_SHOP_URL"),
+    );
     assert!(String::from_utf8_lossy(&shopify.stderr).contains("SHOPIFY_SHOP_URL"));
-    let vr = riff(&dir.0)
-        .args(["platforms", "scan", "vr"])
-        .env_remove("VR_USERNAME")
-        .output()
-        .expect("riff runs");
-    assert!(!vr.status.success());
+    let vr = fails(
+        riff(&dir.0)
+            .args(["platforms", "scan", "vr"])
+            .env_remove("VR_USERNAME"),
+    );
     assert!(String::from_utf8_lossy(&vr.stderr).contains("VR_USERNAME"));
 }
 
@@ -393,32 +359,24 @@ fn start_sim(dir: &WorkDir, seed: &str) -> (std::process::Child, Vec<(String, St
         .stderr(Stdio::null())
         .spawn()
         .expect("riff sim starts");
-    let stdout = sim.stdout.take().expect("piped stdout");
-    let (found, settings) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some((key, value)) = line.split_once('=') {
-                let _ = found.send((key.to_owned(), value.to_owned()));
-            }
-        }
-    });
+    let lines = lines_of(&mut sim);
     // The settings end with V&R's password.
-    let mut all: Vec<(String, String)> = Vec::new();
-    while all.last().is_none_or(|(k, _)| k != "VR_PASSWORD") {
-        all.push(
-            settings
-                .recv_timeout(Duration::from_secs(20))
-                .expect("riff sim prints its settings"),
-        );
+    let mut settings: Vec<(String, String)> = Vec::new();
+    while settings.last().is_none_or(|(k, _)| k != "VR_PASSWORD") {
+        let line = lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("riff sim prints its settings");
+        if let Some((key, value)) = line.split_once('=') {
+            settings.push((key.to_owned(), value.to_owned()));
+        }
     }
-    let settings = all;
     assert!(settings.iter().any(|(k, _)| k == "EBAY_API_URL"));
     (sim, settings)
 }
 
 #[test]
 fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     let (mut sim, settings) = start_sim(
         &dir,
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG", "price": "899.00"},
@@ -454,7 +412,7 @@ fn platforms_scan_reads_the_marketplaces_that_riff_sim_runs() {
 
 #[test]
 fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     let (mut sim, settings) = start_sim(
         &dir,
         r#"{"ebay": [{"sku": "GIB-1", "title": "Gibson SG Standard", "price": "899.00"}],
@@ -530,7 +488,7 @@ fn sync_imports_what_the_marketplaces_hold_and_exits_2_when_one_fails() {
 #[test]
 fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
     use std::io::Write as _;
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     let add = |name: &str, password: &str| {
         let mut child = riff(&dir.0)
             .args(["user", "add", name])
@@ -543,7 +501,11 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
         child.wait_with_output().expect("riff ends")
     };
     let ok = add("ana", "a long enough password");
-    assert_ran(&ok);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let short = add("ben", "short");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least"));
@@ -557,15 +519,18 @@ fn user_add_takes_a_password_from_standard_input_and_refuses_a_short_one() {
 fn a_shop_in(dir: &WorkDir) {
     let port = free_port();
     let token = "cli-test-token-0123456789";
-    let mut child = serve_on(dir, port)
+    let mut child = riff(&dir.0)
+        .arg("serve")
+        .env("RIFF_BIND", format!("127.0.0.1:{port}"))
         .env("RIFF_API_TOKEN", token)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("riff starts");
     let client = reqwest::blocking::Client::new();
-    let created = once_it_answers(|| {
-        client
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let created = loop {
+        let sent = client
             .post(format!("http://127.0.0.1:{port}/api/products"))
             .bearer_auth(token)
             .json(&serde_json::json!({
@@ -573,8 +538,13 @@ fn a_shop_in(dir: &WorkDir) {
                 "model": "Telecaster", "category": "Electric Guitars",
                 "condition": "excellent", "price": "1200.00"
             }))
-            .send()
-    });
+            .send();
+        match sent {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("riff serve did not answer: {e}"),
+        }
+    };
     assert_eq!(created.status(), reqwest::StatusCode::CREATED);
     assert!(stop_with_sigterm(&mut child).success());
 }
@@ -584,14 +554,10 @@ fn a_shop_in(dir: &WorkDir) {
 /// exit status 1 and the position that changed.
 #[test]
 fn verify_prints_the_head_hash_and_exits_1_naming_a_rewritten_event() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     a_shop_in(&dir);
 
-    let out = riff(&dir.0)
-        .args(["verify", "--json"])
-        .output()
-        .expect("riff runs");
-    assert_ran(&out);
+    let out = succeeds(riff(&dir.0).args(["verify", "--json"]));
     let intact: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(intact["ok"], true, "{intact}");
     assert!(
@@ -677,36 +643,29 @@ fn head_of(dir: &WorkDir, url: &str) -> String {
 /// same database is refused.
 #[test]
 fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
-    let dir = WorkDir::new("riff-cli-");
+    let dir = WorkDir::new("riff-cli");
     a_shop_in(&dir);
     let source = format!("sqlite://{}", dir.0.join("riff.db").display());
     let head = head_of(&dir, &source);
 
     let file = dir.0.join("shop.jsonl.gz");
-    let out = riff(&dir.0)
-        .args(["backup", "--out"])
-        .arg(&file)
-        .output()
-        .expect("riff runs");
-    assert_ran(&out);
+    let out = succeeds(riff(&dir.0).args(["backup", "--out"]).arg(&file));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
 
     let restored = format!("sqlite://{}", dir.0.join("restored.db").display());
-    let out = riff(&dir.0)
-        .arg("restore")
-        .arg(&file)
-        .args(["--to", &restored])
-        .output()
-        .expect("riff runs");
-    assert_ran(&out);
+    succeeds(
+        riff(&dir.0)
+            .arg("restore")
+            .arg(&file)
+            .args(["--to", &restored]),
+    );
     assert_eq!(head_of(&dir, &restored), head);
-    let out = riff(&dir.0)
-        .arg("restore")
-        .arg(&file)
-        .args(["--to", &restored])
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(
+        riff(&dir.0)
+            .arg("restore")
+            .arg(&file)
+            .args(["--to", &restored]),
+    );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("empty database"),
         "{}",
@@ -714,11 +673,7 @@ fn backup_restore_and_store_copy_carry_the_log_and_its_head() {
     );
 
     let copied = format!("sqlite://{}", dir.0.join("copied.db").display());
-    let out = riff(&dir.0)
-        .args(["store", "copy", "--to", &copied])
-        .output()
-        .expect("riff runs");
-    assert_ran(&out);
+    let out = succeeds(riff(&dir.0).args(["store", "copy", "--to", &copied]));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&head));
     assert_eq!(head_of(&dir, &copied), head);
 }

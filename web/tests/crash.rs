@@ -342,23 +342,21 @@ impl Riff {
     }
 
     async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}; see {}", self.log.display()))
+        self.send(reqwest::Method::POST, path, body).await
     }
 
     async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.send(reqwest::Method::PATCH, path, body).await
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: &Value) -> reqwest::Response {
         self.client
-            .patch(format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{path}", self.base))
             .bearer_auth(TOKEN)
             .json(body)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("PATCH {path}: {e}; see {}", self.log.display()))
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}; see {}", self.log.display()))
     }
 
     async fn get(&self, path: &str) -> Value {

@@ -1,7 +1,6 @@
 //! `riff demo` as someone trying Riff runs it: one command, a shop to look
 //! at, sales that propagate, a clean stop.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::sync::mpsc::Receiver;
@@ -9,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-mod operator;
-use operator::{riff, stop_with_sigterm, WorkDir};
+use common::{fails, lines_of, riff, stop_with_sigterm, WorkDir};
+
+mod common;
 
 /// Kills the demo if a test fails before stopping it.
 struct Running(Child);
@@ -20,18 +20,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// Standard output's lines, read on a thread to its end, as a terminal would.
-fn lines_of(child: &mut Child) -> Receiver<String> {
-    let stdout = child.stdout.take().expect("piped stdout");
-    let (send, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = send.send(line);
-        }
-    });
-    lines
 }
 
 /// Whether `admin` / `password` gets a session at `url`, as a browser
@@ -120,7 +108,7 @@ fn listings_with(product: &Value, status: &str) -> usize {
 
 #[test]
 fn demo_serves_a_synced_shop_whose_sales_end_the_other_listings_and_stops_cleanly() {
-    let dir = WorkDir::new("riff-demo-test-");
+    let dir = WorkDir::new("riff-demo-test");
     let mut demo = Running(
         riff(&dir.0)
             .args(["demo", "--bind", "127.0.0.1:0", "--sale-every", "1"])
@@ -241,13 +229,9 @@ fn demo_serves_a_synced_shop_whose_sales_end_the_other_listings_and_stops_cleanl
 
 #[test]
 fn demo_refuses_a_database_file_that_already_exists() {
-    let dir = WorkDir::new("riff-demo-test-");
+    let dir = WorkDir::new("riff-demo-test");
     std::fs::write(dir.0.join("shop.db"), "").expect("a file");
-    let out = riff(&dir.0)
-        .args(["demo", "--db", "shop.db", "--bind", "127.0.0.1:0"])
-        .output()
-        .expect("riff runs");
-    assert!(!out.status.success());
+    let out = fails(riff(&dir.0).args(["demo", "--db", "shop.db", "--bind", "127.0.0.1:0"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("shop.db already exists"), "{stderr}");
 }

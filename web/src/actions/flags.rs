@@ -20,9 +20,7 @@ pub async fn resolve_flag(
     note: String,
     meta: &EventMetadata,
 ) -> Result<FlagRow, ApiError> {
-    let flag = flags::get(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))?;
+    let flag = find_flag(state, id).await?;
     let sequence = u64::try_from(flag.sequence).unwrap_or_default();
     if flag.aggregate_type == Product::TYPE {
         let sku = Sku::parse(&flag.aggregate_id)?;
@@ -52,6 +50,14 @@ pub async fn resolve_flag(
             .caught_up_with(Listing::TYPE, &flag.aggregate_id)
             .await?;
     }
+    find_flag(state, id).await
+}
+
+/// The flag `id`, or `404`.
+///
+/// # Errors
+/// No flag has that id; the store failed.
+pub async fn find_flag(state: &AppState, id: i64) -> Result<FlagRow, ApiError> {
     flags::get(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no flag has id {id}")))

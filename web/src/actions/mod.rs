@@ -9,7 +9,7 @@ mod products;
 mod sales;
 mod settings;
 
-pub use flags::resolve_flag;
+pub use flags::{find_flag, resolve_flag};
 pub use input::{FieldErrors, ProductInput};
 pub use listings::{end_listing, import_listing, link_listing, request_listing, revise_listing};
 pub use products::{change_product, create_product, sku_in_path, NewProduct, MAX_QUANTITY};

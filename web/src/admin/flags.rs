@@ -3,10 +3,10 @@
 //! note.
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono_tz::Tz;
 use maud::{html, Markup};
-use riff_domain::{EventMetadata, Source};
+use riff_domain::EventMetadata;
 use riff_projections::view::flags::{self, FlagRow, FlagStatus};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::dashboard::platform_name;
 use super::form::CsrfForm;
 use super::layout::{self, badge, csrf, when_text};
+use super::notice::back_to;
 use super::session::Session;
 use super::Failure;
 use crate::actions;
@@ -137,8 +138,7 @@ fn card(flag: &FlagRow, session: &Session, zone: Tz) -> Markup {
 }
 
 fn back(notice: &str) -> Response {
-    let query = serde_html_form::to_string([("notice", notice)]).unwrap_or_default();
-    Redirect::to(&format!("/flags?{query}")).into_response()
+    back_to("/flags", notice)
 }
 
 #[derive(Deserialize)]
@@ -156,9 +156,21 @@ pub(crate) async fn resolve(
     if note.is_empty() {
         return back("Say in the note how the flag was dealt with.");
     }
-    let meta = EventMetadata::new(session.user, Source::Web);
-    match actions::resolve_flag(&state, id, note, &meta).await {
-        Ok(_) => back("Flag resolved."),
+    let meta = session.metadata();
+    resolve_saying(&state, id, note, &meta, "Flag resolved.").await
+}
+
+/// Resolves the flag with `note` once what it asked for is done, and goes
+/// back to the queue saying `done`, or why the flag stays open.
+async fn resolve_saying(
+    state: &AppState,
+    id: i64,
+    note: String,
+    meta: &EventMetadata,
+    done: &str,
+) -> Response {
+    match actions::resolve_flag(state, id, note, meta).await {
+        Ok(_) => back(done),
         Err(error) => back(&error.to_string()),
     }
 }
@@ -175,16 +187,13 @@ pub(crate) async fn link(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Link>,
 ) -> Response {
-    let meta = EventMetadata::new(session.user, Source::Web);
+    let meta = session.metadata();
     let sku = form.sku.trim().to_owned();
     if let Err(error) = actions::link_listing(&state, form.listing_id, &sku, &meta).await {
         return back(&error.to_string());
     }
     let note = format!("linked to {sku}");
-    match actions::resolve_flag(&state, id, note, &meta).await {
-        Ok(_) => back(&format!("Linked to {sku}.")),
-        Err(error) => back(&error.to_string()),
-    }
+    resolve_saying(&state, id, note, &meta, &format!("Linked to {sku}.")).await
 }
 
 #[derive(Deserialize)]
@@ -198,16 +207,13 @@ pub(crate) async fn import(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Import>,
 ) -> Response {
-    let meta = EventMetadata::new(session.user, Source::Web);
+    let meta = session.metadata();
     let sku = match actions::import_listing(&state, form.listing_id, &meta).await {
         Ok(sku) => sku,
         Err(error) => return back(&error.to_string()),
     };
     let note = format!("imported as {sku}");
-    match actions::resolve_flag(&state, id, note, &meta).await {
-        Ok(_) => back(&format!("Imported as {sku}.")),
-        Err(error) => back(&error.to_string()),
-    }
+    resolve_saying(&state, id, note, &meta, &format!("Imported as {sku}.")).await
 }
 
 #[derive(Deserialize)]
@@ -221,7 +227,7 @@ pub(crate) async fn settle(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Settle>,
 ) -> Response {
-    let meta = EventMetadata::new(session.user, Source::Web);
+    let meta = session.metadata();
     let outcome = async {
         let keep: Keep = form.keep.parse()?;
         drift::settle(&state, id, keep, &meta).await

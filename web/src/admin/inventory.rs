@@ -2,21 +2,22 @@
 //! one is listed; bulk publish and end; CSV of exactly what is shown.
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
+use chrono_tz::Tz;
 use maud::{html, Markup};
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::settings::DropdownField;
 use riff_domain::value::Platform;
-use riff_domain::{EventMetadata, Source};
-use riff_projections::view::inventory::{self, FacetValue, InventoryQuery};
+use riff_projections::view::inventory::{self, FacetValue, InventoryItem, InventoryQuery};
 use riff_projections::view::listing_index;
-use riff_projections::view::product_listings;
+use riff_projections::view::product_listings::{self, ListingRow};
 use riff_projections::view::settings::dropdown_sort;
 use serde::Deserialize;
 
 use super::dashboard::platform_name;
 use super::form::CsrfForm;
 use super::layout::{self, badge, csrf, when_text};
+use super::notice::{back_to, Notice};
 use super::session::Session;
 use super::Failure;
 use crate::actions;
@@ -33,11 +34,6 @@ const COLUMNS: [(&str, &str); 7] = [
     ("status", "Status"),
     ("updated_at", "Updated"),
 ];
-
-#[derive(Deserialize, Default)]
-pub(crate) struct Notice {
-    notice: Option<String>,
-}
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -61,32 +57,58 @@ pub(crate) async fn show(
     let total = state.counts.total(&state.db, &query).await?;
     let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
     let listings = product_listings::of_products(&state.db, &skus).await?;
-    let orders = dropdown_sort(&state.db).await?;
-    let facets = state.counts.facets(&state.db, &orders).await?;
-    let options = |field: DropdownField| -> Vec<FacetValue> {
-        facets
+    let facets = Facets::load(&state).await?;
+    let pages = (total + i64::from(query.per_page) - 1) / i64::from(query.per_page);
+    let body = html! {
+        h1 { "Inventory" }
+        (layout::notice(notice.notice.as_deref()))
+        (filters(&params, &facets))
+        p { (total) " products" }
+        form method="post" action="/inventory/bulk" {
+            (csrf(&session))
+            (products_table(&params, &items, &listings, state.zone))
+            (bulk_actions())
+        }
+        (pager(&params, query.page, pages))
+    };
+    Ok(layout::page("Inventory", "/inventory", &session, body).into_response())
+}
+
+/// Each dropdown's values with their counts, in the configured order.
+pub(crate) struct Facets(Vec<(DropdownField, Vec<FacetValue>)>);
+
+impl Facets {
+    pub(crate) async fn load(state: &AppState) -> Result<Self, Failure> {
+        let orders = dropdown_sort(&state.db).await?;
+        Ok(Self(state.counts.facets(&state.db, &orders).await?))
+    }
+
+    /// One dropdown's values; none when nothing has that field yet.
+    pub(crate) fn of(&self, field: DropdownField) -> &[FacetValue] {
+        self.0
             .iter()
             .find(|(f, _)| *f == field)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+            .map_or(&[], |(_, values)| values.as_slice())
+    }
+}
+
+/// The filter form, the dropdowns with their counts, and the CSV of what
+/// it shows.
+fn filters(params: &ListParams, facets: &Facets) -> Markup {
     let query_string = serde_html_form::to_string(&ListParams {
         page: None,
         ..params.clone()
     })
     .unwrap_or_default();
-    let pages = (total + i64::from(query.per_page) - 1) / i64::from(query.per_page);
-    let body = html! {
-        h1 { "Inventory" }
-        (layout::notice(notice.notice.as_deref()))
+    html! {
         form.filters method="get" action="/inventory" {
             div { label for="q" { "Search" } input id="q" name="q" type="search" value=(params.q.clone().unwrap_or_default()); }
-            (dropdown("status", "Status", &options(DropdownField::Status), params.status.as_deref(), false))
-            (dropdown("platform", "Listed on", &options(DropdownField::Platform), params.platform.as_deref(), true))
-            (dropdown("not_platform", "Not listed on", &options(DropdownField::Platform), params.not_platform.as_deref(), true))
-            (dropdown("brand", "Brand", &options(DropdownField::Brand), params.brand.as_deref(), false))
-            (dropdown("category", "Category", &options(DropdownField::Category), params.category.as_deref(), false))
-            (dropdown("condition", "Condition", &options(DropdownField::Condition), params.condition.as_deref(), false))
+            (dropdown("status", "Status", facets.of(DropdownField::Status), params.status.as_deref(), false))
+            (dropdown("platform", "Listed on", facets.of(DropdownField::Platform), params.platform.as_deref(), true))
+            (dropdown("not_platform", "Not listed on", facets.of(DropdownField::Platform), params.not_platform.as_deref(), true))
+            (dropdown("brand", "Brand", facets.of(DropdownField::Brand), params.brand.as_deref(), false))
+            (dropdown("category", "Category", facets.of(DropdownField::Category), params.category.as_deref(), false))
+            (dropdown("condition", "Condition", facets.of(DropdownField::Condition), params.condition.as_deref(), false))
             div { label for="min_price" { "Min £" } input id="min_price" name="min_price" size="6" value=(params.min_price.clone().unwrap_or_default()); }
             div { label for="max_price" { "Max £" } input id="max_price" name="max_price" size="6" value=(params.max_price.clone().unwrap_or_default()); }
             @if let Some(sort) = &params.sort { input type="hidden" name="sort" value=(sort); }
@@ -95,62 +117,80 @@ pub(crate) async fn show(
             a href="/inventory" { "Clear" }
             a.button href=(format!("/inventory/export.csv?{query_string}")) { "Export CSV" }
         }
-        p { (total) " products" }
-        form method="post" action="/inventory/bulk" {
-            (csrf(&session))
-            table.stack {
-                thead {
-                    tr {
-                        th { span.visually-hidden { "Select" } }
-                        @for (column, heading) in COLUMNS {
-                            th { a href=(sort_link(&params, column)) { (heading) } }
-                        }
-                        th { "Listings" }
+    }
+}
+
+/// The page of products, each with a box to select it for the bulk
+/// actions and where it is listed.
+fn products_table(
+    params: &ListParams,
+    items: &[InventoryItem],
+    listings: &[ListingRow],
+    zone: Tz,
+) -> Markup {
+    html! {
+        table.stack {
+            thead {
+                tr {
+                    th { span.visually-hidden { "Select" } }
+                    @for (column, heading) in COLUMNS {
+                        th { a href=(sort_link(params, column)) { (heading) } }
                     }
+                    th { "Listings" }
                 }
-                tbody {
-                    @for item in &items {
-                        tr {
-                            td { input type="checkbox" name="sku" value=(item.sku) aria-label=(format!("Select {}", item.sku)); }
-                            td data-label="SKU" { a href=(format!("/products/{}", item.sku)) { (item.sku) } }
-                            td data-label="Title" { (item.title) }
-                            td data-label="Brand" { (item.brand) }
-                            td data-label="Category" { (item.category) }
-                            td.num data-label="Price" { (item.price) " " (item.currency) }
-                            td data-label="Status" { (badge(&item.status)) }
-                            td data-label="Updated" { small { (when_text(&item.updated_at, state.zone)) } }
-                            td data-label="Listings" {
-                                @for listing in listings.iter().filter(|l| l.sku.as_deref() == Some(item.sku.as_str())) {
-                                    span title=(listing.last_outcome) { (platform_name(&listing.platform)) " " (badge(&listing.status)) } " "
-                                }
+            }
+            tbody {
+                @for item in items {
+                    tr {
+                        td { input type="checkbox" name="sku" value=(item.sku) aria-label=(format!("Select {}", item.sku)); }
+                        td data-label="SKU" { a href=(format!("/products/{}", item.sku)) { (item.sku) } }
+                        td data-label="Title" { (item.title) }
+                        td data-label="Brand" { (item.brand) }
+                        td data-label="Category" { (item.category) }
+                        td.num data-label="Price" { (item.price) " " (item.currency) }
+                        td data-label="Status" { (badge(&item.status)) }
+                        td data-label="Updated" { small { (when_text(&item.updated_at, zone)) } }
+                        td data-label="Listings" {
+                            @for listing in listings.iter().filter(|l| l.sku.as_deref() == Some(item.sku.as_str())) {
+                                span title=(listing.last_outcome) { (platform_name(&listing.platform)) " " (badge(&listing.status)) } " "
                             }
                         }
                     }
                 }
             }
-            fieldset {
-                legend { "With the selected products" }
-                div.actions {
-                    label for="bulk-platform" { "Platform" }
-                    select id="bulk-platform" name="platform" {
-                        @for platform in Platform::ALL { option value=(platform.as_str()) { (platform.display_name()) } }
-                    }
-                    button type="submit" name="action" value="publish" { "Publish" }
-                    button.secondary type="submit" name="action" value="end" { "End" }
+        }
+    }
+}
+
+/// Publish or end the selected products on one platform.
+fn bulk_actions() -> Markup {
+    html! {
+        fieldset {
+            legend { "With the selected products" }
+            div.actions {
+                label for="bulk-platform" { "Platform" }
+                select id="bulk-platform" name="platform" {
+                    @for platform in Platform::ALL { option value=(platform.as_str()) { (platform.display_name()) } }
                 }
+                button type="submit" name="action" value="publish" { "Publish" }
+                button.secondary type="submit" name="action" value="end" { "End" }
             }
         }
+    }
+}
+
+fn pager(params: &ListParams, page: u32, pages: i64) -> Markup {
+    html! {
         nav.pages {
-            @if query.page > 1 {
-                a href=(page_link(&params, query.page - 1)) { "← Previous" } " "
+            @if page > 1 {
+                a href=(page_link(params, page - 1)) { "← Previous" } " "
             }
-            "Page " (query.page) " of " (pages.max(1))
-            @if i64::from(query.page) < pages {
-                " " a href=(page_link(&params, query.page + 1)) { "Next →" }
+            "Page " (page) " of " (pages.max(1))
+            @if i64::from(page) < pages {
+                " " a href=(page_link(params, page + 1)) { "Next →" }
             }
         }
-    };
-    Ok(layout::page("Inventory", "/inventory", &session, body).into_response())
+    }
 }
 
 fn dropdown(
@@ -235,7 +275,7 @@ pub(crate) async fn bulk(
     if form.sku.is_empty() {
         return Ok(back("Select at least one product."));
     }
-    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let meta = session.metadata();
     let (mut done, mut not_ready, mut refused) = (0, vec![], vec![]);
     for sku in &form.sku {
         let outcome = match form.action.as_str() {
@@ -295,6 +335,5 @@ pub(crate) async fn bulk(
 }
 
 fn back(notice: &str) -> Response {
-    let query = serde_html_form::to_string([("notice", notice)]).unwrap_or_default();
-    Redirect::to(&format!("/inventory?{query}")).into_response()
+    back_to("/inventory", notice)
 }

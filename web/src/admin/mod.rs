@@ -15,6 +15,7 @@ mod form;
 mod inventory;
 mod layout;
 mod login;
+mod notice;
 mod products;
 mod sales;
 mod security;

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
 use rand::RngCore;
+use riff_domain::{EventMetadata, Source};
 use riff_projections::view::timestamp;
 use riff_projections::{Db, ProjectionError};
 use sha2::{Digest, Sha256};
@@ -32,6 +33,13 @@ const LIFETIME: Duration = Duration::days(7);
 pub struct Session {
     pub user: String,
     pub csrf_token: String,
+}
+
+impl Session {
+    /// Who a change made on the pages is in the log: the logged-in user.
+    pub fn metadata(&self) -> EventMetadata {
+        EventMetadata::new(self.user.clone(), Source::Web)
+    }
 }
 
 fn random_token() -> String {

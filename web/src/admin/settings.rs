@@ -11,7 +11,7 @@ use maud::{html, Markup};
 use riff_domain::listing::category_map::{CategoryEditInput, CategoryMap, CategoryMapping};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::Platform;
-use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
+use riff_domain::{Settings, SettingsCommand};
 use riff_projections::view::settings::dropdown_sort;
 use riff_projections::view::sync_runs;
 use serde::Deserialize;
@@ -150,7 +150,7 @@ pub(crate) async fn map_category(
     session: Session,
     CsrfForm(form): CsrfForm<CategoryForm>,
 ) -> Result<Response, Failure> {
-    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let meta = session.metadata();
     let outcome = match form.to_input() {
         Ok(input) => actions::map_category(&state, input, &meta).await,
         Err(error) => Err(error),
@@ -162,24 +162,11 @@ pub(crate) async fn map_category(
         Err(ApiError::Invalid { field, message }) => (field, message),
         Err(other) => return Err(Failure::from(other)),
     };
-    let settings = state.ledger.load_settings().await?;
-    let body = page(
-        &state,
-        &session,
-        None,
-        &settings,
-        &form,
-        Some(Refused::Category {
-            field: &field,
-            message: &message,
-        }),
-    )
-    .await?;
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        layout::page("Settings", "/settings", &session, body),
-    )
-        .into_response())
+    let refused = Refused::Category {
+        field: &field,
+        message: &message,
+    };
+    refused_page(&state, &session, &form, refused).await
 }
 
 /// A platform's price rule as typed on the settings page.
@@ -197,7 +184,7 @@ pub(crate) async fn set_price_rule(
     session: Session,
     CsrfForm(form): CsrfForm<PriceRuleForm>,
 ) -> Result<Response, Failure> {
-    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let meta = session.metadata();
     let platform: Platform = form.platform.parse().map_err(ApiError::from)?;
     // A blank field is no rule, as 0 is.
     let percent = match form.percent.trim() {
@@ -213,23 +200,27 @@ pub(crate) async fn set_price_rule(
         Err(ApiError::Invalid { message, .. }) => message,
         Err(other) => return Err(Failure::from(other)),
     };
+    let refused = Refused::PriceRule {
+        platform,
+        typed: &form.percent,
+        message: &message,
+    };
+    refused_page(&state, &session, &CategoryForm::default(), refused).await
+}
+
+/// The settings page again (`422`), with the change that was refused
+/// shown where it was typed.
+async fn refused_page(
+    state: &AppState,
+    session: &Session,
+    form: &CategoryForm,
+    refused: Refused<'_>,
+) -> Result<Response, Failure> {
     let settings = state.ledger.load_settings().await?;
-    let body = page(
-        &state,
-        &session,
-        None,
-        &settings,
-        &CategoryForm::default(),
-        Some(Refused::PriceRule {
-            platform,
-            typed: &form.percent,
-            message: &message,
-        }),
-    )
-    .await?;
+    let body = page(state, session, None, &settings, form, Some(refused)).await?;
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        layout::page("Settings", "/settings", &session, body),
+        layout::page("Settings", "/settings", session, body),
     )
         .into_response())
 }
@@ -367,28 +358,22 @@ fn category_map(
     form: &CategoryForm,
     refused: Option<(&str, &str)>,
 ) -> Markup {
-    let none = || html! { span.error { "none" } };
-    let field = |name: &str, label: &str, value: &str, hint: &str| {
-        let message = refused.filter(|(f, _)| *f == name).map(|(_, m)| m);
-        html! {
-            div.field {
-                label for=(name) { (label) }
-                input id=(name) name=(name) value=(value) placeholder=(hint)
-                    aria-invalid=[message.map(|_| "true")]
-                    aria-describedby=[message.map(|_| format!("{name}-error"))];
-                @if let Some(message) = message {
-                    p.error id=(format!("{name}-error")) { (label) " " (message) }
-                }
-            }
-        }
-    };
-    let vr_message = refused.filter(|(f, _)| *f == "vr").map(|(_, m)| m);
-    let specifics_message = refused
-        .filter(|(f, _)| *f == "ebay_item_specifics")
-        .map(|(_, m)| m);
     html! {
         h2 id="category-map" { "Category map" }
         p { "Where a product of each category is listed on each platform. Riff's defaults are the platforms' own ids (docs/listing-ids.md); a change is used from the next publish on, and a listing's own attributes still win." }
+        (category_table(map))
+        h3 { "Change or add a category" }
+        @if refused.is_some() {
+            p.error role="alert" { "The category map was not changed; see below." }
+        }
+        (category_form(session, map, form, refused))
+    }
+}
+
+/// Every entry of the map, each with a link that fills the form with it.
+fn category_table(map: &CategoryMap) -> Markup {
+    let none = || html! { span.error { "none" } };
+    html! {
         table.stack {
             thead { tr { th { "Category" } th { "eBay category" } th { "eBay item specifics" } th { "Reverb category" } th { "V&R category / sub-category" } th { "Shopify product type" } th { } } }
             tbody {
@@ -409,10 +394,35 @@ fn category_map(
                 }
             }
         }
-        h3 { "Change or add a category" }
-        @if refused.is_some() {
-            p.error role="alert" { "The category map was not changed; see below." }
+    }
+}
+
+/// The form that changes one entry, or adds one; `refused` is the field
+/// the last try was refused for, and why.
+fn category_form(
+    session: &Session,
+    map: &CategoryMap,
+    form: &CategoryForm,
+    refused: Option<(&str, &str)>,
+) -> Markup {
+    let message = |name: &str| refused.filter(|(f, _)| *f == name).map(|(_, m)| m);
+    let field = |name: &str, label: &str, value: &str, hint: &str| {
+        let message = message(name);
+        html! {
+            div.field {
+                label for=(name) { (label) }
+                input id=(name) name=(name) value=(value) placeholder=(hint)
+                    aria-invalid=[message.map(|_| "true")]
+                    aria-describedby=[message.map(|_| format!("{name}-error"))];
+                @if let Some(message) = message {
+                    p.error id=(format!("{name}-error")) { (label) " " (message) }
+                }
+            }
         }
+    };
+    let vr_message = message("vr");
+    let specifics_message = message("ebay_item_specifics");
+    html! {
         form id="category-map-form" method="post" action="/settings/category-map" {
             (csrf(session))
             p { "A blank field keeps what is mapped now; a category the table does not have is added." }
@@ -422,7 +432,7 @@ fn category_map(
                 datalist id="mapped-categories" {
                     @for entry in map.entries() { option value=(entry.category) {} }
                 }
-                @if let Some((_, message)) = refused.filter(|(f, _)| *f == "category") {
+                @if let Some(message) = message("category") {
                     p.error id="category-error" { "Category " (message) }
                 }
             }
@@ -457,7 +467,7 @@ pub(crate) async fn set_dropdown_sort(
     session: Session,
     CsrfForm(form): CsrfForm<std::collections::BTreeMap<String, String>>,
 ) -> Result<Response, Failure> {
-    let meta = EventMetadata::new(session.user, Source::Web);
+    let meta = session.metadata();
     let current = dropdown_sort(&state.db).await?;
     for (field, order) in &form {
         let (Ok(field), Ok(order)) = (

@@ -2,7 +2,7 @@
 //! schedule, and "Sync now".
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use riff_domain::sync_run::Trigger;
 use riff_domain::value::Platform;
@@ -12,14 +12,10 @@ use serde::Deserialize;
 use super::dashboard::platform_name;
 use super::form::CsrfForm;
 use super::layout::{self, badge, csrf, when_text};
+use super::notice::{back_to, Notice};
 use super::session::Session;
 use super::Failure;
 use crate::state::AppState;
-
-#[derive(Deserialize, Default)]
-pub(crate) struct Notice {
-    notice: Option<String>,
-}
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -97,6 +93,5 @@ pub(crate) async fn start(
 }
 
 fn back(notice: &str) -> Response {
-    let query = serde_html_form::to_string([("notice", notice)]).unwrap_or_default();
-    Redirect::to(&format!("/sync?{query}")).into_response()
+    back_to("/sync", notice)
 }

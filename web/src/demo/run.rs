@@ -19,6 +19,7 @@ use super::api::RiffApi;
 use super::welcome::{print_welcome, say, Welcome};
 use super::{buyers, shop, DemoError};
 use crate::config::{Config, Secret};
+use crate::platforms::Marketplaces;
 use crate::sim::Simulators;
 use crate::startup::{shutdown_signal, Application, StartupError};
 
@@ -53,25 +54,7 @@ pub async fn run(options: DemoOptions, settings: &Config) -> Result<(), DemoErro
     let token = generate_token();
     // A fresh shop each time, so a fresh password: shown in the welcome.
     let password = generate_token()[..20].to_owned();
-    let mut config = Config {
-        database_url: store.database_url(),
-        bind: DEFAULT_BIND,
-        api_token: Some(Secret::new(token.clone())),
-        admin_password: Some(Secret::new(password.clone())),
-        // The shop's prices are pounds.
-        currency: Currency::GBP,
-        platform_priority: settings.platform_priority.clone(),
-        // Syncs happen on webhooks and when the buyers ask, not by the clock.
-        sync_times: String::new(),
-        timezone: settings.timezone.clone(),
-        public_url: None,
-        revise_delay: crate::config::DEFAULT_REVISE_DELAY,
-        // Pictures live beside the shop's database, and go with it.
-        media_dir: store.path.with_file_name("media"),
-        media_fetch_private: false,
-        dropbox: crate::config::DropboxSettings::default(),
-        marketplaces,
-    };
+    let mut config = demo_config(&store, settings, marketplaces, &token, &password);
     let app = build(&mut config, options.bind).await?;
     let url = url_of(app.local_addr());
     sims.send_webhooks_to(&url);
@@ -127,6 +110,36 @@ pub async fn run(options: DemoOptions, settings: &Config) -> Result<(), DemoErro
         .unwrap_or_else(|joined| Err(std::io::Error::other(joined)));
     outcome?;
     served.map_err(DemoError::Serve)
+}
+
+/// Riff's settings for the demo shop: the simulators as its marketplaces,
+/// `settings` for what the demo does not choose itself.
+fn demo_config(
+    store: &Store,
+    settings: &Config,
+    marketplaces: Marketplaces,
+    token: &str,
+    password: &str,
+) -> Config {
+    Config {
+        database_url: store.database_url(),
+        bind: DEFAULT_BIND,
+        api_token: Some(Secret::new(token.to_owned())),
+        admin_password: Some(Secret::new(password.to_owned())),
+        // The shop's prices are pounds.
+        currency: Currency::GBP,
+        platform_priority: settings.platform_priority.clone(),
+        // Syncs happen on webhooks and when the buyers ask, not by the clock.
+        sync_times: String::new(),
+        timezone: settings.timezone.clone(),
+        public_url: None,
+        revise_delay: crate::config::DEFAULT_REVISE_DELAY,
+        // Pictures live beside the shop's database, and go with it.
+        media_dir: store.path.with_file_name("media"),
+        media_fetch_private: false,
+        dropbox: crate::config::DropboxSettings::default(),
+        marketplaces,
+    }
 }
 
 /// Builds Riff on `bind`, or on the default address and, when that is

@@ -7,15 +7,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use riff_domain::value::Condition;
-use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_domain::ProductCommand;
 use riff_projections::view::inventory;
 use serde::Deserialize;
 
 use super::media::{self, MediaQuery};
-use super::{back_to, not_found, Notice};
+use super::not_found;
 use crate::actions::{self, FieldErrors, ProductInput};
 use crate::admin::form::CsrfForm;
 use crate::admin::layout::{self, csrf};
+use crate::admin::notice::{back_to, Notice};
 use crate::admin::session::Session;
 use crate::admin::Failure;
 use crate::error::ApiError;
@@ -69,7 +70,7 @@ pub(crate) async fn create(
         Ok(new) => new,
         Err(errors) => return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, None)),
     };
-    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let meta = session.metadata();
     match actions::create_product(&state, new, &meta).await {
         Ok(sku) => Ok(back_to(&format!("/products/{sku}"), "Product created.")),
         Err(error) => rejected(error, refused),
@@ -145,7 +146,7 @@ pub(crate) async fn save(
         Ok(revision) => revision,
         Err(errors) => return Ok(refused(errors, StatusCode::UNPROCESSABLE_ENTITY, None)),
     };
-    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let meta = session.metadata();
     let product = actions::sku_in_path(&sku)?;
     match actions::change_product(&state, &product, ProductCommand::Revise(revision), &meta).await {
         Ok(()) => Ok(back_to(&format!("/products/{sku}"), "Saved.")),
@@ -185,37 +186,14 @@ fn form_page(
         || "/products/new".to_owned(),
         |i| format!("/products/{}/edit", i.sku),
     );
-    let error = |field: &str| {
-        errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-    };
+    let errors = Refusals(errors);
     let text = |name: &str, label: &str, value: &str, required: bool| {
-        let message = error(name);
-        html! {
-            div.field {
-                label for=(name) { (label) @if required { " *" } }
-                input id=(name) name=(name) value=(value)
-                    list=[(name == "category").then_some("mapped-categories")]
-                    aria-invalid=[message.as_ref().map(|_| "true")]
-                    aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
-                @if let Some(message) = message {
-                    p.error id=(format!("{name}-error")) { (label) " " (message) }
-                }
-            }
-        }
+        text_field(&errors, name, label, value, required)
     };
     html! {
-        @match item {
-            Some(item) => {
-                h1 { "Edit " (item.sku) }
-                p { a href=(format!("/products/{}", item.sku)) { "← Back to the product" } }
-            }
-            None => h1 { "New product" },
-        }
+        (heading(item))
         @if let Some(note) = note { p.error role="alert" { (note) } }
-        @if !errors.is_empty() {
+        @if !errors.0.is_empty() {
             p.error role="alert" { "Some fields need fixing; see below." }
         }
         form method="post" action=(action) {
@@ -235,36 +213,103 @@ fn form_page(
             datalist id="mapped-categories" {
                 @for category in categories { option value=(category) {} }
             }
-            div.field {
-                label for="condition" { "Condition *" }
-                select id="condition" name="condition" {
-                    option value="" { "Choose…" }
-                    @for condition in Condition::ALL {
-                        option value=(condition.as_str()) selected[input.condition == condition.as_str()] { (condition.as_str()) }
-                    }
-                }
-                @if let Some(message) = error("condition") {
-                    p.error id="condition-error" { "Condition " (message) }
-                }
-            }
-            div.field {
-                label for="description" { "Description" }
-                textarea id="description" name="description" rows="6" { (input.description) }
-                @if let Some(message) = error("description") {
-                    p.error id="description-error" { "Description " (message) }
-                }
-            }
+            (condition_field(&errors, &input.condition))
+            (description_field(&errors, &input.description))
             (text("price", "Price", &input.price, true))
             (text("quantity", "Quantity (blank: 1)", &input.quantity, false))
             @if item.is_none() {
-                div.field {
-                    label {
-                        input type="checkbox" name="save_as_draft" checked[input.save_as_draft.is_some()];
-                        " Save as draft (kept, not listed anywhere until activated)"
-                    }
-                }
+                (draft_field(input))
             }
             button type="submit" { @if item.is_some() { "Save" } @else { "Create" } }
+        }
+    }
+}
+
+/// The fields the form's last post was refused for, each with its message.
+struct Refusals<'a>(&'a [(String, String)]);
+
+impl Refusals<'_> {
+    fn of(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    }
+}
+
+fn heading(item: Option<&inventory::InventoryItem>) -> Markup {
+    html! {
+        @match item {
+            Some(item) => {
+                h1 { "Edit " (item.sku) }
+                p { a href=(format!("/products/{}", item.sku)) { "← Back to the product" } }
+            }
+            None => h1 { "New product" },
+        }
+    }
+}
+
+/// A one-line field, its refusal beside it and tied to it for screen
+/// readers.
+fn text_field(
+    errors: &Refusals<'_>,
+    name: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+) -> Markup {
+    let message = errors.of(name);
+    html! {
+        div.field {
+            label for=(name) { (label) @if required { " *" } }
+            input id=(name) name=(name) value=(value)
+                list=[(name == "category").then_some("mapped-categories")]
+                aria-invalid=[message.as_ref().map(|_| "true")]
+                aria-describedby=[message.as_ref().map(|_| format!("{name}-error"))];
+            @if let Some(message) = message {
+                p.error id=(format!("{name}-error")) { (label) " " (message) }
+            }
+        }
+    }
+}
+
+fn condition_field(errors: &Refusals<'_>, chosen: &str) -> Markup {
+    html! {
+        div.field {
+            label for="condition" { "Condition *" }
+            select id="condition" name="condition" {
+                option value="" { "Choose…" }
+                @for condition in Condition::ALL {
+                    option value=(condition.as_str()) selected[chosen == condition.as_str()] { (condition.as_str()) }
+                }
+            }
+            @if let Some(message) = errors.of("condition") {
+                p.error id="condition-error" { "Condition " (message) }
+            }
+        }
+    }
+}
+
+fn description_field(errors: &Refusals<'_>, description: &str) -> Markup {
+    html! {
+        div.field {
+            label for="description" { "Description" }
+            textarea id="description" name="description" rows="6" { (description) }
+            @if let Some(message) = errors.of("description") {
+                p.error id="description-error" { "Description " (message) }
+            }
+        }
+    }
+}
+
+/// A new product only: kept as a draft, listed nowhere until activated.
+fn draft_field(input: &ProductInput) -> Markup {
+    html! {
+        div.field {
+            label {
+                input type="checkbox" name="save_as_draft" checked[input.save_as_draft.is_some()];
+                " Save as draft (kept, not listed anywhere until activated)"
+            }
         }
     }
 }

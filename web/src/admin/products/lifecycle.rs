@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use riff_domain::value::Money;
-use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_domain::ProductCommand;
 use serde::Deserialize;
 
 use super::outcome;
@@ -62,7 +62,7 @@ pub(crate) async fn change(
             }
         };
         let sku = actions::sku_in_path(&sku)?;
-        let meta = EventMetadata::new(session.user.clone(), Source::Web);
+        let meta = session.metadata();
         actions::change_product(&state, &sku, command, &meta).await?;
         Ok(done.to_owned())
     }

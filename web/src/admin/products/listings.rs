@@ -11,7 +11,6 @@ use chrono_tz::Tz;
 use riff_domain::listing::EndReason;
 use riff_domain::policy::Sale;
 use riff_domain::value::{Money, Platform, SaleChannel};
-use riff_domain::{EventMetadata, Source};
 use riff_projections::view::listing_index;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -23,10 +22,6 @@ use crate::admin::session::Session;
 use crate::admin::Failure;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-fn meta(session: &Session) -> EventMetadata {
-    EventMetadata::new(session.user.clone(), Source::Web)
-}
 
 /// `POST /products/{sku}/publish` `platform` and its attributes.
 pub(crate) async fn publish(
@@ -43,7 +38,7 @@ pub(crate) async fn publish(
             .parse()?;
         let attributes = attributes::from_form(platform, &form)
             .map_err(|message| ApiError::invalid("attributes", message))?;
-        actions::request_listing(&state, &sku, platform, attributes, &meta(&session)).await?;
+        actions::request_listing(&state, &sku, platform, attributes, &session.metadata()).await?;
         Ok(format!(
             "Publishing on {}: the listing shows live once {} confirms it.",
             platform.display_name(),
@@ -67,22 +62,7 @@ pub(crate) async fn end(
     Path(sku): Path<String>,
     CsrfForm(form): CsrfForm<ListingForm>,
 ) -> Result<Response, Failure> {
-    let result = async {
-        let listing = own_listing(&state, &sku, &form.listing_id).await?;
-        actions::end_listing(
-            &state,
-            listing.listing_id,
-            EndReason::Manual,
-            &meta(&session),
-        )
-        .await?;
-        Ok(format!(
-            "Ending the {} listing.",
-            listing.platform.display_name()
-        ))
-    }
-    .await;
-    outcome(&format!("/products/{sku}"), result)
+    on_listing(&state, &session, &sku, &form, ListingAction::End).await
 }
 
 /// `POST /products/{sku}/revise` `listing_id`: Retry after a revision the
@@ -93,13 +73,44 @@ pub(crate) async fn revise(
     Path(sku): Path<String>,
     CsrfForm(form): CsrfForm<ListingForm>,
 ) -> Result<Response, Failure> {
+    on_listing(&state, &session, &sku, &form, ListingAction::Revise).await
+}
+
+/// What a listing's own button on the product page asks for.
+#[derive(Clone, Copy)]
+enum ListingAction {
+    End,
+    Revise,
+}
+
+/// Does `action` to the listing the form names, once it is found to be
+/// one of this product's, and goes back to the product saying so.
+async fn on_listing(
+    state: &AppState,
+    session: &Session,
+    sku: &str,
+    form: &ListingForm,
+    action: ListingAction,
+) -> Result<Response, Failure> {
     let result = async {
-        let listing = own_listing(&state, &sku, &form.listing_id).await?;
-        actions::revise_listing(&state, listing.listing_id, &meta(&session)).await?;
-        Ok(format!(
-            "Sending the {} listing the product again.",
-            listing.platform.display_name()
-        ))
+        let listing = own_listing(state, sku, &form.listing_id).await?;
+        let platform = listing.platform.display_name();
+        match action {
+            ListingAction::End => {
+                actions::end_listing(
+                    state,
+                    listing.listing_id,
+                    EndReason::Manual,
+                    &session.metadata(),
+                )
+                .await?;
+                Ok(format!("Ending the {platform} listing."))
+            }
+            ListingAction::Revise => {
+                actions::revise_listing(state, listing.listing_id, &session.metadata()).await?;
+                Ok(format!("Sending the {platform} listing the product again."))
+            }
+        }
     }
     .await;
     outcome(&format!("/products/{sku}"), result)
@@ -182,7 +193,7 @@ pub(crate) async fn sale(
         };
         let product = actions::sku_in_path(&sku)?;
         Ok(
-            match actions::record_sale(&state, &product, sale, &meta(&session)).await? {
+            match actions::record_sale(&state, &product, sale, &session.metadata()).await? {
                 SaleRecorded::Sold => {
                     format!("Sale {order_ref} recorded; the other listings are being ended.")
                 }

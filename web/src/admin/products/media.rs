@@ -11,15 +11,16 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use riff_domain::value::{youtube_id, Media, MediaKind, Sku};
-use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_domain::ProductCommand;
 use riff_projections::view::inventory::InventoryItem;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{back_to, outcome};
+use super::outcome;
 use crate::actions;
 use crate::admin::form::CsrfForm;
 use crate::admin::layout::csrf;
+use crate::admin::notice::back_to;
 use crate::admin::session::Session;
 use crate::admin::Failure;
 use crate::error::ApiError;
@@ -47,7 +48,7 @@ async fn attach(
         id: Uuid::new_v4(),
         kind,
     };
-    let meta = EventMetadata::new(session.user.clone(), Source::Web);
+    let meta = session.metadata();
     actions::change_product(state, &sku, ProductCommand::AttachMedia { media }, &meta).await
 }
 
@@ -252,7 +253,7 @@ pub(crate) async fn move_one(
         let Some(order) = moved(&ids, id, form.direction == "up") else {
             return Ok("Nothing to move.".to_owned());
         };
-        let meta = EventMetadata::new(session.user.clone(), Source::Web);
+        let meta = session.metadata();
         actions::change_product(
             &state,
             &product,
@@ -283,7 +284,7 @@ pub(crate) async fn remove(
     let result = async {
         let media_id = media_id(&form.media_id)?;
         let product = actions::sku_in_path(&sku)?;
-        let meta = EventMetadata::new(session.user.clone(), Source::Web);
+        let meta = session.metadata();
         actions::change_product(
             &state,
             &product,

@@ -10,18 +10,17 @@ mod listings;
 pub(crate) mod media;
 mod show;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, MethodRouter};
-use maud::html;
-use serde::Deserialize;
-
 use super::layout;
+use super::notice::back_to;
 use super::session::Session;
 use super::Failure;
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use maud::html;
 
 /// The product pages' routes, for [`super::protected_routes`].
 pub(super) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -49,33 +48,6 @@ pub(super) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// `?notice=` after a redirect.
-#[derive(Deserialize, Default)]
-pub(crate) struct Notice {
-    notice: Option<String>,
-}
-
-/// Back to a page of the product with a one-line notice.
-/// The path is percent-encoded where it must be: it holds the SKU as it
-/// came in the request's path, decoded, and a `Location` holding a
-/// control character or a space is no header at all (axum answered `500`).
-fn back_to(path: &str, notice: &str) -> Response {
-    let query = serde_html_form::to_string([("notice", notice)]).unwrap_or_default();
-    Redirect::to(&format!("{}?{query}", encode_path(path))).into_response()
-}
-
-/// Every byte that may not stand as it is in a URL path as `%XX`.
-fn encode_path(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'!'..=b'~' if !matches!(b, b'%' | b'?' | b'#' | b'"' | b'<' | b'>' | b'\\') => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// A small form's outcome: done, or refused with the reason shown on the
 /// page it came from; only Riff's own failures are a failed page.
 fn outcome(path: &str, result: Result<String, ApiError>) -> Result<Response, Failure> {
@@ -101,18 +73,4 @@ fn not_found(session: &Session, sku: &str) -> Response {
         ),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode_path;
-
-    #[test]
-    fn a_path_back_is_encoded_where_it_must_be() {
-        assert_eq!(encode_path("/products/GIB-1/edit"), "/products/GIB-1/edit");
-        assert_eq!(
-            encode_path("/products/\t\u{7f}é %?/edit"),
-            "/products/%09%7F%C3%A9%20%25%3F/edit"
-        );
-    }
 }

@@ -12,7 +12,7 @@ use maud::{html, Markup};
 use riff_domain::value::Platform;
 use riff_projections::audit;
 use riff_projections::timeline::{self, At};
-use riff_projections::view::flags::{self, FlagStatus};
+use riff_projections::view::flags::{self, FlagRow, FlagStatus};
 use riff_projections::view::inventory::{self, InventoryItem};
 use riff_projections::view::product_listings::{self, ListingRow};
 use riff_projections::{log, Envelope};
@@ -58,17 +58,10 @@ pub(crate) async fn show(
         return Ok(not_found(&session, &sku));
     };
     let raw_at = query.at.as_deref().map(str::trim).filter(|a| !a.is_empty());
-    let mut at_problem = None;
-    let mut as_of = None;
-    if let Some(raw) = raw_at {
-        match parse_at(raw, state.zone) {
-            Ok(at) => match timeline::product_as_of(&state.db, &sku, at).await? {
-                Some(then) => as_of = Some(then),
-                None => at_problem = Some(format!("{sku} did not exist yet at {raw}.")),
-            },
-            Err(problem) => at_problem = Some(problem),
-        }
-    }
+    let (as_of, at_problem) = match raw_at {
+        Some(raw) => as_of(&state, &sku, raw).await?,
+        None => (None, None),
+    };
     let (item, listings) = match as_of {
         Some(then) => then,
         None => {
@@ -83,34 +76,11 @@ pub(crate) async fn show(
         .filter(|f| f.sku.as_deref() == Some(sku.as_str()))
         .collect();
     let history = history(&state, &sku, &listings).await?;
-    // What each platform would still refuse, beside its Publish button.
-    let readiness = match riff_domain::value::Sku::parse(&sku) {
-        Ok(parsed) => {
-            match crate::readiness::of_product(&state.engine, &state.verdicts, &parsed).await {
-                Ok(readiness) => readiness,
-                Err(crate::error::ApiError::Internal(cause)) => return Err(Failure::from(cause)),
-                Err(_) => BTreeMap::new(),
-            }
-        }
-        Err(_) => BTreeMap::new(),
-    };
+    let readiness = readiness(&state, &sku).await?;
     let body = html! {
         (layout::notice(query.notice.as_deref()))
         h1 { (item.title) " " small { code { (item.sku) } } }
-        @if let Some(at) = past {
-            p.notice.as-of role="status" {
-                strong { "As of " (at) } ": the product as it was then. "
-                a href=(format!("/products/{sku}")) { "Back to now" }
-            }
-        }
-        @if let Some(problem) = &at_problem { p.error role="alert" { (problem) } }
-        form.filters method="get" action=(format!("/products/{sku}")) {
-            div {
-                label for="at" { "As of (" (state.zone) " time, or a log position)" }
-                input id="at" name="at" value=(raw_at.unwrap_or_default()) placeholder="2026-11-25T10:30";
-            }
-            button.secondary type="submit" { "Show" }
-        }
+        (as_of_form(&sku, state.zone, raw_at, past, at_problem.as_deref()))
         @if past.is_none() {
             p.actions { a.button href=(format!("/products/{sku}/edit")) { "Edit" } }
             (lifecycle_form(&session, &item))
@@ -125,19 +95,83 @@ pub(crate) async fn show(
             (sale_form(&session, &item, state.zone))
         }
         h2 { "Open flags" }
-        @if open_flags.is_empty() {
-            p { "None." }
-        } @else {
-            ul {
-                @for flag in &open_flags {
-                    li { (badge(&flag.kind)) " " (flag.message) " " small { (when_text(&flag.raised_at, state.zone)) } }
-                }
-            }
-        }
+        (flag_list(&open_flags, state.zone))
         h2 { "History" }
         (history)
     };
     Ok(layout::page(&item.title, "/inventory", &session, body).into_response())
+}
+
+/// The product and its listings as they were at `?at=`, or why `raw`
+/// names no moment of the product's life.
+async fn as_of(
+    state: &AppState,
+    sku: &str,
+    raw: &str,
+) -> Result<(Option<(InventoryItem, Vec<ListingRow>)>, Option<String>), Failure> {
+    Ok(match parse_at(raw, state.zone) {
+        Ok(at) => match timeline::product_as_of(&state.db, sku, at).await? {
+            Some(then) => (Some(then), None),
+            None => (None, Some(format!("{sku} did not exist yet at {raw}."))),
+        },
+        Err(problem) => (None, Some(problem)),
+    })
+}
+
+/// What each platform would still refuse, beside its Publish button.
+async fn readiness(
+    state: &AppState,
+    sku: &str,
+) -> Result<BTreeMap<Platform, Vec<String>>, Failure> {
+    let Ok(parsed) = riff_domain::value::Sku::parse(sku) else {
+        return Ok(BTreeMap::new());
+    };
+    match crate::readiness::of_product(&state.engine, &state.verdicts, &parsed).await {
+        Ok(readiness) => Ok(readiness),
+        Err(crate::error::ApiError::Internal(cause)) => Err(Failure::from(cause)),
+        Err(_) => Ok(BTreeMap::new()),
+    }
+}
+
+/// "As of": the moment shown, when it is not now, and the form to pick
+/// another.
+fn as_of_form(
+    sku: &str,
+    zone: Tz,
+    raw_at: Option<&str>,
+    past: Option<&str>,
+    at_problem: Option<&str>,
+) -> Markup {
+    html! {
+        @if let Some(at) = past {
+            p.notice.as-of role="status" {
+                strong { "As of " (at) } ": the product as it was then. "
+                a href=(format!("/products/{sku}")) { "Back to now" }
+            }
+        }
+        @if let Some(problem) = at_problem { p.error role="alert" { (problem) } }
+        form.filters method="get" action=(format!("/products/{sku}")) {
+            div {
+                label for="at" { "As of (" (zone) " time, or a log position)" }
+                input id="at" name="at" value=(raw_at.unwrap_or_default()) placeholder="2026-11-25T10:30";
+            }
+            button.secondary type="submit" { "Show" }
+        }
+    }
+}
+
+fn flag_list(open_flags: &[FlagRow], zone: Tz) -> Markup {
+    html! {
+        @if open_flags.is_empty() {
+            p { "None." }
+        } @else {
+            ul {
+                @for flag in open_flags {
+                    li { (badge(&flag.kind)) " " (flag.message) " " small { (when_text(&flag.raised_at, zone)) } }
+                }
+            }
+        }
+    }
 }
 
 fn details(item: &InventoryItem, zone: Tz) -> Markup {

@@ -3,11 +3,11 @@
 
 use axum::extract::State;
 use axum::Json;
-use riff_domain::{EventMetadata, Source};
 use riff_projections::view::flags::{self, FlagRow, FlagStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::api_metadata;
 use crate::actions;
 use crate::drift::{self, Keep};
 use crate::error::ApiError;
@@ -90,8 +90,7 @@ pub(crate) async fn resolve(
             ))
         }
     };
-    let meta = EventMetadata::new("api", Source::Api);
-    let resolved = actions::resolve_flag(&state, id, note, &meta).await?;
+    let resolved = actions::resolve_flag(&state, id, note, &api_metadata()).await?;
     Ok(Json(resolved))
 }
 
@@ -126,6 +125,7 @@ pub(crate) async fn settle(
         Some(Value::String(keep)) => keep.parse()?,
         _ => return Err(ApiError::invalid("keep", "is required: platform or riff")),
     };
-    let meta = EventMetadata::new("api", Source::Api);
-    Ok(Json(drift::settle(&state, id, keep, &meta).await?))
+    Ok(Json(
+        drift::settle(&state, id, keep, &api_metadata()).await?,
+    ))
 }

@@ -2,20 +2,19 @@
 //! at once: the call to the marketplace is the effects worker's, and the
 //! outcome shows in the product's listings (and the log) moments later.
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::value::Platform;
-use riff_domain::{EventMetadata, Source};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::{accepted, api_metadata};
 use crate::actions;
 use crate::error::ApiError;
-use axum::body::Bytes;
-
 use crate::http::json::{known_fields, optional_json, typed, ApiJson, ApiPath};
 use crate::state::AppState;
 
@@ -54,11 +53,10 @@ pub(crate) async fn publish(
         Some(value) => PlatformAttributes::from_json(platform, value)
             .map_err(|message| ApiError::invalid("attributes", message))?,
     };
-    let meta = EventMetadata::new("api", Source::Api);
-    let listing_id = actions::request_listing(&state, &sku, platform, attributes, &meta).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"listing_id": listing_id, "status": "pending"})),
+    let listing_id =
+        actions::request_listing(&state, &sku, platform, attributes, &api_metadata()).await?;
+    Ok(accepted(
+        json!({"listing_id": listing_id, "status": "pending"}),
     ))
 }
 
@@ -102,13 +100,10 @@ pub(crate) async fn end(
             ))
         }
     };
-    let listing_id =
-        Uuid::parse_str(&id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))?;
-    let meta = EventMetadata::new("api", Source::Api);
-    let status = actions::end_listing(&state, listing_id, reason, &meta).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"listing_id": listing_id, "status": status.as_str()})),
+    let listing_id = listing_id(&id)?;
+    let status = actions::end_listing(&state, listing_id, reason, &api_metadata()).await?;
+    Ok(accepted(
+        json!({"listing_id": listing_id, "status": status.as_str()}),
     ))
 }
 
@@ -129,12 +124,14 @@ pub(crate) async fn revise(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let listing_id =
-        Uuid::parse_str(&id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))?;
-    let meta = EventMetadata::new("api", Source::Api);
-    actions::revise_listing(&state, listing_id, &meta).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"listing_id": listing_id, "revision": "updating"})),
+    let listing_id = listing_id(&id)?;
+    actions::revise_listing(&state, listing_id, &api_metadata()).await?;
+    Ok(accepted(
+        json!({"listing_id": listing_id, "revision": "updating"}),
     ))
+}
+
+/// The listing a path names; an id that is no UUID names none (`404`).
+fn listing_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))
 }

@@ -12,8 +12,10 @@ pub(crate) mod settings;
 mod sync;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Method, Uri};
-use axum::Router;
+use axum::http::{Method, StatusCode, Uri};
+use axum::{Json, Router};
+use riff_domain::{EventMetadata, Source};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -82,4 +84,15 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
         "{} does not take {method}; see the API table in the README",
         uri.path()
     ))
+}
+
+/// Who an API call is in the log: the token is the shop's, not a person's.
+pub(crate) fn api_metadata() -> EventMetadata {
+    EventMetadata::new("api", Source::Api)
+}
+
+/// `202` with `body`: the work is asked for, and done moments later by the
+/// effects worker or the sync, where the log and the views show it.
+pub(crate) fn accepted(body: Value) -> (StatusCode, Json<Value>) {
+    (StatusCode::ACCEPTED, Json(body))
 }

@@ -163,7 +163,6 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
     fn of(value: impl Serialize) -> serde_json::Value {
         serde_json::to_value(value).unwrap_or_default()
     }
-    let text = |s: &str| Some(s.to_owned());
     vec![
         (
             "Error",
@@ -178,24 +177,7 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
                 missing: vec!["a picture".into()],
             }),
         ),
-        (
-            "ProductInput",
-            of(ProductInput {
-                sku: text("LP-1959"),
-                title: text("Gibson Les Paul Standard"),
-                brand: text("Gibson"),
-                model: text("Les Paul Standard"),
-                year: Some(1959),
-                finish: text("Sunburst"),
-                category: text("Electric Guitars"),
-                condition: text("excellent"),
-                description: text("All original, with its case."),
-                price: text("1499.00"),
-                quantity: Some(1),
-                status: text("active"),
-                expected_version: None,
-            }),
-        ),
+        ("ProductInput", of(ProductInput::example())),
         (
             "SaleInput",
             of(SaleInput {
@@ -203,7 +185,7 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
                 order_ref: "TILL-0042".into(),
                 order_number: None,
                 sold_at: "2026-11-20T15:04:05Z".into(),
-                price: text("1450.00"),
+                price: Some("1450.00".into()),
                 quantity: Some(1),
             }),
         ),
@@ -220,20 +202,7 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
                 order: "alpha".into(),
             }),
         ),
-        (
-            "CategoryMapInput",
-            of(CategoryMapInput {
-                category: "Effects Pedals".into(),
-                ebay: text("41418"),
-                reverb: None,
-                vr: Some(VrCategoryInput {
-                    category: "51".into(),
-                    sub_category: "95".into(),
-                }),
-                shopify: text("Effects Pedals"),
-                ebay_item_specifics: Some([("Type".to_owned(), "Fuzz".to_owned())].into()),
-            }),
-        ),
+        ("CategoryMapInput", of(CategoryMapInput::example())),
         (
             "PriceRuleInput",
             of(PriceRuleInput {
@@ -248,6 +217,43 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
             }),
         ),
     ]
+}
+
+impl ProductInput {
+    fn example() -> Self {
+        let text = |s: &str| Some(s.to_owned());
+        Self {
+            sku: text("LP-1959"),
+            title: text("Gibson Les Paul Standard"),
+            brand: text("Gibson"),
+            model: text("Les Paul Standard"),
+            year: Some(1959),
+            finish: text("Sunburst"),
+            category: text("Electric Guitars"),
+            condition: text("excellent"),
+            description: text("All original, with its case."),
+            price: text("1499.00"),
+            quantity: Some(1),
+            status: text("active"),
+            expected_version: None,
+        }
+    }
+}
+
+impl CategoryMapInput {
+    fn example() -> Self {
+        Self {
+            category: "Effects Pedals".into(),
+            ebay: Some("41418".into()),
+            reverb: None,
+            vr: Some(VrCategoryInput {
+                category: "51".into(),
+                sub_category: "95".into(),
+            }),
+            shopify: Some("Effects Pedals".into()),
+            ebay_item_specifics: Some([("Type".to_owned(), "Fuzz".to_owned())].into()),
+        }
+    }
 }
 
 /// The document's frame: what it is, and how a client authenticates.
@@ -370,11 +376,7 @@ mod tests {
     fn each_described_body_has_the_fields_its_handler_accepts() {
         let doc = document_json();
         // A new product may say its status, a change the version it saw.
-        let product = [
-            products::body::PRODUCT_FIELDS,
-            &["status", "expected_version"],
-        ]
-        .concat();
+        let product = products::body::product_fields(&["status", "expected_version"]);
         let bodies: [(&str, &[&str]); 6] = [
             ("ProductInput", &product),
             ("SaleInput", products::sales::SALE_FIELDS),

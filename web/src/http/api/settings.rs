@@ -10,12 +10,13 @@ use cqrs_es::Aggregate;
 use riff_domain::listing::category_map::{CategoryEditInput, CategoryMap, VrCategory};
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::Platform;
-use riff_domain::{EventMetadata, Settings, SettingsCommand, Source};
+use riff_domain::{Settings, SettingsCommand};
 use riff_projections::view::inventory::FacetValue;
 use riff_projections::view::settings::dropdown_sort;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::api_metadata;
 use crate::actions;
 use crate::error::ApiError;
 use crate::http::json::{known_fields, ApiJson};
@@ -116,11 +117,8 @@ pub(crate) async fn set_dropdown_sort(
     };
     let field: DropdownField = text("field")?.parse()?;
     let order: DropdownOrder = text("order")?.parse()?;
-    let meta = EventMetadata::new("api", Source::Api);
-    state
-        .ledger
-        .settings(SettingsCommand::SetDropdownSort { field, order }, &meta)
-        .await?;
+    let command = SettingsCommand::SetDropdownSort { field, order };
+    state.ledger.settings(command, &api_metadata()).await?;
     state.caught_up_with(Settings::TYPE, Settings::ID).await?;
     get(State(state)).await
 }
@@ -157,8 +155,7 @@ pub(crate) async fn map_category(
 ) -> Result<Json<ShopSettings>, ApiError> {
     let body = known_fields(body, CATEGORY_FIELDS)?;
     let input = category_edit_input(&body)?;
-    let meta = EventMetadata::new("api", Source::Api);
-    actions::map_category(&state, input, &meta).await?;
+    actions::map_category(&state, input, &api_metadata()).await?;
     get(State(state)).await
 }
 
@@ -278,8 +275,7 @@ pub(crate) async fn set_price_rule(
         }
         None => return Err(ApiError::invalid("percent", "is required")),
     };
-    let meta = EventMetadata::new("api", Source::Api);
-    actions::set_price_rule(&state, platform, &percent, &meta).await?;
+    actions::set_price_rule(&state, platform, &percent, &api_metadata()).await?;
     get(State(state)).await
 }
 

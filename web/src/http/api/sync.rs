@@ -1,5 +1,6 @@
 //! Sync runs: start one, see how they went.
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -9,9 +10,8 @@ use riff_projections::view::sync_runs::{self, SyncRunRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::accepted;
 use crate::error::ApiError;
-use axum::body::Bytes;
-
 use crate::http::json::{optional_json, ApiPath};
 use crate::state::AppState;
 
@@ -50,7 +50,7 @@ pub(crate) async fn start(
         }
     }
     let run_id = state.engine.spawn_sync(platform, Trigger::Manual);
-    Ok((StatusCode::ACCEPTED, Json(json!({"run_id": run_id}))))
+    Ok(accepted(json!({"run_id": run_id})))
 }
 
 #[derive(Serialize)]

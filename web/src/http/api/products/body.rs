@@ -2,26 +2,23 @@
 //! reported by name (`422`) and a missing field can be told from a `null`
 //! one (which clears an optional field in a `PATCH`).
 
-use riff_domain::value::{Currency, Money};
+use riff_domain::value::{Currency, Money, ProductDetailsInput};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::http::json::known_fields;
 
-/// Every field a product body may carry.
-pub(crate) const PRODUCT_FIELDS: &[&str] = &[
-    "sku",
-    "title",
-    "brand",
-    "model",
-    "year",
-    "finish",
-    "category",
-    "condition",
-    "description",
-    "price",
-    "quantity",
-];
+/// Every field a product body may carry, in the order a refusal lists
+/// them: the SKU, the details, the price and the quantity, then `extra`,
+/// the endpoint's own.
+pub(crate) fn product_fields<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    ["sku"]
+        .into_iter()
+        .chain(ProductDetailsInput::FIELDS)
+        .chain(["price", "quantity"])
+        .chain(extra.iter().copied())
+        .collect()
+}
 
 /// A JSON object whose fields are read one at a time.
 pub(super) struct Fields(Map<String, Value>);

@@ -4,13 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use riff_domain::value::{ProductDetails, ProductDetailsInput, Sku};
-use riff_domain::{EventMetadata, Source};
 use serde_json::Value;
 
-use super::body::{Fields, PRODUCT_FIELDS};
+use super::body::{product_fields, Fields};
 use super::representation::{self, ProductJson};
 use crate::actions::{self, NewProduct};
 use crate::error::ApiError;
+use crate::http::api::api_metadata;
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 
@@ -30,8 +30,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<ProductJson>), ApiError> {
-    let allowed: Vec<&str> = PRODUCT_FIELDS.iter().copied().chain(["status"]).collect();
-    let fields = Fields::new(body, &allowed)?;
+    let fields = Fields::new(body, &product_fields(&["status"]))?;
     let draft =
         match fields.text("status")?.flatten().as_deref() {
             None | Some("active") => false,
@@ -60,7 +59,6 @@ pub(crate) async fn create(
         .flatten()
         .map(|s| Sku::parse(&s))
         .transpose()?;
-    let meta = EventMetadata::new("api", Source::Api);
     let new = NewProduct {
         sku: given_sku,
         details,
@@ -68,7 +66,7 @@ pub(crate) async fn create(
         quantity,
         draft,
     };
-    let sku = actions::create_product(&state, new, &meta).await?;
+    let sku = actions::create_product(&state, new, &api_metadata()).await?;
     let product = representation::one(&state.db, sku.as_str()).await?;
     Ok((StatusCode::CREATED, Json(product)))
 }

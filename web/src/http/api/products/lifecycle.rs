@@ -6,7 +6,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
-use riff_domain::{EventMetadata, ProductCommand, ProductStatus, Source};
+use riff_domain::{ProductCommand, ProductStatus};
 use serde::Deserialize;
 
 use super::representation::{self, ProductJson};
@@ -44,7 +44,8 @@ pub(crate) async fn archive(
 ) -> Result<Json<ProductJson>, ApiError> {
     let body: ArchiveBody = optional_json(&body, &["reason"])?;
     let reason = body.reason.filter(|r| !r.trim().is_empty());
-    run(&state, &sku, ProductCommand::Archive { reason }).await
+    let sku = actions::sku_in_path(&sku)?;
+    representation::changed(&state, &sku, ProductCommand::Archive { reason }).await
 }
 
 /// `POST /api/products/{sku}/restore`: active again, listed nowhere until
@@ -64,7 +65,8 @@ pub(crate) async fn restore(
     State(state): State<AppState>,
     ApiPath(sku): ApiPath<String>,
 ) -> Result<Json<ProductJson>, ApiError> {
-    run(&state, &sku, ProductCommand::Restore).await
+    let sku = actions::sku_in_path(&sku)?;
+    representation::changed(&state, &sku, ProductCommand::Restore).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -114,16 +116,5 @@ pub(crate) async fn activate(
             ),
         ));
     }
-    run(&state, &sku, ProductCommand::Activate { price }).await
-}
-
-async fn run(
-    state: &AppState,
-    sku: &str,
-    command: ProductCommand,
-) -> Result<Json<ProductJson>, ApiError> {
-    let sku = actions::sku_in_path(sku)?;
-    let meta = EventMetadata::new("api", Source::Api);
-    actions::change_product(state, &sku, command, &meta).await?;
-    Ok(Json(representation::one(&state.db, sku.as_str()).await?))
+    representation::changed(&state, &parsed, ProductCommand::Activate { price }).await
 }

@@ -10,12 +10,13 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
 use riff_domain::value::{youtube_id, Media, MediaKind};
-use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_domain::ProductCommand;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::actions;
 use crate::error::ApiError;
+use crate::http::api::api_metadata;
 use crate::http::json::{optional_json, ApiPath};
 use crate::media::{MediaError, MAX_IMAGE_BYTES};
 use crate::state::AppState;
@@ -182,8 +183,7 @@ async fn change(
     command: ProductCommand,
 ) -> Result<Json<MediaList>, ApiError> {
     let sku = actions::sku_in_path(sku)?;
-    let meta = EventMetadata::new("api", Source::Api);
-    actions::change_product(state, &sku, command, &meta).await?;
+    actions::change_product(state, &sku, command, &api_metadata()).await?;
     let media = state.ledger.load_product(&sku).await?.media;
     Ok(Json(MediaList { media }))
 }

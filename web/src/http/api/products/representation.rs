@@ -1,12 +1,18 @@
 //! The product JSON every endpoint returns: the inventory row with its
-//! listings.
+//! listings; and a change to a product answered with it.
 
+use axum::Json;
+use riff_domain::value::Sku;
+use riff_domain::ProductCommand;
 use riff_projections::view::inventory::InventoryItem;
 use riff_projections::view::product_listings::{self, ListingRow};
 use riff_projections::Db;
 use serde::Serialize;
 
+use crate::actions;
 use crate::error::ApiError;
+use crate::http::api::api_metadata;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub(crate) struct ProductJson {
@@ -50,4 +56,15 @@ pub(super) async fn one(db: &Db, sku: &str) -> Result<ProductJson, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("no product has SKU {sku}")))?;
     let mut all = with_listings(db, vec![item]).await?;
     Ok(all.remove(0))
+}
+
+/// Gives the product `command` as the API, and answers the product as it
+/// is now.
+pub(super) async fn changed(
+    state: &AppState,
+    sku: &Sku,
+    command: ProductCommand,
+) -> Result<Json<ProductJson>, ApiError> {
+    actions::change_product(state, sku, command, &api_metadata()).await?;
+    Ok(Json(one(&state.db, sku.as_str()).await?))
 }

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use riff_domain::policy::Sale;
 use riff_domain::value::SaleChannel;
-use riff_domain::{EventMetadata, Source};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -15,6 +14,7 @@ use super::body::Fields;
 use super::representation::{self, ProductJson};
 use crate::actions::{self, SaleRecorded};
 use crate::error::ApiError;
+use crate::http::api::api_metadata;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::state::AppState;
 
@@ -80,8 +80,7 @@ pub(crate) async fn record_sale(
         quantity,
         listing: None,
     };
-    let meta = EventMetadata::new("api", Source::Api);
-    let recorded = actions::record_sale(&state, &sku, sale, &meta).await?;
+    let recorded = actions::record_sale(&state, &sku, sale, &api_metadata()).await?;
     let product = representation::one(&state.db, sku.as_str()).await?;
     let code = match recorded {
         SaleRecorded::AlreadyRecorded => StatusCode::OK,

@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::Json;
 use riff_domain::product::Revision;
 use riff_domain::value::{ProductDetails, ProductDetailsInput};
-use riff_domain::{EventMetadata, ProductCommand, Source};
+use riff_domain::ProductCommand;
 use serde_json::Value;
 
-use super::body::{Fields, PRODUCT_FIELDS};
+use super::body::{product_fields, Fields};
 use super::representation::{self, ProductJson};
 use crate::actions;
 use crate::error::ApiError;
@@ -32,12 +32,7 @@ pub(crate) async fn update(
     ApiPath(sku): ApiPath<String>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<ProductJson>, ApiError> {
-    let allowed: Vec<&str> = PRODUCT_FIELDS
-        .iter()
-        .copied()
-        .chain(["expected_version"])
-        .collect();
-    let fields = Fields::new(body, &allowed)?;
+    let fields = Fields::new(body, &product_fields(&["expected_version"]))?;
     let sku = actions::sku_in_path(&sku)?;
     let product = state.ledger.load_product(&sku).await?;
     let Some(current) = product.details else {
@@ -69,7 +64,5 @@ pub(crate) async fn update(
         quantity: fields.quantity()?,
         expected_version: fields.version("expected_version")?,
     };
-    let meta = EventMetadata::new("api", Source::Api);
-    actions::change_product(&state, &sku, ProductCommand::Revise(revision), &meta).await?;
-    Ok(Json(representation::one(&state.db, sku.as_str()).await?))
+    representation::changed(&state, &sku, ProductCommand::Revise(revision)).await
 }

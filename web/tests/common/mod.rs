@@ -1,9 +1,10 @@
-//! The `riff` binary run as an operator runs it: from a working directory
-//! of its own, configured by nothing but what a test sets, stopped as a
-//! service manager stops it.
+//! What the tests that run the `riff` binary share: the command, a
+//! working directory of its own, and a stop as a service manager makes it.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Output};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// `riff` in `dir`, with none of the settings this shell may have.
@@ -21,9 +22,9 @@ pub(crate) fn riff(dir: &Path) -> Command {
 pub(crate) struct WorkDir(pub(crate) PathBuf);
 
 impl WorkDir {
-    /// A directory in the system's temporary one, named `{prefix}{uuid}`.
+    /// A new directory whose name starts with `prefix`.
     pub(crate) fn new(prefix: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("{prefix}{}", uuid::Uuid::new_v4()));
+        let path = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&path).expect("create a working directory");
         Self(path)
     }
@@ -51,4 +52,24 @@ pub(crate) fn stop_with_sigterm(child: &mut Child) -> ExitStatus {
         assert!(Instant::now() < deadline, "riff did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Standard output's lines, read on a thread to its end, as a terminal would.
+pub(crate) fn lines_of(child: &mut Child) -> Receiver<String> {
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = send.send(line);
+        }
+    });
+    lines
+}
+
+/// Runs `command` to its end, which must be a failure.
+#[track_caller]
+pub(crate) fn fails(command: &mut Command) -> Output {
+    let out = command.output().expect("riff runs");
+    assert!(!out.status.success());
+    out
 }
