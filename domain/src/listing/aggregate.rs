@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes};
+use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes, SoldLine};
 use crate::decide::Decide;
 use crate::flag::raised_by_listing;
 use crate::value::{Platform, Sku};
@@ -298,19 +298,17 @@ impl Listing {
                 status => Err(self.wrong(status, "marked as failed to end")),
             },
             // A sale seen twice is one sale.
-            ListingCommand::RecordSoldOn { ref order_ref, .. }
-                if self.orders.contains(order_ref) =>
-            {
+            ListingCommand::RecordSoldOn(ref line) if self.orders.contains(&line.order_ref) => {
                 Ok(vec![])
             }
-            ListingCommand::RecordSoldOn {
+            ListingCommand::RecordSoldOn(SoldLine {
                 order_ref,
                 order_number,
                 sold_at,
                 price,
                 quantity,
                 sold_out,
-            } => Ok(vec![ListingEvent::SoldOn {
+            }) => Ok(vec![ListingEvent::SoldOn {
                 platform: self.platform.expect("every created listing has a platform"),
                 sku: self.sku.clone(),
                 order_ref,
@@ -381,7 +379,7 @@ impl Listing {
             | ListingCommand::RequestEnd { .. }
             | ListingCommand::ConfirmEnded { .. }
             | ListingCommand::FailEnd { .. }
-            | ListingCommand::RecordSoldOn { .. }) => {
+            | ListingCommand::RecordSoldOn(_)) => {
                 unreachable!("decided before make_or_link: {earlier:?}")
             }
         }
@@ -673,27 +671,29 @@ mod tests {
         };
         ListingTest::with(())
             .given(vec![requested(), listed(), sold])
-            .when(ListingCommand::RecordSoldOn {
+            .when(ListingCommand::RecordSoldOn(SoldLine {
                 order_ref: "R-1".into(),
                 order_number: None,
                 sold_at: at(3),
                 price,
                 quantity: 1,
                 sold_out: true,
-            })
+            }))
             .then_expect_events(vec![]);
     }
 
     #[test]
     fn a_sale_names_the_product_the_listing_is_linked_to() {
         let price = Money::parse_price("999", Currency::GBP).unwrap();
-        let record = || ListingCommand::RecordSoldOn {
-            order_ref: "R-7".into(),
-            order_number: Some("#7".into()),
-            sold_at: at(3),
-            price,
-            quantity: 1,
-            sold_out: true,
+        let record = || {
+            ListingCommand::RecordSoldOn(SoldLine {
+                order_ref: "R-7".into(),
+                order_number: Some("#7".into()),
+                sold_at: at(3),
+                price,
+                quantity: 1,
+                sold_out: true,
+            })
         };
         let sold = |sku| ListingEvent::SoldOn {
             platform: Platform::Reverb,

@@ -8,6 +8,21 @@ use super::{EndReason, EndedBy, ExternalSnapshot, PlatformAttributes};
 use crate::product::ProductStatus;
 use crate::value::{text, Currency, InvalidValue, Money, Platform, Sku};
 
+/// One sale a platform reported on one listing, as reconcile finds it
+/// (`policy::Change::Sold`) and the listing records it (`SoldOn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoldLine {
+    pub order_ref: String,
+    /// The order number the seller sees on the platform, where it has one.
+    pub order_number: Option<String>,
+    pub sold_at: DateTime<Utc>,
+    pub price: Money,
+    pub quantity: u32,
+    /// False only when the platform still shows the listing live with
+    /// units left (a stocked item); the listing then stays up.
+    pub sold_out: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListingCommand {
     /// Put a product on a platform. The caller reads the product's status
@@ -59,14 +74,7 @@ pub enum ListingCommand {
         message: String,
         attempts: u32,
     },
-    RecordSoldOn {
-        order_ref: String,
-        order_number: Option<String>,
-        sold_at: DateTime<Utc>,
-        price: Money,
-        quantity: u32,
-        sold_out: bool,
-    },
+    RecordSoldOn(SoldLine),
     /// A listing found on a platform that no Riff listing accounts for.
     Detect {
         listing_id: Uuid,
@@ -146,13 +154,10 @@ impl ListingCommand {
             Self::FailPublish { message, .. }
             | Self::FailRevise { message, .. }
             | Self::FailEnd { message, .. } => note(message),
-            Self::RecordSoldOn {
-                order_ref,
-                order_number,
-                ..
-            } => {
-                *order_ref = text::key(order_ref);
-                *order_number = order_number
+            Self::RecordSoldOn(line) => {
+                line.order_ref = text::key(&line.order_ref);
+                line.order_number = line
+                    .order_number
                     .take()
                     .map(|n| text::sanitized(&n, text::MAX_ID))
                     .filter(|n| !n.is_empty());

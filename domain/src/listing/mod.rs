@@ -14,6 +14,6 @@ pub mod sent;
 
 pub use aggregate::{Listing, ListingStatus};
 pub use attributes::PlatformAttributes;
-pub use commands::ListingCommand;
+pub use commands::{ListingCommand, SoldLine};
 pub use error::ListingError;
 pub use events::{EndReason, EndedBy, ExternalSnapshot, ListingEvent};

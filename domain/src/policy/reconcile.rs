@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::listing::ListingStatus;
+use crate::listing::{ListingStatus, SoldLine};
 use crate::port::{Coverage, RemoteListing, RemoteSale, RemoteStatus, Scan};
 use crate::value::{Money, Platform, Sku};
 
@@ -89,17 +89,7 @@ pub enum Change {
     },
     /// A sale to record on `listing_id`: a known listing, or one detected in
     /// this same diff (its `Detected` comes first in the output).
-    Sold {
-        listing_id: Uuid,
-        order_ref: String,
-        order_number: Option<String>,
-        sold_at: DateTime<Utc>,
-        price: Money,
-        quantity: u32,
-        /// False only when the scan still shows the listing live with units
-        /// left (a stocked item); the listing then stays up.
-        sold_out: bool,
-    },
+    Sold { listing_id: Uuid, line: SoldLine },
     /// Riff thinks it is on the platform (live or ending), but the platform
     /// ended it or no longer lists it, and no sale explains it. Never a sale.
     EndedElsewhere { listing_id: Uuid },
@@ -163,12 +153,14 @@ fn sold_by_orders(view: &ScanView<'_>, scan: &Scan, platform: Platform, out: &mu
         if !orders.contains(&sale.order_ref) {
             out.sell(Change::Sold {
                 listing_id,
-                order_ref: sale.order_ref.clone(),
-                order_number: sale.order_number.clone(),
-                sold_at: sale.sold_at,
-                price: sale.price,
-                quantity: sale.quantity,
-                sold_out: !view.live_with_units(&sale.external_id),
+                line: SoldLine {
+                    order_ref: sale.order_ref.clone(),
+                    order_number: sale.order_number.clone(),
+                    sold_at: sale.sold_at,
+                    price: sale.price,
+                    quantity: sale.quantity,
+                    sold_out: !view.live_with_units(&sale.external_id),
+                },
             });
         }
     }
@@ -385,13 +377,8 @@ impl Changes {
     }
 
     fn sell(&mut self, sold: Change) {
-        if let Change::Sold {
-            listing_id,
-            order_ref,
-            ..
-        } = &sold
-        {
-            if self.orders.insert((*listing_id, order_ref.clone())) {
+        if let Change::Sold { listing_id, line } = &sold {
+            if self.orders.insert((*listing_id, line.order_ref.clone())) {
                 self.sold.push(sold);
             }
         }
@@ -438,12 +425,14 @@ fn inferred_sale(
     }
     Some(Change::Sold {
         listing_id: known.listing_id,
-        order_ref,
-        order_number: None,
-        sold_at: scanned_at,
-        price: remote.price.or(known.published_price)?,
-        quantity: known.published_quantity.filter(|q| *q > 0).unwrap_or(1),
-        sold_out: true,
+        line: SoldLine {
+            order_ref,
+            order_number: None,
+            sold_at: scanned_at,
+            price: remote.price.or(known.published_price)?,
+            quantity: known.published_quantity.filter(|q| *q > 0).unwrap_or(1),
+            sold_out: true,
+        },
     })
 }
 
@@ -568,12 +557,14 @@ mod tests {
     fn sold(n: u128, order: &str, sold_out: bool) -> Change {
         Change::Sold {
             listing_id: id(n),
-            order_ref: order.into(),
-            order_number: None,
-            sold_at: at(30),
-            price: gbp("1250"),
-            quantity: 1,
-            sold_out,
+            line: SoldLine {
+                order_ref: order.into(),
+                order_number: None,
+                sold_at: at(30),
+                price: gbp("1250"),
+                quantity: 1,
+                sold_out,
+            },
         }
     }
 
@@ -659,12 +650,14 @@ mod tests {
                 },
                 Change::Sold {
                     listing_id: detected,
-                    order_ref: "R-9".into(),
-                    order_number: None,
-                    sold_at: at(30),
-                    price: gbp("1250"),
-                    quantity: 1,
-                    sold_out: true,
+                    line: SoldLine {
+                        order_ref: "R-9".into(),
+                        order_number: None,
+                        sold_at: at(30),
+                        price: gbp("1250"),
+                        quantity: 1,
+                        sold_out: true,
+                    },
                 },
             ]
         );
@@ -689,7 +682,10 @@ mod tests {
         assert!(matches!(
             changes[1],
             Change::Sold {
-                sold_out: false,
+                line: SoldLine {
+                    sold_out: false,
+                    ..
+                },
                 ..
             }
         ));
@@ -719,12 +715,14 @@ mod tests {
             changes,
             vec![Change::Sold {
                 listing_id: id(1),
-                order_ref: "vr-123456".into(),
-                order_number: None,
-                sold_at: at(45),
-                price: gbp("1299"),
-                quantity: 1,
-                sold_out: true,
+                line: SoldLine {
+                    order_ref: "vr-123456".into(),
+                    order_number: None,
+                    sold_at: at(45),
+                    price: gbp("1299"),
+                    quantity: 1,
+                    sold_out: true,
+                },
             }]
         );
     }
@@ -741,13 +739,10 @@ mod tests {
             ..known(1, "A")
         };
         let changes = diff(&scan(vec![gone], vec![]), &[k], Platform::Vr, at(45));
-        let [Change::Sold {
-            price, quantity, ..
-        }] = changes.as_slice()
-        else {
+        let [Change::Sold { line, .. }] = changes.as_slice() else {
             panic!("expected one sale: {changes:?}");
         };
-        assert_eq!((*price, *quantity), (gbp("999"), 1));
+        assert_eq!((line.price, line.quantity), (gbp("999"), 1));
     }
 
     #[test]
@@ -1216,7 +1211,7 @@ mod tests {
             .into_iter()
             .map(|c| match c {
                 Change::Detected { remote, .. } => format!("detected {}", remote.external_id),
-                Change::Sold { order_ref, .. } => format!("sold {order_ref}"),
+                Change::Sold { line, .. } => format!("sold {}", line.order_ref),
                 Change::EndedElsewhere { listing_id } => format!("ended {}", listing_id.as_u128()),
                 Change::Drifted { field, .. } => format!("drifted {field}"),
             })

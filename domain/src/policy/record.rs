@@ -42,11 +42,11 @@ pub fn command_for(
         Change::EndedElsewhere { listing_id } | Change::Drifted { listing_id, .. } => {
             Some(listing_id)
         }
-        Change::Sold {
-            listing_id,
-            order_ref,
-            ..
-        } if !sales.iter().any(|sale| sale.order_ref == *order_ref) => Some(listing_id),
+        Change::Sold { listing_id, line }
+            if !sales.iter().any(|sale| sale.order_ref == line.order_ref) =>
+        {
+            Some(listing_id)
+        }
         _ => None,
     };
     if from_status.is_some_and(|listing_id| !believed.up.contains(listing_id)) {
@@ -63,25 +63,7 @@ pub fn command_for(
                 detected_at: now,
             },
         ),
-        Change::Sold {
-            listing_id,
-            order_ref,
-            order_number,
-            sold_at,
-            price,
-            quantity,
-            sold_out,
-        } => (
-            listing_id,
-            ListingCommand::RecordSoldOn {
-                order_ref,
-                order_number,
-                sold_at,
-                price,
-                quantity,
-                sold_out,
-            },
-        ),
+        Change::Sold { listing_id, line } => (listing_id, ListingCommand::RecordSoldOn(line)),
         Change::EndedElsewhere { listing_id } => (
             listing_id,
             ListingCommand::ConfirmEnded {
@@ -112,7 +94,7 @@ pub fn command_for(
 pub fn tally(report: &mut PlatformReport, command: &ListingCommand) {
     match command {
         ListingCommand::Detect { .. } => report.detected += 1,
-        ListingCommand::RecordSoldOn { .. } => report.sales += 1,
+        ListingCommand::RecordSoldOn(_) => report.sales += 1,
         ListingCommand::ConfirmEnded { .. } => report.ended_elsewhere += 1,
         ListingCommand::RecordDrift { .. } => report.drifted += 1,
         _ => {}
@@ -143,6 +125,7 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::listing::SoldLine;
     use crate::port::RemoteStatus;
     use crate::value::{Currency, Money};
 
@@ -168,12 +151,14 @@ mod tests {
     fn sold(order_ref: &str) -> Change {
         Change::Sold {
             listing_id: LISTING,
-            order_ref: order_ref.into(),
-            order_number: None,
-            sold_at: now(),
-            price: gbp(900),
-            quantity: 1,
-            sold_out: true,
+            line: SoldLine {
+                order_ref: order_ref.into(),
+                order_number: None,
+                sold_at: now(),
+                price: gbp(900),
+                quantity: 1,
+                sold_out: true,
+            },
         }
     }
 
@@ -228,7 +213,7 @@ mod tests {
         let from_line = record(sold("110551-1"), &[line("110551-1")], &nothing_up);
         assert!(matches!(
             from_line,
-            Some(ListingCommand::RecordSoldOn { ref order_ref, .. }) if order_ref == "110551-1"
+            Some(ListingCommand::RecordSoldOn(ref line)) if line.order_ref == "110551-1"
         ));
         assert_eq!(record(sold("110551-2"), &[], &nothing_up), None);
         assert!(record(sold("110551-2"), &[], &up_before()).is_some());
