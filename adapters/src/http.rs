@@ -38,16 +38,21 @@ pub(crate) struct Reply {
     pub(crate) text: String,
 }
 
-/// Sends `request` and reads its answer to the end.
+/// Sends `request` and reads its answer to the end; what the answer says
+/// is the caller's to read.
 ///
 /// # Errors
-/// The transport failure when the request cannot be sent or its answer
-/// cannot be read, for the caller to map onto its own errors.
-pub(crate) async fn exchange(request: reqwest::RequestBuilder) -> Result<Reply, reqwest::Error> {
-    let response = request.send().await?;
+/// The transport failure, when the request cannot be sent or its answer
+/// cannot be read, as `transport` maps it onto the caller's own errors
+/// (for a marketplace, [`transport_error`]).
+pub(crate) async fn exchange<E>(
+    request: reqwest::RequestBuilder,
+    transport: impl Fn(&reqwest::Error) -> E,
+) -> Result<Reply, E> {
+    let response = request.send().await.map_err(|e| transport(&e))?;
     let status = response.status();
     let headers = response.headers().clone();
-    let text = response.text().await?;
+    let text = response.text().await.map_err(|e| transport(&e))?;
     Ok(Reply {
         status,
         headers,

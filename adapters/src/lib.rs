@@ -25,6 +25,7 @@ pub mod http;
 mod pictures;
 mod request;
 pub mod reverb;
+mod scanned;
 pub mod secret;
 pub mod shopify;
 pub mod simulator;

@@ -20,7 +20,7 @@ use riff_adapters::Secret;
 use riff_domain::listing::attributes::VrAttributes;
 use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, Published, RemoteStatus, Scan};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -63,6 +63,36 @@ async fn request(sku: &str, model: &str, price: &str) -> PublishRequest {
     request
 }
 
+/// `request(sku, model, price)` published through `client`, which must
+/// take it: the start of every test about what happens to a listing.
+async fn publish(client: &VrClient, sku: &str, model: &str, price: &str) -> Published {
+    client
+        .publish(&request(sku, model, price).await)
+        .await
+        .expect("the publish is taken")
+}
+
+/// A request for the Stratocaster with two pictures from `pictures`: a
+/// PNG and a JPEG served without an extension.
+async fn two_pictures_request(sku: &str, pictures: &str) -> PublishRequest {
+    let mut request = request(sku, "Stratocaster", "24999").await;
+    request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
+    request
+}
+
+/// A Fender Stratocaster already on V&R under `sku`, priced `pounds`; its id.
+fn seed_strat(simulator: &VrSimulator, sku: &str, pounds: i64) -> String {
+    simulator.seed_listing(sku, "Fender", "Stratocaster", Decimal::new(pounds, 0))
+}
+
+/// The message of the `Auth` error `scan` must have ended in.
+fn auth_message(scan: Result<Scan, PortError>) -> String {
+    match scan {
+        Err(PortError::Auth(message)) => message,
+        other => panic!("expected Auth, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_refused_login_is_an_auth_error_naming_the_settings() {
     let simulator = VrSimulator::new(USER, PASSWORD);
@@ -80,10 +110,7 @@ async fn a_refused_login_is_an_auth_error_naming_the_settings() {
 async fn publishing_adds_an_item_with_the_sku_brand_categories_and_price() {
     let (simulator, client) = start().await;
 
-    let published = client
-        .publish(&request("RIFF-000123", "Stratocaster", "24999").await)
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000123", "Stratocaster", "24999").await;
 
     let item = simulator.listing(&published.external_id).unwrap();
     assert_eq!(item.sku.as_deref(), Some("RIFF-000123"));
@@ -171,34 +198,30 @@ async fn a_create_answered_without_an_id_finds_the_id_in_the_export() {
     simulator.add_external_listing("Gibson", "Les Paul", Decimal::new(1200, 0));
     simulator.set_create_reply(CreateReply::PublishedWithoutId);
 
-    let published = client
-        .publish(&request("RIFF-000125", "Telecaster", "900").await)
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000125", "Telecaster", "900").await;
 
     let item = simulator.listing(&published.external_id).unwrap();
     assert_eq!(item.sku.as_deref(), Some("RIFF-000125"));
 }
 
 #[tokio::test]
-async fn publishing_the_same_sku_twice_never_makes_a_second_item() {
+async fn a_retried_publish_finds_its_item_and_only_the_first_posts_the_form() {
     let (simulator, client) = start().await;
     let request = request("RIFF-000126", "Stratocaster", "24999").await;
 
     let first = client.publish(&request).await.unwrap();
-    let second = client.publish(&request).await.unwrap();
+    let again = client.publish(&request).await.unwrap();
 
-    assert_eq!(first, second);
-    assert_eq!(simulator.listings().len(), 1);
+    assert_eq!(again, first);
+    assert_eq!(simulator.listings().len(), 1, "never a second item");
+    assert_eq!(simulator.listings_with_sku("RIFF-000126"), 1);
+    assert_eq!(simulator.write_requests(), 1, "one add-item form post");
 }
 
 #[tokio::test]
 async fn revising_resubmits_the_edit_form_with_the_new_price() {
     let (simulator, client) = start().await;
-    let published = client
-        .publish(&request("RIFF-000127", "Stratocaster", "24999").await)
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000127", "Stratocaster", "24999").await;
 
     client
         .revise(
@@ -234,10 +257,7 @@ async fn revising_a_sold_item_is_already_ended_and_an_unknown_one_not_found() {
 #[tokio::test]
 async fn ending_deletes_the_item_and_ending_it_again_is_already_ended() {
     let (simulator, client) = start().await;
-    let published = client
-        .publish(&request("RIFF-000129", "Stratocaster", "24999").await)
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000129", "Stratocaster", "24999").await;
 
     client
         .end(&published.external_id, EndReason::Removed)
@@ -274,12 +294,7 @@ async fn ending_an_item_sold_elsewhere_marks_it_sold_once() {
 #[tokio::test]
 async fn a_scan_reads_every_item_once_with_skus_and_sold_items_as_sold() {
     let (simulator, client) = start().await;
-    let live = simulator.seed_listing(
-        "RIFF-000131",
-        "Fender",
-        "Stratocaster",
-        Decimal::new(24_999, 0),
-    );
+    let live = seed_strat(&simulator, "RIFF-000131", 24_999);
     let sold = simulator.seed_listing("RIFF-000132", "Gibson", "Les Paul", Decimal::new(1200, 0));
     let by_hand =
         simulator.add_external_listing("Höfner", "500/1, \"Beatle\"", Decimal::new(650, 0));
@@ -304,12 +319,7 @@ async fn a_scan_reads_every_item_once_with_skus_and_sold_items_as_sold() {
 #[tokio::test]
 async fn a_lapsed_session_is_made_again_without_the_caller_noticing() {
     let (simulator, client) = start().await;
-    let id = simulator.seed_listing(
-        "RIFF-000133",
-        "Fender",
-        "Stratocaster",
-        Decimal::new(999, 0),
-    );
+    let id = seed_strat(&simulator, "RIFF-000133", 999);
     client.scan(Utc::now()).await.unwrap();
     assert_eq!(simulator.logins(), 1);
 
@@ -330,11 +340,8 @@ async fn a_cloudflare_challenge_is_an_auth_error_naming_vr_cookies() {
         faults: vec![Fault::CloudflareChallenge],
     }));
 
-    let error = client.scan(Utc::now()).await.unwrap_err();
+    let message = auth_message(client.scan(Utc::now()).await);
 
-    let PortError::Auth(message) = error else {
-        panic!("expected Auth, got {error:?}");
-    };
     assert!(message.contains("VR_COOKIES"), "{message}");
 }
 
@@ -343,12 +350,7 @@ async fn scans_with_every_third_request_failing_still_read_everything() {
     let simulator = VrSimulator::new(USER, PASSWORD);
     let base = simulator.spawn().await.unwrap();
     for n in 0..20 {
-        simulator.seed_listing(
-            &format!("RIFF-0002{n:02}"),
-            "Fender",
-            "Stratocaster",
-            Decimal::new(1000 + n, 0),
-        );
+        seed_strat(&simulator, &format!("RIFF-0002{n:02}"), 1000 + n);
     }
     let expected = sorted(client(&base, PASSWORD).scan(Utc::now()).await.unwrap());
     simulator.set_faults(Some(FaultPlan {
@@ -378,12 +380,7 @@ async fn scans_with_every_third_request_failing_still_read_everything() {
 async fn a_harvested_clearance_passes_cloudflare_only_with_its_user_agent() {
     let simulator = VrSimulator::new(USER, PASSWORD);
     let base = simulator.spawn().await.unwrap();
-    simulator.seed_listing(
-        "RIFF-000140",
-        "Fender",
-        "Stratocaster",
-        Decimal::new(999, 0),
-    );
+    seed_strat(&simulator, "RIFF-000140", 999);
     simulator.set_challenge(true);
     let browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36";
     let harvested = |user_agent: Option<&str>| {
@@ -446,8 +443,7 @@ async fn harvested_cookies_that_are_not_a_cookie_header_are_refused_at_once() {
 async fn publishing_uploads_the_pictures_as_files_of_the_multipart_item_form() {
     let (simulator, client) = start().await;
     let pictures = picture_host().await;
-    let mut request = request("RIFF-000150", "Stratocaster", "24999").await;
-    request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
+    let request = two_pictures_request("RIFF-000150", &pictures).await;
 
     let published = client.publish(&request).await.unwrap();
 
@@ -491,8 +487,7 @@ async fn publishing_uploads_the_pictures_as_files_of_the_multipart_item_form() {
 async fn revising_uploads_the_pictures_again() {
     let (simulator, client) = start().await;
     let pictures = picture_host().await;
-    let mut request = request("RIFF-000151", "Stratocaster", "24999").await;
-    request.picture_urls = vec![format!("{pictures}/front.png"), format!("{pictures}/back")];
+    let mut request = two_pictures_request("RIFF-000151", &pictures).await;
     let published = client.publish(&request).await.unwrap();
 
     request.picture_urls = vec![format!("{pictures}/back")];
@@ -558,30 +553,12 @@ async fn the_maintenance_window_is_a_transient_failure() {
 #[tokio::test]
 async fn a_buyer_buys_an_item_once_and_it_is_sold() {
     let (simulator, _client) = start().await;
-    let id = simulator.seed_listing(
-        "RIFF-000123",
-        "Fender",
-        "Stratocaster",
-        Decimal::new(100, 0),
-    );
+    let id = seed_strat(&simulator, "RIFF-000123", 100);
 
     assert_eq!(simulator.buy(&id), Some(id.clone()));
 
     assert!(simulator.listing(&id).unwrap().sold);
     assert_eq!(simulator.buy(&id), None, "a V&R item is one unit");
-}
-
-#[tokio::test]
-async fn a_retried_publish_finds_its_item_and_only_the_first_posts_the_form() {
-    let (simulator, client) = start().await;
-    let request = request("RIFF-000126", "Stratocaster", "24999").await;
-
-    let first = client.publish(&request).await.unwrap();
-    let again = client.publish(&request).await.unwrap();
-
-    assert_eq!(again, first);
-    assert_eq!(simulator.listings_with_sku("RIFF-000126"), 1);
-    assert_eq!(simulator.write_requests(), 1, "one add-item form post");
 }
 
 /// Behind the simulator's Cloudflare challenge, in headless Chromium.
@@ -658,14 +635,12 @@ mod browser {
         let base = simulator.spawn().await.unwrap();
         simulator.set_challenge(true);
 
-        let error = browser_client(&base, "wrong", Duration::from_secs(60))
-            .scan(Utc::now())
-            .await
-            .unwrap_err();
+        let message = auth_message(
+            browser_client(&base, "wrong", Duration::from_secs(60))
+                .scan(Utc::now())
+                .await,
+        );
 
-        let PortError::Auth(message) = error else {
-            panic!("expected Auth, got {error:?}");
-        };
         assert!(
             message.contains("VR_USERNAME") && message.contains("VR_PASSWORD"),
             "{message}"
@@ -682,14 +657,12 @@ mod browser {
             faults: vec![Fault::CloudflareChallenge],
         }));
 
-        let error = browser_client(&base, PASSWORD, Duration::from_secs(3))
-            .scan(Utc::now())
-            .await
-            .unwrap_err();
+        let message = auth_message(
+            browser_client(&base, PASSWORD, Duration::from_secs(3))
+                .scan(Utc::now())
+                .await,
+        );
 
-        let PortError::Auth(message) = error else {
-            panic!("expected Auth, got {error:?}");
-        };
         assert!(
             message.contains("challenge was still shown after 3s")
                 && message.contains("VR_COOKIES"),

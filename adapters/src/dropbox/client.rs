@@ -281,9 +281,7 @@ impl DropboxClient {
             status,
             headers,
             text,
-        } = http::exchange(request)
-            .await
-            .map_err(|e| transport_error(&e))?;
+        } = http::exchange(request, transport_error).await?;
         if status.is_success() {
             let token: TokenResponse = wire::parse(route::TOKEN, &text)?;
             return Ok(Secret::new(token.access_token));
@@ -314,9 +312,7 @@ impl DropboxClient {
             .bearer_auth(token.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.to_owned());
-        let reply = http::exchange(request)
-            .await
-            .map_err(|e| transport_error(&e))?;
+        let reply = http::exchange(request, transport_error).await?;
         if reply.status.is_success() {
             Ok(reply.text)
         } else {

@@ -13,8 +13,7 @@
 //! retry at a higher level anyway: the listing id goes out as eBay's `UUID`,
 //! and a repeat comes back as error 488 naming the listing already made.
 
-use std::collections::{HashMap, HashSet};
-use std::str::FromStr;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
@@ -28,7 +27,7 @@ use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
     RemoteStatus, Sales,
 };
-use riff_domain::value::{Currency, Money, Platform};
+use riff_domain::value::{Money, Platform};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -44,6 +43,7 @@ use super::wire::{
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
+use crate::scanned::{self, PriceNames};
 use crate::{OwnPictures, Secret};
 
 /// eBay's production OAuth token endpoint (§1.10).
@@ -364,9 +364,8 @@ impl EbayClient {
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh.refresh_token.expose()),
             ]);
-        let http::Reply { status, text, .. } = http::exchange(request)
-            .await
-            .map_err(|e| http::transport_error(&e))?;
+        let http::Reply { status, text, .. } =
+            http::exchange(request, http::transport_error).await?;
         if status.is_success() {
             let token: TokenResponse = serde_json::from_str(&text)
                 .map_err(|e| PortError::Protocol(format!("unreadable eBay token response: {e}")))?;
@@ -671,26 +670,18 @@ impl Marketplace for EbayClient {
     async fn listings(&self) -> Result<Listings, PortError> {
         let requests = AtomicU32::new(0);
         let mut listings = Vec::new();
-        let mut seen = HashSet::new();
         let mut page = 1;
         loop {
             let response = self.active_page(page, &requests).await?;
             let list = response.active_list.unwrap_or_default();
             for item in list.item_array.unwrap_or_default().item {
-                // A listing that moves between pages while we read them may
-                // appear twice; the first sighting is kept.
-                if seen.insert(item.item_id.clone()) {
-                    listings.push(self.listing_from_item(&item));
-                }
+                listings.push(self.listing_from_item(&item));
             }
             if !next_page(&mut page, list.pagination_result.as_ref())? {
                 break;
             }
         }
-        Ok(Listings {
-            listings,
-            requests: requests.into_inner(),
-        })
+        Ok(scanned::listings(listings, requests))
     }
 
     /// Sales come from GetOrders. SoldList is not read: GetOrders reaches
@@ -701,31 +692,20 @@ impl Marketplace for EbayClient {
     async fn sales(&self, sales_since: DateTime<Utc>) -> Result<Sales, PortError> {
         let requests = AtomicU32::new(0);
         let mut sales = Vec::new();
-        let mut seen = HashSet::new();
         for window in order_windows(sales_since, up_to_millisecond(Utc::now())) {
             let mut page = 1;
             loop {
                 let response = self.orders_page(window, page, &requests).await?;
                 let orders = response.order_array.as_ref().map_or(&[][..], |a| &a.order);
                 for order in orders {
-                    for sale in order_sales(order, response.timestamp.as_deref())? {
-                        // An order changed in the window may have been made
-                        // before it; and one changed twice while we page
-                        // may come again.
-                        if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
-                            sales.push(sale);
-                        }
-                    }
+                    sales.extend(order_sales(order, response.timestamp.as_deref())?);
                 }
                 if !more_orders(&mut page, &response)? {
                     break;
                 }
             }
         }
-        Ok(Sales {
-            sales,
-            requests: requests.into_inner(),
-        })
+        Ok(scanned::sales(sales, sales_since, requests))
     }
 
     #[tracing::instrument(skip(self))]
@@ -849,16 +829,15 @@ fn amount(money: &Money) -> Amount {
 }
 
 fn money(amount: &Amount) -> Result<Money, PortError> {
-    let value = Decimal::from_str(amount.value.trim()).map_err(|e| {
-        PortError::Protocol(format!(
-            "eBay price {:?} is not a number: {e}",
-            amount.value
-        ))
-    })?;
-    let currency = Currency::parse(&amount.currency_id)
-        .map_err(|e| PortError::Protocol(format!("eBay price currency: {e}")))?;
-    Money::price(value, currency).map_err(|e| PortError::Protocol(format!("eBay price: {e}")))
+    scanned::price(&amount.value, &amount.currency_id, &PRICE_NAMES)
 }
+
+/// How eBay's prices are named in protocol errors.
+const PRICE_NAMES: PriceNames = PriceNames {
+    amount: "eBay price",
+    currency: "eBay price currency",
+    price: "eBay price",
+};
 
 /// The sales of one GetOrders order: one per line, none if the order was
 /// cancelled. A line's time is its own `CreatedDate`, else the order's

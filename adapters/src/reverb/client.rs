@@ -6,8 +6,6 @@
 //! which sends the client to look again. Reads are retried by
 //! [`RetryPolicy`]; writes are not.
 
-use std::collections::HashSet;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use async_trait::async_trait;
@@ -19,7 +17,7 @@ use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
     RemoteStatus, Sales,
 };
-use riff_domain::value::{Condition, Currency, Money, Platform};
+use riff_domain::value::{Condition, Money, Platform};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -30,6 +28,7 @@ use super::wire::{
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
+use crate::scanned::{self, PriceNames};
 use crate::Secret;
 
 /// A scan that claims more pages than this is a broken response.
@@ -105,9 +104,7 @@ impl ReverbClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/hal+json")
                 .body(json);
         }
-        let reply = http::exchange(request)
-            .await
-            .map_err(|e| http::transport_error(&e))?;
+        let reply = http::exchange(request, http::transport_error).await?;
         if reply.status.is_success() {
             Ok(reply.text)
         } else {
@@ -274,16 +271,10 @@ impl Marketplace for ReverbClient {
                 (page.into_listings(), next)
             })
             .await?;
-        let mut seen = HashSet::new();
-        let listings = found
-            .into_iter()
-            .filter(|l| seen.insert(l.id.to_string()))
-            .map(|l| remote_listing(&l))
-            .collect();
-        Ok(Listings {
-            listings,
-            requests: requests.into_inner(),
-        })
+        Ok(scanned::listings(
+            found.iter().map(remote_listing),
+            requests,
+        ))
     }
 
     #[tracing::instrument(skip(self))]
@@ -301,21 +292,12 @@ impl Marketplace for ReverbClient {
                 (page.orders, next)
             })
             .await?;
-        let mut seen = HashSet::new();
-        let mut sales = Vec::new();
-        for order in orders
+        let sales = orders
             .iter()
             .filter(|o| SOLD_STATUSES.contains(&o.status.as_str()))
-        {
-            let sale = sale(order)?;
-            if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
-                sales.push(sale);
-            }
-        }
-        Ok(Sales {
-            sales,
-            requests: requests.into_inner(),
-        })
+            .map(sale)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(scanned::sales(sales, sales_since, requests))
     }
 
     #[tracing::instrument(skip(self))]
@@ -523,16 +505,15 @@ fn only_changed(body: ListingBody, changes: &Changes) -> ListingBody {
 }
 
 fn money(amount: &Amount) -> Result<Money, PortError> {
-    let value = Decimal::from_str(amount.amount.trim()).map_err(|e| {
-        PortError::Protocol(format!(
-            "Reverb price {:?} is not a number: {e}",
-            amount.amount
-        ))
-    })?;
-    let currency = Currency::parse(&amount.currency)
-        .map_err(|e| PortError::Protocol(format!("Reverb price currency: {e}")))?;
-    Money::price(value, currency).map_err(|e| PortError::Protocol(format!("Reverb price: {e}")))
+    scanned::price(&amount.amount, &amount.currency, &PRICE_NAMES)
 }
+
+/// How Reverb's prices are named in protocol errors.
+const PRICE_NAMES: PriceNames = PriceNames {
+    amount: "Reverb price",
+    currency: "Reverb price currency",
+    price: "Reverb price",
+};
 
 fn remote_listing(listing: &Listing) -> RemoteListing {
     let status = match listing.state.as_ref().map(|s| s.slug()) {

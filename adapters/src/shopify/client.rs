@@ -13,7 +13,6 @@
 //! is. Reads are retried by [`RetryPolicy`] and pace themselves by the cost
 //! bucket each response reports (§3.2).
 
-use std::collections::HashSet;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -29,7 +28,7 @@ use riff_domain::port::{
     Listings, Marketplace, PortError, PublishRequest, Published, RemoteListing, RemoteSale,
     RemoteStatus, Sales,
 };
-use riff_domain::value::{Currency, Money, Platform};
+use riff_domain::value::{Money, Platform};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -45,6 +44,7 @@ use super::wire::{
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
+use crate::scanned::{self, PriceNames};
 use crate::{OwnPictures, Secret};
 
 /// A scan that claims more pages than this is a broken response.
@@ -179,9 +179,7 @@ impl ShopifyClient {
             status,
             headers,
             text,
-        } = http::exchange(request)
-            .await
-            .map_err(|e| http::transport_error(&e))?;
+        } = http::exchange(request, http::transport_error).await?;
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
             return Err(auth_error(&format!("HTTP {status}")));
         }
@@ -824,16 +822,10 @@ impl Marketplace for ShopifyClient {
                 },
             )
             .await?;
-        let mut seen = HashSet::new();
         let listings = products
-            .into_iter()
-            .filter(|(p, _)| seen.insert(p.id.clone()))
-            .map(|(p, currency)| remote_listing(&p, &currency))
-            .collect();
-        Ok(Listings {
-            listings,
-            requests: requests.into_inner(),
-        })
+            .iter()
+            .map(|(p, currency)| remote_listing(p, currency));
+        Ok(scanned::listings(listings, requests))
     }
 
     #[tracing::instrument(skip(self))]
@@ -848,23 +840,15 @@ impl Marketplace for ShopifyClient {
                 |page: OrdersData| (page.orders.nodes, page.orders.page_info),
             )
             .await?;
-        let mut seen = HashSet::new();
         let mut sales = Vec::new();
         for order in orders.iter().filter(|o| {
             o.display_financial_status
                 .as_deref()
                 .is_some_and(|s| SOLD_STATUSES.contains(&s))
         }) {
-            for sale in order_sales(order)? {
-                if sale.sold_at >= sales_since && seen.insert(sale.order_ref.clone()) {
-                    sales.push(sale);
-                }
-            }
+            sales.extend(order_sales(order)?);
         }
-        Ok(Sales {
-            sales,
-            requests: requests.into_inner(),
-        })
+        Ok(scanned::sales(sales, sales_since, requests))
     }
 
     #[tracing::instrument(skip(self))]
@@ -1093,13 +1077,15 @@ fn published(product: Product) -> Published {
 }
 
 fn money(amount: &str, currency: &str) -> Result<Money, PortError> {
-    let value = Decimal::from_str(amount.trim()).map_err(|e| {
-        PortError::Protocol(format!("Shopify amount {amount:?} is not a number: {e}"))
-    })?;
-    let currency = Currency::parse(currency)
-        .map_err(|e| PortError::Protocol(format!("Shopify currency: {e}")))?;
-    Money::price(value, currency).map_err(|e| PortError::Protocol(format!("Shopify price: {e}")))
+    scanned::price(amount, currency, &PRICE_NAMES)
 }
+
+/// How Shopify's prices are named in protocol errors.
+const PRICE_NAMES: PriceNames = PriceNames {
+    amount: "Shopify amount",
+    currency: "Shopify currency",
+    price: "Shopify price",
+};
 
 /// The one active location a store without `SHOPIFY_LOCATION_ID` keeps its
 /// stock at (a fulfilment app's locations are the app's to count).

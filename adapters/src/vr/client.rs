@@ -55,6 +55,7 @@ use super::wire::{self, BrandForm, ExportRow, ItemForm, LoginForm, ProductIdForm
 use crate::http::{self, RetryPolicy};
 use crate::pictures::{self, OwnPictures, Picture};
 use crate::request::foreign_attributes;
+use crate::scanned;
 use crate::Secret;
 
 /// The export is about 3 MB for 1,500 items and V&R builds it slowly; RIFF
@@ -705,16 +706,8 @@ impl Marketplace for VrClient {
     async fn listings(&self) -> Result<Listings, PortError> {
         let requests = AtomicU32::new(0);
         let rows = self.export(&requests).await?;
-        let mut seen = std::collections::HashSet::new();
-        let listings = rows
-            .iter()
-            .filter(|row| seen.insert(row.product_id.clone()))
-            .map(|row| self.remote_listing(row))
-            .collect();
-        Ok(Listings {
-            listings,
-            requests: requests.into_inner(),
-        })
+        let listings = rows.iter().map(|row| self.remote_listing(row));
+        Ok(scanned::listings(listings, requests))
     }
 
     /// None, without a request: V&R has no orders feed (§4.2) and sends no
