@@ -9,12 +9,14 @@ mod control;
 mod counts;
 pub(crate) mod delivery;
 mod faults;
+mod handle;
 mod shared;
 
 pub use control::ControlError;
 pub(crate) use counts::WriteCounts;
 pub use faults::FaultPlan;
 pub(crate) use faults::Faults;
+pub(crate) use handle::{buyer, handle, write_counts};
 pub(crate) use shared::Shared;
 
 use std::future::Future;

@@ -14,7 +14,6 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::MutexGuard;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::Path;
@@ -89,10 +88,9 @@ struct Inner {
     refreshes: u32,
 }
 
-/// A simulated Dropbox account: clone it freely; every clone is the same.
-#[derive(Debug, Clone)]
-pub struct DropboxSimulator {
-    inner: Shared<Inner>,
+crate::simulator::handle! {
+    /// A simulated Dropbox account: clone it freely; every clone is the same.
+    DropboxSimulator
 }
 
 impl DropboxSimulator {
@@ -115,10 +113,6 @@ impl DropboxSimulator {
                 refreshes: 0,
             }),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock()
     }
 
     /// Lets the OAuth route grant new access tokens for `refresh_token` to
@@ -172,17 +166,6 @@ impl DropboxSimulator {
     /// cursor expires mid-listing (§5.2); later ones work again.
     pub fn reset_next_cursor(&self) {
         self.lock().reset_next_cursor = true;
-    }
-
-    /// Starts (or stops) injecting faults; the request count restarts.
-    pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        self.lock().faults.set_plan(plan);
-    }
-
-    /// API requests received since start or the last
-    /// [`DropboxSimulator::set_faults`].
-    pub fn requests(&self) -> u32 {
-        self.lock().faults.requests()
     }
 
     /// Access tokens granted by the OAuth route.

@@ -13,8 +13,6 @@
 //! A sale POSTs the `FixedPriceTransaction` Platform Notification to the
 //! [`WebhookTarget`], if one is set.
 
-use std::sync::MutexGuard;
-
 use axum::extract::State as AxumState;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
@@ -108,11 +106,12 @@ impl Inner {
     }
 }
 
-/// A simulated eBay: clone it freely; every clone is the same eBay.
-#[derive(Debug, Clone)]
-pub struct EbaySimulator {
-    inner: Shared<Inner>,
+crate::simulator::handle! {
+    /// A simulated eBay: clone it freely; every clone is the same eBay.
+    EbaySimulator
 }
+crate::simulator::write_counts!(EbaySimulator, items);
+crate::simulator::buyer!(EbaySimulator);
 
 impl Default for EbaySimulator {
     fn default() -> Self {
@@ -133,10 +132,6 @@ impl EbaySimulator {
                 lose_answer_of: None,
             }),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock()
     }
 
     /// Whether `token` is an access token the simulated eBay accepts now.
@@ -218,42 +213,6 @@ impl EbaySimulator {
         Ok(line)
     }
 
-    /// A buyer buys one unit now with Buy It Now: the `OrderLineItemID`, or
-    /// `None` when the item cannot be bought (unknown, ended, sold out).
-    /// The last unit completes the listing.
-    pub fn buy(&self, item_id: &str) -> Option<String> {
-        self.record_sale(item_id, 1, Utc::now()).ok()
-    }
-
-    /// From now on, every sale POSTs `FixedPriceTransaction` to `target`.
-    pub fn set_webhook(&self, target: WebhookTarget) {
-        self.lock().webhook = Some(target);
-    }
-
-    /// Trading requests for calls that change listings (AddFixedPriceItem,
-    /// ReviseFixedPriceItem, EndFixedPriceItem and their kin) since start,
-    /// refused and faulted ones included.
-    pub fn write_requests(&self) -> u32 {
-        self.lock().writes.writes()
-    }
-
-    /// EndFixedPriceItem requests naming this item since start, refused and
-    /// faulted ones included: more than one means it was ended twice.
-    pub fn end_requests(&self, item_id: &str) -> u32 {
-        self.lock().writes.ends(item_id)
-    }
-
-    /// Listings with this SKU, whatever their status: more than one means
-    /// something was published twice.
-    pub fn listings_with_sku(&self, sku: &str) -> usize {
-        self.lock()
-            .state
-            .items
-            .values()
-            .filter(|l| l.sku.as_deref() == Some(sku))
-            .count()
-    }
-
     /// The listing as the simulated eBay holds it.
     pub fn listing(&self, item_id: &str) -> Option<SimListing> {
         self.lock().state.listing_mut(item_id).map(|l| l.clone())
@@ -307,12 +266,6 @@ impl EbaySimulator {
         self.lock().state.page_size = page_size;
     }
 
-    /// Starts (or, with `None`, stops) injecting faults. The count of
-    /// requests restarts, so "every third" means the third from now.
-    pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        self.lock().faults.set_plan(plan);
-    }
-
     /// Expires every access token issued so far, as two hours passing would.
     pub fn expire_token(&self) {
         self.lock().expire_token();
@@ -326,12 +279,6 @@ impl EbaySimulator {
     /// Access tokens issued by refresh-token grants so far.
     pub fn tokens_issued(&self) -> u32 {
         self.lock().state.tokens_issued
-    }
-
-    /// Trading requests received since start or the last
-    /// [`EbaySimulator::set_faults`].
-    pub fn requests(&self) -> u32 {
-        self.lock().faults.requests()
     }
 }
 

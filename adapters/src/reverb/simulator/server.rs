@@ -54,11 +54,12 @@ struct Inner {
     webhook: Option<WebhookTarget>,
 }
 
-/// A simulated Reverb: clone it freely; every clone is the same Reverb.
-#[derive(Debug, Clone)]
-pub struct ReverbSimulator {
-    inner: Shared<Inner>,
+crate::simulator::handle! {
+    /// A simulated Reverb: clone it freely; every clone is the same Reverb.
+    ReverbSimulator
 }
+crate::simulator::write_counts!(ReverbSimulator, listings);
+crate::simulator::buyer!(ReverbSimulator);
 
 impl ReverbSimulator {
     /// A Reverb that accepts `token` as its personal access token.
@@ -73,10 +74,6 @@ impl ReverbSimulator {
                 webhook: None,
             }),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock()
     }
 
     /// Lists an item with a SKU, live. Several units are a new item's, as
@@ -141,42 +138,6 @@ impl ReverbSimulator {
         Ok(number.to_string())
     }
 
-    /// A buyer buys one unit now: the order number, or `None` when the
-    /// listing cannot be bought (unknown, ended, sold). The last unit
-    /// marks the listing sold.
-    pub fn buy(&self, id: &str) -> Option<String> {
-        self.record_sale(id, 1, Utc::now()).ok()
-    }
-
-    /// From now on, every sale POSTs `orders/create` to `target`.
-    pub fn set_webhook(&self, target: WebhookTarget) {
-        self.lock().webhook = Some(target);
-    }
-
-    /// POST, PUT and DELETE requests received since start, refused and
-    /// faulted ones included: the requests that may change Reverb.
-    pub fn write_requests(&self) -> u32 {
-        self.lock().writes.writes()
-    }
-
-    /// `PUT /api/my/listings/{id}/state/end` requests naming this listing
-    /// since start, refused and faulted ones included: more than one means
-    /// it was ended twice.
-    pub fn end_requests(&self, id: &str) -> u32 {
-        self.lock().writes.ends(id)
-    }
-
-    /// Listings with this SKU, whatever their state: more than one means
-    /// something was published twice.
-    pub fn listings_with_sku(&self, sku: &str) -> usize {
-        self.lock()
-            .state
-            .listings
-            .values()
-            .filter(|l| l.sku.as_deref() == Some(sku))
-            .count()
-    }
-
     /// Counts a request that may change Reverb, before it is admitted.
     fn count_write(&self) {
         self.lock().writes.count_write();
@@ -194,17 +155,6 @@ impl ReverbSimulator {
 
     pub fn set_page_size(&self, page_size: u32) {
         self.lock().page_size = page_size.max(1);
-    }
-
-    /// Starts (or stops) injecting faults; the request count restarts.
-    pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        self.lock().faults.set_plan(plan);
-    }
-
-    /// Requests received since start or the last
-    /// [`ReverbSimulator::set_faults`].
-    pub fn requests(&self) -> u32 {
-        self.lock().faults.requests()
     }
 
     /// Counts the request, injects a due fault, and checks the token.

@@ -10,7 +10,6 @@
 //! A sale POSTs the `orders/create` webhook to the [`WebhookTarget`], if
 //! one is set.
 
-use std::sync::MutexGuard;
 use std::time::Instant;
 
 use axum::extract::State as AxumState;
@@ -96,11 +95,12 @@ struct Inner {
     webhook: Option<WebhookTarget>,
 }
 
-/// A simulated Shopify store: clone it freely; every clone is the same store.
-#[derive(Debug, Clone)]
-pub struct ShopifySimulator {
-    inner: Shared<Inner>,
+crate::simulator::handle! {
+    /// A simulated Shopify store: clone it freely; every clone is the same store.
+    ShopifySimulator
 }
+crate::simulator::write_counts!(ShopifySimulator, products);
+crate::simulator::buyer!(ShopifySimulator);
 
 impl ShopifySimulator {
     /// A store that accepts `token` as its Admin API access token, with a
@@ -124,10 +124,6 @@ impl ShopifySimulator {
                 webhook: None,
             }),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock()
     }
 
     /// The bytes posted to a staged upload target, by its `resourceUrl`.
@@ -189,19 +185,6 @@ impl ShopifySimulator {
             ));
         }
         Ok(format!("gid://shopify/Order/{order_id}"))
-    }
-
-    /// A buyer buys one unit now, as on the storefront: the order's GID, or
-    /// `None` when the product cannot be bought (unknown, archived, none
-    /// left). The last unit leaves the product active with nothing in
-    /// stock, which is how Shopify shows a sold-out product.
-    pub fn buy(&self, gid: &str) -> Option<String> {
-        self.record_sale(gid, 1, Utc::now()).ok()
-    }
-
-    /// From now on, every sale POSTs `orders/create` to `target`.
-    pub fn set_webhook(&self, target: WebhookTarget) {
-        self.lock().webhook = Some(target);
     }
 
     pub fn product(&self, gid: &str) -> Option<SimProduct> {
@@ -279,17 +262,6 @@ impl ShopifySimulator {
         };
     }
 
-    /// Starts (or stops) injecting faults; the request count restarts.
-    pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        self.lock().faults.set_plan(plan);
-    }
-
-    /// Requests received since start or the last
-    /// [`ShopifySimulator::set_faults`].
-    pub fn requests(&self) -> u32 {
-        self.lock().faults.requests()
-    }
-
     /// Fails the next request of `operation` (one of
     /// [`super::super::wire::operation`]) with `fault`, once, wherever it
     /// falls in the request count; to stop a publish between two of its
@@ -311,30 +283,6 @@ impl ShopifySimulator {
             .ok_or_else(|| ControlError(format!("{gid:?} is not a product GID")))?;
         self.lock().buy_before = Some((operation.to_owned(), id));
         Ok(())
-    }
-
-    /// GraphQL mutations received since start, refused and faulted ones
-    /// included: the requests that may change the store.
-    pub fn write_requests(&self) -> u32 {
-        self.lock().writes.writes()
-    }
-
-    /// `productUpdate` mutations archiving this product (its GID) since
-    /// start, refused and faulted ones included: archiving is how Riff ends
-    /// a Shopify listing, so more than one means it was ended twice.
-    pub fn end_requests(&self, gid: &str) -> u32 {
-        self.lock().writes.ends(gid)
-    }
-
-    /// Products whose variant has this SKU, whatever their status: more
-    /// than one means something was published twice.
-    pub fn listings_with_sku(&self, sku: &str) -> usize {
-        self.lock()
-            .state
-            .products
-            .values()
-            .filter(|p| p.sku.as_deref() == Some(sku))
-            .count()
     }
 }
 

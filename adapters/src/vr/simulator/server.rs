@@ -87,11 +87,11 @@ struct Inner {
     logins: u32,
 }
 
-/// A simulated V&R: clone it freely; every clone is the same site.
-#[derive(Debug, Clone)]
-pub struct VrSimulator {
-    inner: Shared<Inner>,
+crate::simulator::handle! {
+    /// A simulated V&R: clone it freely; every clone is the same site.
+    VrSimulator
 }
+crate::simulator::write_counts!(VrSimulator, items);
 
 /// What a request may see, once admitted.
 struct Admitted<'a> {
@@ -118,10 +118,6 @@ impl VrSimulator {
                 logins: 0,
             }),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock()
     }
 
     /// Lists an item with a SKU, for sale; returns its id.
@@ -171,34 +167,9 @@ impl VrSimulator {
         self.record_sale(id).ok().map(|()| id.to_owned())
     }
 
-    /// Item form posts (add and edit) and mark-sold and delete AJAX calls
-    /// received since start, refused and faulted ones included: the
-    /// requests that may change the seller's items.
-    pub fn write_requests(&self) -> u32 {
-        self.lock().writes.writes()
-    }
-
-    /// Items with this SKU (the form's `external_id`), deleted and sold
-    /// ones included: more than one means something was published twice.
-    pub fn listings_with_sku(&self, sku: &str) -> usize {
-        self.lock()
-            .state
-            .items
-            .values()
-            .filter(|item| item.sku.as_deref() == Some(sku))
-            .count()
-    }
-
     /// Counts a request that may change the seller's items.
     fn count_write(&self) {
         self.lock().writes.count_write();
-    }
-
-    /// Mark-sold and delete AJAX calls naming this item since start, refused
-    /// and faulted ones included: the ways Riff ends a V&R listing, so more
-    /// than one means it was ended twice.
-    pub fn end_requests(&self, id: &str) -> u32 {
-        self.lock().writes.ends(id)
     }
 
     pub fn listing(&self, id: &str) -> Option<SimItem> {
@@ -220,11 +191,6 @@ impl VrSimulator {
         self.lock().sessions.clear();
     }
 
-    /// Starts (or stops) injecting faults; the request count restarts.
-    pub fn set_faults(&self, plan: Option<FaultPlan>) {
-        self.lock().faults.set_plan(plan);
-    }
-
     /// Turns Cloudflare mode on or off. While on, every request without a
     /// `cf_clearance` earned with its own User-Agent gets the challenge:
     /// 403, `cf-mitigated: challenge`, and a page whose script sets the
@@ -242,11 +208,6 @@ impl VrSimulator {
     /// While on, every request gets 503, as during V&R's maintenance.
     pub fn set_maintenance(&self, on: bool) {
         self.lock().maintenance = on;
-    }
-
-    /// Requests received since start or the last [`VrSimulator::set_faults`].
-    pub fn requests(&self) -> u32 {
-        self.lock().faults.requests()
     }
 
     /// Successful logins since start.
