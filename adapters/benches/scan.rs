@@ -39,14 +39,9 @@ async fn main() {
 
     let config = SimConfig::default();
     let ebay = EbaySimulator::new(config.clone());
-    for n in 0..LISTINGS {
-        ebay.seed_listing(
-            &format!("E-{n:05}"),
-            &format!("Guitar {n}"),
-            Decimal::new(100_000 + n as i64, 2),
-            1,
-        );
-    }
+    seed_guitars("E", |sku, title, price| {
+        ebay.seed_listing(sku, title, price, 1)
+    });
     for n in 0..EBAY_SALES {
         let sold = ebay.seed_listing(&format!("E-S{n:04}"), "Sold", Decimal::new(5_000, 2), 1);
         ebay.record_sale(
@@ -66,14 +61,9 @@ async fn main() {
     assert_eq!(scan.sales.len(), EBAY_SALES);
 
     let reverb = ReverbSimulator::new("bench");
-    for n in 0..LISTINGS {
-        reverb.seed_listing(
-            &format!("R-{n:05}"),
-            &format!("Guitar {n}"),
-            Decimal::new(100_000 + n as i64, 2),
-            1,
-        );
-    }
+    seed_guitars("R", |sku, title, price| {
+        reverb.seed_listing(sku, title, price, 1)
+    });
     let base = reverb.spawn().await.unwrap();
     let reverb_config = ReverbConfig::new(format!("{base}/api"), Secret::new("bench"));
     let page_size = reverb_config.page_size;
@@ -81,14 +71,9 @@ async fn main() {
     report("Reverb (my/listings)", page_size, &client).await;
 
     let shopify = ShopifySimulator::new("bench");
-    for n in 0..LISTINGS {
-        shopify.seed_listing(
-            &format!("S-{n:05}"),
-            &format!("Guitar {n}"),
-            Decimal::new(100_000 + n as i64, 2),
-            1,
-        );
-    }
+    seed_guitars("S", |sku, title, price| {
+        shopify.seed_listing(sku, title, price, 1)
+    });
     let base = shopify.spawn().await.unwrap();
     let shopify_config = ShopifyConfig::new(base, Secret::new("bench"));
     let page_size = shopify_config.page_size;
@@ -96,6 +81,18 @@ async fn main() {
     report("Shopify (products query)", page_size, &client).await;
 
     parse_throughput(&ebay, &config.token).await;
+}
+
+/// Lists [`LISTINGS`] guitars of one unit each through `seed` (a
+/// simulator's `seed_listing`), their SKUs starting with `prefix`.
+fn seed_guitars(prefix: &str, seed: impl Fn(&str, &str, Decimal) -> String) {
+    for n in 0..LISTINGS {
+        seed(
+            &format!("{prefix}-{n:05}"),
+            &format!("Guitar {n}"),
+            Decimal::new(100_000 + n as i64, 2),
+        );
+    }
 }
 
 async fn report(name: &str, page_size: u32, client: &dyn Marketplace) -> Scan {

@@ -17,7 +17,7 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{Condition, Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{listing_ids, pounds, sorted, strat};
+use support::fixtures::{assert_auth_advice, listing_ids, pounds, sorted, strat};
 use support::{scenarios, webhooks};
 
 const TOKEN: &str = "sim-reverb-token";
@@ -242,10 +242,7 @@ async fn a_refused_token_is_an_auth_error_that_says_what_to_do() {
 
     let result = client.get("1").await;
 
-    let Err(PortError::Auth(advice)) = result else {
-        panic!("expected an auth error, got {result:?}");
-    };
-    assert!(advice.contains("REVERB_API_TOKEN"), "{advice}");
+    assert_auth_advice(&result, &["REVERB_API_TOKEN"]);
 }
 
 #[tokio::test]

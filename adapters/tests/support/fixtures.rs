@@ -1,7 +1,9 @@
 //! The product the tests publish, and small helpers to read what comes back.
 
 use riff_domain::listing::PlatformAttributes;
-use riff_domain::port::{PublishRequest, Scan};
+use std::fmt::Debug;
+
+use riff_domain::port::{PortError, PublishRequest, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -56,4 +58,16 @@ pub(crate) fn sorted(mut scan: Scan) -> Scan {
         .sort_by(|a, b| a.external_id.cmp(&b.external_id));
     scan.sales.sort_by(|a, b| a.order_ref.cmp(&b.order_ref));
     scan
+}
+
+/// Asserts that `result` is an `Auth` error whose advice names each of
+/// `says`: a refused credential must tell the owner which setting to fix.
+#[track_caller]
+pub(crate) fn assert_auth_advice<T: Debug>(result: &Result<T, PortError>, says: &[&str]) {
+    let Err(PortError::Auth(advice)) = result else {
+        panic!("expected an auth error, got {result:?}");
+    };
+    for said in says {
+        assert!(advice.contains(said), "{said:?} is not in {advice:?}");
+    }
 }
