@@ -95,17 +95,23 @@ pub(crate) async fn fetch_all(
     max: usize,
     platform: &str,
 ) -> Result<Vec<Picture>, PortError> {
+    let mut pictures = Vec::new();
+    for (n, url) in at_most(urls, max, platform).iter().enumerate() {
+        pictures.push(fetch_one(client, own, url, n + 1).await?);
+    }
+    Ok(pictures)
+}
+
+/// The first `max` of `urls`, what `platform` takes; a listing with more
+/// is still sent, and a warning says which pictures are left out.
+pub(crate) fn at_most<'a>(urls: &'a [String], max: usize, platform: &str) -> &'a [String] {
     if urls.len() > max {
         tracing::warn!(
             pictures = urls.len(),
             "{platform} takes {max} pictures; the rest are not sent"
         );
     }
-    let mut pictures = Vec::new();
-    for (n, url) in urls.iter().take(max).enumerate() {
-        pictures.push(fetch_one(client, own, url, n + 1).await?);
-    }
-    Ok(pictures)
+    &urls[..urls.len().min(max)]
 }
 
 /// Fetches the picture at `url`, the `n`th of its listing.

@@ -8,7 +8,7 @@ mod support;
 
 use chrono::{Duration, Utc};
 use riff_adapters::ebay::simulator::{
-    Fault, FaultPlan, SimStatus, WebhookTarget, API_PATH, MEDIA_PATH, OAUTH_PATH,
+    Fault, SimStatus, WebhookTarget, API_PATH, MEDIA_PATH, OAUTH_PATH,
 };
 use riff_adapters::ebay::webhook::{self, soap_action_event};
 use riff_adapters::ebay::wire::{self, GetOrdersResponse};
@@ -541,13 +541,13 @@ async fn a_refused_refresh_token_is_an_auth_error_that_says_to_sign_in_again() {
 #[tokio::test]
 async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
     let (simulator, client) = start(false).await;
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::RateLimited {
+    scenarios::fail_every(
+        &simulator,
+        1,
+        Fault::RateLimited {
             retry_after_secs: 0,
-        }],
-    }));
-
+        },
+    );
     let result = client.scan(Utc::now()).await;
 
     assert!(
@@ -560,11 +560,7 @@ async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
 #[tokio::test]
 async fn a_server_error_is_transient_and_a_write_is_not_retried() {
     let (simulator, client) = start(false).await;
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::ServerError],
-    }));
-
+    scenarios::fail_every(&simulator, 1, Fault::ServerError);
     let result = client.publish(&request("Strat", "24999")).await;
 
     assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");

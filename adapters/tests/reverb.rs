@@ -6,7 +6,7 @@ mod support;
 
 use chrono::{Duration, Utc};
 use riff_adapters::http::RetryPolicy;
-use riff_adapters::reverb::simulator::{Fault, FaultPlan, SimState, WebhookTarget, API_PATH};
+use riff_adapters::reverb::simulator::{Fault, SimState, WebhookTarget, API_PATH};
 use riff_adapters::reverb::webhook;
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
 use riff_adapters::simulator::Simulator as _;
@@ -290,13 +290,13 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
 #[tokio::test]
 async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
     let (simulator, client) = start().await;
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::RateLimited {
+    scenarios::fail_every(
+        &simulator,
+        1,
+        Fault::RateLimited {
             retry_after_secs: 0,
-        }],
-    }));
-
+        },
+    );
     let result = client.get("1").await;
 
     assert!(
@@ -310,11 +310,7 @@ async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
 async fn a_server_error_is_transient_and_a_write_is_not_retried() {
     let (simulator, client) = start().await;
     let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::ServerError],
-    }));
-
+    scenarios::fail_every(&simulator, 1, Fault::ServerError);
     let result = client.end(&item, EndReason::Manual).await;
 
     assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");

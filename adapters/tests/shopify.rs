@@ -7,7 +7,7 @@ mod support;
 
 use chrono::{Duration, Utc};
 use riff_adapters::http::RetryPolicy;
-use riff_adapters::shopify::simulator::{Fault, FaultPlan, SimStatus, WebhookTarget};
+use riff_adapters::shopify::simulator::{Fault, SimStatus, WebhookTarget};
 use riff_adapters::shopify::webhook;
 use riff_adapters::shopify::wire::operation;
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
@@ -283,11 +283,7 @@ async fn a_scan_returns_every_product_once_and_every_sale_at_any_page_size() {
 #[tokio::test]
 async fn a_throttled_read_is_retried_and_gives_up_rate_limited_after_its_attempts() {
     let (simulator, client) = start().await;
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::Throttled],
-    }));
-
+    scenarios::fail_every(&simulator, 1, Fault::Throttled);
     let result = client.get("gid://shopify/Product/1").await;
 
     assert!(
@@ -323,22 +319,20 @@ async fn an_exhausted_cost_bucket_answers_throttled_with_the_time_to_refill() {
 #[tokio::test]
 async fn a_429_is_a_rate_limit_and_a_server_error_is_transient() {
     let (simulator, client) = start().await;
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::TooManyRequests {
+    scenarios::fail_every(
+        &simulator,
+        1,
+        Fault::TooManyRequests {
             retry_after_secs: 0,
-        }],
-    }));
+        },
+    );
     let limited = client.get("gid://shopify/Product/1").await;
     assert!(
         matches!(limited, Err(PortError::RateLimited { .. })),
         "{limited:?}"
     );
 
-    simulator.set_faults(Some(FaultPlan {
-        every: 1,
-        faults: vec![Fault::ServerError],
-    }));
+    scenarios::fail_every(&simulator, 1, Fault::ServerError);
     let failed = client.get("gid://shopify/Product/1").await;
     assert!(matches!(failed, Err(PortError::Transient(_))), "{failed:?}");
     assert_eq!(simulator.requests(), 5);
@@ -348,11 +342,7 @@ async fn a_429_is_a_rate_limit_and_a_server_error_is_transient() {
 async fn a_write_that_fails_is_not_retried() {
     let (simulator, client) = start().await;
     let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
-    simulator.set_faults(Some(FaultPlan {
-        every: 2,
-        faults: vec![Fault::ServerError],
-    }));
-
+    scenarios::fail_every(&simulator, 2, Fault::ServerError);
     let result = client.end(&item, EndReason::Manual).await;
 
     assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");

@@ -61,14 +61,11 @@ impl EbayClient {
         let Some(media_api_url) = &self.config.media_api_url else {
             return Ok(urls.iter().take(MAX_PICTURES).cloned().collect());
         };
-        if urls.len() > MAX_PICTURES {
-            tracing::warn!(
-                pictures = urls.len(),
-                "eBay takes {MAX_PICTURES} pictures; the rest are not sent"
-            );
-        }
         let mut listed = Vec::new();
-        for (n, url) in urls.iter().take(MAX_PICTURES).enumerate() {
+        for (n, url) in pictures::at_most(urls, MAX_PICTURES, "eBay")
+            .iter()
+            .enumerate()
+        {
             let known = self
                 .hosted
                 .lock()

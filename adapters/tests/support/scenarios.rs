@@ -62,6 +62,14 @@ seller!(EbaySimulator, EbayFault);
 seller!(ReverbSimulator, ReverbFault);
 seller!(ShopifySimulator, ShopifyFault);
 
+/// From now on, every `every`th request of `simulator` fails with `fault`.
+pub(crate) fn fail_every<S: Seller>(simulator: &S, every: u32, fault: S::Fault) {
+    simulator.set_faults(Some(FaultPlan {
+        every,
+        faults: vec![fault],
+    }));
+}
+
 /// `count` guitars listed with a SKU, one unit each, the `n`th priced
 /// 100 × `n` pounds; their ids, in order.
 pub(crate) fn seed_guitars(simulator: &impl Seller, count: i64) -> Vec<String> {
