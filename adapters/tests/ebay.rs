@@ -155,26 +155,15 @@ async fn ending_a_live_listing_ends_it_and_ending_it_again_says_already_ended() 
     let (simulator, client) = start(false).await;
     let published = client.publish(&request("Strat", "24999")).await.unwrap();
 
-    client
-        .end(&published.external_id, EndReason::SoldElsewhere)
-        .await
-        .unwrap();
-    let again = client
-        .end(&published.external_id, EndReason::SoldElsewhere)
-        .await;
+    let id = &published.external_id;
+    let revised = request("Strat", "100");
 
-    assert_eq!(again, Err(PortError::AlreadyEnded));
-    assert_eq!(
-        simulator.listing(&published.external_id).unwrap().status,
-        SimStatus::Ended
-    );
-    // Both calls reached eBay, and are counted against the item.
-    assert_eq!(simulator.end_requests(&published.external_id), 2);
+    scenarios::ended_stays_ended(&client, id, [EndReason::SoldElsewhere; 2], &revised).await;
+
+    assert_eq!(simulator.listing(id).unwrap().status, SimStatus::Ended);
+    // Both end calls reached eBay, and are counted against the item.
+    assert_eq!(simulator.end_requests(id), 2);
     assert_eq!(simulator.end_requests("999"), 0);
-    assert_eq!(
-        client.get(&published.external_id).await.unwrap().status,
-        RemoteStatus::Ended
-    );
 }
 
 #[tokio::test]

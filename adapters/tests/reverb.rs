@@ -178,33 +178,14 @@ async fn ending_twice_says_already_ended_and_so_does_revising_after() {
         .await
         .unwrap();
 
-    client
-        .end(&published.external_id, EndReason::SoldElsewhere)
-        .await
-        .unwrap();
-    let again = client
-        .end(&published.external_id, EndReason::SoldElsewhere)
-        .await;
-    let revise = client
-        .revise(
-            &published.external_id,
-            &request("RIFF-000123", "Strat", "1"),
-            &Changes::ALL,
-        )
-        .await;
+    let id = &published.external_id;
+    let revised = request("RIFF-000123", "Strat", "1");
 
-    assert_eq!(again, Err(PortError::AlreadyEnded));
-    assert_eq!(revise, Err(PortError::AlreadyEnded));
+    scenarios::ended_stays_ended(&client, id, [EndReason::SoldElsewhere; 2], &revised).await;
+
     // Both end calls reached Reverb; the update is not an end.
-    assert_eq!(simulator.end_requests(&published.external_id), 2);
-    assert_eq!(
-        simulator.listing(&published.external_id).unwrap().state,
-        SimState::Ended
-    );
-    assert_eq!(
-        client.get(&published.external_id).await.unwrap().status,
-        RemoteStatus::Ended
-    );
+    assert_eq!(simulator.end_requests(id), 2);
+    assert_eq!(simulator.listing(id).unwrap().state, SimState::Ended);
 }
 
 #[tokio::test]

@@ -128,23 +128,20 @@ async fn ending_archives_and_ending_twice_or_revising_after_says_already_ended()
     let (simulator, client) = start().await;
     let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
 
-    client.end(&item, EndReason::SoldElsewhere).await.unwrap();
+    let revised = request("RIFF-000001", "Strat", "90");
+
+    scenarios::ended_stays_ended(
+        &client,
+        &item,
+        [EndReason::SoldElsewhere, EndReason::Manual],
+        &revised,
+    )
+    .await;
 
     assert_eq!(
         simulator.product(&item).unwrap().status,
         SimStatus::Archived
     );
-    assert_eq!(
-        client.end(&item, EndReason::Manual).await,
-        Err(PortError::AlreadyEnded)
-    );
-    assert_eq!(
-        client
-            .revise(&item, &request("RIFF-000001", "Strat", "90"), &Changes::ALL)
-            .await,
-        Err(PortError::AlreadyEnded)
-    );
-    assert_eq!(client.get(&item).await.unwrap().status, RemoteStatus::Ended);
     // One archiving productUpdate: the second end read the status and
     // stopped, and the revise's productUpdate archives nothing.
     assert_eq!(simulator.end_requests(&item), 1);

@@ -9,7 +9,9 @@ use riff_adapters::reverb::ReverbSimulator;
 use riff_adapters::shopify::simulator::Fault as ShopifyFault;
 use riff_adapters::shopify::ShopifySimulator;
 use riff_adapters::simulator::FaultPlan;
-use riff_domain::port::{Marketplace, Scan};
+use riff_domain::listing::sent::Changes;
+use riff_domain::listing::EndReason;
+use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use rust_decimal::Decimal;
 
 use super::fixtures::{pounds, sorted};
@@ -61,6 +63,26 @@ macro_rules! seller {
 seller!(EbaySimulator, EbayFault);
 seller!(ReverbSimulator, ReverbFault);
 seller!(ShopifySimulator, ShopifyFault);
+
+/// Ends `id` with `reason`, which must pass; then ending it again (with
+/// `reason_again`) and revising it to `revised` are both refused as already
+/// ended, and it reads as ended. Each platform checks its own state after.
+pub(crate) async fn ended_stays_ended(
+    client: &impl Marketplace,
+    id: &str,
+    [reason, reason_again]: [EndReason; 2],
+    revised: &PublishRequest,
+) {
+    client.end(id, reason).await.expect("the first end");
+
+    let again = client.end(id, reason_again).await;
+    let revise = client.revise(id, revised, &Changes::ALL).await;
+
+    assert_eq!(again, Err(PortError::AlreadyEnded));
+    assert_eq!(revise, Err(PortError::AlreadyEnded));
+    let status = client.get(id).await.expect("an ended listing reads").status;
+    assert_eq!(status, RemoteStatus::Ended);
+}
 
 /// From now on, every `every`th request of `simulator` fails with `fault`.
 pub(crate) fn fail_every<S: Seller>(simulator: &S, every: u32, fault: S::Fault) {
