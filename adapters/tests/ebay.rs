@@ -134,20 +134,16 @@ async fn publishing_again_with_the_same_listing_id_returns_the_first_listing() {
 #[tokio::test]
 async fn revising_changes_the_title_price_and_quantity() {
     let (simulator, client) = start(false).await;
-    let published = client.publish(&request("Strat", "24999")).await.unwrap();
     let mut revised = request("Strat, now with case", "23999.50");
     revised.quantity = 2;
 
-    client
-        .revise(&published.external_id, &revised, &Changes::ALL)
-        .await
-        .unwrap();
-
-    let listing = simulator.listing(&published.external_id).unwrap();
-    assert_eq!(listing.title, "Strat, now with case");
-    assert_eq!(listing.price, Decimal::new(2_399_950, 2));
-    assert_eq!(listing.quantity, 2);
-    assert_eq!(listing.revisions, 1);
+    scenarios::revising_takes_title_price_and_quantity(
+        &simulator,
+        &client,
+        &request("Strat", "24999"),
+        &revised,
+    )
+    .await;
 }
 
 #[tokio::test]

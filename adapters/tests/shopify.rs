@@ -96,24 +96,15 @@ async fn publishing_the_same_sku_twice_never_makes_a_second_product() {
 #[tokio::test]
 async fn revising_changes_title_price_and_quantity() {
     let (simulator, client) = start().await;
-    let published = client
-        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
-        .await
-        .unwrap();
+    let first = request("RIFF-000123", "1962 Strat", "24999");
     let mut revised = request("RIFF-000123", "1962 Strat, refret", "22500");
     revised.quantity = 2;
 
-    client
-        .revise(&published.external_id, &revised, &Changes::ALL)
-        .await
-        .unwrap();
+    let id =
+        scenarios::revising_takes_title_price_and_quantity(&simulator, &client, &first, &revised)
+            .await;
 
-    let product = simulator.product(&published.external_id).unwrap();
-    assert_eq!(product.title, "1962 Strat, refret");
-    assert_eq!(product.price, pounds(22_500));
-    assert_eq!(product.inventory, 2);
-    assert_eq!(product.revisions, 1);
-    let remote = client.get(&published.external_id).await.unwrap();
+    let remote = client.get(&id).await.unwrap();
     assert_eq!(remote.title, "1962 Strat, refret");
     assert_eq!(
         remote.price,

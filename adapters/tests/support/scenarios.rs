@@ -24,10 +24,23 @@ pub(crate) trait Seller {
     fn set_page_size(&self, page_size: u32);
     fn set_faults(&self, plan: Option<FaultPlan<Self::Fault>>);
     fn requests(&self) -> u32;
+    /// The listing `id` as the simulator holds it.
+    fn listed(&self, id: &str) -> Listed;
 }
 
+/// What the scenarios read of a simulated listing.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Listed {
+    pub(crate) title: String,
+    pub(crate) price: Decimal,
+    pub(crate) units: i64,
+    pub(crate) revisions: u32,
+}
+
+/// `$listing` is the simulator's getter of one listing, `$units` the
+/// listing's field of the units for sale.
 macro_rules! seller {
-    ($simulator:ty, $fault:ty) => {
+    ($simulator:ty, $fault:ty, $listing:ident, $units:ident) => {
         impl Seller for $simulator {
             type Fault = $fault;
 
@@ -56,13 +69,53 @@ macro_rules! seller {
             fn requests(&self) -> u32 {
                 <$simulator>::requests(self)
             }
+
+            fn listed(&self, id: &str) -> Listed {
+                let listing = self.$listing(id).expect("the listing is there");
+                Listed {
+                    title: listing.title,
+                    price: listing.price,
+                    units: i64::from(listing.$units),
+                    revisions: listing.revisions,
+                }
+            }
         }
     };
 }
 
-seller!(EbaySimulator, EbayFault);
-seller!(ReverbSimulator, ReverbFault);
-seller!(ShopifySimulator, ShopifyFault);
+seller!(EbaySimulator, EbayFault, listing, quantity);
+seller!(ReverbSimulator, ReverbFault, listing, inventory);
+seller!(ShopifySimulator, ShopifyFault, product, inventory);
+
+/// Publishes `first`, then revises it to `revised` with every change: the
+/// platform's listing takes `revised`'s title, price and quantity, in one
+/// revision. The listing's id, for each platform's own checks.
+pub(crate) async fn revising_takes_title_price_and_quantity(
+    simulator: &impl Seller,
+    client: &impl Marketplace,
+    first: &PublishRequest,
+    revised: &PublishRequest,
+) -> String {
+    let id = client
+        .publish(first)
+        .await
+        .expect("the publish")
+        .external_id;
+
+    client
+        .revise(&id, revised, &Changes::ALL)
+        .await
+        .expect("the revise");
+
+    let expected = Listed {
+        title: revised.details.title.clone(),
+        price: revised.price.amount,
+        units: i64::from(revised.quantity),
+        revisions: 1,
+    };
+    assert_eq!(simulator.listed(&id), expected);
+    id
+}
 
 /// Ends `id` with `reason`, which must pass; then ending it again (with
 /// `reason_again`) and revising it to `revised` are both refused as already
