@@ -23,7 +23,9 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus, Scan};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{assert_auth_advice, listing_ids, pounds, sorted, strat};
+use support::fixtures::{
+    assert_auth_advice, listing_ids, pounds, scanned_listing, scanned_sale, sorted, strat,
+};
 use support::pictures::{picture_host, PNG};
 use support::{scenarios, webhooks};
 
@@ -278,17 +280,9 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
         .find(|l| l.title == "Listed by hand on eBay")
         .unwrap();
     assert_eq!(external.sku, None);
-    let strings = scans[0]
-        .listings
-        .iter()
-        .find(|l| l.external_id == stocked)
-        .unwrap();
+    let strings = scanned_listing(&scans[0], &stocked);
     assert_eq!(strings.quantity, Some(1));
-    let sale = scans[0]
-        .sales
-        .iter()
-        .find(|s| s.order_ref == strings_sale)
-        .unwrap();
+    let sale = scanned_sale(&scans[0], &strings_sale);
     assert_eq!(sale.external_id, stocked);
     assert_eq!(sale.sku.as_deref(), Some("RIFF-000010"));
     assert_eq!(sale.quantity, 2);

@@ -17,7 +17,7 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{Condition, Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{assert_auth_advice, listing_ids, pounds, sorted, strat};
+use support::fixtures::{assert_auth_advice, listing_ids, pounds, scanned_sale, sorted, strat};
 use support::{scenarios, webhooks};
 
 const TOKEN: &str = "sim-reverb-token";
@@ -243,11 +243,7 @@ async fn a_scan_returns_every_live_listing_once_and_every_sale_at_any_page_size(
         scans.push(scan);
     }
 
-    let sale = scans[0]
-        .sales
-        .iter()
-        .find(|s| s.order_ref == strings_order)
-        .unwrap();
+    let sale = scanned_sale(&scans[0], &strings_order);
     assert_eq!(sale.external_id, stocked);
     assert_eq!(sale.quantity, 2);
     assert_eq!(sale.price, Money::parse_price("16", Currency::GBP).unwrap());

@@ -19,7 +19,7 @@ use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
-use support::fixtures::{assert_auth_advice, listing_ids, pounds, sorted, strat};
+use support::fixtures::{assert_auth_advice, listing_ids, pounds, scanned_listing, sorted, strat};
 use support::{scenarios, webhooks};
 
 const TOKEN: &str = "shpat_sim-shopify-token";
@@ -236,14 +236,7 @@ async fn a_scan_returns_every_product_once_and_every_sale_at_any_page_size() {
         scans.push(scan);
     }
 
-    let status = |id: &str| {
-        scans[0]
-            .listings
-            .iter()
-            .find(|l| l.external_id == id)
-            .unwrap()
-            .status
-    };
+    let status = |id: &str| scanned_listing(&scans[0], id).status;
     assert_eq!(status(&stocked), RemoteStatus::Live);
     assert_eq!(status(&sold_out), RemoteStatus::Sold);
     assert_eq!(status(&archived), RemoteStatus::Ended);
@@ -458,11 +451,7 @@ async fn a_retried_publish_never_restocks_what_sold_after_the_lost_answer_and_th
     assert_eq!(product.inventory, 0, "still sold");
     assert_eq!(product.locations.get(LOCATION), Some(&0));
     let scan = client.scan(Utc::now() - Duration::days(1)).await.unwrap();
-    let listing = scan
-        .listings
-        .iter()
-        .find(|l| l.external_id == lost.external_id)
-        .unwrap();
+    let listing = scanned_listing(&scan, &lost.external_id);
     assert_eq!(listing.status, RemoteStatus::Sold);
     let sales: Vec<_> = scan
         .sales

@@ -3,7 +3,7 @@
 use riff_domain::listing::PlatformAttributes;
 use std::fmt::Debug;
 
-use riff_domain::port::{PortError, PublishRequest, Scan};
+use riff_domain::port::{PortError, PublishRequest, RemoteListing, RemoteSale, Scan};
 use riff_domain::value::{Condition, Currency, Money, ProductDetails, Sku};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -49,6 +49,22 @@ pub(crate) fn listing_ids(scan: &Scan) -> Vec<String> {
         .iter()
         .map(|l| l.external_id.clone())
         .collect()
+}
+
+/// The scan's listing `id`, which it must have found.
+pub(crate) fn scanned_listing<'a>(scan: &'a Scan, id: &str) -> &'a RemoteListing {
+    scan.listings
+        .iter()
+        .find(|l| l.external_id == id)
+        .unwrap_or_else(|| panic!("the scan found no listing {id}"))
+}
+
+/// The scan's sale `order_ref`, which it must have found.
+pub(crate) fn scanned_sale<'a>(scan: &'a Scan, order_ref: &str) -> &'a RemoteSale {
+    scan.sales
+        .iter()
+        .find(|s| s.order_ref == order_ref)
+        .unwrap_or_else(|| panic!("the scan found no sale {order_ref}"))
 }
 
 /// Listings by id and sales by order reference, so scans compare
