@@ -16,26 +16,36 @@ use riff_domain::port::{Listings, PortError, RemoteListing, RemoteSale, Sales};
 use riff_domain::value::{Currency, Money};
 use rust_decimal::Decimal;
 
-/// How a platform's protocol errors name the parts of a price it wrote.
-pub(crate) struct PriceNames {
-    /// The amount, in text: "eBay price".
-    pub(crate) amount: &'static str,
-    /// The currency code: "eBay price currency".
-    pub(crate) currency: &'static str,
-    /// The two together: "eBay price".
-    pub(crate) price: &'static str,
+/// How a platform's protocol errors name the parts of a price it wrote:
+/// eBay and Reverb say "price" and "price currency", Shopify "amount" and
+/// "currency".
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PriceWords {
+    Price,
+    Amount,
 }
 
-/// A price as a platform writes one, an `amount` in text and a `currency`
+/// A price as `platform` writes one, an `amount` in text and a `currency`
 /// code; what is wrong with it is a protocol error in the platform's
-/// `names`.
-pub(crate) fn price(amount: &str, currency: &str, names: &PriceNames) -> Result<Money, PortError> {
-    let protocol =
-        |what: &str, e: &dyn std::fmt::Display| PortError::Protocol(format!("{what}: {e}"));
-    let value = Decimal::from_str(amount.trim())
-        .map_err(|e| protocol(&format!("{} {amount:?} is not a number", names.amount), &e))?;
-    let currency = Currency::parse(currency).map_err(|e| protocol(names.currency, &e))?;
-    Money::price(value, currency).map_err(|e| protocol(names.price, &e))
+/// `words`.
+pub(crate) fn price(
+    platform: &str,
+    amount: &str,
+    currency: &str,
+    words: PriceWords,
+) -> Result<Money, PortError> {
+    let (amount_word, currency_word) = match words {
+        PriceWords::Price => ("price", "price currency"),
+        PriceWords::Amount => ("amount", "currency"),
+    };
+    let value = Decimal::from_str(amount.trim()).map_err(|e| {
+        PortError::Protocol(format!(
+            "{platform} {amount_word} {amount:?} is not a number: {e}"
+        ))
+    })?;
+    let currency = Currency::parse(currency)
+        .map_err(|e| PortError::Protocol(format!("{platform} {currency_word}: {e}")))?;
+    Money::price(value, currency).map_err(|e| PortError::Protocol(format!("{platform} price: {e}")))
 }
 
 /// The listings `found`, each once by its id, and the `requests` made.

@@ -43,7 +43,7 @@ use super::wire::{
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
-use crate::scanned::{self, PriceNames};
+use crate::scanned::{self, PriceWords};
 use crate::{OwnPictures, Secret};
 
 /// eBay's production OAuth token endpoint (§1.10).
@@ -829,15 +829,13 @@ fn amount(money: &Money) -> Amount {
 }
 
 fn money(amount: &Amount) -> Result<Money, PortError> {
-    scanned::price(&amount.value, &amount.currency_id, &PRICE_NAMES)
+    scanned::price(
+        "eBay",
+        &amount.value,
+        &amount.currency_id,
+        PriceWords::Price,
+    )
 }
-
-/// How eBay's prices are named in protocol errors.
-const PRICE_NAMES: PriceNames = PriceNames {
-    amount: "eBay price",
-    currency: "eBay price currency",
-    price: "eBay price",
-};
 
 /// The sales of one GetOrders order: one per line, none if the order was
 /// cancelled. A line's time is its own `CreatedDate`, else the order's

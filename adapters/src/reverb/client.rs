@@ -28,7 +28,7 @@ use super::wire::{
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
-use crate::scanned::{self, PriceNames};
+use crate::scanned::{self, PriceWords};
 use crate::Secret;
 
 /// A scan that claims more pages than this is a broken response.
@@ -505,15 +505,13 @@ fn only_changed(body: ListingBody, changes: &Changes) -> ListingBody {
 }
 
 fn money(amount: &Amount) -> Result<Money, PortError> {
-    scanned::price(&amount.amount, &amount.currency, &PRICE_NAMES)
+    scanned::price(
+        "Reverb",
+        &amount.amount,
+        &amount.currency,
+        PriceWords::Price,
+    )
 }
-
-/// How Reverb's prices are named in protocol errors.
-const PRICE_NAMES: PriceNames = PriceNames {
-    amount: "Reverb price",
-    currency: "Reverb price currency",
-    price: "Reverb price",
-};
 
 fn remote_listing(listing: &Listing) -> RemoteListing {
     let status = match listing.state.as_ref().map(|s| s.slug()) {

@@ -44,7 +44,7 @@ use super::wire::{
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
-use crate::scanned::{self, PriceNames};
+use crate::scanned::{self, PriceWords};
 use crate::{OwnPictures, Secret};
 
 /// A scan that claims more pages than this is a broken response.
@@ -1077,15 +1077,8 @@ fn published(product: Product) -> Published {
 }
 
 fn money(amount: &str, currency: &str) -> Result<Money, PortError> {
-    scanned::price(amount, currency, &PRICE_NAMES)
+    scanned::price("Shopify", amount, currency, PriceWords::Amount)
 }
-
-/// How Shopify's prices are named in protocol errors.
-const PRICE_NAMES: PriceNames = PriceNames {
-    amount: "Shopify amount",
-    currency: "Shopify currency",
-    price: "Shopify price",
-};
 
 /// The one active location a store without `SHOPIFY_LOCATION_ID` keeps its
 /// stock at (a fulfilment app's locations are the app's to count).

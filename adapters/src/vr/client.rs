@@ -40,7 +40,7 @@ use reqwest::header::{
     HeaderMap, HeaderValue, CONTENT_TYPE, LOCATION, REFERER, SET_COOKIE, USER_AGENT,
 };
 use reqwest::multipart::{Form, Part};
-use reqwest::{RequestBuilder, StatusCode, Url};
+use reqwest::{Method, RequestBuilder, StatusCode, Url};
 use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::port::{
@@ -48,6 +48,7 @@ use riff_domain::port::{
 };
 use riff_domain::value::{Currency, Money, Platform};
 use rust_decimal::Decimal;
+use serde::Serialize;
 use tokio::sync::Mutex;
 
 use super::browser::{self, BrowserConfig};
@@ -234,6 +235,33 @@ impl VrClient {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.config.base_url)
+    }
+
+    /// A request to `path` as a browser sends it from the page `from`: V&R
+    /// checks the `Referer` of its export, its forms and its AJAX calls.
+    fn from_page(
+        &self,
+        method: Method,
+        path: &str,
+        from: &str,
+        timeout: Duration,
+    ) -> RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header(REFERER, self.url(from))
+            .timeout(timeout)
+    }
+
+    /// An AJAX form post to `path`, as the items page's script sends it.
+    fn ajax_post<T: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        form: &T,
+        timeout: Duration,
+    ) -> RequestBuilder {
+        self.from_page(Method::POST, path, "/account/items", timeout)
+            .header("X-Requested-With", "XMLHttpRequest")
+            .form(form)
     }
 
     /// Sends one request with the session's User-Agent (the jar adds the
@@ -437,12 +465,7 @@ impl VrClient {
         .await?;
         let reply = self
             .exchange(
-                || {
-                    self.http
-                        .get(self.url(EXPORT_CSV))
-                        .header(REFERER, self.url(EXPORT_PAGE))
-                        .timeout(EXPORT_TIMEOUT)
-                },
+                || self.from_page(Method::GET, EXPORT_CSV, EXPORT_PAGE, EXPORT_TIMEOUT),
                 requests,
             )
             .await?;
@@ -508,10 +531,7 @@ impl VrClient {
         let reply = self
             .exchange(
                 || {
-                    self.http
-                        .post(self.url(path))
-                        .header(REFERER, self.url(path))
-                        .timeout(UPLOAD_TIMEOUT)
+                    self.from_page(Method::POST, path, path, UPLOAD_TIMEOUT)
                         .multipart(item_body(form, pictures))
                 },
                 requests,
@@ -553,17 +573,7 @@ impl VrClient {
             product_id: id.to_owned(),
         };
         let reply = self
-            .exchange(
-                || {
-                    self.http
-                        .post(self.url(path))
-                        .header("X-Requested-With", "XMLHttpRequest")
-                        .header(REFERER, self.url("/account/items"))
-                        .timeout(PAGE_TIMEOUT)
-                        .form(&form)
-                },
-                requests,
-            )
+            .exchange(|| self.ajax_post(path, &form, PAGE_TIMEOUT), requests)
             .await?;
         match reply.body.trim() {
             "" | "true" => Ok(true),
@@ -744,14 +754,7 @@ impl Marketplace for VrClient {
         };
         let reply = self
             .exchange(
-                || {
-                    self.http
-                        .post(self.url("/ajax/check_brand_exists"))
-                        .header("X-Requested-With", "XMLHttpRequest")
-                        .header(REFERER, self.url("/account/items"))
-                        .timeout(BRAND_TIMEOUT)
-                        .form(&form)
-                },
+                || self.ajax_post("/ajax/check_brand_exists", &form, BRAND_TIMEOUT),
                 &AtomicU32::new(0),
             )
             .await?;
