@@ -239,29 +239,28 @@ mod tests {
         assert_eq!(started.elapsed(), Duration::from_secs(5));
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn retries_stop_after_the_last_attempt_with_its_error() {
+    /// Runs a call that always fails with `error` under [`policy`]: what
+    /// the policy gave back, and how many times the call was made.
+    async fn always_failing(error: &PortError) -> (Result<(), PortError>, u32) {
         let calls = AtomicU32::new(0);
-        let result: Result<(), _> = policy()
+        let result = policy()
             .run(|| async {
                 calls.fetch_add(1, Ordering::SeqCst);
-                Err(PortError::Transient("503".into()))
+                Err(error.clone())
             })
             .await;
-        assert_eq!(result, Err(PortError::Transient("503".into())));
-        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        (result, calls.into_inner())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retries_stop_after_the_last_attempt_with_its_error() {
+        let transient = PortError::Transient("503".into());
+        assert_eq!(always_failing(&transient).await, (Err(transient), 4));
     }
 
     #[tokio::test(start_paused = true)]
     async fn errors_that_will_not_pass_are_not_retried() {
-        let calls = AtomicU32::new(0);
-        let result: Result<(), _> = policy()
-            .run(|| async {
-                calls.fetch_add(1, Ordering::SeqCst);
-                Err(PortError::NotFound)
-            })
-            .await;
-        assert_eq!(result, Err(PortError::NotFound));
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let not_found = PortError::NotFound;
+        assert_eq!(always_failing(&not_found).await, (Err(not_found), 1));
     }
 }

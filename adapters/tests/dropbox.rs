@@ -4,7 +4,7 @@
 
 use riff_adapters::dropbox::simulator::{Fault, FaultPlan};
 use riff_adapters::dropbox::{
-    DropboxClient, DropboxConfig, DropboxError, DropboxRefresh, DropboxSimulator,
+    DropboxClient, DropboxConfig, DropboxError, DropboxFile, DropboxRefresh, DropboxSimulator,
 };
 use riff_adapters::http::RetryPolicy;
 use riff_adapters::simulator::Simulator as _;
@@ -20,6 +20,26 @@ async fn start() -> (DropboxSimulator, String) {
     let simulator = DropboxSimulator::new(TOKEN);
     simulator.enable_refresh(REFRESH_TOKEN, APP_KEY, APP_SECRET);
     let base = simulator.spawn().await.expect("bind 127.0.0.1:0");
+    (simulator, base)
+}
+
+/// A Dropbox answering one entry a page, with the one-byte `pictures` in
+/// `/Inventory/RIFF-1`.
+async fn start_paged(pictures: &[&str]) -> (DropboxSimulator, String) {
+    let (simulator, base) = start().await;
+    simulator.set_page_size(1);
+    for picture in pictures {
+        simulator.add_file(&format!("/Inventory/RIFF-1/{picture}"), 1);
+    }
+    (simulator, base)
+}
+
+/// A Dropbox whose access token has expired, with the product's folder
+/// `/Inventory/RIFF-1`, empty.
+async fn start_expired() -> (DropboxSimulator, String) {
+    let (simulator, base) = start().await;
+    simulator.add_folder("/Inventory/RIFF-1");
+    simulator.expire_token();
     (simulator, base)
 }
 
@@ -42,7 +62,15 @@ fn client(config: DropboxConfig) -> DropboxClient {
     DropboxClient::new(config).expect("the HTTP client builds")
 }
 
-fn names(files: &[riff_adapters::dropbox::DropboxFile]) -> Vec<&str> {
+/// The pictures in `/Inventory/RIFF-1`, listed with the access token
+/// alone.
+async fn list_product_folder(base: &str) -> Result<Vec<DropboxFile>, DropboxError> {
+    client(config(base, false))
+        .list_images("/Inventory/RIFF-1")
+        .await
+}
+
+fn names(files: &[DropboxFile]) -> Vec<&str> {
     let mut names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
     names.sort_unstable();
     names
@@ -173,14 +201,9 @@ async fn without_an_access_token_the_first_call_refreshes() {
 
 #[tokio::test]
 async fn an_expired_token_without_a_refresh_configured_is_an_auth_error_naming_the_settings() {
-    let (simulator, base) = start().await;
-    simulator.add_folder("/Inventory/RIFF-1");
-    simulator.expire_token();
+    let (simulator, base) = start_expired().await;
 
-    let error = client(config(&base, false))
-        .list_images("/Inventory/RIFF-1")
-        .await
-        .unwrap_err();
+    let error = list_product_folder(&base).await.unwrap_err();
 
     assert!(matches!(error, DropboxError::Auth(_)), "{error:?}");
     let message = error.to_string();
@@ -191,9 +214,7 @@ async fn an_expired_token_without_a_refresh_configured_is_an_auth_error_naming_t
 
 #[tokio::test]
 async fn a_refused_refresh_token_is_an_auth_error() {
-    let (simulator, base) = start().await;
-    simulator.add_folder("/Inventory/RIFF-1");
-    simulator.expire_token();
+    let (_simulator, base) = start_expired().await;
     let mut config = config(&base, true);
     if let Some(refresh) = config.refresh.as_mut() {
         refresh.refresh_token = Secret::new("revoked");
@@ -209,11 +230,7 @@ async fn a_refused_refresh_token_is_an_auth_error() {
 
 #[tokio::test]
 async fn a_429_with_retry_after_zero_and_a_500_are_retried() {
-    let (simulator, base) = start().await;
-    simulator.set_page_size(1);
-    simulator.add_file("/Inventory/RIFF-1/a.jpg", 1);
-    simulator.add_file("/Inventory/RIFF-1/b.jpg", 1);
-    simulator.add_file("/Inventory/RIFF-1/c.jpg", 1);
+    let (simulator, base) = start_paged(&["a.jpg", "b.jpg", "c.jpg"]).await;
     simulator.set_faults(Some(FaultPlan {
         every: 2,
         faults: vec![
@@ -224,10 +241,7 @@ async fn a_429_with_retry_after_zero_and_a_500_are_retried() {
         ],
     }));
 
-    let files = client(config(&base, false))
-        .list_images("/Inventory/RIFF-1")
-        .await
-        .unwrap();
+    let files = list_product_folder(&base).await.unwrap();
 
     assert_eq!(names(&files), ["a.jpg", "b.jpg", "c.jpg"]);
     assert_eq!(
@@ -248,9 +262,7 @@ async fn a_rate_limit_that_outlasts_the_retries_is_reported_with_its_pause() {
         }],
     }));
 
-    let error = client(config(&base, false))
-        .list_images("/Inventory/RIFF-1")
-        .await;
+    let error = list_product_folder(&base).await;
 
     assert_eq!(
         error,
@@ -279,16 +291,10 @@ async fn a_malformed_answer_is_a_protocol_error() {
 
 #[tokio::test]
 async fn a_cursor_reset_mid_listing_starts_the_listing_again() {
-    let (simulator, base) = start().await;
-    simulator.set_page_size(1);
-    simulator.add_file("/Inventory/RIFF-1/a.jpg", 1);
-    simulator.add_file("/Inventory/RIFF-1/b.jpg", 1);
+    let (simulator, base) = start_paged(&["a.jpg", "b.jpg"]).await;
     simulator.reset_next_cursor();
 
-    let files = client(config(&base, false))
-        .list_images("/Inventory/RIFF-1")
-        .await
-        .unwrap();
+    let files = list_product_folder(&base).await.unwrap();
 
     assert_eq!(names(&files), ["a.jpg", "b.jpg"]);
     assert_eq!(
