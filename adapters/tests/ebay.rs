@@ -126,11 +126,14 @@ async fn publishing_again_with_the_same_listing_id_returns_the_first_listing() {
     let (simulator, client) = start(false).await;
     let request = request("1962 Fender Stratocaster", "24999");
 
-    let first = client.publish(&request).await.unwrap();
-    let again = client.publish(&request).await.unwrap();
+    let writes = scenarios::publishing_twice_gives_one_listing(&simulator, &client, &request).await;
 
-    assert_eq!(again.external_id, first.external_id);
     assert_eq!(simulator.listings().len(), 1, "no second listing was made");
+    assert_eq!(
+        writes,
+        (1, 1),
+        "the retry's AddFixedPriceItem is refused as a duplicate"
+    );
 }
 
 #[tokio::test]

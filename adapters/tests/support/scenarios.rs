@@ -26,6 +26,8 @@ pub(crate) trait Seller {
     fn requests(&self) -> u32;
     /// The listing `id` as the simulator holds it.
     fn listed(&self, id: &str) -> Listed;
+    fn listings_with_sku(&self, sku: &str) -> usize;
+    fn write_requests(&self) -> u32;
 }
 
 /// What the scenarios read of a simulated listing.
@@ -70,6 +72,14 @@ macro_rules! seller {
                 <$simulator>::requests(self)
             }
 
+            fn listings_with_sku(&self, sku: &str) -> usize {
+                <$simulator>::listings_with_sku(self, sku)
+            }
+
+            fn write_requests(&self) -> u32 {
+                <$simulator>::write_requests(self)
+            }
+
             fn listed(&self, id: &str) -> Listed {
                 let listing = self.$listing(id).expect("the listing is there");
                 Listed {
@@ -86,6 +96,24 @@ macro_rules! seller {
 seller!(EbaySimulator, EbayFault, listing, quantity);
 seller!(ReverbSimulator, ReverbFault, listing, inventory);
 seller!(ShopifySimulator, ShopifyFault, product, inventory);
+
+/// Publishes `request` twice, as a retry after a lost answer would: the
+/// second gives the first's listing, and there is one listing with the
+/// SKU. The write requests the first publish made and the retry made, for
+/// each platform to say how many it takes.
+pub(crate) async fn publishing_twice_gives_one_listing(
+    simulator: &impl Seller,
+    client: &impl Marketplace,
+    request: &PublishRequest,
+) -> (u32, u32) {
+    let first = client.publish(request).await.expect("the first publish");
+    let writes = simulator.write_requests();
+    let again = client.publish(request).await.expect("the retry");
+
+    assert_eq!(again.external_id, first.external_id);
+    assert_eq!(simulator.listings_with_sku(request.sku.as_str()), 1);
+    (writes, simulator.write_requests() - writes)
+}
 
 /// Publishes `first`, then revises it to `revised` with every change: the
 /// platform's listing takes `revised`'s title, price and quantity, in one
