@@ -12,9 +12,7 @@
 use std::time::Instant;
 
 use riff_adapters::ebay::simulator::{SimConfig, API_PATH};
-use riff_adapters::ebay::wire::{
-    self, GetMyeBaySellingRequest, GetMyeBaySellingResponse, ListCustomization, Pagination,
-};
+use riff_adapters::ebay::wire::{self, GetMyeBaySellingRequest, GetMyeBaySellingResponse};
 use riff_adapters::ebay::{EbayClient, EbayConfig, EbaySimulator};
 use riff_adapters::reverb::{ReverbClient, ReverbConfig, ReverbSimulator};
 use riff_adapters::shopify::{ShopifyClient, ShopifyConfig, ShopifySimulator};
@@ -117,19 +115,7 @@ async fn report(name: &str, page_size: u32, client: &dyn Marketplace) -> Scan {
 /// send it, and times parsing it.
 async fn parse_throughput(ebay: &EbaySimulator, token: &str) {
     let base = ebay.spawn().await.unwrap();
-    let request = GetMyeBaySellingRequest {
-        xmlns: wire::NAMESPACE.to_owned(),
-        detail_level: Some("ReturnAll".into()),
-        active_list: Some(ListCustomization {
-            include: true,
-            pagination: Some(Pagination {
-                entries_per_page: 200,
-                page_number: 1,
-            }),
-            ..ListCustomization::default()
-        }),
-        sold_list: None,
-    };
+    let request = GetMyeBaySellingRequest::active_list(200, 1);
     let body = reqwest::Client::new()
         .post(format!("{base}{API_PATH}"))
         .header("X-EBAY-API-CALL-NAME", "GetMyeBaySelling")

@@ -37,9 +37,9 @@ use super::wire::{
     self, AddFixedPriceItemRequest, AddFixedPriceItemResponse, Amount, Category,
     EndFixedPriceItemRequest, EndFixedPriceItemResponse, Envelope, GetItemRequest, GetItemResponse,
     GetMyeBaySellingRequest, GetMyeBaySellingResponse, GetOrdersRequest, GetOrdersResponse, Item,
-    ItemSpecifics, ItemToList, ListCustomization, NameValueList, Order, Pagination, PaymentProfile,
-    PictureDetails, ReturnProfile, ReviseFixedPriceItemRequest, ReviseFixedPriceItemResponse,
-    SellerProfiles, ShippingProfile, TokenError, TokenResponse, Transaction,
+    ItemSpecifics, ItemToList, NameValueList, Order, PaymentProfile, PictureDetails, ReturnProfile,
+    ReviseFixedPriceItemRequest, ReviseFixedPriceItemResponse, SellerProfiles, ShippingProfile,
+    TokenError, TokenResponse, Transaction,
 };
 use crate::http::{self, RetryPolicy};
 use crate::request::foreign_attributes;
@@ -414,20 +414,10 @@ impl EbayClient {
         page_number: u32,
         requests: &AtomicU32,
     ) -> Result<GetMyeBaySellingResponse, PortError> {
-        let request = GetMyeBaySellingRequest {
-            xmlns: wire::NAMESPACE.to_owned(),
-            detail_level: Some("ReturnAll".into()),
-            active_list: Some(ListCustomization {
-                include: true,
-                sort: Some("TimeLeft".into()),
-                duration_in_days: None,
-                pagination: Some(Pagination {
-                    entries_per_page: self.config.page_size.clamp(1, MAX_PAGE_SIZE),
-                    page_number,
-                }),
-            }),
-            sold_list: None,
-        };
+        let request = GetMyeBaySellingRequest::active_list(
+            self.config.page_size.clamp(1, MAX_PAGE_SIZE),
+            page_number,
+        );
         self.read("GetMyeBaySelling", &request, requests).await
     }
 
@@ -440,21 +430,11 @@ impl EbayClient {
         page_number: u32,
         requests: &AtomicU32,
     ) -> Result<GetOrdersResponse, PortError> {
-        let request = GetOrdersRequest {
-            xmlns: wire::NAMESPACE.to_owned(),
-            detail_level: Some("ReturnAll".into()),
-            create_time_from: None,
-            create_time_to: None,
-            order_role: Some("Seller".into()),
-            order_status: Some("All".into()),
-            pagination: Some(Pagination {
-                entries_per_page: self.config.page_size.clamp(1, MAX_ORDERS_PAGE_SIZE),
-                page_number,
-            }),
-            mod_time_from: Some(wire::timestamp(from)),
-            mod_time_to: Some(wire::timestamp(to)),
-            number_of_days: None,
-        };
+        let request = GetOrdersRequest::changed_between(
+            (wire::timestamp(from), wire::timestamp(to)),
+            self.config.page_size.clamp(1, MAX_ORDERS_PAGE_SIZE),
+            page_number,
+        );
         self.read("GetOrders", &request, requests).await
     }
 

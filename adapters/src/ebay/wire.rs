@@ -645,6 +645,28 @@ pub struct GetMyeBaySellingRequest {
     pub sold_list: Option<ListCustomization>,
 }
 
+impl GetMyeBaySellingRequest {
+    /// Page `page_number` of the ActiveList, `entries_per_page` to a page,
+    /// every listing's details in full, ending soonest first: how Riff
+    /// reads its live listings.
+    pub fn active_list(entries_per_page: u32, page_number: u32) -> Self {
+        Self {
+            xmlns: NAMESPACE.to_owned(),
+            detail_level: Some("ReturnAll".into()),
+            active_list: Some(ListCustomization {
+                include: true,
+                sort: Some("TimeLeft".into()),
+                duration_in_days: None,
+                pagination: Some(Pagination {
+                    entries_per_page,
+                    page_number,
+                }),
+            }),
+            sold_list: None,
+        }
+    }
+}
+
 /// GetOrdersRequest (§1.8; GetOrdersRequestType.html), fields in the
 /// schema's order. Unless orders are named by id, exactly one time filter
 /// is required: `CreateTimeFrom`/`To` (orders created in the window), or
@@ -676,6 +698,31 @@ pub struct GetOrdersRequest {
     pub mod_time_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_days: Option<u32>,
+}
+
+impl GetOrdersRequest {
+    /// Page `page_number` of the shop's orders, of every status, changed
+    /// between the timestamps `from` and `to`, `entries_per_page` to a
+    /// page: how Riff reads its sales.
+    pub fn changed_between(
+        (from, to): (String, String),
+        entries_per_page: u32,
+        page_number: u32,
+    ) -> Self {
+        Self {
+            xmlns: NAMESPACE.to_owned(),
+            detail_level: Some("ReturnAll".into()),
+            order_role: Some("Seller".into()),
+            order_status: Some("All".into()),
+            pagination: Some(Pagination {
+                entries_per_page,
+                page_number,
+            }),
+            mod_time_from: Some(from),
+            mod_time_to: Some(to),
+            ..Self::default()
+        }
+    }
 }
 
 /// ItemListCustomizationType: which list, how sorted, which page.
@@ -1015,21 +1062,11 @@ mod tests {
 
     #[test]
     fn a_get_orders_request_is_written_in_the_schemas_order() {
-        let request = GetOrdersRequest {
-            xmlns: namespace(),
-            detail_level: Some("ReturnAll".into()),
-            create_time_from: None,
-            create_time_to: None,
-            order_role: Some("Seller".into()),
-            order_status: Some("All".into()),
-            pagination: Some(Pagination {
-                entries_per_page: 100,
-                page_number: 1,
-            }),
-            mod_time_from: Some("2026-02-23T00:00:00.000Z".into()),
-            mod_time_to: Some("2026-03-02T00:00:00.000Z".into()),
-            number_of_days: None,
-        };
+        let window = (
+            "2026-02-23T00:00:00.000Z".to_owned(),
+            "2026-03-02T00:00:00.000Z".to_owned(),
+        );
+        let request = GetOrdersRequest::changed_between(window, 100, 1);
         let xml = to_xml("GetOrdersRequest", &request).unwrap();
         assert!(
             xml.contains(
@@ -1194,20 +1231,7 @@ mod tests {
 
     #[test]
     fn a_my_ebay_selling_request_asks_for_one_page_of_one_list() {
-        let request = GetMyeBaySellingRequest {
-            xmlns: namespace(),
-            detail_level: Some("ReturnAll".into()),
-            active_list: Some(ListCustomization {
-                include: true,
-                sort: Some("TimeLeft".into()),
-                duration_in_days: None,
-                pagination: Some(Pagination {
-                    entries_per_page: 200,
-                    page_number: 2,
-                }),
-            }),
-            sold_list: None,
-        };
+        let request = GetMyeBaySellingRequest::active_list(200, 2);
         let xml = to_xml("GetMyeBaySellingRequest", &request).unwrap();
         assert!(xml.contains(
             "<ActiveList><Include>true</Include><Sort>TimeLeft</Sort><Pagination>\
