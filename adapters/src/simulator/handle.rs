@@ -69,6 +69,27 @@ macro_rules! write_counts {
 }
 pub(crate) use write_counts;
 
+/// A marketplace simulator's listings as a test reads them, from its
+/// state's map `state.$listings` of `$listing` by numeric id: `listing`,
+/// by the id the client was given, and `listings`, every one ever made
+/// (ended ones too), oldest first.
+macro_rules! listed {
+    ($simulator:ident, $listings:ident: $listing:ty) => {
+        impl $simulator {
+            pub fn listing(&self, id: &str) -> Option<$listing> {
+                let id: u64 = id.parse().ok()?;
+                self.lock().state.$listings.get(&id).cloned()
+            }
+
+            /// Every listing ever made, ended ones too, oldest first.
+            pub fn listings(&self) -> Vec<$listing> {
+                self.lock().state.$listings.values().cloned().collect()
+            }
+        }
+    };
+}
+pub(crate) use listed;
+
 /// A buyer, for a simulator that sells by units and pushes a webhook of each
 /// sale: over its `record_sale` and its state's `webhook`.
 macro_rules! buyer {

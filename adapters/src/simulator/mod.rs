@@ -16,7 +16,7 @@ pub use control::ControlError;
 pub(crate) use counts::WriteCounts;
 pub use faults::FaultPlan;
 pub(crate) use faults::Faults;
-pub(crate) use handle::{buyer, handle, write_counts};
+pub(crate) use handle::{buyer, handle, listed, write_counts};
 pub(crate) use shared::Shared;
 
 use std::future::Future;

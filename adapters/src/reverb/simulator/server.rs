@@ -59,6 +59,7 @@ crate::simulator::handle! {
     ReverbSimulator
 }
 crate::simulator::write_counts!(ReverbSimulator, listings);
+crate::simulator::listed!(ReverbSimulator, listings: SimListing);
 crate::simulator::buyer!(ReverbSimulator);
 
 impl ReverbSimulator {
@@ -141,16 +142,6 @@ impl ReverbSimulator {
     /// Counts a request that may change Reverb, before it is admitted.
     fn count_write(&self) {
         self.lock().writes.count_write();
-    }
-
-    pub fn listing(&self, id: &str) -> Option<SimListing> {
-        let id: u64 = id.parse().ok()?;
-        self.lock().state.listings.get(&id).cloned()
-    }
-
-    /// Every listing ever made, oldest first.
-    pub fn listings(&self) -> Vec<SimListing> {
-        self.lock().state.listings.values().cloned().collect()
     }
 
     pub fn set_page_size(&self, page_size: u32) {

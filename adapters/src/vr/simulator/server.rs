@@ -92,6 +92,7 @@ crate::simulator::handle! {
     VrSimulator
 }
 crate::simulator::write_counts!(VrSimulator, items);
+crate::simulator::listed!(VrSimulator, items: SimItem);
 
 /// What a request may see, once admitted.
 struct Admitted<'a> {
@@ -170,16 +171,6 @@ impl VrSimulator {
     /// Counts a request that may change the seller's items.
     fn count_write(&self) {
         self.lock().writes.count_write();
-    }
-
-    pub fn listing(&self, id: &str) -> Option<SimItem> {
-        let id: u64 = id.parse().ok()?;
-        self.lock().state.items.get(&id).cloned()
-    }
-
-    /// Every item ever made, deleted ones too, oldest first.
-    pub fn listings(&self) -> Vec<SimItem> {
-        self.lock().state.items.values().cloned().collect()
     }
 
     pub fn set_create_reply(&self, reply: CreateReply) {
