@@ -239,7 +239,7 @@ impl VrClient {
 
     /// A request to `path` as a browser sends it from the page `from`: V&R
     /// checks the `Referer` of its export, its forms and its AJAX calls.
-    fn from_page(
+    fn page_request(
         &self,
         method: Method,
         path: &str,
@@ -259,7 +259,7 @@ impl VrClient {
         form: &T,
         timeout: Duration,
     ) -> RequestBuilder {
-        self.from_page(Method::POST, path, "/account/items", timeout)
+        self.page_request(Method::POST, path, "/account/items", timeout)
             .header("X-Requested-With", "XMLHttpRequest")
             .form(form)
     }
@@ -465,7 +465,7 @@ impl VrClient {
         .await?;
         let reply = self
             .exchange(
-                || self.from_page(Method::GET, EXPORT_CSV, EXPORT_PAGE, EXPORT_TIMEOUT),
+                || self.page_request(Method::GET, EXPORT_CSV, EXPORT_PAGE, EXPORT_TIMEOUT),
                 requests,
             )
             .await?;
@@ -531,7 +531,7 @@ impl VrClient {
         let reply = self
             .exchange(
                 || {
-                    self.from_page(Method::POST, path, path, UPLOAD_TIMEOUT)
+                    self.page_request(Method::POST, path, path, UPLOAD_TIMEOUT)
                         .multipart(item_body(form, pictures))
                 },
                 requests,
