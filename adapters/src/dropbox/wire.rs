@@ -113,9 +113,10 @@ impl ApiError {
     /// A body with `summary` and its `.tag`, as Dropbox writes it (the
     /// nesting is unconfirmed, §5.4; the client reads only the summary).
     pub fn body(summary: &str) -> serde_json::Value {
-        let mut tags = summary
-            .split('/')
-            .take_while(|s| !s.is_empty() && !s.starts_with('.'));
+        let read = Self {
+            error_summary: summary.to_owned(),
+        };
+        let mut tags = read.tags().into_iter();
         let first = tags.next().unwrap_or_default();
         let error = match tags.next() {
             Some(inner) => serde_json::json!({ ".tag": first, first: { ".tag": inner } }),
