@@ -79,15 +79,11 @@ async fn publishing_creates_an_active_product_with_sku_price_vendor_and_quantity
 #[tokio::test]
 async fn publishing_the_same_sku_twice_never_makes_a_second_product() {
     let (simulator, client) = start().await;
-    let first = client
-        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
-        .await
-        .unwrap();
+    // Each request is another listing's (a new listing id), the same SKU.
+    let strat = || request("RIFF-000123", "1962 Strat", "24999");
+    let first = client.publish(&strat()).await.unwrap();
 
-    let second = client
-        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
-        .await
-        .unwrap();
+    let second = client.publish(&strat()).await.unwrap();
 
     assert_eq!(second.external_id, first.external_id);
     assert_eq!(simulator.products().len(), 1);
@@ -582,33 +578,43 @@ async fn without_a_public_address_the_pictures_go_through_staged_uploads() {
     );
 }
 
-/// What a revision of `from` to `to` changes, as the effects worker tells
-/// the adapter.
-fn changes(from: &PublishRequest, to: &PublishRequest) -> Changes {
-    Changes::between(Some(&Sent::of(from)), &Sent::of(to))
+/// `https://example.com/{n}.jpg` for each `n` of `numbers`, in order.
+fn pictures_at(numbers: &[u32]) -> Vec<String> {
+    numbers
+        .iter()
+        .map(|n| format!("https://example.com/{n}.jpg"))
+        .collect()
+}
+
+/// A 1961 Gibson SG under `sku`, with the pictures [`pictures_at`]
+/// `numbers`.
+fn sg_with_pictures(sku: &str, numbers: &[u32]) -> PublishRequest {
+    let mut listing = request(sku, "Gibson SG 1961", "1499.00");
+    listing.picture_urls = pictures_at(numbers);
+    listing
+}
+
+/// Revises the product `id` from `from` to `to`, telling the adapter what
+/// changed between them as the effects worker does.
+async fn revise_what_changed(
+    shopify: &ShopifyClient,
+    id: &str,
+    from: &PublishRequest,
+    to: &PublishRequest,
+) {
+    let changes = Changes::between(Some(&Sent::of(from)), &Sent::of(to));
+    shopify.revise(id, to, &changes).await.expect("revised");
 }
 
 #[tokio::test]
 async fn a_new_order_of_the_pictures_sends_only_the_moves() {
     let (simulator, shopify) = start().await;
-    let mut listing = request("PIC-3", "Gibson SG 1961", "1499.00");
-    listing.picture_urls = vec![
-        "https://example.com/1.jpg".into(),
-        "https://example.com/2.jpg".into(),
-        "https://example.com/3.jpg".into(),
-    ];
+    let listing = sg_with_pictures("PIC-3", &[1, 2, 3]);
     let published = shopify.publish(&listing).await.expect("published");
     let mut reordered = listing.clone();
     reordered.picture_urls.rotate_right(1);
 
-    shopify
-        .revise(
-            &published.external_id,
-            &reordered,
-            &changes(&listing, &reordered),
-        )
-        .await
-        .expect("revised");
+    revise_what_changed(&shopify, &published.external_id, &listing, &reordered).await;
 
     let product = simulator.product(&published.external_id).unwrap();
     assert_eq!(product.media, reordered.picture_urls);
@@ -622,23 +628,13 @@ async fn a_new_order_of_the_pictures_sends_only_the_moves() {
 #[tokio::test]
 async fn pictures_dropped_and_added_are_deleted_and_added_and_the_rest_kept() {
     let (simulator, shopify) = start().await;
-    let mut listing = request("PIC-4", "Gibson SG 1961", "1499.00");
-    listing.picture_urls = vec![
-        "https://example.com/1.jpg".into(),
-        "https://example.com/2.jpg".into(),
-    ];
+    let listing = sg_with_pictures("PIC-4", &[1, 2]);
     let published = shopify.publish(&listing).await.expect("published");
     let kept = simulator.product(&published.external_id).unwrap().media_ids[1];
     let mut edited = listing.clone();
-    edited.picture_urls = vec![
-        "https://example.com/3.jpg".into(),
-        "https://example.com/2.jpg".into(),
-    ];
+    edited.picture_urls = pictures_at(&[3, 2]);
 
-    shopify
-        .revise(&published.external_id, &edited, &changes(&listing, &edited))
-        .await
-        .expect("revised");
+    revise_what_changed(&shopify, &published.external_id, &listing, &edited).await;
 
     let product = simulator.product(&published.external_id).unwrap();
     assert_eq!(product.media, edited.picture_urls, "in the new order");
@@ -663,14 +659,7 @@ async fn a_price_change_alone_leaves_the_product_and_its_pictures_alone() {
         ..cheaper
     };
 
-    shopify
-        .revise(
-            &published.external_id,
-            &cheaper,
-            &changes(&listing, &cheaper),
-        )
-        .await
-        .expect("revised");
+    revise_what_changed(&shopify, &published.external_id, &listing, &cheaper).await;
 
     let product = simulator.product(&published.external_id).unwrap();
     assert_eq!(product.price.to_string(), "1399.00");
