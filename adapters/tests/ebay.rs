@@ -71,10 +71,8 @@ fn request(title: &str, price: &str) -> PublishRequest {
 async fn verify_says_what_ebay_refuses_and_lists_nothing() {
     let (simulator, client) = start(false).await;
 
-    let fine = client
-        .verify(&request("1962 Fender Stratocaster", "24999"))
-        .await
-        .unwrap();
+    let strat = request("1962 Fender Stratocaster", "24999");
+    let fine = client.verify(&strat).await.unwrap();
     let mut long = request(&"Fender Stratocaster ".repeat(5), "24999");
     long.picture_urls.clear();
     let refused = client.verify(&long).await.unwrap();
@@ -94,10 +92,8 @@ async fn verify_says_what_ebay_refuses_and_lists_nothing() {
 async fn publishing_creates_a_live_listing_with_the_sku_title_and_price() {
     let (simulator, client) = start(false).await;
 
-    let published = client
-        .publish(&request("1962 Fender Stratocaster", "24999"))
-        .await
-        .unwrap();
+    let strat = request("1962 Fender Stratocaster", "24999");
+    let published = client.publish(&strat).await.unwrap();
 
     let listing = simulator.listing(&published.external_id).unwrap();
     assert_eq!(listing.sku.as_deref(), Some("RIFF-000123"));

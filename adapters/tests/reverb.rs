@@ -14,7 +14,7 @@ use riff_adapters::Secret;
 use riff_domain::listing::attributes::ReverbAttributes;
 use riff_domain::listing::sent::Changes;
 use riff_domain::listing::{EndReason, PlatformAttributes};
-use riff_domain::port::{Marketplace, PortError, PublishRequest, RemoteStatus};
+use riff_domain::port::{Marketplace, PortError, PublishRequest, Published, RemoteStatus};
 use riff_domain::value::{Condition, Currency, Money};
 use rust_decimal::Decimal;
 use support::fixtures::{assert_auth_advice, listing_ids, pounds, scanned_sale, sorted, strat};
@@ -43,14 +43,20 @@ fn request(sku: &str, title: &str, price: &str) -> PublishRequest {
     strat(sku, title, price, "<p>Original finish.</p>", attributes)
 }
 
+/// `request(sku, title, price)` published through `client`, which must
+/// take it: the start of every test about what happens to a listing.
+async fn publish(client: &ReverbClient, sku: &str, title: &str, price: &str) -> Published {
+    client
+        .publish(&request(sku, title, price))
+        .await
+        .expect("the publish is taken")
+}
+
 #[tokio::test]
 async fn publishing_creates_a_live_listing_with_the_sku_make_and_price() {
     let (simulator, client) = start().await;
 
-    let published = client
-        .publish(&request("RIFF-000123", "1962 Strat", "24999"))
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000123", "1962 Strat", "24999").await;
 
     let listing = simulator.listing(&published.external_id).unwrap();
     assert_eq!(listing.state, SimState::Live);
@@ -126,10 +132,7 @@ async fn revising_changes_title_price_and_inventory() {
 #[tokio::test]
 async fn a_used_item_s_stock_cannot_be_raised_above_one_and_nothing_changes() {
     let (simulator, client) = start().await;
-    let published = client
-        .publish(&request("RIFF-000124", "Strat", "24999"))
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000124", "Strat", "24999").await;
     let mut revised = request("RIFF-000124", "Strat with case", "23999.50");
     revised.quantity = 2;
 
@@ -151,10 +154,7 @@ async fn a_used_item_s_stock_cannot_be_raised_above_one_and_nothing_changes() {
 #[tokio::test]
 async fn ending_twice_says_already_ended_and_so_does_revising_after() {
     let (simulator, client) = start().await;
-    let published = client
-        .publish(&request("RIFF-000123", "Strat", "24999"))
-        .await
-        .unwrap();
+    let published = publish(&client, "RIFF-000123", "Strat", "24999").await;
 
     let id = &published.external_id;
     let revised = request("RIFF-000123", "Strat", "1");
