@@ -805,12 +805,18 @@ async fn start_uploading() -> (EbaySimulator, EbayClient) {
     )
 }
 
+/// A Stratocaster whose one picture is `path` on a picture host of its own.
+async fn with_hosted_picture(path: &str) -> PublishRequest {
+    let host = picture_host().await;
+    let mut listing = request("Fender Stratocaster 1962", "1500.00");
+    listing.picture_urls = vec![format!("{host}{path}")];
+    listing
+}
+
 #[tokio::test]
 async fn pictures_ebay_cannot_fetch_are_uploaded_once_and_listed_by_their_eps_address() {
     let (sim, ebay) = start_uploading().await;
-    let host = picture_host().await;
-    let mut listing = request("Fender Stratocaster 1962", "1500.00");
-    listing.picture_urls = vec![format!("{host}/front.png")];
+    let mut listing = with_hosted_picture("/front.png").await;
     let published = ebay.publish(&listing).await.expect("published");
 
     let hosted = sim.hosted_images();
@@ -841,9 +847,7 @@ async fn pictures_ebay_cannot_fetch_are_uploaded_once_and_listed_by_their_eps_ad
 #[tokio::test]
 async fn a_file_that_is_not_a_picture_is_refused_before_ebay_is_asked() {
     let (sim, ebay) = start_uploading().await;
-    let host = picture_host().await;
-    let mut listing = request("Fender Stratocaster 1962", "1500.00");
-    listing.picture_urls = vec![format!("{host}/notes.txt")];
+    let listing = with_hosted_picture("/notes.txt").await;
     let refused = ebay.publish(&listing).await.expect_err("refused");
     let PortError::Validation { message, .. } = refused else {
         panic!("a validation error: {refused:?}");
@@ -867,9 +871,7 @@ async fn a_token_the_media_api_refuses_is_refreshed_once_and_the_upload_goes_thr
         oauth_url: format!("{base}{OAUTH_PATH}"),
     });
     let ebay = EbayClient::new(config).expect("the HTTP client builds");
-    let host = picture_host().await;
-    let mut listing = request("Fender Stratocaster 1962", "1500.00");
-    listing.picture_urls = vec![format!("{host}/front.png")];
+    let listing = with_hosted_picture("/front.png").await;
     ebay.publish(&listing).await.expect("published");
     assert_eq!(simulator.hosted_images().len(), 1);
 }
