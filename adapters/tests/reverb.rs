@@ -264,12 +264,7 @@ async fn a_read_that_stays_rate_limited_gives_up_after_its_attempts() {
 #[tokio::test]
 async fn a_server_error_is_transient_and_a_write_is_not_retried() {
     let (simulator, client) = start().await;
-    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
-    scenarios::fail_every(&simulator, 1, Fault::ServerError);
-    let result = client.end(&item, EndReason::Manual).await;
-
-    assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");
-    assert_eq!(simulator.requests(), 1);
+    scenarios::a_failed_end_is_not_retried(&simulator, &client, 1, Fault::ServerError).await;
 }
 
 #[tokio::test]

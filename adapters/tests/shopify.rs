@@ -318,12 +318,10 @@ async fn a_429_is_a_rate_limit_and_a_server_error_is_transient() {
 #[tokio::test]
 async fn a_write_that_fails_is_not_retried() {
     let (simulator, client) = start().await;
-    let item = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
-    scenarios::fail_every(&simulator, 2, Fault::ServerError);
-    let result = client.end(&item, EndReason::Manual).await;
+    // Two requests: one read, then the archive once.
+    let item =
+        scenarios::a_failed_end_is_not_retried(&simulator, &client, 2, Fault::ServerError).await;
 
-    assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");
-    assert_eq!(simulator.requests(), 2, "one read, then the archive once");
     assert_eq!(simulator.product(&item).unwrap().status, SimStatus::Active);
 }
 

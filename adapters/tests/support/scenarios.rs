@@ -165,6 +165,26 @@ pub(crate) async fn ended_stays_ended(
     assert_eq!(status, RemoteStatus::Ended);
 }
 
+/// A listing ended while every `every`th request fails with `fault`, the
+/// end's write among them: the end is a transient failure and is not
+/// retried, so `every` requests were made. The listing's id, for each
+/// platform to check it is unchanged.
+pub(crate) async fn a_failed_end_is_not_retried<S: Seller>(
+    simulator: &S,
+    client: &impl Marketplace,
+    every: u32,
+    fault: S::Fault,
+) -> String {
+    let id = simulator.seed_listing("RIFF-000001", "Strat", pounds(100), 1);
+    fail_every(simulator, every, fault);
+
+    let result = client.end(&id, EndReason::Manual).await;
+
+    assert!(matches!(result, Err(PortError::Transient(_))), "{result:?}");
+    assert_eq!(simulator.requests(), every);
+    id
+}
+
 /// From now on, every `every`th request of `simulator` fails with `fault`.
 pub(crate) fn fail_every<S: Seller>(simulator: &S, every: u32, fault: S::Fault) {
     simulator.set_faults(Some(FaultPlan {
