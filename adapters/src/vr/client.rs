@@ -238,7 +238,7 @@ impl VrClient {
     }
 
     /// A request to `path` as a browser sends it from the page `from`: V&R
-    /// checks the `Referer` of its export, its forms and its AJAX calls.
+    /// checks the `Referer` of its export and its forms.
     fn page_request(
         &self,
         method: Method,
@@ -252,15 +252,19 @@ impl VrClient {
             .timeout(timeout)
     }
 
-    /// An AJAX form post to `path`, as the items page's script sends it.
+    /// An AJAX form post to `path`, as the items page's script sends it
+    /// (V&R checks its `Referer` too).
     fn ajax_post<T: Serialize + ?Sized>(
         &self,
         path: &str,
         form: &T,
         timeout: Duration,
     ) -> RequestBuilder {
-        self.page_request(Method::POST, path, "/account/items", timeout)
+        self.http
+            .post(self.url(path))
             .header("X-Requested-With", "XMLHttpRequest")
+            .header(REFERER, self.url("/account/items"))
+            .timeout(timeout)
             .form(form)
     }
 
