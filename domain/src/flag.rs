@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::listing::ListingEvent;
+use crate::named::named;
 use crate::product::{ProductEvent, ProductSource};
 
 /// What kind of attention a flag asks for.
@@ -35,21 +36,17 @@ pub enum FlagKind {
     CurrencyMismatch,
 }
 
-impl FlagKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SaleConflict => "sale_conflict",
-            Self::Imported => "imported",
-            Self::LikelyDuplicate => "likely_duplicate",
-            Self::ImportHeld => "import_held",
-            Self::PublishFailed => "publish_failed",
-            Self::EndFailed => "end_failed",
-            Self::ReviseFailed => "revise_failed",
-            Self::StatusDrifted => "status_drifted",
-            Self::CurrencyMismatch => "currency_mismatch",
-        }
-    }
-}
+named!(FlagKind {
+    SaleConflict => "sale_conflict",
+    Imported => "imported",
+    LikelyDuplicate => "likely_duplicate",
+    ImportHeld => "import_held",
+    PublishFailed => "publish_failed",
+    EndFailed => "end_failed",
+    ReviseFailed => "revise_failed",
+    StatusDrifted => "status_drifted",
+    CurrencyMismatch => "currency_mismatch",
+});
 
 /// A flag as raised: its kind and a message that says what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,6 +25,7 @@ pub mod delivery;
 pub mod flag;
 pub mod listing;
 pub mod metadata;
+mod named;
 pub mod policy;
 pub mod port;
 pub mod product;

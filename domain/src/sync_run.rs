@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::decide::Decide;
+use crate::named::named;
 use crate::value::Platform;
 
 /// What started a run.
@@ -28,16 +29,12 @@ pub enum Trigger {
     Cli,
 }
 
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Schedule => "schedule",
-            Self::Manual => "manual",
-            Self::Webhook => "webhook",
-            Self::Cli => "cli",
-        }
-    }
-}
+named!(Trigger {
+    Schedule => "schedule",
+    Manual => "manual",
+    Webhook => "webhook",
+    Cli => "cli",
+});
 
 /// What one platform's part of a run found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

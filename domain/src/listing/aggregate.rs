@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes, SoldLine};
 use crate::decide::Decide;
 use crate::flag::raised_by_listing;
+use crate::named::named;
 use crate::value::{Platform, Sku};
 
 /// Where a listing stands, as the product page shows it.
@@ -26,18 +27,16 @@ pub enum ListingStatus {
     Failed,
 }
 
-impl ListingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Live => "live",
-            Self::Ending => "ending",
-            Self::Ended => "ended",
-            Self::Sold => "sold",
-            Self::Failed => "failed",
-        }
-    }
+named!(ListingStatus {
+    Pending => "pending",
+    Live => "live",
+    Ending => "ending",
+    Ended => "ended",
+    Sold => "sold",
+    Failed => "failed",
+});
 
+impl ListingStatus {
     /// Gone from the platform for good.
     pub fn is_closed(self) -> bool {
         matches!(self, Self::Ended | Self::Sold)
@@ -532,6 +531,37 @@ mod tests {
         Money::parse_price("999", Currency::GBP).unwrap()
     }
 
+    /// A sale of one unit at minute 3 at [`price`], as the platform reports
+    /// it on the listing.
+    fn line(order_ref: &str, order_number: Option<&str>, sold_out: bool) -> SoldLine {
+        SoldLine {
+            order_ref: order_ref.into(),
+            order_number: order_number.map(str::to_owned),
+            sold_at: at(3),
+            price: price(),
+            quantity: 1,
+            sold_out,
+        }
+    }
+
+    /// That sale as a Reverb listing linked to `sku` records it.
+    fn sold_on(line: SoldLine, sku: Option<Sku>) -> ListingEvent {
+        ListingEvent::SoldOn {
+            platform: Platform::Reverb,
+            sku,
+            order_ref: line.order_ref,
+            order_number: line.order_number,
+            sold_at: line.sold_at,
+            price: line.price,
+            quantity: line.quantity,
+            sold_out: line.sold_out,
+        }
+    }
+
+    fn end_requested(reason: EndReason) -> ListingEvent {
+        ListingEvent::EndRequested { reason }
+    }
+
     fn request(status: ProductStatus) -> ListingCommand {
         ListingCommand::Request {
             listing_id: id(),
@@ -566,16 +596,12 @@ mod tests {
             .when(ListingCommand::RequestEnd {
                 reason: EndReason::SoldElsewhere,
             })
-            .then_expect_events(vec![ListingEvent::EndRequested {
-                reason: EndReason::SoldElsewhere,
-            }]);
+            .then_expect_events(vec![end_requested(EndReason::SoldElsewhere)]);
         ListingTest::with(())
             .given(vec![
                 requested(),
                 listed(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
+                end_requested(EndReason::SoldElsewhere),
             ])
             .when(ListingCommand::RequestEnd {
                 reason: EndReason::Manual,
@@ -610,9 +636,7 @@ mod tests {
             .given(vec![
                 requested(),
                 listed(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
+                end_requested(EndReason::SoldElsewhere),
             ])
             .when(ListingCommand::ConfirmEnded {
                 ended_at: at(5),
@@ -645,9 +669,7 @@ mod tests {
         let listing = folded([
             requested(),
             listed(),
-            ListingEvent::EndRequested {
-                reason: EndReason::Manual,
-            },
+            end_requested(EndReason::Manual),
             ListingEvent::EndFailed {
                 message: "HTTP 500".into(),
                 attempts: 5,
@@ -658,53 +680,17 @@ mod tests {
 
     #[test]
     fn the_same_order_sold_twice_is_recorded_once() {
-        let price = Money::parse_price("999", Currency::GBP).unwrap();
-        let sold = ListingEvent::SoldOn {
-            platform: Platform::Reverb,
-            sku: Some(sku()),
-            order_ref: "R-1".into(),
-            order_number: None,
-            sold_at: at(3),
-            price,
-            quantity: 1,
-            sold_out: true,
-        };
+        let sold = sold_on(line("R-1", None, true), Some(sku()));
         ListingTest::with(())
             .given(vec![requested(), listed(), sold])
-            .when(ListingCommand::RecordSoldOn(SoldLine {
-                order_ref: "R-1".into(),
-                order_number: None,
-                sold_at: at(3),
-                price,
-                quantity: 1,
-                sold_out: true,
-            }))
+            .when(ListingCommand::RecordSoldOn(line("R-1", None, true)))
             .then_expect_events(vec![]);
     }
 
     #[test]
     fn a_sale_names_the_product_the_listing_is_linked_to() {
-        let price = Money::parse_price("999", Currency::GBP).unwrap();
-        let record = || {
-            ListingCommand::RecordSoldOn(SoldLine {
-                order_ref: "R-7".into(),
-                order_number: Some("#7".into()),
-                sold_at: at(3),
-                price,
-                quantity: 1,
-                sold_out: true,
-            })
-        };
-        let sold = |sku| ListingEvent::SoldOn {
-            platform: Platform::Reverb,
-            sku,
-            order_ref: "R-7".into(),
-            order_number: Some("#7".into()),
-            sold_at: at(3),
-            price,
-            quantity: 1,
-            sold_out: true,
-        };
+        let record = || ListingCommand::RecordSoldOn(line("R-7", Some("#7"), true));
+        let sold = |sku| sold_on(line("R-7", Some("#7"), true), sku);
         ListingTest::with(())
             .given(vec![requested(), listed()])
             .when(record())
@@ -721,16 +707,7 @@ mod tests {
     #[test]
     fn a_sale_remembers_the_listing_it_was_made_on() {
         let mut listing = folded([requested(), listed()]);
-        listing.apply(ListingEvent::SoldOn {
-            platform: Platform::Reverb,
-            sku: Some(sku()),
-            order_ref: "R-8".into(),
-            order_number: None,
-            sold_at: at(3),
-            price: price(),
-            quantity: 1,
-            sold_out: true,
-        });
+        listing.apply(sold_on(line("R-8", None, true), Some(sku())));
         assert_eq!(listing.sales.len(), 1);
         assert_eq!(listing.sales[0].listing, Some(id()));
     }
@@ -752,12 +729,7 @@ mod tests {
     #[test]
     fn a_publish_confirmed_after_the_item_sold_elsewhere_is_ended_again() {
         ListingTest::with(())
-            .given(vec![
-                requested(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
-            ])
+            .given(vec![requested(), end_requested(EndReason::SoldElsewhere)])
             .when(ListingCommand::ConfirmListed {
                 external_id: "71234501".into(),
                 url: Some("https://reverb.com/item/71234501".into()),
@@ -767,12 +739,7 @@ mod tests {
                 shown_version: 3,
                 sent: Sent::default(),
             })
-            .then_expect_events(vec![
-                listed(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
-            ]);
+            .then_expect_events(vec![listed(), end_requested(EndReason::SoldElsewhere)]);
     }
 
     #[test]
@@ -832,16 +799,7 @@ mod tests {
         let listing = folded([
             requested(),
             listed(),
-            ListingEvent::SoldOn {
-                platform: Platform::Reverb,
-                sku: Some(sku()),
-                order_ref: "R-2".into(),
-                order_number: None,
-                sold_at: at(3),
-                price: price(),
-                quantity: 1,
-                sold_out: false,
-            },
+            sold_on(line("R-2", None, false), Some(sku())),
         ]);
         assert_eq!(listing.status, ListingStatus::Live);
     }

@@ -186,27 +186,16 @@ mod tests {
             item_specifics: vec![("Type".into(), "Fuzz".into())],
             ..EbayAttributes::default()
         });
-        assert_eq!(
-            complete(
-                given.clone(),
-                &details("Effects Pedals", "excellent"),
-                &CategoryMap::default()
-            ),
-            given
-        );
         let vr = PlatformAttributes::Vr(VrAttributes {
             category: Some("90".into()),
             sub_category: Some("93".into()),
             ..VrAttributes::default()
         });
-        assert_eq!(
-            complete(
-                vr.clone(),
-                &details("Effects Pedals", "good"),
-                &CategoryMap::default()
-            ),
-            vr
-        );
+        for (given, condition) in [(given, "excellent"), (vr, "good")] {
+            let details = details("Effects Pedals", condition);
+            let completed = complete(given.clone(), &details, &CategoryMap::default());
+            assert_eq!(completed, given, "{condition}");
+        }
     }
 
     #[test]

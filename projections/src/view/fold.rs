@@ -16,6 +16,40 @@ use super::copy::CopyRows;
 use super::{insert_sql, placeholders};
 use crate::log::{Envelope, RecordedEvent};
 
+/// Implements [`View`](super::View) for a view that folds each batch into
+/// its [`Folded`] rows with [`fold`]: such a view is its name, its one table
+/// (the rows') and the aggregate type it follows, and nothing else differs
+/// between them.
+macro_rules! folding_view {
+    ($view:ty, $name:literal, $aggregate:expr, $row:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::view::View for $view {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            fn tables(&self) -> &'static [&'static str] {
+                &[<$row as $crate::view::fold::Folded>::TABLE]
+            }
+
+            fn aggregate_types(&self) -> &'static [&'static str] {
+                &[$aggregate]
+            }
+
+            /// Folds the batch into its rows in memory (`super::fold`).
+            async fn apply_batch(
+                &self,
+                conn: &mut sqlx::AnyConnection,
+                envelopes: &[$crate::log::Envelope],
+                copy: Option<&mut $crate::view::CopyRows>,
+            ) -> Result<(), sqlx::Error> {
+                $crate::view::fold::fold::<$row>(conn, copy, envelopes).await
+            }
+        }
+    };
+}
+pub(crate) use folding_view;
+
 /// One row of a batch-folding view: what follows one aggregate.
 pub(crate) trait Folded: Sized + Send + Sync {
     /// The view's table.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::settings::{DropdownField, DropdownOrder};
 use riff_domain::value::{Media, ProductDetails};
@@ -11,40 +10,16 @@ use riff_domain::{Product, ProductEvent, ProductStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
-use super::fold::{fold, Cell, Folded};
-use super::CopyRows;
-use super::{timestamp, View};
+use super::fold::{folding_view, Cell, Folded};
+use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Backend, Db, ProjectionError};
 
 pub struct Inventory;
 
-#[async_trait]
-impl View for Inventory {
-    fn name(&self) -> &'static str {
-        "inventory"
-    }
-
-    fn tables(&self) -> &'static [&'static str] {
-        &["inventory"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Product::TYPE]
-    }
-
-    /// Folds the batch into its rows in memory (`super::fold`).
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        fold::<StockRow>(conn, copy, envelopes).await
-    }
-}
+folding_view!(Inventory, "inventory", Product::TYPE, StockRow);
 
 /// An inventory row while a batch is folded into it.
 struct StockRow {
