@@ -22,6 +22,8 @@
 
 pub mod decide;
 pub mod delivery;
+#[cfg(test)]
+mod fixture;
 pub mod flag;
 pub mod listing;
 pub mod metadata;

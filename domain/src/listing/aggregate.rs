@@ -455,11 +455,11 @@ impl Listing {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
     use cqrs_es::test::TestFramework;
     use cqrs_es::Aggregate as _;
 
     use super::*;
+    use crate::fixture::at;
     use crate::listing::sent::Sent;
     use crate::listing::{EndReason, EndedBy, ExternalSnapshot};
     use crate::product::ProductStatus;
@@ -473,10 +473,6 @@ mod tests {
 
     fn sku() -> Sku {
         Sku::parse("FEN-STRAT-62").unwrap()
-    }
-
-    fn at(minute: u32) -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap()
     }
 
     /// A listing found on `platform` as `external_id`, with no price.

@@ -146,19 +146,16 @@ fn shopify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture;
     use crate::listing::category_map::{CategoryEdit, CategoryEditInput};
-    use crate::value::{Platform, ProductDetailsInput};
+    use crate::value::Platform;
 
     fn details(category: &str, condition: &str) -> ProductDetails {
-        ProductDetails::parse(ProductDetailsInput {
-            title: "Boss DS-1 Distortion".into(),
-            brand: "Boss".into(),
-            model: "DS-1".into(),
-            category: category.into(),
-            condition: condition.into(),
-            ..Default::default()
-        })
-        .unwrap()
+        fixture::details(
+            ("Boss DS-1 Distortion", "Boss", "DS-1"),
+            category,
+            condition,
+        )
     }
 
     #[test]

@@ -187,10 +187,7 @@ pub fn listing_price(product: Money, listing: ListingPricing) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
+    use crate::fixture::gbp;
 
     fn rule(percent: &str) -> Option<PricePercent> {
         Some(PricePercent::parse(percent).unwrap())

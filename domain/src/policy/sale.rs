@@ -175,7 +175,8 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::value::{Currency, Platform};
+    use crate::fixture;
+    use crate::value::Platform;
 
     #[test]
     fn a_sale_before_the_import_of_its_own_listing_is_already_counted() {
@@ -191,15 +192,7 @@ mod tests {
     }
 
     fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
-        Sale {
-            channel: channel.parse().unwrap(),
-            order_ref: order.into(),
-            order_number: None,
-            sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
-            price: Money::parse_price("100", Currency::GBP).unwrap(),
-            quantity,
-            listing: None,
-        }
+        fixture::sale(channel, order, minute, quantity, fixture::gbp("100"))
     }
 
     fn decide(on_hand: u32, accepted: &[Sale], new: &Sale) -> SaleDecision {

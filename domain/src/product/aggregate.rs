@@ -367,15 +367,15 @@ pub fn reorder_media(media: &mut [Media], order: &[uuid::Uuid]) {
 /// recognise.
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
     use cqrs_es::test::TestFramework;
     use cqrs_es::Aggregate as _;
     use uuid::Uuid;
 
     use super::*;
+    use crate::fixture::{self, gbp};
     use crate::policy::PlatformPriority;
     use crate::product::ProductSource;
-    use crate::value::{Condition, Currency, MediaKind, ProductDetailsInput};
+    use crate::value::{Condition, Currency, MediaKind};
 
     type ProductTest = TestFramework<Product>;
 
@@ -383,20 +383,12 @@ mod tests {
         Sku::parse("GIB-LP-59").unwrap()
     }
 
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
-
     fn details() -> ProductDetails {
-        ProductDetails::parse(ProductDetailsInput {
-            title: "Gibson Les Paul".into(),
-            brand: "Gibson".into(),
-            model: "Les Paul".into(),
-            category: "Electric Guitars".into(),
-            condition: "excellent".into(),
-            ..Default::default()
-        })
-        .unwrap()
+        fixture::details(
+            ("Gibson Les Paul", "Gibson", "Les Paul"),
+            "Electric Guitars",
+            "excellent",
+        )
     }
 
     /// The product created from [`details`] at `price`.
@@ -443,15 +435,7 @@ mod tests {
     }
 
     fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
-        Sale {
-            channel: channel.parse().unwrap(),
-            order_ref: order.into(),
-            order_number: None,
-            sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
-            price: gbp("1499"),
-            quantity,
-            listing: None,
-        }
+        fixture::sale(channel, order, minute, quantity, gbp("1499"))
     }
 
     fn record(sale: Sale) -> ProductCommand {
