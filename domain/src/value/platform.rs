@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::InvalidValue;
+use super::{text_form, InvalidValue};
 use crate::named::named;
 
 /// A marketplace with its own listings.
@@ -85,18 +85,7 @@ impl FromStr for SaleChannel {
     }
 }
 
-impl TryFrom<String> for SaleChannel {
-    type Error = InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-impl From<SaleChannel> for String {
-    fn from(c: SaleChannel) -> Self {
-        c.as_str().to_owned()
-    }
-}
+text_form!(SaleChannel, str::parse, |c| c.as_str().to_owned());
 
 impl fmt::Display for SaleChannel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
