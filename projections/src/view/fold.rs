@@ -16,40 +16,6 @@ use super::copy::CopyRows;
 use super::{insert_sql, placeholders};
 use crate::log::{Envelope, RecordedEvent};
 
-/// Implements [`View`](super::View) for a view that folds each batch into
-/// its [`Folded`] rows with [`fold`]: such a view is its name, its one table
-/// (the rows') and the aggregate type it follows, and nothing else differs
-/// between them.
-macro_rules! folding_view {
-    ($view:ty, $name:literal, $aggregate:expr, $row:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::view::View for $view {
-            fn name(&self) -> &'static str {
-                $name
-            }
-
-            fn tables(&self) -> &'static [&'static str] {
-                &[<$row as $crate::view::fold::Folded>::TABLE]
-            }
-
-            fn aggregate_types(&self) -> &'static [&'static str] {
-                &[$aggregate]
-            }
-
-            /// Folds the batch into its rows in memory (`super::fold`).
-            async fn apply_batch(
-                &self,
-                conn: &mut sqlx::AnyConnection,
-                envelopes: &[$crate::log::Envelope],
-                copy: Option<&mut $crate::view::CopyRows>,
-            ) -> Result<(), sqlx::Error> {
-                $crate::view::fold::fold::<$row>(conn, copy, envelopes).await
-            }
-        }
-    };
-}
-pub(crate) use folding_view;
-
 /// One row of a batch-folding view: what follows one aggregate.
 pub(crate) trait Folded: Sized + Send + Sync {
     /// The view's table.
@@ -72,6 +38,25 @@ pub(crate) trait Folded: Sized + Send + Sync {
 
     /// The row's values, one per column of [`Self::COLUMNS`], in order.
     fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// The names of `parts` one after the other, as one array of `N`: a
+/// view's columns can then take a list kept elsewhere (a product's detail
+/// fields) rather than spell it again. A wrong `N` does not compile.
+pub(crate) const fn concat<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut names = [""; N];
+    let (mut n, mut part) = (0, 0);
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            names[n] = parts[part][i];
+            n += 1;
+            i += 1;
+        }
+        part += 1;
+    }
+    assert!(n == N, "N must be the number of names");
+    names
 }
 
 /// One value of a folded row, as the SQL and the `COPY` writers both take
@@ -109,8 +94,8 @@ impl<'a> Cell<'a> {
 /// others.
 pub(crate) async fn fold<R: Folded>(
     conn: &mut AnyConnection,
-    mut copy: Option<&mut CopyRows>,
     envelopes: &[Envelope],
+    mut copy: Option<&mut CopyRows>,
 ) -> Result<(), sqlx::Error> {
     if !envelopes.iter().any(|e| R::folds(&e.event)) {
         return Ok(());

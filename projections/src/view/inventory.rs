@@ -5,21 +5,23 @@ use std::collections::HashMap;
 
 use cqrs_es::Aggregate;
 use riff_domain::settings::{DropdownField, DropdownOrder};
-use riff_domain::value::{Media, ProductDetails};
+use riff_domain::value::{Media, ProductDetails, ProductDetailsInput};
 use riff_domain::{Product, ProductEvent, ProductStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::fold::{folding_view, Cell, Folded};
+use super::batch_view;
+use super::fold::{concat, fold, Cell, Folded};
 use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Backend, Db, ProjectionError};
 
 pub struct Inventory;
 
-folding_view!(Inventory, "inventory", Product::TYPE, StockRow);
+// Folds each batch into its rows in memory (`super::fold`).
+batch_view!(Inventory, "inventory", Product::TYPE, fold::<StockRow>);
 
 /// An inventory row while a batch is folded into it.
 struct StockRow {
@@ -506,26 +508,21 @@ pub async fn active(db: &Db) -> Result<Vec<InventoryItem>, ProjectionError> {
 
 impl Folded for StockRow {
     const TABLE: &'static str = "inventory";
-    const COLUMNS: &'static [&'static str] = &[
-        "sku",
-        "title",
-        "brand",
-        "model",
-        "year",
-        "finish",
-        "category",
-        "condition",
-        "description",
-        "price_minor",
-        "currency",
-        "quantity",
-        "status",
-        "version",
-        "media",
-        "search",
-        "created_at",
-        "updated_at",
-    ];
+    const COLUMNS: &'static [&'static str] = &concat::<18>(&[
+        &["sku"],
+        &ProductDetailsInput::FIELDS,
+        &[
+            "price_minor",
+            "currency",
+            "quantity",
+            "status",
+            "version",
+            "media",
+            "search",
+            "created_at",
+            "updated_at",
+        ],
+    ]);
     const CHUNK: usize = 500;
 
     fn folds(event: &RecordedEvent) -> bool {

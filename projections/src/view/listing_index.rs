@@ -21,14 +21,21 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::fold::{folding_view, Cell, Folded};
+use super::batch_view;
+use super::fold::{fold, Cell, Folded};
 use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct ListingIndex;
 
-folding_view!(ListingIndex, "listing_index", Listing::TYPE, IndexedListing);
+// Folds each batch into its rows in memory (`super::fold`).
+batch_view!(
+    ListingIndex,
+    "listing_index",
+    Listing::TYPE,
+    fold::<IndexedListing>
+);
 
 /// One listing as the sync engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
