@@ -412,8 +412,9 @@ pub async fn get(db: &Db, sku: &str) -> Result<Option<InventoryItem>, Projection
 /// The listing statuses that mean "on the platform, or about to be".
 const LISTING_UP: &str = "('pending', 'live', 'ending')";
 
-/// One option of a filter dropdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One option of a filter dropdown, read from the `value` and `count`
+/// columns of [`facets`]' queries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct FacetValue {
     pub value: String,
     pub count: i64,
@@ -432,25 +433,15 @@ pub async fn facets(db: &Db) -> Result<Vec<(DropdownField, Vec<FacetValue>)>, Pr
     for field in DropdownField::ALL {
         let sql = match field {
             DropdownField::Platform => format!(
-                "select platform as v, count(distinct sku) as n from listing_index \
+                "select platform as value, count(distinct sku) as count from listing_index \
                  where sku is not null and status in {LISTING_UP} group by platform"
             ),
             other => format!(
-                "select {0} as v, count(*) as n from inventory group by {0}",
+                "select {0} as value, count(*) as count from inventory group by {0}",
                 other.as_str()
             ),
         };
-        let values: Vec<FacetValue> = sqlx::query(&sql)
-            .fetch_all(&db.views)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(FacetValue {
-                    value: row.try_get("v")?,
-                    count: row.try_get("n")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+        let values: Vec<FacetValue> = sqlx::query_as(&sql).fetch_all(&db.views).await?;
         all.push((field, values));
     }
     Ok(all)
