@@ -232,31 +232,27 @@ mod tests {
     }
 
     #[test]
-    fn a_later_sale_of_a_sold_item_loses() {
-        let first = sale("ebay", "E1", 30, 1);
-        let second = sale("reverb", "R1", 31, 1);
-        assert_eq!(
-            decide(0, std::slice::from_ref(&first), &second),
-            SaleDecision::Conflict {
-                winner: Some(first),
-                loser: second,
-                remaining: 0
-            }
-        );
-    }
-
-    #[test]
-    fn an_earlier_sale_detected_late_still_wins() {
-        let detected_first = sale("reverb", "R1", 31, 1);
+    fn of_two_sales_of_a_sold_item_the_earlier_wins_whichever_is_detected_first() {
         let bought_first = sale("ebay", "E1", 30, 1);
-        assert_eq!(
-            decide(0, std::slice::from_ref(&detected_first), &bought_first),
-            SaleDecision::Conflict {
-                winner: Some(bought_first),
-                loser: detected_first,
-                remaining: 0
-            }
-        );
+        let bought_later = sale("reverb", "R1", 31, 1);
+        for (case, detected_first, detected_second) in [
+            ("a later sale loses", &bought_first, &bought_later),
+            (
+                "an earlier sale detected late still wins",
+                &bought_later,
+                &bought_first,
+            ),
+        ] {
+            assert_eq!(
+                decide(0, std::slice::from_ref(detected_first), detected_second),
+                SaleDecision::Conflict {
+                    winner: Some(bought_first.clone()),
+                    loser: bought_later.clone(),
+                    remaining: 0
+                },
+                "{case}"
+            );
+        }
     }
 
     #[test]
