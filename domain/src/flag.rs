@@ -108,6 +108,24 @@ pub fn raised_by_product(event: &ProductEvent) -> Option<Raised> {
     }
 }
 
+/// The flag a product event resolves, if any: the sequence of the event
+/// that raised it, and the owner's note.
+pub fn resolved_by_product(event: &ProductEvent) -> Option<(u64, &str)> {
+    match event {
+        ProductEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
+        _ => None,
+    }
+}
+
+/// The flag a listing event resolves, if any: the sequence of the event
+/// that raised it, and the owner's note.
+pub fn resolved_by_listing(event: &ListingEvent) -> Option<(u64, &str)> {
+    match event {
+        ListingEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
+        _ => None,
+    }
+}
+
 /// The flag a listing event raises, if any.
 pub fn raised_by_listing(event: &ListingEvent) -> Option<Raised> {
     let (kind, message) = match event {

@@ -455,6 +455,7 @@ impl Listing {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, Utc};
     use cqrs_es::test::TestFramework;
     use cqrs_es::Aggregate as _;
 
@@ -511,15 +512,30 @@ mod tests {
         }
     }
 
+    const URL: &str = "https://reverb.com/item/71234501";
+
     fn listed() -> ListingEvent {
         ListingEvent::Listed {
             external_id: "71234501".into(),
-            url: Some("https://reverb.com/item/71234501".into()),
+            url: Some(URL.into()),
             listed_at: at(0),
             price: Some(price()),
             quantity: Some(1),
             shown_version: Some(3),
             sent: Some(Sent::default()),
+        }
+    }
+
+    /// The platform confirms the publish of [`listed`], seen at `url`.
+    fn confirm_listed(url: Option<&str>, listed_at: DateTime<Utc>) -> ListingCommand {
+        ListingCommand::ConfirmListed {
+            external_id: "71234501".into(),
+            url: url.map(str::to_owned),
+            listed_at,
+            price: price(),
+            quantity: 1,
+            shown_version: 3,
+            sent: Sent::default(),
         }
     }
 
@@ -648,15 +664,7 @@ mod tests {
     fn a_confirmed_publish_seen_twice_records_once() {
         ListingTest::with(())
             .given(vec![requested(), listed()])
-            .when(ListingCommand::ConfirmListed {
-                external_id: "71234501".into(),
-                url: None,
-                listed_at: at(1),
-                price: price(),
-                quantity: 1,
-                shown_version: 3,
-                sent: Sent::default(),
-            })
+            .when(confirm_listed(None, at(1)))
             .then_expect_events(vec![]);
     }
 
@@ -726,15 +734,7 @@ mod tests {
     fn a_publish_confirmed_after_the_item_sold_elsewhere_is_ended_again() {
         ListingTest::with(())
             .given(vec![requested(), end_requested(EndReason::SoldElsewhere)])
-            .when(ListingCommand::ConfirmListed {
-                external_id: "71234501".into(),
-                url: Some("https://reverb.com/item/71234501".into()),
-                listed_at: at(0),
-                price: price(),
-                quantity: 1,
-                shown_version: 3,
-                sent: Sent::default(),
-            })
+            .when(confirm_listed(Some(URL), at(0)))
             .then_expect_events(vec![listed(), end_requested(EndReason::SoldElsewhere)]);
     }
 

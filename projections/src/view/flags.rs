@@ -5,8 +5,11 @@
 use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::delivery::Delivery;
-use riff_domain::flag::{raised_by_listing, raised_by_product, FlagKind, Raised};
-use riff_domain::{Listing, ListingEvent, Product, ProductEvent, Settings, SyncRun};
+use riff_domain::flag::{
+    raised_by_listing, raised_by_product, resolved_by_listing, resolved_by_product, FlagKind,
+    Raised,
+};
+use riff_domain::{Listing, Product, Settings, SyncRun};
 use serde::de::value::StrDeserializer;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
@@ -40,18 +43,12 @@ impl OneAtATime for Flags {
             RecordedEvent::Product(event) => (
                 "product",
                 raised_by_product(event),
-                match event {
-                    ProductEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
-                    _ => None,
-                },
+                resolved_by_product(event),
             ),
             RecordedEvent::Listing(event) => (
                 "listing",
                 raised_by_listing(event),
-                match event {
-                    ListingEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
-                    _ => None,
-                },
+                resolved_by_listing(event),
             ),
             RecordedEvent::Settings(_) | RecordedEvent::SyncRun(_) | RecordedEvent::Delivery(_) => {
                 return Ok(())
