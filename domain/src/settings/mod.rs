@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use crate::decide::domain_event;
 use crate::decide::Decide;
 use crate::listing::category_map::{CategoryEdit, CategoryMap};
 use crate::listing::price::PricePercent;
@@ -105,19 +105,11 @@ pub enum SettingsEvent {
     },
 }
 
-impl DomainEvent for SettingsEvent {
-    fn event_type(&self) -> String {
-        match self {
-            Self::DropdownSortChanged { .. } => "DropdownSortChanged".to_owned(),
-            Self::CategoryMapped(_) => "CategoryMapped".to_owned(),
-            Self::PriceRuleSet { .. } => "PriceRuleSet".to_owned(),
-        }
-    }
-
-    fn event_version(&self) -> String {
-        "1.0.0".to_owned()
-    }
-}
+domain_event!(SettingsEvent {
+    DropdownSortChanged,
+    CategoryMapped,
+    PriceRuleSet,
+});
 
 /// Settings commands never fail (what they carry was checked when it was
 /// parsed); the type exists because cqrs-es asks for one.
