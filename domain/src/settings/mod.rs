@@ -210,6 +210,19 @@ mod tests {
     use super::*;
     use crate::listing::category_map::CategoryEditInput;
 
+    /// Given `history`, `command` records `recorded`: cqrs-es's
+    /// given/when/then.
+    fn records(
+        history: Vec<SettingsEvent>,
+        command: SettingsCommand,
+        recorded: Vec<SettingsEvent>,
+    ) {
+        TestFramework::<Settings>::with(())
+            .given(history)
+            .when(command)
+            .then_expect_events(recorded);
+    }
+
     fn brand_alpha() -> SettingsEvent {
         SettingsEvent::DropdownSortChanged {
             field: DropdownField::Brand,
@@ -226,18 +239,12 @@ mod tests {
 
     #[test]
     fn changing_a_dropdown_order_is_recorded() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(sort_brand_alpha())
-            .then_expect_events(vec![brand_alpha()]);
+        records(vec![], sort_brand_alpha(), vec![brand_alpha()]);
     }
 
     #[test]
     fn setting_the_same_order_again_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given(vec![brand_alpha()])
-            .when(sort_brand_alpha())
-            .then_expect_events(vec![]);
+        records(vec![brand_alpha()], sort_brand_alpha(), vec![]);
     }
 
     fn edit(category: &str, ebay: Option<&str>, shopify: Option<&str>) -> CategoryEdit {
@@ -260,30 +267,34 @@ mod tests {
 
     #[test]
     fn a_new_ebay_category_for_a_default_is_recorded_under_the_maps_name() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(map("effects pedals", Some("41418"), None))
-            .then_expect_events(vec![mapped("Effects Pedals", Some("41418"), None)]);
+        records(
+            vec![],
+            map("effects pedals", Some("41418"), None),
+            vec![mapped("Effects Pedals", Some("41418"), None)],
+        );
     }
 
     #[test]
     fn only_what_changes_is_recorded_and_a_change_to_nothing_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given(vec![mapped("Effects Pedals", Some("41418"), None)])
-            .when(map("Effects Pedals", Some("41418"), Some("Fuzz Pedals")))
-            .then_expect_events(vec![mapped("Effects Pedals", None, Some("Fuzz Pedals"))]);
-        TestFramework::<Settings>::with(())
-            .given(vec![mapped("Effects Pedals", Some("41418"), None)])
-            .when(map("EFFECTS PEDALS", Some("41418"), Some("Effects Pedals")))
-            .then_expect_events(vec![]);
+        records(
+            vec![mapped("Effects Pedals", Some("41418"), None)],
+            map("Effects Pedals", Some("41418"), Some("Fuzz Pedals")),
+            vec![mapped("Effects Pedals", None, Some("Fuzz Pedals"))],
+        );
+        records(
+            vec![mapped("Effects Pedals", Some("41418"), None)],
+            map("EFFECTS PEDALS", Some("41418"), Some("Effects Pedals")),
+            vec![],
+        );
     }
 
     #[test]
     fn a_category_the_map_lacks_is_added() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(map("Banjos", Some("10179"), None))
-            .then_expect_events(vec![mapped("Banjos", Some("10179"), None)]);
+        records(
+            vec![],
+            map("Banjos", Some("10179"), None),
+            vec![mapped("Banjos", Some("10179"), None)],
+        );
     }
 
     #[test]
@@ -327,30 +338,35 @@ mod tests {
 
     #[test]
     fn a_platform_s_price_rule_is_recorded_and_a_repeat_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(set_rule(Platform::Reverb, "5"))
-            .then_expect_events(vec![rule(Platform::Reverb, "5")]);
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Reverb, "5.00"))
-            .then_expect_events(vec![]);
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Reverb, "-7.5"))
-            .then_expect_events(vec![rule(Platform::Reverb, "-7.5")]);
+        records(
+            vec![],
+            set_rule(Platform::Reverb, "5"),
+            vec![rule(Platform::Reverb, "5")],
+        );
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Reverb, "5.00"),
+            vec![],
+        );
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Reverb, "-7.5"),
+            vec![rule(Platform::Reverb, "-7.5")],
+        );
     }
 
     #[test]
     fn zero_removes_a_rule_and_removing_none_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Reverb, "0"))
-            .then_expect_events(vec![rule(Platform::Reverb, "0")]);
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Ebay, "0"))
-            .then_expect_events(vec![]);
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Reverb, "0"),
+            vec![rule(Platform::Reverb, "0")],
+        );
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Ebay, "0"),
+            vec![],
+        );
         let mut settings = Settings::default();
         settings.apply(rule(Platform::Reverb, "5"));
         settings.apply(rule(Platform::Vr, "10"));
