@@ -61,3 +61,35 @@ macro_rules! aggregate {
     };
 }
 pub(crate) use aggregate;
+
+/// Writes the `cqrs_es::DomainEvent` impl of an event enum from the list
+/// of its variants: an event's type is its variant's name, as the log
+/// stores it, and its version 1.0.0 unless the list gives the variant
+/// another (`Variant = "2.0.0"`, with an upcaster in `crate::upcast` for
+/// the older payloads).
+macro_rules! domain_event {
+    ($event:ty { $($variant:ident $(= $version:literal)?),+ $(,)? }) => {
+        impl cqrs_es::DomainEvent for $event {
+            fn event_type(&self) -> String {
+                match self {
+                    $(Self::$variant { .. } => stringify!($variant),)+
+                }
+                .to_owned()
+            }
+
+            fn event_version(&self) -> String {
+                match self {
+                    $(Self::$variant { .. } => $crate::decide::domain_event!(@version $($version)?),)+
+                }
+                .to_owned()
+            }
+        }
+    };
+    (@version) => {
+        "1.0.0"
+    };
+    (@version $version:literal) => {
+        $version
+    };
+}
+pub(crate) use domain_event;

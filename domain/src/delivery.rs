@@ -16,9 +16,9 @@
 //! answer to one round trip to the database.
 
 use chrono::{DateTime, Utc};
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use crate::decide::domain_event;
 use crate::value::{text, Platform};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,15 +35,7 @@ pub enum DeliveryEvent {
     },
 }
 
-impl DomainEvent for DeliveryEvent {
-    fn event_type(&self) -> String {
-        "WebhookReceived".to_owned()
-    }
-
-    fn event_version(&self) -> String {
-        "1.0.0".to_owned()
-    }
-}
+domain_event!(DeliveryEvent { WebhookReceived });
 
 /// A verified delivery, to be recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +106,7 @@ impl Delivery {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use cqrs_es::DomainEvent as _;
 
     use super::*;
 

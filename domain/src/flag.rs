@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::listing::ListingEvent;
+use crate::named::named;
 use crate::product::{ProductEvent, ProductSource};
 
 /// What kind of attention a flag asks for.
@@ -35,21 +36,17 @@ pub enum FlagKind {
     CurrencyMismatch,
 }
 
-impl FlagKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SaleConflict => "sale_conflict",
-            Self::Imported => "imported",
-            Self::LikelyDuplicate => "likely_duplicate",
-            Self::ImportHeld => "import_held",
-            Self::PublishFailed => "publish_failed",
-            Self::EndFailed => "end_failed",
-            Self::ReviseFailed => "revise_failed",
-            Self::StatusDrifted => "status_drifted",
-            Self::CurrencyMismatch => "currency_mismatch",
-        }
-    }
-}
+named!(FlagKind {
+    SaleConflict => "sale_conflict",
+    Imported => "imported",
+    LikelyDuplicate => "likely_duplicate",
+    ImportHeld => "import_held",
+    PublishFailed => "publish_failed",
+    EndFailed => "end_failed",
+    ReviseFailed => "revise_failed",
+    StatusDrifted => "status_drifted",
+    CurrencyMismatch => "currency_mismatch",
+});
 
 /// A flag as raised: its kind and a message that says what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +104,24 @@ pub fn raised_by_product(event: &ProductEvent) -> Option<Raised> {
                 platform.display_name()
             ),
         }),
+        _ => None,
+    }
+}
+
+/// The flag a product event resolves, if any: the sequence of the event
+/// that raised it, and the owner's note.
+pub fn resolved_by_product(event: &ProductEvent) -> Option<(u64, &str)> {
+    match event {
+        ProductEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
+        _ => None,
+    }
+}
+
+/// The flag a listing event resolves, if any: the sequence of the event
+/// that raised it, and the owner's note.
+pub fn resolved_by_listing(event: &ListingEvent) -> Option<(u64, &str)> {
+    match event {
+        ListingEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
         _ => None,
     }
 }

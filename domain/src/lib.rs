@@ -22,9 +22,12 @@
 
 pub mod decide;
 pub mod delivery;
+#[cfg(test)]
+mod fixture;
 pub mod flag;
 pub mod listing;
 pub mod metadata;
+mod named;
 pub mod policy;
 pub mod port;
 pub mod product;

@@ -2,9 +2,9 @@
 //! as a string map), shown in the audit history.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::str::FromStr;
 
+use crate::named::named;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -20,39 +20,19 @@ pub enum Source {
     Cli,
 }
 
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Web => "web",
-            Self::Api => "api",
-            Self::Webhook => "webhook",
-            Self::Reconcile => "reconcile",
-            Self::Import => "import",
-            Self::Cli => "cli",
-        }
-    }
-}
+named!(Source {
+    Web => "web",
+    Api => "api",
+    Webhook => "webhook",
+    Reconcile => "reconcile",
+    Import => "import",
+    Cli => "cli",
+});
 
 impl FromStr for Source {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Self::Web,
-            Self::Api,
-            Self::Webhook,
-            Self::Reconcile,
-            Self::Import,
-            Self::Cli,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-        .ok_or_else(|| format!("unknown source {s:?}"))
-    }
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        Self::named(s).ok_or_else(|| format!("unknown source {s:?}"))
     }
 }
 

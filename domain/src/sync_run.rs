@@ -7,11 +7,12 @@
 //! shows it as such rather than inventing an outcome.
 
 use chrono::{DateTime, Utc};
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::decide::domain_event;
 use crate::decide::Decide;
+use crate::named::named;
 use crate::value::Platform;
 
 /// What started a run.
@@ -28,16 +29,12 @@ pub enum Trigger {
     Cli,
 }
 
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Schedule => "schedule",
-            Self::Manual => "manual",
-            Self::Webhook => "webhook",
-            Self::Cli => "cli",
-        }
-    }
-}
+named!(Trigger {
+    Schedule => "schedule",
+    Manual => "manual",
+    Webhook => "webhook",
+    Cli => "cli",
+});
 
 /// What one platform's part of a run found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,20 +78,11 @@ pub enum SyncRunEvent {
     },
 }
 
-impl DomainEvent for SyncRunEvent {
-    fn event_type(&self) -> String {
-        match self {
-            Self::RunStarted { .. } => "RunStarted",
-            Self::PlatformSynced { .. } => "PlatformSynced",
-            Self::RunFinished { .. } => "RunFinished",
-        }
-        .to_owned()
-    }
-
-    fn event_version(&self) -> String {
-        "1.0.0".to_owned()
-    }
-}
+domain_event!(SyncRunEvent {
+    RunStarted,
+    PlatformSynced,
+    RunFinished,
+});
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncRunCommand {

@@ -128,9 +128,31 @@ const PG_INSERT: &str = "insert into events (aggregate_type, aggregate_id, seque
 
 /// SQLite's position is the rowid (`migrations/sqlite/0001_events.sql`),
 /// so the rowid is given.
-const SQLITE_INSERT: &str = "insert into events (rowid, aggregate_type, aggregate_id, sequence, \
-     event_type, event_version, payload, metadata, recorded_at) \
+const SQLITE_INSERT: &str = "insert into events (aggregate_type, aggregate_id, sequence, \
+     event_type, event_version, payload, metadata, rowid, recorded_at) \
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Binds what [`PG_INSERT`] and [`SQLITE_INSERT`] take alike, in their
+/// order: the event's fields up to its position. Each backend then binds
+/// the time as it stores it.
+fn bind_event<'q, DB: sqlx::Database>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    event: &'q Linked,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    &'q String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(&event.aggregate_type)
+        .bind(&event.aggregate_id)
+        .bind(event.sequence)
+        .bind(&event.event_type)
+        .bind(&event.event_version)
+        .bind(&event.payload)
+        .bind(&event.metadata)
+        .bind(event.position)
+}
 
 /// Appends `events`, which follow the log's last event, keeping their
 /// positions and times, in one transaction: all of them or none. Each is
@@ -150,15 +172,7 @@ pub async fn write_events(store: &StorePool, events: &[ArchivedEvent]) -> Result
                 .execute(&mut *tx)
                 .await?;
             for ArchivedEvent { event, .. } in events {
-                sqlx::query(PG_INSERT)
-                    .bind(&event.aggregate_type)
-                    .bind(&event.aggregate_id)
-                    .bind(event.sequence)
-                    .bind(&event.event_type)
-                    .bind(&event.event_version)
-                    .bind(&event.payload)
-                    .bind(&event.metadata)
-                    .bind(event.position)
+                bind_event(sqlx::query(PG_INSERT), event)
                     .bind(event.recorded_at)
                     .execute(&mut *tx)
                     .await?;
@@ -168,15 +182,7 @@ pub async fn write_events(store: &StorePool, events: &[ArchivedEvent]) -> Result
         StorePool::Sqlite(pool) => {
             let mut tx = pool.begin().await?;
             for ArchivedEvent { event, .. } in events {
-                sqlx::query(SQLITE_INSERT)
-                    .bind(event.position)
-                    .bind(&event.aggregate_type)
-                    .bind(&event.aggregate_id)
-                    .bind(event.sequence)
-                    .bind(&event.event_type)
-                    .bind(&event.event_version)
-                    .bind(&event.payload)
-                    .bind(&event.metadata)
+                bind_event(sqlx::query(SQLITE_INSERT), event)
                     .bind(
                         event
                             .recorded_at

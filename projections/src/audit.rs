@@ -17,7 +17,7 @@
 use riff_domain::delivery::DeliveryEvent;
 use riff_domain::listing::category_map::CategoryEdit;
 use riff_domain::listing::{EndReason, EndedBy};
-use riff_domain::value::Platform;
+use riff_domain::value::{Platform, ProductDetails};
 use riff_domain::{ListingEvent, ProductEvent, SettingsEvent, SyncRunEvent};
 use serde::Serialize;
 use sqlx::Row;
@@ -304,14 +304,11 @@ fn product_summary(event: &ProductEvent) -> String {
     match event {
         ProductEvent::ProductCreated {
             sku,
-            details,
+            details: ProductDetails { title, .. },
             price,
             quantity,
             ..
-        } => format!(
-            "Created {sku} \u{201c}{}\u{201d} at {price}, {quantity} in stock",
-            details.title
-        ),
+        } => format!("Created {sku} \u{201c}{title}\u{201d} at {price}, {quantity} in stock"),
         ProductEvent::DetailsRevised { .. } => "Details revised".into(),
         ProductEvent::PriceChanged { previous, price } => {
             format!("Price changed from {previous} to {price}")

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use riff_domain::value::Platform;
+use riff_domain::value::{Platform, ProductDetailsInput};
 use riff_projections::view::inventory::{self, InventoryItem, InventoryQuery};
 use riff_projections::view::product_listings::{self, ListingRow};
 use riff_projections::{Db, ProjectionError};
@@ -81,23 +81,16 @@ pub async fn write_csv<W: Write>(
 /// The product's columns, then a status, external id and URL column per
 /// platform.
 fn header() -> Vec<String> {
-    let mut header: Vec<String> = [
-        "sku",
-        "title",
-        "brand",
-        "model",
-        "year",
-        "finish",
-        "category",
-        "condition",
-        "price",
-        "currency",
-        "quantity",
-        "status",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    // Every detail but the description.
+    let details = ProductDetailsInput::FIELDS
+        .into_iter()
+        .filter(|f| *f != "description");
+    let mut header: Vec<String> = ["sku"]
+        .into_iter()
+        .chain(details)
+        .chain(["price", "currency", "quantity", "status"])
+        .map(str::to_owned)
+        .collect();
     for platform in Platform::ALL {
         for column in ["status", "external_id", "url"] {
             header.push(format!("{}_{column}", platform.as_str()));

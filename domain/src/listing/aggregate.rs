@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{ListingCommand, ListingError, ListingEvent, PlatformAttributes, SoldLine};
 use crate::decide::Decide;
 use crate::flag::raised_by_listing;
+use crate::named::named;
 use crate::value::{Platform, Sku};
 
 /// Where a listing stands, as the product page shows it.
@@ -26,18 +27,16 @@ pub enum ListingStatus {
     Failed,
 }
 
-impl ListingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Live => "live",
-            Self::Ending => "ending",
-            Self::Ended => "ended",
-            Self::Sold => "sold",
-            Self::Failed => "failed",
-        }
-    }
+named!(ListingStatus {
+    Pending => "pending",
+    Live => "live",
+    Ending => "ending",
+    Ended => "ended",
+    Sold => "sold",
+    Failed => "failed",
+});
 
+impl ListingStatus {
     /// Gone from the platform for good.
     pub fn is_closed(self) -> bool {
         matches!(self, Self::Ended | Self::Sold)
@@ -456,11 +455,12 @@ impl Listing {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
+    use chrono::{DateTime, Utc};
     use cqrs_es::test::TestFramework;
     use cqrs_es::Aggregate as _;
 
     use super::*;
+    use crate::fixture::at;
     use crate::listing::sent::Sent;
     use crate::listing::{EndReason, EndedBy, ExternalSnapshot};
     use crate::product::ProductStatus;
@@ -474,10 +474,6 @@ mod tests {
 
     fn sku() -> Sku {
         Sku::parse("FEN-STRAT-62").unwrap()
-    }
-
-    fn at(minute: u32) -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap()
     }
 
     /// A listing found on `platform` as `external_id`, with no price.
@@ -516,10 +512,12 @@ mod tests {
         }
     }
 
+    const URL: &str = "https://reverb.com/item/71234501";
+
     fn listed() -> ListingEvent {
         ListingEvent::Listed {
             external_id: "71234501".into(),
-            url: Some("https://reverb.com/item/71234501".into()),
+            url: Some(URL.into()),
             listed_at: at(0),
             price: Some(price()),
             quantity: Some(1),
@@ -528,8 +526,52 @@ mod tests {
         }
     }
 
+    /// The platform confirms the publish of [`listed`], seen at `url`.
+    fn confirm_listed(url: Option<&str>, listed_at: DateTime<Utc>) -> ListingCommand {
+        ListingCommand::ConfirmListed {
+            external_id: "71234501".into(),
+            url: url.map(str::to_owned),
+            listed_at,
+            price: price(),
+            quantity: 1,
+            shown_version: 3,
+            sent: Sent::default(),
+        }
+    }
+
     fn price() -> Money {
         Money::parse_price("999", Currency::GBP).unwrap()
+    }
+
+    /// A sale of one unit at minute 3 at [`price`], as the platform reports
+    /// it on the listing.
+    fn line(order_ref: &str, order_number: Option<&str>, sold_out: bool) -> SoldLine {
+        SoldLine {
+            order_ref: order_ref.into(),
+            order_number: order_number.map(str::to_owned),
+            sold_at: at(3),
+            price: price(),
+            quantity: 1,
+            sold_out,
+        }
+    }
+
+    /// That sale as a Reverb listing linked to `sku` records it.
+    fn sold_on(line: SoldLine, sku: Option<Sku>) -> ListingEvent {
+        ListingEvent::SoldOn {
+            platform: Platform::Reverb,
+            sku,
+            order_ref: line.order_ref,
+            order_number: line.order_number,
+            sold_at: line.sold_at,
+            price: line.price,
+            quantity: line.quantity,
+            sold_out: line.sold_out,
+        }
+    }
+
+    fn end_requested(reason: EndReason) -> ListingEvent {
+        ListingEvent::EndRequested { reason }
     }
 
     fn request(status: ProductStatus) -> ListingCommand {
@@ -566,16 +608,12 @@ mod tests {
             .when(ListingCommand::RequestEnd {
                 reason: EndReason::SoldElsewhere,
             })
-            .then_expect_events(vec![ListingEvent::EndRequested {
-                reason: EndReason::SoldElsewhere,
-            }]);
+            .then_expect_events(vec![end_requested(EndReason::SoldElsewhere)]);
         ListingTest::with(())
             .given(vec![
                 requested(),
                 listed(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
+                end_requested(EndReason::SoldElsewhere),
             ])
             .when(ListingCommand::RequestEnd {
                 reason: EndReason::Manual,
@@ -610,9 +648,7 @@ mod tests {
             .given(vec![
                 requested(),
                 listed(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
+                end_requested(EndReason::SoldElsewhere),
             ])
             .when(ListingCommand::ConfirmEnded {
                 ended_at: at(5),
@@ -628,15 +664,7 @@ mod tests {
     fn a_confirmed_publish_seen_twice_records_once() {
         ListingTest::with(())
             .given(vec![requested(), listed()])
-            .when(ListingCommand::ConfirmListed {
-                external_id: "71234501".into(),
-                url: None,
-                listed_at: at(1),
-                price: price(),
-                quantity: 1,
-                shown_version: 3,
-                sent: Sent::default(),
-            })
+            .when(confirm_listed(None, at(1)))
             .then_expect_events(vec![]);
     }
 
@@ -645,9 +673,7 @@ mod tests {
         let listing = folded([
             requested(),
             listed(),
-            ListingEvent::EndRequested {
-                reason: EndReason::Manual,
-            },
+            end_requested(EndReason::Manual),
             ListingEvent::EndFailed {
                 message: "HTTP 500".into(),
                 attempts: 5,
@@ -658,53 +684,17 @@ mod tests {
 
     #[test]
     fn the_same_order_sold_twice_is_recorded_once() {
-        let price = Money::parse_price("999", Currency::GBP).unwrap();
-        let sold = ListingEvent::SoldOn {
-            platform: Platform::Reverb,
-            sku: Some(sku()),
-            order_ref: "R-1".into(),
-            order_number: None,
-            sold_at: at(3),
-            price,
-            quantity: 1,
-            sold_out: true,
-        };
+        let sold = sold_on(line("R-1", None, true), Some(sku()));
         ListingTest::with(())
             .given(vec![requested(), listed(), sold])
-            .when(ListingCommand::RecordSoldOn(SoldLine {
-                order_ref: "R-1".into(),
-                order_number: None,
-                sold_at: at(3),
-                price,
-                quantity: 1,
-                sold_out: true,
-            }))
+            .when(ListingCommand::RecordSoldOn(line("R-1", None, true)))
             .then_expect_events(vec![]);
     }
 
     #[test]
     fn a_sale_names_the_product_the_listing_is_linked_to() {
-        let price = Money::parse_price("999", Currency::GBP).unwrap();
-        let record = || {
-            ListingCommand::RecordSoldOn(SoldLine {
-                order_ref: "R-7".into(),
-                order_number: Some("#7".into()),
-                sold_at: at(3),
-                price,
-                quantity: 1,
-                sold_out: true,
-            })
-        };
-        let sold = |sku| ListingEvent::SoldOn {
-            platform: Platform::Reverb,
-            sku,
-            order_ref: "R-7".into(),
-            order_number: Some("#7".into()),
-            sold_at: at(3),
-            price,
-            quantity: 1,
-            sold_out: true,
-        };
+        let record = || ListingCommand::RecordSoldOn(line("R-7", Some("#7"), true));
+        let sold = |sku| sold_on(line("R-7", Some("#7"), true), sku);
         ListingTest::with(())
             .given(vec![requested(), listed()])
             .when(record())
@@ -721,16 +711,7 @@ mod tests {
     #[test]
     fn a_sale_remembers_the_listing_it_was_made_on() {
         let mut listing = folded([requested(), listed()]);
-        listing.apply(ListingEvent::SoldOn {
-            platform: Platform::Reverb,
-            sku: Some(sku()),
-            order_ref: "R-8".into(),
-            order_number: None,
-            sold_at: at(3),
-            price: price(),
-            quantity: 1,
-            sold_out: true,
-        });
+        listing.apply(sold_on(line("R-8", None, true), Some(sku())));
         assert_eq!(listing.sales.len(), 1);
         assert_eq!(listing.sales[0].listing, Some(id()));
     }
@@ -752,27 +733,9 @@ mod tests {
     #[test]
     fn a_publish_confirmed_after_the_item_sold_elsewhere_is_ended_again() {
         ListingTest::with(())
-            .given(vec![
-                requested(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
-            ])
-            .when(ListingCommand::ConfirmListed {
-                external_id: "71234501".into(),
-                url: Some("https://reverb.com/item/71234501".into()),
-                listed_at: at(0),
-                price: price(),
-                quantity: 1,
-                shown_version: 3,
-                sent: Sent::default(),
-            })
-            .then_expect_events(vec![
-                listed(),
-                ListingEvent::EndRequested {
-                    reason: EndReason::SoldElsewhere,
-                },
-            ]);
+            .given(vec![requested(), end_requested(EndReason::SoldElsewhere)])
+            .when(confirm_listed(Some(URL), at(0)))
+            .then_expect_events(vec![listed(), end_requested(EndReason::SoldElsewhere)]);
     }
 
     #[test]
@@ -832,16 +795,7 @@ mod tests {
         let listing = folded([
             requested(),
             listed(),
-            ListingEvent::SoldOn {
-                platform: Platform::Reverb,
-                sku: Some(sku()),
-                order_ref: "R-2".into(),
-                order_number: None,
-                sold_at: at(3),
-                price: price(),
-                quantity: 1,
-                sold_out: false,
-            },
+            sold_on(line("R-2", None, false), Some(sku())),
         ]);
         assert_eq!(listing.status, ListingStatus::Live);
     }

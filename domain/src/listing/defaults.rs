@@ -146,19 +146,16 @@ fn shopify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture;
     use crate::listing::category_map::{CategoryEdit, CategoryEditInput};
-    use crate::value::{Platform, ProductDetailsInput};
+    use crate::value::Platform;
 
     fn details(category: &str, condition: &str) -> ProductDetails {
-        ProductDetails::parse(ProductDetailsInput {
-            title: "Boss DS-1 Distortion".into(),
-            brand: "Boss".into(),
-            model: "DS-1".into(),
-            category: category.into(),
-            condition: condition.into(),
-            ..Default::default()
-        })
-        .unwrap()
+        fixture::details(
+            ("Boss DS-1 Distortion", "Boss", "DS-1"),
+            category,
+            condition,
+        )
     }
 
     #[test]
@@ -186,27 +183,16 @@ mod tests {
             item_specifics: vec![("Type".into(), "Fuzz".into())],
             ..EbayAttributes::default()
         });
-        assert_eq!(
-            complete(
-                given.clone(),
-                &details("Effects Pedals", "excellent"),
-                &CategoryMap::default()
-            ),
-            given
-        );
         let vr = PlatformAttributes::Vr(VrAttributes {
             category: Some("90".into()),
             sub_category: Some("93".into()),
             ..VrAttributes::default()
         });
-        assert_eq!(
-            complete(
-                vr.clone(),
-                &details("Effects Pedals", "good"),
-                &CategoryMap::default()
-            ),
-            vr
-        );
+        for (given, condition) in [(given, "excellent"), (vr, "good")] {
+            let details = details("Effects Pedals", condition);
+            let completed = complete(given.clone(), &details, &CategoryMap::default());
+            assert_eq!(completed, given, "{condition}");
+        }
     }
 
     #[test]

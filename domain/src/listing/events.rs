@@ -1,11 +1,11 @@
 //! What has happened to a listing.
 
 use chrono::{DateTime, Utc};
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{ListingStatus, PlatformAttributes};
+use crate::decide::domain_event;
 use crate::value::{Currency, Money, Platform, Sku};
 
 /// Why a listing is being ended.
@@ -229,35 +229,22 @@ impl ListingEvent {
     }
 }
 
-impl DomainEvent for ListingEvent {
-    fn event_type(&self) -> String {
-        match self {
-            Self::ListingRequested { .. } => "ListingRequested",
-            Self::Listed { .. } => "Listed",
-            Self::PublishFailed { .. } => "PublishFailed",
-            Self::ReviseRequested { .. } => "ReviseRequested",
-            Self::ListingRevised { .. } => "ListingRevised",
-            Self::ReviseFailed { .. } => "ReviseFailed",
-            Self::EndRequested { .. } => "EndRequested",
-            Self::Ended { .. } => "Ended",
-            Self::EndFailed { .. } => "EndFailed",
-            Self::SoldOn { .. } => "SoldOn",
-            Self::ExternallyDetected { .. } => "ExternallyDetected",
-            Self::LinkedToProduct { .. } => "LinkedToProduct",
-            Self::DuplicateSuspected { .. } => "DuplicateSuspected",
-            Self::ImportHeld { .. } => "ImportHeld",
-            Self::CurrencyMismatched { .. } => "CurrencyMismatched",
-            Self::StatusDrifted { .. } => "StatusDrifted",
-            Self::FlagResolved { .. } => "FlagResolved",
-        }
-        .to_owned()
-    }
-
-    fn event_version(&self) -> String {
-        match self {
-            Self::SoldOn { .. } => "2.0.0",
-            _ => "1.0.0",
-        }
-        .to_owned()
-    }
-}
+domain_event!(ListingEvent {
+    ListingRequested,
+    Listed,
+    PublishFailed,
+    ReviseRequested,
+    ListingRevised,
+    ReviseFailed,
+    EndRequested,
+    Ended,
+    EndFailed,
+    SoldOn = "2.0.0",
+    ExternallyDetected,
+    LinkedToProduct,
+    DuplicateSuspected,
+    ImportHeld,
+    CurrencyMismatched,
+    StatusDrifted,
+    FlagResolved,
+});

@@ -19,7 +19,7 @@ use std::fmt;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use crate::value::{Currency, InvalidValue, Money};
+use crate::value::{text_form, Currency, InvalidValue, Money};
 
 /// A listing's own price, as the owner typed it in its attributes: a plain
 /// decimal with at most two decimal places, more than zero and under
@@ -42,18 +42,7 @@ impl OwnPrice {
     }
 }
 
-impl TryFrom<String> for OwnPrice {
-    type Error = InvalidValue;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<OwnPrice> for String {
-    fn from(price: OwnPrice) -> Self {
-        price.0.to_string()
-    }
-}
+text_form!(OwnPrice, Self::parse, |price| price.0.to_string());
 
 /// How far a platform's rule moves the product's price: a percentage
 /// between -90 and 200 with at most two decimal places (`5`, `-10`,
@@ -187,10 +176,7 @@ pub fn listing_price(product: Money, listing: ListingPricing) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
+    use crate::fixture::gbp;
 
     fn rule(percent: &str) -> Option<PricePercent> {
         Some(PricePercent::parse(percent).unwrap())

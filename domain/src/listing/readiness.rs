@@ -139,19 +139,16 @@ fn vr(a: &VrAttributes, details: &ProductDetails, missing: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture;
     use crate::listing::category_map::CategoryMap;
     use crate::listing::defaults;
     use crate::value::{Platform, ProductDetailsInput};
 
     fn details(category: &str, condition: &str, description: Option<&str>) -> ProductDetails {
+        let name = ("Fender Stratocaster 1962", "Fender", "Stratocaster");
         ProductDetails::parse(ProductDetailsInput {
-            title: "Fender Stratocaster 1962".into(),
-            brand: "Fender".into(),
-            model: "Stratocaster".into(),
-            category: category.into(),
-            condition: condition.into(),
             description: description.map(str::to_owned),
-            ..Default::default()
+            ..fixture::details_input(name, category, condition)
         })
         .unwrap()
     }

@@ -427,10 +427,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
+    use crate::fixture::gbp;
 
     fn snapshot(title: &str, raw: Value) -> ExternalSnapshot {
         ExternalSnapshot {

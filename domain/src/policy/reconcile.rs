@@ -469,20 +469,12 @@ fn quantity_drift(published: Option<u32>, remote: Option<u32>) -> Option<Drift> 
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
 
     use super::*;
+    use crate::fixture::{at, gbp};
     use crate::value::Currency;
 
     const P: Platform = Platform::Reverb;
-
-    fn at(minute: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap()
-    }
-
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
 
     fn id(n: u128) -> Uuid {
         Uuid::from_u128(n)
@@ -554,18 +546,29 @@ mod tests {
         diff(scan, known, P, at(45))
     }
 
-    fn sold(n: u128, order: &str, sold_out: bool) -> Change {
+    /// One unit of the listing sold in the order `order`.
+    fn sold_as(
+        listing_id: Uuid,
+        order: &str,
+        sold_at: DateTime<Utc>,
+        price: Money,
+        sold_out: bool,
+    ) -> Change {
         Change::Sold {
-            listing_id: id(n),
+            listing_id,
             line: SoldLine {
                 order_ref: order.into(),
                 order_number: None,
-                sold_at: at(30),
-                price: gbp("1250"),
+                sold_at,
+                price,
                 quantity: 1,
                 sold_out,
             },
         }
+    }
+
+    fn sold(n: u128, order: &str, sold_out: bool) -> Change {
+        sold_as(id(n), order, at(30), gbp("1250"), sold_out)
     }
 
     fn ended(n: u128) -> Change {
@@ -648,17 +651,7 @@ mod tests {
                         url: None,
                     },
                 },
-                Change::Sold {
-                    listing_id: detected,
-                    line: SoldLine {
-                        order_ref: "R-9".into(),
-                        order_number: None,
-                        sold_at: at(30),
-                        price: gbp("1250"),
-                        quantity: 1,
-                        sold_out: true,
-                    },
-                },
+                sold_as(detected, "R-9", at(30), gbp("1250"), true),
             ]
         );
     }
@@ -713,17 +706,7 @@ mod tests {
         let changes = diff(&s, &[known(1, "123456")], Platform::Vr, at(45));
         assert_eq!(
             changes,
-            vec![Change::Sold {
-                listing_id: id(1),
-                line: SoldLine {
-                    order_ref: "vr-123456".into(),
-                    order_number: None,
-                    sold_at: at(45),
-                    price: gbp("1299"),
-                    quantity: 1,
-                    sold_out: true,
-                },
-            }]
+            vec![sold_as(id(1), "vr-123456", at(45), gbp("1299"), true)]
         );
     }
 

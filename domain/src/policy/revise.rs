@@ -95,12 +95,9 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
+    use crate::fixture::gbp;
     use crate::listing::{ListingEvent, PlatformAttributes};
-    use crate::value::{Currency, Platform, Sku};
-
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
+    use crate::value::{Platform, Sku};
 
     /// A product at `version`, priced £1,000, two in stock.
     fn product(version: u64) -> Product {

@@ -65,12 +65,17 @@ pub fn after_sale(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ListingStatus::{Ended, Ending, Failed, Live, Pending, Sold};
 
-    fn listing(n: u128, status: ListingStatus) -> SiblingListing {
-        SiblingListing {
-            listing_id: Uuid::from_u128(n),
-            status,
-        }
+    /// Listings 1, 2, … of one product, with these statuses.
+    fn listings(statuses: &[ListingStatus]) -> Vec<SiblingListing> {
+        (1..)
+            .zip(statuses)
+            .map(|(n, status)| SiblingListing {
+                listing_id: Uuid::from_u128(n),
+                status: *status,
+            })
+            .collect()
     }
 
     fn ids(ns: &[u128]) -> Vec<Uuid> {
@@ -79,12 +84,7 @@ mod tests {
 
     #[test]
     fn a_one_off_sold_on_ebay_ends_the_other_three() {
-        let listings = [
-            listing(1, ListingStatus::Live),
-            listing(2, ListingStatus::Live),
-            listing(3, ListingStatus::Live),
-            listing(4, ListingStatus::Live),
-        ];
+        let listings = listings(&[Live, Live, Live, Live]);
         assert_eq!(
             listings_to_end(0, Some(Uuid::from_u128(2)), &listings),
             ids(&[1, 3, 4])
@@ -93,48 +93,31 @@ mod tests {
 
     #[test]
     fn an_in_store_sale_ends_every_listing() {
-        let listings = [
-            listing(1, ListingStatus::Live),
-            listing(2, ListingStatus::Live),
-        ];
+        let listings = listings(&[Live, Live]);
         assert_eq!(listings_to_end(0, None, &listings), ids(&[1, 2]));
     }
 
     #[test]
     fn pending_and_failed_publishes_of_a_sold_item_are_ended_too() {
-        let listings = [
-            listing(1, ListingStatus::Pending),
-            listing(2, ListingStatus::Failed),
-        ];
+        let listings = listings(&[Pending, Failed]);
         assert_eq!(listings_to_end(0, None, &listings), ids(&[1, 2]));
     }
 
     #[test]
     fn a_stocked_item_with_units_left_ends_nothing() {
-        let listings = [
-            listing(1, ListingStatus::Live),
-            listing(2, ListingStatus::Live),
-        ];
+        let listings = listings(&[Live, Live]);
         assert!(listings_to_end(2, Some(Uuid::from_u128(1)), &listings).is_empty());
     }
 
     #[test]
     fn listings_already_ending_ended_or_sold_are_left_alone() {
-        let listings = [
-            listing(1, ListingStatus::Ending),
-            listing(2, ListingStatus::Ended),
-            listing(3, ListingStatus::Sold),
-            listing(4, ListingStatus::Live),
-        ];
+        let listings = listings(&[Ending, Ended, Sold, Live]);
         assert_eq!(listings_to_end(0, None, &listings), ids(&[4]));
     }
 
     #[test]
     fn given_a_sale_when_units_remain_then_the_others_are_revised_not_ended() {
-        let listings = [
-            listing(1, ListingStatus::Live),
-            listing(2, ListingStatus::Live),
-        ];
+        let listings = listings(&[Live, Live]);
         let sold = Some(Uuid::from_u128(1));
         assert_eq!(
             after_sale(2, sold, &listings),

@@ -175,7 +175,8 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::value::{Currency, Platform};
+    use crate::fixture;
+    use crate::value::Platform;
 
     #[test]
     fn a_sale_before_the_import_of_its_own_listing_is_already_counted() {
@@ -191,15 +192,7 @@ mod tests {
     }
 
     fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
-        Sale {
-            channel: channel.parse().unwrap(),
-            order_ref: order.into(),
-            order_number: None,
-            sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
-            price: Money::parse_price("100", Currency::GBP).unwrap(),
-            quantity,
-            listing: None,
-        }
+        fixture::sale(channel, order, minute, quantity, fixture::gbp("100"))
     }
 
     fn decide(on_hand: u32, accepted: &[Sale], new: &Sale) -> SaleDecision {
@@ -239,31 +232,27 @@ mod tests {
     }
 
     #[test]
-    fn a_later_sale_of_a_sold_item_loses() {
-        let first = sale("ebay", "E1", 30, 1);
-        let second = sale("reverb", "R1", 31, 1);
-        assert_eq!(
-            decide(0, std::slice::from_ref(&first), &second),
-            SaleDecision::Conflict {
-                winner: Some(first),
-                loser: second,
-                remaining: 0
-            }
-        );
-    }
-
-    #[test]
-    fn an_earlier_sale_detected_late_still_wins() {
-        let detected_first = sale("reverb", "R1", 31, 1);
+    fn of_two_sales_of_a_sold_item_the_earlier_wins_whichever_is_detected_first() {
         let bought_first = sale("ebay", "E1", 30, 1);
-        assert_eq!(
-            decide(0, std::slice::from_ref(&detected_first), &bought_first),
-            SaleDecision::Conflict {
-                winner: Some(bought_first),
-                loser: detected_first,
-                remaining: 0
-            }
-        );
+        let bought_later = sale("reverb", "R1", 31, 1);
+        for (case, detected_first, detected_second) in [
+            ("a later sale loses", &bought_first, &bought_later),
+            (
+                "an earlier sale detected late still wins",
+                &bought_later,
+                &bought_first,
+            ),
+        ] {
+            assert_eq!(
+                decide(0, std::slice::from_ref(detected_first), detected_second),
+                SaleDecision::Conflict {
+                    winner: Some(bought_first.clone()),
+                    loser: bought_later.clone(),
+                    remaining: 0
+                },
+                "{case}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{ProductCommand, ProductError, ProductEvent, Revision};
 use crate::decide::Decide;
 use crate::flag::raised_by_product;
+use crate::named::named;
 use crate::policy::{decide_sale, PlatformPriority, Sale, SaleDecision};
 use crate::value::{text, Media, Money, ProductDetails, Sku};
 
@@ -25,16 +26,14 @@ pub enum ProductStatus {
     Draft,
 }
 
-impl ProductStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Sold => "sold",
-            Self::Archived => "archived",
-            Self::Draft => "draft",
-        }
-    }
+named!(ProductStatus {
+    Active => "active",
+    Sold => "sold",
+    Archived => "archived",
+    Draft => "draft",
+});
 
+impl ProductStatus {
     /// The status after the units on hand were counted to `quantity`:
     /// restocking a sold-out line puts it back on sale.
     pub fn after_recount(self, quantity: u32) -> Self {
@@ -368,15 +367,15 @@ pub fn reorder_media(media: &mut [Media], order: &[uuid::Uuid]) {
 /// recognise.
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
     use cqrs_es::test::TestFramework;
     use cqrs_es::Aggregate as _;
     use uuid::Uuid;
 
     use super::*;
+    use crate::fixture::{self, gbp};
     use crate::policy::PlatformPriority;
     use crate::product::ProductSource;
-    use crate::value::{Condition, Currency, MediaKind, ProductDetailsInput};
+    use crate::value::{Condition, Currency, MediaKind};
 
     type ProductTest = TestFramework<Product>;
 
@@ -384,43 +383,59 @@ mod tests {
         Sku::parse("GIB-LP-59").unwrap()
     }
 
-    fn gbp(amount: &str) -> Money {
-        Money::parse_price(amount, Currency::GBP).unwrap()
-    }
-
     fn details() -> ProductDetails {
-        ProductDetails::parse(ProductDetailsInput {
-            title: "Gibson Les Paul".into(),
-            brand: "Gibson".into(),
-            model: "Les Paul".into(),
-            category: "Electric Guitars".into(),
-            condition: "excellent".into(),
-            ..Default::default()
-        })
-        .unwrap()
+        fixture::details(
+            ("Gibson Les Paul", "Gibson", "Les Paul"),
+            "Electric Guitars",
+            "excellent",
+        )
     }
 
-    fn created(quantity: u32) -> ProductEvent {
+    /// The product created from [`details`] at `price`.
+    fn creation(price: Money, quantity: u32, source: ProductSource, draft: bool) -> ProductEvent {
         ProductEvent::ProductCreated {
             sku: sku(),
             details: details(),
-            price: gbp("1499"),
+            price,
             quantity,
+            source,
+            draft,
+        }
+    }
+
+    fn created(quantity: u32) -> ProductEvent {
+        creation(gbp("1499"), quantity, ProductSource::Manual, false)
+    }
+
+    fn create(price: Money) -> ProductCommand {
+        ProductCommand::Create {
+            sku: sku(),
+            details: details(),
+            price,
+            quantity: 1,
             source: ProductSource::Manual,
             draft: false,
         }
     }
 
-    fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
-        Sale {
-            channel: channel.parse().unwrap(),
-            order_ref: order.into(),
-            order_number: None,
-            sold_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, 0).unwrap(),
-            price: gbp("1499"),
-            quantity,
-            listing: None,
+    /// `sale` took the last unit.
+    fn sold_out_by(sale: Sale) -> ProductEvent {
+        ProductEvent::ProductSold { sale, remaining: 0 }
+    }
+
+    fn archived() -> ProductEvent {
+        ProductEvent::ProductArchived { reason: None }
+    }
+
+    fn resolved(sequence: u64, note: &str) -> ProductEvent {
+        ProductEvent::FlagResolved {
+            sequence,
+            note: note.into(),
         }
+    }
+
+    fn sale(channel: &str, order: &str, minute: u32, quantity: u32) -> Sale {
+        fixture::sale(channel, order, minute, quantity, gbp("1499"))
     }
 
     fn record(sale: Sale) -> ProductCommand {
@@ -435,14 +450,7 @@ mod tests {
     fn a_new_product_is_created() {
         ProductTest::with(())
             .given_no_previous_events()
-            .when(ProductCommand::Create {
-                sku: sku(),
-                details: details(),
-                price: gbp("1499"),
-                quantity: 1,
-                source: ProductSource::Manual,
-                draft: false,
-            })
+            .when(create(gbp("1499")))
             .then_expect_events(vec![created(1)]);
     }
 
@@ -450,14 +458,7 @@ mod tests {
     fn a_sku_cannot_be_created_twice() {
         ProductTest::with(())
             .given(vec![created(1)])
-            .when(ProductCommand::Create {
-                sku: sku(),
-                details: details(),
-                price: gbp("10"),
-                quantity: 1,
-                source: ProductSource::Manual,
-                draft: false,
-            })
+            .when(create(gbp("10")))
             .then_expect_error(ProductError::AlreadyExists { sku: sku() });
     }
 
@@ -536,10 +537,7 @@ mod tests {
         ProductTest::with(())
             .given(vec![created(1)])
             .when(record(s.clone()))
-            .then_expect_events(vec![ProductEvent::ProductSold {
-                sale: s,
-                remaining: 0,
-            }]);
+            .then_expect_events(vec![sold_out_by(s)]);
     }
 
     #[test]
@@ -547,13 +545,7 @@ mod tests {
         let first = sale("ebay", "E1", 30, 1);
         let second = sale("reverb", "R1", 31, 1);
         ProductTest::with(())
-            .given(vec![
-                created(1),
-                ProductEvent::ProductSold {
-                    sale: first.clone(),
-                    remaining: 0,
-                },
-            ])
+            .given(vec![created(1), sold_out_by(first.clone())])
             .when(record(second.clone()))
             .then_expect_events(vec![ProductEvent::SaleConflictDetected {
                 winner: Some(first),
@@ -567,13 +559,7 @@ mod tests {
         let detected_first = sale("reverb", "R1", 31, 1);
         let bought_first = sale("ebay", "E1", 30, 1);
         let mut product = Product::default();
-        for e in [
-            created(1),
-            ProductEvent::ProductSold {
-                sale: detected_first.clone(),
-                remaining: 0,
-            },
-        ] {
+        for e in [created(1), sold_out_by(detected_first.clone())] {
             product.apply(e);
         }
         let events = product.decide(record(bought_first.clone())).unwrap();
@@ -597,13 +583,7 @@ mod tests {
     fn the_same_sale_reported_twice_records_nothing() {
         let s = sale("shopify", "1001", 30, 1);
         ProductTest::with(())
-            .given(vec![
-                created(1),
-                ProductEvent::ProductSold {
-                    sale: s.clone(),
-                    remaining: 0,
-                },
-            ])
+            .given(vec![created(1), sold_out_by(s.clone())])
             .when(record(s))
             .then_expect_events(vec![]);
     }
@@ -634,24 +614,15 @@ mod tests {
     fn a_sale_of_an_archived_item_is_still_recorded() {
         let s = sale("vr", "V1", 30, 1);
         ProductTest::with(())
-            .given(vec![
-                created(1),
-                ProductEvent::ProductArchived { reason: None },
-            ])
+            .given(vec![created(1), archived()])
             .when(record(s.clone()))
-            .then_expect_events(vec![ProductEvent::ProductSold {
-                sale: s,
-                remaining: 0,
-            }]);
+            .then_expect_events(vec![sold_out_by(s)]);
     }
 
     #[test]
     fn an_archived_product_cannot_be_edited() {
         ProductTest::with(())
-            .given(vec![
-                created(1),
-                ProductEvent::ProductArchived { reason: None },
-            ])
+            .given(vec![created(1), archived()])
             .when(ProductCommand::Revise(Revision {
                 quantity: Some(4),
                 ..Default::default()
@@ -773,14 +744,7 @@ mod tests {
             loser: second,
             remaining: 0,
         };
-        let history = vec![
-            created(1),
-            ProductEvent::ProductSold {
-                sale: first,
-                remaining: 0,
-            },
-            conflict,
-        ];
+        let history = vec![created(1), sold_out_by(first), conflict];
         let resolve = || ProductCommand::ResolveFlag {
             sequence: 3,
             note: "refunded R1".into(),
@@ -788,17 +752,11 @@ mod tests {
         ProductTest::with(())
             .given(history.clone())
             .when(resolve())
-            .then_expect_events(vec![ProductEvent::FlagResolved {
-                sequence: 3,
-                note: "refunded R1".into(),
-            }]);
-        let mut resolved = history;
-        resolved.push(ProductEvent::FlagResolved {
-            sequence: 3,
-            note: "refunded R1".into(),
-        });
+            .then_expect_events(vec![resolved(3, "refunded R1")]);
+        let mut settled = history;
+        settled.push(resolved(3, "refunded R1"));
         ProductTest::with(())
-            .given(resolved)
+            .given(settled)
             .when(resolve())
             .then_expect_error(ProductError::FlagNotOpen { sequence: 3 });
         ProductTest::with(())
@@ -833,25 +791,14 @@ mod tests {
             }]);
     }
 
+    /// A draft priced in dollars, in a shop that sells in pounds.
+    fn drafted(source: ProductSource) -> ProductEvent {
+        let usd = Money::parse_price("2000", Currency::parse("USD").unwrap()).unwrap();
+        creation(usd, 1, source, true)
+    }
+
     fn draft() -> ProductEvent {
-        let ProductEvent::ProductCreated {
-            sku,
-            details,
-            quantity,
-            source,
-            ..
-        } = created(1)
-        else {
-            unreachable!()
-        };
-        ProductEvent::ProductCreated {
-            sku,
-            details,
-            price: Money::parse_price("2000", Currency::parse("USD").unwrap()).unwrap(),
-            quantity,
-            source,
-            draft: true,
-        }
+        drafted(ProductSource::Manual)
     }
 
     #[test]
@@ -863,27 +810,10 @@ mod tests {
             })
             .then_expect_events(vec![ProductEvent::ProductActivated { price: gbp("1499") }]);
         // An imported draft's flag is resolved by its activation.
-        let ProductEvent::ProductCreated {
-            sku,
-            details,
-            price,
-            quantity,
-            ..
-        } = draft()
-        else {
-            unreachable!()
-        };
-        let imported = ProductEvent::ProductCreated {
-            sku,
-            details,
-            price,
-            quantity,
-            source: ProductSource::Imported {
-                platform: crate::value::Platform::Reverb,
-                external_id: "93437001".into(),
-            },
-            draft: true,
-        };
+        let imported = drafted(ProductSource::Imported {
+            platform: crate::value::Platform::Reverb,
+            external_id: "93437001".into(),
+        });
         ProductTest::with(())
             .given(vec![imported])
             .when(ProductCommand::Activate {
@@ -891,10 +821,7 @@ mod tests {
             })
             .then_expect_events(vec![
                 ProductEvent::ProductActivated { price: gbp("1499") },
-                ProductEvent::FlagResolved {
-                    sequence: 1,
-                    note: "activated at 1499.00 GBP".into(),
-                },
+                resolved(1, "activated at 1499.00 GBP"),
             ]);
         let mut product = Product::default();
         product.apply(draft());
@@ -915,13 +842,12 @@ mod tests {
 
     #[test]
     fn an_archived_product_is_restored_once_and_archiving_twice_records_once() {
-        let archived = ProductEvent::ProductArchived { reason: None };
         ProductTest::with(())
-            .given(vec![created(1), archived.clone()])
+            .given(vec![created(1), archived()])
             .when(ProductCommand::Restore)
             .then_expect_events(vec![ProductEvent::ProductRestored]);
         ProductTest::with(())
-            .given(vec![created(1), archived])
+            .given(vec![created(1), archived()])
             .when(ProductCommand::Archive { reason: None })
             .then_expect_events(vec![]);
         ProductTest::with(())

@@ -1,11 +1,11 @@
 //! What has happened to a product. Events carry every fact a view needs, so
 //! that views never re-derive a rule.
 
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::ProductSource;
+use crate::decide::domain_event;
 use crate::policy::Sale;
 use crate::value::{Media, Money, ProductDetails, Sku};
 
@@ -75,33 +75,20 @@ pub enum ProductEvent {
     },
 }
 
-impl DomainEvent for ProductEvent {
-    fn event_type(&self) -> String {
-        match self {
-            Self::ProductCreated { .. } => "ProductCreated",
-            Self::DetailsRevised { .. } => "DetailsRevised",
-            Self::PriceChanged { .. } => "PriceChanged",
-            Self::QuantityAdjusted { .. } => "QuantityAdjusted",
-            Self::MediaAttached { .. } => "MediaAttached",
-            Self::MediaRemoved { .. } => "MediaRemoved",
-            Self::MediaReordered { .. } => "MediaReordered",
-            Self::ProductSold { .. } => "ProductSold",
-            Self::SaleConflictDetected { .. } => "SaleConflictDetected",
-            Self::ProductArchived { .. } => "ProductArchived",
-            Self::ProductActivated { .. } => "ProductActivated",
-            Self::ProductRestored => "ProductRestored",
-            Self::FlagResolved { .. } => "FlagResolved",
-        }
-        .to_owned()
-    }
-
-    /// `ProductCreated` is at 2.0.0: version 1.0.0 knew only one-off manual
-    /// items, with no `quantity` or `source` (see [`crate::upcast`]).
-    fn event_version(&self) -> String {
-        match self {
-            Self::ProductCreated { .. } => "2.0.0",
-            _ => "1.0.0",
-        }
-        .to_owned()
-    }
-}
+domain_event!(ProductEvent {
+    // 2.0.0: version 1.0.0 knew only one-off manual items, with no
+    // `quantity` or `source`.
+    ProductCreated = "2.0.0",
+    DetailsRevised,
+    PriceChanged,
+    QuantityAdjusted,
+    MediaAttached,
+    MediaRemoved,
+    MediaReordered,
+    ProductSold,
+    SaleConflictDetected,
+    ProductArchived,
+    ProductActivated,
+    ProductRestored,
+    FlagResolved,
+});

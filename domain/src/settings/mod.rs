@@ -4,15 +4,15 @@
 //! and each platform's price rule. One instance, id [`Settings::ID`].
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::str::FromStr;
 
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use crate::decide::domain_event;
 use crate::decide::Decide;
 use crate::listing::category_map::{CategoryEdit, CategoryMap};
 use crate::listing::price::PricePercent;
+use crate::named::named;
 use crate::value::{InvalidValue, Platform};
 
 /// A filter dropdown of the inventory list.
@@ -26,38 +26,25 @@ pub enum DropdownField {
     Condition,
 }
 
-impl DropdownField {
-    pub const ALL: [DropdownField; 5] = [
-        Self::Status,
-        Self::Platform,
-        Self::Brand,
-        Self::Category,
-        Self::Condition,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Status => "status",
-            Self::Platform => "platform",
-            Self::Brand => "brand",
-            Self::Category => "category",
-            Self::Condition => "condition",
-        }
-    }
-}
+named!(DropdownField {
+    Status => "status",
+    Platform => "platform",
+    Brand => "brand",
+    Category => "category",
+    Condition => "condition",
+});
 
 impl FromStr for DropdownField {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.as_str() == s)
-            .ok_or_else(|| {
-                InvalidValue::new(
-                    "field",
-                    format!("{s:?} is not a dropdown; use status, platform, brand, category or condition"),
-                )
-            })
+        Self::named(s).ok_or_else(|| {
+            InvalidValue::new(
+                "field",
+                format!(
+                    "{s:?} is not a dropdown; use status, platform, brand, category or condition"
+                ),
+            )
+        })
     }
 }
 
@@ -72,29 +59,15 @@ pub enum DropdownOrder {
     Alpha,
 }
 
-impl DropdownOrder {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Count => "count",
-            Self::Alpha => "alpha",
-        }
-    }
-}
+named!(DropdownOrder {
+    Count => "count",
+    Alpha => "alpha",
+});
 
 impl FromStr for DropdownOrder {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "count" => Ok(Self::Count),
-            "alpha" => Ok(Self::Alpha),
-            _ => Err(InvalidValue::new("order", "must be count or alpha")),
-        }
-    }
-}
-
-impl fmt::Display for DropdownOrder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        Self::named(s).ok_or_else(|| InvalidValue::new("order", "must be count or alpha"))
     }
 }
 
@@ -132,19 +105,11 @@ pub enum SettingsEvent {
     },
 }
 
-impl DomainEvent for SettingsEvent {
-    fn event_type(&self) -> String {
-        match self {
-            Self::DropdownSortChanged { .. } => "DropdownSortChanged".to_owned(),
-            Self::CategoryMapped(_) => "CategoryMapped".to_owned(),
-            Self::PriceRuleSet { .. } => "PriceRuleSet".to_owned(),
-        }
-    }
-
-    fn event_version(&self) -> String {
-        "1.0.0".to_owned()
-    }
-}
+domain_event!(SettingsEvent {
+    DropdownSortChanged,
+    CategoryMapped,
+    PriceRuleSet,
+});
 
 /// Settings commands never fail (what they carry was checked when it was
 /// parsed); the type exists because cqrs-es asks for one.
@@ -245,32 +210,41 @@ mod tests {
     use super::*;
     use crate::listing::category_map::CategoryEditInput;
 
+    /// Given `history`, `command` records `recorded`: cqrs-es's
+    /// given/when/then.
+    fn records(
+        history: Vec<SettingsEvent>,
+        command: SettingsCommand,
+        recorded: Vec<SettingsEvent>,
+    ) {
+        TestFramework::<Settings>::with(())
+            .given(history)
+            .when(command)
+            .then_expect_events(recorded);
+    }
+
+    fn brand_alpha() -> SettingsEvent {
+        SettingsEvent::DropdownSortChanged {
+            field: DropdownField::Brand,
+            order: DropdownOrder::Alpha,
+        }
+    }
+
+    fn sort_brand_alpha() -> SettingsCommand {
+        SettingsCommand::SetDropdownSort {
+            field: DropdownField::Brand,
+            order: DropdownOrder::Alpha,
+        }
+    }
+
     #[test]
     fn changing_a_dropdown_order_is_recorded() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(SettingsCommand::SetDropdownSort {
-                field: DropdownField::Brand,
-                order: DropdownOrder::Alpha,
-            })
-            .then_expect_events(vec![SettingsEvent::DropdownSortChanged {
-                field: DropdownField::Brand,
-                order: DropdownOrder::Alpha,
-            }]);
+        records(vec![], sort_brand_alpha(), vec![brand_alpha()]);
     }
 
     #[test]
     fn setting_the_same_order_again_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given(vec![SettingsEvent::DropdownSortChanged {
-                field: DropdownField::Brand,
-                order: DropdownOrder::Alpha,
-            }])
-            .when(SettingsCommand::SetDropdownSort {
-                field: DropdownField::Brand,
-                order: DropdownOrder::Alpha,
-            })
-            .then_expect_events(vec![]);
+        records(vec![brand_alpha()], sort_brand_alpha(), vec![]);
     }
 
     fn edit(category: &str, ebay: Option<&str>, shopify: Option<&str>) -> CategoryEdit {
@@ -283,68 +257,44 @@ mod tests {
         .unwrap()
     }
 
+    fn mapped(category: &str, ebay: Option<&str>, shopify: Option<&str>) -> SettingsEvent {
+        SettingsEvent::CategoryMapped(edit(category, ebay, shopify))
+    }
+
+    fn map(category: &str, ebay: Option<&str>, shopify: Option<&str>) -> SettingsCommand {
+        SettingsCommand::MapCategory(edit(category, ebay, shopify))
+    }
+
     #[test]
     fn a_new_ebay_category_for_a_default_is_recorded_under_the_maps_name() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(SettingsCommand::MapCategory(edit(
-                "effects pedals",
-                Some("41418"),
-                None,
-            )))
-            .then_expect_events(vec![SettingsEvent::CategoryMapped(edit(
-                "Effects Pedals",
-                Some("41418"),
-                None,
-            ))]);
+        records(
+            vec![],
+            map("effects pedals", Some("41418"), None),
+            vec![mapped("Effects Pedals", Some("41418"), None)],
+        );
     }
 
     #[test]
     fn only_what_changes_is_recorded_and_a_change_to_nothing_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given(vec![SettingsEvent::CategoryMapped(edit(
-                "Effects Pedals",
-                Some("41418"),
-                None,
-            ))])
-            .when(SettingsCommand::MapCategory(edit(
-                "Effects Pedals",
-                Some("41418"),
-                Some("Fuzz Pedals"),
-            )))
-            .then_expect_events(vec![SettingsEvent::CategoryMapped(edit(
-                "Effects Pedals",
-                None,
-                Some("Fuzz Pedals"),
-            ))]);
-        TestFramework::<Settings>::with(())
-            .given(vec![SettingsEvent::CategoryMapped(edit(
-                "Effects Pedals",
-                Some("41418"),
-                None,
-            ))])
-            .when(SettingsCommand::MapCategory(edit(
-                "EFFECTS PEDALS",
-                Some("41418"),
-                Some("Effects Pedals"),
-            )))
-            .then_expect_events(vec![]);
+        records(
+            vec![mapped("Effects Pedals", Some("41418"), None)],
+            map("Effects Pedals", Some("41418"), Some("Fuzz Pedals")),
+            vec![mapped("Effects Pedals", None, Some("Fuzz Pedals"))],
+        );
+        records(
+            vec![mapped("Effects Pedals", Some("41418"), None)],
+            map("EFFECTS PEDALS", Some("41418"), Some("Effects Pedals")),
+            vec![],
+        );
     }
 
     #[test]
     fn a_category_the_map_lacks_is_added() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(SettingsCommand::MapCategory(edit(
-                "Banjos",
-                Some("10179"),
-                None,
-            )))
-            .then_expect_events(vec![SettingsEvent::CategoryMapped(edit(
-                "Banjos",
-                Some("10179"),
-                None,
-            ))]);
+        records(
+            vec![],
+            map("Banjos", Some("10179"), None),
+            vec![mapped("Banjos", Some("10179"), None)],
+        );
     }
 
     #[test]
@@ -352,9 +302,9 @@ mod tests {
         let mut settings = Settings::default();
         assert_eq!(settings.category_map(), CategoryMap::default());
         for event in [
-            SettingsEvent::CategoryMapped(edit("Effects Pedals", Some("41418"), None)),
-            SettingsEvent::CategoryMapped(edit("Banjos", Some("10179"), None)),
-            SettingsEvent::CategoryMapped(edit("Effects Pedals", Some("41415"), None)),
+            mapped("Effects Pedals", Some("41418"), None),
+            mapped("Banjos", Some("10179"), None),
+            mapped("Effects Pedals", Some("41415"), None),
         ] {
             settings.apply(event);
         }
@@ -388,30 +338,35 @@ mod tests {
 
     #[test]
     fn a_platform_s_price_rule_is_recorded_and_a_repeat_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given_no_previous_events()
-            .when(set_rule(Platform::Reverb, "5"))
-            .then_expect_events(vec![rule(Platform::Reverb, "5")]);
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Reverb, "5.00"))
-            .then_expect_events(vec![]);
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Reverb, "-7.5"))
-            .then_expect_events(vec![rule(Platform::Reverb, "-7.5")]);
+        records(
+            vec![],
+            set_rule(Platform::Reverb, "5"),
+            vec![rule(Platform::Reverb, "5")],
+        );
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Reverb, "5.00"),
+            vec![],
+        );
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Reverb, "-7.5"),
+            vec![rule(Platform::Reverb, "-7.5")],
+        );
     }
 
     #[test]
     fn zero_removes_a_rule_and_removing_none_records_nothing() {
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Reverb, "0"))
-            .then_expect_events(vec![rule(Platform::Reverb, "0")]);
-        TestFramework::<Settings>::with(())
-            .given(vec![rule(Platform::Reverb, "5")])
-            .when(set_rule(Platform::Ebay, "0"))
-            .then_expect_events(vec![]);
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Reverb, "0"),
+            vec![rule(Platform::Reverb, "0")],
+        );
+        records(
+            vec![rule(Platform::Reverb, "5")],
+            set_rule(Platform::Ebay, "0"),
+            vec![],
+        );
         let mut settings = Settings::default();
         settings.apply(rule(Platform::Reverb, "5"));
         settings.apply(rule(Platform::Vr, "10"));

@@ -1,12 +1,12 @@
 //! Item condition, on Reverb's scale; the other platforms' scales are mapped
 //! onto it by their adapters.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use super::InvalidValue;
+use crate::named::named;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -22,33 +22,17 @@ pub enum Condition {
     NonFunctioning,
 }
 
-impl Condition {
-    pub const ALL: [Condition; 9] = [
-        Self::New,
-        Self::BStock,
-        Self::Mint,
-        Self::Excellent,
-        Self::VeryGood,
-        Self::Good,
-        Self::Fair,
-        Self::Poor,
-        Self::NonFunctioning,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::BStock => "b-stock",
-            Self::Mint => "mint",
-            Self::Excellent => "excellent",
-            Self::VeryGood => "very-good",
-            Self::Good => "good",
-            Self::Fair => "fair",
-            Self::Poor => "poor",
-            Self::NonFunctioning => "non-functioning",
-        }
-    }
-}
+named!(Condition {
+    New => "new",
+    BStock => "b-stock",
+    Mint => "mint",
+    Excellent => "excellent",
+    VeryGood => "very-good",
+    Good => "good",
+    Fair => "fair",
+    Poor => "poor",
+    NonFunctioning => "non-functioning",
+});
 
 impl FromStr for Condition {
     type Err = InvalidValue;
@@ -64,12 +48,6 @@ impl FromStr for Condition {
                     format!("{s:?} is not a condition; use one of {}", names.join(", ")),
                 )
             })
-    }
-}
-
-impl fmt::Display for Condition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

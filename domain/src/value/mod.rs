@@ -35,3 +35,26 @@ impl InvalidValue {
         }
     }
 }
+
+/// Writes the two conversions through which serde reads and writes a value
+/// type as its text (`#[serde(try_from = "String", into = "String")]`):
+/// read back through `parse`, the same check as every other way in, so a
+/// stored value that no longer passes is refused like a typed one; written
+/// as `text` makes it.
+macro_rules! text_form {
+    ($type:ty, $parse:expr, |$value:ident| $text:expr) => {
+        impl TryFrom<String> for $type {
+            type Error = $crate::value::InvalidValue;
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                $parse(&raw)
+            }
+        }
+
+        impl From<$type> for String {
+            fn from($value: $type) -> Self {
+                $text
+            }
+        }
+    };
+}
+pub(crate) use text_form;

@@ -5,7 +5,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::InvalidValue;
+use super::{text_form, InvalidValue};
 
 /// An ISO 4217 currency code such as `GBP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -33,18 +33,7 @@ impl Currency {
     }
 }
 
-impl TryFrom<String> for Currency {
-    type Error = InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Currency> for String {
-    fn from(c: Currency) -> Self {
-        c.as_str().to_owned()
-    }
-}
+text_form!(Currency, Self::parse, |c| c.as_str().to_owned());
 
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

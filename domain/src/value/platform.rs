@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::InvalidValue;
+use super::{text_form, InvalidValue};
+use crate::named::named;
 
 /// A marketplace with its own listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -17,18 +18,14 @@ pub enum Platform {
     Vr,
 }
 
+named!(Platform {
+    Ebay => "ebay",
+    Reverb => "reverb",
+    Shopify => "shopify",
+    Vr => "vr",
+});
+
 impl Platform {
-    pub const ALL: [Platform; 4] = [Self::Ebay, Self::Reverb, Self::Shopify, Self::Vr];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ebay => "ebay",
-            Self::Reverb => "reverb",
-            Self::Shopify => "shopify",
-            Self::Vr => "vr",
-        }
-    }
-
     /// The name a shop owner knows it by.
     pub fn display_name(self) -> &'static str {
         match self {
@@ -52,12 +49,6 @@ impl FromStr for Platform {
                     format!("{s:?} is not a platform; use ebay, reverb, shopify or vr"),
                 )
             })
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -94,18 +85,7 @@ impl FromStr for SaleChannel {
     }
 }
 
-impl TryFrom<String> for SaleChannel {
-    type Error = InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-impl From<SaleChannel> for String {
-    fn from(c: SaleChannel) -> Self {
-        c.as_str().to_owned()
-    }
-}
+text_form!(SaleChannel, str::parse, |c| c.as_str().to_owned());
 
 impl fmt::Display for SaleChannel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

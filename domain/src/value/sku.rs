@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::InvalidValue;
+use super::{text_form, InvalidValue};
 
 /// A product's SKU. It never changes once the product exists (no command
 /// takes a new one), and it is safe to use in a URL path segment.
@@ -62,18 +62,7 @@ impl Sku {
     }
 }
 
-impl TryFrom<String> for Sku {
-    type Error = InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Sku> for String {
-    fn from(sku: Sku) -> Self {
-        sku.0
-    }
-}
+text_form!(Sku, Self::parse, |sku| sku.0);
 
 impl fmt::Display for Sku {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

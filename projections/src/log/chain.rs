@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::RawEvent;
+use super::{LogEvent, RawEvent};
 use crate::pool::{on_store, StorePool};
 use crate::ProjectionError;
 
@@ -34,21 +34,10 @@ pub type Link = [u8; 32];
 /// What the first event is linked to.
 pub const GENESIS: Link = [0; 32];
 
-/// The fields of an event that its link covers, as stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Linked {
-    pub position: i64,
-    pub aggregate_type: String,
-    pub aggregate_id: String,
-    pub sequence: i64,
-    pub event_type: String,
-    pub event_version: String,
-    /// The payload's stored text, byte for byte: the JSON is not parsed,
-    /// so a change of spacing or key order is a change.
-    pub payload: String,
-    pub metadata: String,
-    pub recorded_at: DateTime<Utc>,
-}
+/// The fields of an event that its link covers, as stored. The payload
+/// and metadata are the stored text, byte for byte: the JSON is not parsed,
+/// so a change of spacing or key order is a change.
+pub type Linked = LogEvent<String>;
 
 /// The event's canonical bytes: each field as a netstring
 /// (`<byte length>:<bytes>,`), so that no two different events share them,

@@ -26,19 +26,24 @@ use crate::{Backend, Db, ProjectionError};
 mod aggregate_rows;
 pub mod chain;
 
-/// An event as stored, with its place in the log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StoredEvent {
+/// An event as stored, with its place in the log, its payload and
+/// metadata as `T`: parsed ([`StoredEvent`]), or the stored text byte for
+/// byte, as the hash chain covers it ([`chain::Linked`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEvent<T> {
     pub position: i64,
     pub aggregate_type: String,
     pub aggregate_id: String,
     pub sequence: i64,
     pub event_type: String,
     pub event_version: String,
-    pub payload: serde_json::Value,
-    pub metadata: serde_json::Value,
+    pub payload: T,
+    pub metadata: T,
     pub recorded_at: DateTime<Utc>,
 }
+
+/// An event as stored, with its place in the log.
+pub type StoredEvent = LogEvent<serde_json::Value>;
 
 /// A decoded domain event of either aggregate.
 #[derive(Debug, Clone, PartialEq)]

@@ -148,30 +148,16 @@ mod tests {
 
     #[test]
     fn rows_are_kept_by_table_in_the_order_first_seen() {
+        // An inventory row with only its key.
+        let keyed = |sku: &'static str| [Cell::text(sku), Cell::Text(None), Cell::Int(None)];
         let mut rows = CopyRows::default();
-        rows.push(
-            "inventory",
-            COLUMNS,
-            &[
-                Cell::Text(Some("A".into())),
-                Cell::Text(None),
-                Cell::Int(None),
-            ],
-        );
+        rows.push("inventory", COLUMNS, &keyed("A"));
         rows.push(
             "listing_index",
             &["listing_id"],
             &[Cell::Text(Some("L".into()))],
         );
-        rows.push(
-            "inventory",
-            COLUMNS,
-            &[
-                Cell::Text(Some("B".into())),
-                Cell::Text(None),
-                Cell::Int(None),
-            ],
-        );
+        rows.push("inventory", COLUMNS, &keyed("B"));
         let tables = rows.take();
         let summary: Vec<(&str, &str)> =
             tables.iter().map(|t| (t.table, t.data.as_str())).collect();

@@ -5,13 +5,15 @@
 use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::delivery::Delivery;
-use riff_domain::flag::{raised_by_listing, raised_by_product, FlagKind, Raised};
-use riff_domain::{Listing, ListingEvent, Product, ProductEvent, Settings, SyncRun};
+use riff_domain::flag::{
+    raised_by_listing, raised_by_product, resolved_by_listing, resolved_by_product, FlagKind,
+    Raised,
+};
+use riff_domain::{Listing, Product, Settings, SyncRun};
 use serde::de::value::StrDeserializer;
 use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::one_at_a_time::OneAtATime;
 use super::timestamp;
@@ -41,18 +43,12 @@ impl OneAtATime for Flags {
             RecordedEvent::Product(event) => (
                 "product",
                 raised_by_product(event),
-                match event {
-                    ProductEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
-                    _ => None,
-                },
+                resolved_by_product(event),
             ),
             RecordedEvent::Listing(event) => (
                 "listing",
                 raised_by_listing(event),
-                match event {
-                    ListingEvent::FlagResolved { sequence, note } => Some((*sequence, note)),
-                    _ => None,
-                },
+                resolved_by_listing(event),
             ),
             RecordedEvent::Settings(_) | RecordedEvent::SyncRun(_) | RecordedEvent::Delivery(_) => {
                 return Ok(())
@@ -93,8 +89,9 @@ impl OneAtATime for Flags {
     }
 }
 
-/// A flag as the review queue shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A flag as the review queue shows it; read from its row column by
+/// column, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct FlagRow {
     pub id: i64,
     pub kind: String,
@@ -116,27 +113,6 @@ pub struct FlagRow {
     pub aggregate_id: String,
     #[serde(skip)]
     pub sequence: i64,
-}
-
-impl FlagRow {
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            id: row.try_get("id")?,
-            kind: row.try_get("kind")?,
-            sku: row.try_get("sku")?,
-            platform: row.try_get("platform")?,
-            external_id: row.try_get("external_id")?,
-            message: row.try_get("message")?,
-            raised_at: row.try_get("raised_at")?,
-            status: row.try_get("status")?,
-            resolved_at: row.try_get("resolved_at")?,
-            resolved_by: row.try_get("resolved_by")?,
-            note: row.try_get("note")?,
-            aggregate_type: row.try_get("aggregate_type")?,
-            aggregate_id: row.try_get("aggregate_id")?,
-            sequence: row.try_get("sequence")?,
-        })
-    }
 }
 
 /// Listing flags name their product and platform through the listings view.
@@ -189,14 +165,11 @@ pub async fn list(
     let sql = format!(
         "{SELECT} where ($1 = '' or f.status = $1) and ($2 = '' or f.kind = $2) order by f.id desc"
     );
-    Ok(sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(status.map_or("", FlagStatus::as_str))
         .bind(kind.map_or("", FlagKind::as_str))
         .fetch_all(&db.views)
-        .await?
-        .iter()
-        .map(FlagRow::from_row)
-        .collect::<Result<_, _>>()?)
+        .await?)
 }
 
 /// One flag.
@@ -205,6 +178,8 @@ pub async fn list(
 /// The database could not be read.
 pub async fn get(db: &Db, id: i64) -> Result<Option<FlagRow>, ProjectionError> {
     let sql = format!("{SELECT} where f.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.views).await?;
-    Ok(row.as_ref().map(FlagRow::from_row).transpose()?)
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&db.views)
+        .await?)
 }

@@ -40,6 +40,25 @@ pub(crate) trait Folded: Sized + Send + Sync {
     fn cells(&self) -> Vec<Cell<'_>>;
 }
 
+/// The names of `parts` one after the other, as one array of `N`: a
+/// view's columns can then take a list kept elsewhere (a product's detail
+/// fields) rather than spell it again. A wrong `N` does not compile.
+pub(crate) const fn concat<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut names = [""; N];
+    let (mut n, mut part) = (0, 0);
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            names[n] = parts[part][i];
+            n += 1;
+            i += 1;
+        }
+        part += 1;
+    }
+    assert!(n == N, "N must be the number of names");
+    names
+}
+
 /// One value of a folded row, as the SQL and the `COPY` writers both take
 /// it. Nulls are typed: PostgreSQL will not put a text null in a bigint
 /// column.
@@ -75,8 +94,8 @@ impl<'a> Cell<'a> {
 /// others.
 pub(crate) async fn fold<R: Folded>(
     conn: &mut AnyConnection,
-    mut copy: Option<&mut CopyRows>,
     envelopes: &[Envelope],
+    mut copy: Option<&mut CopyRows>,
 ) -> Result<(), sqlx::Error> {
     if !envelopes.iter().any(|e| R::folds(&e.event)) {
         return Ok(());

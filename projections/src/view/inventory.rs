@@ -3,48 +3,25 @@
 
 use std::collections::HashMap;
 
-use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::settings::{DropdownField, DropdownOrder};
-use riff_domain::value::{Media, ProductDetails};
+use riff_domain::value::{Media, ProductDetails, ProductDetailsInput};
 use riff_domain::{Product, ProductEvent, ProductStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
-use super::fold::{fold, Cell, Folded};
-use super::CopyRows;
-use super::{timestamp, View};
+use super::batch_view;
+use super::fold::{concat, fold, Cell, Folded};
+use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Backend, Db, ProjectionError};
 
 pub struct Inventory;
 
-#[async_trait]
-impl View for Inventory {
-    fn name(&self) -> &'static str {
-        "inventory"
-    }
-
-    fn tables(&self) -> &'static [&'static str] {
-        &["inventory"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Product::TYPE]
-    }
-
-    /// Folds the batch into its rows in memory (`super::fold`).
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        fold::<StockRow>(conn, copy, envelopes).await
-    }
-}
+// Folds each batch into its rows in memory (`super::fold`).
+batch_view!(Inventory, "inventory", Product::TYPE, fold::<StockRow>);
 
 /// An inventory row while a batch is folded into it.
 struct StockRow {
@@ -435,8 +412,9 @@ pub async fn get(db: &Db, sku: &str) -> Result<Option<InventoryItem>, Projection
 /// The listing statuses that mean "on the platform, or about to be".
 const LISTING_UP: &str = "('pending', 'live', 'ending')";
 
-/// One option of a filter dropdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One option of a filter dropdown, read from the `value` and `count`
+/// columns of [`facets`]' queries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct FacetValue {
     pub value: String,
     pub count: i64,
@@ -455,25 +433,15 @@ pub async fn facets(db: &Db) -> Result<Vec<(DropdownField, Vec<FacetValue>)>, Pr
     for field in DropdownField::ALL {
         let sql = match field {
             DropdownField::Platform => format!(
-                "select platform as v, count(distinct sku) as n from listing_index \
+                "select platform as value, count(distinct sku) as count from listing_index \
                  where sku is not null and status in {LISTING_UP} group by platform"
             ),
             other => format!(
-                "select {0} as v, count(*) as n from inventory group by {0}",
+                "select {0} as value, count(*) as count from inventory group by {0}",
                 other.as_str()
             ),
         };
-        let values: Vec<FacetValue> = sqlx::query(&sql)
-            .fetch_all(&db.views)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(FacetValue {
-                    value: row.try_get("v")?,
-                    count: row.try_get("n")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+        let values: Vec<FacetValue> = sqlx::query_as(&sql).fetch_all(&db.views).await?;
         all.push((field, values));
     }
     Ok(all)
@@ -531,26 +499,21 @@ pub async fn active(db: &Db) -> Result<Vec<InventoryItem>, ProjectionError> {
 
 impl Folded for StockRow {
     const TABLE: &'static str = "inventory";
-    const COLUMNS: &'static [&'static str] = &[
-        "sku",
-        "title",
-        "brand",
-        "model",
-        "year",
-        "finish",
-        "category",
-        "condition",
-        "description",
-        "price_minor",
-        "currency",
-        "quantity",
-        "status",
-        "version",
-        "media",
-        "search",
-        "created_at",
-        "updated_at",
-    ];
+    const COLUMNS: &'static [&'static str] = &concat::<18>(&[
+        &["sku"],
+        &ProductDetailsInput::FIELDS,
+        &[
+            "price_minor",
+            "currency",
+            "quantity",
+            "status",
+            "version",
+            "media",
+            "search",
+            "created_at",
+            "updated_at",
+        ],
+    ]);
     const CHUNK: usize = 500;
 
     fn folds(event: &RecordedEvent) -> bool {

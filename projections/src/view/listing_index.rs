@@ -10,7 +10,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use riff_domain::listing::EndReason;
@@ -19,41 +18,24 @@ use riff_domain::value::{Currency, Money, Platform, Sku};
 use riff_domain::{Listing, ListingEvent, ListingStatus};
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use uuid::Uuid;
 
+use super::batch_view;
 use super::fold::{fold, Cell, Folded};
-use super::CopyRows;
-use super::{timestamp, View};
+use super::timestamp;
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct ListingIndex;
 
-#[async_trait]
-impl View for ListingIndex {
-    fn name(&self) -> &'static str {
-        "listing_index"
-    }
-
-    fn tables(&self) -> &'static [&'static str] {
-        &["listing_index"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Listing::TYPE]
-    }
-
-    /// Folds the batch into its rows in memory (`super::fold`).
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        fold::<IndexedListing>(conn, copy, envelopes).await
-    }
-}
+// Folds each batch into its rows in memory (`super::fold`).
+batch_view!(
+    ListingIndex,
+    "listing_index",
+    Listing::TYPE,
+    fold::<IndexedListing>
+);
 
 /// One listing as the sync engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,6 +65,39 @@ pub trait View: Send + Sync {
     ) -> Result<(), sqlx::Error>;
 }
 
+/// Implements [`View`] for a view that owns one table, named as the view
+/// is, follows one aggregate type and applies a batch with `$apply`, an
+/// `async fn(conn, envelopes, copy)` (such as [`fold::fold`]): the names
+/// and the signature are then written once for every such view.
+macro_rules! batch_view {
+    ($view:ty, $name:literal, $aggregate:expr, $apply:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::view::View for $view {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            fn tables(&self) -> &'static [&'static str] {
+                &[$name]
+            }
+
+            fn aggregate_types(&self) -> &'static [&'static str] {
+                &[$aggregate]
+            }
+
+            async fn apply_batch(
+                &self,
+                conn: &mut sqlx::AnyConnection,
+                envelopes: &[$crate::log::Envelope],
+                copy: Option<&mut $crate::view::CopyRows>,
+            ) -> Result<(), sqlx::Error> {
+                $apply(conn, envelopes, copy).await
+            }
+        }
+    };
+}
+use batch_view;
+
 /// Every view Riff keeps.
 pub fn all() -> Vec<Arc<dyn View>> {
     vec![

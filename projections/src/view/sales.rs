@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use riff_domain::policy::Sale;
 use riff_domain::{Product, ProductEvent};
@@ -12,57 +11,43 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{insert_sql, timestamp, CopyRows, View};
+use super::{batch_view, insert_sql, timestamp, CopyRows};
 use crate::log::{Envelope, RecordedEvent};
 use crate::{Db, ProjectionError};
 
 pub struct Sales;
 
-#[async_trait]
-impl View for Sales {
-    fn name(&self) -> &'static str {
-        "sales"
-    }
+batch_view!(Sales, "sales", Product::TYPE, record_sales);
 
-    fn tables(&self) -> &'static [&'static str] {
-        &["sales"]
-    }
-
-    fn aggregate_types(&self) -> &'static [&'static str] {
-        &[Product::TYPE]
-    }
-
-    /// Collects the batch's sales in memory — a sale recorded twice keeps
-    /// its first figures and takes its latest status, as the upsert does —
-    /// and writes them a few hundred per statement.
-    async fn apply_batch(
-        &self,
-        conn: &mut AnyConnection,
-        envelopes: &[Envelope],
-        _copy: Option<&mut CopyRows>,
-    ) -> Result<(), sqlx::Error> {
-        let mut sales = SalesBatch::default();
-        for envelope in envelopes {
-            let RecordedEvent::Product(event) = &envelope.event else {
-                continue;
-            };
-            let sku = envelope.aggregate_id.as_str();
-            match event {
-                ProductEvent::ProductSold { sale, .. } => sales.record(sku, sale, "sold"),
-                ProductEvent::SaleConflictDetected { winner, loser, .. } => {
-                    if let Some(winner) = winner {
-                        sales.record(sku, winner, "sold");
-                    }
-                    sales.record(sku, loser, "conflict");
+/// Collects the batch's sales in memory — a sale recorded twice keeps
+/// its first figures and takes its latest status, as the upsert does —
+/// and writes them a few hundred per statement.
+async fn record_sales(
+    conn: &mut AnyConnection,
+    envelopes: &[Envelope],
+    _copy: Option<&mut CopyRows>,
+) -> Result<(), sqlx::Error> {
+    let mut sales = SalesBatch::default();
+    for envelope in envelopes {
+        let RecordedEvent::Product(event) = &envelope.event else {
+            continue;
+        };
+        let sku = envelope.aggregate_id.as_str();
+        match event {
+            ProductEvent::ProductSold { sale, .. } => sales.record(sku, sale, "sold"),
+            ProductEvent::SaleConflictDetected { winner, loser, .. } => {
+                if let Some(winner) = winner {
+                    sales.record(sku, winner, "sold");
                 }
-                _ => {}
+                sales.record(sku, loser, "conflict");
             }
+            _ => {}
         }
-        for chunk in sales.rows.chunks(CHUNK) {
-            upsert(conn, chunk).await?;
-        }
-        Ok(())
     }
+    for chunk in sales.rows.chunks(CHUNK) {
+        upsert(conn, chunk).await?;
+    }
+    Ok(())
 }
 
 /// Rows per statement: 10 columns × 500 stays under both backends' limits.

@@ -221,8 +221,8 @@ pub async fn get(db: &Db, run_id: &str) -> Result<Option<SyncRunRow>, Projection
         .transpose()?)
 }
 
-/// The latest outcome of one platform.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The latest outcome of one platform, read from its row by column name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct PlatformSync {
     pub platform: String,
     pub last_run_id: String,
@@ -236,19 +236,9 @@ pub struct PlatformSync {
 /// # Errors
 /// The database could not be read.
 pub async fn platforms(db: &Db) -> Result<Vec<PlatformSync>, ProjectionError> {
-    let rows = sqlx::query("select * from platform_sync order by platform")
-        .fetch_all(&db.views)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PlatformSync {
-                platform: row.try_get("platform")?,
-                last_run_id: row.try_get("last_run_id")?,
-                last_synced_at: row.try_get("last_synced_at")?,
-                last_success_at: row.try_get("last_success_at")?,
-                last_error: row.try_get("last_error")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    Ok(
+        sqlx::query_as("select * from platform_sync order by platform")
+            .fetch_all(&db.views)
+            .await?,
+    )
 }
