@@ -12,9 +12,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::products::ProductSku;
 use super::{accepted, api_metadata};
 use crate::actions;
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, NoListing, NoProduct, NotJson};
 use crate::http::json::{known_fields, optional_json, typed, ApiJson, ApiPath};
 use crate::state::AppState;
 
@@ -31,19 +33,19 @@ pub(crate) struct PublishBody {
     post,
     path = "/products/{sku}/listings",
     tag = "listings",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = PublishBody,
     responses(
         (status = 202, description = "The listing is requested: `{listing_id, status: pending}`", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
         (status = 409, description = "The product cannot be listed now (sold, archived, a draft, or already listed there)", body = crate::http::api::openapi::Error),
         (status = 422, description = "The platform would refuse the listing: `missing` says what the product needs, and nothing was sent (or a field is refused; `error` names it)", body = crate::http::api::openapi::NotReady),
     )
 )]
 pub(crate) async fn publish(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body: PublishBody = typed(known_fields(body, &["platform", "attributes"])?)?;
@@ -54,7 +56,8 @@ pub(crate) async fn publish(
             .map_err(|message| ApiError::invalid("attributes", message))?,
     };
     let listing_id =
-        actions::request_listing(&state, &sku, platform, attributes, &api_metadata()).await?;
+        actions::request_listing(&state, sku.as_str(), platform, attributes, &api_metadata())
+            .await?;
     Ok(accepted(
         json!({"listing_id": listing_id, "status": "pending"}),
     ))
@@ -77,10 +80,10 @@ pub(crate) struct EndBody {
     request_body = Option<EndBody>,
     responses(
         (status = 202, description = "The end is requested", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No listing has that id", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoListing,
         (status = 409, description = "The listing is not up", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        FieldRefused,
     )
 )]
 pub(crate) async fn end(
@@ -116,7 +119,7 @@ pub(crate) async fn end(
     params(("id" = String, Path, description = "The listing's id")),
     responses(
         (status = 202, description = "The revision is requested", body = serde_json::Value),
-        (status = 404, description = "No listing has that id", body = crate::http::api::openapi::Error),
+        NoListing,
         (status = 409, description = "The listing is not live", body = crate::http::api::openapi::Error),
     )
 )]

@@ -7,6 +7,7 @@ pub(crate) mod flags;
 mod listings;
 pub(crate) mod openapi;
 pub(crate) mod products;
+mod refusals;
 pub(crate) mod sales;
 pub(crate) mod settings;
 mod sync;

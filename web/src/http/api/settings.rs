@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use super::api_metadata;
 use crate::actions;
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, NotJson};
 use crate::http::json::{known_fields, ApiJson};
 use crate::state::AppState;
 
@@ -101,8 +102,8 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
     request_body = crate::http::api::openapi::DropdownSortInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
     )
 )]
 pub(crate) async fn set_dropdown_sort(
@@ -145,8 +146,8 @@ pub(crate) const CATEGORY_FIELDS: &[&str] = &[
     request_body = crate::http::api::openapi::CategoryMapInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
     )
 )]
 pub(crate) async fn map_category(
@@ -244,8 +245,8 @@ pub(crate) const PRICE_RULE_FIELDS: &[&str] = &["platform", "percent"];
     request_body = crate::http::api::openapi::PriceRuleInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
     )
 )]
 pub(crate) async fn set_price_rule(

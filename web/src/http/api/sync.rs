@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::accepted;
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, NotJson};
 use crate::http::json::{optional_json, ApiPath};
 use crate::state::AppState;
 
@@ -30,9 +31,9 @@ pub(crate) struct SyncBody {
     request_body = Option<SyncBody>,
     responses(
         (status = 202, description = "A sync run started: `{run_id}`", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        NotJson,
         (status = 409, description = "A run is going already", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        FieldRefused,
     )
 )]
 pub(crate) async fn start(
