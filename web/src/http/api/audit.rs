@@ -13,7 +13,6 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/audit",
-    tag = "log",
     params(Params),
     responses(
         (status = 200, description = "Audit entries after a position: `{events, last_position}`", body = serde_json::Value),

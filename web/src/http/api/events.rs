@@ -29,7 +29,6 @@ pub(crate) struct Events {
 #[utoipa::path(
     get,
     path = "/events",
-    tag = "log",
     params(Page),
     responses(
         (status = 200, description = "Events after a position, in order: `{events, last_position}`", body = serde_json::Value),

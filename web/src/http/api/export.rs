@@ -13,7 +13,6 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/export.csv",
-    tag = "products",
     params(ListParams),
     responses(
         (status = 200, description = "The filtered inventory as CSV", body = String, content_type = "text/csv"),

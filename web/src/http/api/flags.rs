@@ -30,7 +30,6 @@ pub(crate) struct FlagList {
 #[utoipa::path(
     get,
     path = "/flags",
-    tag = "flags",
     params(Filter),
     responses(
         (status = 200, description = "Flags for review: `{items}`", body = serde_json::Value),
@@ -66,7 +65,6 @@ pub(crate) const RESOLVE_FIELDS: &[&str] = &["note"];
 #[utoipa::path(
     post,
     path = "/flags/{id}/resolve",
-    tag = "flags",
     params(("id" = i64, Path, description = "The flag's id")),
     request_body = crate::http::api::openapi::FlagNote,
     responses(
@@ -105,7 +103,6 @@ pub(crate) const SETTLE_FIELDS: &[&str] = &["keep"];
 #[utoipa::path(
     post,
     path = "/flags/{id}/settle",
-    tag = "flags",
     params(("id" = i64, Path, description = "The drift flag's id")),
     request_body = serde_json::Value,
     responses(

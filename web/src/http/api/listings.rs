@@ -32,7 +32,6 @@ pub(crate) struct PublishBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/listings",
-    tag = "listings",
     params(ProductSku),
     request_body = PublishBody,
     responses(
@@ -75,7 +74,6 @@ pub(crate) struct EndBody {
 #[utoipa::path(
     post,
     path = "/listings/{id}/end",
-    tag = "listings",
     params(("id" = String, Path, description = "The listing's id")),
     request_body = Option<EndBody>,
     responses(
@@ -115,7 +113,6 @@ pub(crate) async fn end(
 #[utoipa::path(
     post,
     path = "/listings/{id}/revise",
-    tag = "listings",
     params(("id" = String, Path, description = "The listing's id")),
     responses(
         (status = 202, description = "The revision is requested", body = serde_json::Value),

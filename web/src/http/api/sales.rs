@@ -14,7 +14,6 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/sales",
-    tag = "sales",
     params(Params),
     responses(
         (status = 200, description = "Sales and totals: `{items, totals}`", body = serde_json::Value),

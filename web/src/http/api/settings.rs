@@ -66,7 +66,6 @@ fn category_map(map: CategoryMap) -> Vec<CategoryJson> {
 #[utoipa::path(
     get,
     path = "/settings",
-    tag = "settings",
     responses(
         (status = 200, description = "The shop's settings, with the category map", body = serde_json::Value),
     )
@@ -98,7 +97,6 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
 #[utoipa::path(
     put,
     path = "/settings/dropdown-sort",
-    tag = "settings",
     request_body = crate::http::api::openapi::DropdownSortInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
@@ -142,7 +140,6 @@ pub(crate) const CATEGORY_FIELDS: &[&str] = &[
 #[utoipa::path(
     put,
     path = "/settings/category-map",
-    tag = "settings",
     request_body = crate::http::api::openapi::CategoryMapInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
@@ -241,7 +238,6 @@ pub(crate) const PRICE_RULE_FIELDS: &[&str] = &["platform", "percent"];
 #[utoipa::path(
     put,
     path = "/settings/price-rule",
-    tag = "settings",
     request_body = crate::http::api::openapi::PriceRuleInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
@@ -287,7 +283,6 @@ pub(crate) struct Facets(BTreeMap<&'static str, Vec<FacetValue>>);
 #[utoipa::path(
     get,
     path = "/inventory/facets",
-    tag = "settings",
     responses(
         (status = 200, description = "Each filter's values with their counts", body = serde_json::Value),
     )

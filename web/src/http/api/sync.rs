@@ -27,7 +27,6 @@ pub(crate) struct SyncBody {
 #[utoipa::path(
     post,
     path = "/sync",
-    tag = "sync",
     request_body = Option<SyncBody>,
     responses(
         (status = 202, description = "A sync run started: `{run_id}`", body = serde_json::Value),
@@ -63,7 +62,6 @@ pub(crate) struct Runs {
 #[utoipa::path(
     get,
     path = "/sync/runs",
-    tag = "sync",
     responses(
         (status = 200, description = "The latest sync runs, newest first", body = serde_json::Value),
     )
@@ -78,7 +76,6 @@ pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Runs>, Ap
 #[utoipa::path(
     get,
     path = "/sync/runs/{id}",
-    tag = "sync",
     params(("id" = String, Path, description = "The run's id")),
     responses(
         (status = 200, description = "One sync run, per platform", body = serde_json::Value),

@@ -18,7 +18,6 @@ use crate::state::AppState;
 #[utoipa::path(
     post,
     path = "/products",
-    tag = "products",
     request_body = crate::http::api::openapi::ProductInput,
     responses(
         (status = 201, description = "The product as created, with its listings", body = serde_json::Value),

@@ -22,7 +22,6 @@ pub(crate) struct History {
 #[utoipa::path(
     get,
     path = "/products/{sku}/history",
-    tag = "products",
     params(ProductSku),
     responses(
         (status = 200, description = "Every event of the product and its listings, oldest first", body = serde_json::Value),

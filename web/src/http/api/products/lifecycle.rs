@@ -28,7 +28,6 @@ pub(crate) struct ArchiveBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/archive",
-    tag = "products",
     params(ProductSku),
     request_body = Option<ArchiveBody>,
     responses(
@@ -53,7 +52,6 @@ pub(crate) async fn archive(
 #[utoipa::path(
     post,
     path = "/products/{sku}/restore",
-    tag = "products",
     params(ProductSku),
     responses(
         (status = 200, description = "The product, active again", body = serde_json::Value),
@@ -81,7 +79,6 @@ pub(crate) struct ActivateBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/activate",
-    tag = "products",
     params(ProductSku),
     request_body = Option<ActivateBody>,
     responses(

@@ -40,7 +40,6 @@ pub(crate) struct AddBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/media",
-    tag = "media",
     params(ProductSku),
     request_body(content(
         (crate::http::api::openapi::MediaUpload = "multipart/form-data"),
@@ -128,7 +127,6 @@ async fn uploaded_file(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
 #[utoipa::path(
     delete,
     path = "/products/{sku}/media/{id}",
-    tag = "media",
     params(("sku" = String, Path, description = "The product's SKU"), ("id" = String, Path, description = "The media's id")),
     responses(
         (status = 200, description = "The product's media left", body = serde_json::Value),
@@ -156,7 +154,6 @@ pub(crate) struct OrderBody {
 #[utoipa::path(
     put,
     path = "/products/{sku}/media/order",
-    tag = "media",
     params(ProductSku),
     request_body = OrderBody,
     responses(

@@ -24,7 +24,6 @@ pub(crate) struct AsOf {
 #[utoipa::path(
     get,
     path = "/products/{sku}",
-    tag = "products",
     params(ProductSku, AsOf),
     responses(
         (status = 200, description = "The product, with its listings and media", body = serde_json::Value),
@@ -76,7 +75,6 @@ pub(crate) struct ProductList {
 #[utoipa::path(
     get,
     path = "/products",
-    tag = "products",
     params(ListParams),
     responses(
         (status = 200, description = "A page of the inventory, filtered and sorted: `{items, total, page, per_page}`", body = serde_json::Value),

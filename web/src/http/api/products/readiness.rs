@@ -22,7 +22,6 @@ pub(crate) struct Readiness {
 #[utoipa::path(
     get,
     path = "/products/{sku}/readiness",
-    tag = "listings",
     params(ProductSku),
     responses(
         (status = 200, description = "Per configured platform: `{ready, missing}`", body = serde_json::Value),

@@ -41,7 +41,6 @@ pub(crate) const SALE_FIELDS: &[&str] = &[
 #[utoipa::path(
     post,
     path = "/products/{sku}/sales",
-    tag = "sales",
     params(ProductSku),
     request_body = crate::http::api::openapi::SaleInput,
     responses(

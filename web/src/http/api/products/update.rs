@@ -18,7 +18,6 @@ use crate::state::AppState;
 #[utoipa::path(
     patch,
     path = "/products/{sku}",
-    tag = "products",
     params(ProductSku),
     request_body = crate::http::api::openapi::ProductInput,
     responses(
