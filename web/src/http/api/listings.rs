@@ -3,13 +3,15 @@
 //! outcome shows in the product's listings (and the log) moments later.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::value::Platform;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::products::ProductSku;
@@ -74,7 +76,7 @@ pub(crate) struct EndBody {
 #[utoipa::path(
     post,
     path = "/listings/{id}/end",
-    params(("id" = String, Path, description = "The listing's id")),
+    params(ListingId),
     request_body = Option<EndBody>,
     responses(
         (status = 202, description = "The end is requested", body = serde_json::Value),
@@ -86,7 +88,7 @@ pub(crate) struct EndBody {
 )]
 pub(crate) async fn end(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ListingId(listing_id): ListingId,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body: EndBody = optional_json(&body, &["reason"])?;
@@ -101,7 +103,6 @@ pub(crate) async fn end(
             ))
         }
     };
-    let listing_id = listing_id(&id)?;
     let status = actions::end_listing(&state, listing_id, reason, &api_metadata()).await?;
     Ok(accepted(
         json!({"listing_id": listing_id, "status": status.as_str()}),
@@ -113,7 +114,7 @@ pub(crate) async fn end(
 #[utoipa::path(
     post,
     path = "/listings/{id}/revise",
-    params(("id" = String, Path, description = "The listing's id")),
+    params(ListingId),
     responses(
         (status = 202, description = "The revision is requested", body = serde_json::Value),
         NoListing,
@@ -122,16 +123,31 @@ pub(crate) async fn end(
 )]
 pub(crate) async fn revise(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ListingId(listing_id): ListingId,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let listing_id = listing_id(&id)?;
     actions::revise_listing(&state, listing_id, &api_metadata()).await?;
     Ok(accepted(
         json!({"listing_id": listing_id, "revision": "updating"}),
     ))
 }
 
-/// The listing a path names; an id that is no UUID names none (`404`).
-fn listing_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))
+/// The listing a route's path names (`/listings/{id}/…`), read and
+/// described in one place. An id that is no UUID names no listing (`404`).
+#[derive(IntoParams)]
+#[into_params(names("id"), parameter_in = Path)]
+pub(crate) struct ListingId(
+    /// The listing's id
+    #[param(value_type = String)]
+    Uuid,
+);
+
+impl<S: Send + Sync> FromRequestParts<S> for ListingId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let ApiPath(id) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        Uuid::parse_str(&id)
+            .map(Self)
+            .map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))
+    }
 }
