@@ -77,6 +77,18 @@ enum Frameworks {
     },
 }
 
+/// `$call` on the framework `$field` of whichever backend the ledger runs
+/// on. The two backends' frameworks are of different types, so a call is
+/// written once here and compiled for each.
+macro_rules! on_backend {
+    ($frameworks:expr, $field:ident => $call:expr) => {
+        match $frameworks {
+            Frameworks::Postgres { $field, .. } => $call,
+            Frameworks::Sqlite { $field, .. } => $call,
+        }
+    };
+}
+
 type Store<A, R> = PersistedEventStore<R, A>;
 
 /// A framework with the store beside it, for loading state without a
@@ -184,14 +196,9 @@ impl Ledger {
         command: ProductCommand,
         meta: &EventMetadata,
     ) -> Result<(), LedgerError<ProductError>> {
-        match &self.frameworks {
-            Frameworks::Postgres { products, .. } => {
-                products.execute(sku.as_str(), command, meta).await
-            }
-            Frameworks::Sqlite { products, .. } => {
-                products.execute(sku.as_str(), command, meta).await
-            }
-        }
+        on_backend!(&self.frameworks, products => {
+            products.execute(sku.as_str(), command, meta).await
+        })
     }
 
     /// Runs a listing command, as [`Ledger::product`] does.
@@ -205,10 +212,7 @@ impl Ledger {
         meta: &EventMetadata,
     ) -> Result<(), LedgerError<ListingError>> {
         let id = id.to_string();
-        match &self.frameworks {
-            Frameworks::Postgres { listings, .. } => listings.execute(&id, command, meta).await,
-            Frameworks::Sqlite { listings, .. } => listings.execute(&id, command, meta).await,
-        }
+        on_backend!(&self.frameworks, listings => listings.execute(&id, command, meta).await)
     }
 
     /// Changes the shop's settings.
@@ -220,14 +224,9 @@ impl Ledger {
         command: SettingsCommand,
         meta: &EventMetadata,
     ) -> Result<(), LedgerError<SettingsError>> {
-        match &self.frameworks {
-            Frameworks::Postgres { settings, .. } => {
-                settings.execute(Settings::ID, command, meta).await
-            }
-            Frameworks::Sqlite { settings, .. } => {
-                settings.execute(Settings::ID, command, meta).await
-            }
-        }
+        on_backend!(&self.frameworks, settings => {
+            settings.execute(Settings::ID, command, meta).await
+        })
     }
 
     /// Records part of a sync run.
@@ -241,10 +240,7 @@ impl Ledger {
         meta: &EventMetadata,
     ) -> Result<(), LedgerError<SyncRunError>> {
         let id = SyncRun::id(run_id);
-        match &self.frameworks {
-            Frameworks::Postgres { runs, .. } => runs.execute(&id, command, meta).await,
-            Frameworks::Sqlite { runs, .. } => runs.execute(&id, command, meta).await,
-        }
+        on_backend!(&self.frameworks, runs => runs.execute(&id, command, meta).await)
     }
 
     /// Records a webhook delivery as it arrived; a repeated one is refused.
@@ -319,10 +315,7 @@ impl Ledger {
     /// The store failed.
     pub async fn load_listing(&self, id: Uuid) -> Result<Listing, LedgerError<ListingError>> {
         let id = id.to_string();
-        match &self.frameworks {
-            Frameworks::Postgres { listings, .. } => listings.load(&id).await,
-            Frameworks::Sqlite { listings, .. } => listings.load(&id).await,
-        }
+        on_backend!(&self.frameworks, listings => listings.load(&id).await)
     }
 
     /// A product's current state, folded from its events (the default,
@@ -331,10 +324,7 @@ impl Ledger {
     /// # Errors
     /// The store failed.
     pub async fn load_product(&self, sku: &Sku) -> Result<Product, LedgerError<ProductError>> {
-        match &self.frameworks {
-            Frameworks::Postgres { products, .. } => products.load(sku.as_str()).await,
-            Frameworks::Sqlite { products, .. } => products.load(sku.as_str()).await,
-        }
+        on_backend!(&self.frameworks, products => products.load(sku.as_str()).await)
     }
 
     /// The shop's settings as the log has them now. The category map is
@@ -344,9 +334,6 @@ impl Ledger {
     /// # Errors
     /// The store failed.
     pub async fn load_settings(&self) -> Result<Settings, LedgerError<SettingsError>> {
-        match &self.frameworks {
-            Frameworks::Postgres { settings, .. } => settings.load(Settings::ID).await,
-            Frameworks::Sqlite { settings, .. } => settings.load(Settings::ID).await,
-        }
+        on_backend!(&self.frameworks, settings => settings.load(Settings::ID).await)
     }
 }

@@ -28,19 +28,27 @@ pub(crate) struct Page {
     pub(crate) last_position: i64,
 }
 
-/// One page of the audit: what the API answers and the audit page shows.
-pub(crate) async fn page(state: &AppState, p: Params) -> Result<Page, ApiError> {
-    let after = p.after.unwrap_or(0);
+/// Where a page of the log starts and how long it is, checked the same
+/// way for the audit and `/api/events`: after a position (zero or more;
+/// the start when left out), and 1 to 1000 events (100 when left out).
+pub(crate) fn log_window(after: Option<i64>, limit: Option<i64>) -> Result<(i64, i64), ApiError> {
+    let after = after.unwrap_or(0);
     if after < 0 {
         return Err(ApiError::invalid(
             "after",
             "must be a position, zero or more",
         ));
     }
-    let limit = p.limit.unwrap_or(100);
+    let limit = limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be between 1 and 1000"));
     }
+    Ok((after, limit))
+}
+
+/// One page of the audit: what the API answers and the audit page shows.
+pub(crate) async fn page(state: &AppState, p: Params) -> Result<Page, ApiError> {
+    let (after, limit) = log_window(p.after, p.limit)?;
     let query = AuditQuery {
         after,
         sku: p.sku,

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::Json;
 
 use crate::error::ApiError;
+use crate::http::api::refusals::FilterRefused;
 use crate::http::json::ApiQuery;
 use crate::queries::audit::{page, Page, Params};
 use crate::state::AppState;
@@ -12,11 +13,10 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/audit",
-    tag = "log",
     params(Params),
     responses(
         (status = 200, description = "Audit entries after a position: `{events, last_position}`", body = serde_json::Value),
-        (status = 422, description = "A filter is refused", body = crate::http::api::openapi::Error),
+        FilterRefused,
     )
 )]
 pub(crate) async fn search(

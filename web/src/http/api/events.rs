@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::http::json::ApiQuery;
+use crate::queries::audit::log_window;
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -29,7 +30,6 @@ pub(crate) struct Events {
 #[utoipa::path(
     get,
     path = "/events",
-    tag = "log",
     params(Page),
     responses(
         (status = 200, description = "Events after a position, in order: `{events, last_position}`", body = serde_json::Value),
@@ -40,17 +40,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Events>, ApiError> {
-    let after = page.after.unwrap_or(0);
-    if after < 0 {
-        return Err(ApiError::invalid(
-            "after",
-            "must be a position, zero or more",
-        ));
-    }
-    let limit = page.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 1000"));
-    }
+    let (after, limit) = log_window(page.after, page.limit)?;
     let events = log::read_after(&state.db, after, limit).await?;
     let last_position = events.last().map_or(after, |e| e.position);
     Ok(Json(Events {

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 
 use crate::error::ApiError;
+use crate::http::api::refusals::FilterOrSortRefused;
 use crate::http::json::ApiQuery;
 use crate::queries::inventory::{self, ListParams};
 use crate::state::AppState;
@@ -12,11 +13,10 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/export.csv",
-    tag = "products",
     params(ListParams),
     responses(
         (status = 200, description = "The filtered inventory as CSV", body = String, content_type = "text/csv"),
-        (status = 422, description = "A filter or sort is refused", body = crate::http::api::openapi::Error),
+        FilterOrSortRefused,
     )
 )]
 pub(crate) async fn csv(

@@ -11,6 +11,7 @@ use super::api_metadata;
 use crate::actions;
 use crate::drift::{self, Keep};
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, FilterRefused, NoFlag, NotJson};
 use crate::http::json::{known_fields, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
@@ -29,11 +30,10 @@ pub(crate) struct FlagList {
 #[utoipa::path(
     get,
     path = "/flags",
-    tag = "flags",
     params(Filter),
     responses(
         (status = 200, description = "Flags for review: `{items}`", body = serde_json::Value),
-        (status = 422, description = "A filter is refused", body = crate::http::api::openapi::Error),
+        FilterRefused,
     )
 )]
 pub(crate) async fn list(
@@ -65,14 +65,13 @@ pub(crate) const RESOLVE_FIELDS: &[&str] = &["note"];
 #[utoipa::path(
     post,
     path = "/flags/{id}/resolve",
-    tag = "flags",
     params(("id" = i64, Path, description = "The flag's id")),
     request_body = crate::http::api::openapi::FlagNote,
     responses(
         (status = 200, description = "The flag, resolved", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No flag has that id", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoFlag,
+        FieldRefused,
     )
 )]
 pub(crate) async fn resolve(
@@ -104,13 +103,12 @@ pub(crate) const SETTLE_FIELDS: &[&str] = &["keep"];
 #[utoipa::path(
     post,
     path = "/flags/{id}/settle",
-    tag = "flags",
     params(("id" = i64, Path, description = "The drift flag's id")),
     request_body = serde_json::Value,
     responses(
         (status = 200, description = "The flag, resolved", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No flag has that id", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoFlag,
         (status = 409, description = "Not an open drift flag, or a value the product cannot take", body = crate::http::api::openapi::Error),
         (status = 422, description = "`keep` is neither platform nor riff", body = crate::http::api::openapi::Error),
     )

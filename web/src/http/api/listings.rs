@@ -3,18 +3,22 @@
 //! outcome shows in the product's listings (and the log) moments later.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use riff_domain::listing::{EndReason, PlatformAttributes};
 use riff_domain::value::Platform;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::products::ProductSku;
 use super::{accepted, api_metadata};
 use crate::actions;
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, NoListing, NoProduct, NotJson};
 use crate::http::json::{known_fields, optional_json, typed, ApiJson, ApiPath};
 use crate::state::AppState;
 
@@ -30,20 +34,19 @@ pub(crate) struct PublishBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/listings",
-    tag = "listings",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = PublishBody,
     responses(
         (status = 202, description = "The listing is requested: `{listing_id, status: pending}`", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
         (status = 409, description = "The product cannot be listed now (sold, archived, a draft, or already listed there)", body = crate::http::api::openapi::Error),
         (status = 422, description = "The platform would refuse the listing: `missing` says what the product needs, and nothing was sent (or a field is refused; `error` names it)", body = crate::http::api::openapi::NotReady),
     )
 )]
 pub(crate) async fn publish(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body: PublishBody = typed(known_fields(body, &["platform", "attributes"])?)?;
@@ -54,7 +57,8 @@ pub(crate) async fn publish(
             .map_err(|message| ApiError::invalid("attributes", message))?,
     };
     let listing_id =
-        actions::request_listing(&state, &sku, platform, attributes, &api_metadata()).await?;
+        actions::request_listing(&state, sku.as_str(), platform, attributes, &api_metadata())
+            .await?;
     Ok(accepted(
         json!({"listing_id": listing_id, "status": "pending"}),
     ))
@@ -72,20 +76,19 @@ pub(crate) struct EndBody {
 #[utoipa::path(
     post,
     path = "/listings/{id}/end",
-    tag = "listings",
-    params(("id" = String, Path, description = "The listing's id")),
+    params(ListingId),
     request_body = Option<EndBody>,
     responses(
         (status = 202, description = "The end is requested", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No listing has that id", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoListing,
         (status = 409, description = "The listing is not up", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        FieldRefused,
     )
 )]
 pub(crate) async fn end(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ListingId(listing_id): ListingId,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body: EndBody = optional_json(&body, &["reason"])?;
@@ -100,7 +103,6 @@ pub(crate) async fn end(
             ))
         }
     };
-    let listing_id = listing_id(&id)?;
     let status = actions::end_listing(&state, listing_id, reason, &api_metadata()).await?;
     Ok(accepted(
         json!({"listing_id": listing_id, "status": status.as_str()}),
@@ -112,26 +114,40 @@ pub(crate) async fn end(
 #[utoipa::path(
     post,
     path = "/listings/{id}/revise",
-    tag = "listings",
-    params(("id" = String, Path, description = "The listing's id")),
+    params(ListingId),
     responses(
         (status = 202, description = "The revision is requested", body = serde_json::Value),
-        (status = 404, description = "No listing has that id", body = crate::http::api::openapi::Error),
+        NoListing,
         (status = 409, description = "The listing is not live", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn revise(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ListingId(listing_id): ListingId,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let listing_id = listing_id(&id)?;
     actions::revise_listing(&state, listing_id, &api_metadata()).await?;
     Ok(accepted(
         json!({"listing_id": listing_id, "revision": "updating"}),
     ))
 }
 
-/// The listing a path names; an id that is no UUID names none (`404`).
-fn listing_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))
+/// The listing a route's path names (`/listings/{id}/…`), read and
+/// described in one place. An id that is no UUID names no listing (`404`).
+#[derive(IntoParams)]
+#[into_params(names("id"), parameter_in = Path)]
+pub(crate) struct ListingId(
+    /// The listing's id
+    #[param(value_type = String)]
+    Uuid,
+);
+
+impl<S: Send + Sync> FromRequestParts<S> for ListingId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let ApiPath(id) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        Uuid::parse_str(&id)
+            .map(Self)
+            .map_err(|_| ApiError::NotFound(format!("no listing has id {id}")))
+    }
 }

@@ -7,6 +7,7 @@ pub(crate) mod flags;
 mod listings;
 pub(crate) mod openapi;
 pub(crate) mod products;
+mod refusals;
 pub(crate) mod sales;
 pub(crate) mod settings;
 mod sync;
@@ -23,44 +24,79 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The route table: every API route with its handler and its description
-/// (`#[utoipa::path]` on each handler). The router and the OpenAPI
-/// document are both made from it.
+/// (`#[utoipa::path]` on each handler), in groups, each group filed under
+/// its tag in the document. The router and the OpenAPI document are both
+/// made from it.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     use products::{create, history, lifecycle, media, read, readiness, sales as sale, update};
+    let products = OpenApiRouter::new()
+        .routes(routes!(read::list, create::create))
+        .routes(routes!(read::get, update::update))
+        .routes(routes!(history::history))
+        .routes(routes!(lifecycle::archive))
+        .routes(routes!(lifecycle::restore))
+        .routes(routes!(lifecycle::activate))
+        .routes(routes!(export::csv));
     // An upload may be larger than other bodies.
     let uploads = OpenApiRouter::new()
         .routes(routes!(media::add))
         .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_LIMIT));
-    OpenApiRouter::new()
-        .routes(routes!(read::list, create::create))
-        .routes(routes!(read::get, update::update))
-        .routes(routes!(history::history))
-        .routes(routes!(readiness::readiness))
+    let media = OpenApiRouter::new()
         .merge(uploads)
         .routes(routes!(media::reorder))
-        .routes(routes!(media::remove))
-        .routes(routes!(sale::record_sale))
-        .routes(routes!(lifecycle::archive))
-        .routes(routes!(lifecycle::restore))
-        .routes(routes!(lifecycle::activate))
+        .routes(routes!(media::remove));
+    let listings = OpenApiRouter::new()
+        .routes(routes!(readiness::readiness))
         .routes(routes!(listings::publish))
         .routes(routes!(listings::end))
-        .routes(routes!(listings::revise))
+        .routes(routes!(listings::revise));
+    let sales = OpenApiRouter::new()
+        .routes(routes!(sale::record_sale))
+        .routes(routes!(sales::report));
+    let sync = OpenApiRouter::new()
         .routes(routes!(sync::start))
         .routes(routes!(sync::list))
-        .routes(routes!(sync::get))
+        .routes(routes!(sync::get));
+    let log = OpenApiRouter::new()
         .routes(routes!(events::list))
+        .routes(routes!(audit::search));
+    let flags = OpenApiRouter::new()
         .routes(routes!(flags::list))
         .routes(routes!(flags::resolve))
-        .routes(routes!(flags::settle))
-        .routes(routes!(sales::report))
-        .routes(routes!(audit::search))
-        .routes(routes!(export::csv))
+        .routes(routes!(flags::settle));
+    let settings = OpenApiRouter::new()
         .routes(routes!(settings::facets))
         .routes(routes!(settings::get))
         .routes(routes!(settings::set_dropdown_sort))
         .routes(routes!(settings::map_category))
-        .routes(routes!(settings::set_price_rule))
+        .routes(routes!(settings::set_price_rule));
+    OpenApiRouter::new()
+        .merge(tagged("products", products))
+        .merge(tagged("media", media))
+        .merge(tagged("listings", listings))
+        .merge(tagged("sales", sales))
+        .merge(tagged("sync", sync))
+        .merge(tagged("log", log))
+        .merge(tagged("flags", flags))
+        .merge(tagged("settings", settings))
+}
+
+/// Files every operation of `group` under `tag` in the document, so the
+/// table says a group's tag once rather than each handler saying it.
+fn tagged(tag: &str, mut group: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    for item in group.get_openapi_mut().paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation.tags = Some(vec![tag.to_owned()]);
+        }
+    }
+    group
 }
 
 pub(crate) fn router() -> Router<AppState> {

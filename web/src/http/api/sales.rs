@@ -6,6 +6,7 @@ use axum::Json;
 use riff_projections::view::sales::SalesReport;
 
 use crate::error::ApiError;
+use crate::http::api::refusals::FilterRefused;
 use crate::http::json::ApiQuery;
 use crate::queries::sales::{select, Params};
 use crate::state::AppState;
@@ -13,11 +14,10 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/sales",
-    tag = "sales",
     params(Params),
     responses(
         (status = 200, description = "Sales and totals: `{items, totals}`", body = serde_json::Value),
-        (status = 422, description = "A filter is refused", body = crate::http::api::openapi::Error),
+        FilterRefused,
     )
 )]
 pub(crate) async fn report(

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use super::api_metadata;
 use crate::actions;
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, NotJson};
 use crate::http::json::{known_fields, ApiJson};
 use crate::state::AppState;
 
@@ -65,7 +66,6 @@ fn category_map(map: CategoryMap) -> Vec<CategoryJson> {
 #[utoipa::path(
     get,
     path = "/settings",
-    tag = "settings",
     responses(
         (status = 200, description = "The shop's settings, with the category map", body = serde_json::Value),
     )
@@ -97,12 +97,11 @@ pub(crate) async fn get(State(state): State<AppState>) -> Result<Json<ShopSettin
 #[utoipa::path(
     put,
     path = "/settings/dropdown-sort",
-    tag = "settings",
     request_body = crate::http::api::openapi::DropdownSortInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
     )
 )]
 pub(crate) async fn set_dropdown_sort(
@@ -141,12 +140,11 @@ pub(crate) const CATEGORY_FIELDS: &[&str] = &[
 #[utoipa::path(
     put,
     path = "/settings/category-map",
-    tag = "settings",
     request_body = crate::http::api::openapi::CategoryMapInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
     )
 )]
 pub(crate) async fn map_category(
@@ -240,12 +238,11 @@ pub(crate) const PRICE_RULE_FIELDS: &[&str] = &["platform", "percent"];
 #[utoipa::path(
     put,
     path = "/settings/price-rule",
-    tag = "settings",
     request_body = crate::http::api::openapi::PriceRuleInput,
     responses(
         (status = 200, description = "The settings as changed", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
     )
 )]
 pub(crate) async fn set_price_rule(
@@ -286,7 +283,6 @@ pub(crate) struct Facets(BTreeMap<&'static str, Vec<FacetValue>>);
 #[utoipa::path(
     get,
     path = "/inventory/facets",
-    tag = "settings",
     responses(
         (status = 200, description = "Each filter's values with their counts", body = serde_json::Value),
     )

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::accepted;
 use crate::error::ApiError;
+use crate::http::api::refusals::{FieldRefused, NotJson};
 use crate::http::json::{optional_json, ApiPath};
 use crate::state::AppState;
 
@@ -26,13 +27,12 @@ pub(crate) struct SyncBody {
 #[utoipa::path(
     post,
     path = "/sync",
-    tag = "sync",
     request_body = Option<SyncBody>,
     responses(
         (status = 202, description = "A sync run started: `{run_id}`", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
+        NotJson,
         (status = 409, description = "A run is going already", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        FieldRefused,
     )
 )]
 pub(crate) async fn start(
@@ -62,7 +62,6 @@ pub(crate) struct Runs {
 #[utoipa::path(
     get,
     path = "/sync/runs",
-    tag = "sync",
     responses(
         (status = 200, description = "The latest sync runs, newest first", body = serde_json::Value),
     )
@@ -77,7 +76,6 @@ pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<Runs>, Ap
 #[utoipa::path(
     get,
     path = "/sync/runs/{id}",
-    tag = "sync",
     params(("id" = String, Path, description = "The run's id")),
     responses(
         (status = 200, description = "One sync run, per platform", body = serde_json::Value),

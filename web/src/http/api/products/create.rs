@@ -11,18 +11,18 @@ use super::representation::{self, ProductJson};
 use crate::actions::{self, NewProduct};
 use crate::error::ApiError;
 use crate::http::api::api_metadata;
+use crate::http::api::refusals::{FieldRefused, NotJson};
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 
 #[utoipa::path(
     post,
     path = "/products",
-    tag = "products",
     request_body = crate::http::api::openapi::ProductInput,
     responses(
         (status = 201, description = "The product as created, with its listings", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        FieldRefused,
         (status = 409, description = "A product already has that SKU", body = crate::http::api::openapi::Error),
     )
 )]

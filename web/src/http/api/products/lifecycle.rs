@@ -10,9 +10,10 @@ use riff_domain::{ProductCommand, ProductStatus};
 use serde::Deserialize;
 
 use super::representation::{self, ProductJson};
-use crate::actions;
+use super::ProductSku;
 use crate::error::ApiError;
-use crate::http::json::{optional_json, ApiPath};
+use crate::http::api::refusals::{NoProduct, NotJson};
+use crate::http::json::optional_json;
 use crate::state::AppState;
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -27,24 +28,22 @@ pub(crate) struct ArchiveBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/archive",
-    tag = "products",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = Option<ArchiveBody>,
     responses(
         (status = 200, description = "The product, archived; its listings are ended", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
         (status = 409, description = "The product cannot be archived now", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn archive(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     body: Bytes,
 ) -> Result<Json<ProductJson>, ApiError> {
     let body: ArchiveBody = optional_json(&body, &["reason"])?;
     let reason = body.reason.filter(|r| !r.trim().is_empty());
-    let sku = actions::sku_in_path(&sku)?;
     representation::changed(&state, &sku, ProductCommand::Archive { reason }).await
 }
 
@@ -53,19 +52,17 @@ pub(crate) async fn archive(
 #[utoipa::path(
     post,
     path = "/products/{sku}/restore",
-    tag = "products",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     responses(
         (status = 200, description = "The product, active again", body = serde_json::Value),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NoProduct,
         (status = 409, description = "The product is not archived", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn restore(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
 ) -> Result<Json<ProductJson>, ApiError> {
-    let sku = actions::sku_in_path(&sku)?;
     representation::changed(&state, &sku, ProductCommand::Restore).await
 }
 
@@ -82,19 +79,18 @@ pub(crate) struct ActivateBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/activate",
-    tag = "products",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = Option<ActivateBody>,
     responses(
         (status = 200, description = "The draft, now an active product", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
         (status = 409, description = "The draft still lacks something; `error` says what", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn activate(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     body: Bytes,
 ) -> Result<Json<ProductJson>, ApiError> {
     let body: ActivateBody = optional_json(&body, &["price"])?;
@@ -102,8 +98,7 @@ pub(crate) async fn activate(
         .price
         .map(|raw| riff_domain::value::Money::parse_price(&raw, state.currency))
         .transpose()?;
-    let parsed = actions::sku_in_path(&sku)?;
-    let product = state.ledger.load_product(&parsed).await?;
+    let product = state.ledger.load_product(&sku).await?;
     if product.status == ProductStatus::Draft
         && price.is_none()
         && product.price.is_none_or(|p| p.currency != state.currency)
@@ -116,5 +111,5 @@ pub(crate) async fn activate(
             ),
         ));
     }
-    representation::changed(&state, &parsed, ProductCommand::Activate { price }).await
+    representation::changed(&state, &sku, ProductCommand::Activate { price }).await
 }

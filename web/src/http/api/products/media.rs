@@ -9,14 +9,16 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
-use riff_domain::value::{youtube_id, Media, MediaKind};
+use riff_domain::value::{youtube_id, Media, MediaKind, Sku};
 use riff_domain::ProductCommand;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::ProductSku;
 use crate::actions;
 use crate::error::ApiError;
 use crate::http::api::api_metadata;
+use crate::http::api::refusals::{NoProduct, NotJson};
 use crate::http::json::{optional_json, ApiPath};
 use crate::media::{MediaError, MAX_IMAGE_BYTES};
 use crate::state::AppState;
@@ -38,23 +40,22 @@ pub(crate) struct AddBody {
 #[utoipa::path(
     post,
     path = "/products/{sku}/media",
-    tag = "media",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body(content(
         (crate::http::api::openapi::MediaUpload = "multipart/form-data"),
         (AddBody = "application/json"),
     )),
     responses(
         (status = 201, description = "The product's media, in order", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
         (status = 413, description = "The upload is over the size limit", body = crate::http::api::openapi::Error),
         (status = 422, description = "Not an image, an unsafe or unreachable URL, or not a YouTube address", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn add(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     request: Request,
 ) -> Result<(StatusCode, Json<MediaList>), ApiError> {
     let multipart = request
@@ -126,7 +127,6 @@ async fn uploaded_file(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
 #[utoipa::path(
     delete,
     path = "/products/{sku}/media/{id}",
-    tag = "media",
     params(("sku" = String, Path, description = "The product's SKU"), ("id" = String, Path, description = "The media's id")),
     responses(
         (status = 200, description = "The product's media left", body = serde_json::Value),
@@ -139,6 +139,7 @@ pub(crate) async fn remove(
 ) -> Result<Json<MediaList>, ApiError> {
     let media_id = Uuid::parse_str(id.trim())
         .map_err(|_| ApiError::NotFound(format!("{sku} has no media {id}")))?;
+    let sku = actions::sku_in_path(&sku)?;
     change(&state, &sku, ProductCommand::RemoveMedia { media_id }).await
 }
 
@@ -153,19 +154,18 @@ pub(crate) struct OrderBody {
 #[utoipa::path(
     put,
     path = "/products/{sku}/media/order",
-    tag = "media",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = OrderBody,
     responses(
         (status = 200, description = "The product's media, in the new order", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
         (status = 422, description = "The ids are not the product's media, each once", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn reorder(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     body: Bytes,
 ) -> Result<Json<MediaList>, ApiError> {
     let body: OrderBody = optional_json(&body, &["ids"])?;
@@ -177,13 +177,14 @@ pub(crate) async fn reorder(
     .await
 }
 
+/// Gives the product `command` as the API, and answers its media as they
+/// are now.
 async fn change(
     state: &AppState,
-    sku: &str,
+    sku: &Sku,
     command: ProductCommand,
 ) -> Result<Json<MediaList>, ApiError> {
-    let sku = actions::sku_in_path(sku)?;
-    actions::change_product(state, &sku, command, &api_metadata()).await?;
-    let media = state.ledger.load_product(&sku).await?.media;
+    actions::change_product(state, sku, command, &api_metadata()).await?;
+    let media = state.ledger.load_product(sku).await?.media;
     Ok(Json(MediaList { media }))
 }

@@ -7,8 +7,10 @@ use riff_projections::view::inventory::{self, InventoryQuery};
 use serde::{Deserialize, Serialize};
 
 use super::representation::{self, ProductJson};
+use super::ProductSku;
 use crate::error::ApiError;
-use crate::http::json::{ApiPath, ApiQuery};
+use crate::http::api::refusals::{FilterOrSortRefused, NoProduct};
+use crate::http::json::ApiQuery;
 use crate::queries::inventory::ListParams;
 use crate::state::AppState;
 
@@ -22,24 +24,23 @@ pub(crate) struct AsOf {
 #[utoipa::path(
     get,
     path = "/products/{sku}",
-    tag = "products",
-    params(("sku" = String, Path, description = "The product's SKU"), AsOf),
+    params(ProductSku, AsOf),
     responses(
         (status = 200, description = "The product, with its listings and media", body = serde_json::Value),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NoProduct,
         (status = 422, description = "`at` is neither a time nor a position", body = crate::http::api::openapi::Error),
     )
 )]
 pub(crate) async fn get(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Json<ProductJson>, ApiError> {
     match as_of.at.as_deref().filter(|a| !a.is_empty()) {
-        None => Ok(Json(representation::one(&state.db, &sku).await?)),
+        None => Ok(Json(representation::one(&state.db, sku.as_str()).await?)),
         Some(raw) => {
             let at = parse_at(raw)?;
-            let (item, listings) = timeline::product_as_of(&state.db, &sku, at)
+            let (item, listings) = timeline::product_as_of(&state.db, sku.as_str(), at)
                 .await?
                 .ok_or_else(|| {
                     ApiError::NotFound(format!("product {sku} did not exist at {raw}"))
@@ -74,11 +75,10 @@ pub(crate) struct ProductList {
 #[utoipa::path(
     get,
     path = "/products",
-    tag = "products",
     params(ListParams),
     responses(
         (status = 200, description = "A page of the inventory, filtered and sorted: `{items, total, page, per_page}`", body = serde_json::Value),
-        (status = 422, description = "A filter or sort is refused", body = crate::http::api::openapi::Error),
+        FilterOrSortRefused,
     )
 )]
 pub(crate) async fn list(

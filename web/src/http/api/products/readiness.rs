@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
-use crate::actions;
+use super::ProductSku;
 use crate::error::ApiError;
-use crate::http::json::ApiPath;
+use crate::http::api::refusals::NoProduct;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -22,18 +22,16 @@ pub(crate) struct Readiness {
 #[utoipa::path(
     get,
     path = "/products/{sku}/readiness",
-    tag = "listings",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     responses(
         (status = 200, description = "Per configured platform: `{ready, missing}`", body = serde_json::Value),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
+        NoProduct,
     )
 )]
 pub(crate) async fn readiness(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
 ) -> Result<Json<BTreeMap<&'static str, Readiness>>, ApiError> {
-    let sku = actions::sku_in_path(&sku)?;
     Ok(Json(
         crate::readiness::of_product(&state.engine, &state.verdicts, &sku)
             .await?

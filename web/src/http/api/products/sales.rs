@@ -12,10 +12,12 @@ use serde_json::Value;
 
 use super::body::Fields;
 use super::representation::{self, ProductJson};
+use super::ProductSku;
 use crate::actions::{self, SaleRecorded};
 use crate::error::ApiError;
 use crate::http::api::api_metadata;
-use crate::http::json::{ApiJson, ApiPath};
+use crate::http::api::refusals::{FieldRefused, NoProduct, NotJson};
+use crate::http::json::ApiJson;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -39,19 +41,18 @@ pub(crate) const SALE_FIELDS: &[&str] = &[
 #[utoipa::path(
     post,
     path = "/products/{sku}/sales",
-    tag = "sales",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = crate::http::api::openapi::SaleInput,
     responses(
         (status = 201, description = "The sale as recorded: `sold`, or `conflict` when another sale won", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
+        FieldRefused,
     )
 )]
 pub(crate) async fn record_sale(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Recorded>), ApiError> {
     let fields = Fields::new(body, SALE_FIELDS)?;
@@ -70,7 +71,6 @@ pub(crate) async fn record_sale(
         .price(state.currency)?
         .ok_or_else(|| ApiError::invalid("price", "is required"))?;
     let quantity = fields.quantity()?.unwrap_or(1);
-    let sku = actions::sku_in_path(&sku)?;
     let sale = Sale {
         channel,
         order_ref,

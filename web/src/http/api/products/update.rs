@@ -9,31 +9,30 @@ use serde_json::Value;
 
 use super::body::{product_fields, Fields};
 use super::representation::{self, ProductJson};
-use crate::actions;
+use super::ProductSku;
 use crate::error::ApiError;
-use crate::http::json::{ApiJson, ApiPath};
+use crate::http::api::refusals::{FieldRefused, NoProduct, NotJson};
+use crate::http::json::ApiJson;
 use crate::state::AppState;
 
 #[utoipa::path(
     patch,
     path = "/products/{sku}",
-    tag = "products",
-    params(("sku" = String, Path, description = "The product's SKU")),
+    params(ProductSku),
     request_body = crate::http::api::openapi::ProductInput,
     responses(
         (status = 200, description = "The product as changed; its live listings are revised", body = serde_json::Value),
-        (status = 400, description = "The body is not JSON, or not an object", body = crate::http::api::openapi::Error),
-        (status = 404, description = "No product has that SKU", body = crate::http::api::openapi::Error),
-        (status = 422, description = "A field is refused; `error` names it", body = crate::http::api::openapi::Error),
+        NotJson,
+        NoProduct,
+        FieldRefused,
     )
 )]
 pub(crate) async fn update(
     State(state): State<AppState>,
-    ApiPath(sku): ApiPath<String>,
+    ProductSku(sku): ProductSku,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<ProductJson>, ApiError> {
     let fields = Fields::new(body, &product_fields(&["expected_version"]))?;
-    let sku = actions::sku_in_path(&sku)?;
     let product = state.ledger.load_product(&sku).await?;
     let Some(current) = product.details else {
         return Err(ApiError::NotFound(format!("no product has SKU {sku}")));
