@@ -23,7 +23,9 @@ use riff_domain::product::ProductSource;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
 use riff_projections::{checkpoint, replay, view, Backend, RecordedEvent};
-use riff_tests::{bulk_append, config, project, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN};
+use riff_tests::{
+    bulk_append, config, env_number, project, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN,
+};
 use riff_web::startup::Application;
 use riff_web::sync::sagas;
 
@@ -32,21 +34,14 @@ const PRODUCTS: usize = 50_000;
 const EVENTS_PER_PRODUCT: i64 = 20;
 const BRANDS: [&str; 6] = ["Gibson", "Fender", "Gretsch", "Vox", "Boss", "Martin"];
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() {
     let backend = match std::env::args().skip(1).find(|a| !a.starts_with('-')) {
         Some(b) if b == "sqlite" => Backend::Sqlite,
         _ => Backend::Postgres,
     };
-    let clients = env("LOAD_CLIENTS", 8) as usize;
-    let secs = env("LOAD_SECS", 10);
+    let clients = env_number("LOAD_CLIENTS", 8) as usize;
+    let secs = env_number("LOAD_SECS", 10);
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
     let started = Instant::now();

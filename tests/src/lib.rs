@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Duration;
 
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Method, Response, StatusCode};
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::Db;
@@ -29,6 +29,8 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 pub use riff_projections::Backend;
+
+pub mod admin;
 
 /// The token the test apps are configured with.
 pub const TOKEN: &str = "test-token-0123456789";
@@ -369,18 +371,22 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+        self.send_json(Method::POST, path, body).await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.send_json(Method::PUT, path, body).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.send_json(Method::PATCH, path, body).await
+    }
+
+    /// Sends `body` as JSON with the API token: what `post`, `put` and
+    /// `patch` share.
+    async fn send_json(&self, method: Method, path: &str, body: &Value) -> Response {
         self.client
-            .put(self.url(path))
+            .request(method, self.url(path))
             .bearer_auth(TOKEN)
             .json(body)
             .send()
@@ -388,14 +394,59 @@ impl TestApp {
             .expect("request sent")
     }
 
-    pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .patch(self.url(path))
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+    /// Posts `body` and answers the status with the JSON body: what a check
+    /// of an answer or a refusal reads.
+    pub async fn post_json(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        status_and_json(self.post(path, body).await).await
+    }
+
+    /// The status of `path` with its JSON body.
+    pub async fn get_status_json(&self, path: &str) -> (StatusCode, Value) {
+        status_and_json(self.get(path).await).await
+    }
+
+    /// Product `sku` as the API shows it.
+    pub async fn product(&self, sku: &str) -> Value {
+        self.get_json(&format!("/api/products/{sku}")).await
+    }
+
+    /// Asks for `sku` to be listed on every platform, asserting each
+    /// request is accepted (`202`); answers the accepted bodies.
+    pub async fn request_listings_everywhere(&self, sku: &str) -> Vec<Value> {
+        let mut accepted = vec![];
+        for platform in riff_domain::value::Platform::ALL {
+            let response = self
+                .post(
+                    &format!("/api/products/{sku}/listings"),
+                    &serde_json::json!({"platform": platform.as_str()}),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::ACCEPTED);
+            accepted.push(response.json().await.expect("a listing JSON"));
+        }
+        accepted
+    }
+
+    /// Records below the API a listing found on Reverb (`7001`, titled
+    /// "Jazzmaster") whose import is held for want of a price, and brings
+    /// the views up to date: the open `import_held` flag the flag pages
+    /// are tested with. Answers the listing's id.
+    pub async fn flag_a_held_import(&self) -> Uuid {
+        use riff_domain::{EventMetadata, Source};
+        let db = self.database.connect().await;
+        let ledger = riff_web::ledger::Ledger::new(&db);
+        let meta = EventMetadata::new("test", Source::Cli);
+        let id = hold_found_listing(
+            &ledger,
+            &meta,
+            riff_domain::value::Platform::Reverb,
+            "7001",
+            "Jazzmaster",
+            "no price",
+        )
+        .await;
+        self.settle().await;
+        id
     }
 
     /// Creates a product and returns its JSON, asserting `201`.
@@ -501,6 +552,29 @@ impl TestApp {
         events.retain(|e| e["aggregate_type"] != "sync_run");
         events
     }
+}
+
+/// The status of `response` and its JSON body (`Null` when it has none).
+pub async fn status_and_json(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The listing of `product` (its JSON) on `platform`, `Null` if none.
+pub fn listing(product: &Value, platform: riff_domain::value::Platform) -> &Value {
+    product["listings"]
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["platform"] == platform.as_str()))
+        .unwrap_or(&Value::Null)
+}
+
+/// The whole number in environment variable `name`, or `default`: how the
+/// benchmarks take their sizes.
+pub fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Asserts that one of the audit's `summaries` begins with `start`.

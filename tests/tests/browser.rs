@@ -20,7 +20,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::StatusCode;
 use riff_tests::ADMIN_PASSWORD;
-use riff_tests::{eventually, guitar, hold_found_listing, shop, spawn_app, Backend, TestApp};
+use riff_tests::{eventually, guitar, shop, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
 /// Where Debian's `chromium` package puts the browser.
@@ -300,10 +300,6 @@ impl Browser {
     }
 }
 
-async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get_json(&format!("/api/products/{sku}")).await
-}
-
 /// The SKUs in the inventory table shown now, top to bottom.
 async fn skus_shown(browser: &Browser) -> Vec<String> {
     let mut skus = vec![];
@@ -389,7 +385,7 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
     browser.wait_for_text("/inventory", row, "live").await;
     assert!(browser.text(row).await.contains("Reverb"));
     assert_eq!(sims.reverb().listings_with_sku("PUB-1"), 1);
-    let listed = product(&app, "PUB-1").await;
+    let listed = app.product("PUB-1").await;
     assert_eq!(listed["listings"][0]["platform"], "reverb", "{listed}");
     assert_eq!(listed["listings"][0]["status"], "live", "{listed}");
     assert_eq!(
@@ -530,7 +526,7 @@ async fn a_product_is_created_and_given_an_uploaded_picture() {
     })
     .await;
     assert_eq!(loaded, 1, "the 1×1 picture");
-    let stored = product(&app, "NEW-1").await;
+    let stored = app.product("NEW-1").await;
     assert_eq!(stored["condition"], "very-good", "{stored}");
     assert_eq!(
         stored["media"].as_array().map(Vec::len),
@@ -543,19 +539,10 @@ async fn a_product_is_created_and_given_an_uploaded_picture() {
 /// Lists `sku` on all four simulated platforms through the API and waits
 /// until every listing is live.
 async fn list_everywhere(app: &TestApp, sku: &str) {
-    use riff_domain::value::Platform;
     app.add_picture(sku, riff_tests::PNG).await;
-    for platform in Platform::ALL {
-        let response = app
-            .post(
-                &format!("/api/products/{sku}/listings"),
-                &json!({"platform": platform.as_str()}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED);
-    }
+    app.request_listings_everywhere(sku).await;
     eventually("every listing live", PATIENCE, || async {
-        let p = product(app, sku).await;
+        let p = app.product(sku).await;
         let live = p["listings"]
             .as_array()
             .is_some_and(|ls| ls.len() == 4 && ls.iter().all(|l| l["status"] == "live"));
@@ -622,23 +609,9 @@ async fn an_in_store_sale_ends_the_listings_everywhere() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flag_is_resolved_with_a_note() {
-    use riff_domain::value::Platform;
-    use riff_domain::{EventMetadata, Source};
     let app = spawn_app(Backend::Postgres).await;
     // A listing found on Reverb that could not be imported: a flag.
-    let db = app.database.connect().await;
-    let ledger = riff_web::ledger::Ledger::new(&db);
-    let meta = EventMetadata::new("test", Source::Cli);
-    hold_found_listing(
-        &ledger,
-        &meta,
-        Platform::Reverb,
-        "7001",
-        "Jazzmaster",
-        "no price",
-    )
-    .await;
-    app.settle().await;
+    app.flag_a_held_import().await;
 
     let browser = Browser::open(&app).await;
     browser.log_in().await;
@@ -841,7 +814,7 @@ async fn a_phone_width_window_still_shows_every_action() {
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     eventually("the Reverb listing live", PATIENCE, || async {
-        (product(&app, "PHONE-1").await["listings"][0]["status"] == "live").then_some(())
+        (app.product("PHONE-1").await["listings"][0]["status"] == "live").then_some(())
     })
     .await;
     let browser = Browser::open(&app).await;

@@ -13,8 +13,9 @@ use riff_tests::{
 use riff_web::sim::Simulators;
 use serde_json::{json, Value};
 
-use crate::admin::{browser, log_in};
-use crate::sync::{listing, listing_reaches, product};
+use crate::sync::listing_reaches;
+use riff_tests::admin::{browser, log_in};
+use riff_tests::listing;
 
 on_both_backends!(
     an_edited_category_is_what_the_platforms_receive_on_the_next_publish,
@@ -102,7 +103,7 @@ async fn an_edited_category_is_what_the_platforms_receive_on_the_next_publish(ba
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{platform}");
         listing_reaches(&app, "FUZZ-1", platform, "live", Duration::from_secs(30)).await;
     }
-    let p = product(&app, "FUZZ-1").await;
+    let p = app.product("FUZZ-1").await;
     let id = |platform| {
         listing(&p, platform)["external_id"]
             .as_str()

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::admin::{admin_page, body_of, browser, csrf_in};
+use riff_tests::admin::{admin_page, body_of, browser, csrf_in};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 

@@ -15,7 +15,8 @@ use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::sync::{buy, listing, open_flags, product, sync_and_settle};
+use crate::sync::{buy, open_flags, sync_and_settle};
+use riff_tests::listing;
 
 fn usd() -> Currency {
     Currency::parse("USD").unwrap()
@@ -74,7 +75,7 @@ async fn a_foreign_currency_listing_is_linked_and_ended_when_sold_elsewhere(
 
     let run = sync_and_settle(&app).await;
     assert_eq!(run["status"], "succeeded", "{priority}: {run}");
-    let p = product(&app, "STRAT-62").await;
+    let p = app.product("STRAT-62").await;
     for platform in Platform::ALL {
         assert_eq!(
             listing(&p, platform)["status"],
@@ -108,7 +109,7 @@ async fn a_foreign_currency_listing_is_linked_and_ended_when_sold_elsewhere(
 
     buy(&sims, Platform::Ebay, &on_ebay);
     sync_and_settle(&app).await;
-    let p = product(&app, "STRAT-62").await;
+    let p = app.product("STRAT-62").await;
     assert_eq!(p["status"], "sold", "{priority}: {p}");
     for platform in [Platform::Reverb, Platform::Shopify, Platform::Vr] {
         assert_eq!(
@@ -153,7 +154,7 @@ async fn a_listing_held_for_review_is_linked_once_its_sku_exists(backend: Backen
     app.create_product(&riff_tests::guitar("AC30-B", "Vox AC30 (second)"))
         .await;
     sync_and_settle(&app).await;
-    let p = product(&app, "AC30-B").await;
+    let p = app.product("AC30-B").await;
     assert_eq!(
         listing(&p, Platform::Reverb)["external_id"],
         held.as_str(),
@@ -180,7 +181,7 @@ async fn a_usd_shop_adopts_a_vr_account_that_sells_in_dollars(backend: Backend) 
     )
     .await;
     sync_and_settle(&app).await;
-    let p = product(&app, "LP-59").await;
+    let p = app.product("LP-59").await;
     assert_eq!(p["status"], "active", "{p}");
     assert_eq!(
         (p["price"].as_str(), p["currency"].as_str()),
@@ -203,7 +204,7 @@ async fn a_listing_only_in_another_currency_becomes_a_draft_linked_to_it(backend
     );
     let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
     sync_and_settle(&app).await;
-    let p = product(&app, "TELE-52").await;
+    let p = app.product("TELE-52").await;
     assert_eq!(p["status"], "draft", "{p}");
     assert_eq!(listing(&p, Platform::Reverb)["status"], "live", "{p}");
     let held = open_flags(&app, "import_held").await;
@@ -261,13 +262,13 @@ async fn shopify_without_a_location_setting_never_invents_a_sale(backend: Backen
     sync_and_settle(&app).await;
     let sales = app.get_json("/api/sales").await;
     assert_eq!(sales["items"], json!([]), "{sales}");
-    assert_eq!(product(&app, "DS1-A").await["status"], "active");
+    assert_eq!(app.product("DS1-A").await["status"], "active");
 
     // Counted down to nothing by hand in Shopify's admin, no order: for
     // the owner to check, never a sale that ends the other listings.
     assert!(sims.shopify().set_inventory(&gid, 0));
     sync_and_settle(&app).await;
-    let p = product(&app, "DS1-A").await;
+    let p = app.product("DS1-A").await;
     assert_eq!(listing(&p, Platform::Ebay)["status"], "live", "{p}");
     assert_eq!(p["status"], "active", "{p}");
     let sales = app.get_json("/api/sales").await;
@@ -289,7 +290,7 @@ async fn shopify_without_a_location_setting_never_invents_a_sale(backend: Backen
         .await;
     assert_eq!(published.status(), StatusCode::ACCEPTED);
     sync_and_settle(&app).await;
-    let p = product(&app, "JAZZ-1").await;
+    let p = app.product("JAZZ-1").await;
     assert_eq!(listing(&p, Platform::Shopify)["status"], "live", "{p}");
     assert_eq!(
         (p["status"].as_str(), p["quantity"].as_i64()),
@@ -351,7 +352,7 @@ async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Ba
     .expect("riff sync returned");
     assert!(outcome.is_ok());
     app.restart().await;
-    let p = product(&app, "DS1-3").await;
+    let p = app.product("DS1-3").await;
     assert_eq!(p["quantity"], 2, "{p}");
     let sales = app.get_json("/api/sales").await;
     let items = sales["items"].as_array().unwrap();
@@ -377,7 +378,7 @@ async fn archiving_ends_every_live_listing_and_restoring_lists_nothing(backend: 
         "archived"
     );
     sync_and_settle(&app).await;
-    let p = product(&app, "ES-335").await;
+    let p = app.product("ES-335").await;
     for platform in Platform::ALL {
         assert_eq!(listing(&p, platform)["status"], "ended", "{platform}: {p}");
     }
@@ -459,7 +460,7 @@ async fn order_numbers_are_the_ones_the_seller_knows(backend: Backend) {
         .starts_with("gid://shopify/LineItem/"));
 
     // The sales page shows the numbers, eBay's linked to Seller Hub.
-    let page = crate::admin::admin_page(&app, "/sales").await;
+    let page = riff_tests::admin::admin_page(&app, "/sales").await;
     assert!(page.contains(&shopify_number), "{page}");
     assert!(
         page.contains(&format!("orderid={ebay_number}")),
@@ -547,7 +548,7 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
         crate::sync::list_everywhere(&app, sku).await;
     }
     for (sku, category, ebay_category, reverb_category, (vr_category, vr_sub)) in kinds {
-        let p = product(&app, sku).await;
+        let p = app.product(sku).await;
         let id = |platform| {
             listing(&p, platform)["external_id"]
                 .as_str()
@@ -664,7 +665,7 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
         Vec::<Value>::new()
     );
     // The amplifier carries the specific its category requires.
-    let amp = product(&app, "KIND-AMP").await;
+    let amp = app.product("KIND-AMP").await;
     let on_ebay = sims
         .ebay()
         .listing(
@@ -756,13 +757,13 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     );
     assert_eq!(sims.vr().listings_with_sku("READY-2"), 0);
     assert_eq!(
-        product(&app, "READY-2").await["listings"],
+        app.product("READY-2").await["listings"],
         json!([]),
         "no listing requested"
     );
 
     // The product page says it beside each Publish button.
-    let page = crate::admin::admin_page(&app, "/products/READY-1").await;
+    let page = riff_tests::admin::admin_page(&app, "/products/READY-1").await;
     assert!(page.contains("Not ready: a picture"), "{page}");
 }
 
@@ -814,7 +815,7 @@ async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) 
         crate::sync::listing_reaches(&app, "PIC-EBAY", platform, "live", Duration::from_secs(30))
             .await;
     }
-    let p = product(&app, "PIC-EBAY").await;
+    let p = app.product("PIC-EBAY").await;
 
     let hosted = sims.ebay().hosted_images();
     assert_eq!(hosted.len(), 1, "one picture, uploaded once");

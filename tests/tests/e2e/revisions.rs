@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 
 use riff_web::demo::picture::picture;
 
-use crate::admin::admin_page;
-use crate::sync::{list_everywhere, listing, product, quiesce};
+use crate::sync::{list_everywhere, quiesce};
+use riff_tests::admin::admin_page;
+use riff_tests::listing;
 
 on_both_backends!(
     an_edit_reaches_every_listing_once_and_each_shows_the_version,
@@ -56,7 +57,7 @@ async fn all_up_to_date(app: &TestApp, sku: &str) -> Value {
         "every listing shows the product's last version",
         Duration::from_secs(30),
         || async {
-            let p = product(app, sku).await;
+            let p = app.product(sku).await;
             revision_states(&p)
                 .iter()
                 .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
@@ -80,7 +81,7 @@ async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: 
     let listed = listed_and_quiet(&app, "REV-1", "Gibson Les Paul Standard 1959").await;
     // Published from the product as it stood, picture and all: nothing
     // more is sent for the edits made before the publish.
-    let before = product(&app, "REV-1").await;
+    let before = app.product("REV-1").await;
     for (platform, revision, shown) in revision_states(&before) {
         assert_eq!(revision, "up_to_date", "{platform}: {before}");
         assert_eq!(shown, before["version"], "{platform}: {before}");
@@ -133,7 +134,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         "Reverb refuses, the others show two",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "REV-2").await;
+            let p = app.product("REV-2").await;
             let reverb_failed = listing(&p, Platform::Reverb)["revision"] == "failed";
             let others = [Platform::Ebay, Platform::Shopify, Platform::Vr]
                 .iter()
@@ -184,7 +185,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         "Reverb up to date again",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "REV-2").await;
+            let p = app.product("REV-2").await;
             (listing(&p, Platform::Reverb)["revision"] == "up_to_date").then_some(())
         },
     )
@@ -273,7 +274,7 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
 }
 
 async fn media_ids(app: &TestApp, sku: &str) -> Vec<String> {
-    product(app, sku).await["media"]
+    app.product(sku).await["media"]
         .as_array()
         .unwrap()
         .iter()
@@ -430,7 +431,7 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     assert_eq!(taken.status(), StatusCode::OK);
     let flag: Value = taken.json().await.unwrap();
     assert_eq!(flag["status"], "resolved");
-    assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
+    assert_eq!(app.product("REV-6").await["price"], "1399.00");
     eventually(
         "Reverb shows eBay's price",
         Duration::from_secs(30),
@@ -462,7 +463,7 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
         },
     )
     .await;
-    assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
+    assert_eq!(app.product("REV-6").await["price"], "1399.00");
     crate::sync::sync_and_settle(&app).await;
     assert!(open_drift(&app).await.is_empty(), "in step again");
 }
@@ -489,7 +490,7 @@ async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend
     let taken = settle(&app, &drifted[0], "platform").await;
     assert_eq!(taken.status(), StatusCode::OK);
     assert_eq!(
-        product(&app, "REV-7").await["title"],
+        app.product("REV-7").await["title"],
         "Fender Precision Bass 1957 Refin"
     );
     eventually(

@@ -8,23 +8,12 @@ use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_projections::checkpoint;
 use riff_tests::{
-    assert_one_starts_with, bulk_append, eventually, guitar, on_both_backends, repriced, shop,
-    spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_one_starts_with, bulk_append, eventually, guitar, listing, on_both_backends, repriced,
+    shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::sync::sagas;
 use serde_json::{json, Value};
-
-pub(crate) async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get_json(&format!("/api/products/{sku}")).await
-}
-
-pub(crate) fn listing(product: &Value, platform: Platform) -> &Value {
-    product["listings"]
-        .as_array()
-        .and_then(|ls| ls.iter().find(|l| l["platform"] == platform.as_str()))
-        .unwrap_or(&Value::Null)
-}
 
 /// Waits until the listing of `sku` on `platform` has `status`.
 pub(crate) async fn listing_reaches(
@@ -36,7 +25,7 @@ pub(crate) async fn listing_reaches(
 ) {
     let what = format!("{sku} {status} on {platform}");
     eventually(&what, within, || async {
-        let p = product(app, sku).await;
+        let p = app.product(sku).await;
         (listing(&p, platform)["status"] == status).then_some(())
     })
     .await;
@@ -45,23 +34,15 @@ pub(crate) async fn listing_reaches(
 /// Lists `sku` on all four platforms and waits until every listing is live;
 /// a product without a picture gets one first, as the platforms want.
 pub(crate) async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
-    let media = &product(app, sku).await["media"];
+    let media = &app.product(sku).await["media"];
     if media.as_array().is_none_or(Vec::is_empty) {
         app.add_picture(sku, riff_tests::PNG).await;
     }
-    for platform in Platform::ALL {
-        let response = app
-            .post(
-                &format!("/api/products/{sku}/listings"),
-                &json!({"platform": platform.as_str()}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED);
-        let body: Value = response.json().await.unwrap();
+    for body in app.request_listings_everywhere(sku).await {
         assert_eq!(body["status"], "pending");
     }
     eventually("every listing live", Duration::from_secs(30), || async {
-        let p = product(app, sku).await;
+        let p = app.product(sku).await;
         let live = Platform::ALL
             .iter()
             .all(|pl| listing(&p, *pl)["status"] == "live");
@@ -127,7 +108,7 @@ async fn a_sale_anywhere_ends_the_listings_everywhere_else(backend: Backend) {
             &format!("{sku} ended everywhere but where it sold"),
             Duration::from_secs(30),
             || async {
-                let p = product(&app, sku).await;
+                let p = app.product(sku).await;
                 let done = Platform::ALL.iter().all(|pl| {
                     let want = if Some(*pl) == *channel {
                         "sold"
@@ -199,7 +180,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
         "BIG-1 ended everywhere but Shopify",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "BIG-1").await;
+            let p = app.product("BIG-1").await;
             let done = [Platform::Ebay, Platform::Reverb, Platform::Vr]
                 .iter()
                 .all(|pl| listing(&p, *pl)["status"] == "ended");
@@ -228,7 +209,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
         sims.shopify().requests() - before <= 3,
         "the orders and one product were read, not the store"
     );
-    let kept = product(&app, "BIG-2").await;
+    let kept = app.product("BIG-2").await;
     for platform in Platform::ALL {
         assert_eq!(listing(&kept, platform)["status"], "live", "{kept}");
     }
@@ -290,7 +271,7 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
         "the sale recorded and Reverb and Shopify ended",
         Duration::from_secs(20),
         || async {
-            let p = product(&app, "SLOW-1").await;
+            let p = app.product("SLOW-1").await;
             let done = p["status"] == "sold"
                 && [Platform::Reverb, Platform::Shopify]
                     .iter()
@@ -430,7 +411,7 @@ async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend:
     let items_json = products["items"].as_array().unwrap();
     assert_eq!(items_json.len(), 3, "{products}");
     for (sku, _, _) in items {
-        let p = product(&app, sku).await;
+        let p = app.product(sku).await;
         for platform in Platform::ALL {
             assert_eq!(
                 listing(&p, platform)["status"],
@@ -485,7 +466,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
 
     sync_and_settle(&app).await;
 
-    let known = product(&app, "KNOWN-1").await;
+    let known = app.product("KNOWN-1").await;
     let reverb = listing(&known, Platform::Reverb);
     assert_eq!(reverb["external_id"], linked.as_str());
     assert_eq!(reverb["status"], "live");
@@ -504,7 +485,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     );
     assert_eq!(imported["title"], "Vox AC30 amplifier 1964");
     assert_eq!(imported["price"], "2500.00");
-    let imported = product(&app, imported["sku"].as_str().unwrap()).await;
+    let imported = app.product(imported["sku"].as_str().unwrap()).await;
     assert_eq!(
         listing(&imported, Platform::Ebay)["external_id"],
         orphan.as_str()
@@ -582,7 +563,7 @@ async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: 
         message.contains(&reverb_order) || message.contains("reverb"),
         "{message}"
     );
-    let p = product(&app, "TWICE-1").await;
+    let p = app.product("TWICE-1").await;
     assert_eq!(p["status"], "sold");
     for platform in [Platform::Shopify, Platform::Vr] {
         assert_eq!(listing(&p, platform)["status"], "ended");
@@ -645,7 +626,7 @@ async fn a_sale_still_ends_everything_when_every_third_call_fails(backend: Backe
         "every other listing ended",
         Duration::from_secs(60),
         || async {
-            let p = product(&app, "FAULT-1").await;
+            let p = app.product("FAULT-1").await;
             [Platform::Ebay, Platform::Reverb, Platform::Vr]
                 .iter()
                 .all(|pl| listing(&p, *pl)["status"] == "ended")
@@ -856,7 +837,7 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
         (sims.reverb().listing(&reverb_id).unwrap().inventory == 2).then_some(())
     })
     .await;
-    let p = product(&app, "PEDAL-3").await;
+    let p = app.product("PEDAL-3").await;
     assert_eq!(p["quantity"], 2);
     assert_eq!(p["status"], "active");
     assert_eq!(listing(&p, Platform::Ebay)["status"], "live");
@@ -880,12 +861,12 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
     // The last two go on Reverb: everything else ends.
     buy(&sims, Platform::Reverb, &reverb_id);
     eventually("one left", Duration::from_secs(30), || async {
-        (product(&app, "PEDAL-3").await["quantity"] == 1).then_some(())
+        (app.product("PEDAL-3").await["quantity"] == 1).then_some(())
     })
     .await;
     buy(&sims, Platform::Reverb, &reverb_id);
     let p = eventually("all ended", Duration::from_secs(30), || async {
-        let p = product(&app, "PEDAL-3").await;
+        let p = app.product("PEDAL-3").await;
         [Platform::Ebay, Platform::Shopify, Platform::Vr]
             .iter()
             .all(|pl| listing(&p, *pl)["status"] == "ended")
@@ -918,7 +899,7 @@ async fn a_listing_ended_on_the_platform_is_ended_not_sold(backend: Backend) {
     let run = sync_and_settle(&app).await;
     assert_eq!(run["reports"]["reverb"]["ended_elsewhere"], 1, "{run}");
     assert_eq!(run["reports"]["reverb"]["sales"], 0, "{run}");
-    let p = product(&app, "GONE-1").await;
+    let p = app.product("GONE-1").await;
     assert_eq!(listing(&p, Platform::Reverb)["status"], "ended");
     assert_eq!(p["status"], "active", "an ended listing is not a sale");
     for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {
@@ -992,7 +973,7 @@ async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
         log_before,
         "a replay appended events"
     );
-    let p = product(&app, "REPLAY-2").await;
+    let p = app.product("REPLAY-2").await;
     assert_eq!(listing(&p, Platform::Reverb)["status"], "sold");
 }
 
