@@ -23,6 +23,7 @@ use riff_domain::product::ProductSource;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
 use riff_projections::{checkpoint, replay, view, Backend, RecordedEvent};
+use riff_tests::admin::try_log_in;
 use riff_tests::{
     bulk_append, config, env_number, project, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN,
 };
@@ -154,27 +155,7 @@ async fn log_in(base: &str) -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let field = "name=\"csrf_token\" value=\"";
-    let at = page.find(field).unwrap() + field.len();
-    let token: String = page[at..].chars().take_while(|c| *c != '"').collect();
-    let response = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = try_log_in(base, &client, ADMIN_PASSWORD, &[]).await;
     assert!(response.status().is_success(), "logged in");
     client
 }

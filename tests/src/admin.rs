@@ -45,28 +45,47 @@ pub async fn body_of(app: &TestApp, client: &Client, path: &str) -> String {
         .expect("a body")
 }
 
-/// Logs `client` in as admin and returns the session's CSRF token,
-/// asserting what a browser is told on the way: the redirect, and a
-/// session cookie scripts cannot read.
-pub async fn log_in(app: &TestApp, client: &Client) -> String {
+/// Fills in the login form at `base` (Riff's address) as admin with
+/// `password`, and `extra` fields, with the token the form came with:
+/// what every login, right or wrong, does. Answers the form's response.
+pub async fn try_log_in(
+    base: &str,
+    client: &Client,
+    password: &str,
+    extra: &[(&str, &str)],
+) -> Response {
     let page = client
-        .get(app.url("/login"))
+        .get(format!("{base}/login"))
         .send()
         .await
         .expect("request sent");
     assert_eq!(page.status(), StatusCode::OK);
     let token = csrf_in(&page.text().await.expect("the login page"));
-    let response = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-            ("next", "/inventory"),
-        ])
+    let mut form = vec![
+        ("csrf_token", token.as_str()),
+        ("username", "admin"),
+        ("password", password),
+    ];
+    form.extend_from_slice(extra);
+    client
+        .post(format!("{base}/login"))
+        .form(&form)
         .send()
         .await
-        .expect("request sent");
+        .expect("request sent")
+}
+
+/// Logs `client` in as admin and returns the session's CSRF token,
+/// asserting what a browser is told on the way: the redirect, and a
+/// session cookie scripts cannot read.
+pub async fn log_in(app: &TestApp, client: &Client) -> String {
+    let response = try_log_in(
+        &app.address,
+        client,
+        ADMIN_PASSWORD,
+        &[("next", "/inventory")],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "logging in");
     assert_eq!(response.headers()["location"], "/inventory");
     let cookie = response

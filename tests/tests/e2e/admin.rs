@@ -1,7 +1,7 @@
 //! The admin site over HTTP: sessions, CSRF, escaping.
 
 use reqwest::StatusCode;
-use riff_tests::admin::{admin_page, body_of, browser, csrf_in, log_in, Admin};
+use riff_tests::admin::{admin_page, body_of, browser, log_in, try_log_in, Admin};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, ADMIN_PASSWORD};
 
 /// Fills each `{param}` of a route with a plausible value.
@@ -41,18 +41,7 @@ async fn every_page_but_the_public_ones_needs_a_session(backend: Backend) {
 async fn logging_in_needs_the_right_password_and_a_form_from_riff(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = browser();
-    let page = client.get(app.url("/login")).send().await.unwrap();
-    let token = csrf_in(&page.text().await.unwrap());
-    let wrong = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", "hunter2hunter2"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let wrong = try_log_in(&app.address, &client, "hunter2hunter2", &[]).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(wrong.text().await.unwrap().contains("do not match"));
     // A login form posted from elsewhere has no matching token.
@@ -102,34 +91,13 @@ async fn repeated_failed_logins_are_slowed_down(backend: Backend) {
     let client = browser();
     let mut last = StatusCode::OK;
     for _ in 0..6 {
-        let page = client.get(app.url("/login")).send().await.unwrap();
-        let token = csrf_in(&page.text().await.unwrap());
-        last = client
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "admin"),
-                ("password", "wrong-password"),
-            ])
-            .send()
+        last = try_log_in(&app.address, &client, "wrong-password", &[])
             .await
-            .unwrap()
             .status();
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     // Even the right password waits now.
-    let page = client.get(app.url("/login")).send().await.unwrap();
-    let token = csrf_in(&page.text().await.unwrap());
-    let right = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let right = try_log_in(&app.address, &client, ADMIN_PASSWORD, &[]).await;
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 

@@ -23,12 +23,27 @@ pub(crate) async fn listing_reaches(
     status: &str,
     within: Duration,
 ) {
-    let what = format!("{sku} {status} on {platform}");
+    listings_reach(app, sku, &[platform], status, within).await;
+}
+
+/// Waits until the listings of `sku` on all of `platforms` have `status`,
+/// and answers the product as it is then.
+pub(crate) async fn listings_reach(
+    app: &TestApp,
+    sku: &str,
+    platforms: &[Platform],
+    status: &str,
+    within: Duration,
+) -> Value {
+    let what = format!("{sku} {status} on {platforms:?}");
     eventually(&what, within, || async {
         let p = app.product(sku).await;
-        (listing(&p, platform)["status"] == status).then_some(())
+        platforms
+            .iter()
+            .all(|pl| listing(&p, *pl)["status"] == status)
+            .then_some(p)
     })
-    .await;
+    .await
 }
 
 /// Lists `sku` on all four platforms and waits until every listing is live;
@@ -41,14 +56,7 @@ pub(crate) async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
     for body in app.request_listings_everywhere(sku).await {
         assert_eq!(body["status"], "pending");
     }
-    eventually("every listing live", Duration::from_secs(30), || async {
-        let p = app.product(sku).await;
-        let live = Platform::ALL
-            .iter()
-            .all(|pl| listing(&p, *pl)["status"] == "live");
-        live.then_some(p)
-    })
-    .await
+    listings_reach(app, sku, &Platform::ALL, "live", Duration::from_secs(30)).await
 }
 
 /// Buys the listing on its simulator, as a buyer would.
@@ -306,6 +314,21 @@ pub(crate) async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
     spawn_app_with(TestDatabase::new(backend).await, settings).await
 }
 
+/// A quiet shop with one product, made from `body` and listed and live
+/// everywhere: where the tests of a sale and its ends start. Answers the
+/// simulators, the app and the product.
+pub(crate) async fn listed_in_a_quiet_shop(
+    backend: Backend,
+    body: &Value,
+) -> (Simulators, TestApp, Value) {
+    let sims = Simulators::new(None).unwrap();
+    let app = quiet_shop(backend, &sims).await;
+    let sku = body["sku"].as_str().unwrap();
+    app.create_product(body).await;
+    let p = list_everywhere(&app, sku).await;
+    (sims, app, p)
+}
+
 /// Starts a sync and waits until it has finished and everything it caused
 /// (imports, sales, ends) has been carried out.
 pub(crate) async fn sync_and_settle(app: &TestApp) -> Value {
@@ -512,11 +535,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
 }
 
 async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: Backend) {
-    let sims = Simulators::new(None).unwrap();
-    let app = quiet_shop(backend, &sims).await;
-    app.create_product(&guitar("TWICE-1", "Gibson ES-335"))
-        .await;
-    let p = list_everywhere(&app, "TWICE-1").await;
+    let (sims, app, p) = listed_in_a_quiet_shop(backend, &guitar("TWICE-1", "Gibson ES-335")).await;
     let ebay_id = listing(&p, Platform::Ebay)["external_id"]
         .as_str()
         .unwrap()
@@ -570,50 +589,62 @@ async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: 
     }
 }
 
+/// Makes every third call to a simulator fail with `faults`, in turn:
+/// each adapter's simulator has its own `FaultPlan` and `Fault` types,
+/// alike in shape.
+macro_rules! fail_every_third_call {
+    ($sim:expr, $adapter:ident, [$($fault:ident $({ $($field:ident: $value:expr),* })?),* $(,)?]) => {
+        $sim.set_faults(Some($adapter::simulator::FaultPlan {
+            every: 3,
+            faults: vec![$($adapter::simulator::Fault::$fault $({ $($field: $value),* })?),*],
+        }))
+    };
+}
+
 async fn a_sale_still_ends_everything_when_every_third_call_fails(backend: Backend) {
     use riff_adapters::{ebay, reverb, shopify, vr};
-    let sims = Simulators::new(None).unwrap();
-    let app = quiet_shop(backend, &sims).await;
-    app.create_product(&guitar("FAULT-1", "Rickenbacker 330"))
-        .await;
-    let p = list_everywhere(&app, "FAULT-1").await;
-    sims.ebay().set_faults(Some(ebay::simulator::FaultPlan {
-        every: 3,
-        faults: vec![
-            ebay::simulator::Fault::RateLimited {
-                retry_after_secs: 1,
+    let (sims, app, p) =
+        listed_in_a_quiet_shop(backend, &guitar("FAULT-1", "Rickenbacker 330")).await;
+    fail_every_third_call!(
+        sims.ebay(),
+        ebay,
+        [
+            RateLimited {
+                retry_after_secs: 1
             },
-            ebay::simulator::Fault::ServerError,
-        ],
-    }));
-    sims.reverb().set_faults(Some(reverb::simulator::FaultPlan {
-        every: 3,
-        faults: vec![
-            reverb::simulator::Fault::ServerError,
-            reverb::simulator::Fault::RateLimited {
-                retry_after_secs: 1,
+            ServerError
+        ]
+    );
+    fail_every_third_call!(
+        sims.reverb(),
+        reverb,
+        [
+            ServerError,
+            RateLimited {
+                retry_after_secs: 1
+            }
+        ]
+    );
+    fail_every_third_call!(
+        sims.shopify(),
+        shopify,
+        [
+            TooManyRequests {
+                retry_after_secs: 1
             },
-        ],
-    }));
-    sims.shopify()
-        .set_faults(Some(shopify::simulator::FaultPlan {
-            every: 3,
-            faults: vec![
-                shopify::simulator::Fault::TooManyRequests {
-                    retry_after_secs: 1,
-                },
-                shopify::simulator::Fault::ServerError,
-            ],
-        }));
-    sims.vr().set_faults(Some(vr::simulator::FaultPlan {
-        every: 3,
-        faults: vec![
-            vr::simulator::Fault::ServerError,
-            vr::simulator::Fault::RateLimited {
-                retry_after_secs: 1,
-            },
-        ],
-    }));
+            ServerError
+        ]
+    );
+    fail_every_third_call!(
+        sims.vr(),
+        vr,
+        [
+            ServerError,
+            RateLimited {
+                retry_after_secs: 1
+            }
+        ]
+    );
     let shopify_id = listing(&p, Platform::Shopify)["external_id"]
         .as_str()
         .unwrap()
@@ -622,18 +653,8 @@ async fn a_sale_still_ends_everything_when_every_third_call_fails(backend: Backe
 
     let run = sync_and_settle(&app).await;
     assert_eq!(run["status"], "succeeded", "{run}");
-    let p = eventually(
-        "every other listing ended",
-        Duration::from_secs(60),
-        || async {
-            let p = app.product("FAULT-1").await;
-            [Platform::Ebay, Platform::Reverb, Platform::Vr]
-                .iter()
-                .all(|pl| listing(&p, *pl)["status"] == "ended")
-                .then_some(p)
-        },
-    )
-    .await;
+    let others = [Platform::Ebay, Platform::Reverb, Platform::Vr];
+    let p = listings_reach(&app, "FAULT-1", &others, "ended", Duration::from_secs(60)).await;
     assert_eq!(listing(&p, Platform::Shopify)["status"], "sold");
     assert!(open_flags(&app, "end_failed").await.is_empty());
 }
@@ -865,25 +886,16 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
     })
     .await;
     buy(&sims, Platform::Reverb, &reverb_id);
-    let p = eventually("all ended", Duration::from_secs(30), || async {
-        let p = app.product("PEDAL-3").await;
-        [Platform::Ebay, Platform::Shopify, Platform::Vr]
-            .iter()
-            .all(|pl| listing(&p, *pl)["status"] == "ended")
-            .then_some(p)
-    })
-    .await;
+    let others = [Platform::Ebay, Platform::Shopify, Platform::Vr];
+    let p = listings_reach(&app, "PEDAL-3", &others, "ended", Duration::from_secs(30)).await;
     assert_eq!(p["status"], "sold");
     assert_eq!(p["quantity"], 0);
     assert_eq!(listing(&p, Platform::Reverb)["status"], "sold");
 }
 
 async fn a_listing_ended_on_the_platform_is_ended_not_sold(backend: Backend) {
-    let sims = Simulators::new(None).unwrap();
-    let app = quiet_shop(backend, &sims).await;
-    app.create_product(&guitar("GONE-1", "Fender Telecaster"))
-        .await;
-    let p = list_everywhere(&app, "GONE-1").await;
+    let (_sims, app, p) =
+        listed_in_a_quiet_shop(backend, &guitar("GONE-1", "Fender Telecaster")).await;
     // The owner ends it on Reverb's own site.
     let reverb = app.marketplaces.adapter(Platform::Reverb).unwrap();
     reverb
