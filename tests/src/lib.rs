@@ -405,9 +405,30 @@ impl TestApp {
         status_and_json(self.get(path).await).await
     }
 
+    /// Posts `body` as it is, without the API token: what a marketplace's
+    /// webhook delivery (or a forgery of one) looks like.
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> Response {
+        self.client
+            .post(self.url(path))
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// Product `sku` as the API shows it.
     pub async fn product(&self, sku: &str) -> Value {
         self.get_json(&format!("/api/products/{sku}")).await
+    }
+
+    /// Asks for `sku` to be listed on `platform` (its name), as the
+    /// product page's Publish does.
+    pub async fn request_listing(&self, sku: &str, platform: &str) -> Response {
+        self.post(
+            &format!("/api/products/{sku}/listings"),
+            &serde_json::json!({ "platform": platform }),
+        )
+        .await
     }
 
     /// Asks for `sku` to be listed on every platform, asserting each
@@ -415,12 +436,7 @@ impl TestApp {
     pub async fn request_listings_everywhere(&self, sku: &str) -> Vec<Value> {
         let mut accepted = vec![];
         for platform in riff_domain::value::Platform::ALL {
-            let response = self
-                .post(
-                    &format!("/api/products/{sku}/listings"),
-                    &serde_json::json!({"platform": platform.as_str()}),
-                )
-                .await;
+            let response = self.request_listing(sku, platform.as_str()).await;
             assert_eq!(response.status(), StatusCode::ACCEPTED);
             accepted.push(response.json().await.expect("a listing JSON"));
         }
@@ -638,6 +654,32 @@ pub async fn assert_unprocessable(response: Response, field: &str, what: &str) -
     let error: Value = response.json().await.expect("error JSON");
     assert_eq!(error["field"], field, "{what}: {error}");
     error
+}
+
+/// Like [`assert_unprocessable`], and asserts the error also says, in
+/// words, what is wrong.
+pub async fn assert_refused_with_words(response: Response, field: &str, what: &str) -> Value {
+    let error = assert_unprocessable(response, field, what).await;
+    assert!(
+        error["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{error}"
+    );
+    error
+}
+
+/// Asserts that `GET {path}?{query}` is refused with `422` naming `field`,
+/// for each `(query, field)`: how the list endpoints' bad parameters are
+/// checked.
+pub async fn assert_queries_refused(app: &TestApp, path: &str, cases: &[(&str, &str)]) {
+    for (query, field) in cases {
+        let response = app.get(&format!("{path}?{query}")).await;
+        assert_unprocessable(response, field, query).await;
+    }
+}
+
+/// The `items` of a list page.
+pub fn items(page: &Value) -> &Vec<Value> {
+    page["items"].as_array().expect("an items array")
 }
 
 /// One event to load in bulk: aggregate type, aggregate id, sequence, event.

@@ -806,12 +806,7 @@ async fn a_phone_width_window_still_shows_every_action() {
         .await;
     app.add_picture("PHONE-1", riff_tests::PNG).await;
     // Live on Reverb, so that its row offers End and the others Publish.
-    let response = app
-        .post(
-            "/api/products/PHONE-1/listings",
-            &json!({"platform": "reverb"}),
-        )
-        .await;
+    let response = app.request_listing("PHONE-1", "reverb").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     eventually("the Reverb listing live", PATIENCE, || async {
         (app.product("PHONE-1").await["listings"][0]["status"] == "live").then_some(())

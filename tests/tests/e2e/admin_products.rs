@@ -186,37 +186,29 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
     let forged = upload(&admin, "forged", "tiny.png", PNG).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
-    // A YouTube link embeds with the privacy-enhanced player.
-    let edit = admin
-        .act(
-            "/products/PIC-1/media/youtube",
-            &[("youtube", "https://youtu.be/dQw4w9WgXcQ?t=10")],
-        )
-        .await;
-    assert!(edit.contains("src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""));
-    let bad = admin
-        .act(
-            "/products/PIC-1/media/youtube",
-            &[("youtube", "https://vimeo.com/1234")],
-        )
-        .await;
-    assert!(bad.contains("is not a YouTube video"));
-
-    // By address: fetched and kept under its digest (here, Riff's own copy).
-    let by_url = admin
-        .act(
-            "/products/PIC-1/media/url",
-            &[("url", &app.url(&format!("/media/{sha}")))],
-        )
-        .await;
-    assert!(by_url.contains("Image fetched and added."));
-    let bad_url = admin
-        .act(
-            "/products/PIC-1/media/url",
-            &[("url", "file:///etc/passwd")],
-        )
-        .await;
-    assert!(bad_url.contains("only http"));
+    let own_copy = app.url(&format!("/media/{sha}"));
+    // Each form is named by its one field.
+    for (field, value, said) in [
+        // A YouTube link embeds with the privacy-enhanced player.
+        (
+            "youtube",
+            "https://youtu.be/dQw4w9WgXcQ?t=10",
+            "src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"",
+        ),
+        (
+            "youtube",
+            "https://vimeo.com/1234",
+            "is not a YouTube video",
+        ),
+        // By address: fetched and kept under its digest (here, Riff's own
+        // copy).
+        ("url", &own_copy, "Image fetched and added."),
+        ("url", "file:///etc/passwd", "only http"),
+    ] {
+        let path = format!("/products/PIC-1/media/{field}");
+        let edit = admin.act(&path, &[(field, value)]).await;
+        assert!(edit.contains(said), "{value}: {said:?} in {edit}");
+    }
 
     let now = media(&app.product("PIC-1").await);
     assert_eq!(now.len(), 3);

@@ -335,13 +335,7 @@ async fn unknown_api_paths_and_methods_are_json_errors_not_the_login_page(backen
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].is_string(), "{body}");
-    let client = browser();
-    let reverb = client
-        .post(app.url("/webhooks/reverb/"))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let reverb = app.post_raw("/webhooks/reverb/", "{}").await;
     assert_eq!(reverb.status(), StatusCode::NOT_FOUND);
 }
 

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::{Currency, Platform};
 use riff_tests::{
-    assert_one_starts_with, on_both_backends, spawn_shop, Backend, TestApp, TestDatabase,
+    assert_one_starts_with, items, on_both_backends, spawn_shop, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
@@ -215,12 +215,7 @@ async fn a_listing_only_in_another_currency_becomes_a_draft_linked_to_it(backend
     );
 
     // A draft is not listed anywhere until it has the shop's price.
-    let refused = app
-        .post(
-            "/api/products/TELE-52/listings",
-            &json!({"platform": "ebay"}),
-        )
-        .await;
+    let refused = app.request_listing("TELE-52", "ebay").await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let body: Value = refused.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("GBP"), "{body}");
@@ -282,12 +277,7 @@ async fn shopify_without_a_location_setting_never_invents_a_sale(backend: Backen
     let mut guitar = riff_tests::guitar("JAZZ-1", "Fender Jazzmaster 1960");
     guitar["quantity"] = json!(2);
     app.create_product(&guitar).await;
-    let published = app
-        .post(
-            "/api/products/JAZZ-1/listings",
-            &json!({"platform": "shopify"}),
-        )
-        .await;
+    let published = app.request_listing("JAZZ-1", "shopify").await;
     assert_eq!(published.status(), StatusCode::ACCEPTED);
     sync_and_settle(&app).await;
     let p = app.product("JAZZ-1").await;
@@ -315,11 +305,7 @@ async fn a_store_with_several_locations_and_no_setting_is_told_which_to_choose(b
     let app = shop_without_a_location(backend, &sims).await;
     app.create_product(&riff_tests::guitar("GRETSCH-1", "Gretsch White Falcon"))
         .await;
-    app.post(
-        "/api/products/GRETSCH-1/listings",
-        &json!({"platform": "shopify"}),
-    )
-    .await;
+    app.request_listing("GRETSCH-1", "shopify").await;
     sync_and_settle(&app).await;
     let failed = open_flags(&app, "publish_failed").await;
     assert_eq!(failed.len(), 1, "{failed:?}");
@@ -355,7 +341,7 @@ async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Ba
     let p = app.product("DS1-3").await;
     assert_eq!(p["quantity"], 2, "{p}");
     let sales = app.get_json("/api/sales").await;
-    let items = sales["items"].as_array().unwrap();
+    let items = items(&sales);
     assert_eq!(items.len(), 1, "{sales}");
     assert!(
         items[0]["order_number"].as_str().unwrap().starts_with('#'),
@@ -399,17 +385,12 @@ async fn a_draft_is_kept_but_not_listed(backend: Backend) {
     let created = app.post("/api/products", &draft).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(created.json::<Value>().await.unwrap()["status"], "draft");
-    let refused = app
-        .post(
-            "/api/products/RIC-360/listings",
-            &json!({"platform": "reverb"}),
-        )
-        .await;
+    let refused = app.request_listing("RIC-360", "reverb").await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let body: Value = refused.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("draft"), "{body}");
     let drafts = app.get_json("/api/products?status=draft").await;
-    assert_eq!(drafts["items"].as_array().unwrap().len(), 1, "{drafts}");
+    assert_eq!(items(&drafts).len(), 1, "{drafts}");
     assert_eq!(sims.reverb().listings_with_sku("RIC-360"), 0);
 }
 
@@ -439,9 +420,7 @@ async fn order_numbers_are_the_ones_the_seller_knows(backend: Backend) {
     sync_and_settle(&app).await;
     let sales = app.get_json("/api/sales").await;
     let number = |sku: &str| {
-        sales["items"]
-            .as_array()
-            .unwrap()
+        items(&sales)
             .iter()
             .find(|i| i["sku"] == sku)
             .map(|i| (i["order_number"].clone(), i["order_ref"].clone()))
@@ -730,9 +709,7 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     // Publishing where it is not ready is refused with the same list, and
     // nothing reaches the platform.
     let requests = sims.vr().requests();
-    let refused = app
-        .post("/api/products/READY-2/listings", &json!({"platform": "vr"}))
-        .await;
+    let refused = app.request_listing("READY-2", "vr").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = refused.json().await.unwrap();
     let missing = body["missing"].to_string();
@@ -793,22 +770,12 @@ async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) 
             .contains("RIFF_PUBLIC_URL"),
         "{readiness}"
     );
-    let refused = app
-        .post(
-            "/api/products/PIC-EBAY/listings",
-            &json!({"platform": "reverb"}),
-        )
-        .await;
+    let refused = app.request_listing("PIC-EBAY", "reverb").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(sims.reverb().listings_with_sku("PIC-EBAY"), 0);
 
     for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {
-        let response = app
-            .post(
-                "/api/products/PIC-EBAY/listings",
-                &json!({"platform": platform.as_str()}),
-            )
-            .await;
+        let response = app.request_listing("PIC-EBAY", platform.as_str()).await;
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{platform}");
     }
     for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {

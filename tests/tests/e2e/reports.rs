@@ -9,7 +9,8 @@ use riff_domain::value::{Platform, Sku};
 use riff_domain::{EventMetadata, ListingCommand, ProductStatus, Source};
 use riff_projections::{replay, view};
 use riff_tests::{
-    assert_unprocessable, guitar, hold_found_listing, on_both_backends, spawn_app, Backend, TestApp,
+    assert_unprocessable, guitar, hold_found_listing, items, on_both_backends, spawn_app, Backend,
+    TestApp,
 };
 use riff_web::ledger::Ledger;
 use serde_json::{json, Value};
@@ -85,9 +86,7 @@ async fn the_earliest_of_two_sales_wins_and_the_other_is_a_flagged_conflict(back
 
     let report = app.get_json("/api/sales").await;
     let status_of = |order: &str| {
-        report["items"]
-            .as_array()
-            .unwrap()
+        items(&report)
             .iter()
             .find(|s| s["order_ref"] == order)
             .map(|s| s["status"].clone())
@@ -182,11 +181,7 @@ async fn a_flag_is_resolved_once_with_a_note(backend: Backend) {
     let kept = app
         .get_json("/api/flags?status=resolved&kind=sale_conflict")
         .await;
-    assert_eq!(
-        kept["items"].as_array().unwrap().len(),
-        1,
-        "flags are never deleted"
-    );
+    assert_eq!(items(&kept).len(), 1, "flags are never deleted");
     assert_eq!(
         app.post("/api/flags/999999/resolve", &json!({"note": "x"}))
             .await
@@ -243,7 +238,7 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
 
     app.settle().await;
     let flags = app.get_json("/api/flags?status=open").await;
-    let items = flags["items"].as_array().unwrap();
+    let items = items(&flags);
     let external = items.iter().find(|f| f["kind"] == "import_held").unwrap();
     assert_eq!(external["platform"], "ebay");
     assert_eq!(external["external_id"], "110022");

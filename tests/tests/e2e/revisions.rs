@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
-use riff_tests::{eventually, guitar, on_both_backends, shop, Backend, TestApp};
+use riff_tests::{eventually, guitar, items, on_both_backends, shop, Backend, TestApp};
 use serde_json::{json, Value};
 
 use riff_web::demo::picture::picture;
@@ -150,9 +150,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         .to_owned();
     assert!(error.contains("inventory"), "names the field: {error}");
     let flags = app.get_json("/api/flags?status=open").await;
-    let raised: Vec<&Value> = flags["items"]
-        .as_array()
-        .unwrap()
+    let raised: Vec<&Value> = items(&flags)
         .iter()
         .filter(|f| f["kind"] == "revise_failed")
         .collect();
@@ -373,7 +371,7 @@ async fn open_drift(app: &TestApp) -> Vec<Value> {
     let flags = app
         .get_json("/api/flags?status=open&kind=status_drifted")
         .await;
-    flags["items"].as_array().unwrap().clone()
+    items(&flags).clone()
 }
 
 async fn settle(app: &TestApp, flag: &Value, keep: &str) -> reqwest::Response {

@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_projections::checkpoint;
 use riff_tests::{
-    assert_one_starts_with, bulk_append, eventually, guitar, listing, on_both_backends, repriced,
-    shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_one_starts_with, bulk_append, eventually, guitar, items, listing, on_both_backends,
+    repriced, shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::sync::sagas;
@@ -199,9 +199,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
     quiesce(&app).await;
 
     let runs = app.get_json("/api/sync/runs").await;
-    let webhook_runs: Vec<&Value> = runs["items"]
-        .as_array()
-        .unwrap()
+    let webhook_runs: Vec<&Value> = items(&runs)
         .iter()
         .filter(|run| run["trigger"] == "webhook")
         .collect();
@@ -222,11 +220,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
         assert_eq!(listing(&kept, platform)["status"], "live", "{kept}");
     }
     let products = app.get_json("/api/products").await;
-    assert_eq!(
-        products["items"].as_array().unwrap().len(),
-        2,
-        "nothing imported"
-    );
+    assert_eq!(items(&products).len(), 2, "nothing imported");
     // Only a full reconcile shows a platform synced.
     let synced = "riff_last_successful_sync_timestamp_seconds{platform=\"shopify\"}";
     let metrics = app.get("/metrics").await.text().await.unwrap();
@@ -376,7 +370,7 @@ pub(crate) async fn quiesce(app: &TestApp) {
         );
         let length = app.log_length().await;
         let products = app.get_json("/api/products?limit=200").await;
-        let busy = products["items"].as_array().unwrap().iter().any(|p| {
+        let busy = items(&products).iter().any(|p| {
             p["listings"].as_array().is_some_and(|ls| {
                 ls.iter()
                     .any(|l| l["status"] == "pending" || l["status"] == "ending")
@@ -404,7 +398,7 @@ pub(crate) async fn open_flags(app: &TestApp, kind: &str) -> Vec<Value> {
     let flags = app
         .get_json(&format!("/api/flags?status=open&kind={kind}"))
         .await;
-    flags["items"].as_array().unwrap().clone()
+    items(&flags).clone()
 }
 
 async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend: Backend) {
@@ -431,7 +425,7 @@ async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend:
         assert_eq!(run["reports"][platform.as_str()]["detected"], 3, "{run}");
     }
     let products = app.get_json("/api/products").await;
-    let items_json = products["items"].as_array().unwrap();
+    let items_json = riff_tests::items(&products);
     assert_eq!(items_json.len(), 3, "{products}");
     for (sku, _, _) in items {
         let p = app.product(sku).await;
@@ -499,9 +493,9 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     assert_one_starts_with(&story, &format!("Found on Reverb as {linked}"));
     assert_one_starts_with(&story, "Reverb listing linked to KNOWN-1");
     let products = app.get_json("/api/products").await;
-    let items = products["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{products}");
-    let imported = items.iter().find(|p| p["sku"] != "KNOWN-1").unwrap();
+    let listed = items(&products);
+    assert_eq!(listed.len(), 2, "{products}");
+    let imported = listed.iter().find(|p| p["sku"] != "KNOWN-1").unwrap();
     assert!(
         imported["sku"].as_str().unwrap().starts_with("RIFF-"),
         "{imported}"
@@ -524,7 +518,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     );
     sync_and_settle(&app).await;
     let products = app.get_json("/api/products").await;
-    assert_eq!(products["items"].as_array().unwrap().len(), 2);
+    assert_eq!(items(&products).len(), 2);
     let held = open_flags(&app, "likely_duplicate").await;
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0]["platform"], "shopify");
@@ -560,7 +554,7 @@ async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: 
     sync_and_settle(&app).await;
 
     let sales = app.get_json("/api/sales").await;
-    let items = sales["items"].as_array().unwrap();
+    let items = items(&sales);
     assert_eq!(items.len(), 2, "{sales}");
     let status_of = |channel: &str| {
         items
@@ -717,21 +711,9 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(send(None, "e-1").await, StatusCode::UNAUTHORIZED);
-    let reverb = app
-        .client
-        .post(app.url("/webhooks/reverb/guessed-token"))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let reverb = app.post_raw("/webhooks/reverb/guessed-token", "{}").await;
     assert_eq!(reverb.status(), StatusCode::UNAUTHORIZED);
-    let ebay = app
-        .client
-        .post(app.url("/webhooks/ebay"))
-        .body("<soapenv:Envelope/>")
-        .send()
-        .await
-        .unwrap();
+    let ebay = app.post_raw("/webhooks/ebay", "<soapenv:Envelope/>").await;
     assert!(ebay.status().is_client_error(), "{}", ebay.status());
     assert_eq!(
         app.log_length().await,
