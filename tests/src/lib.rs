@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Duration;
 
-use reqwest::{Client, Method, Response, StatusCode};
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::Db;
@@ -273,6 +273,13 @@ pub async fn shop(backend: Backend) -> (TestApp, Simulators) {
     (app, sims)
 }
 
+/// Riff with the four simulators of `sims` and no webhooks: syncs happen
+/// only when a test starts one, so it controls what is seen in which order.
+pub async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
+    let settings = sims.spawn().await.expect("the simulators serve");
+    spawn_app_with(TestDatabase::new(backend).await, settings).await
+}
+
 /// Spawns Riff for a shop that sells in `currency` and ranks the platforms
 /// by `priority`.
 pub async fn spawn_shop(
@@ -355,10 +362,16 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    pub async fn get(&self, path: &str) -> Response {
+    /// A request to `path` carrying the API token, for a test that sets
+    /// its own headers or body.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client
-            .get(self.url(path))
+            .request(method, self.url(path))
             .bearer_auth(TOKEN)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
             .send()
             .await
             .expect("request sent")
@@ -385,9 +398,7 @@ impl TestApp {
     /// Sends `body` as JSON with the API token: what `post`, `put` and
     /// `patch` share.
     async fn send_json(&self, method: Method, path: &str, body: &Value) -> Response {
-        self.client
-            .request(method, self.url(path))
-            .bearer_auth(TOKEN)
+        self.request(method, path)
             .json(body)
             .send()
             .await
@@ -490,9 +501,7 @@ impl TestApp {
             reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("picture"),
         );
         let response = self
-            .client
-            .post(self.url(&format!("/api/products/{sku}/media")))
-            .bearer_auth(TOKEN)
+            .request(Method::POST, &format!("/api/products/{sku}/media"))
             .multipart(form)
             .send()
             .await

@@ -9,7 +9,8 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
 use riff_adapters::dropbox::DropboxSimulator;
 use riff_adapters::simulator::Simulator as _;
-use riff_tests::{guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestDatabase};
+use riff_tests::quiet_shop;
+use riff_tests::{guitar, on_both_backends, spawn_app, Backend};
 use riff_web::config::Secret;
 use riff_web::sim::Simulators;
 use serde_json::Value;
@@ -300,8 +301,7 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
     drop(app);
 
     let sims = Simulators::new(None).unwrap();
-    let settings = sims.spawn().await.unwrap();
-    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    let app = quiet_shop(backend, &sims).await;
     app.create_product(&guitar("PUB-1", "Gretsch White Falcon"))
         .await;
     let admin = Admin::log_in(&app).await;

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
+use riff_tests::quiet_shop;
 use riff_tests::{
-    assert_refused_with_words, guitar, on_both_backends, spawn_app, spawn_app_with, Backend,
-    TestApp, TestDatabase,
+    assert_refused_with_words, guitar, on_both_backends, spawn_app, Backend, TestApp,
 };
 use riff_web::sim::Simulators;
 use serde_json::{json, Value};
@@ -50,11 +50,7 @@ async fn settings(app: &TestApp) -> Value {
 /// next goes there — and the change is in the log and outlives a restart.
 async fn an_edited_category_is_what_the_platforms_receive_on_the_next_publish(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let mut app = spawn_app_with(
-        TestDatabase::new(backend).await,
-        sims.spawn().await.unwrap(),
-    )
-    .await;
+    let mut app = quiet_shop(backend, &sims).await;
     assert_eq!(
         entry(&settings(&app).await, "Effects Pedals")["ebay"],
         "41416",
@@ -306,11 +302,7 @@ async fn the_settings_page_shows_the_map_and_changes_an_entry(backend: Backend) 
 /// verdict until the product or the settings change.
 async fn ebay_says_what_a_category_riff_does_not_know_requires(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = spawn_app_with(
-        TestDatabase::new(backend).await,
-        sims.spawn().await.unwrap(),
-    )
-    .await;
+    let app = quiet_shop(backend, &sims).await;
     let mapped = put_map(&app, &json!({"category": "Banjos", "ebay": "22670"})).await;
     assert_eq!(mapped.status(), StatusCode::OK);
     let mut body = guitar("BANJO-1", "Deering Goodtime Banjo");

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
+use riff_tests::quiet_shop;
 use riff_tests::{
-    assert_refused_with_words, eventually, guitar, on_both_backends, spawn_app, spawn_app_with,
-    Backend, TestApp, TestDatabase,
+    assert_refused_with_words, eventually, guitar, on_both_backends, spawn_app, Backend, TestApp,
 };
 use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
@@ -61,11 +61,7 @@ async fn publish(app: &TestApp, sku: &str, platform: Platform, attributes: Value
 /// price, and a listing published at its own price that keeps it.
 async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = spawn_app_with(
-        TestDatabase::new(backend).await,
-        sims.spawn().await.unwrap(),
-    )
-    .await;
+    let app = quiet_shop(backend, &sims).await;
     let set = put_rule(&app, &json!({"platform": "reverb", "percent": 5})).await;
     assert_eq!(set.status(), StatusCode::OK);
     let answer: Value = set.json().await.unwrap();

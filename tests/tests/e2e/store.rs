@@ -56,9 +56,7 @@ async fn a_shop(backend: Backend) -> (TestApp, Simulators) {
         reqwest::multipart::Part::bytes(crate::admin_products::PNG).file_name("front.png"),
     );
     let uploaded = app
-        .client
-        .post(app.url("/api/products/MOVE-2/media"))
-        .bearer_auth(riff_tests::TOKEN)
+        .request(reqwest::Method::POST, "/api/products/MOVE-2/media")
         .multipart(form)
         .send()
         .await

@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_projections::checkpoint;
+use riff_tests::quiet_shop;
 use riff_tests::{
     assert_one_starts_with, bulk_append, eventually, guitar, items, listing, on_both_backends,
     repriced, shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
@@ -300,13 +301,6 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
 }
 
 on_both_backends!(a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile);
-
-/// Riff with the four simulators and no webhooks: syncs happen only when
-/// a test starts one, so it controls what is seen in which order.
-pub(crate) async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
-    let settings = sims.spawn().await.unwrap();
-    spawn_app_with(TestDatabase::new(backend).await, settings).await
-}
 
 /// A quiet shop with one product, made from `body` and listed and live
 /// everywhere: where the tests of a sale and its ends start. Answers the
