@@ -19,9 +19,8 @@ use riff_domain::value::{Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
 use riff_domain::{EventMetadata, ProductCommand, Source};
 use riff_projections::db::StorePool;
-use riff_projections::RecordedEvent;
 use riff_projections::{log, view, Backend, Db, Projector};
-use riff_tests::{bulk_append, config, BulkEvent, TestDatabase, TOKEN};
+use riff_tests::{bench_product_event, bulk_append, config, BulkEvent, TestDatabase, TOKEN};
 use riff_web::ledger::Ledger;
 use riff_web::startup::Application;
 
@@ -253,12 +252,7 @@ async fn seed(db: &Db) {
                     price: gbp(100 + sequence as usize),
                 }
             };
-            events.push((
-                "product",
-                format!("BENCH-{n:06}"),
-                sequence,
-                RecordedEvent::Product(event),
-            ));
+            events.push(bench_product_event(n, sequence, event));
         }
     }
     bulk_append(db, &events).await;

@@ -22,10 +22,11 @@ use std::time::{Duration, Instant};
 use riff_domain::product::ProductSource;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
-use riff_projections::{checkpoint, replay, view, Backend, RecordedEvent};
+use riff_projections::{checkpoint, replay, view, Backend};
 use riff_tests::admin::try_log_in;
 use riff_tests::{
-    bulk_append, config, env_number, project, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN,
+    bench_product_event, bulk_append, config, env_number, project, BulkEvent, TestDatabase,
+    ADMIN_PASSWORD, TOKEN,
 };
 use riff_web::startup::Application;
 use riff_web::sync::sagas;
@@ -246,12 +247,7 @@ async fn seed(db: &riff_projections::Db) {
                     price: gbp(101 + sequence),
                 }
             };
-            events.push((
-                "product",
-                format!("BENCH-{n:06}"),
-                sequence,
-                RecordedEvent::Product(event),
-            ));
+            events.push(bench_product_event(n, sequence, event));
         }
         bulk_append(db, &events).await;
     }

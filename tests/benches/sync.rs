@@ -35,7 +35,9 @@ use reqwest::StatusCode;
 use riff_domain::sync_run::Trigger;
 use riff_domain::value::Platform;
 use riff_projections::{checkpoint, log, view, Backend, Db, Projector};
-use riff_tests::{config, env_number, guitar, listing, shop, TestApp, TestDatabase, TOKEN};
+use riff_tests::{
+    config, env_number, guitar, listing, proc_field, shop, TestApp, TestDatabase, TOKEN,
+};
 use riff_web::ledger::Ledger;
 use riff_web::metrics::Metrics;
 use riff_web::sim::Simulators;
@@ -94,14 +96,8 @@ async fn main() {
 }
 
 fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
+    proc_field("cpuinfo", "model name")
+        .and_then(|rest| Some(rest.split(':').nth(1)?.trim().to_owned()))
         .unwrap_or_default()
 }
 

@@ -734,6 +734,25 @@ pub fn repriced(sku: &str, times: i64) -> Vec<BulkEvent> {
     events
 }
 
+/// Event `sequence` of product `BENCH-{n:06}`, for loading in bulk: the
+/// SKUs the benchmarks' shops are made of.
+pub fn bench_product_event(n: usize, sequence: i64, event: riff_domain::ProductEvent) -> BulkEvent {
+    (
+        "product",
+        format!("BENCH-{n:06}"),
+        sequence,
+        riff_projections::RecordedEvent::Product(event),
+    )
+}
+
+/// The value after `key` on the first line of `/proc/{file}` that starts
+/// with `key`, for the benchmarks' notes on the machine and the memory.
+pub fn proc_field(file: &str, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{file}")).ok()?;
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    Some(line[key.len()..].trim().to_owned())
+}
+
 /// Appends events the fast way, for benchmarks: a thousand rows per
 /// statement, through the same triggers (positions, append-only) as the
 /// event store's own inserts.

@@ -300,6 +300,12 @@ impl Browser {
     }
 }
 
+/// Creates guitar `sku` with a picture: what a platform lists.
+async fn pictured_guitar(app: &TestApp, sku: &str, title: &str) {
+    app.create_product(&guitar(sku, title)).await;
+    app.add_picture(sku, riff_tests::PNG).await;
+}
+
 /// The SKUs in the inventory table shown now, top to bottom.
 async fn skus_shown(browser: &Browser) -> Vec<String> {
     let mut skus = vec![];
@@ -345,11 +351,8 @@ async fn the_owner_logs_in_and_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
     let (app, sims) = shop(Backend::Postgres).await;
-    app.create_product(&guitar("PUB-1", "Fender Telecaster 1952"))
-        .await;
-    app.add_picture("PUB-1", riff_tests::PNG).await;
-    app.create_product(&guitar("PUB-2", "Gibson ES-335")).await;
-    app.add_picture("PUB-2", riff_tests::PNG).await;
+    pictured_guitar(&app, "PUB-1", "Fender Telecaster 1952").await;
+    pictured_guitar(&app, "PUB-2", "Gibson ES-335").await;
     // No picture: Reverb would refuse it, so the bulk Publish skips it.
     app.create_product(&guitar("PUB-3", "Gibson SG")).await;
     let browser = Browser::open(&app).await;
@@ -802,9 +805,7 @@ async fn the_audit_log_is_browsed_filtered_and_opened() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_width_window_still_shows_every_action() {
     let (app, _sims) = shop(Backend::Postgres).await;
-    app.create_product(&guitar("PHONE-1", "Fender Precision Bass 1962"))
-        .await;
-    app.add_picture("PHONE-1", riff_tests::PNG).await;
+    pictured_guitar(&app, "PHONE-1", "Fender Precision Bass 1962").await;
     // Live on Reverb, so that its row offers End and the others Publish.
     let response = app.request_listing("PHONE-1", "reverb").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);

@@ -10,7 +10,7 @@ use reqwest::{Client, Response, StatusCode};
 use riff_adapters::dropbox::DropboxSimulator;
 use riff_adapters::simulator::Simulator as _;
 use riff_tests::quiet_shop;
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend};
+use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use riff_web::config::Secret;
 use riff_web::sim::Simulators;
 use serde_json::Value;
@@ -127,6 +127,24 @@ async fn upload(admin: &Admin<'_>, csrf: &str, name: &str, bytes: &[u8]) -> Resp
         .unwrap()
 }
 
+/// The SHA-256 of [`PNG`], in hex: the name Riff keeps and serves it under.
+fn png_digest() -> String {
+    Sha256::digest(PNG)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What anyone, without a session, is served at `/media/{digest}`: how
+/// the marketplaces fetch the pictures.
+async fn fetch_media(app: &TestApp, digest: &str) -> Response {
+    Client::new()
+        .get(app.url(&format!("/media/{digest}")))
+        .send()
+        .await
+        .unwrap()
+}
+
 fn media(product: &Value) -> Vec<Value> {
     product["media"].as_array().cloned().unwrap_or_default()
 }
@@ -136,10 +154,7 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
     app.create_product(&guitar("PIC-1", "Gibson ES-335")).await;
     let admin = Admin::log_in(&app).await;
 
-    let sha = Sha256::digest(PNG)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+    let sha = png_digest();
     let uploaded = upload(&admin, &admin.csrf, "tiny.png", PNG).await;
     let edit = admin.follow(uploaded).await;
     assert!(
@@ -150,11 +165,7 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
     assert!(shown.contains(&format!("src=\"/media/{sha}\"")));
 
     // Served to anyone (marketplaces have no session), for ever.
-    let served = Client::new()
-        .get(app.url(&format!("/media/{sha}")))
-        .send()
-        .await
-        .unwrap();
+    let served = fetch_media(&app, &sha).await;
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(served.headers()["content-type"], "image/png");
     assert!(served.headers()["cache-control"]
@@ -162,11 +173,7 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
         .unwrap()
         .contains("immutable"));
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
-    let missing = Client::new()
-        .get(app.url(&format!("/media/{}", "0".repeat(64))))
-        .send()
-        .await
-        .unwrap();
+    let missing = fetch_media(&app, &"0".repeat(64)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
     // A ".png" that is not an image is refused, and nothing is recorded.
@@ -385,10 +392,7 @@ async fn an_image_url_on_a_private_address_is_refused_with_one_message_for_every
     app.create_product(&guitar("SSRF-1", "Gibson ES-335")).await;
     let admin = Admin::log_in(&app).await;
     upload(&admin, &admin.csrf, "tiny.png", PNG).await;
-    let sha: String = Sha256::digest(PNG)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = png_digest();
     let port = app.address.rsplit(':').next().unwrap().to_owned();
     let before = app.product("SSRF-1").await["media"]
         .as_array()
@@ -452,19 +456,12 @@ async fn a_dropbox_picture_is_copied_in_and_served(backend: Backend) {
         .act("/products/PIC-1/media/dropbox", &[("path", &path)])
         .await;
     assert!(edit.contains("copied into Riff"), "{edit}");
-    let sha = Sha256::digest(PNG)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+    let sha = png_digest();
     assert!(
         edit.contains(&format!("src=\"/media/{sha}\"")),
         "in the gallery"
     );
-    let served = Client::new()
-        .get(app.url(&format!("/media/{sha}")))
-        .send()
-        .await
-        .unwrap();
+    let served = fetch_media(&app, &sha).await;
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
 

@@ -21,15 +21,13 @@ on_both_backends!(
     every_json_body_refuses_unknown_fields_naming_them,
 );
 
-/// Posts a body and returns the status and the JSON answer.
-async fn post(app: &TestApp, path: &str, body: &Value) -> (StatusCode, Value) {
-    let response = app.post(path, body).await;
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn sale(order_ref: &str, sold_at: &str) -> Value {
-    json!({"channel": "shop", "order_ref": order_ref, "sold_at": sold_at, "price": "1450.00"})
+/// Records a sale of `sku` at the counter for £1,450.00; answers the
+/// status and the JSON answer.
+async fn sell(app: &TestApp, sku: &str, order_ref: &str, sold_at: &str) -> (StatusCode, Value) {
+    let sale =
+        json!({"channel": "shop", "order_ref": order_ref, "sold_at": sold_at, "price": "1450.00"});
+    app.post_json(&format!("/api/products/{sku}/sales"), &sale)
+        .await
 }
 
 /// A 3,000-character order reference was accepted on PostgreSQL, and the
@@ -38,12 +36,7 @@ async fn an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing
     let app = spawn_app(backend).await;
     app.create_product(&guitar("LONG-1", "Gibson SG")).await;
     let before = app.log_length().await;
-    let (status, body) = post(
-        &app,
-        "/api/products/LONG-1/sales",
-        &sale(&"R".repeat(3000), "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "LONG-1", &"R".repeat(3000), "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "order_ref");
     assert_eq!(
@@ -53,12 +46,7 @@ async fn an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing
     );
 
     // The longest accepted one is projected, and the views go on.
-    let (status, body) = post(
-        &app,
-        "/api/products/LONG-1/sales",
-        &sale(&"é".repeat(256), "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "LONG-1", &"é".repeat(256), "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let report = app.get_json("/api/sales").await;
     assert_eq!(report["totals"]["count"], 1);
@@ -70,19 +58,14 @@ async fn control_characters_in_any_text_are_refused_naming_the_field(backend: Ba
     app.create_product(&guitar("CTRL-1", "Gibson SG")).await;
     let before = app.log_length().await;
     let mut title = guitar("CTRL-2", "Gibson\u{0} SG");
-    let (status, body) = post(&app, "/api/products", &title).await;
+    let (status, body) = app.post_json("/api/products", &title).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "title");
     title["title"] = json!("\u{200B}\u{200B}");
-    let (status, body) = post(&app, "/api/products", &title).await;
+    let (status, body) = app.post_json("/api/products", &title).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "title");
-    let (status, body) = post(
-        &app,
-        "/api/products/CTRL-1/sales",
-        &sale("TILL\u{0}1", "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "CTRL-1", "TILL\u{0}1", "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "order_ref");
     assert_eq!(app.log_length().await, before);
@@ -98,7 +81,7 @@ async fn a_sale_dated_before_2000_or_after_tomorrow_is_refused(backend: Backend)
         "1999-12-31T23:59:59Z",
         &tomorrow_and_more,
     ] {
-        let (status, body) = post(&app, "/api/products/OLD-1/sales", &sale("T-1", sold_at)).await;
+        let (status, body) = sell(&app, "OLD-1", "T-1", sold_at).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -138,12 +121,7 @@ async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_
     sabotage_sales(&app, backend, false).await;
 
     let started = std::time::Instant::now();
-    let (status, body) = post(
-        &app,
-        "/api/products/STALL-1/sales",
-        &sale("BOOM", "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "STALL-1", "BOOM", "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["product"]["status"], "sold", "the inventory went on");
     assert!(
@@ -369,12 +347,14 @@ async fn prices_and_skus_follow_one_rule(backend: Backend) {
     for price in ["10000000.00", "10000000", "1_000", "1e3"] {
         let mut body = guitar("PRICE-1", "Gibson SG");
         body["price"] = json!(price);
-        let (status, body) = post(&app, "/api/products", &body).await;
+        let (status, body) = app.post_json("/api/products", &body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{price}: {body}");
         assert_eq!(body["field"], "price", "{price}");
     }
     for sku in [".", "..", "...", "a b", &"x".repeat(65)] {
-        let (status, body) = post(&app, "/api/products", &guitar(sku, "Gibson SG")).await;
+        let (status, body) = app
+            .post_json("/api/products", &guitar(sku, "Gibson SG"))
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{sku}: {body}");
         assert_eq!(body["field"], "sku", "{sku}");
     }

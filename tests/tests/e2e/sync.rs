@@ -242,12 +242,7 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
         .await;
     let p = list_everywhere(&app, "SLOW-1").await;
     sims.vr().set_maintenance(true);
-    let response = app.post("/api/sync", &json!({})).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let run_id = response.json::<Value>().await.unwrap()["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = start_sync(&app).await;
     let status = |run_id: String| {
         let app = &app;
         async move {
@@ -317,15 +312,21 @@ pub(crate) async fn listed_in_a_quiet_shop(
     (sims, app, p)
 }
 
+/// Starts a sync of every platform, asserting it is accepted; answers the
+/// run's id.
+async fn start_sync(app: &TestApp) -> String {
+    let response = app.post("/api/sync", &json!({})).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    response.json::<Value>().await.unwrap()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Starts a sync and waits until it has finished and everything it caused
 /// (imports, sales, ends) has been carried out.
 pub(crate) async fn sync_and_settle(app: &TestApp) -> Value {
-    let response = app.post("/api/sync", &json!({})).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let run_id = response.json::<Value>().await.unwrap()["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = start_sync(app).await;
     let run = eventually(
         "the sync run to finish",
         Duration::from_secs(60),
