@@ -23,7 +23,6 @@ use riff_web::platforms::Marketplaces;
 use riff_web::sim::Simulators;
 use riff_web::startup::Application;
 use serde_json::Value;
-use sqlx::Connection;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -31,6 +30,7 @@ use uuid::Uuid;
 pub use riff_projections::Backend;
 
 pub mod admin;
+pub mod pg;
 
 /// The token the test apps are configured with.
 pub const TOKEN: &str = "test-token-0123456789";
@@ -120,7 +120,7 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
-    Postgres { admin_url: String, name: String },
+    Postgres(pg::PgDatabase),
     Sqlite(PathBuf),
 }
 
@@ -129,27 +129,11 @@ impl TestDatabase {
     pub async fn new(backend: Backend) -> Self {
         match backend {
             Backend::Postgres => {
-                let admin_url = std::env::var("RIFF_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL is needed for this test and is not reachable at {admin_url} ({e}). \
-                         Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set \
-                         RIFF_TEST_POSTGRES_URL."
-                    )
-                });
-                let name = format!("riff_test_{}", Uuid::new_v4().simple());
-                sqlx::query(&format!("create database {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create the test database");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
+                let database = pg::PgDatabase::create("riff_test").await;
                 Self {
                     backend,
-                    url: format!("{base}/{name}"),
-                    cleanup: Cleanup::Postgres { admin_url, name },
+                    url: database.url.clone(),
+                    cleanup: Cleanup::Postgres(database),
                 }
             }
             Backend::Sqlite => {
@@ -193,26 +177,7 @@ impl Drop for TestDatabase {
                     let _ = std::fs::remove_file(p);
                 }
             }
-            Cleanup::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Drop runs outside any runtime we may block: use a thread.
-                let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("a runtime for cleanup");
-                    runtime.block_on(async {
-                        if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                            let _ = sqlx::query(&format!(
-                                "drop database if exists {name} with (force)"
-                            ))
-                            .execute(&mut admin)
-                            .await;
-                        }
-                    });
-                })
-                .join();
-            }
+            Cleanup::Postgres(database) => database.drop_now(),
         }
     }
 }
