@@ -25,10 +25,9 @@ use riff_domain::ProductEvent;
 use riff_projections::{checkpoint, replay, view, Backend};
 use riff_tests::admin::try_log_in;
 use riff_tests::{
-    bench_product_event, bulk_append, config, env_number, project, BulkEvent, TestDatabase,
+    bench_product_event, bulk_append, config, env_number, project, BulkEvent, Server, TestDatabase,
     ADMIN_PASSWORD, TOKEN,
 };
-use riff_web::startup::Application;
 use riff_web::sync::sagas;
 
 const PRODUCTS: usize = 50_000;
@@ -74,14 +73,8 @@ async fn main() {
         .unwrap();
     checkpoint::save(&db, sagas::READER, end).await.unwrap();
 
-    let app = Application::build(&config(&database.url, Some(TOKEN)))
-        .await
-        .unwrap();
-    let base = format!("http://{}", app.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let server = Server::start(&config(&database.url, Some(TOKEN))).await;
+    let base = server.address.clone();
     let browser = log_in(&base).await;
     let api = reqwest::Client::new();
     let load = Load {
@@ -103,8 +96,7 @@ async fn main() {
         );
         load.table("the tables the replay swapped in").await;
     }
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 /// The endpoints measured, and whether each takes the API token (or the

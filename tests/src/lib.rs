@@ -61,16 +61,48 @@ pub struct TestApp {
     /// `RIFF_REVISE_DELAY`: none, unless a test of the window sets one
     /// (and restarts).
     pub revise_delay: Duration,
-    running: Option<Running>,
+    running: Option<Server>,
 }
 
 /// The public address of every test shop that sells on marketplaces. The
 /// simulators never fetch from it.
 pub const PUBLIC_URL: &str = "https://riff.example.com";
 
-struct Running {
+/// Riff serving on a loopback port until stopped: what a [`TestApp`] runs,
+/// and what the benchmarks time on a configuration of their own.
+pub struct Server {
+    /// `http://` and where it listens.
+    pub address: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Builds Riff from `config` and serves it.
+    pub async fn start(config: &Config) -> Self {
+        let application = Application::build(config)
+            .await
+            .expect("the application starts");
+        let address = format!("http://{}", application.local_addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(application.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            stop,
+            task,
+        }
+    }
+
+    /// Stops the server cleanly and waits for it to finish.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .expect("the server task does not panic")
+            .expect("the server stops cleanly");
+    }
 }
 
 fn init_logs() {
@@ -293,16 +325,9 @@ impl TestApp {
 impl TestApp {
     async fn start(&mut self) {
         init_logs();
-        let config = self.config();
-        let application = Application::build(&config)
-            .await
-            .expect("the application starts");
-        self.address = format!("http://{}", application.local_addr());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(application.run_until_stopped(async {
-            let _ = stopped.await;
-        }));
-        self.running = Some(Running { stop, task });
+        let server = Server::start(&self.config()).await;
+        self.address.clone_from(&server.address);
+        self.running = Some(server);
     }
 
     /// Stops the server cleanly and starts a new one on the same database.
@@ -313,13 +338,8 @@ impl TestApp {
 
     /// Stops the server and waits for it to finish.
     pub async fn stop(&mut self) {
-        if let Some(running) = self.running.take() {
-            let _ = running.stop.send(());
-            running
-                .task
-                .await
-                .expect("the server task does not panic")
-                .expect("the server stops cleanly");
+        if let Some(server) = self.running.take() {
+            server.stop().await;
         }
     }
 
@@ -390,6 +410,15 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Puts the media of `sku` in the order of `ids`.
+    pub async fn order_media(&self, sku: &str, ids: &[&str]) -> Response {
+        self.put(
+            &format!("/api/products/{sku}/media/order"),
+            &serde_json::json!({ "ids": ids }),
+        )
+        .await
     }
 
     /// Product `sku` as the API shows it.
@@ -654,6 +683,11 @@ pub async fn assert_queries_refused(app: &TestApp, path: &str, cases: &[(&str, &
 /// The `items` of a list page.
 pub fn items(page: &Value) -> &Vec<Value> {
     page["items"].as_array().expect("an items array")
+}
+
+/// The `items` of a list page whose `key` is `value`.
+pub fn items_where<'a>(page: &'a Value, key: &str, value: &str) -> Vec<&'a Value> {
+    items(page).iter().filter(|i| i[key] == value).collect()
 }
 
 /// One event to load in bulk: aggregate type, aggregate id, sequence, event.

@@ -173,6 +173,18 @@ impl Browser {
 
     /// Clicks `css` and waits until the page it leads to has loaded (its
     /// location differs from `before`, or `css` is gone).
+    /// Chooses Reverb in the inventory's bulk bar and presses `action`
+    /// (`publish`, `end`) for the ticked products.
+    async fn bulk_on_reverb(&self, action: &str) {
+        self.find("#bulk-platform")
+            .await
+            .select_by_value("reverb")
+            .await
+            .expect("choose Reverb");
+        self.click_and_wait(&format!("button[name=action][value={action}]"))
+            .await;
+    }
+
     async fn click_and_wait(&self, css: &str) {
         let before = self.location().await;
         let element = self.find(css).await;
@@ -367,15 +379,7 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
             .await
             .expect("tick the product");
     }
-    browser
-        .find("#bulk-platform")
-        .await
-        .select_by_value("reverb")
-        .await
-        .expect("choose Reverb");
-    browser
-        .click_and_wait("button[name=action][value=publish]")
-        .await;
+    browser.bulk_on_reverb("publish").await;
     assert_eq!(
         browser.text("p.notice").await,
         "Publishing 1 on Reverb. Skipped, not ready for Reverb: PUB-3 (needs a picture)."
@@ -404,15 +408,7 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
         .click()
         .await
         .expect("tick PUB-1");
-    browser
-        .find("#bulk-platform")
-        .await
-        .select_by_value("reverb")
-        .await
-        .expect("choose Reverb");
-    browser
-        .click_and_wait("button[name=action][value=end]")
-        .await;
+    browser.bulk_on_reverb("end").await;
     assert_eq!(browser.text("p.notice").await, "Ending 1 on Reverb.");
     browser.wait_for_text("/inventory", row, "ended").await;
 

@@ -1,7 +1,7 @@
 //! The admin site over HTTP: sessions, CSRF, escaping.
 
 use reqwest::StatusCode;
-use riff_tests::admin::{admin_page, body_of, browser, log_in, try_log_in, Admin};
+use riff_tests::admin::{admin_page, browser, log_in, try_log_in, Admin};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, ADMIN_PASSWORD};
 
 /// Fills each `{param}` of a route with a plausible value.
@@ -105,9 +105,13 @@ async fn what_users_and_marketplaces_typed_is_shown_as_text(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("XSS-1", "<script>alert(1)</script>"))
         .await;
-    let client = browser();
-    log_in(&app, &client).await;
-    let page = client.get(app.url("/inventory")).send().await.unwrap();
+    let admin = Admin::log_in(&app).await;
+    let page = admin
+        .client
+        .get(app.url("/inventory"))
+        .send()
+        .await
+        .unwrap();
     let headers = page.headers().clone();
     let html = page.text().await.unwrap();
     assert!(
@@ -134,13 +138,12 @@ async fn the_inventory_page_filters_and_exports_what_it_shows(backend: Backend) 
         body["brand"] = serde_json::json!(brand);
         app.create_product(&body).await;
     }
-    let client = browser();
-    log_in(&app, &client).await;
-    let page = body_of(&app, &client, "/inventory?brand=Gibson").await;
+    let admin = Admin::log_in(&app).await;
+    let page = admin.body_of("/inventory?brand=Gibson").await;
     assert!(page.contains("INV-1") && page.contains("INV-3") && !page.contains("INV-2"));
     assert!(page.contains("Gibson (2)"), "the dropdown shows counts");
     assert!(page.contains("/inventory/export.csv?brand=Gibson"));
-    let csv = body_of(&app, &client, "/inventory/export.csv?brand=Gibson").await;
+    let csv = admin.body_of("/inventory/export.csv?brand=Gibson").await;
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(!csv.contains("INV-2"));
 }
@@ -157,8 +160,7 @@ async fn every_page_renders_for_a_logged_in_user(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("PAGE-1", "Gretsch White Falcon"))
         .await;
-    let client = browser();
-    log_in(&app, &client).await;
+    let admin = Admin::log_in(&app).await;
     for (path, expect) in [
         ("/", "Dashboard"),
         ("/inventory", "PAGE-1"),
@@ -168,9 +170,7 @@ async fn every_page_renders_for_a_logged_in_user(backend: Backend) {
         ("/sync", "Sync now"),
         ("/settings", "Inventory dropdowns"),
     ] {
-        let response = client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let html = response.text().await.unwrap();
+        let html = admin.page(path).await;
         assert!(html.contains(expect), "{path} lacks {expect:?}");
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::{Currency, Platform};
+use riff_tests::quiet_shop;
 use riff_tests::{
     assert_one_starts_with, items, on_both_backends, spawn_shop, Backend, TestApp, TestDatabase,
 };
@@ -136,7 +137,7 @@ async fn a_gbp_shop_with_dollar_listings_links_them_whatever_order_it_reads_in(b
 
 async fn a_listing_held_for_review_is_linked_once_its_sku_exists(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     app.create_product(&riff_tests::guitar("AC30-A", "Vox AC30 Top Boost 1964"))
         .await;
     // Made on Reverb with the SKU of a product Riff does not have yet, and
@@ -202,7 +203,7 @@ async fn a_listing_only_in_another_currency_becomes_a_draft_linked_to_it(backend
         Decimal::new(900_000, 2),
         1,
     );
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     sync_and_settle(&app).await;
     let p = app.product("TELE-52").await;
     assert_eq!(p["status"], "draft", "{p}");
@@ -325,7 +326,7 @@ async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Ba
     let on_ebay = sims.ebay().seed_listing("DS1-3", title, price, 3);
     let on_reverb = sims.reverb().seed_listing("DS1-3", title, price, 3);
     sims.shopify().buy(&gid).unwrap();
-    let mut app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let mut app = quiet_shop(backend, &sims).await;
 
     // `riff sync`, as cron runs it, with no server running: it must come
     // back, having done everything the sync caused.
@@ -353,7 +354,7 @@ async fn stock_sold_before_adoption_is_counted_once_and_sync_returns(backend: Ba
 
 async fn archiving_ends_every_live_listing_and_restoring_lists_nothing(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     app.create_product(&riff_tests::guitar("ES-335", "Gibson ES-335 1965"))
         .await;
     crate::sync::list_everywhere(&app, "ES-335").await;
@@ -379,7 +380,7 @@ async fn archiving_ends_every_live_listing_and_restoring_lists_nothing(backend: 
 
 async fn a_draft_is_kept_but_not_listed(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     let mut draft = riff_tests::guitar("RIC-360", "Rickenbacker 360 12-string");
     draft["status"] = json!("draft");
     let created = app.post("/api/products", &draft).await;
@@ -396,7 +397,7 @@ async fn a_draft_is_kept_but_not_listed(backend: Backend) {
 
 async fn order_numbers_are_the_ones_the_seller_knows(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     for (sku, title) in [
         ("ORD-E", "Gibson SG 1961"),
         ("ORD-S", "Fender Precision 1957"),
@@ -467,7 +468,7 @@ on_both_backends!(
 /// order.
 async fn each_platform_receives_its_category_condition_and_terms(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     let kinds = [
         (
             "KIND-GTR",
@@ -661,7 +662,7 @@ async fn each_platform_receives_its_category_condition_and_terms(backend: Backen
 
 async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     let mut body = riff_tests::guitar("READY-1", "Deering Banjo");
     body["category"] = json!("Banjos");
     app.create_product(&body).await;
@@ -751,7 +752,7 @@ async fn readiness_names_what_each_platform_still_needs(backend: Backend) {
 /// Reverb, which only fetches, is not ready until RIFF_PUBLIC_URL is set.
 async fn a_shop_without_a_public_address_uploads_its_pictures(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let mut app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let mut app = quiet_shop(backend, &sims).await;
     app.public_url = None;
     app.restart().await;
     app.create_product(&riff_tests::guitar("PIC-EBAY", "Gibson ES-335 1964"))
@@ -828,7 +829,7 @@ on_both_backends!(
 
 async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     app.create_product(&riff_tests::guitar("PIC-1", "Gibson SG 1961"))
         .await;
     let upload = |bytes: &'static [u8], name: &'static str| {
@@ -862,12 +863,7 @@ async fn media_through_the_api_is_checked_and_counts_for_readiness(backend: Back
         .map(|m| m["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 2, "{media}");
-    let reordered = app
-        .put(
-            "/api/products/PIC-1/media/order",
-            &json!({"ids": [ids[1], ids[0]]}),
-        )
-        .await;
+    let reordered = app.order_media("PIC-1", &[&ids[1], &ids[0]]).await;
     assert_eq!(reordered.status(), StatusCode::OK);
     let media: Value = reordered.json().await.unwrap();
     assert_eq!(media["media"][0]["id"], ids[1].as_str());
@@ -895,7 +891,7 @@ on_both_backends!(media_through_the_api_is_checked_and_counts_for_readiness);
 /// not only a new price.
 async fn an_edit_of_the_details_reaches_every_live_listing(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = shop_of(backend, &sims, Currency::GBP, "shopify,reverb,vr,ebay").await;
+    let app = quiet_shop(backend, &sims).await;
     app.create_product(&riff_tests::guitar("EDIT-1", "Gibson Les Paul 1959"))
         .await;
     let p = crate::sync::list_everywhere(&app, "EDIT-1").await;

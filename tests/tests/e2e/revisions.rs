@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
-use riff_tests::{eventually, guitar, items, on_both_backends, shop, Backend, TestApp};
+use riff_tests::{
+    eventually, guitar, items, items_where, on_both_backends, shop, Backend, TestApp,
+};
 use serde_json::{json, Value};
 
 use riff_web::demo::picture::picture;
@@ -150,10 +152,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         .to_owned();
     assert!(error.contains("inventory"), "names the field: {error}");
     let flags = app.get_json("/api/flags?status=open").await;
-    let raised: Vec<&Value> = items(&flags)
-        .iter()
-        .filter(|f| f["kind"] == "revise_failed")
-        .collect();
+    let raised = items_where(&flags, "kind", "revise_failed");
     assert_eq!(raised.len(), 1, "{flags}");
     assert_eq!(raised[0]["platform"], "reverb", "{flags}");
     assert!(
@@ -304,12 +303,7 @@ async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
         .media;
 
     let ids = media_ids(&app, "REV-4").await;
-    let reordered = app
-        .put(
-            "/api/products/REV-4/media/order",
-            &json!({"ids": [ids[1], ids[0]]}),
-        )
-        .await;
+    let reordered = app.order_media("REV-4", &[&ids[1], &ids[0]]).await;
     assert_eq!(reordered.status(), StatusCode::OK);
     all_up_to_date(&app, "REV-4").await;
     quiesce(&app).await;

@@ -9,8 +9,8 @@ use riff_domain::value::Platform;
 use riff_projections::checkpoint;
 use riff_tests::quiet_shop;
 use riff_tests::{
-    assert_one_starts_with, bulk_append, eventually, guitar, items, listing, on_both_backends,
-    repriced, shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_one_starts_with, bulk_append, eventually, guitar, items, items_where, listing,
+    on_both_backends, repriced, shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::sync::sagas;
@@ -200,10 +200,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
     quiesce(&app).await;
 
     let runs = app.get_json("/api/sync/runs").await;
-    let webhook_runs: Vec<&Value> = items(&runs)
-        .iter()
-        .filter(|run| run["trigger"] == "webhook")
-        .collect();
+    let webhook_runs = items_where(&runs, "trigger", "webhook");
     assert_eq!(webhook_runs.len(), 1, "{runs}");
     let report = &webhook_runs[0]["reports"]["shopify"];
     assert_eq!(webhook_runs[0]["platforms"], json!(["shopify"]), "{runs}");
