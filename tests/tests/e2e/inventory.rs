@@ -87,6 +87,15 @@ async fn filters_by_platform_and_price(backend: Backend) {
     assert_queries_refused(&app, "/api/products", &cases).await;
 }
 
+/// Sets the order of the inventory's `field` dropdown.
+async fn sort_dropdown(app: &TestApp, field: &str, order: &str) -> reqwest::Response {
+    app.put(
+        "/api/settings/dropdown-sort",
+        &json!({"field": field, "order": order}),
+    )
+    .await
+}
+
 async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     let mut app = spawn_app(backend).await;
     seed(&app).await;
@@ -101,12 +110,7 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     );
     assert_eq!(facets["status"], json!([{"value": "active", "count": 4}]));
 
-    let settings = app
-        .put(
-            "/api/settings/dropdown-sort",
-            &json!({"field": "brand", "order": "alpha"}),
-        )
-        .await;
+    let settings = sort_dropdown(&app, "brand", "alpha").await;
     assert_eq!(settings.status(), StatusCode::OK);
     let settings: Value = settings.json().await.unwrap();
     assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
@@ -125,12 +129,7 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     let settings = app.get_json("/api/settings").await;
     assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
 
-    let bad = app
-        .put(
-            "/api/settings/dropdown-sort",
-            &json!({"field": "colour", "order": "alpha"}),
-        )
-        .await;
+    let bad = sort_dropdown(&app, "colour", "alpha").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 

@@ -346,18 +346,25 @@ async fn the_hash_chain_catches_an_event_rewritten_with_the_triggers_off(backend
         sqlx::query(sql).execute(&mut *conn).await.unwrap();
     }
 
-    let broken = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
-    assert!(!broken.ok);
-    assert_eq!(broken.first_bad_position, Some(position), "{broken:?}");
+    let broken = chain_broken_at(&db, position, "changed").await;
+    assert_ne!(broken.head.as_deref(), Some(head.as_str()));
+}
+
+/// Walks the log's hash chain and asserts it breaks first at `position`,
+/// for the reason containing `problem`; answers the walk's findings.
+async fn chain_broken_at(db: &Db, position: i64, problem: &str) -> chain::Verification {
+    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(!found.ok);
+    assert_eq!(found.first_bad_position, Some(position), "{found:?}");
     assert!(
-        broken
+        found
             .problem
             .as_deref()
             .unwrap_or_default()
-            .contains("changed"),
-        "{broken:?}"
+            .contains(problem),
+        "{found:?}"
     );
-    assert_ne!(broken.head.as_deref(), Some(head.as_str()));
+    found
 }
 
 /// An event written around Riff (a plain insert, which SQLite's triggers
@@ -386,17 +393,7 @@ async fn on_sqlite_an_event_written_around_riff_is_named_by_the_walk() {
     app.create_product(&guitar("AROUND-2", "Gibson Firebird"))
         .await;
 
-    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
-    assert!(!found.ok);
-    assert_eq!(found.first_bad_position, Some(forged), "{found:?}");
-    assert!(
-        found
-            .problem
-            .as_deref()
-            .unwrap_or_default()
-            .contains("around Riff"),
-        "{found:?}"
-    );
+    chain_broken_at(&db, forged, "around Riff").await;
 }
 
 /// The newest event removed behind Riff's back (triggers dropped) leaves
@@ -422,15 +419,5 @@ async fn on_sqlite_a_removed_last_event_is_named_missing() {
     ] {
         sqlx::query(&sql).execute(&mut *conn).await.unwrap();
     }
-    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
-    assert!(!found.ok);
-    assert_eq!(found.first_bad_position, Some(last), "{found:?}");
-    assert!(
-        found
-            .problem
-            .as_deref()
-            .unwrap_or_default()
-            .contains("missing"),
-        "{found:?}"
-    );
+    chain_broken_at(&db, last, "missing").await;
 }

@@ -146,20 +146,18 @@ async fn a_malformed_body_is_a_bad_request(backend: Backend) {
 
 async fn an_unknown_product_is_not_found(backend: Backend) {
     let app = spawn_app(backend).await;
-    assert_eq!(
-        app.get("/api/products/NOPE").await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.patch("/api/products/NOPE", &json!({"price": "10"}))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get("/api/products/NOPE/history").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    let answers = [
+        ("reading it", app.get("/api/products/NOPE").await),
+        (
+            "editing it",
+            app.patch("/api/products/NOPE", &json!({"price": "10"}))
+                .await,
+        ),
+        ("its history", app.get("/api/products/NOPE/history").await),
+    ];
+    for (what, response) in answers {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{what}");
+    }
 }
 
 async fn patching_changes_only_what_is_sent(backend: Backend) {

@@ -152,29 +152,17 @@ async fn a_flag_is_resolved_once_with_a_note(backend: Backend) {
     let flags = app.get_json("/api/flags").await;
     let id = flags["items"][0]["id"].as_i64().unwrap();
 
-    let missing_note = app
-        .post(&format!("/api/flags/{id}/resolve"), &json!({}))
-        .await;
+    let missing_note = resolve(&app, id, json!({})).await;
     assert_eq!(missing_note.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let resolved = app
-        .post(
-            &format!("/api/flags/{id}/resolve"),
-            &json!({"note": "refunded the V&R buyer"}),
-        )
-        .await;
+    let resolved = resolve(&app, id, json!({"note": "refunded the V&R buyer"})).await;
     assert_eq!(resolved.status(), StatusCode::OK);
     let resolved: Value = resolved.json().await.unwrap();
     assert_eq!(resolved["status"], "resolved");
     assert_eq!(resolved["note"], "refunded the V&R buyer");
     assert_eq!(resolved["resolved_by"], "api");
 
-    let again = app
-        .post(
-            &format!("/api/flags/{id}/resolve"),
-            &json!({"note": "again"}),
-        )
-        .await;
+    let again = resolve(&app, id, json!({"note": "again"})).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let open = app.get_json("/api/flags?status=open").await;
     assert_eq!(open["items"], json!([]));
@@ -183,15 +171,18 @@ async fn a_flag_is_resolved_once_with_a_note(backend: Backend) {
         .await;
     assert_eq!(items(&kept).len(), 1, "flags are never deleted");
     assert_eq!(
-        app.post("/api/flags/999999/resolve", &json!({"note": "x"}))
-            .await
-            .status(),
+        resolve(&app, 999_999, json!({"note": "x"})).await.status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
         app.get("/api/flags?status=maybe").await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+/// Resolves flag `id` through the API with `body` (its note).
+async fn resolve(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
+    app.post(&format!("/api/flags/{id}/resolve"), &body).await
 }
 
 async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backend) {

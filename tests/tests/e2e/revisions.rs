@@ -361,6 +361,36 @@ async fn an_edit_undone_within_the_window_sends_nothing(backend: Backend) {
     assert_eq!(sims.vr().listing(&id(Platform::Vr)).unwrap().revisions, 0);
 }
 
+/// Waits until the eBay or Reverb simulator shows `expected` as the
+/// `field` (`title` or `price`) of listing `external_id`: how a settled
+/// drift is seen to reach the platform.
+async fn sim_shows(
+    sims: &riff_web::sim::Simulators,
+    platform: Platform,
+    external_id: &str,
+    field: &str,
+    expected: &str,
+) {
+    let what = format!("{platform} shows {field} {expected}");
+    eventually(&what, Duration::from_secs(30), || async {
+        let (title, price) = match platform {
+            Platform::Ebay => sims.ebay().listing(external_id).map(|l| (l.title, l.price)),
+            Platform::Reverb => sims
+                .reverb()
+                .listing(external_id)
+                .map(|l| (l.title, l.price)),
+            _ => panic!("{platform} has no such simulator listing"),
+        }?;
+        let shown = if field == "title" {
+            title
+        } else {
+            price.to_string()
+        };
+        (shown == expected).then_some(())
+    })
+    .await;
+}
+
 async fn open_drift(app: &TestApp) -> Vec<Value> {
     let flags = app
         .get_json("/api/flags?status=open&kind=status_drifted")
@@ -424,13 +454,12 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     let flag: Value = taken.json().await.unwrap();
     assert_eq!(flag["status"], "resolved");
     assert_eq!(app.product("REV-6").await["price"], "1399.00");
-    eventually(
-        "Reverb shows eBay's price",
-        Duration::from_secs(30),
-        || async {
-            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
-            (reverb.price.to_string() == "1399.00").then_some(())
-        },
+    sim_shows(
+        &sims,
+        Platform::Reverb,
+        &id(Platform::Reverb),
+        "price",
+        "1399.00",
     )
     .await;
     quiesce(&app).await;
@@ -446,13 +475,12 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     assert_eq!(drifted.len(), 1, "{drifted:?}");
     let restored = settle(&app, &drifted[0], "riff").await;
     assert_eq!(restored.status(), StatusCode::OK);
-    eventually(
-        "eBay shows Riff's price again",
-        Duration::from_secs(30),
-        || async {
-            let ebay = sims.ebay().listing(&id(Platform::Ebay))?;
-            (ebay.price.to_string() == "1399.00").then_some(())
-        },
+    sim_shows(
+        &sims,
+        Platform::Ebay,
+        &id(Platform::Ebay),
+        "price",
+        "1399.00",
     )
     .await;
     assert_eq!(app.product("REV-6").await["price"], "1399.00");
@@ -485,13 +513,12 @@ async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend
         app.product("REV-7").await["title"],
         "Fender Precision Bass 1957 Refin"
     );
-    eventually(
-        "Reverb shows eBay's title",
-        Duration::from_secs(30),
-        || async {
-            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
-            (reverb.title == "Fender Precision Bass 1957 Refin").then_some(())
-        },
+    sim_shows(
+        &sims,
+        Platform::Reverb,
+        &id(Platform::Reverb),
+        "title",
+        "Fender Precision Bass 1957 Refin",
     )
     .await;
     quiesce(&app).await;

@@ -162,6 +162,14 @@ async fn a_copy_into_a_database_holding_another_log_is_refused() {
     assert_eq!(archive::event_count(&other_db.store).await.unwrap(), held);
 }
 
+/// What a restore said when it refused, empty if it did not.
+fn refusal<T>(restored: &Result<T, BackupError>) -> String {
+    restored
+        .as_ref()
+        .map(|_| String::new())
+        .unwrap_or_else(|e| e.to_string())
+}
+
 fn backup_path() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("riff-backup-{}.jsonl.gz", uuid::Uuid::new_v4()))
 }
@@ -240,10 +248,7 @@ async fn a_damaged_backup_is_refused_and_restores_nothing(backend: Backend) {
     let truncated = backup_path();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     let refused = store::restore(&truncated, &target_db, |_| {}).await;
-    let message = refused
-        .as_ref()
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.to_string());
+    let message = refusal(&refused);
     assert!(
         matches!(refused, Err(BackupError::Truncated { .. })),
         "{message}"
@@ -271,10 +276,7 @@ async fn a_damaged_backup_is_refused_and_restores_nothing(backend: Backend) {
         .collect();
     gzip(&changed, &(forged.join("\n") + "\n"));
     let refused = store::restore(&changed, &target_db, |_| {}).await;
-    let message = refused
-        .as_ref()
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.to_string());
+    let message = refusal(&refused);
     assert!(
         message.contains(&format!("line {}", line + 1)) && message.contains("does not match"),
         "{message}"
