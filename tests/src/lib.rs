@@ -477,6 +477,14 @@ impl TestApp {
         response.json().await.expect("product JSON")
     }
 
+    /// Creates a [`guitar`] for each `(sku, title)`, asserting `201` for
+    /// each: the shop most tests start from.
+    pub async fn create_guitars(&self, guitars: &[(&str, &str)]) {
+        for (sku, title) in guitars {
+            self.create_product(&guitar(sku, title)).await;
+        }
+    }
+
     /// Changes product `sku` as `changes` say, asserting `200`.
     pub async fn edit_product(&self, sku: &str, changes: &Value) {
         let response = self.patch(&format!("/api/products/{sku}"), changes).await;
@@ -571,6 +579,28 @@ impl TestApp {
         events.retain(|e| e["aggregate_type"] != "sync_run");
         events
     }
+}
+
+/// Copies product `sku`'s first event as aggregate `copy` with a plain
+/// insert, below the event store: an event written around Riff, which its
+/// hash chain does not vouch for. Answers the copy's position.
+pub async fn write_around_riff(db: &Db, sku: &str, copy: &str) -> i64 {
+    let sql = format!(
+        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata) select aggregate_type, '{copy}', 1, event_type, event_version, \
+         replace(payload, '{sku}', '{copy}'), metadata from events \
+         where aggregate_id = '{sku}' and sequence = 1"
+    );
+    let mut conn = db.views.acquire().await.expect("a connection");
+    sqlx::query(&sql)
+        .execute(&mut *conn)
+        .await
+        .expect("an event written around Riff");
+    let (position,): (i64,) = sqlx::query_as("select max(position) from events")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the log's last position");
+    position
 }
 
 /// The status of `response` and its JSON body (`Null` when it has none).

@@ -751,9 +751,7 @@ async fn the_csv_download_has_the_filtered_inventory() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_is_browsed_filtered_and_opened() {
     let app = spawn_app(Backend::Postgres).await;
-    app.create_product(&guitar("AUD-1", "Rickenbacker 330"))
-        .await;
-    app.create_product(&guitar("AUD-2", "Gretsch Duo Jet"))
+    app.create_guitars(&[("AUD-1", "Rickenbacker 330"), ("AUD-2", "Gretsch Duo Jet")])
         .await;
     let response = app
         .patch("/api/products/AUD-1", &json!({"price": "1299.00"}))

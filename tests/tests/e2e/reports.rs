@@ -306,10 +306,11 @@ fn urlencode(s: &str) -> String {
 
 async fn the_audit_trail_is_searchable_and_readable(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.create_product(&guitar("AUD-1", "Rickenbacker 330"))
-        .await;
-    app.create_product(&guitar("AUD-2", "Hofner Violin Bass"))
-        .await;
+    app.create_guitars(&[
+        ("AUD-1", "Rickenbacker 330"),
+        ("AUD-2", "Hofner Violin Bass"),
+    ])
+    .await;
     app.patch("/api/products/AUD-1", &json!({"price": "1600"}))
         .await;
 

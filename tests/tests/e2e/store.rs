@@ -8,7 +8,8 @@ use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::{archive, Db};
 use riff_tests::{
-    guitar, on_both_backends, spawn_app, spawn_app_on, spawn_shop, Backend, TestApp, TestDatabase,
+    guitar, on_both_backends, spawn_app, spawn_app_on, spawn_shop, write_around_riff, Backend,
+    TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::store::{self, BackupError, CopyError};
@@ -344,15 +345,7 @@ async fn a_log_whose_chain_breaks_is_not_backed_up() {
     app.create_product(&guitar("CHAINLESS-1", "Gibson SG"))
         .await;
     let db = app.database.connect().await;
-    sqlx::query(
-        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-         payload, metadata) select aggregate_type, 'CHAINLESS-2', 1, event_type, event_version, \
-         replace(payload, 'CHAINLESS-1', 'CHAINLESS-2'), metadata from events \
-         where aggregate_id = 'CHAINLESS-1' and sequence = 1",
-    )
-    .execute(&db.views)
-    .await
-    .unwrap();
+    write_around_riff(&db, "CHAINLESS-1", "CHAINLESS-2").await;
     let path = backup_path();
     let refused = store::backup(&db, &path, |_| {}).await;
     assert!(

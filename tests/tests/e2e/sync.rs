@@ -920,10 +920,11 @@ fn requests(sims: &Simulators) -> u32 {
 
 async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
     let (app, sims) = shop(backend).await;
-    app.create_product(&guitar("REPLAY-1", "Gibson Flying V"))
-        .await;
-    app.create_product(&guitar("REPLAY-2", "Gibson Explorer"))
-        .await;
+    app.create_guitars(&[
+        ("REPLAY-1", "Gibson Flying V"),
+        ("REPLAY-2", "Gibson Explorer"),
+    ])
+    .await;
     list_everywhere(&app, "REPLAY-1").await;
     let p = list_everywhere(&app, "REPLAY-2").await;
     // A history with every kind of work in it: publishes, a sale, ends.
