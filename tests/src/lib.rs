@@ -362,6 +362,16 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// `GET path` with `authorization` as its `Authorization` header, or
+    /// none: what the tests of the API token send.
+    pub async fn get_authorized(&self, path: &str, authorization: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        request.send().await.expect("request sent")
+    }
+
     /// The JSON `path` answers, whatever the status: what most checks of a
     /// view read.
     pub async fn get_json(&self, path: &str) -> Value {

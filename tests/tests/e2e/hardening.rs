@@ -320,22 +320,15 @@ async fn unknown_api_paths_and_methods_are_json_errors_not_the_login_page(backen
 async fn the_bearer_scheme_is_case_insensitive(backend: Backend) {
     let app = spawn_app(backend).await;
     for scheme in ["bearer", "BEARER", "Bearer"] {
+        let authorization = format!("{scheme} {}", riff_tests::TOKEN);
         let response = app
-            .client
-            .get(app.url("/api/products"))
-            .header("authorization", format!("{scheme} {}", riff_tests::TOKEN))
-            .send()
-            .await
-            .unwrap();
+            .get_authorized("/api/products", Some(&authorization))
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "{scheme}");
     }
     let wrong = app
-        .client
-        .get(app.url("/api/products"))
-        .header("authorization", "bearer not-the-token")
-        .send()
-        .await
-        .unwrap();
+        .get_authorized("/api/products", Some("bearer not-the-token"))
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 }
 
