@@ -69,7 +69,7 @@ fn total_of(page: &Value) -> i64 {
 }
 
 fn skus(page: &Value) -> Vec<String> {
-    let mut skus: Vec<String> = items(&page)
+    let mut skus: Vec<String> = items(page)
         .iter()
         .map(|i| i["sku"].as_str().unwrap().to_owned())
         .collect();

@@ -281,7 +281,7 @@ async fn seed(app: &riff_tests::TestApp) {
 }
 
 fn skus(page: &Value) -> Vec<&str> {
-    items(&page)
+    items(page)
         .iter()
         .map(|i| i["sku"].as_str().unwrap())
         .collect()
