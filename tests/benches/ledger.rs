@@ -19,11 +19,11 @@ use riff_domain::value::{Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
 use riff_domain::{EventMetadata, ProductCommand, Source};
 use riff_projections::db::StorePool;
-use riff_projections::RecordedEvent;
 use riff_projections::{log, view, Backend, Db, Projector};
-use riff_tests::{bulk_append, config, BulkEvent, TestDatabase, TOKEN};
+use riff_tests::{
+    bench_product_event, bulk_append, config, BulkEvent, Server, TestDatabase, TOKEN,
+};
 use riff_web::ledger::Ledger;
-use riff_web::startup::Application;
 
 const PRODUCTS: usize = 50_000;
 /// Each product gets a creation and three price changes: 200,000 events.
@@ -253,12 +253,7 @@ async fn seed(db: &Db) {
                     price: gbp(100 + sequence as usize),
                 }
             };
-            events.push((
-                "product",
-                format!("BENCH-{n:06}"),
-                sequence,
-                RecordedEvent::Product(event),
-            ));
+            events.push(bench_product_event(n, sequence, event));
         }
     }
     bulk_append(db, &events).await;
@@ -266,14 +261,8 @@ async fn seed(db: &Db) {
 
 /// GET /api/products over loopback, one request at a time.
 async fn list_latency(database: &TestDatabase) {
-    let app = Application::build(&config(&database.url, Some(TOKEN)))
-        .await
-        .unwrap();
-    let address = format!("http://{}", app.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let server = Server::start(&config(&database.url, Some(TOKEN))).await;
+    let address = &server.address;
     let client = reqwest::Client::new();
     println!("\n| `GET /api/products` at {PRODUCTS} products | p50 ms | p99 ms |");
     println!("| --- | ---: | ---: |");
@@ -311,6 +300,5 @@ async fn list_latency(database: &TestDatabase) {
             at(0.99).as_secs_f64() * 1000.0
         );
     }
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }

@@ -22,9 +22,12 @@ use std::time::{Duration, Instant};
 use riff_domain::product::ProductSource;
 use riff_domain::value::{Currency, Money, ProductDetails, ProductDetailsInput, Sku};
 use riff_domain::ProductEvent;
-use riff_projections::{checkpoint, replay, view, Backend, RecordedEvent};
-use riff_tests::{bulk_append, config, project, BulkEvent, TestDatabase, ADMIN_PASSWORD, TOKEN};
-use riff_web::startup::Application;
+use riff_projections::{checkpoint, replay, view, Backend};
+use riff_tests::admin::try_log_in;
+use riff_tests::{
+    bench_product_event, bulk_append, config, env_number, project, BulkEvent, Server, TestDatabase,
+    ADMIN_PASSWORD, TOKEN,
+};
 use riff_web::sync::sagas;
 
 const PRODUCTS: usize = 50_000;
@@ -32,21 +35,14 @@ const PRODUCTS: usize = 50_000;
 const EVENTS_PER_PRODUCT: i64 = 20;
 const BRANDS: [&str; 6] = ["Gibson", "Fender", "Gretsch", "Vox", "Boss", "Martin"];
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() {
     let backend = match std::env::args().skip(1).find(|a| !a.starts_with('-')) {
         Some(b) if b == "sqlite" => Backend::Sqlite,
         _ => Backend::Postgres,
     };
-    let clients = env("LOAD_CLIENTS", 8) as usize;
-    let secs = env("LOAD_SECS", 10);
+    let clients = env_number("LOAD_CLIENTS", 8) as usize;
+    let secs = env_number("LOAD_SECS", 10);
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
     let started = Instant::now();
@@ -77,14 +73,8 @@ async fn main() {
         .unwrap();
     checkpoint::save(&db, sagas::READER, end).await.unwrap();
 
-    let app = Application::build(&config(&database.url, Some(TOKEN)))
-        .await
-        .unwrap();
-    let base = format!("http://{}", app.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let server = Server::start(&config(&database.url, Some(TOKEN))).await;
+    let base = server.address.clone();
     let browser = log_in(&base).await;
     let api = reqwest::Client::new();
     let load = Load {
@@ -106,8 +96,7 @@ async fn main() {
         );
         load.table("the tables the replay swapped in").await;
     }
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 /// The endpoints measured, and whether each takes the API token (or the
@@ -159,27 +148,7 @@ async fn log_in(base: &str) -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let field = "name=\"csrf_token\" value=\"";
-    let at = page.find(field).unwrap() + field.len();
-    let token: String = page[at..].chars().take_while(|c| *c != '"').collect();
-    let response = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = try_log_in(base, &client, ADMIN_PASSWORD, &[]).await;
     assert!(response.status().is_success(), "logged in");
     client
 }
@@ -270,12 +239,7 @@ async fn seed(db: &riff_projections::Db) {
                     price: gbp(101 + sequence),
                 }
             };
-            events.push((
-                "product",
-                format!("BENCH-{n:06}"),
-                sequence,
-                RecordedEvent::Product(event),
-            ));
+            events.push(bench_product_event(n, sequence, event));
         }
         bulk_append(db, &events).await;
     }

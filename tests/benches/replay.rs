@@ -26,7 +26,7 @@ use riff_domain::value::{
 };
 use riff_domain::{ListingEvent, ProductEvent};
 use riff_projections::{replay, view, Backend, Db, RecordedEvent};
-use riff_tests::{bulk_append, BulkEvent, TestDatabase};
+use riff_tests::{bulk_append, proc_field, BulkEvent, TestDatabase};
 use uuid::Uuid;
 
 /// Each product has a creation, two price changes and two listings
@@ -249,13 +249,8 @@ fn cpu_ticks(process: &std::path::Path) -> u64 {
 }
 
 fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
+    proc_field("self/status", "VmRSS:")
+        .and_then(|kib| kib.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }
 

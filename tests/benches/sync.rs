@@ -35,7 +35,9 @@ use reqwest::StatusCode;
 use riff_domain::sync_run::Trigger;
 use riff_domain::value::Platform;
 use riff_projections::{checkpoint, log, view, Backend, Db, Projector};
-use riff_tests::{config, guitar, spawn_app_with, TestApp, TestDatabase, TOKEN};
+use riff_tests::{
+    config, env_number, guitar, listing, proc_field, shop, TestApp, TestDatabase, TOKEN,
+};
 use riff_web::ledger::Ledger;
 use riff_web::metrics::Metrics;
 use riff_web::sim::Simulators;
@@ -44,13 +46,6 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() {
@@ -101,14 +96,8 @@ async fn main() {
 }
 
 fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
+    proc_field("cpuinfo", "model name")
+        .and_then(|rest| Some(rest.split(':').nth(1)?.trim().to_owned()))
         .unwrap_or_default()
 }
 
@@ -124,31 +113,6 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v.sort_by(f64::total_cmp);
     v
-}
-
-/// Riff with all four simulated marketplaces, pushing their webhooks to it.
-async fn shop(backend: Backend) -> (TestApp, Simulators) {
-    let sims = Simulators::new(None).unwrap();
-    let mut settings = sims.spawn().await.unwrap();
-    Simulators::accept_webhooks(&mut settings);
-    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
-    sims.send_webhooks_to(&app.address);
-    (app, sims)
-}
-
-async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get(&format!("/api/products/{sku}"))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-fn listing(product: &Value, platform: Platform) -> &Value {
-    product["listings"]
-        .as_array()
-        .and_then(|ls| ls.iter().find(|l| l["platform"] == platform.as_str()))
-        .unwrap_or(&Value::Null)
 }
 
 /// Whether the simulator shows the listing as no longer for sale.
@@ -176,7 +140,7 @@ fn off_sale_on_sim(sims: &Simulators, platform: Platform, external_id: &str) -> 
 /// Before the sales: `SYNC_BENCH_STORE` more products in the Shopify store,
 /// adopted by one reconcile, so that the sales run against a large shop.
 async fn large_store(app: &TestApp, sims: &Simulators) {
-    let store = env("SYNC_BENCH_STORE", 0);
+    let store = env_number("SYNC_BENCH_STORE", 0);
     if store == 0 {
         return;
     }
@@ -225,7 +189,7 @@ async fn large_store(app: &TestApp, sims: &Simulators) {
 /// Part 1: sale (by webhook) to every other listing ended, one sale at a time.
 async fn sales(app: &TestApp, sims: &Simulators) {
     large_store(app, sims).await;
-    let n = env("SYNC_BENCH_SALES", 200) as usize;
+    let n = env_number("SYNC_BENCH_SALES", 200) as usize;
     let skus: Vec<String> = (0..n).map(|i| format!("BENCH-{i:04}")).collect();
     let started = Instant::now();
     let live = list_all(app, &skus).await;
@@ -234,7 +198,7 @@ async fn sales(app: &TestApp, sims: &Simulators) {
         "- setup: {n} products created and their {} listings live on the four simulators after {published:.1} s\n",
         n * 4
     );
-    if env("SYNC_BENCH_LATENCY", 0) == 1 {
+    if env_number("SYNC_BENCH_LATENCY", 0) == 1 {
         sims.set_latency(true);
         println!("- the simulators answer after their platform's typical time from here on (eBay 500 ms, Reverb 300 ms, Shopify 200 ms, V&R 1 s, each drawn from half to one and a half times that)\n");
     }
@@ -258,7 +222,7 @@ async fn sales(app: &TestApp, sims: &Simulators) {
         assert!(order.is_some(), "{platform} sold {external_id}");
         let mut recorded = None;
         let ended = loop {
-            let now = product(app, sku).await;
+            let now = app.product(sku).await;
             let at = sold_at.elapsed().as_secs_f64();
             if recorded.is_none() && now["status"] == "sold" {
                 recorded = Some(at);
@@ -368,8 +332,8 @@ async fn count_rows(db: &Db, sql: &str) -> i64 {
 
 /// Part 2: adopt a shop of `SYNC_BENCH_LISTINGS` items on each platform.
 async fn reconcile_bench(backend: Backend) {
-    let n = env("SYNC_BENCH_LISTINGS", 10_000) as usize;
-    let cap = env("SYNC_BENCH_SETTLE_SECS", 300);
+    let n = env_number("SYNC_BENCH_LISTINGS", 10_000) as usize;
+    let cap = env_number("SYNC_BENCH_SETTLE_SECS", 300);
     let sims = Simulators::new(None).unwrap();
     let price = Decimal::new(149_900, 2);
     for i in 0..n {
@@ -558,8 +522,8 @@ async fn captured_shopify_delivery() -> (Vec<(String, String)>, Vec<u8>) {
 
 /// Part 3: signed Shopify deliveries from many clients at once.
 async fn webhooks(app: &TestApp) {
-    let clients = env("SYNC_BENCH_CLIENTS", 16) as usize;
-    let seconds = env("SYNC_BENCH_LOAD_SECS", 10);
+    let clients = env_number("SYNC_BENCH_CLIENTS", 16) as usize;
+    let seconds = env_number("SYNC_BENCH_LOAD_SECS", 10);
     let (headers, body) = captured_shopify_delivery().await;
     assert!(headers
         .iter()
@@ -641,7 +605,7 @@ async fn webhooks(app: &TestApp) {
     )
     .await;
     let requests = shopify_requests(&metrics_text(app).await) - requests_before;
-    println!("Signed Shopify `orders/create` deliveries (the simulator's own bytes and HMAC, captured once; a fresh `X-Shopify-Event-Id` each) POSTed to `/webhooks/shopify` by {clients} concurrent clients for {seconds} s, on the shop the sales left ({} products, every listing ended or sold):\n", env("SYNC_BENCH_SALES", 200));
+    println!("Signed Shopify `orders/create` deliveries (the simulator's own bytes and HMAC, captured once; a fresh `X-Shopify-Event-Id` each) POSTed to `/webhooks/shopify` by {clients} concurrent clients for {seconds} s, on the shop the sales left ({} products, every listing ended or sold):\n", env_number("SYNC_BENCH_SALES", 200));
     println!("| clients | accepted | per s | p50 ms | p99 ms | max ms |");
     println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
     println!(
@@ -665,20 +629,12 @@ async fn list_all(app: &TestApp, skus: &[String]) -> Vec<Value> {
         app.create_product(&guitar(sku, &format!("Gibson Les Paul {i}")))
             .await;
         app.add_picture(sku, riff_tests::PNG).await;
-        for platform in Platform::ALL {
-            let response = app
-                .post(
-                    &format!("/api/products/{sku}/listings"),
-                    &json!({"platform": platform.as_str()}),
-                )
-                .await;
-            assert_eq!(response.status(), StatusCode::ACCEPTED);
-        }
+        app.request_listings_everywhere(sku).await;
     }
     let mut live = Vec::with_capacity(skus.len());
     for sku in skus {
         loop {
-            let p = product(app, sku).await;
+            let p = app.product(sku).await;
             if Platform::ALL
                 .iter()
                 .all(|pl| listing(&p, *pl)["status"] == "live")
@@ -719,9 +675,9 @@ fn prices_on_sims(sims: &Simulators, p: &Value) -> Vec<Option<Decimal>> {
 /// `SYNC_BENCH_EDIT_EVERY_MS`, each timed until all four simulators show
 /// the new price.
 async fn edits_bench(backend: Backend) {
-    let shop_size = env("SYNC_BENCH_SHOP", 1000) as usize;
-    let edits = env("SYNC_BENCH_EDITS", 40) as usize;
-    let every = Duration::from_millis(env("SYNC_BENCH_EDIT_EVERY_MS", 250));
+    let shop_size = env_number("SYNC_BENCH_SHOP", 1000) as usize;
+    let edits = env_number("SYNC_BENCH_EDITS", 40) as usize;
+    let every = Duration::from_millis(env_number("SYNC_BENCH_EDIT_EVERY_MS", 250));
     let (mut app, sims) = shop(backend).await;
     let skus: Vec<String> = (0..shop_size).map(|i| format!("EDIT-{i:05}")).collect();
     // Setting the shop up is not what is measured: Shopify's bucket is

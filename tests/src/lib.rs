@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Duration;
 
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::Db;
@@ -23,12 +23,14 @@ use riff_web::platforms::Marketplaces;
 use riff_web::sim::Simulators;
 use riff_web::startup::Application;
 use serde_json::Value;
-use sqlx::Connection;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 pub use riff_projections::Backend;
+
+pub mod admin;
+pub mod pg;
 
 /// The token the test apps are configured with.
 pub const TOKEN: &str = "test-token-0123456789";
@@ -59,16 +61,48 @@ pub struct TestApp {
     /// `RIFF_REVISE_DELAY`: none, unless a test of the window sets one
     /// (and restarts).
     pub revise_delay: Duration,
-    running: Option<Running>,
+    running: Option<Server>,
 }
 
 /// The public address of every test shop that sells on marketplaces. The
 /// simulators never fetch from it.
 pub const PUBLIC_URL: &str = "https://riff.example.com";
 
-struct Running {
+/// Riff serving on a loopback port until stopped: what a [`TestApp`] runs,
+/// and what the benchmarks time on a configuration of their own.
+pub struct Server {
+    /// `http://` and where it listens.
+    pub address: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Builds Riff from `config` and serves it.
+    pub async fn start(config: &Config) -> Self {
+        let application = Application::build(config)
+            .await
+            .expect("the application starts");
+        let address = format!("http://{}", application.local_addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(application.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            stop,
+            task,
+        }
+    }
+
+    /// Stops the server cleanly and waits for it to finish.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .expect("the server task does not panic")
+            .expect("the server stops cleanly");
+    }
 }
 
 fn init_logs() {
@@ -118,7 +152,7 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
-    Postgres { admin_url: String, name: String },
+    Postgres(pg::PgDatabase),
     Sqlite(PathBuf),
 }
 
@@ -127,27 +161,11 @@ impl TestDatabase {
     pub async fn new(backend: Backend) -> Self {
         match backend {
             Backend::Postgres => {
-                let admin_url = std::env::var("RIFF_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL is needed for this test and is not reachable at {admin_url} ({e}). \
-                         Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set \
-                         RIFF_TEST_POSTGRES_URL."
-                    )
-                });
-                let name = format!("riff_test_{}", Uuid::new_v4().simple());
-                sqlx::query(&format!("create database {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create the test database");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
+                let database = pg::PgDatabase::create("riff_test").await;
                 Self {
                     backend,
-                    url: format!("{base}/{name}"),
-                    cleanup: Cleanup::Postgres { admin_url, name },
+                    url: database.url.clone(),
+                    cleanup: Cleanup::Postgres(database),
                 }
             }
             Backend::Sqlite => {
@@ -191,26 +209,7 @@ impl Drop for TestDatabase {
                     let _ = std::fs::remove_file(p);
                 }
             }
-            Cleanup::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Drop runs outside any runtime we may block: use a thread.
-                let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("a runtime for cleanup");
-                    runtime.block_on(async {
-                        if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                            let _ = sqlx::query(&format!(
-                                "drop database if exists {name} with (force)"
-                            ))
-                            .execute(&mut admin)
-                            .await;
-                        }
-                    });
-                })
-                .join();
-            }
+            Cleanup::Postgres(database) => database.drop_now(),
         }
     }
 }
@@ -271,6 +270,13 @@ pub async fn shop(backend: Backend) -> (TestApp, Simulators) {
     (app, sims)
 }
 
+/// Riff with the four simulators of `sims` and no webhooks: syncs happen
+/// only when a test starts one, so it controls what is seen in which order.
+pub async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
+    let settings = sims.spawn().await.expect("the simulators serve");
+    spawn_app_with(TestDatabase::new(backend).await, settings).await
+}
+
 /// Spawns Riff for a shop that sells in `currency` and ranks the platforms
 /// by `priority`.
 pub async fn spawn_shop(
@@ -319,16 +325,9 @@ impl TestApp {
 impl TestApp {
     async fn start(&mut self) {
         init_logs();
-        let config = self.config();
-        let application = Application::build(&config)
-            .await
-            .expect("the application starts");
-        self.address = format!("http://{}", application.local_addr());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(application.run_until_stopped(async {
-            let _ = stopped.await;
-        }));
-        self.running = Some(Running { stop, task });
+        let server = Server::start(&self.config()).await;
+        self.address.clone_from(&server.address);
+        self.running = Some(server);
     }
 
     /// Stops the server cleanly and starts a new one on the same database.
@@ -339,13 +338,8 @@ impl TestApp {
 
     /// Stops the server and waits for it to finish.
     pub async fn stop(&mut self) {
-        if let Some(running) = self.running.take() {
-            let _ = running.stop.send(());
-            running
-                .task
-                .await
-                .expect("the server task does not panic")
-                .expect("the server stops cleanly");
+        if let Some(server) = self.running.take() {
+            server.stop().await;
         }
     }
 
@@ -353,13 +347,29 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    pub async fn get(&self, path: &str) -> Response {
+    /// A request to `path` carrying the API token, for a test that sets
+    /// its own headers or body.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client
-            .get(self.url(path))
+            .request(method, self.url(path))
             .bearer_auth(TOKEN)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// `GET path` with `authorization` as its `Authorization` header, or
+    /// none: what the tests of the API token send.
+    pub async fn get_authorized(&self, path: &str, authorization: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        request.send().await.expect("request sent")
     }
 
     /// The JSON `path` answers, whatever the status: what most checks of a
@@ -369,33 +379,105 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+        self.send_json(Method::POST, path, body).await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .put(self.url(path))
-            .bearer_auth(TOKEN)
+        self.send_json(Method::PUT, path, body).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.send_json(Method::PATCH, path, body).await
+    }
+
+    /// Sends `body` as JSON with the API token: what `post`, `put` and
+    /// `patch` share.
+    async fn send_json(&self, method: Method, path: &str, body: &Value) -> Response {
+        self.request(method, path)
             .json(body)
             .send()
             .await
             .expect("request sent")
     }
 
-    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+    /// Posts `body` and answers the status with the JSON body: what a check
+    /// of an answer or a refusal reads.
+    pub async fn post_json(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        status_and_json(self.post(path, body).await).await
+    }
+
+    /// The status of `path` with its JSON body.
+    pub async fn get_status_json(&self, path: &str) -> (StatusCode, Value) {
+        status_and_json(self.get(path).await).await
+    }
+
+    /// Posts `body` as it is, without the API token: what a marketplace's
+    /// webhook delivery (or a forgery of one) looks like.
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> Response {
         self.client
-            .patch(self.url(path))
-            .bearer_auth(TOKEN)
-            .json(body)
+            .post(self.url(path))
+            .body(body)
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Puts the media of `sku` in the order of `ids`.
+    pub async fn order_media(&self, sku: &str, ids: &[&str]) -> Response {
+        self.put(
+            &format!("/api/products/{sku}/media/order"),
+            &serde_json::json!({ "ids": ids }),
+        )
+        .await
+    }
+
+    /// Product `sku` as the API shows it.
+    pub async fn product(&self, sku: &str) -> Value {
+        self.get_json(&format!("/api/products/{sku}")).await
+    }
+
+    /// Asks for `sku` to be listed on `platform` (its name), as the
+    /// product page's Publish does.
+    pub async fn request_listing(&self, sku: &str, platform: &str) -> Response {
+        self.post(
+            &format!("/api/products/{sku}/listings"),
+            &serde_json::json!({ "platform": platform }),
+        )
+        .await
+    }
+
+    /// Asks for `sku` to be listed on every platform, asserting each
+    /// request is accepted (`202`); answers the accepted bodies.
+    pub async fn request_listings_everywhere(&self, sku: &str) -> Vec<Value> {
+        let mut accepted = vec![];
+        for platform in riff_domain::value::Platform::ALL {
+            let response = self.request_listing(sku, platform.as_str()).await;
+            assert_eq!(response.status(), StatusCode::ACCEPTED);
+            accepted.push(response.json().await.expect("a listing JSON"));
+        }
+        accepted
+    }
+
+    /// Records below the API a listing found on Reverb (`7001`, titled
+    /// "Jazzmaster") whose import is held for want of a price, and brings
+    /// the views up to date: the open `import_held` flag the flag pages
+    /// are tested with. Answers the listing's id.
+    pub async fn flag_a_held_import(&self) -> Uuid {
+        use riff_domain::{EventMetadata, Source};
+        let db = self.database.connect().await;
+        let ledger = riff_web::ledger::Ledger::new(&db);
+        let meta = EventMetadata::new("test", Source::Cli);
+        let id = hold_found_listing(
+            &ledger,
+            &meta,
+            riff_domain::value::Platform::Reverb,
+            "7001",
+            "Jazzmaster",
+            "no price",
+        )
+        .await;
+        self.settle().await;
+        id
     }
 
     /// Creates a product and returns its JSON, asserting `201`.
@@ -403,6 +485,14 @@ impl TestApp {
         let response = self.post("/api/products", body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
         response.json().await.expect("product JSON")
+    }
+
+    /// Creates a [`guitar`] for each `(sku, title)`, asserting `201` for
+    /// each: the shop most tests start from.
+    pub async fn create_guitars(&self, guitars: &[(&str, &str)]) {
+        for (sku, title) in guitars {
+            self.create_product(&guitar(sku, title)).await;
+        }
     }
 
     /// Changes product `sku` as `changes` say, asserting `200`.
@@ -423,9 +513,7 @@ impl TestApp {
             reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("picture"),
         );
         let response = self
-            .client
-            .post(self.url(&format!("/api/products/{sku}/media")))
-            .bearer_auth(TOKEN)
+            .request(Method::POST, &format!("/api/products/{sku}/media"))
             .multipart(form)
             .send()
             .await
@@ -503,6 +591,51 @@ impl TestApp {
     }
 }
 
+/// Copies product `sku`'s first event as aggregate `copy` with a plain
+/// insert, below the event store: an event written around Riff, which its
+/// hash chain does not vouch for. Answers the copy's position.
+pub async fn write_around_riff(db: &Db, sku: &str, copy: &str) -> i64 {
+    let sql = format!(
+        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata) select aggregate_type, '{copy}', 1, event_type, event_version, \
+         replace(payload, '{sku}', '{copy}'), metadata from events \
+         where aggregate_id = '{sku}' and sequence = 1"
+    );
+    let mut conn = db.views.acquire().await.expect("a connection");
+    sqlx::query(&sql)
+        .execute(&mut *conn)
+        .await
+        .expect("an event written around Riff");
+    let (position,): (i64,) = sqlx::query_as("select max(position) from events")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the log's last position");
+    position
+}
+
+/// The status of `response` and its JSON body (`Null` when it has none).
+pub async fn status_and_json(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The listing of `product` (its JSON) on `platform`, `Null` if none.
+pub fn listing(product: &Value, platform: riff_domain::value::Platform) -> &Value {
+    product["listings"]
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["platform"] == platform.as_str()))
+        .unwrap_or(&Value::Null)
+}
+
+/// The whole number in environment variable `name`, or `default`: how the
+/// benchmarks take their sizes.
+pub fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Asserts that one of the audit's `summaries` begins with `start`.
 pub fn assert_one_starts_with(summaries: &[String], start: &str) {
     assert!(
@@ -566,6 +699,37 @@ pub async fn assert_unprocessable(response: Response, field: &str, what: &str) -
     error
 }
 
+/// Like [`assert_unprocessable`], and asserts the error also says, in
+/// words, what is wrong.
+pub async fn assert_refused_with_words(response: Response, field: &str, what: &str) -> Value {
+    let error = assert_unprocessable(response, field, what).await;
+    assert!(
+        error["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{error}"
+    );
+    error
+}
+
+/// Asserts that `GET {path}?{query}` is refused with `422` naming `field`,
+/// for each `(query, field)`: how the list endpoints' bad parameters are
+/// checked.
+pub async fn assert_queries_refused(app: &TestApp, path: &str, cases: &[(&str, &str)]) {
+    for (query, field) in cases {
+        let response = app.get(&format!("{path}?{query}")).await;
+        assert_unprocessable(response, field, query).await;
+    }
+}
+
+/// The `items` of a list page.
+pub fn items(page: &Value) -> &Vec<Value> {
+    page["items"].as_array().expect("an items array")
+}
+
+/// The `items` of a list page whose `key` is `value`.
+pub fn items_where<'a>(page: &'a Value, key: &str, value: &str) -> Vec<&'a Value> {
+    items(page).iter().filter(|i| i[key] == value).collect()
+}
+
 /// One event to load in bulk: aggregate type, aggregate id, sequence, event.
 pub type BulkEvent = (&'static str, String, i64, riff_projections::RecordedEvent);
 
@@ -607,6 +771,25 @@ pub fn repriced(sku: &str, times: i64) -> Vec<BulkEvent> {
         events.push(("product", sku.into(), n + 1, RecordedEvent::Product(price)));
     }
     events
+}
+
+/// Event `sequence` of product `BENCH-{n:06}`, for loading in bulk: the
+/// SKUs the benchmarks' shops are made of.
+pub fn bench_product_event(n: usize, sequence: i64, event: riff_domain::ProductEvent) -> BulkEvent {
+    (
+        "product",
+        format!("BENCH-{n:06}"),
+        sequence,
+        riff_projections::RecordedEvent::Product(event),
+    )
+}
+
+/// The value after `key` on the first line of `/proc/{file}` that starts
+/// with `key`, for the benchmarks' notes on the machine and the memory.
+pub fn proc_field(file: &str, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{file}")).ok()?;
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    Some(line[key.len()..].trim().to_owned())
 }
 
 /// Appends events the fast way, for benchmarks: a thousand rows per

@@ -20,7 +20,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::StatusCode;
 use riff_tests::ADMIN_PASSWORD;
-use riff_tests::{eventually, guitar, hold_found_listing, shop, spawn_app, Backend, TestApp};
+use riff_tests::{eventually, guitar, shop, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
 /// Where Debian's `chromium` package puts the browser.
@@ -173,6 +173,18 @@ impl Browser {
 
     /// Clicks `css` and waits until the page it leads to has loaded (its
     /// location differs from `before`, or `css` is gone).
+    /// Chooses Reverb in the inventory's bulk bar and presses `action`
+    /// (`publish`, `end`) for the ticked products.
+    async fn bulk_on_reverb(&self, action: &str) {
+        self.find("#bulk-platform")
+            .await
+            .select_by_value("reverb")
+            .await
+            .expect("choose Reverb");
+        self.click_and_wait(&format!("button[name=action][value={action}]"))
+            .await;
+    }
+
     async fn click_and_wait(&self, css: &str) {
         let before = self.location().await;
         let element = self.find(css).await;
@@ -300,8 +312,10 @@ impl Browser {
     }
 }
 
-async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get_json(&format!("/api/products/{sku}")).await
+/// Creates guitar `sku` with a picture: what a platform lists.
+async fn pictured_guitar(app: &TestApp, sku: &str, title: &str) {
+    app.create_product(&guitar(sku, title)).await;
+    app.add_picture(sku, riff_tests::PNG).await;
 }
 
 /// The SKUs in the inventory table shown now, top to bottom.
@@ -349,11 +363,8 @@ async fn the_owner_logs_in_and_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
     let (app, sims) = shop(Backend::Postgres).await;
-    app.create_product(&guitar("PUB-1", "Fender Telecaster 1952"))
-        .await;
-    app.add_picture("PUB-1", riff_tests::PNG).await;
-    app.create_product(&guitar("PUB-2", "Gibson ES-335")).await;
-    app.add_picture("PUB-2", riff_tests::PNG).await;
+    pictured_guitar(&app, "PUB-1", "Fender Telecaster 1952").await;
+    pictured_guitar(&app, "PUB-2", "Gibson ES-335").await;
     // No picture: Reverb would refuse it, so the bulk Publish skips it.
     app.create_product(&guitar("PUB-3", "Gibson SG")).await;
     let browser = Browser::open(&app).await;
@@ -368,15 +379,7 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
             .await
             .expect("tick the product");
     }
-    browser
-        .find("#bulk-platform")
-        .await
-        .select_by_value("reverb")
-        .await
-        .expect("choose Reverb");
-    browser
-        .click_and_wait("button[name=action][value=publish]")
-        .await;
+    browser.bulk_on_reverb("publish").await;
     assert_eq!(
         browser.text("p.notice").await,
         "Publishing 1 on Reverb. Skipped, not ready for Reverb: PUB-3 (needs a picture)."
@@ -389,7 +392,7 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
     browser.wait_for_text("/inventory", row, "live").await;
     assert!(browser.text(row).await.contains("Reverb"));
     assert_eq!(sims.reverb().listings_with_sku("PUB-1"), 1);
-    let listed = product(&app, "PUB-1").await;
+    let listed = app.product("PUB-1").await;
     assert_eq!(listed["listings"][0]["platform"], "reverb", "{listed}");
     assert_eq!(listed["listings"][0]["status"], "live", "{listed}");
     assert_eq!(
@@ -405,15 +408,7 @@ async fn a_product_published_from_the_inventory_goes_live_on_the_simulator() {
         .click()
         .await
         .expect("tick PUB-1");
-    browser
-        .find("#bulk-platform")
-        .await
-        .select_by_value("reverb")
-        .await
-        .expect("choose Reverb");
-    browser
-        .click_and_wait("button[name=action][value=end]")
-        .await;
+    browser.bulk_on_reverb("end").await;
     assert_eq!(browser.text("p.notice").await, "Ending 1 on Reverb.");
     browser.wait_for_text("/inventory", row, "ended").await;
 
@@ -530,7 +525,7 @@ async fn a_product_is_created_and_given_an_uploaded_picture() {
     })
     .await;
     assert_eq!(loaded, 1, "the 1×1 picture");
-    let stored = product(&app, "NEW-1").await;
+    let stored = app.product("NEW-1").await;
     assert_eq!(stored["condition"], "very-good", "{stored}");
     assert_eq!(
         stored["media"].as_array().map(Vec::len),
@@ -543,19 +538,10 @@ async fn a_product_is_created_and_given_an_uploaded_picture() {
 /// Lists `sku` on all four simulated platforms through the API and waits
 /// until every listing is live.
 async fn list_everywhere(app: &TestApp, sku: &str) {
-    use riff_domain::value::Platform;
     app.add_picture(sku, riff_tests::PNG).await;
-    for platform in Platform::ALL {
-        let response = app
-            .post(
-                &format!("/api/products/{sku}/listings"),
-                &json!({"platform": platform.as_str()}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED);
-    }
+    app.request_listings_everywhere(sku).await;
     eventually("every listing live", PATIENCE, || async {
-        let p = product(app, sku).await;
+        let p = app.product(sku).await;
         let live = p["listings"]
             .as_array()
             .is_some_and(|ls| ls.len() == 4 && ls.iter().all(|l| l["status"] == "live"));
@@ -622,23 +608,9 @@ async fn an_in_store_sale_ends_the_listings_everywhere() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flag_is_resolved_with_a_note() {
-    use riff_domain::value::Platform;
-    use riff_domain::{EventMetadata, Source};
     let app = spawn_app(Backend::Postgres).await;
     // A listing found on Reverb that could not be imported: a flag.
-    let db = app.database.connect().await;
-    let ledger = riff_web::ledger::Ledger::new(&db);
-    let meta = EventMetadata::new("test", Source::Cli);
-    hold_found_listing(
-        &ledger,
-        &meta,
-        Platform::Reverb,
-        "7001",
-        "Jazzmaster",
-        "no price",
-    )
-    .await;
-    app.settle().await;
+    app.flag_a_held_import().await;
 
     let browser = Browser::open(&app).await;
     browser.log_in().await;
@@ -779,9 +751,7 @@ async fn the_csv_download_has_the_filtered_inventory() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_is_browsed_filtered_and_opened() {
     let app = spawn_app(Backend::Postgres).await;
-    app.create_product(&guitar("AUD-1", "Rickenbacker 330"))
-        .await;
-    app.create_product(&guitar("AUD-2", "Gretsch Duo Jet"))
+    app.create_guitars(&[("AUD-1", "Rickenbacker 330"), ("AUD-2", "Gretsch Duo Jet")])
         .await;
     let response = app
         .patch("/api/products/AUD-1", &json!({"price": "1299.00"}))
@@ -829,19 +799,12 @@ async fn the_audit_log_is_browsed_filtered_and_opened() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_width_window_still_shows_every_action() {
     let (app, _sims) = shop(Backend::Postgres).await;
-    app.create_product(&guitar("PHONE-1", "Fender Precision Bass 1962"))
-        .await;
-    app.add_picture("PHONE-1", riff_tests::PNG).await;
+    pictured_guitar(&app, "PHONE-1", "Fender Precision Bass 1962").await;
     // Live on Reverb, so that its row offers End and the others Publish.
-    let response = app
-        .post(
-            "/api/products/PHONE-1/listings",
-            &json!({"platform": "reverb"}),
-        )
-        .await;
+    let response = app.request_listing("PHONE-1", "reverb").await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     eventually("the Reverb listing live", PATIENCE, || async {
-        (product(&app, "PHONE-1").await["listings"][0]["status"] == "live").then_some(())
+        (app.product("PHONE-1").await["listings"][0]["status"] == "live").then_some(())
     })
     .await;
     let browser = Browser::open(&app).await;

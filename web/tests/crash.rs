@@ -32,69 +32,34 @@ use riff_web::config::Secret;
 use riff_web::platforms::Marketplaces;
 use riff_web::sim::Simulators;
 use serde_json::{json, Value};
-use sqlx::Connection;
 use tokio::time::{sleep, Instant};
 
 const TOKEN: &str = "crash-test-token-0123456789";
 
-/// A PostgreSQL database made for one test, dropped afterwards.
-struct Database {
-    url: String,
-    admin_url: String,
-    name: String,
-}
+/// The throw-away PostgreSQL database riff-tests' harness makes, from the
+/// same source file: this crate cannot depend on riff-tests. Its items are
+/// `pub` for the harness, which exports them.
+#[path = "../../tests/src/pg.rs"]
+#[allow(unreachable_pub)]
+mod pg;
+
+/// A PostgreSQL database made for one test, dropped afterwards unless the
+/// test failed.
+struct Database(pg::PgDatabase);
 
 impl Database {
     async fn new() -> Self {
-        let admin_url = std::env::var("RIFF_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "PostgreSQL is needed for this test and is not reachable at {admin_url} ({e}); \
-                     start it or set RIFF_TEST_POSTGRES_URL"
-                )
-            });
-        let name = format!("riff_crash_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create the test database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(base, _)| base);
-        Self {
-            url: format!("{base}/{name}"),
-            admin_url: admin_url.clone(),
-            name,
-        }
+        Self(pg::PgDatabase::create("riff_crash").await)
     }
 }
 
 impl Drop for Database {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("the test's database is kept: {}", self.url);
+            eprintln!("the test's database is kept: {}", self.0.url);
             return;
         }
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop may run inside the test's runtime, which must not block: a
-        // thread with its own runtime does the work.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime for cleanup");
-            runtime.block_on(async {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("drop database if exists {name} with (force)"))
-                        .execute(&mut admin)
-                        .await;
-                }
-            });
-        })
-        .join();
+        self.0.drop_now();
     }
 }
 
@@ -149,7 +114,7 @@ impl Shop {
         let s = &self.settings;
         let secret = |value: &Option<Secret>| value.as_ref().map(|v| v.expose().to_owned());
         let mut env = vec![
-            ("DATABASE_URL", Some(self.database.url.clone())),
+            ("DATABASE_URL", Some(self.database.0.url.clone())),
             ("RIFF_API_TOKEN", Some(TOKEN.to_owned())),
             ("RIFF_SYNC_TIMES", Some(String::new())),
             // An edit is sent at once, so that a test can kill Riff while

@@ -1,84 +1,8 @@
 //! The admin site over HTTP: sessions, CSRF, escaping.
 
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
-use riff_tests::{
-    guitar, hold_found_listing, on_both_backends, spawn_app, Backend, TestApp, ADMIN_PASSWORD,
-};
-
-/// A browser-like client: keeps cookies, does not follow redirects (so the
-/// tests see them).
-pub(crate) fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// The value of a hidden `csrf_token` field in a page.
-pub(crate) fn csrf_in(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf_token\"")
-        .expect("a csrf_token field");
-    let value = &html[at..];
-    let start = value.find("value=\"").unwrap() + 7;
-    let end = value[start..].find('"').unwrap();
-    value[start..start + end].to_owned()
-}
-
-/// The HTML of an admin page, as a fresh browser logged in as admin sees it.
-pub(crate) async fn admin_page(app: &TestApp, path: &str) -> String {
-    let client = browser();
-    log_in(app, &client).await;
-    body_of(app, &client, path).await
-}
-
-/// What `client` reads at `path`, whatever the status.
-pub(crate) async fn body_of(app: &TestApp, client: &Client, path: &str) -> String {
-    client
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-/// Logs `client` in as admin and returns the session's CSRF token.
-pub(crate) async fn log_in(app: &TestApp, client: &Client) -> String {
-    let page = client.get(app.url("/login")).send().await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let token = csrf_in(&page.text().await.unwrap());
-    let response = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-            ("next", "/inventory"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "logging in");
-    assert_eq!(response.headers()["location"], "/inventory");
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("riff_session="))
-        .expect("a session cookie");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    let home = client.get(app.url("/")).send().await.unwrap();
-    assert_eq!(home.status(), StatusCode::OK);
-    csrf_in(&home.text().await.unwrap())
-}
+use reqwest::StatusCode;
+use riff_tests::admin::{admin_page, browser, log_in, try_log_in, Admin};
+use riff_tests::{guitar, on_both_backends, spawn_app, Backend, ADMIN_PASSWORD};
 
 /// Fills each `{param}` of a route with a plausible value.
 fn concrete(path: &str) -> String {
@@ -117,18 +41,7 @@ async fn every_page_but_the_public_ones_needs_a_session(backend: Backend) {
 async fn logging_in_needs_the_right_password_and_a_form_from_riff(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = browser();
-    let page = client.get(app.url("/login")).send().await.unwrap();
-    let token = csrf_in(&page.text().await.unwrap());
-    let wrong = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", "hunter2hunter2"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let wrong = try_log_in(&app.address, &client, "hunter2hunter2", &[]).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(wrong.text().await.unwrap().contains("do not match"));
     // A login form posted from elsewhere has no matching token.
@@ -178,34 +91,13 @@ async fn repeated_failed_logins_are_slowed_down(backend: Backend) {
     let client = browser();
     let mut last = StatusCode::OK;
     for _ in 0..6 {
-        let page = client.get(app.url("/login")).send().await.unwrap();
-        let token = csrf_in(&page.text().await.unwrap());
-        last = client
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "admin"),
-                ("password", "wrong-password"),
-            ])
-            .send()
+        last = try_log_in(&app.address, &client, "wrong-password", &[])
             .await
-            .unwrap()
             .status();
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     // Even the right password waits now.
-    let page = client.get(app.url("/login")).send().await.unwrap();
-    let token = csrf_in(&page.text().await.unwrap());
-    let right = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "admin"),
-            ("password", ADMIN_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let right = try_log_in(&app.address, &client, ADMIN_PASSWORD, &[]).await;
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -213,9 +105,13 @@ async fn what_users_and_marketplaces_typed_is_shown_as_text(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("XSS-1", "<script>alert(1)</script>"))
         .await;
-    let client = browser();
-    log_in(&app, &client).await;
-    let page = client.get(app.url("/inventory")).send().await.unwrap();
+    let admin = Admin::log_in(&app).await;
+    let page = admin
+        .client
+        .get(app.url("/inventory"))
+        .send()
+        .await
+        .unwrap();
     let headers = page.headers().clone();
     let html = page.text().await.unwrap();
     assert!(
@@ -242,13 +138,12 @@ async fn the_inventory_page_filters_and_exports_what_it_shows(backend: Backend) 
         body["brand"] = serde_json::json!(brand);
         app.create_product(&body).await;
     }
-    let client = browser();
-    log_in(&app, &client).await;
-    let page = body_of(&app, &client, "/inventory?brand=Gibson").await;
+    let admin = Admin::log_in(&app).await;
+    let page = admin.body_of("/inventory?brand=Gibson").await;
     assert!(page.contains("INV-1") && page.contains("INV-3") && !page.contains("INV-2"));
     assert!(page.contains("Gibson (2)"), "the dropdown shows counts");
     assert!(page.contains("/inventory/export.csv?brand=Gibson"));
-    let csv = body_of(&app, &client, "/inventory/export.csv?brand=Gibson").await;
+    let csv = admin.body_of("/inventory/export.csv?brand=Gibson").await;
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(!csv.contains("INV-2"));
 }
@@ -265,8 +160,7 @@ async fn every_page_renders_for_a_logged_in_user(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("PAGE-1", "Gretsch White Falcon"))
         .await;
-    let client = browser();
-    log_in(&app, &client).await;
+    let admin = Admin::log_in(&app).await;
     for (path, expect) in [
         ("/", "Dashboard"),
         ("/inventory", "PAGE-1"),
@@ -276,9 +170,7 @@ async fn every_page_renders_for_a_logged_in_user(backend: Backend) {
         ("/sync", "Sync now"),
         ("/settings", "Inventory dropdowns"),
     ] {
-        let response = client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let html = response.text().await.unwrap();
+        let html = admin.page(path).await;
         assert!(html.contains(expect), "{path} lacks {expect:?}");
     }
 }
@@ -303,42 +195,27 @@ async fn an_in_store_sale_shows_in_the_sales_chart(backend: Backend) {
 }
 
 async fn a_found_listing_can_be_linked_from_the_flags_page(backend: Backend) {
-    use riff_domain::value::Platform;
-    use riff_domain::{EventMetadata, Source};
     let app = spawn_app(backend).await;
     app.create_product(&guitar("LINK-1", "Fender Jazzmaster"))
         .await;
-    let db = app.database.connect().await;
-    let ledger = riff_web::ledger::Ledger::new(&db);
-    let meta = EventMetadata::new("test", Source::Cli);
-    let id = hold_found_listing(
-        &ledger,
-        &meta,
-        Platform::Reverb,
-        "7001",
-        "Jazzmaster",
-        "no price",
-    )
-    .await;
-    app.settle().await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
-    let html = body_of(&app, &client, "/flags").await;
+    let id = app.flag_a_held_import().await;
+    let admin = Admin::log_in(&app).await;
+    let html = admin.body_of("/flags").await;
     let at = html.find("/flags/").unwrap();
     let flag_id: String = html[at + 7..]
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    let linked = client
-        .post(app.url(&format!("/flags/{flag_id}/link")))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("listing_id", &id.to_string()),
-            ("sku", "LINK-1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let linked = admin
+        .post_form(
+            &format!("/flags/{flag_id}/link"),
+            &[
+                ("csrf_token", admin.csrf.as_str()),
+                ("listing_id", &id.to_string()),
+                ("sku", "LINK-1"),
+            ],
+        )
+        .await;
     assert_eq!(linked.status(), StatusCode::SEE_OTHER);
     let product: serde_json::Value = app.get_json("/api/products/LINK-1").await;
     assert_eq!(product["listings"][0]["external_id"], "7001");

@@ -9,63 +9,26 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
 use riff_adapters::dropbox::DropboxSimulator;
 use riff_adapters::simulator::Simulator as _;
-use riff_tests::{
-    guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp, TestDatabase,
-};
+use riff_tests::quiet_shop;
+use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use riff_web::config::Secret;
 use riff_web::sim::Simulators;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::admin::{browser, log_in};
-use crate::sync::product;
+use riff_tests::admin::{hidden, Admin};
 
 pub(crate) use riff_tests::PNG;
 
-/// The value of the hidden field `name` in a page.
-fn hidden(html: &str, name: &str) -> String {
-    let at = html
-        .find(&format!("name=\"{name}\""))
-        .unwrap_or_else(|| panic!("a {name} field"));
-    let rest = &html[at..];
-    let start = rest.find("value=\"").unwrap() + 7;
-    let end = rest[start..].find('"').unwrap();
-    rest[start..start + end].to_owned()
-}
-
-async fn post_form(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
-    client.post(app.url(path)).form(form).send().await.unwrap()
-}
-
-/// Posts a form as a browser does and returns the page its redirect
-/// leads to.
-async fn submit(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> String {
-    let response = post_form(app, client, path, form).await;
-    follow(app, client, response).await
-}
-
-/// Follows a redirect answer and returns the page it leads to.
-async fn follow(app: &TestApp, client: &Client, response: Response) -> String {
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    page(app, client, &location).await
-}
-
-async fn page(app: &TestApp, client: &Client, path: &str) -> String {
-    let response = client.get(app.url(path)).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.text().await.unwrap()
-}
-
 async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
     let app = spawn_app(backend).await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
-    assert!(page(&app, &client, "/products/new")
+    let admin = Admin::log_in(&app).await;
+    assert!(admin
+        .page("/products/new")
         .await
         .contains("name=\"condition\""));
     let mut fields = vec![
-        ("csrf_token", csrf.as_str()),
+        ("csrf_token", admin.csrf.as_str()),
         ("sku", "FORM-1"),
         ("title", "Fender Telecaster Custom"),
         ("brand", "Fender"),
@@ -78,7 +41,7 @@ async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
         ("price", "twelve hundred"),
         ("quantity", "1"),
     ];
-    let refused = post_form(&app, &client, "/products/new", &fields).await;
+    let refused = admin.post_form("/products/new", &fields).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = refused.text().await.unwrap();
     assert!(
@@ -105,36 +68,38 @@ async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
 
     fields.retain(|(name, _)| *name != "price");
     fields.push(("price", "1499.00"));
-    let shown = submit(&app, &client, "/products/new", &fields).await;
+    let shown = admin.submit("/products/new", &fields).await;
     assert!(shown.contains("Fender Telecaster Custom") && shown.contains("Product created."));
-    assert_eq!(product(&app, "FORM-1").await["price"], "1499.00");
+    assert_eq!(app.product("FORM-1").await["price"], "1499.00");
 
-    let edit = page(&app, &client, "/products/FORM-1/edit").await;
+    let edit = admin.page("/products/FORM-1/edit").await;
     let version = hidden(&edit, "expected_version");
     let mut edited = fields.clone();
     edited.retain(|(name, _)| !["price", "sku"].contains(name));
     edited.extend([("price", "1299.00"), ("expected_version", version.as_str())]);
-    let saved = submit(&app, &client, "/products/FORM-1/edit", &edited).await;
+    let saved = admin.submit("/products/FORM-1/edit", &edited).await;
     assert!(saved.contains("Saved."));
-    let now = product(&app, "FORM-1").await;
+    let now = app.product("FORM-1").await;
     assert_eq!(now["price"], "1299.00");
     assert_eq!(now["finish"], "Black");
 
     // The same form again is stale: it was made from an older version.
-    let stale = post_form(&app, &client, "/products/FORM-1/edit", &edited).await;
+    let stale = admin.post_form("/products/FORM-1/edit", &edited).await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     assert!(stale.text().await.unwrap().contains("reload"));
 
     // As of the creation, the price was the first one.
     let history = app.get_json("/api/products/FORM-1/history").await;
     let created_at = history["events"][0]["position"].as_i64().unwrap();
-    let then = page(&app, &client, &format!("/products/FORM-1?at={created_at}")).await;
+    let then = admin
+        .page(&format!("/products/FORM-1?at={created_at}"))
+        .await;
     assert!(then.contains("As of"), "clearly marked");
     assert!(
         then.contains("<td class=\"price\">1499.00 GBP</td>"),
         "{then}"
     );
-    let today = page(&app, &client, "/products/FORM-1").await;
+    let today = admin.page("/products/FORM-1").await;
     assert!(today.contains("<td class=\"price\">1299.00 GBP</td>"));
     assert!(
         today.contains("Price changed from"),
@@ -143,7 +108,9 @@ async fn a_product_is_created_and_edited_through_the_forms(backend: Backend) {
     assert!(today.contains(">admin<"), "and who made it");
 }
 
-async fn upload(app: &TestApp, client: &Client, csrf: &str, name: &str, bytes: &[u8]) -> Response {
+/// Uploads `bytes` as picture `name` of PIC-1 through the edit page's
+/// form, carrying `csrf` (the session's, or a forged one).
+async fn upload(admin: &Admin<'_>, csrf: &str, name: &str, bytes: &[u8]) -> Response {
     let form = Form::new().text("csrf_token", csrf.to_owned()).part(
         "file",
         Part::bytes(bytes.to_vec())
@@ -151,9 +118,28 @@ async fn upload(app: &TestApp, client: &Client, csrf: &str, name: &str, bytes: &
             .mime_str("image/png")
             .unwrap(),
     );
-    client
-        .post(app.url("/products/PIC-1/media/upload"))
+    admin
+        .client
+        .post(admin.app.url("/products/PIC-1/media/upload"))
         .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The SHA-256 of [`PNG`], in hex: the name Riff keeps and serves it under.
+fn png_digest() -> String {
+    Sha256::digest(PNG)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What anyone, without a session, is served at `/media/{digest}`: how
+/// the marketplaces fetch the pictures.
+async fn fetch_media(app: &TestApp, digest: &str) -> Response {
+    Client::new()
+        .get(app.url(&format!("/media/{digest}")))
         .send()
         .await
         .unwrap()
@@ -166,28 +152,20 @@ fn media(product: &Value) -> Vec<Value> {
 async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("PIC-1", "Gibson ES-335")).await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
+    let admin = Admin::log_in(&app).await;
 
-    let sha = Sha256::digest(PNG)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
-    let uploaded = upload(&app, &client, &csrf, "tiny.png", PNG).await;
-    let edit = follow(&app, &client, uploaded).await;
+    let sha = png_digest();
+    let uploaded = upload(&admin, &admin.csrf, "tiny.png", PNG).await;
+    let edit = admin.follow(uploaded).await;
     assert!(
         edit.contains(&format!("src=\"/media/{sha}\"")),
         "in the gallery"
     );
-    let shown = page(&app, &client, "/products/PIC-1").await;
+    let shown = admin.page("/products/PIC-1").await;
     assert!(shown.contains(&format!("src=\"/media/{sha}\"")));
 
     // Served to anyone (marketplaces have no session), for ever.
-    let served = Client::new()
-        .get(app.url(&format!("/media/{sha}")))
-        .send()
-        .await
-        .unwrap();
+    let served = fetch_media(&app, &sha).await;
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(served.headers()["content-type"], "image/png");
     assert!(served.headers()["cache-control"]
@@ -195,74 +173,52 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
         .unwrap()
         .contains("immutable"));
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
-    let missing = Client::new()
-        .get(app.url(&format!("/media/{}", "0".repeat(64))))
-        .send()
-        .await
-        .unwrap();
+    let missing = fetch_media(&app, &"0".repeat(64)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
     // A ".png" that is not an image is refused, and nothing is recorded.
     let before = app.log_length().await;
     let fake = upload(
-        &app,
-        &client,
-        &csrf,
+        &admin,
+        &admin.csrf,
         "guitar.png",
         b"<html>not a picture</html>",
     )
     .await;
-    assert!(follow(&app, &client, fake)
+    assert!(admin
+        .follow(fake)
         .await
         .contains("not a JPEG, PNG or WebP image"));
     assert_eq!(app.log_length().await, before);
     // Nor is an upload without the session's token.
-    let forged = upload(&app, &client, "forged", "tiny.png", PNG).await;
+    let forged = upload(&admin, "forged", "tiny.png", PNG).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
-    // A YouTube link embeds with the privacy-enhanced player.
-    let edit = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/youtube",
-        &[
-            ("csrf_token", &csrf),
-            ("youtube", "https://youtu.be/dQw4w9WgXcQ?t=10"),
-        ],
-    )
-    .await;
-    assert!(edit.contains("src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""));
-    let bad = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/youtube",
-        &[("csrf_token", &csrf), ("youtube", "https://vimeo.com/1234")],
-    )
-    .await;
-    assert!(bad.contains("is not a YouTube video"));
+    let own_copy = app.url(&format!("/media/{sha}"));
+    // Each form is named by its one field.
+    for (field, value, said) in [
+        // A YouTube link embeds with the privacy-enhanced player.
+        (
+            "youtube",
+            "https://youtu.be/dQw4w9WgXcQ?t=10",
+            "src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"",
+        ),
+        (
+            "youtube",
+            "https://vimeo.com/1234",
+            "is not a YouTube video",
+        ),
+        // By address: fetched and kept under its digest (here, Riff's own
+        // copy).
+        ("url", &own_copy, "Image fetched and added."),
+        ("url", "file:///etc/passwd", "only http"),
+    ] {
+        let path = format!("/products/PIC-1/media/{field}");
+        let edit = admin.act(&path, &[(field, value)]).await;
+        assert!(edit.contains(said), "{value}: {said:?} in {edit}");
+    }
 
-    // By address: fetched and kept under its digest (here, Riff's own copy).
-    let by_url = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/url",
-        &[
-            ("csrf_token", &csrf),
-            ("url", &app.url(&format!("/media/{sha}"))),
-        ],
-    )
-    .await;
-    assert!(by_url.contains("Image fetched and added."));
-    let bad_url = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/url",
-        &[("csrf_token", &csrf), ("url", "file:///etc/passwd")],
-    )
-    .await;
-    assert!(bad_url.contains("only http"));
-
-    let now = media(&product(&app, "PIC-1").await);
+    let now = media(&app.product("PIC-1").await);
     assert_eq!(now.len(), 3);
     assert_eq!(now[0]["kind"]["sha256"], sha.as_str());
     assert_eq!(now[1]["kind"]["video_id"], "dQw4w9WgXcQ");
@@ -274,30 +230,21 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
 
     // Move the video to the front, then remove the first picture.
     let video_id = now[1]["id"].as_str().unwrap().to_owned();
-    let moved = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/move",
-        &[
-            ("csrf_token", &csrf),
-            ("media_id", &video_id),
-            ("direction", "up"),
-        ],
-    )
-    .await;
+    let moved = admin
+        .act(
+            "/products/PIC-1/media/move",
+            &[("media_id", &video_id), ("direction", "up")],
+        )
+        .await;
     assert!(moved.contains("Media moved."));
-    let now = media(&product(&app, "PIC-1").await);
+    let now = media(&app.product("PIC-1").await);
     assert_eq!(now[0]["id"], video_id.as_str());
     let picture = now[1]["id"].as_str().unwrap().to_owned();
-    let removed = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/remove",
-        &[("csrf_token", &csrf), ("media_id", &picture)],
-    )
-    .await;
+    let removed = admin
+        .act("/products/PIC-1/media/remove", &[("media_id", &picture)])
+        .await;
     assert!(removed.contains("Media removed."));
-    let now = media(&product(&app, "PIC-1").await);
+    let now = media(&app.product("PIC-1").await);
     assert_eq!(now.len(), 2);
     assert_eq!(now[0]["id"], video_id.as_str());
     let history = app.get_json("/api/products/PIC-1/history").await;
@@ -312,48 +259,40 @@ async fn images_are_checked_kept_served_and_ordered(backend: Backend) {
         "{types:?}"
     );
 
-    let edit = page(&app, &client, "/products/PIC-1/edit").await;
+    let edit = admin.page("/products/PIC-1/edit").await;
     assert!(edit.contains("Dropbox is not configured"));
 }
 
 async fn a_sale_at_the_counter_is_recorded_from_the_product_page(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_product(&guitar("TILL-1", "Martin D-28")).await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
-    let shown = page(&app, &client, "/products/TILL-1").await;
+    let admin = Admin::log_in(&app).await;
+    let shown = admin.page("/products/TILL-1").await;
     let sold_at = hidden(&shown, "sold_at");
     assert!(!sold_at.is_empty(), "sold at defaults to now");
-    let shown = submit(
-        &app,
-        &client,
-        "/products/TILL-1/sale",
-        &[
-            ("csrf_token", &csrf),
-            ("order_ref", "TILL-0042"),
-            ("price", "1450.00"),
-            ("quantity", "1"),
-            ("sold_at", &sold_at),
-        ],
-    )
-    .await;
+    let shown = admin
+        .act(
+            "/products/TILL-1/sale",
+            &[
+                ("order_ref", "TILL-0042"),
+                ("price", "1450.00"),
+                ("quantity", "1"),
+                ("sold_at", &sold_at),
+            ],
+        )
+        .await;
     assert!(shown.contains("Sale TILL-0042 recorded"), "{shown}");
-    let now = product(&app, "TILL-1").await;
+    let now = app.product("TILL-1").await;
     assert_eq!(now["status"], "sold");
     assert_eq!(now["quantity"], 0);
     let sales = app.get_json("/api/sales").await;
     assert!(sales.to_string().contains("TILL-0042"), "{sales}");
-    let bad = submit(
-        &app,
-        &client,
-        "/products/TILL-1/sale",
-        &[
-            ("csrf_token", &csrf),
-            ("order_ref", "TILL-0043"),
-            ("price", "free"),
-        ],
-    )
-    .await;
+    let bad = admin
+        .act(
+            "/products/TILL-1/sale",
+            &[("order_ref", "TILL-0043"), ("price", "free")],
+        )
+        .await;
     assert!(bad.contains("price"));
 }
 
@@ -361,53 +300,46 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
     let app = spawn_app(backend).await;
     app.create_product(&guitar("PUB-0", "Gretsch White Falcon"))
         .await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
-    let refused = submit(
-        &app,
-        &client,
-        "/products/PUB-0/publish",
-        &[("csrf_token", &csrf), ("platform", "reverb")],
-    )
-    .await;
+    let admin = Admin::log_in(&app).await;
+    let refused = admin
+        .act("/products/PUB-0/publish", &[("platform", "reverb")])
+        .await;
     assert!(refused.contains("not configured"));
     drop(app);
 
     let sims = Simulators::new(None).unwrap();
-    let settings = sims.spawn().await.unwrap();
-    let app = spawn_app_with(TestDatabase::new(backend).await, settings).await;
+    let app = quiet_shop(backend, &sims).await;
     app.create_product(&guitar("PUB-1", "Gretsch White Falcon"))
         .await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
-    let shown = page(&app, &client, "/products/PUB-1").await;
+    let admin = Admin::log_in(&app).await;
+    let shown = admin.page("/products/PUB-1").await;
     assert!(
         shown.contains("<legend>Reverb</legend>"),
         "each platform has its fieldset"
     );
     let form = [
-        ("csrf_token", csrf.as_str()),
+        ("csrf_token", admin.csrf.as_str()),
         ("platform", "reverb"),
         ("make", "Gretsch"),
         ("categories", "e57deb7a-382b-4e18-a008-67d4fbcb2879"),
     ];
     // Without a picture Reverb would refuse it: the page says so, and
     // nothing is requested.
-    let shown = submit(&app, &client, "/products/PUB-1/publish", &form).await;
+    let shown = admin.submit("/products/PUB-1/publish", &form).await;
     assert!(
         shown.contains("PUB-1 is not ready for Reverb: it needs a picture"),
         "{shown}"
     );
     assert_eq!(
-        product(&app, "PUB-1").await["listings"],
+        app.product("PUB-1").await["listings"],
         serde_json::json!([])
     );
     app.add_picture("PUB-1", PNG).await;
-    let publish = submit(&app, &client, "/products/PUB-1/publish", &form).await;
+    let publish = admin.submit("/products/PUB-1/publish", &form).await;
     assert!(publish.contains("Publishing on Reverb"));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let listing = loop {
-        let p = product(&app, "PUB-1").await;
+        let p = app.product("PUB-1").await;
         let live = p["listings"]
             .as_array()
             .unwrap()
@@ -423,7 +355,7 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    let shown = page(&app, &client, "/products/PUB-1").await;
+    let shown = admin.page("/products/PUB-1").await;
     assert!(shown.contains("<span class=\"badge live\">live</span>"));
     assert!(shown.contains(listing["external_id"].as_str().unwrap()));
     // The attributes typed went with the listing.
@@ -433,13 +365,9 @@ async fn publishing_from_the_product_page_needs_a_configured_platform(backend: B
         .contains("e57deb7a-382b-4e18-a008-67d4fbcb2879"));
     // And it can be ended from the same row.
     let listing_id = listing["listing_id"].as_str().unwrap();
-    let end = submit(
-        &app,
-        &client,
-        "/products/PUB-1/end",
-        &[("csrf_token", &csrf), ("listing_id", listing_id)],
-    )
-    .await;
+    let end = admin
+        .act("/products/PUB-1/end", &[("listing_id", listing_id)])
+        .await;
     assert!(end.contains("Ending the Reverb listing."));
 }
 
@@ -462,15 +390,11 @@ async fn an_image_url_on_a_private_address_is_refused_with_one_message_for_every
     app.media_fetch_private = false;
     app.restart().await;
     app.create_product(&guitar("SSRF-1", "Gibson ES-335")).await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
-    upload(&app, &client, &csrf, "tiny.png", PNG).await;
-    let sha: String = Sha256::digest(PNG)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let admin = Admin::log_in(&app).await;
+    upload(&admin, &admin.csrf, "tiny.png", PNG).await;
+    let sha = png_digest();
     let port = app.address.rsplit(':').next().unwrap().to_owned();
-    let before = product(&app, "SSRF-1").await["media"]
+    let before = app.product("SSRF-1").await["media"]
         .as_array()
         .unwrap()
         .len();
@@ -487,13 +411,9 @@ async fn an_image_url_on_a_private_address_is_refused_with_one_message_for_every
         app.url("/healthz"),
         "http://169.254.169.254/latest/meta-data/".to_owned(),
     ] {
-        let page = submit(
-            &app,
-            &client,
-            "/products/SSRF-1/media/url",
-            &[("csrf_token", &csrf), ("url", &url)],
-        )
-        .await;
+        let page = admin
+            .act("/products/SSRF-1/media/url", &[("url", &url)])
+            .await;
         let at = page
             .find("could not be fetched")
             .unwrap_or_else(|| panic!("{url} refused"));
@@ -504,7 +424,7 @@ async fn an_image_url_on_a_private_address_is_refused_with_one_message_for_every
         1,
         "one message for every failure: {messages:?}"
     );
-    let after = product(&app, "SSRF-1").await["media"]
+    let after = app.product("SSRF-1").await["media"]
         .as_array()
         .unwrap()
         .len();
@@ -521,53 +441,37 @@ async fn a_dropbox_picture_is_copied_in_and_served(backend: Backend) {
     app.dropbox.dropbox_access_token = Some(Secret::new("dropbox-token"));
     app.restart().await;
     app.create_product(&guitar("PIC-1", "Gibson ES-335")).await;
-    let client = browser();
-    let csrf = log_in(&app, &client).await;
+    let admin = Admin::log_in(&app).await;
 
-    let edit = page(
-        &app,
-        &client,
-        "/products/PIC-1/edit?dropbox_folder=/Stock/PIC-1",
-    )
-    .await;
+    let edit = admin
+        .page("/products/PIC-1/edit?dropbox_folder=/Stock/PIC-1")
+        .await;
     assert!(
         edit.contains("front.png"),
         "the folder's pictures are listed"
     );
     let path = hidden(&edit, "path");
     assert_eq!(path, "/Stock/PIC-1/front.png");
-    let edit = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/dropbox",
-        &[("csrf_token", &csrf), ("path", &path)],
-    )
-    .await;
+    let edit = admin
+        .act("/products/PIC-1/media/dropbox", &[("path", &path)])
+        .await;
     assert!(edit.contains("copied into Riff"), "{edit}");
-    let sha = Sha256::digest(PNG)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+    let sha = png_digest();
     assert!(
         edit.contains(&format!("src=\"/media/{sha}\"")),
         "in the gallery"
     );
-    let served = Client::new()
-        .get(app.url(&format!("/media/{sha}")))
-        .send()
-        .await
-        .unwrap();
+    let served = fetch_media(&app, &sha).await;
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
 
     // A picture moved away in Dropbox meanwhile: said so, nothing added.
-    let edit = submit(
-        &app,
-        &client,
-        "/products/PIC-1/media/dropbox",
-        &[("csrf_token", &csrf), ("path", "/Stock/PIC-1/back.png")],
-    )
-    .await;
+    let edit = admin
+        .act(
+            "/products/PIC-1/media/dropbox",
+            &[("path", "/Stock/PIC-1/back.png")],
+        )
+        .await;
     assert!(edit.contains("Dropbox has nothing at"), "{edit}");
-    assert_eq!(media(&product(&app, "PIC-1").await).len(), 1);
+    assert_eq!(media(&app.product("PIC-1").await).len(), 1);
 }

@@ -12,17 +12,11 @@ on_both_backends!(
 async fn the_api_refuses_requests_without_the_token(backend: Backend) {
     let app = spawn_app(backend).await;
     for path in ["/api/products", "/api/products/X", "/api/events"] {
-        let none = app.client.get(app.url(path)).send().await.unwrap();
+        let none = app.get_authorized(path, None).await;
         assert_eq!(none.status(), StatusCode::UNAUTHORIZED, "{path}");
         let body: serde_json::Value = none.json().await.unwrap();
         assert!(body["error"].as_str().unwrap().contains("RIFF_API_TOKEN"));
-        let wrong = app
-            .client
-            .get(app.url(path))
-            .bearer_auth("guess")
-            .send()
-            .await
-            .unwrap();
+        let wrong = app.get_authorized(path, Some("Bearer guess")).await;
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
     let post = app

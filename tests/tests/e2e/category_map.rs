@@ -6,15 +6,16 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
+use riff_tests::quiet_shop;
 use riff_tests::{
-    assert_unprocessable, guitar, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
-    TestDatabase,
+    assert_refused_with_words, guitar, on_both_backends, spawn_app, Backend, TestApp,
 };
 use riff_web::sim::Simulators;
 use serde_json::{json, Value};
 
-use crate::admin::{browser, log_in};
-use crate::sync::{listing, listing_reaches, product};
+use crate::sync::listing_reaches;
+use riff_tests::admin::{browser, log_in};
+use riff_tests::listing;
 
 on_both_backends!(
     an_edited_category_is_what_the_platforms_receive_on_the_next_publish,
@@ -49,11 +50,7 @@ async fn settings(app: &TestApp) -> Value {
 /// next goes there — and the change is in the log and outlives a restart.
 async fn an_edited_category_is_what_the_platforms_receive_on_the_next_publish(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let mut app = spawn_app_with(
-        TestDatabase::new(backend).await,
-        sims.spawn().await.unwrap(),
-    )
-    .await;
+    let mut app = quiet_shop(backend, &sims).await;
     assert_eq!(
         entry(&settings(&app).await, "Effects Pedals")["ebay"],
         "41416",
@@ -93,16 +90,11 @@ async fn an_edited_category_is_what_the_platforms_receive_on_the_next_publish(ba
     app.create_product(&body).await;
     app.add_picture("FUZZ-1", riff_tests::PNG).await;
     for platform in [Platform::Ebay, Platform::Reverb] {
-        let response = app
-            .post(
-                "/api/products/FUZZ-1/listings",
-                &json!({"platform": platform.as_str()}),
-            )
-            .await;
+        let response = app.request_listing("FUZZ-1", platform.as_str()).await;
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{platform}");
         listing_reaches(&app, "FUZZ-1", platform, "live", Duration::from_secs(30)).await;
     }
-    let p = product(&app, "FUZZ-1").await;
+    let p = app.product("FUZZ-1").await;
     let id = |platform| {
         listing(&p, platform)["external_id"]
             .as_str()
@@ -202,11 +194,7 @@ async fn a_bad_change_to_the_map_is_refused_and_appends_nothing(backend: Backend
         ),
     ] {
         let response = put_map(&app, &body).await;
-        let error = assert_unprocessable(response, field, &body.to_string()).await;
-        assert!(
-            error["error"].as_str().is_some_and(|e| !e.is_empty()),
-            "{error}"
-        );
+        assert_refused_with_words(response, field, &body.to_string()).await;
     }
     assert_eq!(app.log_length().await, before);
     assert_eq!(settings(&app).await["category_map"], map_before);
@@ -314,11 +302,7 @@ async fn the_settings_page_shows_the_map_and_changes_an_entry(backend: Backend) 
 /// verdict until the product or the settings change.
 async fn ebay_says_what_a_category_riff_does_not_know_requires(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = spawn_app_with(
-        TestDatabase::new(backend).await,
-        sims.spawn().await.unwrap(),
-    )
-    .await;
+    let app = quiet_shop(backend, &sims).await;
     let mapped = put_map(&app, &json!({"category": "Banjos", "ebay": "22670"})).await;
     assert_eq!(mapped.status(), StatusCode::OK);
     let mut body = guitar("BANJO-1", "Deering Goodtime Banjo");
@@ -355,12 +339,7 @@ async fn ebay_says_what_a_category_riff_does_not_know_requires(backend: Backend)
     // Asked again, or at publish, nothing has changed: eBay is not asked
     // again, and nothing is listed.
     assert_eq!(readiness(&app).await, verdict);
-    let refused = app
-        .post(
-            "/api/products/BANJO-1/listings",
-            &json!({"platform": "ebay"}),
-        )
-        .await;
+    let refused = app.request_listing("BANJO-1", "ebay").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refusal: Value = refused.json().await.unwrap();
     assert_eq!(refusal["missing"], verdict["missing"]);
@@ -377,12 +356,7 @@ async fn ebay_says_what_a_category_riff_does_not_know_requires(backend: Backend)
     let verdict = readiness(&app).await;
     assert_eq!(verdict["ready"], true, "{verdict}");
     assert_eq!(sims.ebay().verifications(), asked + 1);
-    let published = app
-        .post(
-            "/api/products/BANJO-1/listings",
-            &json!({"platform": "ebay"}),
-        )
-        .await;
+    let published = app.request_listing("BANJO-1", "ebay").await;
     assert_eq!(published.status(), StatusCode::ACCEPTED);
     listing_reaches(
         &app,

@@ -14,7 +14,7 @@ use riff_web::platforms::Marketplaces;
 use riff_web::sim::Simulators;
 use serde_json::{json, Map, Value};
 
-use crate::admin::{browser, log_in};
+use riff_tests::admin::{browser, log_in};
 
 on_both_backends!(no_request_gets_a_5xx_or_changes_anything_when_refused);
 

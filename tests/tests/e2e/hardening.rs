@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::admin::{admin_page, body_of, browser, csrf_in};
+use riff_tests::admin::{admin_page, body_of, browser, csrf_in};
 use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
 
@@ -21,15 +21,13 @@ on_both_backends!(
     every_json_body_refuses_unknown_fields_naming_them,
 );
 
-/// Posts a body and returns the status and the JSON answer.
-async fn post(app: &TestApp, path: &str, body: &Value) -> (StatusCode, Value) {
-    let response = app.post(path, body).await;
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn sale(order_ref: &str, sold_at: &str) -> Value {
-    json!({"channel": "shop", "order_ref": order_ref, "sold_at": sold_at, "price": "1450.00"})
+/// Records a sale of `sku` at the counter for £1,450.00; answers the
+/// status and the JSON answer.
+async fn sell(app: &TestApp, sku: &str, order_ref: &str, sold_at: &str) -> (StatusCode, Value) {
+    let sale =
+        json!({"channel": "shop", "order_ref": order_ref, "sold_at": sold_at, "price": "1450.00"});
+    app.post_json(&format!("/api/products/{sku}/sales"), &sale)
+        .await
 }
 
 /// A 3,000-character order reference was accepted on PostgreSQL, and the
@@ -38,12 +36,7 @@ async fn an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing
     let app = spawn_app(backend).await;
     app.create_product(&guitar("LONG-1", "Gibson SG")).await;
     let before = app.log_length().await;
-    let (status, body) = post(
-        &app,
-        "/api/products/LONG-1/sales",
-        &sale(&"R".repeat(3000), "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "LONG-1", &"R".repeat(3000), "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "order_ref");
     assert_eq!(
@@ -53,12 +46,7 @@ async fn an_order_ref_too_long_for_the_sales_view_is_refused_and_appends_nothing
     );
 
     // The longest accepted one is projected, and the views go on.
-    let (status, body) = post(
-        &app,
-        "/api/products/LONG-1/sales",
-        &sale(&"é".repeat(256), "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "LONG-1", &"é".repeat(256), "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let report = app.get_json("/api/sales").await;
     assert_eq!(report["totals"]["count"], 1);
@@ -70,19 +58,14 @@ async fn control_characters_in_any_text_are_refused_naming_the_field(backend: Ba
     app.create_product(&guitar("CTRL-1", "Gibson SG")).await;
     let before = app.log_length().await;
     let mut title = guitar("CTRL-2", "Gibson\u{0} SG");
-    let (status, body) = post(&app, "/api/products", &title).await;
+    let (status, body) = app.post_json("/api/products", &title).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "title");
     title["title"] = json!("\u{200B}\u{200B}");
-    let (status, body) = post(&app, "/api/products", &title).await;
+    let (status, body) = app.post_json("/api/products", &title).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "title");
-    let (status, body) = post(
-        &app,
-        "/api/products/CTRL-1/sales",
-        &sale("TILL\u{0}1", "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "CTRL-1", "TILL\u{0}1", "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "order_ref");
     assert_eq!(app.log_length().await, before);
@@ -98,7 +81,7 @@ async fn a_sale_dated_before_2000_or_after_tomorrow_is_refused(backend: Backend)
         "1999-12-31T23:59:59Z",
         &tomorrow_and_more,
     ] {
-        let (status, body) = post(&app, "/api/products/OLD-1/sales", &sale("T-1", sold_at)).await;
+        let (status, body) = sell(&app, "OLD-1", "T-1", sold_at).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -138,12 +121,7 @@ async fn a_view_that_cannot_apply_an_event_stalls_alone_loudly_and_resumes_once_
     sabotage_sales(&app, backend, false).await;
 
     let started = std::time::Instant::now();
-    let (status, body) = post(
-        &app,
-        "/api/products/STALL-1/sales",
-        &sale("BOOM", "2026-11-20T15:04:05Z"),
-    )
-    .await;
+    let (status, body) = sell(&app, "STALL-1", "BOOM", "2026-11-20T15:04:05Z").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["product"]["status"], "sold", "the inventory went on");
     assert!(
@@ -326,22 +304,14 @@ async fn unknown_api_paths_and_methods_are_json_errors_not_the_login_page(backen
         assert!(body["error"].is_string(), "{path}: {body}");
     }
     let response = app
-        .client
-        .delete(app.url("/api/products"))
-        .bearer_auth(riff_tests::TOKEN)
+        .request(reqwest::Method::DELETE, "/api/products")
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].is_string(), "{body}");
-    let client = browser();
-    let reverb = client
-        .post(app.url("/webhooks/reverb/"))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let reverb = app.post_raw("/webhooks/reverb/", "{}").await;
     assert_eq!(reverb.status(), StatusCode::NOT_FOUND);
 }
 
@@ -350,22 +320,15 @@ async fn unknown_api_paths_and_methods_are_json_errors_not_the_login_page(backen
 async fn the_bearer_scheme_is_case_insensitive(backend: Backend) {
     let app = spawn_app(backend).await;
     for scheme in ["bearer", "BEARER", "Bearer"] {
+        let authorization = format!("{scheme} {}", riff_tests::TOKEN);
         let response = app
-            .client
-            .get(app.url("/api/products"))
-            .header("authorization", format!("{scheme} {}", riff_tests::TOKEN))
-            .send()
-            .await
-            .unwrap();
+            .get_authorized("/api/products", Some(&authorization))
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "{scheme}");
     }
     let wrong = app
-        .client
-        .get(app.url("/api/products"))
-        .header("authorization", "bearer not-the-token")
-        .send()
-        .await
-        .unwrap();
+        .get_authorized("/api/products", Some("bearer not-the-token"))
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -377,12 +340,14 @@ async fn prices_and_skus_follow_one_rule(backend: Backend) {
     for price in ["10000000.00", "10000000", "1_000", "1e3"] {
         let mut body = guitar("PRICE-1", "Gibson SG");
         body["price"] = json!(price);
-        let (status, body) = post(&app, "/api/products", &body).await;
+        let (status, body) = app.post_json("/api/products", &body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{price}: {body}");
         assert_eq!(body["field"], "price", "{price}");
     }
     for sku in [".", "..", "...", "a b", &"x".repeat(65)] {
-        let (status, body) = post(&app, "/api/products", &guitar(sku, "Gibson SG")).await;
+        let (status, body) = app
+            .post_json("/api/products", &guitar(sku, "Gibson SG"))
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{sku}: {body}");
         assert_eq!(body["field"], "sku", "{sku}");
     }
@@ -452,9 +417,7 @@ async fn every_json_body_refuses_unknown_fields_naming_them(backend: Backend) {
     ];
     for (method, path, body) in cases {
         let response = app
-            .client
-            .request(method.clone(), app.url(&path))
-            .bearer_auth(riff_tests::TOKEN)
+            .request(method.clone(), &path)
             .json(&body)
             .send()
             .await

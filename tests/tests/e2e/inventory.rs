@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 use riff_domain::listing::PlatformAttributes;
 use riff_domain::value::{Platform, Sku};
 use riff_domain::{EventMetadata, ListingCommand, ProductStatus, Source};
-use riff_tests::{assert_unprocessable, guitar, on_both_backends, spawn_app, Backend, TestApp};
+use riff_tests::{
+    assert_queries_refused, guitar, items, on_both_backends, spawn_app, Backend, TestApp,
+};
 use riff_web::ledger::Ledger;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -56,10 +58,18 @@ async fn seed(app: &TestApp) {
     app.settle().await;
 }
 
+/// The product list `/api/products?{query}` answers.
+async fn list(app: &TestApp, query: &str) -> Value {
+    app.get_json(&format!("/api/products?{query}")).await
+}
+
+/// How many products a list page says match.
+fn total_of(page: &Value) -> i64 {
+    page["total"].as_i64().unwrap()
+}
+
 fn skus(page: &Value) -> Vec<String> {
-    let mut skus: Vec<String> = page["items"]
-        .as_array()
-        .unwrap()
+    let mut skus: Vec<String> = items(page)
         .iter()
         .map(|i| i["sku"].as_str().unwrap().to_owned())
         .collect();
@@ -70,23 +80,38 @@ fn skus(page: &Value) -> Vec<String> {
 async fn filters_by_platform_and_price(backend: Backend) {
     let app = spawn_app(backend).await;
     seed(&app).await;
-    let get = |query: &'static str| {
-        let app = &app;
-        async move { skus(&app.get_json(&format!("/api/products?{query}")).await) }
-    };
-    assert_eq!(get("platform=reverb").await, ["F-1", "G-1"]);
-    assert_eq!(get("not_platform=reverb").await, ["G-2", "G-3"]);
-    assert_eq!(get("platform=ebay&brand=gibson").await, ["G-2"]);
-    assert_eq!(get("min_price=900&max_price=1500").await, ["F-1", "G-2"]);
-    assert_eq!(get("max_price=499.99").await, Vec::<String>::new());
-    for (query, field) in [
+    assert_eq!(skus(&list(&app, "platform=reverb").await), ["F-1", "G-1"]);
+    assert_eq!(
+        skus(&list(&app, "not_platform=reverb").await),
+        ["G-2", "G-3"]
+    );
+    assert_eq!(
+        skus(&list(&app, "platform=ebay&brand=gibson").await),
+        ["G-2"]
+    );
+    assert_eq!(
+        skus(&list(&app, "min_price=900&max_price=1500").await),
+        ["F-1", "G-2"]
+    );
+    assert_eq!(
+        skus(&list(&app, "max_price=499.99").await),
+        Vec::<String>::new()
+    );
+    let cases = [
         ("platform=etsy", "platform"),
         ("min_price=cheap", "min_price"),
         ("max_price=-1", "max_price"),
-    ] {
-        let response = app.get(&format!("/api/products?{query}")).await;
-        assert_unprocessable(response, field, query).await;
-    }
+    ];
+    assert_queries_refused(&app, "/api/products", &cases).await;
+}
+
+/// Sets the order of the inventory's `field` dropdown.
+async fn sort_dropdown(app: &TestApp, field: &str, order: &str) -> reqwest::Response {
+    app.put(
+        "/api/settings/dropdown-sort",
+        &json!({"field": field, "order": order}),
+    )
+    .await
 }
 
 async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
@@ -103,12 +128,7 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     );
     assert_eq!(facets["status"], json!([{"value": "active", "count": 4}]));
 
-    let settings = app
-        .put(
-            "/api/settings/dropdown-sort",
-            &json!({"field": "brand", "order": "alpha"}),
-        )
-        .await;
+    let settings = sort_dropdown(&app, "brand", "alpha").await;
     assert_eq!(settings.status(), StatusCode::OK);
     let settings: Value = settings.json().await.unwrap();
     assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
@@ -127,12 +147,7 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
     let settings = app.get_json("/api/settings").await;
     assert_eq!(settings["dropdown_sort"]["brand"], "alpha");
 
-    let bad = app
-        .put(
-            "/api/settings/dropdown-sort",
-            &json!({"field": "colour", "order": "alpha"}),
-        )
-        .await;
+    let bad = sort_dropdown(&app, "colour", "alpha").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -141,19 +156,12 @@ async fn dropdowns_count_products_in_the_chosen_order(backend: Backend) {
 async fn counts_follow_every_change(backend: Backend) {
     let app = spawn_app(backend).await;
     seed(&app).await;
-    let total = |query: &'static str| {
-        let app = &app;
-        async move {
-            let page = app.get_json(&format!("/api/products?{query}")).await;
-            page["total"].as_i64().unwrap()
-        }
-    };
     let facets = || async {
         let facets = app.get_json("/api/inventory/facets").await;
         facets
     };
-    assert_eq!(total("").await, 4);
-    assert_eq!(total("brand=fender").await, 1);
+    assert_eq!(total_of(&list(&app, "").await), 4);
+    assert_eq!(total_of(&list(&app, "brand=fender").await), 1);
     assert_eq!(
         facets().await["brand"][1],
         json!({"value": "Fender", "count": 1})
@@ -162,9 +170,13 @@ async fn counts_follow_every_change(backend: Backend) {
     let mut body = guitar("F-2", "Another guitar");
     body["brand"] = json!("Fender");
     app.create_product(&body).await;
-    assert_eq!(total("").await, 5);
-    assert_eq!(total("brand=fender").await, 2);
-    assert_eq!(total("brand=fender&page=2&per_page=1").await, 2, "any page");
+    assert_eq!(total_of(&list(&app, "").await), 5);
+    assert_eq!(total_of(&list(&app, "brand=fender").await), 2);
+    assert_eq!(
+        total_of(&list(&app, "brand=fender&page=2&per_page=1").await),
+        2,
+        "any page"
+    );
     assert_eq!(
         facets().await["brand"][1],
         json!({"value": "Fender", "count": 2})
@@ -178,7 +190,7 @@ async fn counts_follow_every_change(backend: Backend) {
         .await;
     assert!(sale.status().is_success(), "{}", sale.status());
     app.settle().await;
-    assert_eq!(total("status=sold").await, 1);
+    assert_eq!(total_of(&list(&app, "status=sold").await), 1);
     assert_eq!(
         facets().await["status"],
         json!([{"value": "active", "count": 4}, {"value": "sold", "count": 1}])

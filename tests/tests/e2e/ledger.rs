@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use riff_projections::log::chain;
 use riff_projections::{log, Db};
-use riff_tests::{guitar, on_both_backends, spawn_app, spawn_app_on, Backend, TestDatabase};
+use riff_tests::{
+    guitar, on_both_backends, spawn_app, spawn_app_on, write_around_riff, Backend, TestDatabase,
+};
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -294,10 +296,11 @@ async fn a_version_one_event_in_the_log_is_read_as_today_s_shape(backend: Backen
 /// head hash kept from before no longer comes out.
 async fn the_hash_chain_catches_an_event_rewritten_with_the_triggers_off(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.create_product(&guitar("CHAIN-1", "Fender Telecaster"))
-        .await;
-    app.create_product(&guitar("CHAIN-2", "Gibson ES-335"))
-        .await;
+    app.create_guitars(&[
+        ("CHAIN-1", "Fender Telecaster"),
+        ("CHAIN-2", "Gibson ES-335"),
+    ])
+    .await;
     let sold = app
         .post(
             "/api/products/CHAIN-1/sales",
@@ -346,18 +349,25 @@ async fn the_hash_chain_catches_an_event_rewritten_with_the_triggers_off(backend
         sqlx::query(sql).execute(&mut *conn).await.unwrap();
     }
 
-    let broken = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
-    assert!(!broken.ok);
-    assert_eq!(broken.first_bad_position, Some(position), "{broken:?}");
+    let broken = chain_broken_at(&db, position, "changed").await;
+    assert_ne!(broken.head.as_deref(), Some(head.as_str()));
+}
+
+/// Walks the log's hash chain and asserts it breaks first at `position`,
+/// for the reason containing `problem`; answers the walk's findings.
+async fn chain_broken_at(db: &Db, position: i64, problem: &str) -> chain::Verification {
+    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
+    assert!(!found.ok);
+    assert_eq!(found.first_bad_position, Some(position), "{found:?}");
     assert!(
-        broken
+        found
             .problem
             .as_deref()
             .unwrap_or_default()
-            .contains("changed"),
-        "{broken:?}"
+            .contains(problem),
+        "{found:?}"
     );
-    assert_ne!(broken.head.as_deref(), Some(head.as_str()));
+    found
 }
 
 /// An event written around Riff (a plain insert, which SQLite's triggers
@@ -369,34 +379,11 @@ async fn on_sqlite_an_event_written_around_riff_is_named_by_the_walk() {
     app.create_product(&guitar("AROUND-1", "Fender Jazzmaster"))
         .await;
     let db = app.database.connect().await;
-    let mut conn = db.views.acquire().await.unwrap();
-    sqlx::query(
-        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-         payload, metadata) select aggregate_type, 'FORGED-1', 1, event_type, event_version, \
-         replace(payload, 'AROUND-1', 'FORGED-1'), metadata from events \
-         where aggregate_id = 'AROUND-1' and sequence = 1",
-    )
-    .execute(&mut *conn)
-    .await
-    .unwrap();
-    let (forged,): (i64,) = sqlx::query_as("select max(position) from events")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let forged = write_around_riff(&db, "AROUND-1", "FORGED-1").await;
     app.create_product(&guitar("AROUND-2", "Gibson Firebird"))
         .await;
 
-    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
-    assert!(!found.ok);
-    assert_eq!(found.first_bad_position, Some(forged), "{found:?}");
-    assert!(
-        found
-            .problem
-            .as_deref()
-            .unwrap_or_default()
-            .contains("around Riff"),
-        "{found:?}"
-    );
+    chain_broken_at(&db, forged, "around Riff").await;
 }
 
 /// The newest event removed behind Riff's back (triggers dropped) leaves
@@ -405,10 +392,11 @@ async fn on_sqlite_an_event_written_around_riff_is_named_by_the_walk() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sqlite_a_removed_last_event_is_named_missing() {
     let app = spawn_app(Backend::Sqlite).await;
-    app.create_product(&guitar("GONE-1", "Fender Jazzmaster"))
-        .await;
-    app.create_product(&guitar("GONE-2", "Gibson Firebird"))
-        .await;
+    app.create_guitars(&[
+        ("GONE-1", "Fender Jazzmaster"),
+        ("GONE-2", "Gibson Firebird"),
+    ])
+    .await;
     let db = app.database.connect().await;
     assert!(chain::verify(&db.store, None, |_, _| {}).await.unwrap().ok);
     let mut conn = db.views.acquire().await.unwrap();
@@ -422,15 +410,5 @@ async fn on_sqlite_a_removed_last_event_is_named_missing() {
     ] {
         sqlx::query(&sql).execute(&mut *conn).await.unwrap();
     }
-    let found = chain::verify(&db.store, None, |_, _| {}).await.unwrap();
-    assert!(!found.ok);
-    assert_eq!(found.first_bad_position, Some(last), "{found:?}");
-    assert!(
-        found
-            .problem
-            .as_deref()
-            .unwrap_or_default()
-            .contains("missing"),
-        "{found:?}"
-    );
+    chain_broken_at(&db, last, "missing").await;
 }

@@ -37,9 +37,7 @@ async fn every_documented_operation_is_a_route_and_every_route_is_documented() {
         for method in item.as_object().unwrap().keys() {
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let response = app
-                .client
-                .request(method.clone(), app.url(&filled(path)))
-                .bearer_auth(riff_tests::TOKEN)
+                .request(method.clone(), &filled(path))
                 .header("content-type", "application/json")
                 .body("{}")
                 .send()

@@ -6,16 +6,17 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
+use riff_tests::quiet_shop;
 use riff_tests::{
-    assert_unprocessable, eventually, guitar, on_both_backends, spawn_app, spawn_app_with, Backend,
-    TestApp, TestDatabase,
+    assert_refused_with_words, eventually, guitar, on_both_backends, spawn_app, Backend, TestApp,
 };
 use riff_web::sim::Simulators;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::admin::{admin_page, body_of, browser, log_in};
-use crate::sync::{listing, listing_reaches, product};
+use crate::sync::listing_reaches;
+use riff_tests::admin::{admin_page, body_of, browser, log_in};
+use riff_tests::listing;
 
 on_both_backends!(
     each_listing_follows_its_platform_s_rule_or_keeps_its_own_price,
@@ -50,7 +51,7 @@ async fn publish(app: &TestApp, sku: &str, platform: Platform, attributes: Value
         "{sku} on {platform}"
     );
     listing_reaches(app, sku, platform, "live", Duration::from_secs(30)).await;
-    listing(&product(app, sku).await, platform)["external_id"]
+    listing(&app.product(sku).await, platform)["external_id"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -60,11 +61,7 @@ async fn publish(app: &TestApp, sku: &str, platform: Platform, attributes: Value
 /// price, and a listing published at its own price that keeps it.
 async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend: Backend) {
     let sims = Simulators::new(None).unwrap();
-    let app = spawn_app_with(
-        TestDatabase::new(backend).await,
-        sims.spawn().await.unwrap(),
-    )
-    .await;
+    let app = quiet_shop(backend, &sims).await;
     let set = put_rule(&app, &json!({"platform": "reverb", "percent": 5})).await;
     assert_eq!(set.status(), StatusCode::OK);
     let answer: Value = set.json().await.unwrap();
@@ -89,7 +86,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
         "eBay has no rule"
     );
     // Each listing's price is on the product, as the platform shows it.
-    let p = product(&app, "RULE-1").await;
+    let p = app.product("RULE-1").await;
     assert_eq!(listing(&p, Platform::Reverb)["price"], "1050.00");
     assert_eq!(listing(&p, Platform::Reverb)["currency"], "GBP");
     assert_eq!(listing(&p, Platform::Ebay)["price"], "1000.00");
@@ -151,7 +148,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     // Nor asked for: the saga reacted to FIXED-1's change (its eBay
     // listing was revised) and left the Reverb listing alone.
     let history = app.get_json("/api/products/FIXED-1/history").await;
-    let reverb_listing = listing(&product(&app, "FIXED-1").await, Platform::Reverb)["listing_id"]
+    let reverb_listing = listing(&app.product("FIXED-1").await, Platform::Reverb)["listing_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -170,7 +167,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
         "the revisions confirmed",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "RULE-1").await;
+            let p = app.product("RULE-1").await;
             (listing(&p, Platform::Reverb)["price"] == "1260.00"
                 && listing(&p, Platform::Ebay)["price"] == "1200.00")
                 .then_some(())
@@ -178,7 +175,7 @@ async fn each_listing_follows_its_platform_s_rule_or_keeps_its_own_price(backend
     )
     .await;
     assert_eq!(
-        listing(&product(&app, "FIXED-1").await, Platform::Reverb)["price"],
+        listing(&app.product("FIXED-1").await, Platform::Reverb)["price"],
         "999.00"
     );
 
@@ -234,11 +231,7 @@ async fn a_bad_price_rule_is_refused_and_appends_nothing(backend: Backend) {
         ),
     ] {
         let response = put_rule(&app, &body).await;
-        let error = assert_unprocessable(response, field, &body.to_string()).await;
-        assert!(
-            error["error"].as_str().is_some_and(|e| !e.is_empty()),
-            "{error}"
-        );
+        assert_refused_with_words(response, field, &body.to_string()).await;
     }
     // The same rule again records nothing either.
     let again = put_rule(&app, &json!({"platform": "shopify", "percent": -10.0})).await;

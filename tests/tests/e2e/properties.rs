@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::StatusCode;
-use riff_tests::{guitar, on_both_backends, spawn_app, Backend, TestApp};
+use riff_tests::{guitar, items, on_both_backends, spawn_app, status_and_json, Backend, TestApp};
 use serde_json::{json, Value};
 
 on_both_backends!(every_accepted_command_is_projected_and_every_refused_one_appends_nothing);
@@ -154,8 +154,7 @@ async fn send(app: &TestApp, op: &Op) -> (StatusCode, Value) {
                 .await
         }
     };
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    status_and_json(response).await
 }
 
 /// The views show what was accepted, at once (read-your-writes).
@@ -170,7 +169,7 @@ async fn assert_projected(app: &TestApp, op: &Op) {
         }
         Op::Sale { order_ref, .. } => {
             let report = app.get_json("/api/sales").await;
-            let items = report["items"].as_array().unwrap();
+            let items = items(&report);
             assert!(
                 items.iter().any(|s| s["order_ref"] == order_ref.as_str()),
                 "{op:?} not in the sales view"

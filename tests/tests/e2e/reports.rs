@@ -9,7 +9,8 @@ use riff_domain::value::{Platform, Sku};
 use riff_domain::{EventMetadata, ListingCommand, ProductStatus, Source};
 use riff_projections::{replay, view};
 use riff_tests::{
-    assert_unprocessable, guitar, hold_found_listing, on_both_backends, spawn_app, Backend, TestApp,
+    assert_unprocessable, guitar, hold_found_listing, items, on_both_backends, spawn_app, Backend,
+    TestApp,
 };
 use riff_web::ledger::Ledger;
 use serde_json::{json, Value};
@@ -85,9 +86,7 @@ async fn the_earliest_of_two_sales_wins_and_the_other_is_a_flagged_conflict(back
 
     let report = app.get_json("/api/sales").await;
     let status_of = |order: &str| {
-        report["items"]
-            .as_array()
-            .unwrap()
+        items(&report)
             .iter()
             .find(|s| s["order_ref"] == order)
             .map(|s| s["status"].clone())
@@ -153,50 +152,37 @@ async fn a_flag_is_resolved_once_with_a_note(backend: Backend) {
     let flags = app.get_json("/api/flags").await;
     let id = flags["items"][0]["id"].as_i64().unwrap();
 
-    let missing_note = app
-        .post(&format!("/api/flags/{id}/resolve"), &json!({}))
-        .await;
+    let missing_note = resolve(&app, id, json!({})).await;
     assert_eq!(missing_note.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let resolved = app
-        .post(
-            &format!("/api/flags/{id}/resolve"),
-            &json!({"note": "refunded the V&R buyer"}),
-        )
-        .await;
+    let resolved = resolve(&app, id, json!({"note": "refunded the V&R buyer"})).await;
     assert_eq!(resolved.status(), StatusCode::OK);
     let resolved: Value = resolved.json().await.unwrap();
     assert_eq!(resolved["status"], "resolved");
     assert_eq!(resolved["note"], "refunded the V&R buyer");
     assert_eq!(resolved["resolved_by"], "api");
 
-    let again = app
-        .post(
-            &format!("/api/flags/{id}/resolve"),
-            &json!({"note": "again"}),
-        )
-        .await;
+    let again = resolve(&app, id, json!({"note": "again"})).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let open = app.get_json("/api/flags?status=open").await;
     assert_eq!(open["items"], json!([]));
     let kept = app
         .get_json("/api/flags?status=resolved&kind=sale_conflict")
         .await;
+    assert_eq!(items(&kept).len(), 1, "flags are never deleted");
     assert_eq!(
-        kept["items"].as_array().unwrap().len(),
-        1,
-        "flags are never deleted"
-    );
-    assert_eq!(
-        app.post("/api/flags/999999/resolve", &json!({"note": "x"}))
-            .await
-            .status(),
+        resolve(&app, 999_999, json!({"note": "x"})).await.status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
         app.get("/api/flags?status=maybe").await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+/// Resolves flag `id` through the API with `body` (its note).
+async fn resolve(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
+    app.post(&format!("/api/flags/{id}/resolve"), &body).await
 }
 
 async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backend) {
@@ -243,7 +229,7 @@ async fn listing_problems_raise_flags_naming_platform_and_listing(backend: Backe
 
     app.settle().await;
     let flags = app.get_json("/api/flags?status=open").await;
-    let items = flags["items"].as_array().unwrap();
+    let items = items(&flags);
     let external = items.iter().find(|f| f["kind"] == "import_held").unwrap();
     assert_eq!(external["platform"], "ebay");
     assert_eq!(external["external_id"], "110022");
@@ -320,10 +306,11 @@ fn urlencode(s: &str) -> String {
 
 async fn the_audit_trail_is_searchable_and_readable(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.create_product(&guitar("AUD-1", "Rickenbacker 330"))
-        .await;
-    app.create_product(&guitar("AUD-2", "Hofner Violin Bass"))
-        .await;
+    app.create_guitars(&[
+        ("AUD-1", "Rickenbacker 330"),
+        ("AUD-2", "Hofner Violin Bass"),
+    ])
+    .await;
     app.patch("/api/products/AUD-1", &json!({"price": "1600"}))
         .await;
 

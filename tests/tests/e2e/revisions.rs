@@ -7,13 +7,16 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
-use riff_tests::{eventually, guitar, on_both_backends, shop, Backend, TestApp};
+use riff_tests::{
+    eventually, guitar, items, items_where, on_both_backends, shop, Backend, TestApp,
+};
 use serde_json::{json, Value};
 
 use riff_web::demo::picture::picture;
 
-use crate::admin::admin_page;
-use crate::sync::{list_everywhere, listing, product, quiesce};
+use crate::sync::{list_everywhere, quiesce};
+use riff_tests::admin::admin_page;
+use riff_tests::listing;
 
 on_both_backends!(
     an_edit_reaches_every_listing_once_and_each_shows_the_version,
@@ -56,7 +59,7 @@ async fn all_up_to_date(app: &TestApp, sku: &str) -> Value {
         "every listing shows the product's last version",
         Duration::from_secs(30),
         || async {
-            let p = product(app, sku).await;
+            let p = app.product(sku).await;
             revision_states(&p)
                 .iter()
                 .all(|(_, revision, shown)| revision == "up_to_date" && *shown == p["version"])
@@ -80,7 +83,7 @@ async fn an_edit_reaches_every_listing_once_and_each_shows_the_version(backend: 
     let listed = listed_and_quiet(&app, "REV-1", "Gibson Les Paul Standard 1959").await;
     // Published from the product as it stood, picture and all: nothing
     // more is sent for the edits made before the publish.
-    let before = product(&app, "REV-1").await;
+    let before = app.product("REV-1").await;
     for (platform, revision, shown) in revision_states(&before) {
         assert_eq!(revision, "up_to_date", "{platform}: {before}");
         assert_eq!(shown, before["version"], "{platform}: {before}");
@@ -133,7 +136,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         "Reverb refuses, the others show two",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "REV-2").await;
+            let p = app.product("REV-2").await;
             let reverb_failed = listing(&p, Platform::Reverb)["revision"] == "failed";
             let others = [Platform::Ebay, Platform::Shopify, Platform::Vr]
                 .iter()
@@ -149,12 +152,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         .to_owned();
     assert!(error.contains("inventory"), "names the field: {error}");
     let flags = app.get_json("/api/flags?status=open").await;
-    let raised: Vec<&Value> = flags["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["kind"] == "revise_failed")
-        .collect();
+    let raised = items_where(&flags, "kind", "revise_failed");
     assert_eq!(raised.len(), 1, "{flags}");
     assert_eq!(raised[0]["platform"], "reverb", "{flags}");
     assert!(
@@ -184,7 +182,7 @@ async fn a_revision_one_platform_refuses_is_flagged_and_retried(backend: Backend
         "Reverb up to date again",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "REV-2").await;
+            let p = app.product("REV-2").await;
             (listing(&p, Platform::Reverb)["revision"] == "up_to_date").then_some(())
         },
     )
@@ -273,7 +271,7 @@ async fn edits_made_together_reach_each_platform_as_one_revision(backend: Backen
 }
 
 async fn media_ids(app: &TestApp, sku: &str) -> Vec<String> {
-    product(app, sku).await["media"]
+    app.product(sku).await["media"]
         .as_array()
         .unwrap()
         .iter()
@@ -305,12 +303,7 @@ async fn a_new_order_of_the_pictures_sends_only_the_order(backend: Backend) {
         .media;
 
     let ids = media_ids(&app, "REV-4").await;
-    let reordered = app
-        .put(
-            "/api/products/REV-4/media/order",
-            &json!({"ids": [ids[1], ids[0]]}),
-        )
-        .await;
+    let reordered = app.order_media("REV-4", &[&ids[1], &ids[0]]).await;
     assert_eq!(reordered.status(), StatusCode::OK);
     all_up_to_date(&app, "REV-4").await;
     quiesce(&app).await;
@@ -368,11 +361,41 @@ async fn an_edit_undone_within_the_window_sends_nothing(backend: Backend) {
     assert_eq!(sims.vr().listing(&id(Platform::Vr)).unwrap().revisions, 0);
 }
 
+/// Waits until the eBay or Reverb simulator shows `expected` as the
+/// `field` (`title` or `price`) of listing `external_id`: how a settled
+/// drift is seen to reach the platform.
+async fn sim_shows(
+    sims: &riff_web::sim::Simulators,
+    platform: Platform,
+    external_id: &str,
+    field: &str,
+    expected: &str,
+) {
+    let what = format!("{platform} shows {field} {expected}");
+    eventually(&what, Duration::from_secs(30), || async {
+        let (title, price) = match platform {
+            Platform::Ebay => sims.ebay().listing(external_id).map(|l| (l.title, l.price)),
+            Platform::Reverb => sims
+                .reverb()
+                .listing(external_id)
+                .map(|l| (l.title, l.price)),
+            _ => panic!("{platform} has no such simulator listing"),
+        }?;
+        let shown = if field == "title" {
+            title
+        } else {
+            price.to_string()
+        };
+        (shown == expected).then_some(())
+    })
+    .await;
+}
+
 async fn open_drift(app: &TestApp) -> Vec<Value> {
     let flags = app
         .get_json("/api/flags?status=open&kind=status_drifted")
         .await;
-    flags["items"].as_array().unwrap().clone()
+    items(&flags).clone()
 }
 
 async fn settle(app: &TestApp, flag: &Value, keep: &str) -> reqwest::Response {
@@ -430,14 +453,13 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     assert_eq!(taken.status(), StatusCode::OK);
     let flag: Value = taken.json().await.unwrap();
     assert_eq!(flag["status"], "resolved");
-    assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
-    eventually(
-        "Reverb shows eBay's price",
-        Duration::from_secs(30),
-        || async {
-            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
-            (reverb.price.to_string() == "1399.00").then_some(())
-        },
+    assert_eq!(app.product("REV-6").await["price"], "1399.00");
+    sim_shows(
+        &sims,
+        Platform::Reverb,
+        &id(Platform::Reverb),
+        "price",
+        "1399.00",
     )
     .await;
     quiesce(&app).await;
@@ -453,16 +475,15 @@ async fn a_price_changed_on_a_platform_is_settled_either_way(backend: Backend) {
     assert_eq!(drifted.len(), 1, "{drifted:?}");
     let restored = settle(&app, &drifted[0], "riff").await;
     assert_eq!(restored.status(), StatusCode::OK);
-    eventually(
-        "eBay shows Riff's price again",
-        Duration::from_secs(30),
-        || async {
-            let ebay = sims.ebay().listing(&id(Platform::Ebay))?;
-            (ebay.price.to_string() == "1399.00").then_some(())
-        },
+    sim_shows(
+        &sims,
+        Platform::Ebay,
+        &id(Platform::Ebay),
+        "price",
+        "1399.00",
     )
     .await;
-    assert_eq!(product(&app, "REV-6").await["price"], "1399.00");
+    assert_eq!(app.product("REV-6").await["price"], "1399.00");
     crate::sync::sync_and_settle(&app).await;
     assert!(open_drift(&app).await.is_empty(), "in step again");
 }
@@ -489,16 +510,15 @@ async fn a_title_changed_on_a_platform_can_become_the_product_s(backend: Backend
     let taken = settle(&app, &drifted[0], "platform").await;
     assert_eq!(taken.status(), StatusCode::OK);
     assert_eq!(
-        product(&app, "REV-7").await["title"],
+        app.product("REV-7").await["title"],
         "Fender Precision Bass 1957 Refin"
     );
-    eventually(
-        "Reverb shows eBay's title",
-        Duration::from_secs(30),
-        || async {
-            let reverb = sims.reverb().listing(&id(Platform::Reverb))?;
-            (reverb.title == "Fender Precision Bass 1957 Refin").then_some(())
-        },
+    sim_shows(
+        &sims,
+        Platform::Reverb,
+        &id(Platform::Reverb),
+        "title",
+        "Fender Precision Bass 1957 Refin",
     )
     .await;
     quiesce(&app).await;

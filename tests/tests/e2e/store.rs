@@ -8,7 +8,8 @@ use riff_domain::policy::PlatformPriority;
 use riff_domain::value::Currency;
 use riff_projections::{archive, Db};
 use riff_tests::{
-    guitar, on_both_backends, spawn_app, spawn_app_on, spawn_shop, Backend, TestApp, TestDatabase,
+    guitar, on_both_backends, spawn_app, spawn_app_on, spawn_shop, write_around_riff, Backend,
+    TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::store::{self, BackupError, CopyError};
@@ -56,9 +57,7 @@ async fn a_shop(backend: Backend) -> (TestApp, Simulators) {
         reqwest::multipart::Part::bytes(crate::admin_products::PNG).file_name("front.png"),
     );
     let uploaded = app
-        .client
-        .post(app.url("/api/products/MOVE-2/media"))
-        .bearer_auth(riff_tests::TOKEN)
+        .request(reqwest::Method::POST, "/api/products/MOVE-2/media")
         .multipart(form)
         .send()
         .await
@@ -164,6 +163,14 @@ async fn a_copy_into_a_database_holding_another_log_is_refused() {
     assert_eq!(archive::event_count(&other_db.store).await.unwrap(), held);
 }
 
+/// What a restore said when it refused, empty if it did not.
+fn refusal<T>(restored: &Result<T, BackupError>) -> String {
+    restored
+        .as_ref()
+        .map(|_| String::new())
+        .unwrap_or_else(|e| e.to_string())
+}
+
 fn backup_path() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("riff-backup-{}.jsonl.gz", uuid::Uuid::new_v4()))
 }
@@ -242,10 +249,7 @@ async fn a_damaged_backup_is_refused_and_restores_nothing(backend: Backend) {
     let truncated = backup_path();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     let refused = store::restore(&truncated, &target_db, |_| {}).await;
-    let message = refused
-        .as_ref()
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.to_string());
+    let message = refusal(&refused);
     assert!(
         matches!(refused, Err(BackupError::Truncated { .. })),
         "{message}"
@@ -273,10 +277,7 @@ async fn a_damaged_backup_is_refused_and_restores_nothing(backend: Backend) {
         .collect();
     gzip(&changed, &(forged.join("\n") + "\n"));
     let refused = store::restore(&changed, &target_db, |_| {}).await;
-    let message = refused
-        .as_ref()
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.to_string());
+    let message = refusal(&refused);
     assert!(
         message.contains(&format!("line {}", line + 1)) && message.contains("does not match"),
         "{message}"
@@ -344,15 +345,7 @@ async fn a_log_whose_chain_breaks_is_not_backed_up() {
     app.create_product(&guitar("CHAINLESS-1", "Gibson SG"))
         .await;
     let db = app.database.connect().await;
-    sqlx::query(
-        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-         payload, metadata) select aggregate_type, 'CHAINLESS-2', 1, event_type, event_version, \
-         replace(payload, 'CHAINLESS-1', 'CHAINLESS-2'), metadata from events \
-         where aggregate_id = 'CHAINLESS-1' and sequence = 1",
-    )
-    .execute(&db.views)
-    .await
-    .unwrap();
+    write_around_riff(&db, "CHAINLESS-1", "CHAINLESS-2").await;
     let path = backup_path();
     let refused = store::backup(&db, &path, |_| {}).await;
     assert!(

@@ -7,24 +7,14 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use riff_domain::value::Platform;
 use riff_projections::checkpoint;
+use riff_tests::quiet_shop;
 use riff_tests::{
-    assert_one_starts_with, bulk_append, eventually, guitar, on_both_backends, repriced, shop,
-    spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
+    assert_one_starts_with, bulk_append, eventually, guitar, items, items_where, listing,
+    on_both_backends, repriced, shop, spawn_app_on, spawn_app_with, Backend, TestApp, TestDatabase,
 };
 use riff_web::sim::Simulators;
 use riff_web::sync::sagas;
 use serde_json::{json, Value};
-
-pub(crate) async fn product(app: &TestApp, sku: &str) -> Value {
-    app.get_json(&format!("/api/products/{sku}")).await
-}
-
-pub(crate) fn listing(product: &Value, platform: Platform) -> &Value {
-    product["listings"]
-        .as_array()
-        .and_then(|ls| ls.iter().find(|l| l["platform"] == platform.as_str()))
-        .unwrap_or(&Value::Null)
-}
 
 /// Waits until the listing of `sku` on `platform` has `status`.
 pub(crate) async fn listing_reaches(
@@ -34,40 +24,40 @@ pub(crate) async fn listing_reaches(
     status: &str,
     within: Duration,
 ) {
-    let what = format!("{sku} {status} on {platform}");
+    listings_reach(app, sku, &[platform], status, within).await;
+}
+
+/// Waits until the listings of `sku` on all of `platforms` have `status`,
+/// and answers the product as it is then.
+pub(crate) async fn listings_reach(
+    app: &TestApp,
+    sku: &str,
+    platforms: &[Platform],
+    status: &str,
+    within: Duration,
+) -> Value {
+    let what = format!("{sku} {status} on {platforms:?}");
     eventually(&what, within, || async {
-        let p = product(app, sku).await;
-        (listing(&p, platform)["status"] == status).then_some(())
+        let p = app.product(sku).await;
+        platforms
+            .iter()
+            .all(|pl| listing(&p, *pl)["status"] == status)
+            .then_some(p)
     })
-    .await;
+    .await
 }
 
 /// Lists `sku` on all four platforms and waits until every listing is live;
 /// a product without a picture gets one first, as the platforms want.
 pub(crate) async fn list_everywhere(app: &TestApp, sku: &str) -> Value {
-    let media = &product(app, sku).await["media"];
+    let media = &app.product(sku).await["media"];
     if media.as_array().is_none_or(Vec::is_empty) {
         app.add_picture(sku, riff_tests::PNG).await;
     }
-    for platform in Platform::ALL {
-        let response = app
-            .post(
-                &format!("/api/products/{sku}/listings"),
-                &json!({"platform": platform.as_str()}),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED);
-        let body: Value = response.json().await.unwrap();
+    for body in app.request_listings_everywhere(sku).await {
         assert_eq!(body["status"], "pending");
     }
-    eventually("every listing live", Duration::from_secs(30), || async {
-        let p = product(app, sku).await;
-        let live = Platform::ALL
-            .iter()
-            .all(|pl| listing(&p, *pl)["status"] == "live");
-        live.then_some(p)
-    })
-    .await
+    listings_reach(app, sku, &Platform::ALL, "live", Duration::from_secs(30)).await
 }
 
 /// Buys the listing on its simulator, as a buyer would.
@@ -127,7 +117,7 @@ async fn a_sale_anywhere_ends_the_listings_everywhere_else(backend: Backend) {
             &format!("{sku} ended everywhere but where it sold"),
             Duration::from_secs(30),
             || async {
-                let p = product(&app, sku).await;
+                let p = app.product(sku).await;
                 let done = Platform::ALL.iter().all(|pl| {
                     let want = if Some(*pl) == *channel {
                         "sold"
@@ -199,7 +189,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
         "BIG-1 ended everywhere but Shopify",
         Duration::from_secs(30),
         || async {
-            let p = product(&app, "BIG-1").await;
+            let p = app.product("BIG-1").await;
             let done = [Platform::Ebay, Platform::Reverb, Platform::Vr]
                 .iter()
                 .all(|pl| listing(&p, *pl)["status"] == "ended");
@@ -210,12 +200,7 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
     quiesce(&app).await;
 
     let runs = app.get_json("/api/sync/runs").await;
-    let webhook_runs: Vec<&Value> = runs["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|run| run["trigger"] == "webhook")
-        .collect();
+    let webhook_runs = items_where(&runs, "trigger", "webhook");
     assert_eq!(webhook_runs.len(), 1, "{runs}");
     let report = &webhook_runs[0]["reports"]["shopify"];
     assert_eq!(webhook_runs[0]["platforms"], json!(["shopify"]), "{runs}");
@@ -228,16 +213,12 @@ async fn a_webhook_reads_the_sale_not_the_whole_store(backend: Backend) {
         sims.shopify().requests() - before <= 3,
         "the orders and one product were read, not the store"
     );
-    let kept = product(&app, "BIG-2").await;
+    let kept = app.product("BIG-2").await;
     for platform in Platform::ALL {
         assert_eq!(listing(&kept, platform)["status"], "live", "{kept}");
     }
     let products = app.get_json("/api/products").await;
-    assert_eq!(
-        products["items"].as_array().unwrap().len(),
-        2,
-        "nothing imported"
-    );
+    assert_eq!(items(&products).len(), 2, "nothing imported");
     // Only a full reconcile shows a platform synced.
     let synced = "riff_last_successful_sync_timestamp_seconds{platform=\"shopify\"}";
     let metrics = app.get("/metrics").await.text().await.unwrap();
@@ -258,12 +239,7 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
         .await;
     let p = list_everywhere(&app, "SLOW-1").await;
     sims.vr().set_maintenance(true);
-    let response = app.post("/api/sync", &json!({})).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let run_id = response.json::<Value>().await.unwrap()["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = start_sync(&app).await;
     let status = |run_id: String| {
         let app = &app;
         async move {
@@ -290,7 +266,7 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
         "the sale recorded and Reverb and Shopify ended",
         Duration::from_secs(20),
         || async {
-            let p = product(&app, "SLOW-1").await;
+            let p = app.product("SLOW-1").await;
             let done = p["status"] == "sold"
                 && [Platform::Reverb, Platform::Shopify]
                     .iter()
@@ -318,22 +294,36 @@ async fn a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile(backend: Back
 
 on_both_backends!(a_sale_by_webhook_does_not_wait_for_a_slow_full_reconcile);
 
-/// Riff with the four simulators and no webhooks: syncs happen only when
-/// a test starts one, so it controls what is seen in which order.
-pub(crate) async fn quiet_shop(backend: Backend, sims: &Simulators) -> TestApp {
-    let settings = sims.spawn().await.unwrap();
-    spawn_app_with(TestDatabase::new(backend).await, settings).await
+/// A quiet shop with one product, made from `body` and listed and live
+/// everywhere: where the tests of a sale and its ends start. Answers the
+/// simulators, the app and the product.
+pub(crate) async fn listed_in_a_quiet_shop(
+    backend: Backend,
+    body: &Value,
+) -> (Simulators, TestApp, Value) {
+    let sims = Simulators::new(None).unwrap();
+    let app = quiet_shop(backend, &sims).await;
+    let sku = body["sku"].as_str().unwrap();
+    app.create_product(body).await;
+    let p = list_everywhere(&app, sku).await;
+    (sims, app, p)
+}
+
+/// Starts a sync of every platform, asserting it is accepted; answers the
+/// run's id.
+async fn start_sync(app: &TestApp) -> String {
+    let response = app.post("/api/sync", &json!({})).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    response.json::<Value>().await.unwrap()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Starts a sync and waits until it has finished and everything it caused
 /// (imports, sales, ends) has been carried out.
 pub(crate) async fn sync_and_settle(app: &TestApp) -> Value {
-    let response = app.post("/api/sync", &json!({})).await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let run_id = response.json::<Value>().await.unwrap()["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = start_sync(app).await;
     let run = eventually(
         "the sync run to finish",
         Duration::from_secs(60),
@@ -372,7 +362,7 @@ pub(crate) async fn quiesce(app: &TestApp) {
         );
         let length = app.log_length().await;
         let products = app.get_json("/api/products?limit=200").await;
-        let busy = products["items"].as_array().unwrap().iter().any(|p| {
+        let busy = items(&products).iter().any(|p| {
             p["listings"].as_array().is_some_and(|ls| {
                 ls.iter()
                     .any(|l| l["status"] == "pending" || l["status"] == "ending")
@@ -400,7 +390,7 @@ pub(crate) async fn open_flags(app: &TestApp, kind: &str) -> Vec<Value> {
     let flags = app
         .get_json(&format!("/api/flags?status=open&kind={kind}"))
         .await;
-    flags["items"].as_array().unwrap().clone()
+    items(&flags).clone()
 }
 
 async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend: Backend) {
@@ -427,10 +417,10 @@ async fn adopting_a_shop_imports_each_item_once_and_links_every_listing(backend:
         assert_eq!(run["reports"][platform.as_str()]["detected"], 3, "{run}");
     }
     let products = app.get_json("/api/products").await;
-    let items_json = products["items"].as_array().unwrap();
+    let items_json = riff_tests::items(&products);
     assert_eq!(items_json.len(), 3, "{products}");
     for (sku, _, _) in items {
-        let p = product(&app, sku).await;
+        let p = app.product(sku).await;
         for platform in Platform::ALL {
             assert_eq!(
                 listing(&p, platform)["status"],
@@ -485,7 +475,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
 
     sync_and_settle(&app).await;
 
-    let known = product(&app, "KNOWN-1").await;
+    let known = app.product("KNOWN-1").await;
     let reverb = listing(&known, Platform::Reverb);
     assert_eq!(reverb["external_id"], linked.as_str());
     assert_eq!(reverb["status"], "live");
@@ -495,16 +485,16 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     assert_one_starts_with(&story, &format!("Found on Reverb as {linked}"));
     assert_one_starts_with(&story, "Reverb listing linked to KNOWN-1");
     let products = app.get_json("/api/products").await;
-    let items = products["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{products}");
-    let imported = items.iter().find(|p| p["sku"] != "KNOWN-1").unwrap();
+    let listed = items(&products);
+    assert_eq!(listed.len(), 2, "{products}");
+    let imported = listed.iter().find(|p| p["sku"] != "KNOWN-1").unwrap();
     assert!(
         imported["sku"].as_str().unwrap().starts_with("RIFF-"),
         "{imported}"
     );
     assert_eq!(imported["title"], "Vox AC30 amplifier 1964");
     assert_eq!(imported["price"], "2500.00");
-    let imported = product(&app, imported["sku"].as_str().unwrap()).await;
+    let imported = app.product(imported["sku"].as_str().unwrap()).await;
     assert_eq!(
         listing(&imported, Platform::Ebay)["external_id"],
         orphan.as_str()
@@ -520,7 +510,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
     );
     sync_and_settle(&app).await;
     let products = app.get_json("/api/products").await;
-    assert_eq!(products["items"].as_array().unwrap().len(), 2);
+    assert_eq!(items(&products).len(), 2);
     let held = open_flags(&app, "likely_duplicate").await;
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0]["platform"], "shopify");
@@ -531,11 +521,7 @@ async fn a_listing_made_on_a_platform_is_imported_or_linked(backend: Backend) {
 }
 
 async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: Backend) {
-    let sims = Simulators::new(None).unwrap();
-    let app = quiet_shop(backend, &sims).await;
-    app.create_product(&guitar("TWICE-1", "Gibson ES-335"))
-        .await;
-    let p = list_everywhere(&app, "TWICE-1").await;
+    let (sims, app, p) = listed_in_a_quiet_shop(backend, &guitar("TWICE-1", "Gibson ES-335")).await;
     let ebay_id = listing(&p, Platform::Ebay)["external_id"]
         .as_str()
         .unwrap()
@@ -560,7 +546,7 @@ async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: 
     sync_and_settle(&app).await;
 
     let sales = app.get_json("/api/sales").await;
-    let items = sales["items"].as_array().unwrap();
+    let items = items(&sales);
     assert_eq!(items.len(), 2, "{sales}");
     let status_of = |channel: &str| {
         items
@@ -582,57 +568,69 @@ async fn the_earlier_of_two_sales_wins_whatever_order_they_are_seen_in(backend: 
         message.contains(&reverb_order) || message.contains("reverb"),
         "{message}"
     );
-    let p = product(&app, "TWICE-1").await;
+    let p = app.product("TWICE-1").await;
     assert_eq!(p["status"], "sold");
     for platform in [Platform::Shopify, Platform::Vr] {
         assert_eq!(listing(&p, platform)["status"], "ended");
     }
 }
 
+/// Makes every third call to a simulator fail with `faults`, in turn:
+/// each adapter's simulator has its own `FaultPlan` and `Fault` types,
+/// alike in shape.
+macro_rules! fail_every_third_call {
+    ($sim:expr, $adapter:ident, [$($fault:ident $({ $($field:ident: $value:expr),* })?),* $(,)?]) => {
+        $sim.set_faults(Some($adapter::simulator::FaultPlan {
+            every: 3,
+            faults: vec![$($adapter::simulator::Fault::$fault $({ $($field: $value),* })?),*],
+        }))
+    };
+}
+
 async fn a_sale_still_ends_everything_when_every_third_call_fails(backend: Backend) {
     use riff_adapters::{ebay, reverb, shopify, vr};
-    let sims = Simulators::new(None).unwrap();
-    let app = quiet_shop(backend, &sims).await;
-    app.create_product(&guitar("FAULT-1", "Rickenbacker 330"))
-        .await;
-    let p = list_everywhere(&app, "FAULT-1").await;
-    sims.ebay().set_faults(Some(ebay::simulator::FaultPlan {
-        every: 3,
-        faults: vec![
-            ebay::simulator::Fault::RateLimited {
-                retry_after_secs: 1,
+    let (sims, app, p) =
+        listed_in_a_quiet_shop(backend, &guitar("FAULT-1", "Rickenbacker 330")).await;
+    fail_every_third_call!(
+        sims.ebay(),
+        ebay,
+        [
+            RateLimited {
+                retry_after_secs: 1
             },
-            ebay::simulator::Fault::ServerError,
-        ],
-    }));
-    sims.reverb().set_faults(Some(reverb::simulator::FaultPlan {
-        every: 3,
-        faults: vec![
-            reverb::simulator::Fault::ServerError,
-            reverb::simulator::Fault::RateLimited {
-                retry_after_secs: 1,
+            ServerError
+        ]
+    );
+    fail_every_third_call!(
+        sims.reverb(),
+        reverb,
+        [
+            ServerError,
+            RateLimited {
+                retry_after_secs: 1
+            }
+        ]
+    );
+    fail_every_third_call!(
+        sims.shopify(),
+        shopify,
+        [
+            TooManyRequests {
+                retry_after_secs: 1
             },
-        ],
-    }));
-    sims.shopify()
-        .set_faults(Some(shopify::simulator::FaultPlan {
-            every: 3,
-            faults: vec![
-                shopify::simulator::Fault::TooManyRequests {
-                    retry_after_secs: 1,
-                },
-                shopify::simulator::Fault::ServerError,
-            ],
-        }));
-    sims.vr().set_faults(Some(vr::simulator::FaultPlan {
-        every: 3,
-        faults: vec![
-            vr::simulator::Fault::ServerError,
-            vr::simulator::Fault::RateLimited {
-                retry_after_secs: 1,
-            },
-        ],
-    }));
+            ServerError
+        ]
+    );
+    fail_every_third_call!(
+        sims.vr(),
+        vr,
+        [
+            ServerError,
+            RateLimited {
+                retry_after_secs: 1
+            }
+        ]
+    );
     let shopify_id = listing(&p, Platform::Shopify)["external_id"]
         .as_str()
         .unwrap()
@@ -641,18 +639,8 @@ async fn a_sale_still_ends_everything_when_every_third_call_fails(backend: Backe
 
     let run = sync_and_settle(&app).await;
     assert_eq!(run["status"], "succeeded", "{run}");
-    let p = eventually(
-        "every other listing ended",
-        Duration::from_secs(60),
-        || async {
-            let p = product(&app, "FAULT-1").await;
-            [Platform::Ebay, Platform::Reverb, Platform::Vr]
-                .iter()
-                .all(|pl| listing(&p, *pl)["status"] == "ended")
-                .then_some(p)
-        },
-    )
-    .await;
+    let others = [Platform::Ebay, Platform::Reverb, Platform::Vr];
+    let p = listings_reach(&app, "FAULT-1", &others, "ended", Duration::from_secs(60)).await;
     assert_eq!(listing(&p, Platform::Shopify)["status"], "sold");
     assert!(open_flags(&app, "end_failed").await.is_empty());
 }
@@ -715,21 +703,9 @@ async fn webhooks_that_do_not_verify_change_nothing(backend: Backend) {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(send(None, "e-1").await, StatusCode::UNAUTHORIZED);
-    let reverb = app
-        .client
-        .post(app.url("/webhooks/reverb/guessed-token"))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let reverb = app.post_raw("/webhooks/reverb/guessed-token", "{}").await;
     assert_eq!(reverb.status(), StatusCode::UNAUTHORIZED);
-    let ebay = app
-        .client
-        .post(app.url("/webhooks/ebay"))
-        .body("<soapenv:Envelope/>")
-        .send()
-        .await
-        .unwrap();
+    let ebay = app.post_raw("/webhooks/ebay", "<soapenv:Envelope/>").await;
     assert!(ebay.status().is_client_error(), "{}", ebay.status());
     assert_eq!(
         app.log_length().await,
@@ -856,7 +832,7 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
         (sims.reverb().listing(&reverb_id).unwrap().inventory == 2).then_some(())
     })
     .await;
-    let p = product(&app, "PEDAL-3").await;
+    let p = app.product("PEDAL-3").await;
     assert_eq!(p["quantity"], 2);
     assert_eq!(p["status"], "active");
     assert_eq!(listing(&p, Platform::Ebay)["status"], "live");
@@ -880,29 +856,20 @@ async fn a_stocked_item_updates_its_other_listings_until_the_last_unit_sells(bac
     // The last two go on Reverb: everything else ends.
     buy(&sims, Platform::Reverb, &reverb_id);
     eventually("one left", Duration::from_secs(30), || async {
-        (product(&app, "PEDAL-3").await["quantity"] == 1).then_some(())
+        (app.product("PEDAL-3").await["quantity"] == 1).then_some(())
     })
     .await;
     buy(&sims, Platform::Reverb, &reverb_id);
-    let p = eventually("all ended", Duration::from_secs(30), || async {
-        let p = product(&app, "PEDAL-3").await;
-        [Platform::Ebay, Platform::Shopify, Platform::Vr]
-            .iter()
-            .all(|pl| listing(&p, *pl)["status"] == "ended")
-            .then_some(p)
-    })
-    .await;
+    let others = [Platform::Ebay, Platform::Shopify, Platform::Vr];
+    let p = listings_reach(&app, "PEDAL-3", &others, "ended", Duration::from_secs(30)).await;
     assert_eq!(p["status"], "sold");
     assert_eq!(p["quantity"], 0);
     assert_eq!(listing(&p, Platform::Reverb)["status"], "sold");
 }
 
 async fn a_listing_ended_on_the_platform_is_ended_not_sold(backend: Backend) {
-    let sims = Simulators::new(None).unwrap();
-    let app = quiet_shop(backend, &sims).await;
-    app.create_product(&guitar("GONE-1", "Fender Telecaster"))
-        .await;
-    let p = list_everywhere(&app, "GONE-1").await;
+    let (_sims, app, p) =
+        listed_in_a_quiet_shop(backend, &guitar("GONE-1", "Fender Telecaster")).await;
     // The owner ends it on Reverb's own site.
     let reverb = app.marketplaces.adapter(Platform::Reverb).unwrap();
     reverb
@@ -918,7 +885,7 @@ async fn a_listing_ended_on_the_platform_is_ended_not_sold(backend: Backend) {
     let run = sync_and_settle(&app).await;
     assert_eq!(run["reports"]["reverb"]["ended_elsewhere"], 1, "{run}");
     assert_eq!(run["reports"]["reverb"]["sales"], 0, "{run}");
-    let p = product(&app, "GONE-1").await;
+    let p = app.product("GONE-1").await;
     assert_eq!(listing(&p, Platform::Reverb)["status"], "ended");
     assert_eq!(p["status"], "active", "an ended listing is not a sale");
     for platform in [Platform::Ebay, Platform::Shopify, Platform::Vr] {
@@ -953,10 +920,11 @@ fn requests(sims: &Simulators) -> u32 {
 
 async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
     let (app, sims) = shop(backend).await;
-    app.create_product(&guitar("REPLAY-1", "Gibson Flying V"))
-        .await;
-    app.create_product(&guitar("REPLAY-2", "Gibson Explorer"))
-        .await;
+    app.create_guitars(&[
+        ("REPLAY-1", "Gibson Flying V"),
+        ("REPLAY-2", "Gibson Explorer"),
+    ])
+    .await;
     list_everywhere(&app, "REPLAY-1").await;
     let p = list_everywhere(&app, "REPLAY-2").await;
     // A history with every kind of work in it: publishes, a sale, ends.
@@ -992,7 +960,7 @@ async fn a_replay_while_riff_runs_calls_no_marketplace(backend: Backend) {
         log_before,
         "a replay appended events"
     );
-    let p = product(&app, "REPLAY-2").await;
+    let p = app.product("REPLAY-2").await;
     assert_eq!(listing(&p, Platform::Reverb)["status"], "sold");
 }
 

@@ -12,13 +12,7 @@ use sqlx::migrate::Migrator;
 /// index (0010 on PostgreSQL, 0012 on SQLite) keeps each listing's URL,
 /// last outcome and time, and leaves no trace of the old view.
 async fn an_upgraded_shop_keeps_its_listings_on_the_product_page(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
-    let db = Db::connect(&database.url).await.unwrap();
-    let merged_at = match backend {
-        Backend::Postgres => 10,
-        Backend::Sqlite => 12,
-    };
-    migrate_below(&db, merged_at).await;
+    let (_database, db) = migrated_below(backend, 10, 12).await;
     for sql in [
         "insert into listing_index (listing_id, platform, external_id, sku, status, \
          revise_pending, orders, drift) \
@@ -67,6 +61,20 @@ async fn an_upgraded_shop_keeps_its_listings_on_the_product_page(backend: Backen
     );
 }
 
+/// A fresh database on `backend` with the migrations older than the one
+/// a change came with (numbered `postgres` or `sqlite`, per backend): a
+/// shop from before the change.
+async fn migrated_below(backend: Backend, postgres: i64, sqlite: i64) -> (TestDatabase, Db) {
+    let database = TestDatabase::new(backend).await;
+    let db = Db::connect(&database.url).await.unwrap();
+    let version = match backend {
+        Backend::Postgres => postgres,
+        Backend::Sqlite => sqlite,
+    };
+    migrate_below(&db, version).await;
+    (database, db)
+}
+
 /// Applies the migrations older than `version`: the database as an older
 /// Riff left it.
 async fn migrate_below(db: &Db, version: i64) {
@@ -101,13 +109,7 @@ on_both_backends!(
 /// SQLite, whose links are computed in Rust right after) links the events
 /// already in the log, in order; the appends after it continue the chain.
 async fn an_upgraded_log_is_linked_once_and_goes_on_from_there(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
-    let db = Db::connect(&database.url).await.unwrap();
-    let chained_at = match backend {
-        Backend::Postgres => 12,
-        Backend::Sqlite => 15,
-    };
-    migrate_below(&db, chained_at).await;
+    let (_database, db) = migrated_below(backend, 12, 15).await;
     let insert = match backend {
         Backend::Postgres => {
             "insert into events (aggregate_type, aggregate_id, sequence, event_type, \
