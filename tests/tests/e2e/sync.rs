@@ -355,25 +355,36 @@ async fn saga_lag(app: &TestApp) -> u64 {
 pub(crate) async fn quiesce(app: &TestApp) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let (mut last, mut calm) = (0, 0);
+    // What the last look saw, so that a test which times out says which of
+    // the three kept the engine busy.
+    let mut seen = String::new();
     while calm < 3 {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the engine did not go quiet"
+            "the engine did not go quiet: {seen}"
         );
         let length = app.log_length().await;
         let products = app.get_json("/api/products?limit=200").await;
-        let busy = items(&products).iter().any(|p| {
-            p["listings"].as_array().is_some_and(|ls| {
-                ls.iter()
-                    .any(|l| l["status"] == "pending" || l["status"] == "ending")
+        let waiting: Vec<String> = items(&products)
+            .iter()
+            .flat_map(|p| {
+                p["listings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|l| l["status"] == "pending" || l["status"] == "ending")
+                    .map(|l| format!("{} on {} {}", p["sku"], l["platform"], l["status"]))
             })
-        });
-        let reacted = saga_lag(app).await == 0;
-        calm = if !busy && reacted && length == last {
+            .collect();
+        let lag = saga_lag(app).await;
+        calm = if waiting.is_empty() && lag == 0 && length == last {
             calm + 1
         } else {
             0
         };
+        seen = format!(
+            "log {last} → {length} events, sagas {lag} behind, waiting on a marketplace: {waiting:?}"
+        );
         last = length;
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
